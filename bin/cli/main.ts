@@ -1,0 +1,51 @@
+// `mapc <command>`: dispatches to one file per command, loaded only when it is used.
+
+export interface Command {
+  run(args: string[]): Promise<number> | number;
+}
+
+interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+const COMMANDS: CommandEntry[] = [
+  { name: 'compile', summary: 'check mappings and write their plans (JSON)', load: async () => (await import('./compile-command.js')).compileCommand },
+  { name: 'check', summary: 'check mappings and report diagnostics, writing nothing', load: async () => (await import('./compile-command.js')).checkCommand },
+  { name: 'explain', summary: 'show the plan of a mapping as a readable tree', load: async () => (await import('./explain-command.js')).explainCommand },
+  { name: 'fmt', summary: 'format .map files in the canonical layout', load: async () => (await import('./fmt-command.js')).fmtCommand },
+];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'mapc: compile .map mappings into join plans and run them on warehouse extracts',
+    '',
+    'usage: mapc <command> [options]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `mapc <command> --help` for the options of one command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
+    console.error(`mapc: unknown command \`${name}\`\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await entry.load()).run(rest);
+  } catch (error) {
+    console.error(`mapc ${name}: ${(error as Error).message}`);
+    return 2;
+  }
+}

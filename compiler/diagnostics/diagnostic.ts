@@ -1,0 +1,58 @@
+// Diagnostics as data: a code, its parameters and where. Messages come from codes.ts only
+// when a diagnostic is rendered or serialised.
+import type { Span } from '../../grammar/ast.js';
+import { codeInfo, type Code, type Severity } from './codes.js';
+
+export interface Diagnostic {
+  code: Code;
+  params: Record<string, string>;
+  span: Span;
+}
+
+export interface DiagnosticView {
+  code: Code;
+  severity: Severity;
+  message: string;
+  hint: string | null;
+  file: string;
+  line: number;
+  column: number;
+  endOffset: number;
+  offset: number;
+}
+
+export function viewOf(d: Diagnostic): DiagnosticView {
+  const info = codeInfo(d.code);
+  return {
+    code: d.code,
+    severity: info.severity,
+    message: info.message(d.params),
+    hint: info.hint?.(d.params) ?? null,
+    file: d.span.file,
+    line: d.span.line,
+    column: d.span.column,
+    offset: d.span.offset,
+    endOffset: d.span.endOffset,
+  };
+}
+
+/** Collects diagnostics; a second report of the same code at the same place is dropped. */
+export class DiagnosticSink {
+  private readonly seen = new Set<string>();
+  readonly all: Diagnostic[] = [];
+
+  report(code: Code, span: Span, params: Record<string, string> = {}): void {
+    const key = `${code}@${span.file}:${span.offset}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.all.push({ code, params, span });
+  }
+
+  get errorCount(): number {
+    return this.all.filter((d) => codeInfo(d.code).severity === 'error').length;
+  }
+
+  sorted(): Diagnostic[] {
+    return [...this.all].sort((a, b) => a.span.file.localeCompare(b.span.file) || a.span.offset - b.span.offset || a.code.localeCompare(b.code));
+  }
+}

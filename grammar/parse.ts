@@ -1,0 +1,110 @@
+// The grammar's one public edge: text in, AST and syntax problems out (as data).
+import type { IRecognitionException, IToken } from 'chevrotain';
+import type { Expr, MapFile, Span } from './ast.js';
+import { AstBuilder } from './cst-to-ast.js';
+import { mapParser } from './parser.js';
+import { KEYWORDS, mapLexer } from './tokens.js';
+
+export type SyntaxProblemKind = 'unexpected-character' | 'unterminated-string' | 'syntax' | 'bad-string';
+
+export interface SyntaxProblem {
+  kind: SyntaxProblemKind;
+  message: string;
+  span: Span;
+  /** Set when a keyword stands where a name was expected (`order = …`). */
+  keywordUsedAsName?: string;
+}
+
+export interface ParseResult {
+  ast: MapFile;
+  problems: SyntaxProblem[];
+  /** Comments with their spans, for the formatter. */
+  comments: Array<{ text: string; span: Span }>;
+}
+
+function tokenSpan(file: string, token: IToken): Span {
+  return { file, line: token.startLine ?? 1, column: token.startColumn ?? 1, offset: token.startOffset, endOffset: (token.endOffset ?? token.startOffset) + 1 };
+}
+
+function lex(text: string, file: string, problems: SyntaxProblem[]) {
+  const result = mapLexer.tokenize(text);
+  for (const error of result.errors) {
+    problems.push({
+      kind: 'unexpected-character',
+      message: `unexpected character \`${text.slice(error.offset, error.offset + error.length)}\``,
+      span: { file, line: error.line ?? 1, column: error.column ?? 1, offset: error.offset, endOffset: error.offset + error.length },
+    });
+  }
+  const tokens: IToken[] = [];
+  for (const token of result.tokens) {
+    if (token.tokenType.name === 'UnterminatedString') {
+      problems.push({ kind: 'unterminated-string', message: 'this string is never closed: add `"` before the end of the line', span: tokenSpan(file, token) });
+      continue;
+    }
+    tokens.push(token);
+  }
+  return { tokens, comments: (result.groups.comments ?? []) as IToken[] };
+}
+
+function recognitionProblem(file: string, error: IRecognitionException, previousEnd: IToken | undefined, tokens: IToken[]): SyntaxProblem {
+  let token = error.token;
+  // At the end of the file Chevrotain points at a virtual EOF token without a position: point
+  // just after the last real token instead.
+  if (token.tokenType.name === 'EOF' || Number.isNaN(token.startOffset)) {
+    token = previousEnd ?? token;
+  }
+  const span = Number.isNaN(token.startOffset)
+    ? { file, line: 1, column: 1, offset: 0, endOffset: 0 }
+    : tokenSpan(file, token);
+  const found = error.token;
+  if (KEYWORDS.has(found.image)) {
+    const next = tokens[tokens.indexOf(found) + 1];
+    if (next?.tokenType.name === 'Assign' || /expected (a name|an attribute)/.test(error.message)) {
+      return { kind: 'syntax', message: `\`${found.image}\` is a keyword and cannot be used as a name here`, span, keywordUsedAsName: found.image };
+    }
+  }
+  return { kind: 'syntax', message: error.message, span };
+}
+
+/** Parses one .map file. Never throws on bad input: problems come back as data. */
+export function parse(text: string, file: string): ParseResult {
+  const problems: SyntaxProblem[] = [];
+  const { tokens, comments } = lex(text, file, problems);
+  mapParser.input = tokens;
+  const cst = mapParser.file();
+  const parseErrors = [...mapParser.errors];
+  // Recovery can trip several times on one broken line; the first error there is the useful one.
+  const linesWithErrors = new Set<number>();
+  for (const error of parseErrors) {
+    const problem = recognitionProblem(file, error, tokens[tokens.length - 1], tokens);
+    if (linesWithErrors.has(problem.span.line)) continue;
+    linesWithErrors.add(problem.span.line);
+    problems.push(problem);
+  }
+
+  const parseTemplatePart = (source: string, at: { offset: number; line: number; column: number }): Expr => {
+    const inner = mapLexer.tokenize(source);
+    for (const token of inner.tokens) {
+      token.startOffset += at.offset;
+      if (token.endOffset !== undefined) token.endOffset += at.offset;
+      token.startColumn = (token.startColumn ?? 1) + at.column - 1;
+      token.startLine = at.line;
+    }
+    const errorSpan: Span = { file, line: at.line, column: at.column, offset: at.offset, endOffset: at.offset + source.length };
+    if (inner.errors.length > 0 || inner.tokens.some((tk) => tk.tokenType.name === 'UnterminatedString' || tk.tokenType.name === 'StringLiteral')) {
+      problems.push({ kind: 'bad-string', message: 'a template part `{…}` holds a name, a path or an expression without strings: use concat() for nested strings', span: errorSpan });
+      return { kind: 'Error', span: errorSpan };
+    }
+    mapParser.input = inner.tokens;
+    const node = mapParser.expression();
+    if (mapParser.errors.length > 0) {
+      for (const error of mapParser.errors) problems.push(recognitionProblem(file, error, inner.tokens[inner.tokens.length - 1], inner.tokens));
+      return { kind: 'Error', span: errorSpan };
+    }
+    return builder.expr(node);
+  };
+  const builder = new AstBuilder(file, parseTemplatePart, (message, span) => problems.push({ kind: 'bad-string', message, span }));
+  const ast = builder.mapFile(cst.children as never);
+  problems.sort((a, b) => a.span.offset - b.span.offset);
+  return { ast, problems, comments: comments.map((c) => ({ text: c.image, span: tokenSpan(file, c) })) };
+}

@@ -1,0 +1,44 @@
+// Checks a plan document against plan.schema.json. Used by the compiler before it writes a
+// plan and by the runtime when it loads one, so neither trusts a plan the other did not check.
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import type { Plan } from './types.js';
+
+const schema = JSON.parse(readFileSync(new URL('./plan.schema.json', import.meta.url), 'utf8'));
+const validate = new Ajv({ discriminator: true, allErrors: false }).compile(schema);
+
+export class InvalidPlanError extends Error {
+  constructor(readonly source: string, readonly problems: string[]) {
+    super(`${source} is not a valid mapc plan:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+      'Recompile the mapping with `mapc compile` (the plan may come from another mapc version or was edited by hand).');
+  }
+}
+
+/** Returns the plan typed when it matches the schema, else throws InvalidPlanError. */
+export function checkPlan(document: unknown, source = 'plan'): Plan {
+  if (validate(document)) return document as unknown as Plan;
+  throw new InvalidPlanError(source, (validate.errors ?? []).map(describeSchemaError));
+}
+
+function describeSchemaError(error: ErrorObject): string {
+  const where = error.instancePath === '' ? 'the document' : error.instancePath.slice(1).replaceAll('/', '.');
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required': return `${where}: missing field "${params.missingProperty}"`;
+    case 'additionalProperties': return `${where}: unknown field "${params.additionalProperty}"`;
+    case 'const': return `${where}: must be ${JSON.stringify(params.allowedValue)}`;
+    case 'enum': return `${where}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'discriminator': return `${where}: unknown kind ${JSON.stringify(params.tagValue)}`;
+    default: return `${where}: ${error.message}`;
+  }
+}
+
+export function loadPlanFile(path: string): Plan {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InvalidPlanError(path, [`cannot be read as JSON: ${(error as Error).message}`]);
+  }
+  return checkPlan(document, path);
+}
