@@ -1,6 +1,6 @@
 // Reads a mapping and, transitively, the files it imports; parses each once. The only part
 // of the compiler that touches the file system (through the `readFile` it is given).
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { MapFile, Span } from '../grammar/ast.js';
 import { parse, type SyntaxProblem } from '../grammar/parse.js';
@@ -69,7 +69,7 @@ export function loadSources(entryPath: string, readFile: ReadFile, sink: Diagnos
     const { ast, problems } = parse(text, shown);
     for (const problem of problems) reportSyntax(problem, sink);
     visiting.push(shown);
-    for (const imp of ast.imports) load(join(dirname(path), imp.path), imp.span);
+    for (const imp of ast.imports) load(resolve(dirname(path), imp.path), imp.span);
     visiting.pop();
     const file: SourceFile = { path: shown, text, ast };
     byPath.set(shown, file);

@@ -3,7 +3,7 @@ import type { IRecognitionException, IToken } from 'chevrotain';
 import type { Expr, MapFile, Span } from './ast.js';
 import { AstBuilder } from './cst-to-ast.js';
 import { mapParser } from './parser.js';
-import { KEYWORDS, mapLexer } from './tokens.js';
+import { KEYWORDS, mapLexer, StringLiteral } from './tokens.js';
 
 export type SyntaxProblemKind = 'unexpected-character' | 'unterminated-string' | 'syntax' | 'bad-string';
 
@@ -39,7 +39,9 @@ function lex(text: string, file: string, problems: SyntaxProblem[]) {
   for (const token of result.tokens) {
     if (token.tokenType.name === 'UnterminatedString') {
       problems.push({ kind: 'unterminated-string', message: 'this string is never closed: add `"` before the end of the line', span: tokenSpan(file, token) });
-      continue;
+      // Parse on as if it were closed, so the one mistake is reported once.
+      token.tokenType = StringLiteral;
+      token.tokenTypeIdx = StringLiteral.tokenTypeIdx!;
     }
     tokens.push(token);
   }
@@ -47,15 +49,18 @@ function lex(text: string, file: string, problems: SyntaxProblem[]) {
 }
 
 function recognitionProblem(file: string, error: IRecognitionException, previousEnd: IToken | undefined, tokens: IToken[]): SyntaxProblem {
-  let token = error.token;
-  // At the end of the file Chevrotain points at a virtual EOF token without a position: point
-  // just after the last real token instead.
+  const token = error.token;
+  let span: Span;
   if (token.tokenType.name === 'EOF' || Number.isNaN(token.startOffset)) {
-    token = previousEnd ?? token;
+    // At the end of the file Chevrotain points at a virtual EOF token without a position:
+    // point just after the last real token instead.
+    const last = previousEnd && tokenSpan(file, previousEnd);
+    span = last
+      ? { file, line: last.line, column: last.column + (last.endOffset - last.offset), offset: last.endOffset, endOffset: last.endOffset + 1 }
+      : { file, line: 1, column: 1, offset: 0, endOffset: 0 };
+  } else {
+    span = tokenSpan(file, token);
   }
-  const span = Number.isNaN(token.startOffset)
-    ? { file, line: 1, column: 1, offset: 0, endOffset: 0 }
-    : tokenSpan(file, token);
   const found = error.token;
   if (KEYWORDS.has(found.image)) {
     const next = tokens[tokens.indexOf(found) + 1];
@@ -73,11 +78,16 @@ export function parse(text: string, file: string): ParseResult {
   mapParser.input = tokens;
   const cst = mapParser.file();
   const parseErrors = [...mapParser.errors];
-  // Recovery can trip several times on one broken line; the first error there is the useful one.
+  // Recovery can trip again on the tokens right after an error (a line, or a name then a
+  // brace); the first error there is the useful one.
   const linesWithErrors = new Set<number>();
+  let lastErrorToken = -Infinity;
   for (const error of parseErrors) {
     const problem = recognitionProblem(file, error, tokens[tokens.length - 1], tokens);
-    if (linesWithErrors.has(problem.span.line)) continue;
+    const index = tokens.indexOf(error.token) < 0 ? tokens.length : tokens.indexOf(error.token);
+    const knockOn = linesWithErrors.has(problem.span.line) || index - lastErrorToken <= 2;
+    lastErrorToken = index;
+    if (knockOn) continue;
     linesWithErrors.add(problem.span.line);
     problems.push(problem);
   }

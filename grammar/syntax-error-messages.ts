@@ -36,6 +36,8 @@ const ruleWords: Record<string, string> = {
 
 export const syntaxErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
+    // Recovery in the top-level loop expects the end of the file; what is allowed there is a declaration.
+    if (expected.name === 'EOF') return `expected ${ruleWords.file} but found ${describeToken(actual)}`;
     return `expected ${describeTokenType(expected)} but found ${describeToken(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {

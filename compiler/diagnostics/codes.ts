@@ -63,7 +63,7 @@ export const CODES = {
   MAP0309: { severity: 'error', title: 'type mismatch', message: (p) => p.detail, hint: (p) => p.hint },
   MAP0310: { severity: 'error', title: 'condition is not true/false', message: (p) => `this condition is ${p.type}, not bool`, hint: () => 'compare it: `x == …`, `x is not null`' },
   MAP0311: { severity: 'error', title: 'order by a value the element does not carry', message: (p) => `\`order by ${p.term}\` sorts by a value no attribute of the element holds`, hint: () => 'add it as an attribute of the element (stored items are re-sorted by attributes when later extracts merge in) and order by that' },
-  MAP0312: { severity: 'error', title: 'bad cast', message: (p) => p.detail, hint: (p) => p.hint },
+  MAP0312: { severity: 'error', title: 'bad cast', message: (p) => p.detail, hint: (p) => didYouMean(p) ?? p.hint },
   MAP0313: { severity: 'error', title: 'row read where only attributes may be', message: (p) => `\`${p.path}\` reads a source row, but ${p.clause} may only read the item's attributes`, hint: () => 'these are recomputed when later extracts merge into an item, when the source rows are gone: copy the value into an attribute first' },
   MAP0314: { severity: 'error', title: 'duplicate row name', message: (p) => `\`${p.name}\` already names a row here`, hint: () => 'choose another name after `each` / `as`' },
   MAP0315: { severity: 'error', title: 'bad limit', message: (p) => `limit ${p.value} is not a whole number above 0` },

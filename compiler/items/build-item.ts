@@ -12,14 +12,21 @@ import type { AttrInfo, ObjectShape, RowBinding, Scope, TypedExpr } from './type
 export interface BuiltItem {
   plan: PlanItem;
   /** Top-level attributes with their checked expressions, for the key checks. */
-  topLevel: Map<string, { info: AttrInfo; expr: TypedExpr | null; span: Span }>;
+  topLevel: Map<string, AttrEntry>;
   decl: ItemDecl;
+}
+
+export interface AttrEntry {
+  info: AttrInfo;
+  expr: TypedExpr | null;
+  hasWhen: boolean;
+  span: Span;
 }
 
 interface ObjectResult {
   plan: PlanObject;
   shape: ObjectShape;
-  exprs: Map<string, { info: AttrInfo; expr: TypedExpr | null; span: Span }>;
+  exprs: Map<string, AttrEntry>;
 }
 
 export class ItemBuilder {
@@ -116,7 +123,7 @@ export class ItemBuilder {
       }
       if (when) info = { ...info, nullable: true };
       shape.attrs.set(name, info);
-      exprs.set(name, { info, expr: typed, span: member.span });
+      exprs.set(name, { info, expr: typed, hasWhen: when !== null, span: member.span });
       fields.push({ name, value, when: when?.plan ?? null });
     }
 
@@ -136,7 +143,9 @@ export class ItemBuilder {
       this.sink.report('MAP0304', member.collection.span, { path: name, what: `a ${attr.type}`, hint: '`keep` names a collection built with `each`' });
       return;
     }
-    const condition = this.exprs.condition(member.condition, { rows, attrs: attr.shape, later: new Set(), attributesOnly: 'a `keep` condition' });
+    const elementRow = this.schema.tables.get(collection.table);
+    const keepRows = elementRow ? [...rows, { alias: collection.alias, table: elementRow, ref: { kind: 'alias' as const, name: collection.alias } }] : rows;
+    const condition = this.exprs.condition(member.condition, { rows: keepRows, attrs: attr.shape, later: new Set(), attributesOnly: 'a `keep` condition' });
     collection.retain = collection.retain ? { kind: 'binary', type: 'bool', op: 'and', left: collection.retain, right: condition.plan } : condition.plan;
   }
 

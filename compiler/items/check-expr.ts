@@ -128,8 +128,10 @@ export class ExprChecker {
     switch (resolved.kind) {
       case 'column': {
         const column = resolved.table.columns.get(resolved.column)!;
-        // A lookup that finds no row gives null, whatever the column says.
-        const nullable = column.nullable || resolved.ref.kind === 'lookup';
+        if (column.poison) return poisoned(expr.span);
+        // A lookup that finds no row gives null, whatever the column says. A key column is never
+        // null (a `?` on one is reported where it is declared).
+        const nullable = (column.nullable && !resolved.table.key.includes(column.name)) || resolved.ref.kind === 'lookup';
         return this.typed({ kind: 'column', type: column.type, row: resolved.ref, column: resolved.column }, nullable, expr.span);
       }
       case 'row':

@@ -30,13 +30,13 @@ export function checkItemKeys(item: BuiltItem, target: TargetInfo, schema: Schem
     }
     keyAttribute = attribute;
     const { info, expr } = entry;
+    if (expr) carriedColumns(expr.plan, item.plan.rootAlias, carried);
     if (!['string', 'int', 'decimal', 'null'].includes(info.type)) {
       sink.report('MAP0207', entry.span, { attribute, type: `a ${info.type}` });
       continue;
     }
     if (expr?.poison) continue;
-    if (info.nullable) sink.report('MAP0204', entry.span, { attribute, why: expr ? nullableParts(expr.plan) : 'it has a `when`' });
-    if (expr) carriedColumns(expr.plan, item.plan.rootAlias, carried);
+    if (info.nullable) sink.report('MAP0204', entry.span, { attribute, why: entry.hasWhen ? 'it has a `when`' : expr ? nullableParts(expr.plan) : 'it is not a value' });
   }
   const rootKey = schema.tables.get(item.plan.rootTable)?.key ?? [];
   const missing = rootKey.filter((c) => !carried.has(c));

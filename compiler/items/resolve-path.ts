@@ -39,6 +39,7 @@ export function resolvePath(path: PathExpr, scope: Scope, schema: Schema, sink: 
         return { kind: 'column', binding, ref, table, column: segment.text };
       }
       const relation = table.relations.get(segment.text);
+      if (!relation && table.brokenRelations.has(segment.text)) return { kind: 'error' };
       if (!relation) {
         sink.report('MAP0302', segment.span, { table: table.name, name: segment.text, ...suggestion(segment.text, [...table.columns.keys(), ...table.relations.keys()]) });
         return { kind: 'error' };

@@ -17,11 +17,12 @@ function buildTable(decl: TableDecl, declaredInEntry: boolean, sink: DiagnosticS
       return;
     }
     let type = col.type.name as ColumnType;
-    if (!COLUMN_TYPES.includes(type)) {
+    const known = COLUMN_TYPES.includes(type);
+    if (!known) {
       sink.report('MAP0105', col.type.span, { type: col.type.name, ...suggestion(col.type.name, COLUMN_TYPES) });
       type = 'string';
     }
-    columns.set(col.name.text, { name: col.name.text, type, nullable: col.nullable, header: col.header?.text ?? col.name.text, position, decl: col });
+    columns.set(col.name.text, { name: col.name.text, type, nullable: col.nullable, header: col.header?.text ?? col.name.text, position, poison: !known, decl: col });
   });
 
   let key = decl.columns.filter((c) => c.isKey).map((c) => c.name.text);
@@ -43,6 +44,7 @@ function buildTable(decl: TableDecl, declaredInEntry: boolean, sink: DiagnosticS
     columns,
     key,
     relations: new Map(),
+    brokenRelations: new Set(),
     declaredInEntry,
     decl,
   };
@@ -73,11 +75,22 @@ function linkReferences(tables: Map<string, TableInfo>, sink: DiagnosticSink) {
       const ref = col.reference;
       if (!ref) continue;
       const target = tables.get(ref.target.text);
+      const broken = () => {
+        table.brokenRelations.add(ref.as?.text ?? ref.target.text);
+        target?.brokenRelations.add(ref.inverse?.text ?? table.name);
+      };
       if (!target) {
         sink.report('MAP0109', ref.target.span, { column: col.name.text, table: ref.target.text, ...suggestion(ref.target.text, tables.keys()) });
+        broken();
+        continue;
+      }
+      if (target === table) {
+        sink.report('MAP0113', ref.span, { cycle: `${table.name} -> ${table.name}` });
+        broken();
         continue;
       }
       if (target.key.length !== 1) {
+        broken();
         sink.report('MAP0110', ref.target.span, {
           detail: `\`${col.name.text}\` references \`${target.name}\`, whose key is ${target.key.length === 0 ? 'not declared' : `composite (${target.key.join(', ')})`}`,
           hint: 'a reference names one column and points at a table with a one-column key',
@@ -91,6 +104,7 @@ function linkReferences(tables: Map<string, TableInfo>, sink: DiagnosticSink) {
           detail: `\`${table.name}.${col.name.text}\` is ${fromColumn.type} but the key it references, \`${target.name}.${keyColumn.name}\`, is ${keyColumn.type}`,
           hint: `declare \`${col.name.text}\` as ${keyColumn.type}`,
         });
+        broken();
         continue;
       }
       addRelation(table, {

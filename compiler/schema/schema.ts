@@ -9,6 +9,8 @@ export interface ColumnInfo {
   nullable: boolean;
   header: string;
   position: number;
+  /** Its declared type is unknown (already reported): expressions reading it are poison. */
+  poison: boolean;
   decl: ColumnDecl;
 }
 
@@ -43,6 +45,8 @@ export interface TableInfo {
   columns: Map<string, ColumnInfo>;
   key: string[];
   relations: Map<string, Relation>;
+  /** Names of relationships whose declaration was wrong (already reported): paths through them stay quiet. */
+  brokenRelations: Set<string>;
   /** Declared in the mapping being compiled rather than in an imported file. */
   declaredInEntry: boolean;
   decl: TableDecl;
