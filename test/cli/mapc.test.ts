@@ -67,6 +67,17 @@ describe('mapc command', function () {
     expect(mapc('explain', plan).stdout).to.equal(mapc('explain', 'mappings/customer.map').stdout);
   });
 
+  it('keeps the repository\'s own mappings in the canonical layout, and fmt --check says when one is not', () => {
+    expect(mapc('fmt', '--check', 'mappings/customer.map', 'mappings/product.map', 'examples/warehouse.map').status).to.equal(0);
+    const messy = join(dir, 'messy.map');
+    writeFileSync(messy, 'table t from "t.csv" {\n      id   int key # the key\n}\n');
+    const check = mapc('fmt', '--check', messy);
+    expect(check.status).to.equal(1);
+    expect(check.stderr).to.contain('not formatted');
+    expect(mapc('fmt', messy).status).to.equal(0);
+    expect(readFileSync(messy, 'utf8')).to.equal('table t from "t.csv" {\n  id int key  # the key\n}\n');
+  });
+
   it('has --help on every command and exits 2 on bad usage', () => {
     for (const command of ['compile', 'check', 'explain', 'fmt']) {
       const result = mapc(command, '--help');
