@@ -13,7 +13,7 @@ export const DEFAULT_FORMAT: PlanFormat = {
   encoding: 'utf-8',
   nullTokens: [''],
   dateFormat: '%Y-%m-%d',
-  timestampFormat: '%Y-%m-%d %H:%M:%S',
+  timestampFormat: '%Y-%m-%dT%H:%M:%S',
 };
 
 type Setter = (format: PlanFormat, option: FormatOption) => string | null;
