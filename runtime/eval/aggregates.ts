@@ -1,0 +1,61 @@
+/*
+ * count / sum / min / max / avg over a collection attribute of the object being built, through
+ * nested collections (`sum(orders.lines.amount)` flattens). Over no values sum, min, max and
+ * avg are null, as in SQL; count is 0. Null values are skipped; count(collection) counts
+ * elements, count(collection.attr) counts non-null values. avg of exact numbers is decimal.
+ */
+import type { AggregateFn } from '../plan/types.js';
+import { decimal } from '../values/decimal.js';
+import type { Value } from '../values/value.js';
+import { isItemObject, type ItemObject, type ItemValue } from './item-value.js';
+import { arithmetic, compareValues, type ScalarValue } from './operators.js';
+import type { EvalContext } from './compile-expr.js';
+
+function collect(value: ItemValue | undefined, path: string[], at: number, out: ItemValue[]) {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    for (const element of value) collect(element, path, at, out);
+    return;
+  }
+  if (at === path.length) {
+    out.push(value);
+    return;
+  }
+  if (isItemObject(value)) collect(value.fields.get(path[at]), path, at + 1, out);
+}
+
+const addExact = arithmetic('+', 'decimal');
+const addInt = arithmetic('+', 'int');
+const addFloat = arithmetic('+', 'float');
+const divideExact = arithmetic('/', 'decimal');
+
+function sum(values: Value[]): ScalarValue {
+  if (values.length === 0) return null;
+  if (values.every((v) => typeof v === 'bigint')) return values.reduce<ScalarValue>((a, b) => addInt(a, b), 0n);
+  if (values.some((v) => typeof v === 'number')) return values.reduce<ScalarValue>((a, b) => addFloat(a, b), 0);
+  return values.reduce<ScalarValue>((a, b) => addExact(a, b), decimal(0n, 0));
+}
+
+export function aggregate(fn: AggregateFn, path: string[]): (ctx: EvalContext) => ScalarValue {
+  return (ctx) => {
+    const found: ItemValue[] = [];
+    collect((ctx.object as ItemObject | null)?.fields.get(path[0]), path, 1, found);
+    if (fn === 'count') return BigInt(found.length);
+    const values = found as Value[];
+    switch (fn) {
+      case 'sum':
+        return sum(values);
+      case 'avg': {
+        const total = sum(values);
+        if (total === null) return null;
+        return typeof total === 'number' ? total / values.length : divideExact(total, BigInt(values.length));
+      }
+      case 'min':
+      case 'max': {
+        if (values.length === 0) return null;
+        const sign = fn === 'min' ? -1 : 1;
+        return values.reduce((best, v) => (compareValues(v, best) * sign > 0 ? v : best));
+      }
+    }
+  };
+}

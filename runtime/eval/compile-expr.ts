@@ -1,0 +1,164 @@
+// Turns plan expressions into closures once, when a plan is loaded; rows are then evaluated
+// without looking at the plan again. Row variables live in numbered slots of the context.
+import type { PlanExpr, RowRef } from '../plan/types.js';
+import type { TimestampValue, Value } from '../values/value.js';
+import { aggregate } from './aggregates.js';
+import { caster } from './casts.js';
+import { FUNCTIONS } from './functions.js';
+import { isItemObject, type ItemObject, type ItemValue } from './item-value.js';
+import { arithmetic, comparison, negate, type ScalarValue } from './operators.js';
+import { valueText } from './value-text.js';
+
+export type Row = Value[];
+
+export interface EvalContext {
+  /** Row variables by slot (see ExprEnv.alias). */
+  rows: Array<Row | undefined>;
+  /** The object being built (attribute reads), or the element in `keep`, the item in `require`. */
+  object: ItemObject | null;
+  asOf: TimestampValue;
+}
+
+export type Evaluate = (ctx: EvalContext) => ScalarValue;
+
+/** What the compiler of closures needs to know about where rows and columns are. */
+export interface ExprEnv {
+  alias(name: string): { slot: number; table: string };
+  /** Position of a column in the rows of a table (its projected columns). */
+  columnIndex(table: string, column: string): number;
+  /** Finds the row of `table` whose keyColumns equal `key`. */
+  lookup(table: string, keyColumns: string[]): (key: Value[]) => Row | undefined;
+}
+
+type RowFinder = { table: string; find: (ctx: EvalContext) => Row | undefined };
+
+function compileRowRef(ref: RowRef, env: ExprEnv): RowFinder {
+  if (ref.kind === 'alias') {
+    const { slot, table } = env.alias(ref.name);
+    return { table, find: (ctx) => ctx.rows[slot] };
+  }
+  const from = compileRowRef(ref.from, env);
+  const positions = ref.fromColumns.map((c) => env.columnIndex(from.table, c));
+  const lookup = env.lookup(ref.table, ref.keyColumns);
+  return {
+    table: ref.table,
+    find: (ctx) => {
+      const row = from.find(ctx);
+      if (!row) return undefined;
+      const key = positions.map((p) => row[p]);
+      return key.some((k) => k === null) ? undefined : lookup(key);
+    },
+  };
+}
+
+/** A condition: null counts as false. */
+export function compileCondition(expr: PlanExpr, env: ExprEnv): (ctx: EvalContext) => boolean {
+  const evaluate = compileExpr(expr, env);
+  return (ctx) => evaluate(ctx) === true;
+}
+
+export function readAttribute(object: ItemObject | null, path: string[]): ItemValue | undefined {
+  let value: ItemValue | undefined = object;
+  for (const name of path) {
+    if (value === undefined || value === null || !isItemObject(value)) return undefined;
+    value = value.fields.get(name);
+  }
+  return value;
+}
+
+export function compileExpr(expr: PlanExpr, env: ExprEnv): Evaluate {
+  switch (expr.kind) {
+    case 'literal': {
+      const value: Value = expr.value === null ? null : expr.type === 'int' ? BigInt(expr.value as string) : expr.type === 'decimal' ? caster('decimal')(expr.value as string) : (expr.value as Value);
+      return () => value;
+    }
+    case 'column': {
+      const row = compileRowRef(expr.row, env);
+      const position = env.columnIndex(row.table, expr.column);
+      return (ctx) => row.find(ctx)?.[position] ?? null;
+    }
+    case 'attr': {
+      const path = expr.path;
+      return (ctx) => (readAttribute(ctx.object, path) ?? null) as ScalarValue;
+    }
+    case 'aggregate':
+      return aggregate(expr.fn, expr.path);
+    case 'asOf':
+      return (ctx) => ctx.asOf;
+    case 'duration': {
+      const value = { kind: 'duration' as const, amount: BigInt(expr.amount), unit: expr.unit };
+      return () => value;
+    }
+    case 'unary': {
+      const operand = compileExpr(expr.operand, env);
+      if (expr.op === 'neg') return (ctx) => negate(operand(ctx));
+      return (ctx) => {
+        const v = operand(ctx);
+        return v === null ? null : !v;
+      };
+    }
+    case 'binary': {
+      const left = compileExpr(expr.left, env);
+      const right = compileExpr(expr.right, env);
+      switch (expr.op) {
+        case 'and':
+          return (ctx) => {
+            const a = left(ctx);
+            if (a === false) return false;
+            const b = right(ctx);
+            return b === false ? false : a === null || b === null ? null : true;
+          };
+        case 'or':
+          return (ctx) => {
+            const a = left(ctx);
+            if (a === true) return true;
+            const b = right(ctx);
+            return b === true ? true : a === null || b === null ? null : false;
+          };
+        case '==': case '!=': case '<': case '<=': case '>': case '>=': {
+          const compare = comparison(expr.op);
+          return (ctx) => compare(left(ctx), right(ctx));
+        }
+        default: {
+          const apply = arithmetic(expr.op, expr.type);
+          return (ctx) => apply(left(ctx), right(ctx));
+        }
+      }
+    }
+    case 'call': {
+      const args = expr.args.map((a) => compileExpr(a, env));
+      if (expr.fn === 'template') {
+        // Null if any part is null: a key built from a missing value must not look valid.
+        return (ctx) => {
+          let text = '';
+          for (const arg of args) {
+            const v = arg(ctx) as Value;
+            if (v === null) return null;
+            text += valueText(v);
+          }
+          return text;
+        };
+      }
+      const fn = FUNCTIONS[expr.fn];
+      if (!fn) throw new Error(`the plan calls unknown function ${expr.fn}(): recompile it with this mapc version`);
+      return (ctx) => fn(args.map((a) => a(ctx) as Value));
+    }
+    case 'cast': {
+      const operand = compileExpr(expr.operand, env);
+      const cast = caster(expr.type);
+      return (ctx) => cast(operand(ctx) as Value);
+    }
+    case 'case': {
+      const branches = expr.branches.map((b) => ({ when: compileCondition(b.when, env), then: compileExpr(b.then, env) }));
+      const otherwise = expr.otherwise ? compileExpr(expr.otherwise, env) : () => null;
+      return (ctx) => {
+        for (const branch of branches) if (branch.when(ctx)) return branch.then(ctx);
+        return otherwise(ctx);
+      };
+    }
+    case 'isNull': {
+      const operand = compileExpr(expr.operand, env);
+      return expr.negated ? (ctx) => operand(ctx) !== null : (ctx) => operand(ctx) === null;
+    }
+  }
+}

@@ -1,0 +1,195 @@
+// Compiles one item of the plan into a function that builds the item for a root row, once,
+// at load time: every expression becomes a closure, every collection knows its group index.
+import type { PlanCollection, PlanItem, PlanObject, PlanTable } from '../plan/types.js';
+import type { TimestampValue, Value } from '../values/value.js';
+import { compileCondition, compileExpr, type EvalContext, type Evaluate, type ExprEnv, type Row } from '../eval/compile-expr.js';
+import { itemObject, type ItemObject, type ItemValue } from '../eval/item-value.js';
+import { compareValues, EvaluationError } from '../eval/operators.js';
+import type { HeldRow, HeldTable } from './held-table.js';
+import { keyAt } from './row-key.js';
+
+/** A row that could not be built into an item or element, with why. */
+export interface RowFailure {
+  table: string;
+  row: HeldRow | null;
+  reason: string;
+}
+
+type Condition = (ctx: EvalContext) => boolean;
+
+interface CompiledObject {
+  fields: Array<{ name: string; when: Condition | null; build: (ctx: EvalContext, failures: RowFailure[]) => ItemValue }>;
+}
+
+export interface AssembledItem {
+  object: ItemObject;
+  /** The held rows whose elements are in the item (marked used when it is written). */
+  rows: HeldRow[];
+}
+
+export interface ItemAssembler {
+  plan: PlanItem;
+  /** null: the item is left out by `require`. Throws EvaluationError when the root row fails. */
+  build(root: Row, asOf: TimestampValue, failures: RowFailure[]): AssembledItem | null;
+}
+
+export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, held: Map<string, HeldTable>): ItemAssembler {
+  const slots = new Map<string, { slot: number; table: string }>([[item.rootAlias, { slot: 0, table: item.rootTable }]]);
+  // Sibling collections may reuse an alias: every collection gets a slot of its own.
+  let slotCount = 1;
+  const columnIndex = (table: string, column: string) => {
+    const index = tables.get(table)?.columns.findIndex((c) => c.name === column) ?? -1;
+    if (index < 0) throw new Error(`the plan reads ${table}.${column}, which it does not project: recompile the mapping`);
+    return index;
+  };
+  const env: ExprEnv = {
+    alias: (name) => {
+      const found = slots.get(name);
+      if (!found) throw new Error(`the plan uses row ${name} outside its scope: recompile the mapping`);
+      return found;
+    },
+    columnIndex,
+    lookup: (table) => {
+      const index = held.get(table);
+      if (!index) throw new Error(`the plan looks up ${table}, which it does not hold: recompile the mapping`);
+      return (key) => {
+        const row = index.byKey.get(keyAt(key, key.map((_, i) => i))!);
+        return row?.values;
+      };
+    },
+  };
+  const elementRows = new WeakMap<ItemObject, HeldRow>();
+
+  const compileObject = (object: PlanObject): CompiledObject => ({
+    fields: object.fields.map((field) => {
+      const when = field.when ? compileCondition(field.when, env) : null;
+      const value = field.value;
+      if (value.kind === 'expr') {
+        const evaluate = compileExpr(value.expr, env) as (ctx: EvalContext) => Value;
+        return { name: field.name, when, build: (ctx) => evaluate(ctx) };
+      }
+      if (value.kind === 'object') {
+        const inner = compileObject(value);
+        return { name: field.name, when, build: (ctx, failures) => buildObject(inner, ctx, failures) };
+      }
+      const collection = compileCollection(value);
+      return { name: field.name, when, build: collection };
+    }),
+  });
+
+  const buildObject = (compiled: CompiledObject, ctx: EvalContext, failures: RowFailure[]): ItemObject => {
+    const object = itemObject();
+    const outer = ctx.object;
+    ctx.object = object;
+    try {
+      for (const field of compiled.fields) {
+        if (field.when && !field.when(ctx)) continue;
+        object.fields.set(field.name, field.build(ctx, failures));
+      }
+    } finally {
+      ctx.object = outer;
+    }
+    return object;
+  };
+
+  function compileCollection(plan: PlanCollection) {
+    const slot = slotCount++;
+    slots.set(plan.alias, { slot, table: plan.table });
+    const child = held.get(plan.table);
+    if (!child) throw new Error(`the plan groups ${plan.table}, which it does not hold: recompile the mapping`);
+    const groups = child.groups(plan.childColumns);
+    const parent = compileParentKey(plan);
+    const filter = plan.filter ? compileCondition(plan.filter, env) : null;
+    const element = compileObject(plan.element);
+    const retain = plan.retain ? compileCondition(plan.retain, env) : null;
+    // Ties are broken by the element's key so that the order never depends on file order.
+    const sortBy = [
+      ...plan.orderBy,
+      ...plan.elementKey.attributes.filter((a): a is string => a !== null).map((attribute) => ({ attribute, descending: false })),
+    ];
+    return (ctx: EvalContext, failures: RowFailure[]): ItemValue[] => {
+      const key = parent(ctx);
+      const rows = key === null ? undefined : groups.get(key);
+      if (!rows) return [];
+      let elements: ItemObject[] = [];
+      for (const row of rows) {
+        ctx.rows[slot] = row.values;
+        try {
+          if (filter && !filter(ctx)) continue;
+          const built = buildObject(element, ctx, failures);
+          elementRows.set(built, row);
+          elements.push(built);
+        } catch (error) {
+          if (!(error instanceof EvaluationError)) throw error;
+          failures.push({ table: plan.table, row, reason: error.message });
+        }
+      }
+      ctx.rows[slot] = undefined;
+      if (retain) {
+        const outer = ctx.object;
+        elements = elements.filter((e) => {
+          ctx.object = e;
+          return retain(ctx);
+        });
+        ctx.object = outer;
+      }
+      if (sortBy.length > 0) elements.sort((a, b) => compareElements(a, b, sortBy));
+      if (plan.limit !== null && elements.length > plan.limit) elements.length = plan.limit;
+      return elements;
+    };
+  }
+
+  function compileParentKey(plan: PlanCollection): (ctx: EvalContext) => ReturnType<typeof keyAt> {
+    const reads: Evaluate[] = plan.parentColumns.map((column) => compileExpr({ kind: 'column', type: 'null', row: plan.parent, column }, env));
+    return (ctx) => keyAt(reads.map((r) => r(ctx) as Value), reads.map((_, i) => i));
+  }
+
+  const shape = compileObject(item.shape);
+  const requirement = item.require ? compileCondition(item.require, env) : null;
+  const ttl = item.ttl ? { attribute: item.ttl.attribute, value: compileExpr(item.ttl.value, env) } : null;
+
+  const collectRows = (object: ItemObject, into: HeldRow[]) => {
+    for (const value of object.fields.values()) {
+      if (Array.isArray(value)) {
+        for (const element of value as ItemObject[]) {
+          const row = elementRows.get(element);
+          if (row) into.push(row);
+          collectRows(element, into);
+        }
+      } else if (value !== null && typeof value === 'object' && value.kind === 'object') {
+        collectRows(value, into);
+      }
+    }
+  };
+
+  return {
+    plan: item,
+    build(root, asOf, failures) {
+      const ctx: EvalContext = { rows: new Array(slotCount), object: null, asOf };
+      ctx.rows[0] = root;
+      const object = buildObject(shape, ctx, failures);
+      ctx.object = object;
+      if (requirement && !requirement(ctx)) return null;
+      if (ttl) {
+        const seconds = ttl.value(ctx);
+        if (seconds !== null) object.fields.set(ttl.attribute, seconds as Value);
+      }
+      const rows: HeldRow[] = [];
+      collectRows(object, rows);
+      return { object, rows };
+    },
+  };
+}
+
+/** Nulls sort last going up and first going down, as in PostgreSQL. */
+function compareElements(a: ItemObject, b: ItemObject, sortBy: Array<{ attribute: string; descending: boolean }>): number {
+  for (const { attribute, descending } of sortBy) {
+    const x = (a.fields.get(attribute) ?? null) as Value;
+    const y = (b.fields.get(attribute) ?? null) as Value;
+    let order: number;
+    if (x === null || y === null) order = x === y ? 0 : x === null ? 1 : -1;
+    else order = compareValues(x, y);
+    if (order !== 0) return descending ? -order : order;
+  }
+  return 0;
+}

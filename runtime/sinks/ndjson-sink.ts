@@ -1,0 +1,136 @@
+/*
+ * A sink that writes items to a newline-delimited JSON file, one item per line.
+ *
+ *   format 'plain'     {"item":"Customer","target":"app_table","attributes":{…plain JSON…}}
+ *                      the item type and logical target, then the attributes (plain-json.ts)
+ *   format 'dynamodb'  {"TableName":"app_table","Item":{…AttributeValues…}}
+ *                      the shape of a PutItem request (dynamodb-json.ts), so each line can be
+ *                      sent as is (`aws dynamodb put-item --cli-input-json`, BatchWriteItem);
+ *                      TableName is the mapping's logical target, not a deployed table name
+ *
+ * Transactional, as ItemSink promises: lines go to `<path>.partial`; commit() flushes, syncs
+ * it to disk and renames it onto `path` (atomic on one file system), so `path` holds either
+ * the previous file or the whole new one; abort() deletes the partial file.
+ *
+ * Built for millions of items: lines collect in memory and go to the file stream in chunks
+ * of about CHUNK_CHARS, so write() is synchronous for most items and returns a promise only
+ * when a chunk is handed over and the stream asks to wait (backpressure). Callers must await
+ * that promise before the next write. The file is opened on the first chunk, or by commit()
+ * when there were no items (an empty run commits an empty file).
+ */
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import type { BuiltItem } from '../eval/item-value.js';
+import { toDynamoItemJson } from './dynamodb-json.js';
+import type { ItemSink } from './item-sink.js';
+import { toPlainJson } from './plain-json.js';
+
+export type NdjsonFormat = 'plain' | 'dynamodb';
+
+export interface NdjsonSinkOptions {
+  /** The file to create; it only appears (or is replaced) on commit. */
+  path: string;
+  format: NdjsonFormat;
+}
+
+/** Characters of lines gathered before they go to the stream as one chunk. */
+const CHUNK_CHARS = 256 * 1024;
+/** Bytes the stream may hold before it asks the writer to wait for 'drain'. */
+const STREAM_HIGH_WATER_MARK = 1024 * 1024;
+
+export class NdjsonSink implements ItemSink {
+  readonly path: string;
+  readonly partialPath: string;
+  readonly format: NdjsonFormat;
+  #itemCount = 0;
+  #pending = '';
+  #stream: WriteStream | null = null;
+  #state: 'writing' | 'committed' | 'aborted' = 'writing';
+  #failure: Error | null = null;
+
+  constructor({ path, format }: NdjsonSinkOptions) {
+    this.path = path;
+    this.partialPath = `${path}.partial`;
+    this.format = format;
+  }
+
+  /** Items accepted so far (all of them are in the file once commit() resolves). */
+  get itemCount(): number {
+    return this.#itemCount;
+  }
+
+  write(item: BuiltItem): Promise<void> | void {
+    this.#assertWriting('write');
+    this.#pending += this.#line(item);
+    this.#itemCount++;
+    if (this.#pending.length >= CHUNK_CHARS) return this.#flush();
+  }
+
+  async commit(): Promise<void> {
+    this.#assertWriting('commit');
+    if (this.#pending !== '') await this.#flush();
+    const stream = this.#opened();
+    stream.end();
+    // Resolves once the data is written, synced (flush: true) and the file closed.
+    await finished(stream);
+    this.#throwIfFailed();
+    await rename(this.partialPath, this.path);
+    this.#state = 'committed';
+  }
+
+  /** Deletes the partial file; nothing to do after a successful commit, or a second time. */
+  async abort(): Promise<void> {
+    if (this.#state !== 'writing') return;
+    this.#state = 'aborted';
+    this.#pending = '';
+    const stream = this.#stream;
+    if (stream !== null) {
+      // With an error, a write waiting for 'drain' rejects instead of waiting forever.
+      stream.destroy(new Error(`${this.path}: the write was aborted`));
+      // The file may still be opening: remove it only once the stream has let go of it.
+      if (!stream.closed) await new Promise<void>((resolve) => stream.once('close', () => resolve()));
+    }
+    await rm(this.partialPath, { force: true });
+  }
+
+  #line(item: BuiltItem): string {
+    if (this.format === 'plain') {
+      return `{"item":${JSON.stringify(item.item)},"target":${JSON.stringify(item.target)},"attributes":${toPlainJson(item.attributes)}}\n`;
+    }
+    return `{"TableName":${JSON.stringify(item.target)},"Item":${toDynamoItemJson(item.attributes)}}\n`;
+  }
+
+  #flush(): Promise<void> | undefined {
+    const stream = this.#opened();
+    const chunk = this.#pending;
+    this.#pending = '';
+    if (stream.write(chunk)) return undefined;
+    // once() rejects if the stream reports an error before it drains.
+    return once(stream, 'drain').then(() => undefined);
+  }
+
+  #opened(): WriteStream {
+    if (this.#stream === null) {
+      // flush: true syncs the file to disk before it is closed, so the rename in commit()
+      // never publishes a file whose contents are still only in the page cache.
+      const stream = createWriteStream(this.partialPath, { flags: 'w', highWaterMark: STREAM_HIGH_WATER_MARK, flush: true });
+      // Kept for the next write or commit; without a listener an I/O error would crash the process.
+      stream.on('error', (error: Error) => {
+        this.#failure ??= error;
+      });
+      this.#stream = stream;
+    }
+    return this.#stream;
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== null) throw this.#failure;
+  }
+
+  #assertWriting(action: string): void {
+    if (this.#state !== 'writing') throw new Error(`${this.path}: cannot ${action}, the sink was already ${this.#state}`);
+    this.#throwIfFailed();
+  }
+}
