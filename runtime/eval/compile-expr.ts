@@ -2,6 +2,7 @@
 // without looking at the plan again. Row variables live in numbered slots of the context.
 import type { PlanExpr, RowRef } from '../plan/types.js';
 import type { TimestampValue, Value } from '../values/value.js';
+import { keyAt, type RowKey } from '../run/row-key.js';
 import { aggregate } from './aggregates.js';
 import { caster } from './casts.js';
 import { FUNCTIONS } from './functions.js';
@@ -26,13 +27,13 @@ export interface ExprEnv {
   alias(name: string): { slot: number; table: string };
   /** Position of a column in the rows of a table (its projected columns). */
   columnIndex(table: string, column: string): number;
-  /** Finds the row of `table` whose keyColumns equal `key`. */
-  lookup(table: string, keyColumns: string[]): (key: Value[]) => Row | undefined;
+  /** Finds the row of `table` whose keyColumns have the key (see runtime/run/row-key.ts). */
+  lookup(table: string, keyColumns: string[]): (key: RowKey) => Row | undefined;
 }
 
-type RowFinder = { table: string; find: (ctx: EvalContext) => Row | undefined };
+export type RowFinder = { table: string; find: (ctx: EvalContext) => Row | undefined };
 
-function compileRowRef(ref: RowRef, env: ExprEnv): RowFinder {
+export function compileRowRef(ref: RowRef, env: ExprEnv): RowFinder {
   if (ref.kind === 'alias') {
     const { slot, table } = env.alias(ref.name);
     return { table, find: (ctx) => ctx.rows[slot] };
@@ -45,8 +46,8 @@ function compileRowRef(ref: RowRef, env: ExprEnv): RowFinder {
     find: (ctx) => {
       const row = from.find(ctx);
       if (!row) return undefined;
-      const key = positions.map((p) => row[p]);
-      return key.some((k) => k === null) ? undefined : lookup(key);
+      const key = keyAt(row, positions);
+      return key === null ? undefined : lookup(key);
     },
   };
 }

@@ -1,35 +1,60 @@
-// A table held in memory for the run: its rows (projected columns only) with where they came
-// from, an index by key for lookups and duplicate detection, and groups by the columns that
-// reference a parent, for collections.
+// A table held in memory for the run, column by column (column-store.ts), with where each row
+// came from and what became of it, an index by key where one is needed (lookups, parents,
+// duplicates), and its rows grouped by the columns that reference a parent.
 import type { PlanTable } from '../plan/types.js';
 import type { Row } from '../eval/compile-expr.js';
+import type { Value } from '../values/value.js';
+import { ColumnStore } from './column-store.js';
 import { keyAt, type RowKey } from './row-key.js';
 
-export interface HeldRow {
-  values: Row;
-  /** Index into the run's list of files, and the 1-based line in that file. */
-  file: number;
-  line: number;
-  /** Set once the row is part of an item that was written. */
-  used: boolean;
-  /** Set when building an element from it failed (it is in the rejects file). */
-  failed: boolean;
+const USED = 1;
+const FAILED = 2;
+
+/** Rows of one parent: indexes into the table, in the order they were read. */
+export type Group = Int32Array;
+
+interface Grouping {
+  positions: number[];
+  /** Filled while rows are added; turned into compact arrays by seal(). */
+  building: Map<RowKey, number[]> | null;
+  groups: Map<RowKey, Group>;
+}
+
+export interface Duplicate {
+  index: number;
+  twin: number;
 }
 
 export class HeldTable {
-  readonly rows: HeldRow[] = [];
-  readonly byKey = new Map<RowKey, HeldRow>();
+  count = 0;
+  private readonly columns: ColumnStore[];
+  private files = new Uint16Array(1024);
+  private lines = new Int32Array(1024);
+  private states = new Uint8Array(1024);
+  /** By key, for tables other rows look up or hang under, and to find duplicates. */
+  readonly byKey: Map<RowKey, number> | null;
   /** Keys of rows the scan filters left out: their children are filtered, not orphaned. */
   readonly filteredKeys = new Set<RowKey>();
-  /** Groups by referencing columns, one map per distinct list of columns. */
-  private readonly groupings = new Map<string, { positions: number[]; groups: Map<RowKey, HeldRow[]> }>();
   readonly keyPositions: number[];
+  private readonly groupings = new Map<string, Grouping>();
+  /** Rows materialised for lookups, which read the same rows again and again. */
+  private readonly lookupCache: Array<Row | undefined> | null;
+  /** Duplicates inside one group, found by seal() (when the key includes the group columns). */
+  private readonly duplicateCheckInGroups: { grouping: Grouping; rest: number[] } | null;
 
-  constructor(readonly plan: PlanTable) {
+  /** `isParent`: other tables' rows hang under this one's (their parent must be findable by key). */
+  constructor(readonly plan: PlanTable, isParent: boolean) {
+    this.columns = plan.columns.map((c) => new ColumnStore(c.type));
     this.keyPositions = plan.key.map((c) => this.position(c));
-    for (const role of plan.roles) {
-      if (role.kind === 'grouped') this.groupingFor(role.byColumns);
-    }
+    for (const role of plan.roles) if (role.kind === 'grouped') this.groupingFor(role.byColumns);
+    // A child whose key contains its parent's columns (order_lines: order_id, line_no) can only
+    // have a twin in its own group: no table-wide index is needed for it.
+    const grouping = [...this.groupings.values()].find((g) => g.positions.every((p) => this.keyPositions.includes(p)));
+    // Twins must be found among rows the scan filters drop too (the first row read wins, kept or not).
+    const needsIndex = isParent || plan.filters.length > 0 || plan.roles.some((r) => r.kind !== 'grouped') || !grouping;
+    this.byKey = needsIndex ? new Map() : null;
+    this.duplicateCheckInGroups = needsIndex || !grouping ? null : { grouping, rest: this.keyPositions.filter((p) => !grouping.positions.includes(p)) };
+    this.lookupCache = plan.roles.some((r) => r.kind === 'lookup') ? [] : null;
   }
 
   position(column: string): number {
@@ -38,41 +63,149 @@ export class HeldTable {
     return index;
   }
 
-  private groupingFor(columns: string[]) {
+  private groupingFor(columns: string[]): Grouping {
     const id = columns.join('\u001f');
     let grouping = this.groupings.get(id);
     if (!grouping) {
-      grouping = { positions: columns.map((c) => this.position(c)), groups: new Map() };
+      grouping = { positions: columns.map((c) => this.position(c)), building: new Map(), groups: new Map() };
       this.groupings.set(id, grouping);
     }
     return grouping;
   }
 
-  /** Adds a row; returns the row already held under the same key, if any (the row is then not added). */
-  add(row: HeldRow): HeldRow | null {
-    const key = keyAt(row.values, this.keyPositions);
-    if (key !== null) {
-      const twin = this.byKey.get(key);
-      if (twin) return twin;
-      this.byKey.set(key, row);
+  /**
+   * Records a row the scan filters dropped: its key still counts (children of it are filtered,
+   * not orphaned; a later twin is a duplicate). Returns false when the key was seen already.
+   */
+  addFiltered(values: Row): boolean {
+    const key = keyAt(values, this.keyPositions);
+    if (key === null) return true;
+    if (this.filteredKeys.has(key) || this.byKey?.has(key)) return false;
+    this.filteredKeys.add(key);
+    return true;
+  }
+
+  /**
+   * Adds a row; returns the index of the row already held with the same key (the new one is
+   * then not added), -2 when a row with that key was dropped by the scan filters, or -1.
+   */
+  add(values: Row, file: number, line: number): number {
+    if (this.byKey) {
+      const key = keyAt(values, this.keyPositions);
+      if (key !== null) {
+        const twin = this.byKey.get(key);
+        if (twin !== undefined) return twin;
+        if (this.filteredKeys.has(key)) return -2;
+        this.byKey.set(key, this.count);
+      }
     }
-    this.rows.push(row);
-    for (const { positions, groups } of this.groupings.values()) {
-      const groupKey = keyAt(row.values, positions);
-      if (groupKey === null) continue;
-      const group = groups.get(groupKey);
-      if (group) group.push(row);
-      else groups.set(groupKey, [row]);
+    const index = this.count++;
+    for (let c = 0; c < this.columns.length; c++) this.columns[c].push(values[c]);
+    if (index >= this.files.length) {
+      this.files = growTo(this.files, index + 1);
+      this.lines = growTo(this.lines, index + 1);
+      this.states = growTo(this.states, index + 1);
     }
-    return null;
+    this.files[index] = file;
+    this.lines[index] = line;
+    for (const grouping of this.groupings.values()) {
+      const key = keyAt(values, grouping.positions);
+      if (key === null) continue;
+      const group = grouping.building!.get(key);
+      if (group) group.push(index);
+      else grouping.building!.set(key, [index]);
+    }
+    return -1;
+  }
+
+  /** Ends loading: groups become compact arrays; duplicates found inside groups are returned (and left out). */
+  seal(): Duplicate[] {
+    const duplicates: Duplicate[] = [];
+    for (const grouping of this.groupings.values()) {
+      for (const [key, indexes] of grouping.building!) {
+        let kept = indexes;
+        if (this.duplicateCheckInGroups?.grouping === grouping && indexes.length > 1) kept = this.dropTwins(indexes, this.duplicateCheckInGroups.rest, duplicates);
+        grouping.groups.set(key, Int32Array.from(kept));
+      }
+      grouping.building = null;
+    }
+    return duplicates;
+  }
+
+  private dropTwins(indexes: number[], positions: number[], duplicates: Duplicate[]): number[] {
+    const seen = new Map<RowKey, number>();
+    return indexes.filter((index) => {
+      const key = keyAt(positions.map((p) => this.columns[p].get(index)), positions.map((_, i) => i));
+      if (key === null) return true;
+      const twin = seen.get(key);
+      if (twin === undefined) {
+        seen.set(key, index);
+        return true;
+      }
+      duplicates.push({ index, twin });
+      this.states[index] = FAILED;
+      return false;
+    });
+  }
+
+  row(index: number): Row {
+    const cached = this.lookupCache?.[index];
+    if (cached) return cached;
+    const row: Value[] = new Array(this.columns.length);
+    for (let c = 0; c < this.columns.length; c++) row[c] = this.columns[c].get(index);
+    if (this.lookupCache) this.lookupCache[index] = row;
+    return row;
   }
 
   /** The rows whose `columns` equal a parent's key. */
-  groups(columns: string[]): Map<RowKey, HeldRow[]> {
+  groups(columns: string[]): Map<RowKey, Group> {
     return this.groupingFor(columns).groups;
   }
 
-  keyOfGroup(row: HeldRow, columns: string[]): RowKey | null {
-    return keyAt(row.values, this.groupingFor(columns).positions);
+  groupKeyOf(index: number, columns: string[]): RowKey | null {
+    const { positions } = this.groupingFor(columns);
+    return keyAt(positions.map((p) => this.columns[p].get(index)), positions.map((_, i) => i));
   }
+
+  keyOf(index: number): RowKey | null {
+    return keyAt(this.keyPositions.map((p) => this.columns[p].get(index)), this.keyPositions.map((_, i) => i));
+  }
+
+  hasKey(key: RowKey): boolean {
+    if (this.byKey) return this.byKey.has(key);
+    throw new Error(`table ${this.plan.name} keeps no index by key`);
+  }
+
+  fileOf(index: number): number {
+    return this.files[index];
+  }
+
+  lineOf(index: number): number {
+    return this.lines[index];
+  }
+
+  isUsed(index: number): boolean {
+    return (this.states[index] & USED) !== 0;
+  }
+
+  isFailed(index: number): boolean {
+    return (this.states[index] & FAILED) !== 0;
+  }
+
+  markUsed(index: number): void {
+    this.states[index] |= USED;
+  }
+
+  /** Returns false when it was marked already (its reject is written once). */
+  markFailed(index: number): boolean {
+    if (this.isFailed(index)) return false;
+    this.states[index] |= FAILED;
+    return true;
+  }
+}
+
+function growTo<T extends Uint16Array | Int32Array | Uint8Array>(array: T, needed: number): T {
+  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2));
+  next.set(array as never);
+  return next;
 }

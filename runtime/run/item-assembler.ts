@@ -2,29 +2,39 @@
 // at load time: every expression becomes a closure, every collection knows its group index.
 import type { PlanCollection, PlanItem, PlanObject, PlanTable } from '../plan/types.js';
 import type { TimestampValue, Value } from '../values/value.js';
-import { compileCondition, compileExpr, type EvalContext, type Evaluate, type ExprEnv, type Row } from '../eval/compile-expr.js';
+import { compileCondition, compileExpr, compileRowRef, type EvalContext, type ExprEnv, type Row } from '../eval/compile-expr.js';
 import { itemObject, type ItemObject, type ItemValue } from '../eval/item-value.js';
 import { compareValues, EvaluationError } from '../eval/operators.js';
-import type { HeldRow, HeldTable } from './held-table.js';
+import type { HeldTable } from './held-table.js';
 import { keyAt } from './row-key.js';
 
-/** A row that could not be built into an item or element, with why. */
+/** A held row that could not be built into an element, with why. */
 export interface RowFailure {
-  table: string;
-  row: HeldRow | null;
+  table: HeldTable;
+  index: number;
   reason: string;
 }
 
 type Condition = (ctx: EvalContext) => boolean;
 
+interface CompiledField {
+  name: string;
+  when: Condition | null;
+  build: (ctx: EvalContext, failures: RowFailure[]) => ItemValue;
+  /** Set for a collection: the table its elements come from, and their shape. */
+  collection?: { table: HeldTable; element: CompiledObject };
+  /** Set for a nested map: its shape. */
+  object?: CompiledObject;
+}
+
 interface CompiledObject {
-  fields: Array<{ name: string; when: Condition | null; build: (ctx: EvalContext, failures: RowFailure[]) => ItemValue }>;
+  fields: CompiledField[];
 }
 
 export interface AssembledItem {
   object: ItemObject;
-  /** The held rows whose elements are in the item (marked used when it is written). */
-  rows: HeldRow[];
+  /** Marks the held rows whose elements are in the item as used (call it once the item is written). */
+  markUsed(): void;
 }
 
 export interface ItemAssembler {
@@ -52,13 +62,15 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     lookup: (table) => {
       const index = held.get(table);
       if (!index) throw new Error(`the plan looks up ${table}, which it does not hold: recompile the mapping`);
+      const byKey = index.byKey;
+      if (!byKey) throw new Error(`the plan looks up ${table}, which it does not index: recompile the mapping`);
       return (key) => {
-        const row = index.byKey.get(keyAt(key, key.map((_, i) => i))!);
-        return row?.values;
+        const found = byKey.get(key);
+        return found === undefined ? undefined : index.row(found);
       };
     },
   };
-  const elementRows = new WeakMap<ItemObject, HeldRow>();
+  const elementRows = new WeakMap<ItemObject, number>();
 
   const compileObject = (object: PlanObject): CompiledObject => ({
     fields: object.fields.map((field) => {
@@ -70,10 +82,10 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       }
       if (value.kind === 'object') {
         const inner = compileObject(value);
-        return { name: field.name, when, build: (ctx, failures) => buildObject(inner, ctx, failures) };
+        return { name: field.name, when, build: (ctx, failures) => buildObject(inner, ctx, failures), object: inner };
       }
       const collection = compileCollection(value);
-      return { name: field.name, when, build: collection };
+      return { name: field.name, when, build: collection.build, collection: { table: collection.table, element: collection.element } };
     }),
   });
 
@@ -107,21 +119,22 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       ...plan.orderBy,
       ...plan.elementKey.attributes.filter((a): a is string => a !== null).map((attribute) => ({ attribute, descending: false })),
     ];
-    return (ctx: EvalContext, failures: RowFailure[]): ItemValue[] => {
+    const build = (ctx: EvalContext, failures: RowFailure[]): ItemValue[] => {
       const key = parent(ctx);
       const rows = key === null ? undefined : groups.get(key);
       if (!rows) return [];
       let elements: ItemObject[] = [];
-      for (const row of rows) {
-        ctx.rows[slot] = row.values;
+      for (const index of rows) {
+        if (child.isFailed(index)) continue;
+        ctx.rows[slot] = child.row(index);
         try {
           if (filter && !filter(ctx)) continue;
           const built = buildObject(element, ctx, failures);
-          elementRows.set(built, row);
+          elementRows.set(built, index);
           elements.push(built);
         } catch (error) {
           if (!(error instanceof EvaluationError)) throw error;
-          failures.push({ table: plan.table, row, reason: error.message });
+          failures.push({ table: child, index, reason: error.message });
         }
       }
       ctx.rows[slot] = undefined;
@@ -137,27 +150,33 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       if (plan.limit !== null && elements.length > plan.limit) elements.length = plan.limit;
       return elements;
     };
+    return { build, table: child, element };
   }
 
   function compileParentKey(plan: PlanCollection): (ctx: EvalContext) => ReturnType<typeof keyAt> {
-    const reads: Evaluate[] = plan.parentColumns.map((column) => compileExpr({ kind: 'column', type: 'null', row: plan.parent, column }, env));
-    return (ctx) => keyAt(reads.map((r) => r(ctx) as Value), reads.map((_, i) => i));
+    const parent = compileRowRef(plan.parent, env);
+    const positions = plan.parentColumns.map((column) => columnIndex(parent.table, column));
+    return (ctx) => {
+      const row = parent.find(ctx);
+      return row ? keyAt(row, positions) : null;
+    };
   }
 
   const shape = compileObject(item.shape);
   const requirement = item.require ? compileCondition(item.require, env) : null;
   const ttl = item.ttl ? { attribute: item.ttl.attribute, value: compileExpr(item.ttl.value, env) } : null;
 
-  const collectRows = (object: ItemObject, into: HeldRow[]) => {
-    for (const value of object.fields.values()) {
-      if (Array.isArray(value)) {
+  const markUsed = (compiled: CompiledObject, object: ItemObject) => {
+    for (const field of compiled.fields) {
+      const value = object.fields.get(field.name);
+      if (field.collection && Array.isArray(value)) {
         for (const element of value as ItemObject[]) {
-          const row = elementRows.get(element);
-          if (row) into.push(row);
-          collectRows(element, into);
+          const index = elementRows.get(element);
+          if (index !== undefined) field.collection.table.markUsed(index);
+          markUsed(field.collection.element, element);
         }
-      } else if (value !== null && typeof value === 'object' && value.kind === 'object') {
-        collectRows(value, into);
+      } else if (field.object && value) {
+        markUsed(field.object, value as ItemObject);
       }
     }
   };
@@ -174,9 +193,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
         const seconds = ttl.value(ctx);
         if (seconds !== null) object.fields.set(ttl.attribute, seconds as Value);
       }
-      const rows: HeldRow[] = [];
-      collectRows(object, rows);
-      return { object, rows };
+      return { object, markUsed: () => markUsed(shape, object) };
     },
   };
 }

@@ -22,7 +22,7 @@ export interface Reject {
 
 export type TableEvent =
   | { kind: 'row'; values: Row; file: string; line: number }
-  | { kind: 'filtered'; values: Row }
+  | { kind: 'filtered'; values: Row; file: string; line: number }
   | { kind: 'reject'; reject: Reject };
 
 function scanFilterEnv(table: PlanTable): ExprEnv {
@@ -79,7 +79,7 @@ export async function* readTable(
           continue;
         }
         if (!keep) {
-          yield { kind: 'filtered', values };
+          yield { kind: 'filtered', values, file, line: record.line };
           continue;
         }
       }

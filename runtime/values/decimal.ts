@@ -62,8 +62,13 @@ export function parseDecimal(text: string): Parsed<Decimal> {
  * Why DynamoDB would refuse this number, or null when it fits. Trailing zeros do not count
  * as significant (DynamoDB drops them), leading zeros never do.
  */
+const BELOW_39_DIGITS = 10n ** 38n;
+
 export function dynamoNumberViolation(digits: bigint, scale: number): string | null {
   if (digits === 0n) return null;
+  // The common case, without building text: at most 38 digits, and a scale that keeps any such
+  // value within 1E-130 .. 9.99E+125.
+  if (scale <= 130 && digits < BELOW_39_DIGITS && digits > -BELOW_39_DIGITS) return null;
   let text = (digits < 0n ? -digits : digits).toString();
   const length = text.length;
   text = text.replace(/0+$/, '');

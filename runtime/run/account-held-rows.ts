@@ -1,0 +1,48 @@
+// Phase 3 of a run: every held row is now used, failed (its reject is written), or neither.
+// Then it is orphaned when its parent, or an ancestor, is not in the extract, and filtered
+// out by the mapping otherwise. Rows of lookup-only tables count as used: they were indexed.
+import type { Plan } from '../plan/types.js';
+import type { HeldTable } from './held-table.js';
+import type { RowKey } from './row-key.js';
+import type { RunState } from './run-state.js';
+import type { SeenRootKeys } from './stream-roots.js';
+
+export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRootKeys: SeenRootKeys, state: RunState): void {
+  const orphanedKeys = new Map<string, Set<RowKey>>();
+  // Parents are settled before their children, whatever order the plan reads them in.
+  const depth = (name: string, seen = new Set<string>()): number => {
+    const grouped = plan.tables.find((t) => t.name === name)?.roles.find((r) => r.kind === 'grouped');
+    if (!grouped || grouped.kind !== 'grouped' || seen.has(name)) return 0;
+    return 1 + depth(grouped.parentTable, seen.add(name));
+  };
+  for (const table of [...plan.tables].sort((a, b) => depth(a.name) - depth(b.name))) {
+    const heldTable = held.get(table.name);
+    if (!heldTable) continue;
+    const c = state.countsOf(table.name);
+    const grouped = table.roles.find((r) => r.kind === 'grouped');
+    const isRoot = table.roles.some((r) => r.kind === 'root');
+    const orphaned = new Set<RowKey>();
+    orphanedKeys.set(table.name, orphaned);
+    const parent = grouped?.kind === 'grouped' ? held.get(grouped.parentTable) : undefined;
+    const parentPresent = (key: RowKey | null): boolean => {
+      if (key === null || grouped?.kind !== 'grouped') return false;
+      if (orphanedKeys.get(grouped.parentTable)?.has(key)) return false;
+      if (parent) return parent.hasKey(key) || parent.filteredKeys.has(key);
+      return seenRootKeys.get(grouped.parentTable)?.has(key) ?? false;
+    };
+    for (let index = 0; index < heldTable.count; index++) {
+      if (heldTable.isUsed(index)) c.used++;
+      else if (heldTable.isFailed(index)) c.rejected++;
+      else if (grouped?.kind !== 'grouped') {
+        if (isRoot) c.filtered++;
+        else c.used++;
+      } else if (parentPresent(heldTable.groupKeyOf(index, grouped.byColumns))) {
+        c.filtered++;
+      } else {
+        c.orphaned++;
+        const key = heldTable.keyOf(index);
+        if (key !== null) orphaned.add(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// Phase 1 of a run: read every table that other rows need (lookups, collections) into held
+// tables, rejecting bad and duplicate rows as they come.
+import type { ByteSource } from '../archive/byte-source.js';
+import type { ArchiveEntry } from '../archive/central-directory.js';
+import type { Plan, PlanTable } from '../plan/types.js';
+import type { TimestampValue } from '../values/value.js';
+import { HeldTable } from './held-table.js';
+import type { RunState } from './run-state.js';
+import { readTable } from './table-reader.js';
+
+const PROGRESS_EVERY = 50_000;
+
+const EARLIER_TWIN = (table: PlanTable) => `duplicate key: an earlier row has the same ${table.key.join(', ')}; the first one read is kept`;
+
+function duplicateReason(table: PlanTable, firstFile: string, firstLine: number): string {
+  return `duplicate key: the row at ${firstFile}:${firstLine} has the same ${table.key.join(', ')}; the first one read is kept`;
+}
+
+export async function holdTables(plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, asOf: TimestampValue, state: RunState): Promise<Map<string, HeldTable>> {
+  const parents = new Set(plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))));
+  const held = new Map<string, HeldTable>();
+  for (const table of plan.tables.filter((t) => t.roles.some((r) => r.kind !== 'root'))) {
+    const heldTable = new HeldTable(table, parents.has(table.name));
+    held.set(table.name, heldTable);
+    const c = state.countsOf(table.name);
+    for await (const event of readTable(source, entries.get(table.name)!, table, asOf)) {
+      c.read++;
+      if (c.read % PROGRESS_EVERY === 0) state.progress('holding', table.name);
+      if (event.kind === 'reject') {
+        c.rejected++;
+        state.reject(event.reject);
+      } else if (event.kind === 'filtered') {
+        if (heldTable.addFiltered(event.values)) c.filtered++;
+        else {
+          c.rejected++;
+          state.reject({ table: table.name, file: event.file, line: event.line, reason: EARLIER_TWIN(table) });
+        }
+      } else {
+        const twin = heldTable.add(event.values, state.fileIndex(event.file), event.line);
+        if (twin !== -1) {
+          c.rejected++;
+          const reason = twin >= 0 ? duplicateReason(table, state.files[heldTable.fileOf(twin)], heldTable.lineOf(twin)) : EARLIER_TWIN(table);
+          state.reject({ table: table.name, file: event.file, line: event.line, reason });
+        }
+      }
+    }
+    // Twins found in their group stay in the table, marked failed: the final accounting counts them.
+    for (const { index, twin } of heldTable.seal()) {
+      state.reject({ table: table.name, file: state.files[heldTable.fileOf(index)], line: heldTable.lineOf(index), reason: duplicateReason(table, state.files[heldTable.fileOf(twin)], heldTable.lineOf(twin)) });
+    }
+    state.progress('holding', table.name);
+  }
+  return held;
+}

@@ -1,0 +1,64 @@
+// What the phases of one run share: the counts per table, the rejects (with the limit the
+// user set), the list of files rows come from, and progress reporting.
+import type { Plan } from '../plan/types.js';
+import { emptyCounts, type TableCounts } from './run-report.js';
+import type { Reject } from './table-reader.js';
+
+export interface RejectSink {
+  write(reject: Reject): void;
+}
+
+export interface RunProgress {
+  phase: 'holding' | 'streaming';
+  table: string;
+  tables: Record<string, TableCounts>;
+  itemsWritten: number;
+}
+
+/** Stops a run: the sink is aborted, nothing becomes visible. */
+export class RunFailure extends Error {}
+
+export class RunState {
+  readonly counts: Map<string, TableCounts>;
+  readonly items: Record<string, { built: number; written: number; filtered: number }>;
+  /** Files rows were read from; held rows keep an index into this list. */
+  readonly files: string[] = [];
+  private readonly fileIndexes = new Map<string, number>();
+  rejectCount = 0;
+  itemsWritten = 0;
+
+  constructor(
+    plan: Plan,
+    private readonly rejects: RejectSink,
+    private readonly maxRejects: number,
+    private readonly onProgress?: (progress: RunProgress) => void,
+  ) {
+    this.counts = new Map(plan.tables.map((t) => [t.name, emptyCounts()]));
+    this.items = Object.fromEntries(plan.items.map((i) => [i.name, { built: 0, written: 0, filtered: 0 }]));
+  }
+
+  countsOf(table: string): TableCounts {
+    return this.counts.get(table)!;
+  }
+
+  fileIndex(file: string): number {
+    let index = this.fileIndexes.get(file);
+    if (index === undefined) {
+      index = this.files.push(file) - 1;
+      this.fileIndexes.set(file, index);
+    }
+    return index;
+  }
+
+  reject(reject: Reject): void {
+    this.rejectCount++;
+    this.rejects.write(reject);
+    if (this.rejectCount > this.maxRejects) {
+      throw new RunFailure(`more than ${this.maxRejects} rows were rejected (the limit set by --max-rejects); the last: ${reject.file}:${reject.line}: ${reject.reason}`);
+    }
+  }
+
+  progress(phase: RunProgress['phase'], table: string): void {
+    this.onProgress?.({ phase, table, tables: Object.fromEntries(this.counts), itemsWritten: this.itemsWritten });
+  }
+}
