@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Entry point of the `mapc` command: runs the TypeScript sources through tsx's loader.
-import { register } from 'tsx/esm/api';
+// The `mapc` command runs the compiled JavaScript in build/: `npm ci` builds it, and so do
+// `npm test` and `npm run build` (run it after editing the sources).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('./cli/main.ts');
+const entry = new URL('../build/bin/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('mapc: build/ is missing: run `npm run build` (npm ci runs it for you)');
+  process.exit(2);
+}
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -2,9 +2,9 @@
 // plan and by the runtime when it loads one, so neither trusts a plan the other did not check.
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
+import schema from './plan.schema.json' with { type: 'json' };
 import type { Plan } from './types.js';
 
-const schema = JSON.parse(readFileSync(new URL('./plan.schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv({ discriminator: true, allErrors: false }).compile(schema);
 
 export class InvalidPlanError extends Error {
