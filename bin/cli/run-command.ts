@@ -67,10 +67,18 @@ export const runCommand: Command = {
     const reportPath = values.report ?? `${values.out}.report.json`;
     const progress = progressReporter(process.stderr);
     try {
+      let asOf: TimestampValue;
+      try {
+        asOf = await resolveAsOf(values['as-of'], source, values.extract);
+      } catch (error) {
+        // An archive that cannot be read stops the run (exit 1), as it would inside runPlan.
+        process.stderr.write(`mapc run: ${(error as Error).message}\n`);
+        return 1;
+      }
       const report = await runPlan({
         plan,
         source,
-        asOf: await resolveAsOf(values['as-of'], source, values.extract),
+        asOf,
         sink: new NdjsonSink({ path: values.out, format: values.format }),
         rejects,
         maxRejects,

@@ -33,7 +33,12 @@ export function openEntry(source: ByteSource, entry: ArchiveEntry, readChunk = D
   const verified = new VerifyingPassThrough(entry, where);
   const onDone = (error: Error | null | undefined) => {
     // pipeline destroys every stage with the first error; make sure ours names the entry.
-    if (error && !error.message.startsWith(source.name)) error.message = `${where}: ${error.message}`;
+    if (error && !error.message.startsWith(source.name)) {
+      // zlib's own words ("invalid distance too far back") say nothing about what to do.
+      const code = (error as Error & { code?: unknown }).code;
+      const isInflateError = typeof code === 'string' && code.startsWith('Z_');
+      error.message = `${where}: ${error.message}${isInflateError ? ' — the compressed data is damaged, the archive is corrupt; re-download the extract' : ''}`;
+    }
   };
   if (entry.method === METHOD_DEFLATE) pipeline(compressed, zlib.createInflateRaw(), verified, onDone);
   else pipeline(compressed, verified, onDone);

@@ -1,6 +1,6 @@
 // Phase 3 of a run: every held row is now used, failed (its reject is written), or neither.
-// Then it is orphaned when its parent, or an ancestor, is not in the extract, and filtered
-// out by the mapping otherwise. Rows of lookup-only tables count as used: they were indexed.
+// Then it is orphaned when its parent, or an ancestor, is not in the extract or was rejected,
+// and filtered out by the mapping otherwise. Rows of lookup-only tables count as used: they were indexed.
 import type { Plan } from '../plan/types.js';
 import type { HeldTable } from './held-table.js';
 import type { RowKey } from './row-key.js';
@@ -28,12 +28,18 @@ export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRo
       if (key === null || grouped?.kind !== 'grouped') return false;
       if (orphanedKeys.get(grouped.parentTable)?.has(key)) return false;
       if (parent) return parent.hasKey(key) || parent.filteredKeys.has(key);
-      return seenRootKeys.get(grouped.parentTable)?.has(key) ?? false;
+      const root = seenRootKeys.get(grouped.parentTable);
+      return root !== undefined && root.seen.has(key) && !root.rejected.has(key);
     };
     for (let index = 0; index < heldTable.count; index++) {
       if (heldTable.isUsed(index)) c.used++;
-      else if (heldTable.isFailed(index)) c.rejected++;
-      else if (grouped?.kind !== 'grouped') {
+      else if (heldTable.isFailed(index)) {
+        c.rejected++;
+        // Rows under a rejected row are orphaned, as under a row that was never read (a
+        // duplicate's key is its kept twin's: that one stands).
+        const key = heldTable.isDuplicate(index) ? null : heldTable.keyOf(index);
+        if (key !== null) orphaned.add(key);
+      } else if (grouped?.kind !== 'grouped') {
         if (isRoot) c.filtered++;
         else c.used++;
       } else if (parentPresent(heldTable.groupKeyOf(index, grouped.byColumns))) {

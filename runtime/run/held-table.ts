@@ -9,6 +9,8 @@ import { keyAt, type RowKey } from './row-key.js';
 
 const USED = 1;
 const FAILED = 2;
+/** A twin of a row kept under the same key (also FAILED). */
+const DUPLICATE = 4;
 
 /** Rows of one parent: indexes into the table, in the order they were read. */
 export type Group = Int32Array;
@@ -143,7 +145,7 @@ export class HeldTable {
         return true;
       }
       duplicates.push({ index, twin });
-      this.states[index] = FAILED;
+      this.states[index] = FAILED | DUPLICATE;
       return false;
     });
   }
@@ -190,6 +192,10 @@ export class HeldTable {
 
   isFailed(index: number): boolean {
     return (this.states[index] & FAILED) !== 0;
+  }
+
+  isDuplicate(index: number): boolean {
+    return (this.states[index] & DUPLICATE) !== 0;
   }
 
   markUsed(index: number): void {

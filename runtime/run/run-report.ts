@@ -3,7 +3,7 @@
 // used: part of a written item (for lookup-only tables: indexed for lookups);
 // filtered: left out by the mapping (a `where`, `keep`, `limit` or `require`, here or on an ancestor);
 // rejected: unusable (bad value, broken record, duplicate key), each in the rejects file;
-// orphaned: its parent row is not in the extract.
+// orphaned: its parent row is not in the extract, or was rejected (a corrected parent may come later).
 
 export interface TableCounts {
   read: number;

@@ -39,8 +39,11 @@ interface RootBuilder {
   partitionKey: string;
 }
 
-/** Keys of streamed root rows, so that children can tell a missing parent from a filtered one. */
-export type SeenRootKeys = Map<string, Set<RowKey>>;
+/**
+ * Keys of streamed root rows by table, so that children can tell a missing parent from a
+ * filtered one: `seen` every key read, `rejected` those whose row was rejected while building.
+ */
+export type SeenRootKeys = Map<string, { seen: Set<RowKey>; rejected: Set<RowKey> }>;
 
 export async function streamRoots(
   plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, held: Map<string, HeldTable>,
@@ -114,7 +117,8 @@ export async function streamRoots(
     const c = state.countsOf(rootTable);
     const keyPositions = table.key.map((k) => table.columns.findIndex((col) => col.name === k));
     const seen = new Set<RowKey>();
-    seenRootKeys.set(rootTable, seen);
+    const rejected = new Set<RowKey>();
+    seenRootKeys.set(rootTable, { seen, rejected });
     for await (const event of readTable(source, entries.get(rootTable)!, table, asOf)) {
       c.read++;
       if (c.read % PROGRESS_EVERY === 0) state.progress('streaming', rootTable);
@@ -141,6 +145,8 @@ export async function streamRoots(
       } catch (error) {
         if (!(error instanceof RootRejected)) throw error;
         c.rejected++;
+        // Its children count as orphaned, as they do under a row rejected for a bad value.
+        if (key !== null) rejected.add(key);
         state.reject({ table: rootTable, file: event.file, line: event.line, reason: error.message });
       }
     }

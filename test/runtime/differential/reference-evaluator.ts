@@ -13,11 +13,11 @@
  *   - duplicate keys: the first row READ wins, whether or not a `where` keeps it; every later
  *     twin is rejected (a row whose cells cannot be read is not a row and has no key);
  *   - a row failing a `where` that reads only its own row is filtered even when its parent is
- *     missing; otherwise a row whose parent is missing (or orphaned) is orphaned;
+ *     missing; otherwise a row whose parent is missing, orphaned or rejected is orphaned;
  *   - a row whose element failed is rejected even when its item is left out by `require`;
  *   - a root row whose item fails to build is rejected and makes no item (nor counts as built);
- *   - rows under an element or item that was not kept (its own failure, keep, limit, require)
- *     are filtered: their parent is in the extract;
+ *   - rows under an element or item that was not kept (keep, limit, require) are filtered:
+ *     their parent is in the extract; rows under a rejected row are orphaned;
  *   - min/max return the first of equal values (1.5 before 1.50);
  *   - avg = sum / count with the decimal division rule (avg of ints has 6 decimals).
  */
@@ -548,12 +548,14 @@ export function evaluateReference(warehouse: RawWarehouse): ReferenceResult {
     // A `where` that reads only the row's own columns.
     if (row.table === 'accounts' && !holds(rootWhere(row))) return 'filtered';
     if (row.table === 'orders' && !holds(ne(v(row, 'status'), 'VOID'))) return 'filtered';
+    // A row whose own element failed is rejected for its own fault, whatever its parent did.
+    if (trace.failed.has(row) && !usedRows.has(row)) return 'rejected';
     if (row.table !== 'accounts') {
       const parent = parentOf(row);
-      if (parent === null || fateOf(parent) === 'orphaned') return 'orphaned';
+      const parentFate = parent === null ? 'orphaned' : fateOf(parent);
+      if (parentFate === 'orphaned' || parentFate === 'rejected') return 'orphaned';
     }
     if (usedRows.has(row)) return 'used';
-    if (trace.failed.has(row)) return 'rejected';
     return 'filtered';
   };
 
