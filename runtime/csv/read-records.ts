@@ -1,34 +1,35 @@
 /*
  * Streaming the records of one delimited-text file, per its table's PlanFormat, as the
  * PROJECTED cells only (PlanTable.columns order). Problems with one record are data, not
- * exceptions: the reader yields a fault for that record and carries on, so the run can
- * count and report rejects by file and line. Only problems that make the whole file
- * unusable throw: a declared header that is missing, or the bytes stream failing (e.g. a
+ * exceptions: the reader gives a fault for that record and carries on, so the run can count
+ * and report rejects by file and line. Only problems that make the whole file unusable
+ * throw: a declared header that is missing or unreadable, or the byte stream failing (e.g. a
  * CRC mismatch in the archive).
  *
+ *   bytes ─ line-aligned-decoder.ts → text pieces ─ record-tokenizer.ts → field ranges
+ *         ─ BatchBuilder (here) → CsvRecord | CsvFault, in batches
+ *
  * Format handling:
- *   delimiter, quote, escape  passed to csv-parse (an empty quote turns quoting off; an
- *                             empty escape means quotes are escaped by doubling them)
+ *   delimiter, quote, escape  one character each; an empty quote turns quoting off; an escape
+ *                             equal to the quote (or empty) means quotes are doubled, another
+ *                             escape character makes the quote or itself literal in a quoted field
  *   header                    see column-binding.ts (by name, or by position)
  *   trailingDelimiter         every record ends with one extra delimiter: the empty field it
- *                             makes is dropped; a record whose last field is not empty is a
- *                             fault
- *   encoding                  utf-8 (a BOM is dropped; invalid bytes fault their record) or
- *                             latin1
+ *                             makes is dropped; a record whose last field is not empty is a fault
+ *   encoding                  utf-8 (a BOM is dropped; invalid bytes fault their record) or latin1
  *   nullTokens                not applied here: cells are the text as read, quotes removed;
  *                             castCell decides what is null
  * Empty lines are skipped. An empty file (no header either) has no records. `line` is the
  * 1-based physical line where the record starts (a quoted field may span several lines).
- *
- * csv-parse cannot resynchronise after a quote that is closed in the wrong place or never
- * closed: such a fault says which line it starts at and that the rest of the file was not
- * read.
+ * A quote inside an unquoted field faults its record and reading goes on at the next line; a
+ * quoted field followed by text, or a quote never closed, faults and stops the file (the
+ * reason says so): where the next record would start cannot be told safely.
  */
-import { CsvError, parse, type Info } from 'csv-parse';
-import { pipeline, type Readable } from 'node:stream';
-import type { PlanFormat, PlanTable } from '../plan/types.js';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
+import type { PlanTable } from '../plan/types.js';
 import { bindByHeader, bindByPosition, type ColumnBinding } from './column-binding.js';
-import { LineCheckedDecoder } from './line-checked-decoder.js';
+import { LineAlignedDecoder } from './line-aligned-decoder.js';
+import { MAX_OPEN_RECORD_CHARS, RecordTokenizer, type QuoteProblem, type RecordSink } from './record-tokenizer.js';
 
 export interface CsvRecord {
   kind: 'record';
@@ -43,141 +44,183 @@ export interface CsvFault {
   line: number;
   /** The column the fault is about, when there is one. */
   column?: string;
-  /** The record's fields joined by the delimiter, quotes removed (shortened), when it helps. */
+  /**
+   * The record's fields joined by the delimiter, quotes removed (shortened), when it helps; for
+   * a quoting problem, its text as written up to the end of the line holding the problem.
+   */
   raw?: string;
   reason: string;
 }
 
 const MAX_RAW_IN_FAULT = 300;
-
-export async function* readCsvRecords(input: Readable, table: PlanTable, file: string): AsyncGenerator<CsvRecord | CsvFault> {
-  const { format } = table;
-  const decoder = new LineCheckedDecoder(format.encoding);
-  const skipped: CsvFault[] = [];
-  const parser = parse({
-    delimiter: format.delimiter,
-    quote: format.quote === '' ? false : format.quote,
-    escape: format.escape === '' ? format.quote || null : format.escape,
-    // Any line ending, even mixed in one file (csv-parse would otherwise keep the first it sees).
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    info: true,
-    on_skip: (error, raw) => {
-      // Called while parsing, when the decoder still holds the bytes the error points at.
-      if (error !== undefined) skipped.push(quotingFault(error, raw, decoder, file));
-      return undefined;
-    },
-  });
-  // Errors reach the loop below through the parser, which pipeline destroys with them.
-  pipeline(input, decoder, parser, () => {});
-
-  let binding: ColumnBinding | null = format.header ? null : bindByPosition(table);
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-      const { startLine, endLine } = recordLines(record, info.bytes, decoder);
-      decoder.release(info.bytes);
-      // Faults csv-parse met before this record belong before it in the output.
-      while (skipped.length > 0 && skipped[0].line < startLine) yield skipped.shift() as CsvFault;
-      const fault = checkRecord(record, startLine, endLine, decoder.invalidLines, binding, format, file);
-      if (fault !== null) {
-        // Without its header the file cannot be read at all.
-        if (binding === null) throw new Error(`${file}:${fault.line}: the header line cannot be read: ${fault.reason}`);
-        yield fault;
-        continue;
-      }
-      if (binding === null) {
-        binding = bindByHeader(table, record, file, startLine);
-        continue;
-      }
-      const cells = new Array<string>(binding.fieldIndexes.length);
-      for (let i = 0; i < cells.length; i++) cells[i] = record[binding.fieldIndexes[i]];
-      yield { kind: 'record', line: startLine, cells };
-    }
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    skipped.push(quotingFault(error, undefined, decoder, file));
-  }
-  yield* skipped;
-}
+/**
+ * Bytes buffered ahead of the tokenizer, so that inflating (on libuv's threads) goes on while
+ * the tokenizer works instead of waiting for each chunk to be taken.
+ */
+const READ_AHEAD_BYTES = 1 << 20;
+/**
+ * Input bytes per batch at most. Batches must die young: at 1 MiB a batch outlives
+ * young-generation collections and gets promoted, which made reading three times slower.
+ */
+const BATCH_BYTES = 64 * 1024;
 
 /**
- * The physical lines a record spans. `endOffset` is where csv-parse says the record ended,
- * its line break included; the last field cannot hold a line break unless quoted (and then
- * it ends with the quote), so the record's lines are the end line minus the line breaks
- * inside its fields.
+ * The records and faults of one file in line order, in batches: one per input chunk (a chunk
+ * of more than BATCH_BYTES, or several chunks read together, are cut into pieces of that
+ * size), never empty. For the hot path: a consumer loops over a batch without awaiting per row,
+ * and should let go of it soon.
  */
-function recordLines(record: string[], endOffset: number, decoder: LineCheckedDecoder): { startLine: number; endLine: number } {
-  let contentEnd = endOffset;
-  if (decoder.byteAt(contentEnd - 1) === 0x0a) contentEnd--;
-  if (decoder.byteAt(contentEnd - 1) === 0x0d) contentEnd--;
-  const endLine = decoder.lineAt(Math.max(contentEnd - 1, 0));
-  let inside = 0;
-  for (const field of record) if (field.includes('\n')) inside += countNewlines(field);
-  return { startLine: endLine - inside, endLine };
+export async function* readCsvBatches(input: Readable, table: PlanTable, file: string): AsyncGenerator<Array<CsvRecord | CsvFault>> {
+  const { format } = table;
+  checkFormatCharacters(table, file);
+  const decoder = new LineAlignedDecoder(format.encoding);
+  const tokenizer = new RecordTokenizer(format.delimiter, format.quote, format.escape);
+  const builder = new BatchBuilder(table, file);
+  const readAhead = new PassThrough({ highWaterMark: READ_AHEAD_BYTES });
+  // An error of the input reaches the loop below through readAhead, which pipeline destroys
+  // with it; leaving the loop early destroys readAhead, and pipeline the input.
+  pipeline(input, readAhead, () => {});
+  for await (const chunk of readAhead as AsyncIterable<Buffer>) {
+    // A read returns all the chunks that were waiting, joined.
+    for (let at = 0; at < chunk.length; at += BATCH_BYTES) {
+      const piece = decoder.push(at === 0 && chunk.length <= BATCH_BYTES ? chunk : chunk.subarray(at, at + BATCH_BYTES));
+      if (piece !== null) tokenizer.feed(piece.text, piece.invalidLines, false, builder);
+      if (builder.batch.length > 0) yield builder.take();
+      // Leaving the loop destroys the input: the rest of the file is not read.
+      if (tokenizer.hasStopped) return;
+    }
+  }
+  const last = decoder.end();
+  tokenizer.feed(last?.text ?? '', last?.invalidLines ?? null, true, builder);
+  if (builder.batch.length > 0) yield builder.take();
 }
 
-/** Drops the trailing delimiter's empty field (in place) and checks the record; null if fine. */
-function checkRecord(
-  record: string[],
-  line: number,
-  lastLine: number,
-  invalidLines: ReadonlySet<number>,
-  binding: ColumnBinding | null,
-  format: PlanFormat,
-  file: string,
-): CsvFault | null {
-  const raw = shorten(record.join(format.delimiter));
-  if (invalidLines.size > 0) {
-    for (let at = line; at <= lastLine; at++) {
-      if (!invalidLines.has(at)) continue;
-      const fieldIndex = record.findIndex((field) => field.includes('\uFFFD'));
-      const column = binding?.fieldNames[fieldIndex];
-      return {
-        kind: 'fault', file, line: at, raw, ...(column === undefined ? {} : { column }),
+/** The same, one record or fault at a time. */
+export async function* readCsvRecords(input: Readable, table: PlanTable, file: string): AsyncGenerator<CsvRecord | CsvFault> {
+  for await (const batch of readCsvBatches(input, table, file)) yield* batch;
+}
+
+/** Turns the tokenizer's records into projected cells and faults, checking each record. */
+class BatchBuilder implements RecordSink {
+  batch: Array<CsvRecord | CsvFault> = [];
+  /** Null until the header is read. */
+  private binding: ColumnBinding | null;
+  private fieldIndexes: number[] = [];
+  private expectedFieldCount = 0;
+  private readonly trailingDelimiter: boolean;
+  private readonly delimiter: string;
+  private readonly innerQuoteHint: string;
+
+  constructor(private readonly table: PlanTable, private readonly file: string) {
+    const { format } = table;
+    this.trailingDelimiter = format.trailingDelimiter;
+    this.delimiter = format.delimiter;
+    this.innerQuoteHint = format.escape === '' || format.escape === format.quote
+      ? 'double the inner quotes'
+      : `write ${format.escape}${format.quote} for each inner quote`;
+    this.binding = null;
+    if (!format.header) this.bind(bindByPosition(table));
+  }
+
+  take(): Array<CsvRecord | CsvFault> {
+    const batch = this.batch;
+    this.batch = [];
+    return batch;
+  }
+
+  record(tokenizer: RecordTokenizer, text: string, line: number, invalidLine: number): void {
+    let count = tokenizer.fieldCount;
+    if (invalidLine !== 0 || this.binding === null) {
+      this.slowRecord(tokenizer, text, line, invalidLine);
+      return;
+    }
+    if (this.trailingDelimiter) {
+      if (tokenizer.fieldEnd[count - 1] !== tokenizer.fieldStart[count - 1]) {
+        this.fault(line, 'the record does not end with a delimiter, but the table declares trailing_delimiter', tokenizer, text);
+        return;
+      }
+      count--;
+    }
+    if (count !== this.expectedFieldCount) {
+      this.fault(line, `expected ${this.expectedFieldCount} fields (${this.binding.fieldCountOrigin}), found ${count}`, tokenizer, text);
+      return;
+    }
+    const indexes = this.fieldIndexes;
+    const cells = new Array<string>(indexes.length);
+    for (let i = 0; i < indexes.length; i++) cells[i] = tokenizer.field(text, indexes[i]);
+    this.batch.push({ kind: 'record', line, cells });
+  }
+
+  quoteProblem(problem: QuoteProblem, line: number, quoteLine: number, fieldIndex: number, raw: string): void {
+    const stopped = `the file from line ${line} to its end was not read`;
+    const reasons: Record<QuoteProblem, string> = {
+      'quote-in-unquoted-field': `a quote inside a field that is not quoted (quote the whole field and ${this.innerQuoteHint})`,
+      'text-after-closing-quote': `a quoted field is followed by text instead of a delimiter (${this.innerQuoteHint}); ${stopped}`,
+      'quote-never-closed': `a quote opened on line ${quoteLine} is never closed; ${stopped}`,
+      'quoted-field-too-long': `a quote opened on line ${quoteLine} is not closed within ${MAX_OPEN_RECORD_CHARS} characters, so it is taken as never closed; ${stopped}`,
+    };
+    const at = problem === 'quote-never-closed' || problem === 'quoted-field-too-long' ? quoteLine : line;
+    const column = this.binding?.fieldNames[fieldIndex];
+    this.push({ kind: 'fault', file: this.file, line: at, ...(column === undefined ? {} : { column }), raw: shorten(trimLineBreaks(raw)), reason: reasons[problem] });
+  }
+
+  /** The header, and records touching invalid bytes. */
+  private slowRecord(tokenizer: RecordTokenizer, text: string, line: number, invalidLine: number): void {
+    const fields = allFields(tokenizer, text);
+    if (invalidLine !== 0) {
+      const column = this.binding?.fieldNames[fields.findIndex((field) => field.includes('\uFFFD'))];
+      this.push({
+        kind: 'fault', file: this.file, line: invalidLine, raw: shorten(fields.join(this.delimiter)), ...(column === undefined ? {} : { column }),
         reason: 'bytes that are not valid UTF-8; re-export the file as UTF-8, or declare encoding = "latin1" if that is what it is',
-      };
+      });
+      return;
     }
-  }
-  if (format.trailingDelimiter) {
-    if (record[record.length - 1] !== '') {
-      return { kind: 'fault', file, line, raw, reason: 'the record does not end with a delimiter, but the table declares trailing_delimiter' };
+    if (this.trailingDelimiter) {
+      if (fields[fields.length - 1] !== '') {
+        this.push({ kind: 'fault', file: this.file, line, reason: 'the record does not end with a delimiter, but the table declares trailing_delimiter' });
+        return;
+      }
+      fields.pop();
     }
-    record.pop();
+    this.bind(bindByHeader(this.table, fields, this.file, line));
   }
-  if (binding !== null && record.length !== binding.expectedFieldCount) {
-    return { kind: 'fault', file, line, raw, reason: `expected ${binding.expectedFieldCount} fields (${binding.fieldCountOrigin}), found ${record.length}` };
+
+  private bind(binding: ColumnBinding): void {
+    this.binding = binding;
+    this.fieldIndexes = binding.fieldIndexes;
+    this.expectedFieldCount = binding.expectedFieldCount;
   }
-  return null;
+
+  private fault(line: number, reason: string, tokenizer: RecordTokenizer, text: string): void {
+    this.push({ kind: 'fault', file: this.file, line, raw: shorten(allFields(tokenizer, text).join(this.delimiter)), reason });
+  }
+
+  private push(fault: CsvFault): void {
+    // Without its header the file cannot be read at all.
+    if (this.binding === null) throw new Error(`${this.file}:${fault.line}: the header line cannot be read: ${fault.reason}`);
+    this.batch.push(fault);
+  }
 }
 
-/** `raw` is the record's text up to the error, so its line breaks lead back to its start. */
-function quotingFault(error: CsvError, raw: string | undefined, decoder: LineCheckedDecoder, file: string): CsvFault {
-  const content = (raw ?? '').replace(/^[\r\n]+/, '').replace(/[\r\n]+$/, '');
-  const errorOffset = (error as CsvError & { bytes?: number }).bytes ?? 0;
-  let errorLine = (error as CsvError & { lines?: number }).lines ?? 1;
-  try {
-    errorLine = decoder.lineAt(Math.max(errorOffset - 1, 0));
-  } catch {
-    // Released already (cannot happen while parsing); keep csv-parse's own count.
-  }
-  const line = Math.max(1, errorLine - countNewlines(content));
-  const reasons: Record<string, string> = {
-    CSV_QUOTE_NOT_CLOSED: `a quote opened on line ${line} is never closed; the file from line ${line} to its end was not read`,
-    CSV_INVALID_CLOSING_QUOTE: `a quoted field is followed by text instead of a delimiter; the file from line ${line} to its end was not read`,
-    INVALID_OPENING_QUOTE: 'a quote inside a field that is not quoted (quote the whole field and double the inner quotes)',
-  };
-  return {
-    kind: 'fault', file, line, ...(content === '' ? {} : { raw: shorten(content) }),
-    reason: reasons[error.code] ?? error.message,
-  };
+function allFields(tokenizer: RecordTokenizer, text: string): string[] {
+  const fields = new Array<string>(tokenizer.fieldCount);
+  for (let i = 0; i < fields.length; i++) fields[i] = tokenizer.field(text, i);
+  return fields;
 }
 
-function countNewlines(text: string): number {
-  let count = 0;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
-  return count;
+function checkFormatCharacters(table: PlanTable, file: string): void {
+  const { delimiter, quote, escape } = table.format;
+  const lineBreak = (char: string) => char === '\n' || char === '\r';
+  if (delimiter.length !== 1 || lineBreak(delimiter) || delimiter === quote) {
+    throw new Error(`${file}: table ${table.name} has delimiter ${JSON.stringify(delimiter)}; it must be one character, not a line break nor the quote — fix the mapping`);
+  }
+  if (quote.length > 1 || lineBreak(quote) || escape.length > 1 || lineBreak(escape)) {
+    throw new Error(`${file}: table ${table.name} has quote ${JSON.stringify(quote)} and escape ${JSON.stringify(escape)}; each must be one character (or empty), not a line break — fix the mapping`);
+  }
+}
+
+function trimLineBreaks(text: string): string {
+  return text.replace(/^[\r\n]+/, '').replace(/[\r\n]+$/, '');
 }
 
 function shorten(text: string): string {

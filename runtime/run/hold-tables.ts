@@ -8,8 +8,6 @@ import { HeldTable } from './held-table.js';
 import type { RunState } from './run-state.js';
 import { readTable } from './table-reader.js';
 
-const PROGRESS_EVERY = 50_000;
-
 const EARLIER_TWIN = (table: PlanTable) => `duplicate key: an earlier row has the same ${table.key.join(', ')}; the first one read is kept`;
 
 function duplicateReason(table: PlanTable, firstFile: string, firstLine: number): string {
@@ -23,26 +21,28 @@ export async function holdTables(plan: Plan, source: ByteSource, entries: Map<st
     const heldTable = new HeldTable(table, parents.has(table.name));
     held.set(table.name, heldTable);
     const c = state.countsOf(table.name);
-    for await (const event of readTable(source, entries.get(table.name)!, table, asOf)) {
-      c.read++;
-      if (c.read % PROGRESS_EVERY === 0) state.progress('holding', table.name);
-      if (event.kind === 'reject') {
-        c.rejected++;
-        state.reject(event.reject);
-      } else if (event.kind === 'filtered') {
-        if (heldTable.addFiltered(event.values)) c.filtered++;
-        else {
+    for await (const batch of readTable(source, entries.get(table.name)!, table, asOf)) {
+      for (const event of batch) {
+        c.read++;
+        if (event.kind === 'reject') {
           c.rejected++;
-          state.reject({ table: table.name, file: event.file, line: event.line, reason: EARLIER_TWIN(table) });
-        }
-      } else {
-        const twin = heldTable.add(event.values, state.fileIndex(event.file), event.line);
-        if (twin !== -1) {
-          c.rejected++;
-          const reason = twin >= 0 ? duplicateReason(table, state.files[heldTable.fileOf(twin)], heldTable.lineOf(twin)) : EARLIER_TWIN(table);
-          state.reject({ table: table.name, file: event.file, line: event.line, reason });
+          state.reject(event.reject);
+        } else if (event.kind === 'filtered') {
+          if (heldTable.addFiltered(event.values)) c.filtered++;
+          else {
+            c.rejected++;
+            state.reject({ table: table.name, file: event.file, line: event.line, reason: EARLIER_TWIN(table) });
+          }
+        } else {
+          const twin = heldTable.add(event.values, state.fileIndex(event.file), event.line);
+          if (twin !== -1) {
+            c.rejected++;
+            const reason = twin >= 0 ? duplicateReason(table, state.files[heldTable.fileOf(twin)], heldTable.lineOf(twin)) : EARLIER_TWIN(table);
+            state.reject({ table: table.name, file: event.file, line: event.line, reason });
+          }
         }
       }
+      state.progress('holding', table.name);
     }
     // Twins found in their group stay in the table, marked failed: the final accounting counts them.
     for (const { index, twin } of heldTable.seal()) {

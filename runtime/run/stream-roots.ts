@@ -14,8 +14,6 @@ import { keyAt, type RowKey } from './row-key.js';
 import type { RunState } from './run-state.js';
 import { readTable } from './table-reader.js';
 
-const PROGRESS_EVERY = 25_000;
-
 /** The root row itself cannot make its item (its reject names why). */
 class RootRejected extends Error {}
 
@@ -65,8 +63,12 @@ export async function streamRoots(
     }
   };
 
+  // The sink asks to wait (a promise from write) only when its buffer is full: the loops
+  // await it before the next row, and run synchronously otherwise.
+  let backpressure: Promise<void> | undefined;
+
   /** Builds and writes the items of one root row; true when at least one was written. */
-  const buildFrom = async (values: Row, forRoot: RootBuilder[]): Promise<boolean> => {
+  const buildFrom = (values: Row, forRoot: RootBuilder[]): boolean => {
     let written = false;
     for (const { item, assembler, rootFilter, partitionKey } of forRoot) {
       if (rootFilter && !rootFilter(values, asOf)) continue;
@@ -88,7 +90,7 @@ export async function streamRoots(
       const pk = built.object.fields.get(partitionKey);
       if (pk === null || pk === undefined) throw new RootRejected(`its item's partition key ${partitionKey} is null`);
       const pending = sink.write({ item: item.name, target: item.target, attributes: built.object });
-      if (pending) await pending;
+      if (pending) backpressure = pending;
       built.markUsed();
       state.items[item.name].written++;
       state.itemsWritten++;
@@ -106,10 +108,14 @@ export async function streamRoots(
       for (let index = 0; index < heldRoot.count; index++) {
         if (heldRoot.isFailed(index)) continue;
         try {
-          if (await buildFrom(heldRoot.row(index), forRoot)) heldRoot.markUsed(index);
+          if (buildFrom(heldRoot.row(index), forRoot)) heldRoot.markUsed(index);
         } catch (error) {
           if (!(error instanceof RootRejected)) throw error;
           if (heldRoot.markFailed(index)) state.reject({ table: rootTable, file: state.files[heldRoot.fileOf(index)], line: heldRoot.lineOf(index), reason: error.message });
+        }
+        if (backpressure) {
+          await backpressure;
+          backpressure = undefined;
         }
       }
       continue;
@@ -119,36 +125,42 @@ export async function streamRoots(
     const seen = new Set<RowKey>();
     const rejected = new Set<RowKey>();
     seenRootKeys.set(rootTable, { seen, rejected });
-    for await (const event of readTable(source, entries.get(rootTable)!, table, asOf)) {
-      c.read++;
-      if (c.read % PROGRESS_EVERY === 0) state.progress('streaming', rootTable);
-      if (event.kind === 'reject') {
-        c.rejected++;
-        state.reject(event.reject);
-        continue;
+    for await (const batch of readTable(source, entries.get(rootTable)!, table, asOf)) {
+      for (const event of batch) {
+        c.read++;
+        if (event.kind === 'reject') {
+          c.rejected++;
+          state.reject(event.reject);
+          continue;
+        }
+        // The first row read wins, whether the scan filters keep it or not.
+        const key = keyAt(event.values, keyPositions);
+        if (key !== null && seen.has(key)) {
+          c.rejected++;
+          state.reject({ table: rootTable, file: event.file, line: event.line, reason: `duplicate key: an earlier row has the same ${table.key.join(', ')}; the first one read is kept` });
+          continue;
+        }
+        if (key !== null) seen.add(key);
+        if (event.kind === 'filtered') {
+          c.filtered++;
+          continue;
+        }
+        try {
+          if (buildFrom(event.values, forRoot)) c.used++;
+          else c.filtered++;
+        } catch (error) {
+          if (!(error instanceof RootRejected)) throw error;
+          c.rejected++;
+          // Its children count as orphaned, as they do under a row rejected for a bad value.
+          if (key !== null) rejected.add(key);
+          state.reject({ table: rootTable, file: event.file, line: event.line, reason: error.message });
+        }
+        if (backpressure) {
+          await backpressure;
+          backpressure = undefined;
+        }
       }
-      // The first row read wins, whether the scan filters keep it or not.
-      const key = keyAt(event.values, keyPositions);
-      if (key !== null && seen.has(key)) {
-        c.rejected++;
-        state.reject({ table: rootTable, file: event.file, line: event.line, reason: `duplicate key: an earlier row has the same ${table.key.join(', ')}; the first one read is kept` });
-        continue;
-      }
-      if (key !== null) seen.add(key);
-      if (event.kind === 'filtered') {
-        c.filtered++;
-        continue;
-      }
-      try {
-        if (await buildFrom(event.values, forRoot)) c.used++;
-        else c.filtered++;
-      } catch (error) {
-        if (!(error instanceof RootRejected)) throw error;
-        c.rejected++;
-        // Its children count as orphaned, as they do under a row rejected for a bad value.
-        if (key !== null) rejected.add(key);
-        state.reject({ table: rootTable, file: event.file, line: event.line, reason: error.message });
-      }
+      state.progress('streaming', rootTable);
     }
     state.progress('streaming', rootTable);
   }

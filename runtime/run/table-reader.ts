@@ -4,7 +4,7 @@
 import type { ArchiveEntry } from '../archive/central-directory.js';
 import type { ByteSource } from '../archive/byte-source.js';
 import { openEntry } from '../archive/entry-stream.js';
-import { readCsvRecords } from '../csv/read-records.js';
+import { readCsvBatches } from '../csv/read-records.js';
 import { compileCondition, type EvalContext, type ExprEnv, type Row } from '../eval/compile-expr.js';
 import { EvaluationError } from '../eval/operators.js';
 import type { PlanTable } from '../plan/types.js';
@@ -36,54 +36,54 @@ function scanFilterEnv(table: PlanTable): ExprEnv {
   };
 }
 
+/** Events in batches (one per decoded chunk): consumers loop over a batch without awaiting. */
 export async function* readTable(
   source: ByteSource,
   entries: ArchiveEntry[],
   table: PlanTable,
   asOf: TimestampValue,
-): AsyncGenerator<TableEvent> {
+): AsyncGenerator<TableEvent[]> {
   const casters = table.columns.map((column) => compileCellCaster(column, table.format));
   const env = scanFilterEnv(table);
   const filters = table.filters.map((f) => compileCondition(f, env));
   const ctx: EvalContext = { rows: [undefined], object: null, asOf };
+  let currentFile = '';
   for (const entry of entries) {
     const file = entry.name;
-    for await (const record of readCsvRecords(openEntry(source, entry), table, file)) {
-      if (record.kind === 'fault') {
-        const { line, column, raw, reason } = record;
-        yield { kind: 'reject', reject: { table: table.name, file, line, ...(column ? { column } : {}), ...(raw ? { value: raw } : {}), reason } };
-        continue;
-      }
-      const values: Row = new Array(casters.length);
-      let reject: Reject | null = null;
-      for (let i = 0; i < casters.length; i++) {
-        const cast = casters[i](record.cells[i]);
-        if (!cast.ok) {
-          reject = { table: table.name, file, line: record.line, column: table.columns[i].name, value: record.cells[i], reason: cast.reason };
-          break;
-        }
-        values[i] = cast.value;
-      }
-      if (reject) {
-        yield { kind: 'reject', reject };
-        continue;
-      }
-      if (filters.length > 0) {
-        ctx.rows[0] = values;
-        let keep = true;
-        try {
-          for (const filter of filters) if (!filter(ctx)) keep = false;
-        } catch (error) {
-          if (!(error instanceof EvaluationError)) throw error;
-          yield { kind: 'reject', reject: { table: table.name, file, line: record.line, reason: error.message } };
+    currentFile = file;
+    for await (const batch of readCsvBatches(openEntry(source, entry), table, file)) {
+      const events: TableEvent[] = new Array(batch.length);
+      for (let r = 0; r < batch.length; r++) {
+        const record = batch[r];
+        if (record.kind === 'fault') {
+          const { line, column, raw, reason } = record;
+          events[r] = { kind: 'reject', reject: { table: table.name, file, line, ...(column ? { column } : {}), ...(raw ? { value: raw } : {}), reason } };
           continue;
         }
-        if (!keep) {
-          yield { kind: 'filtered', values, file, line: record.line };
-          continue;
-        }
+        events[r] = castRecord(record.cells, record.line);
       }
-      yield { kind: 'row', values, file, line: record.line };
+      yield events;
     }
+  }
+
+  function castRecord(cells: string[], line: number): TableEvent {
+    const values: Row = new Array(casters.length);
+    for (let i = 0; i < casters.length; i++) {
+      const cast = casters[i](cells[i]);
+      if (!cast.ok) {
+        return { kind: 'reject', reject: { table: table.name, file: currentFile, line, column: table.columns[i].name, value: cells[i], reason: cast.reason } };
+      }
+      values[i] = cast.value;
+    }
+    if (filters.length > 0) {
+      ctx.rows[0] = values;
+      try {
+        for (const filter of filters) if (!filter(ctx)) return { kind: 'filtered', values, file: currentFile, line };
+      } catch (error) {
+        if (!(error instanceof EvaluationError)) throw error;
+        return { kind: 'reject', reject: { table: table.name, file: currentFile, line, reason: error.message } };
+      }
+    }
+    return { kind: 'row', values, file: currentFile, line };
   }
 }

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import type { PlanColumn, PlanFormat, PlanTable } from '../../runtime/plan/types.js';
-import { readCsvRecords, type CsvFault, type CsvRecord } from '../../runtime/csv/read-records.js';
+import { readCsvBatches, readCsvRecords, type CsvFault, type CsvRecord } from '../../runtime/csv/read-records.js';
 
 const DEFAULT_FORMAT: PlanFormat = {
   delimiter: ',', quote: '"', escape: '"', header: true, trailingDelimiter: false, encoding: 'utf-8',
@@ -30,6 +31,16 @@ async function read(input: string | Buffer | Buffer[], planTable: PlanTable): Pr
 }
 
 const record = (line: number, ...cells: string[]): CsvRecord => ({ kind: 'record', line, cells });
+
+/** The bytes cut into chunks of `size` (so boundaries fall inside characters, quotes, CRLFs). */
+function chunked(text: string | Buffer, size: number): Buffer[] {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+  return chunks;
+}
+
+const lineOf = (item: CsvRecord | CsvFault) => item.kind === 'record' ? item.line : `fault ${item.line}`;
 
 describe('runtime/csv', () => {
   it('projects columns by header name, whatever their order, ignoring extra columns', async () => {
@@ -151,5 +162,166 @@ describe('runtime/csv', () => {
       message = (error as Error).message;
     }
     expect(message).to.contain('CRC-32 mismatch');
+  });
+
+  describe('tokenizing across chunk boundaries', () => {
+    const text = 'id,note\r\n1,"a ""b"", c"\r\n2,"x\r\ny"\r\n3,Zoë €\r\n\r\n4,"""last"""\r\n';
+    const expected = [record(2, '1', 'a "b", c'), record(3, '2', 'x\r\ny'), record(5, '3', 'Zoë €'), record(7, '4', '"last"')];
+    for (const size of [1, 2, 3, 5, 7, 1000]) {
+      it(`reads the same in chunks of ${size} bytes`, async () => {
+        expect(await read(chunked(text, size), table(['id', 'note'], ['id', 'note']))).to.deep.equal(expected);
+      });
+    }
+
+    it('keeps a backslash escape split from what it escapes', async () => {
+      const planTable = table(['id', 'note'], ['note'], { quote: "'", escape: '\\' });
+      const result = await read(chunked("id,note\n1,'a\\'b\\\\c\\d'\n", 1), planTable);
+      expect(result).to.deep.equal([record(2, "a'b\\c\\d")]);
+    });
+
+    it('reads a quoted field spanning many chunks, and numbers the lines after it', async () => {
+      const long = Array.from({ length: 5000 }, (_, i) => `line ${i}, with "quotes"`).join('\n');
+      const text = `id,note\n1,"${long.replaceAll('"', '""')}"\n2,after\n`;
+      const result = await read(chunked(text, 997), table(['id', 'note'], ['id', 'note']));
+      expect(result).to.deep.equal([record(2, '1', long), record(5002, '2', 'after')]);
+    });
+
+    it('counts a lone CR as a line break, as an editor does, inside quotes too', async () => {
+      const text = 'a,b\r1,2\r\r3,"x\ry"\r4,5\r\n6,7';
+      const expected = [record(2, '2'), record(4, 'x\ry'), record(6, '5'), record(7, '7')];
+      for (const size of [1, 2, 3, 1000]) expect(await read(chunked(text, size), table(['a', 'b'], ['b']))).to.deep.equal(expected);
+    });
+
+    it('finds invalid UTF-8 on the right line in a file with lone CR line breaks', async () => {
+      const bytes = Buffer.concat([Buffer.from('a,b\r1,"x\ry"\r2,'), Buffer.from([0xff]), Buffer.from('\r3,z\r')]);
+      for (const size of [1, 4, 1000]) {
+        const result = await read(chunked(bytes, size), table(['a', 'b'], ['a']));
+        expect(result.map(lineOf)).to.deep.equal([2, 'fault 4', 5]);
+      }
+    });
+
+    it('reads a last record without a line break, even ending in a quote or a delimiter', async () => {
+      expect(await read('a,b\n1,"2"', table(['a', 'b'], ['a', 'b']))).to.deep.equal([record(2, '1', '2')]);
+      expect(await read('a,b,\n1,2,', table(['a', 'b'], ['a', 'b'], { trailingDelimiter: true }))).to.deep.equal([record(2, '1', '2')]);
+    });
+
+    it('reads back whatever was written, in any chunking (property)', async () => {
+      const alphabet = fc.constantFrom('a', 'Z', '0', ' ', ',', '|', '\t', '"', '\n', '\r\n', '\r', 'é', '€', '😀', '\uFFFD');
+      const cell = fc.array(alphabet, { maxLength: 6 }).map((parts) => parts.join(''));
+      const shape = fc.integer({ min: 1, max: 4 }).chain((width) => fc.record({
+        rows: fc.array(fc.array(cell, { minLength: width, maxLength: width }), { maxLength: 12 }),
+        header: fc.constant(Array.from({ length: width }, (_, i) => `c${i}`)),
+        quoteAnyway: fc.boolean(),
+        lineBreak: fc.constantFrom('\n', '\r\n', '\r'),
+        finalBreak: fc.boolean(),
+        chunk: fc.integer({ min: 1, max: 40 }),
+        delimiter: fc.constantFrom(',', '|', '\t'),
+      }));
+      await fc.assert(fc.asyncProperty(shape, async ({ rows, header, quoteAnyway, lineBreak, finalBreak, chunk, delimiter }) => {
+        const quoted = (value: string) => `"${value.replaceAll('"', '""')}"`;
+        const write = (cells: string[]) => {
+          const text = cells.map((value) => (quoteAnyway || /[,|\t"\r\n]/.test(value) ? quoted(value) : value)).join(delimiter);
+          return text === '' ? '""' : text;
+        };
+        const expected: CsvRecord[] = [];
+        let text = write(header);
+        for (const cells of rows) {
+          text += lineBreak;
+          expected.push(record(text.split(/\r\n|\r|\n/).length, ...cells));
+          text += write(cells);
+        }
+        if (finalBreak) text += lineBreak;
+        expect(await read(chunked(text, chunk), table(header, header, { delimiter }))).to.deep.equal(expected);
+      }), { numRuns: 300 });
+    });
+  });
+
+  describe('batches', () => {
+    it('gives non-empty batches, faults in line order among records', async () => {
+      const chunks = [Buffer.from('a,b\n1,2\n3\n'), Buffer.from('4,5\n6,'), Buffer.from('7\n8,9,10\n')];
+      const batches: Array<Array<CsvRecord | CsvFault>> = [];
+      for await (const batch of readCsvBatches(Readable.from(chunks), table(['a', 'b'], ['b']), 'x.csv')) batches.push(batch);
+      expect(batches.every((batch) => batch.length > 0)).to.equal(true);
+      expect(batches.flat().map(lineOf)).to.deep.equal([2, 'fault 3', 4, 5, 'fault 6']);
+    });
+
+    it('does not wait for the whole input to give the first batch', async () => {
+      const input = new Readable({ read() {} });
+      input.push('a,b\n1,2\n');
+      const batches = readCsvBatches(input, table(['a', 'b'], ['a']), 'x.csv');
+      expect((await batches.next()).value).to.deep.equal([record(2, '1')]);
+      input.push('3,4\n');
+      input.push(null);
+      expect((await batches.next()).value).to.deep.equal([record(3, '3')]);
+      expect((await batches.next()).done).to.equal(true);
+    });
+  });
+
+  describe('quoting problems', () => {
+    it('faults a stray quote at the line its record starts, and reads on at the next line', async () => {
+      const result = await read('a,b\n"multi\nline",x"y\n2,z\n', table(['a', 'b'], ['a', 'b']));
+      expect(result[0]).to.deep.include({ kind: 'fault', line: 2, column: 'b', raw: '"multi\nline",x"y' });
+      expect((result[0] as CsvFault).reason).to.match(/^a quote inside a field that is not quoted/);
+      expect(result[1]).to.deep.equal(record(4, '2', 'z'));
+    });
+
+    it('stops the file at a quoted field followed by text, saying so', async () => {
+      const result = await read('a,b\n1,2\n3,"say "hi""\n4,5\n', table(['a', 'b'], ['a', 'b']));
+      expect(result.map(lineOf)).to.deep.equal([2, 'fault 3']);
+      expect((result[1] as CsvFault).reason).to.match(/followed by text instead of a delimiter.*the file from line 3 to its end was not read/);
+    });
+
+    it('faults a quote never closed at the line where it opened, however long the rest', async () => {
+      const rest = Array.from({ length: 3000 }, (_, i) => `${i},x`).join('\n');
+      const result = await read(chunked(`a,b\n1,2\n3,"ok\nfine"\n4,"open\n${rest}\n`, 512), table(['a', 'b'], ['a', 'b']));
+      expect(result.map(lineOf)).to.deep.equal([2, 3, 'fault 5']);
+      expect(result[2]).to.deep.include({ column: 'b' });
+      expect((result[2] as CsvFault).reason).to.equal('a quote opened on line 5 is never closed; the file from line 5 to its end was not read');
+    });
+
+    it('cannot read a header with a quoting problem', async () => {
+      let message = '';
+      try {
+        await read('a,b"\n1,2\n', table(['a', 'b'], ['a']));
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).to.match(/^x\.csv:1: the header line cannot be read: a quote inside a field/);
+    });
+  });
+
+  describe('encodings', () => {
+    it('does not mistake a U+FFFD written in the data for invalid bytes', async () => {
+      expect(await read('id,name\n1,a\uFFFDb\n', table(['id', 'name'], ['name']))).to.deep.equal([record(2, 'a\uFFFDb')]);
+    });
+
+    it('finds invalid UTF-8 on the right line after many chunks, across a multi-line record', async () => {
+      const head = Buffer.from(`id,name\n${Array.from({ length: 300 }, (_, i) => `${i},"n\n${i}"`).join('\n')}\n7,"x\n`);
+      const bytes = Buffer.concat([head, Buffer.from([0xc3, 0x28]), Buffer.from('"\n8,ok\n')]);
+      const result = await read(chunked(bytes, 64), table(['id', 'name'], ['id']));
+      expect(result.length).to.equal(302);
+      expect(result[300]).to.deep.include({ kind: 'fault', line: 603, column: 'name' });
+      expect(result[301]).to.deep.equal(record(604, '8'));
+    });
+
+    it('cannot read a header with invalid UTF-8', async () => {
+      let message = '';
+      try {
+        await read(Buffer.concat([Buffer.from('id,n'), Buffer.from([0xff]), Buffer.from('\n1,2\n')]), table(['id'], ['id']));
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).to.match(/^x\.csv:1: the header line cannot be read: bytes that are not valid UTF-8/);
+    });
+  });
+
+  it('refuses a delimiter that is not one character', async () => {
+    let message = '';
+    try {
+      await read('a\n', table(['a'], ['a'], { delimiter: '||' }));
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.match(/table t has delimiter "\|\|"; it must be one character/);
   });
 });
