@@ -15,11 +15,22 @@ const DUPLICATE = 4;
 /** Rows of one parent: indexes into the table, in the order they were read. */
 export type Group = Int32Array;
 
+/**
+ * Rows grouped by the columns that reference a parent, laid out compactly once loading ends:
+ * `rows` holds row indexes group after group, group g at rows[starts[g] .. starts[g + 1]).
+ */
 interface Grouping {
   positions: number[];
-  /** Filled while rows are added; turned into compact arrays by seal(). */
-  building: Map<RowKey, number[]> | null;
-  groups: Map<RowKey, Group>;
+  /** The group key of every row, while rows are added (null: no parent). */
+  keysByRow: Array<RowKey | null> | null;
+  ids: Map<RowKey, number>;
+  starts: Int32Array;
+  rows: Int32Array;
+}
+
+/** The rows of one parent, found by its key. */
+export interface GroupIndex {
+  get(key: RowKey): Group | undefined;
 }
 
 export interface Duplicate {
@@ -69,7 +80,7 @@ export class HeldTable {
     const id = columns.join('\u001f');
     let grouping = this.groupings.get(id);
     if (!grouping) {
-      grouping = { positions: columns.map((c) => this.position(c)), building: new Map(), groups: new Map() };
+      grouping = { positions: columns.map((c) => this.position(c)), keysByRow: [], ids: new Map(), starts: new Int32Array(1), rows: new Int32Array(0) };
       this.groupings.set(id, grouping);
     }
     return grouping;
@@ -110,13 +121,7 @@ export class HeldTable {
     }
     this.files[index] = file;
     this.lines[index] = line;
-    for (const grouping of this.groupings.values()) {
-      const key = keyAt(values, grouping.positions);
-      if (key === null) continue;
-      const group = grouping.building!.get(key);
-      if (group) group.push(index);
-      else grouping.building!.set(key, [index]);
-    }
+    for (const grouping of this.groupings.values()) grouping.keysByRow!.push(keyAt(values, grouping.positions));
     return -1;
   }
 
@@ -124,30 +129,55 @@ export class HeldTable {
   seal(): Duplicate[] {
     const duplicates: Duplicate[] = [];
     for (const grouping of this.groupings.values()) {
-      for (const [key, indexes] of grouping.building!) {
-        let kept = indexes;
-        if (this.duplicateCheckInGroups?.grouping === grouping && indexes.length > 1) kept = this.dropTwins(indexes, this.duplicateCheckInGroups.rest, duplicates);
-        grouping.groups.set(key, Int32Array.from(kept));
+      const keys = grouping.keysByRow!;
+      // Counting sort by group, keeping read order inside each group.
+      const groupOfRow = new Int32Array(keys.length).fill(-1);
+      const sizes: number[] = [];
+      for (let index = 0; index < keys.length; index++) {
+        const key = keys[index];
+        if (key === null) continue;
+        let id = grouping.ids.get(key);
+        if (id === undefined) {
+          id = sizes.push(0) - 1;
+          grouping.ids.set(key, id);
+        }
+        sizes[id]++;
+        groupOfRow[index] = id;
       }
-      grouping.building = null;
+      const starts = new Int32Array(sizes.length + 1);
+      for (let g = 0; g < sizes.length; g++) starts[g + 1] = starts[g] + sizes[g];
+      const fill = starts.slice(0, sizes.length);
+      const rows = new Int32Array(starts[sizes.length]);
+      for (let index = 0; index < keys.length; index++) {
+        const id = groupOfRow[index];
+        if (id >= 0) rows[fill[id]++] = index;
+      }
+      grouping.starts = starts;
+      grouping.rows = rows;
+      grouping.keysByRow = null;
+      if (this.duplicateCheckInGroups?.grouping === grouping) this.markTwins(grouping, this.duplicateCheckInGroups.rest, duplicates);
     }
     return duplicates;
   }
 
-  private dropTwins(indexes: number[], positions: number[], duplicates: Duplicate[]): number[] {
-    const seen = new Map<RowKey, number>();
-    return indexes.filter((index) => {
-      const key = keyAt(positions.map((p) => this.columns[p].get(index)), positions.map((_, i) => i));
-      if (key === null) return true;
-      const twin = seen.get(key);
-      if (twin === undefined) {
-        seen.set(key, index);
-        return true;
+  /** Marks later rows of a group that repeat an earlier row's key (the first one read wins). */
+  private markTwins(grouping: Grouping, positions: number[], duplicates: Duplicate[]) {
+    const { starts, rows } = grouping;
+    for (let g = 0; g + 1 < starts.length; g++) {
+      if (starts[g + 1] - starts[g] < 2) continue;
+      const seen = new Map<RowKey, number>();
+      for (let at = starts[g]; at < starts[g + 1]; at++) {
+        const index = rows[at];
+        const key = keyAt(positions.map((p) => this.columns[p].get(index)), positions.map((_, i) => i));
+        if (key === null) continue;
+        const twin = seen.get(key);
+        if (twin === undefined) seen.set(key, index);
+        else {
+          duplicates.push({ index, twin });
+          this.states[index] = FAILED | DUPLICATE;
+        }
       }
-      duplicates.push({ index, twin });
-      this.states[index] = FAILED | DUPLICATE;
-      return false;
-    });
+    }
   }
 
   row(index: number): Row {
@@ -159,9 +189,15 @@ export class HeldTable {
     return row;
   }
 
-  /** The rows whose `columns` equal a parent's key. */
-  groups(columns: string[]): Map<RowKey, Group> {
-    return this.groupingFor(columns).groups;
+  /** The rows whose `columns` equal a parent's key (after seal()). Twins found by seal() are in their group, marked failed. */
+  groups(columns: string[]): GroupIndex {
+    const grouping = this.groupingFor(columns);
+    return {
+      get: (key) => {
+        const id = grouping.ids.get(key);
+        return id === undefined ? undefined : grouping.rows.subarray(grouping.starts[id], grouping.starts[id + 1]);
+      },
+    };
   }
 
   groupKeyOf(index: number, columns: string[]): RowKey | null {

@@ -1,10 +1,15 @@
 // Hash keys for rows: equal keys for equal values, whatever their text looked like in the file
-// ("1.50" and "1.5" are one decimal key). A one-column int or string key is used as it is.
+// ("1.50" and "1.5" are one decimal key). A one-column string key is used as it is; a
+// one-column int key within ±2^53 becomes a JS number, which holds every such integer exactly
+// and, unlike a bigint, costs the hash maps of millions of keys no object per key. A key is
+// only ever compared, never written out: values keep their exact form.
 import type { Value } from '../values/value.js';
 import { valueText } from '../eval/value-text.js';
 import { decimalToString } from '../values/decimal.js';
 
-export type RowKey = bigint | string;
+export type RowKey = number | bigint | string;
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function canonicalText(value: Value): string {
   if (value !== null && typeof value === 'object' && value.kind === 'decimal') {
@@ -20,7 +25,8 @@ export function keyAt(row: readonly Value[], positions: readonly number[]): RowK
   if (positions.length === 1) {
     const value = row[positions[0]];
     if (value === null) return null;
-    if (typeof value === 'bigint' || typeof value === 'string') return value;
+    if (typeof value === 'string') return value;
+    if (typeof value === 'bigint') return value <= SAFE && value >= -SAFE ? Number(value) : value;
     return canonicalText(value);
   }
   let key = '';

@@ -87,7 +87,12 @@ function trimmed(cast: (text: string) => CastResult): (text: string) => CastResu
   };
 }
 
+/** Up to 15 digits, accumulated in a JS number: every such integer is exact in a double. */
+const SHORT_INTEGER_DIGITS = 15;
+
 function castInteger(text: string): CastResult {
+  const short = shortInteger(text);
+  if (short !== null) return { ok: true, value: BigInt(short) };
   if (!INTEGER_TEXT.test(text)) return { ok: false, reason: `"${text}" is not a whole number` };
   const value = BigInt(text);
   // Fewer than 39 characters cannot hold 39 digits.
@@ -107,4 +112,24 @@ function castBoolean(text: string): CastResult {
   const value = BOOLEAN_WORDS.get(text.toLowerCase());
   if (value === undefined) return { ok: false, reason: `"${text}" is not a boolean (use true/false, 1/0 or yes/no)` };
   return { ok: true, value };
+}
+
+/** The value of an optionally signed run of at most 15 digits, or null for anything else. */
+function shortInteger(text: string): number | null {
+  let at = 0;
+  let sign = 1;
+  const first = text.charCodeAt(0);
+  if (first === 45 /* - */ || first === 43 /* + */) {
+    sign = first === 45 ? -1 : 1;
+    at = 1;
+  }
+  const digits = text.length - at;
+  if (digits === 0 || digits > SHORT_INTEGER_DIGITS) return null;
+  let value = 0;
+  for (; at < text.length; at++) {
+    const digit = text.charCodeAt(at) - 48;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  return sign * value;
 }
