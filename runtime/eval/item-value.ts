@@ -6,12 +6,17 @@ import type { Value } from '../values/value.js';
 export interface ItemObject {
   kind: 'object';
   fields: Map<string, ItemValue>;
+  /**
+   * Bookkeeping of the run, ignored by sinks: the index of the held row an element was built
+   * from (-1 for others), so rows can be marked used once their item is written.
+   */
+  sourceRow?: number;
 }
 
 export type ItemValue = Value | ItemValue[] | ItemObject;
 
 export function itemObject(): ItemObject {
-  return { kind: 'object', fields: new Map() };
+  return { kind: 'object', fields: new Map(), sourceRow: -1 };
 }
 
 export function isItemObject(value: ItemValue): value is ItemObject {

@@ -70,7 +70,6 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       };
     },
   };
-  const elementRows = new WeakMap<ItemObject, number>();
 
   const compileObject = (object: PlanObject): CompiledObject => ({
     fields: object.fields.map((field) => {
@@ -124,13 +123,14 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       const rows = key === null ? undefined : groups.get(key);
       if (!rows) return [];
       let elements: ItemObject[] = [];
-      for (const index of rows) {
+      for (let at = 0; at < rows.length; at++) {
+        const index = rows[at];
         if (child.isFailed(index)) continue;
         ctx.rows[slot] = child.row(index);
         try {
           if (filter && !filter(ctx)) continue;
           const built = buildObject(element, ctx, failures);
-          elementRows.set(built, index);
+          built.sourceRow = index;
           elements.push(built);
         } catch (error) {
           if (!(error instanceof EvaluationError)) throw error;
@@ -171,8 +171,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       const value = object.fields.get(field.name);
       if (field.collection && Array.isArray(value)) {
         for (const element of value as ItemObject[]) {
-          const index = elementRows.get(element);
-          if (index !== undefined) field.collection.table.markUsed(index);
+          if (element.sourceRow !== undefined && element.sourceRow >= 0) field.collection.table.markUsed(element.sourceRow);
           markUsed(field.collection.element, element);
         }
       } else if (field.object && value) {
