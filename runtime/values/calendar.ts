@@ -135,10 +135,19 @@ export function epochSeconds(value: DateValue | TimestampValue): bigint {
   return BigInt(Math.floor(millis / MILLIS_PER_SECOND));
 }
 
+const dateTexts = new Map<number, string>();
+const DATE_TEXTS_KEPT = 100_000;
+
 /** "2024-02-29" (years beyond 0000–9999 get a sign and 6 digits, as ISO 8601 extends). */
 export function formatIsoDate(date: DateValue): string {
-  const { year, month, day } = civilFromDays(date.days);
-  return `${formatYear(year)}-${pad2(month)}-${pad2(day)}`;
+  // Items repeat the same few hundred days over and over.
+  let text = dateTexts.get(date.days);
+  if (text === undefined) {
+    const { year, month, day } = civilFromDays(date.days);
+    text = `${formatYear(year)}-${pad2(month)}-${pad2(day)}`;
+    if (dateTexts.size < DATE_TEXTS_KEPT) dateTexts.set(date.days, text);
+  }
+  return text;
 }
 
 /** "2024-02-29T13:05:00.250Z": always UTC, always milliseconds, so text order = time order. */

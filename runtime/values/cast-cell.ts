@@ -64,7 +64,7 @@ function compileTextCaster(column: PlanColumn, format: PlanFormat): (text: strin
     case 'bool':
       return trimmed(castBoolean);
     case 'date':
-      return trimmed(compileDateParser(format.dateFormat));
+      return trimmed(remembered(compileDateParser(format.dateFormat)));
     case 'timestamp':
       return trimmed(compileTimestampParser(format.timestampFormat));
     default: {
@@ -132,4 +132,19 @@ function shortInteger(text: string): number | null {
     value = value * 10 + digit;
   }
   return sign * value;
+}
+
+/** Extracts repeat a few hundred distinct dates millions of times: parse each text once. */
+const REMEMBERED_TEXTS = 10_000;
+
+function remembered(cast: (text: string) => CastResult): (text: string) => CastResult {
+  const known = new Map<string, CastResult>();
+  return (text) => {
+    let result = known.get(text);
+    if (result === undefined) {
+      result = cast(text);
+      if (known.size < REMEMBERED_TEXTS) known.set(text, result);
+    }
+    return result;
+  };
 }

@@ -37,6 +37,8 @@ export function decimalFromInteger(value: bigint): Decimal {
 
 /** Accepts 12, -12.50, .5, 5., +1e3, 1.25E-2 (no spaces, no thousands separators). */
 export function parseDecimal(text: string): Parsed<Decimal> {
+  const simple = parseSimpleDecimal(text);
+  if (simple !== null) return { ok: true, value: simple };
   const match = DECIMAL_TEXT.exec(text);
   if (match === null || (match[2] === '' && (match[3] ?? '') === '')) {
     return { ok: false, reason: `"${text}" is not a decimal number` };
@@ -143,12 +145,54 @@ export function divideRoundingHalfAwayFromZero(numerator: bigint, denominator: b
   return (numerator < 0n) !== (denominator < 0n) ? quotient - 1n : quotient + 1n;
 }
 
+const POWERS_OF_TEN: bigint[] = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i));
+
+function powerOfTen(exponent: number): bigint {
+  return exponent < POWERS_OF_TEN.length ? POWERS_OF_TEN[exponent] : 10n ** BigInt(exponent);
+}
+
 function rescaleExact(value: Decimal, scale: number): bigint {
-  return value.digits * 10n ** BigInt(scale - value.scale);
+  return scale === value.scale ? value.digits : value.digits * powerOfTen(scale - value.scale);
 }
 
 function checked(value: Decimal): Decimal {
   const violation = dynamoNumberViolation(value.digits, value.scale);
   if (violation !== null) throw new RangeError(`decimal result ${decimalToString(value)} ${violation}`);
   return value;
+}
+
+/** Digits accumulated in a JS number stay exact up to 15 of them. */
+const SIMPLE_DIGITS = 15;
+
+/**
+ * The common form, -123.45 with at most 15 digits, parsed without a regular expression or a
+ * string-to-bigint conversion; null for anything else (the general parser handles it).
+ */
+function parseSimpleDecimal(text: string): Decimal | null {
+  let at = 0;
+  let negative = false;
+  const first = text.charCodeAt(0);
+  if (first === 45 /* - */ || first === 43 /* + */) {
+    negative = first === 45;
+    at = 1;
+  }
+  let digits = 0;
+  let count = 0;
+  let scale = -1;
+  for (; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 46 /* . */) {
+      if (scale >= 0) return null;
+      scale = 0;
+      continue;
+    }
+    const digit = code - 48;
+    if (digit < 0 || digit > 9 || ++count > SIMPLE_DIGITS) return null;
+    digits = digits * 10 + digit;
+    if (scale >= 0) scale++;
+  }
+  // "5." and ".5" are accepted by the general parser, which also explains errors.
+  if (count === 0 || scale === 0 || text.charCodeAt(negative || first === 43 ? 1 : 0) === 46) return null;
+  const value = BigInt(digits);
+  return decimal(negative ? -value : value, scale < 0 ? 0 : scale);
 }
