@@ -80,6 +80,10 @@ export function compileExpr(expr: PlanExpr, env: ExprEnv): Evaluate {
     }
     case 'attr': {
       const path = expr.path;
+      if (path.length === 1) {
+        const name = path[0];
+        return (ctx) => (ctx.object?.fields.get(name) ?? null) as ScalarValue;
+      }
       return (ctx) => (readAttribute(ctx.object, path) ?? null) as ScalarValue;
     }
     case 'aggregate':

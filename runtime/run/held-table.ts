@@ -12,9 +12,6 @@ const FAILED = 2;
 /** A twin of a row kept under the same key (also FAILED). */
 const DUPLICATE = 4;
 
-/** Rows of one parent: indexes into the table, in the order they were read. */
-export type Group = Int32Array;
-
 /**
  * Rows grouped by the columns that reference a parent, laid out compactly once loading ends:
  * `rows` holds row indexes group after group, group g at rows[starts[g] .. starts[g + 1]).
@@ -28,9 +25,15 @@ interface Grouping {
   rows: Int32Array;
 }
 
-/** The rows of one parent, found by its key. */
+/**
+ * The rows of one parent, found by its key: group `idOf(key)` (-1: none) is
+ * rows[starts[id] .. starts[id + 1]). Plain arrays rather than a view per group: creating a
+ * typed-array view per lookup cost more than the lookup.
+ */
 export interface GroupIndex {
-  get(key: RowKey): Group | undefined;
+  rows: Int32Array;
+  starts: Int32Array;
+  idOf(key: RowKey): number;
 }
 
 export interface Duplicate {
@@ -192,12 +195,9 @@ export class HeldTable {
   /** The rows whose `columns` equal a parent's key (after seal()). Twins found by seal() are in their group, marked failed. */
   groups(columns: string[]): GroupIndex {
     const grouping = this.groupingFor(columns);
-    return {
-      get: (key) => {
-        const id = grouping.ids.get(key);
-        return id === undefined ? undefined : grouping.rows.subarray(grouping.starts[id], grouping.starts[id + 1]);
-      },
-    };
+    if (grouping.keysByRow !== null) throw new Error(`the groups of ${this.plan.name} are read before the table was sealed`);
+    const { ids, rows, starts } = grouping;
+    return { rows, starts, idOf: (key) => ids.get(key) ?? -1 };
   }
 
   groupKeyOf(index: number, columns: string[]): RowKey | null {

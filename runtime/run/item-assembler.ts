@@ -108,7 +108,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     slots.set(plan.alias, { slot, table: plan.table });
     const child = held.get(plan.table);
     if (!child) throw new Error(`the plan groups ${plan.table}, which it does not hold: recompile the mapping`);
-    const groups = child.groups(plan.childColumns);
+    const { rows, starts, idOf } = child.groups(plan.childColumns);
     const parent = compileParentKey(plan);
     const filter = plan.filter ? compileCondition(plan.filter, env) : null;
     const element = compileObject(plan.element);
@@ -120,10 +120,10 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     ];
     const build = (ctx: EvalContext, failures: RowFailure[]): ItemValue[] => {
       const key = parent(ctx);
-      const rows = key === null ? undefined : groups.get(key);
-      if (!rows) return [];
+      const group = key === null ? -1 : idOf(key);
+      if (group < 0) return [];
       let elements: ItemObject[] = [];
-      for (let at = 0; at < rows.length; at++) {
+      for (let at = starts[group], end = starts[group + 1]; at < end; at++) {
         const index = rows[at];
         if (child.isFailed(index)) continue;
         ctx.rows[slot] = child.row(index);
