@@ -31,6 +31,20 @@ export interface ExprEnv {
   lookup(table: string, keyColumns: string[]): (key: RowKey) => Row | undefined;
 }
 
+/**
+ * The environment of a condition on one row of `table` (a scan filter, a root filter): every
+ * alias names that row, in slot 0, and nothing else can be read.
+ */
+export function singleRowEnv(table: { name: string; columns: Array<{ name: string }> }, what: string): ExprEnv {
+  return {
+    alias: () => ({ slot: 0, table: table.name }),
+    columnIndex: (_table, column) => table.columns.findIndex((c) => c.name === column),
+    lookup: () => {
+      throw new Error(`${what} of ${table.name} reads another table: recompile the mapping`);
+    },
+  };
+}
+
 export type RowFinder = { table: string; find: (ctx: EvalContext) => Row | undefined };
 
 export function compileRowRef(ref: RowRef, env: ExprEnv): RowFinder {

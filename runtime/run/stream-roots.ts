@@ -3,7 +3,7 @@
 // archive and are never held.
 import type { ByteSource } from '../archive/byte-source.js';
 import type { ArchiveEntry } from '../archive/central-directory.js';
-import { compileCondition, type EvalContext, type ExprEnv, type Row } from '../eval/compile-expr.js';
+import { compileCondition, singleRowEnv, type EvalContext, type Row } from '../eval/compile-expr.js';
 import { EvaluationError } from '../eval/operators.js';
 import type { Plan, PlanItem, PlanTable } from '../plan/types.js';
 import type { ItemSink } from '../sinks/item-sink.js';
@@ -19,14 +19,7 @@ class RootRejected extends Error {}
 
 function rootFilterOf(item: PlanItem, table: PlanTable): ((root: Row, asOf: TimestampValue) => boolean) | null {
   if (!item.rootFilter) return null;
-  const env: ExprEnv = {
-    alias: () => ({ slot: 0, table: table.name }),
-    columnIndex: (_t, column) => table.columns.findIndex((c) => c.name === column),
-    lookup: () => {
-      throw new Error('a root filter reads only the root row: recompile the mapping');
-    },
-  };
-  const condition = compileCondition(item.rootFilter, env);
+  const condition = compileCondition(item.rootFilter, singleRowEnv(table, 'a root filter'));
   return (root, asOf) => condition({ rows: [root], object: null, asOf } satisfies EvalContext);
 }
 

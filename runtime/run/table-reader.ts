@@ -5,7 +5,7 @@ import type { ArchiveEntry } from '../archive/central-directory.js';
 import type { ByteSource } from '../archive/byte-source.js';
 import { openEntry } from '../archive/entry-stream.js';
 import { readCsvBatches } from '../csv/read-records.js';
-import { compileCondition, type EvalContext, type ExprEnv, type Row } from '../eval/compile-expr.js';
+import { compileCondition, singleRowEnv, type EvalContext, type Row } from '../eval/compile-expr.js';
 import { EvaluationError } from '../eval/operators.js';
 import type { PlanTable } from '../plan/types.js';
 import { compileCellCaster } from '../values/cast-cell.js';
@@ -25,17 +25,6 @@ export type TableEvent =
   | { kind: 'filtered'; values: Row; file: string; line: number }
   | { kind: 'reject'; reject: Reject };
 
-function scanFilterEnv(table: PlanTable): ExprEnv {
-  return {
-    // A scan filter reads only the scanned row, whatever alias the mapping gave it.
-    alias: () => ({ slot: 0, table: table.name }),
-    columnIndex: (_t, column) => table.columns.findIndex((c) => c.name === column),
-    lookup: () => {
-      throw new Error(`a scan filter of ${table.name} reads another table: recompile the mapping`);
-    },
-  };
-}
-
 /** Events in batches (one per decoded chunk): consumers loop over a batch without awaiting. */
 export async function* readTable(
   source: ByteSource,
@@ -44,7 +33,7 @@ export async function* readTable(
   asOf: TimestampValue,
 ): AsyncGenerator<TableEvent[]> {
   const casters = table.columns.map((column) => compileCellCaster(column, table.format));
-  const env = scanFilterEnv(table);
+  const env = singleRowEnv(table, 'a scan filter');
   const filters = table.filters.map((f) => compileCondition(f, env));
   const ctx: EvalContext = { rows: [undefined], object: null, asOf };
   let currentFile = '';

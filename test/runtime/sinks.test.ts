@@ -10,85 +10,8 @@ import { NdjsonSink } from '../../runtime/sinks/ndjson-sink.js';
 import { toPlainJson } from '../../runtime/sinks/plain-json.js';
 import { dateValue, daysFromCivil, timestampValue } from '../../runtime/values/calendar.js';
 import { decimal } from '../../runtime/values/decimal.js';
-
-// ---------------------------------------------------------------------------------------------
-// A lossless JSON reader for the tests: numbers stay as their text, objects keep their order.
-
-class JsonNumber {
-  constructor(readonly text: string) {}
-}
-type Json = null | boolean | string | JsonNumber | Json[] | Map<string, Json>;
-
-function parseExact(text: string): Json {
-  let at = 0;
-  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const skipSpace = () => {
-    while (at < text.length && ' \t\n\r'.includes(text[at])) at++;
-  };
-  const fail = (what: string): never => {
-    throw new SyntaxError(`${what} at ${at} in ${text.slice(Math.max(0, at - 20), at + 20)}`);
-  };
-  const expectChar = (char: string) => {
-    skipSpace();
-    if (text[at] !== char) fail(`expected ${char}`);
-    at++;
-  };
-  const readString = (): string => {
-    const start = at;
-    at++; // opening quote
-    while (text[at] !== '"') {
-      if (at >= text.length) fail('unterminated string');
-      at += text[at] === '\\' ? 2 : 1;
-    }
-    at++;
-    return JSON.parse(text.slice(start, at)) as string;
-  };
-  const readValue = (): Json => {
-    skipSpace();
-    const char = text[at];
-    if (char === '"') return readString();
-    if (char === '[') {
-      at++;
-      const list: Json[] = [];
-      skipSpace();
-      if (text[at] === ']') return at++, list;
-      for (;;) {
-        list.push(readValue());
-        skipSpace();
-        if (text[at] === ']') return at++, list;
-        expectChar(',');
-      }
-    }
-    if (char === '{') {
-      at++;
-      const object = new Map<string, Json>();
-      skipSpace();
-      if (text[at] === '}') return at++, object;
-      for (;;) {
-        skipSpace();
-        if (text[at] !== '"') fail('expected a key');
-        const key = readString();
-        expectChar(':');
-        object.set(key, readValue());
-        skipSpace();
-        if (text[at] === '}') return at++, object;
-        expectChar(',');
-      }
-    }
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(word, at)) return (at += word.length), value;
-    }
-    NUMBER.lastIndex = at;
-    const match = NUMBER.exec(text);
-    if (match === null) return fail('unexpected character');
-    at += match[0].length;
-    return new JsonNumber(match[0]);
-  };
-  const value = readValue();
-  skipSpace();
-  if (at !== text.length) fail('trailing text');
-  return value;
-}
+// A lossless JSON reader: numbers stay as their text, objects keep their order.
+import { JsonNumber, parseExact, type Json } from './fixtures/exact-json.js';
 
 /** One comparable shape for the exact JSON reading and for unmarshall's output. */
 function comparable(value: unknown): unknown {
