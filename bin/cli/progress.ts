@@ -12,25 +12,25 @@ function compact(n: number): string {
 export function progressReporter(out: NodeJS.WriteStream) {
   const started = Date.now();
   const live = out.isTTY === true;
-  let last = 0;
-  let lastTable = '';
+  let last = started;
   let shown = false;
   return {
     update(p: RunProgress) {
       const now = Date.now();
-      const tableChanged = p.table !== lastTable;
-      if (!tableChanged && now - last < (live ? TERMINAL_EVERY_MS : LOG_EVERY_MS)) return;
+      // Always say when a table is done; in between, at most every so often.
+      if (!p.finished && now - last < (live ? TERMINAL_EVERY_MS : LOG_EVERY_MS)) return;
       last = now;
-      lastTable = p.table;
       const total = Object.values(p.tables).reduce((sum, c) => sum + c.read, 0);
       const rate = total / Math.max(0.001, (now - started) / 1000);
       const c = p.tables[p.table];
-      const line = `${p.phase} ${p.table}: ${compact(c?.read ?? 0)} rows · all tables ${compact(total)} rows at ${compact(Math.round(rate))}/s · ${compact(p.itemsWritten)} items`;
-      if (live) {
+      const what = p.finished ? `${p.phase === 'holding' ? 'held' : 'streamed'} ${p.table}` : `${p.phase} ${p.table}`;
+      const line = `${what}: ${compact(c?.read ?? 0)} rows · all tables ${compact(total)} rows at ${compact(Math.round(rate))}/s · ${compact(p.itemsWritten)} items`;
+      if (live && !p.finished) {
         out.write(`\r\x1b[K${line}`);
         shown = true;
       } else {
-        out.write(`${new Date(now).toISOString()} ${line}\n`);
+        out.write(`${live ? '\r\x1b[K' : `${new Date(now).toISOString()} `}${line}\n`);
+        shown = false;
       }
     },
     done() {

@@ -48,7 +48,7 @@ export async function holdTables(plan: Plan, source: ByteSource, entries: Map<st
     for (const { index, twin } of heldTable.seal()) {
       state.reject({ table: table.name, file: state.files[heldTable.fileOf(index)], line: heldTable.lineOf(index), reason: duplicateReason(table, state.files[heldTable.fileOf(twin)], heldTable.lineOf(twin)) });
     }
-    state.progress('holding', table.name);
+    state.progress('holding', table.name, true);
   }
   return held;
 }

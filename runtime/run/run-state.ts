@@ -10,6 +10,8 @@ export interface RejectSink {
 
 export interface RunProgress {
   phase: 'holding' | 'streaming';
+  /** True once the table is read to its end. */
+  finished: boolean;
   table: string;
   tables: Record<string, TableCounts>;
   itemsWritten: number;
@@ -58,7 +60,7 @@ export class RunState {
     }
   }
 
-  progress(phase: RunProgress['phase'], table: string): void {
-    this.onProgress?.({ phase, table, tables: Object.fromEntries(this.counts), itemsWritten: this.itemsWritten });
+  progress(phase: RunProgress['phase'], table: string, finished = false): void {
+    this.onProgress?.({ phase, table, finished, tables: Object.fromEntries(this.counts), itemsWritten: this.itemsWritten });
   }
 }

@@ -155,7 +155,7 @@ export async function streamRoots(
       }
       state.progress('streaming', rootTable);
     }
-    state.progress('streaming', rootTable);
+    state.progress('streaming', rootTable, true);
   }
   return seenRootKeys;
 }
