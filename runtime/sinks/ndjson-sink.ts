@@ -13,7 +13,7 @@
  * the previous file or the whole new one; abort() deletes the partial file.
  *
  * Built for millions of items: lines collect in memory and go to the file stream in chunks
- * of about CHUNK_CHARS, so write() is synchronous for most items and returns a promise only
+ * of about CHUNK_BYTES, so write() is synchronous for most items and returns a promise only
  * when a chunk is handed over and the stream asks to wait (backpressure). Callers must await
  * that promise before the next write. The file is opened on the first chunk, or by commit()
  * when there were no items (an empty run commits an empty file).
@@ -36,7 +36,7 @@ export interface NdjsonSinkOptions {
 }
 
 /** Characters of lines gathered before they go to the stream as one chunk. */
-const CHUNK_CHARS = 256 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 /** Bytes the stream may hold before it asks the writer to wait for 'drain'. */
 const STREAM_HIGH_WATER_MARK = 1024 * 1024;
 
@@ -45,7 +45,10 @@ export class NdjsonSink implements ItemSink {
   readonly partialPath: string;
   readonly format: NdjsonFormat;
   #itemCount = 0;
-  #pending = '';
+  // Lines are encoded into this buffer one by one, as they come: encoding a long string made
+  // of many small concatenations in one go cost more than the JSON building itself.
+  #pending = Buffer.allocUnsafe(CHUNK_BYTES);
+  #pendingBytes = 0;
   #stream: WriteStream | null = null;
   #state: 'writing' | 'committed' | 'aborted' = 'writing';
   #failure: Error | null = null;
@@ -63,14 +66,25 @@ export class NdjsonSink implements ItemSink {
 
   write(item: BuiltItem): Promise<void> | void {
     this.#assertWriting('write');
-    this.#pending += this.#line(item);
+    const line = this.#line(item);
     this.#itemCount++;
-    if (this.#pending.length >= CHUNK_CHARS) return this.#flush();
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
+    if (this.#pendingBytes + line.length * 3 > this.#pending.length) {
+      const flushed = this.#pendingBytes > 0 ? this.#flush() : undefined;
+      if (line.length * 3 > this.#pending.length) {
+        this.#pendingBytes = 0;
+        const written = this.#opened().write(line);
+        return flushed ?? (written ? undefined : once(this.#opened(), 'drain').then(() => undefined));
+      }
+      this.#pendingBytes += this.#pending.write(line, this.#pendingBytes);
+      return flushed;
+    }
+    this.#pendingBytes += this.#pending.write(line, this.#pendingBytes);
   }
 
   async commit(): Promise<void> {
     this.#assertWriting('commit');
-    if (this.#pending !== '') await this.#flush();
+    if (this.#pendingBytes > 0) await this.#flush();
     const stream = this.#opened();
     stream.end();
     // Resolves once the data is written, synced (flush: true) and the file closed.
@@ -84,7 +98,7 @@ export class NdjsonSink implements ItemSink {
   async abort(): Promise<void> {
     if (this.#state !== 'writing') return;
     this.#state = 'aborted';
-    this.#pending = '';
+    this.#pendingBytes = 0;
     const stream = this.#stream;
     if (stream !== null) {
       // With an error, a write waiting for 'drain' rejects instead of waiting forever.
@@ -104,8 +118,10 @@ export class NdjsonSink implements ItemSink {
 
   #flush(): Promise<void> | undefined {
     const stream = this.#opened();
-    const chunk = this.#pending;
-    this.#pending = '';
+    // The stream keeps the chunk until it is written: hand it over and start a new buffer.
+    const chunk = this.#pending.subarray(0, this.#pendingBytes);
+    this.#pending = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.#pendingBytes = 0;
     if (stream.write(chunk)) return undefined;
     // once() rejects if the stream reports an error before it drains.
     return once(stream, 'drain').then(() => undefined);
