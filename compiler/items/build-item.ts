@@ -240,7 +240,7 @@ function attributeFor(expr: PlanExpr, shape: ObjectShape, alias: string): string
   return null;
 }
 
-export function combineAnd(conditions: PlanExpr[]): PlanExpr | null {
+function combineAnd(conditions: PlanExpr[]): PlanExpr | null {
   if (conditions.length === 0) return null;
   return conditions.reduce((left, right) => ({ kind: 'binary', type: 'bool', op: 'and', left, right }));
 }

@@ -37,7 +37,3 @@ export function keyAt(row: readonly Value[], positions: readonly number[]): RowK
   }
   return key;
 }
-
-export function keyOf(values: readonly Value[]): RowKey | null {
-  return keyAt(values, values.map((_, i) => i));
-}
