@@ -7,7 +7,7 @@
 import type { AggregateFn } from '../plan/types.js';
 import { decimal } from '../values/decimal.js';
 import type { Value } from '../values/value.js';
-import { isItemObject, type ItemObject, type ItemValue } from './item-value.js';
+import { fieldOf, isItemObject, type ItemValue } from './item-value.js';
 import { arithmetic, compareValues, type ScalarValue } from './operators.js';
 import type { EvalContext } from './compile-expr.js';
 
@@ -21,7 +21,7 @@ function collect(value: ItemValue | undefined, path: string[], at: number, out: 
     out.push(value);
     return;
   }
-  if (isItemObject(value)) collect(value.fields.get(path[at]), path, at + 1, out);
+  if (isItemObject(value)) collect(fieldOf(value, path[at]), path, at + 1, out);
 }
 
 const addExact = arithmetic('+', 'decimal');
@@ -39,7 +39,7 @@ function sum(values: Value[]): ScalarValue {
 export function aggregate(fn: AggregateFn, path: string[]): (ctx: EvalContext) => ScalarValue {
   return (ctx) => {
     const found: ItemValue[] = [];
-    collect((ctx.object as ItemObject | null)?.fields.get(path[0]), path, 1, found);
+    collect(ctx.object ? fieldOf(ctx.object, path[0]) : undefined, path, 1, found);
     if (fn === 'count') return BigInt(found.length);
     const values = found as Value[];
     switch (fn) {

@@ -6,7 +6,7 @@ import { keyAt, type RowKey } from '../run/row-key.js';
 import { aggregate } from './aggregates.js';
 import { caster } from './casts.js';
 import { FUNCTIONS } from './functions.js';
-import { isItemObject, type ItemObject, type ItemValue } from './item-value.js';
+import { fieldOf, isItemObject, type ItemObject, type ItemValue } from './item-value.js';
 import { arithmetic, comparison, negate, type ScalarValue } from './operators.js';
 import { valueText } from './value-text.js';
 
@@ -76,7 +76,7 @@ export function readAttribute(object: ItemObject | null, path: string[]): ItemVa
   let value: ItemValue | undefined = object;
   for (const name of path) {
     if (value === undefined || value === null || !isItemObject(value)) return undefined;
-    value = value.fields.get(name);
+    value = fieldOf(value, name);
   }
   return value;
 }
@@ -96,7 +96,7 @@ export function compileExpr(expr: PlanExpr, env: ExprEnv): Evaluate {
       const path = expr.path;
       if (path.length === 1) {
         const name = path[0];
-        return (ctx) => (ctx.object?.fields.get(name) ?? null) as ScalarValue;
+        return (ctx) => (ctx.object ? fieldOf(ctx.object, name) ?? null : null) as ScalarValue;
       }
       return (ctx) => (readAttribute(ctx.object, path) ?? null) as ScalarValue;
     }

@@ -3,7 +3,7 @@
 import type { PlanCollection, PlanItem, PlanObject, PlanTable } from '../plan/types.js';
 import type { TimestampValue, Value } from '../values/value.js';
 import { compileCondition, compileExpr, compileRowRef, type EvalContext, type ExprEnv, type Row } from '../eval/compile-expr.js';
-import { itemObject, type ItemObject, type ItemValue } from '../eval/item-value.js';
+import { fieldOf, itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
 import { compareValues, EvaluationError } from '../eval/operators.js';
 import type { HeldTable } from './held-table.js';
 import { keyAt } from './row-key.js';
@@ -29,6 +29,8 @@ interface CompiledField {
 
 interface CompiledObject {
   fields: CompiledField[];
+  /** The shape of the objects built: the fields' names, then any set after them (the TTL). */
+  shape: ItemShape;
 }
 
 export interface AssembledItem {
@@ -71,7 +73,8 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     },
   };
 
-  const compileObject = (object: PlanObject): CompiledObject => ({
+  const compileObject = (object: PlanObject, extraNames: string[] = []): CompiledObject => ({
+    shape: itemShape([...object.fields.map((f) => f.name), ...extraNames.filter((n) => !object.fields.some((f) => f.name === n))]),
     fields: object.fields.map((field) => {
       const when = field.when ? compileCondition(field.when, env) : null;
       const value = field.value;
@@ -89,13 +92,15 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
   });
 
   const buildObject = (compiled: CompiledObject, ctx: EvalContext, failures: RowFailure[]): ItemObject => {
-    const object = itemObject();
+    const object = itemObject(compiled.shape);
     const outer = ctx.object;
     ctx.object = object;
     try {
-      for (const field of compiled.fields) {
+      const { fields } = compiled;
+      for (let i = 0; i < fields.length; i++) {
+        const field = fields[i];
         if (field.when && !field.when(ctx)) continue;
-        object.fields.set(field.name, field.build(ctx, failures));
+        object.values[i] = field.build(ctx, failures);
       }
     } finally {
       ctx.object = outer;
@@ -162,13 +167,15 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     };
   }
 
-  const shape = compileObject(item.shape);
+  const shape = compileObject(item.shape, item.ttl ? [item.ttl.attribute] : []);
+  const ttlIndex = item.ttl ? shape.shape.index.get(item.ttl.attribute)! : -1;
   const requirement = item.require ? compileCondition(item.require, env) : null;
   const ttl = item.ttl ? { attribute: item.ttl.attribute, value: compileExpr(item.ttl.value, env) } : null;
 
   const markUsed = (compiled: CompiledObject, object: ItemObject) => {
-    for (const field of compiled.fields) {
-      const value = object.fields.get(field.name);
+    for (let i = 0; i < compiled.fields.length; i++) {
+      const field = compiled.fields[i];
+      const value = object.values[i];
       if (field.collection && Array.isArray(value)) {
         for (const element of value as ItemObject[]) {
           if (element.sourceRow !== undefined && element.sourceRow >= 0) field.collection.table.markUsed(element.sourceRow);
@@ -190,7 +197,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       if (requirement && !requirement(ctx)) return null;
       if (ttl) {
         const seconds = ttl.value(ctx);
-        if (seconds !== null) object.fields.set(ttl.attribute, seconds as Value);
+        if (seconds !== null) object.values[ttlIndex] = seconds as Value;
       }
       return { object, markUsed: () => markUsed(shape, object) };
     },
@@ -200,8 +207,8 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
 /** Nulls sort last going up and first going down, as in PostgreSQL. */
 function compareElements(a: ItemObject, b: ItemObject, sortBy: Array<{ attribute: string; descending: boolean }>): number {
   for (const { attribute, descending } of sortBy) {
-    const x = (a.fields.get(attribute) ?? null) as Value;
-    const y = (b.fields.get(attribute) ?? null) as Value;
+    const x = (fieldOf(a, attribute) ?? null) as Value;
+    const y = (fieldOf(b, attribute) ?? null) as Value;
     let order: number;
     if (x === null || y === null) order = x === y ? 0 : x === null ? 1 : -1;
     else order = compareValues(x, y);

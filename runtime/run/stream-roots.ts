@@ -8,6 +8,7 @@ import { EvaluationError } from '../eval/operators.js';
 import type { Plan, PlanItem, PlanTable } from '../plan/types.js';
 import type { ItemSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
+import { fieldOf } from '../eval/item-value.js';
 import type { HeldTable } from './held-table.js';
 import { assembleItem, type ItemAssembler, type RowFailure } from './item-assembler.js';
 import { keyAt, type RowKey } from './row-key.js';
@@ -80,7 +81,7 @@ export async function streamRoots(
         state.items[item.name].filtered++;
         continue;
       }
-      const pk = built.object.fields.get(partitionKey);
+      const pk = fieldOf(built.object, partitionKey);
       if (pk === null || pk === undefined) throw new RootRejected(`its item's partition key ${partitionKey} is null`);
       const pending = sink.write({ item: item.name, target: item.target, attributes: built.object });
       if (pending) backpressure = pending;

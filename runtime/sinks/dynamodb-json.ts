@@ -23,11 +23,11 @@
  * AttributeValue is declared here, structurally a subset of @aws-sdk/client-dynamodb's type
  * (values of this type can be passed to the SDK), so the runtime does not depend on the SDK.
  */
-import type { ItemObject, ItemValue } from '../eval/item-value.js';
+import { fieldEntries, type ItemObject, type ItemValue } from '../eval/item-value.js';
 import { formatIsoDate, formatIsoTimestamp } from '../values/calendar.js';
 import { decimalToString, dynamoNumberViolation } from '../values/decimal.js';
 import { MAX_SIGNIFICANT_DIGITS, type Decimal } from '../values/value.js';
-import { memberNameJson, numberText } from './plain-json.js';
+import { memberNamesJson, numberText } from './plain-json.js';
 
 export type AttributeValue =
   | { S: string }
@@ -64,7 +64,7 @@ export function toAttributeValue(value: ItemValue): AttributeValue {
 /** A whole item: attribute name → AttributeValue, in the mapping's field order. */
 export function toDynamoItem(item: ItemObject): Record<string, AttributeValue> {
   const attributes: Record<string, AttributeValue> = {};
-  for (const [name, field] of item.fields) {
+  for (const [name, field] of fieldEntries(item)) {
     let converted: AttributeValue;
     try {
       converted = toAttributeValue(field);
@@ -87,13 +87,17 @@ export function toDynamoItem(item: ItemObject): Record<string, AttributeValue> {
  * attribute names that look like array indexes ("10") in the mapping's order too.
  */
 export function toDynamoItemJson(item: ItemObject): string {
+  const names = memberNamesJson(item.shape);
   let text = '{';
   let first = true;
-  for (const [name, field] of item.fields) {
+  for (let i = 0; i < item.values.length; i++) {
+    const field = item.values[i];
+    if (field === undefined) continue;
+    const name = item.shape.names[i];
     if (!first) text += ',';
     first = false;
     try {
-      text += memberNameJson(name) + attributeJson(field);
+      text += names[i] + attributeJson(field);
     } catch (error) {
       throw located(error, name);
     }

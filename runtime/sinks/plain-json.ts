@@ -19,7 +19,7 @@
  * A reader that wants the exact numbers back must parse number tokens as text (JSON.parse
  * turns 2^70 into a float).
  */
-import type { ItemObject, ItemValue } from '../eval/item-value.js';
+import type { ItemObject, ItemShape, ItemValue } from '../eval/item-value.js';
 import { formatIsoDate, formatIsoTimestamp } from '../values/calendar.js';
 import { decimalToString } from '../values/decimal.js';
 import type { Decimal } from '../values/value.js';
@@ -65,15 +65,30 @@ function listJson(list: ItemValue[]): string {
 }
 
 function objectJson(object: ItemObject): string {
+  const names = memberNamesJson(object.shape);
+  const { values } = object;
   let text = '{';
   let first = true;
-  // forEach, not for…of: no [name, value] pair is allocated per attribute.
-  object.fields.forEach((field, name) => {
+  for (let i = 0; i < values.length; i++) {
+    const field = values[i];
+    if (field === undefined) continue;
     if (!first) text += ',';
     first = false;
-    text += memberNameJson(name) + toPlainJson(field);
-  });
+    text += names[i] + toPlainJson(field);
+  }
   return text + '}';
+}
+
+const shapeNamesJson = new WeakMap<ItemShape, string[]>();
+
+/** `"name":` for each attribute of a shape, escaped once per shape. */
+export function memberNamesJson(shape: ItemShape): string[] {
+  let names = shapeNamesJson.get(shape);
+  if (names === undefined) {
+    names = shape.names.map(memberNameJson);
+    shapeNamesJson.set(shape, names);
+  }
+  return names;
 }
 
 // Items of one mapping repeat the same few attribute names millions of times; their escaped

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { Reject } from '../../runtime/run/table-reader.js';
 import type { TableCounts } from '../../runtime/run/run-report.js';
 import { mapc, type ProcessResult } from './fixtures/mapc-process.js';
+import { fieldEntries, fieldOf, type ItemObject } from '../../runtime/eval/item-value.js';
 import { compileMapping, itemWithKey, runRecorded, type RecordedRun } from './fixtures/recorded-run.js';
 import { entryDataRange, withDamagedText, zipBytes, type ExtractFiles } from './fixtures/zip-bytes.js';
 
@@ -101,8 +102,8 @@ const LONG_INT = '123456789012345678901234567890123456789'; // 39 digits
 const NOT_NULLABLE = /^column name is empty \(null\) but is not declared nullable \(add \? to its type if empty is allowed\)$/;
 
 function ordersOf(run: RecordedRun, pk: string): Array<Map<string, unknown>> {
-  const orders = itemWithKey(run, pk)?.get('orders') as Array<{ fields: Map<string, unknown> }> | undefined;
-  return (orders ?? []).map((o) => o.fields);
+  const orders = itemWithKey(run, pk)?.get('orders') as ItemObject[] | undefined;
+  return (orders ?? []).map((o) => new Map<string, unknown>(fieldEntries(o)));
 }
 
 const ROW_CASES: RowCase[] = [
@@ -252,8 +253,8 @@ const ROW_CASES: RowCase[] = [
     rejects: [{ line: 5, reason: /^duplicate key: the row at order_lines\.csv:2 has the same order_id, line_no; the first one read is kept$/ }],
     counts: { order_lines: { read: 4, used: 3, rejected: 1 } },
     check: (run) => {
-      const lines = ordersOf(run, 'CUST#1')[0].get('lines') as Array<{ fields: Map<string, unknown> }>;
-      expect(lines.map((l) => [l.fields.get('line'), l.fields.get('sku')])).to.deep.equal([[1n, 'S-1'], [2n, 'S-2']]);
+      const lines = ordersOf(run, 'CUST#1')[0].get('lines') as ItemObject[];
+      expect(lines.map((l) => [fieldOf(l, 'line'), fieldOf(l, 'sku')])).to.deep.equal([[1n, 'S-1'], [2n, 'S-2']]);
     },
   },
   {

@@ -4,7 +4,7 @@
 // agree exactly. Plus a few hand-written extracts whose expected values are written out.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { ItemObject, ItemValue } from '../../runtime/eval/item-value.js';
+import { fieldOf, type ItemObject, type ItemValue } from '../../runtime/eval/item-value.js';
 import { canonical } from './differential/canonical-item.js';
 import { differentialPlan, expectAgreement, type PlanVariant } from './differential/run-both.js';
 import { TABLE_COLUMNS, TABLE_NAMES, warehouseArbitrary, type Cell, type RawRow, type RawWarehouse, type TableName } from './differential/random-warehouse.js';
@@ -33,7 +33,7 @@ function field(object: ItemValue | undefined, ...path: Array<string | number>): 
   let value: unknown = object;
   for (const step of path) {
     if (typeof step === 'number') value = (value as ItemValue[])[step];
-    else value = (value as ItemObject).fields.get(step);
+    else value = fieldOf(value as ItemObject, step);
   }
   return canonical(value);
 }

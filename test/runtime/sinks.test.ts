@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BuiltItem, ItemObject, ItemValue } from '../../runtime/eval/item-value.js';
+import { itemObjectFrom, type BuiltItem, type ItemObject, type ItemValue } from '../../runtime/eval/item-value.js';
 import { DynamoValueError, toAttributeValue, toDynamoItem, toDynamoItemJson } from '../../runtime/sinks/dynamodb-json.js';
 import { NdjsonSink } from '../../runtime/sinks/ndjson-sink.js';
 import { toPlainJson } from '../../runtime/sinks/plain-json.js';
@@ -26,7 +26,7 @@ function comparable(value: unknown): unknown {
 }
 
 function object(fields: Record<string, ItemValue>): ItemObject {
-  return { kind: 'object', fields: new Map(Object.entries(fields)) };
+  return itemObjectFrom(Object.entries(fields));
 }
 
 const dayOf = (year: number, month: number, day: number) => dateValue(daysFromCivil({ year, month, day }));
@@ -123,7 +123,7 @@ describe('plain JSON', () => {
     expect((json.get('big') as JsonNumber).text).to.equal('1180591620717411303424');
     expect((json.get('precise') as JsonNumber).text).to.equal('1234567890123456789012345678.9012345678');
     expect((json.get('dime') as JsonNumber).text).to.equal('0.10');
-    expect([...json.keys()]).to.deep.equal([...sampleItem().fields.keys()]);
+    expect([...json.keys()]).to.deep.equal(sampleItem().shape.names);
   });
 });
 
@@ -150,7 +150,7 @@ describe('DynamoDB JSON', () => {
 
   it('writes the same text directly as JSON.stringify of the item, keeping index-like names in order', () => {
     expect(toDynamoItemJson(sampleItem())).to.equal(JSON.stringify(toDynamoItem(sampleItem())));
-    const indexLike: ItemObject = { kind: 'object', fields: new Map<string, ItemValue>([['b', 1n], ['10', 'x'], ['__proto__', null]]) };
+    const indexLike = itemObjectFrom([['b', 1n], ['10', 'x'], ['__proto__', null]]);
     expect(toDynamoItemJson(indexLike)).to.equal('{"b":{"N":"1"},"10":{"S":"x"},"__proto__":{"NULL":true}}');
     const bad = object({ orders: [object({ total: decimal(10n ** 38n + 1n, 2) })] });
     expect(() => toDynamoItemJson(bad)).to.throw(DynamoValueError, /^attribute orders\[0\]\.total: the decimal/);
@@ -213,10 +213,10 @@ describe('DynamoDB JSON', () => {
     const { tree } = fc.letrec<{ tree: ItemValue; map: ItemObject }>((tie) => ({
       tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('tree'), { maxLength: 4 }), tie('map')),
       map: fc.uniqueArray(fc.tuple(name, tie('tree')), { maxLength: 5, selector: ([key]) => key })
-        .map((entries) => ({ kind: 'object', fields: new Map(entries) }) as ItemObject),
+        .map((entries) => itemObjectFrom(entries)),
     }));
     const item = fc.uniqueArray(fc.tuple(name, tree), { maxLength: 6, selector: ([key]) => key })
-      .map((entries): ItemObject => ({ kind: 'object', fields: new Map(entries) }));
+      .map((entries): ItemObject => itemObjectFrom(entries));
     fc.assert(
       fc.property(item, (attributes) => {
         const fromPlain = comparable(parseExact(toPlainJson(attributes)));

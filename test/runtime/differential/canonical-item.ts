@@ -4,13 +4,16 @@
  * [attribute, value] pairs in the order they were set, and lists keep their order. Numbers
  * keep their scale: 12.5 and 12.50 differ, as the digits a user sees do.
  */
+import { fieldEntries, type ItemObject } from '../../../runtime/eval/item-value.js';
 import { civilFromDays } from '../../../runtime/values/calendar.js';
 
 export type Canonical = null | string | Canonical[] | { object: Array<[string, Canonical]> };
 
-interface AnyObject {
-  kind: 'object';
-  fields: Map<string, unknown>;
+/** The reference's objects keep a Map of fields; the runtime's a shape and values. */
+type AnyObject = { kind: 'object'; fields: Map<string, unknown> } | ItemObject;
+
+function entriesOf(object: AnyObject): Array<[string, unknown]> {
+  return 'fields' in object ? [...object.fields] : fieldEntries(object);
 }
 
 function decimalText(digits: bigint, scale: number): string {
@@ -39,7 +42,7 @@ export function canonical(value: unknown): Canonical {
     case 'decimal': return `n:${decimalText(v.digits!, v.scale!)}`;
     case 'date': return `d:${dateText(v.days!)}`;
     case 'timestamp': return `t:${new Date(v.epochMillis!).toISOString()}`;
-    case 'object': return { object: [...(value as AnyObject).fields].map(([k, x]) => [k, canonical(x)] as [string, Canonical]) };
+    case 'object': return { object: entriesOf(value as AnyObject).map(([k, x]) => [k, canonical(x)] as [string, Canonical]) };
     default: throw new Error(`not an item value: ${JSON.stringify(value, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x))}`);
   }
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compile } from '../../../compiler/compile.js';
-import type { BuiltItem, ItemObject } from '../../../runtime/eval/item-value.js';
+import { fieldOf, type BuiltItem, type ItemObject } from '../../../runtime/eval/item-value.js';
 import type { Plan } from '../../../runtime/plan/types.js';
 import { runPlan } from '../../../runtime/run/run-plan.js';
 import type { RunReport } from '../../../runtime/run/run-report.js';
@@ -51,7 +51,7 @@ export async function runRuntime(warehouse: RawWarehouse, variant: PlanVariant =
   });
   const items = new Map<string, ItemObject>();
   for (const item of written) {
-    const key = `${String(item.attributes.fields.get('pk'))}|${String(item.attributes.fields.get('sk'))}`;
+    const key = `${String(fieldOf(item.attributes, 'pk'))}|${String(fieldOf(item.attributes, 'sk'))}`;
     if (items.has(key)) throw new Error(`the runtime wrote item ${key} twice`);
     items.set(key, item.attributes);
   }
