@@ -5,6 +5,7 @@ import type { PlanTable } from '../plan/types.js';
 import type { Row } from '../eval/compile-expr.js';
 import type { Value } from '../values/value.js';
 import { ColumnStore } from './column-store.js';
+import { KeyIndex } from './key-index.js';
 import { keyAt, type RowKey } from './row-key.js';
 
 const USED = 1;
@@ -20,7 +21,7 @@ interface Grouping {
   positions: number[];
   /** The group key of every row, while rows are added (null: no parent). */
   keysByRow: Array<RowKey | null> | null;
-  ids: Map<RowKey, number>;
+  ids: KeyIndex;
   starts: Int32Array;
   rows: Int32Array;
 }
@@ -48,7 +49,7 @@ export class HeldTable {
   private lines = new Int32Array(1024);
   private states = new Uint8Array(1024);
   /** By key, for tables other rows look up or hang under, and to find duplicates. */
-  readonly byKey: Map<RowKey, number> | null;
+  readonly byKey: KeyIndex | null;
   /** Keys of rows the scan filters left out: their children are filtered, not orphaned. */
   readonly filteredKeys = new Set<RowKey>();
   readonly keyPositions: number[];
@@ -68,7 +69,7 @@ export class HeldTable {
     const grouping = [...this.groupings.values()].find((g) => g.positions.every((p) => this.keyPositions.includes(p)));
     // Twins must be found among rows the scan filters drop too (the first row read wins, kept or not).
     const needsIndex = isParent || plan.filters.length > 0 || plan.roles.some((r) => r.kind !== 'grouped') || !grouping;
-    this.byKey = needsIndex ? new Map() : null;
+    this.byKey = needsIndex ? new KeyIndex() : null;
     this.duplicateCheckInGroups = needsIndex || !grouping ? null : { grouping, rest: this.keyPositions.filter((p) => !grouping.positions.includes(p)) };
     this.lookupCache = plan.roles.some((r) => r.kind === 'lookup') ? [] : null;
   }
@@ -83,7 +84,7 @@ export class HeldTable {
     const id = columns.join('\u001f');
     let grouping = this.groupings.get(id);
     if (!grouping) {
-      grouping = { positions: columns.map((c) => this.position(c)), keysByRow: [], ids: new Map(), starts: new Int32Array(1), rows: new Int32Array(0) };
+      grouping = { positions: columns.map((c) => this.position(c)), keysByRow: [], ids: new KeyIndex(), starts: new Int32Array(1), rows: new Int32Array(0) };
       this.groupings.set(id, grouping);
     }
     return grouping;
