@@ -1,7 +1,8 @@
 // Turns plan expressions into closures once, when a plan is loaded; rows are then evaluated
 // without looking at the plan again. Row variables live in numbered slots of the context.
-import type { PlanExpr, RowRef } from '../plan/types.js';
+import type { PlanExpr, PlanTable, RowRef } from '../plan/types.js';
 import type { TimestampValue, Value } from '../values/value.js';
+import { columnPosition } from '../plan/column-position.js';
 import { keyAt, type RowKey } from '../run/row-key.js';
 import { aggregate } from './aggregates.js';
 import { caster } from './casts.js';
@@ -35,10 +36,10 @@ export interface ExprEnv {
  * The environment of a condition on one row of `table` (a scan filter, a root filter): every
  * alias names that row, in slot 0, and nothing else can be read.
  */
-export function singleRowEnv(table: { name: string; columns: Array<{ name: string }> }, what: string): ExprEnv {
+export function singleRowEnv(table: Pick<PlanTable, 'name' | 'columns'>, what: string): ExprEnv {
   return {
     alias: () => ({ slot: 0, table: table.name }),
-    columnIndex: (_table, column) => table.columns.findIndex((c) => c.name === column),
+    columnIndex: (_table, column) => columnPosition(table, column),
     lookup: () => {
       throw new Error(`${what} of ${table.name} reads another table: recompile the mapping`);
     },

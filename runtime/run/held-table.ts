@@ -5,6 +5,7 @@ import type { PlanTable } from '../plan/types.js';
 import type { Row } from '../eval/compile-expr.js';
 import type { Value } from '../values/value.js';
 import { ColumnStore } from './column-store.js';
+import { columnPosition } from '../plan/column-position.js';
 import { KeyIndex } from './key-index.js';
 import { keyAt, type RowKey } from './row-key.js';
 
@@ -75,9 +76,7 @@ export class HeldTable {
   }
 
   position(column: string): number {
-    const index = this.plan.columns.findIndex((c) => c.name === column);
-    if (index < 0) throw new Error(`the plan reads ${this.plan.name}.${column}, which it does not project: recompile the mapping`);
-    return index;
+    return columnPosition(this.plan, column);
   }
 
   private groupingFor(columns: string[]): Grouping {
@@ -172,7 +171,7 @@ export class HeldTable {
       const seen = new Map<RowKey, number>();
       for (let at = starts[g]; at < starts[g + 1]; at++) {
         const index = rows[at];
-        const key = keyAt(positions.map((p) => this.columns[p].get(index)), positions.map((_, i) => i));
+        const key = this.keyOfColumns(index, positions);
         if (key === null) continue;
         const twin = seen.get(key);
         if (twin === undefined) seen.set(key, index);
@@ -202,12 +201,17 @@ export class HeldTable {
   }
 
   groupKeyOf(index: number, columns: string[]): RowKey | null {
-    const { positions } = this.groupingFor(columns);
-    return keyAt(positions.map((p) => this.columns[p].get(index)), positions.map((_, i) => i));
+    return this.keyOfColumns(index, this.groupingFor(columns).positions);
   }
 
   keyOf(index: number): RowKey | null {
-    return keyAt(this.keyPositions.map((p) => this.columns[p].get(index)), this.keyPositions.map((_, i) => i));
+    return this.keyOfColumns(index, this.keyPositions);
+  }
+
+  /** The key of a held row's values at `positions` (the row is not materialised whole). */
+  private keyOfColumns(index: number, positions: readonly number[]): RowKey | null {
+    const values = positions.map((p) => this.columns[p].get(index));
+    return keyAt(values, values.map((_, i) => i));
   }
 
   hasKey(key: RowKey): boolean {

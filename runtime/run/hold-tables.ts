@@ -2,17 +2,12 @@
 // tables, rejecting bad and duplicate rows as they come.
 import type { ByteSource } from '../archive/byte-source.js';
 import type { ArchiveEntry } from '../archive/central-directory.js';
-import type { Plan, PlanTable } from '../plan/types.js';
+import type { Plan } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import { HeldTable } from './held-table.js';
 import type { RunState } from './run-state.js';
-import { readTable } from './table-reader.js';
+import { duplicateKeyReason, readTable } from './table-reader.js';
 
-const EARLIER_TWIN = (table: PlanTable) => `duplicate key: an earlier row has the same ${table.key.join(', ')}; the first one read is kept`;
-
-function duplicateReason(table: PlanTable, firstFile: string, firstLine: number): string {
-  return `duplicate key: the row at ${firstFile}:${firstLine} has the same ${table.key.join(', ')}; the first one read is kept`;
-}
 
 export async function holdTables(plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, asOf: TimestampValue, state: RunState): Promise<Map<string, HeldTable>> {
   const parents = new Set(plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))));
@@ -31,13 +26,13 @@ export async function holdTables(plan: Plan, source: ByteSource, entries: Map<st
           if (heldTable.addFiltered(event.values)) c.filtered++;
           else {
             c.rejected++;
-            state.reject({ table: table.name, file: event.file, line: event.line, reason: EARLIER_TWIN(table) });
+            state.reject({ table: table.name, file: event.file, line: event.line, reason: duplicateKeyReason(table) });
           }
         } else {
           const twin = heldTable.add(event.values, state.fileIndex(event.file), event.line);
           if (twin !== -1) {
             c.rejected++;
-            const reason = twin >= 0 ? duplicateReason(table, state.files[heldTable.fileOf(twin)], heldTable.lineOf(twin)) : EARLIER_TWIN(table);
+            const reason = duplicateKeyReason(table, twin >= 0 ? { file: state.files[heldTable.fileOf(twin)], line: heldTable.lineOf(twin) } : undefined);
             state.reject({ table: table.name, file: event.file, line: event.line, reason });
           }
         }
@@ -46,7 +41,7 @@ export async function holdTables(plan: Plan, source: ByteSource, entries: Map<st
     }
     // Twins found in their group stay in the table, marked failed: the final accounting counts them.
     for (const { index, twin } of heldTable.seal()) {
-      state.reject({ table: table.name, file: state.files[heldTable.fileOf(index)], line: heldTable.lineOf(index), reason: duplicateReason(table, state.files[heldTable.fileOf(twin)], heldTable.lineOf(twin)) });
+      state.reject({ table: table.name, file: state.files[heldTable.fileOf(index)], line: heldTable.lineOf(index), reason: duplicateKeyReason(table, { file: state.files[heldTable.fileOf(twin)], line: heldTable.lineOf(twin) }) });
     }
     state.progress('holding', table.name, true);
   }

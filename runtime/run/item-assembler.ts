@@ -5,6 +5,7 @@ import type { TimestampValue, Value } from '../values/value.js';
 import { compileCondition, compileExpr, compileRowRef, type EvalContext, type ExprEnv, type Row } from '../eval/compile-expr.js';
 import { fieldOf, itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
 import { compareValues, EvaluationError } from '../eval/operators.js';
+import { columnPosition } from '../plan/column-position.js';
 import type { HeldTable } from './held-table.js';
 import { keyAt } from './row-key.js';
 
@@ -49,11 +50,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
   const slots = new Map<string, { slot: number; table: string }>([[item.rootAlias, { slot: 0, table: item.rootTable }]]);
   // Sibling collections may reuse an alias: every collection gets a slot of its own.
   let slotCount = 1;
-  const columnIndex = (table: string, column: string) => {
-    const index = tables.get(table)?.columns.findIndex((c) => c.name === column) ?? -1;
-    if (index < 0) throw new Error(`the plan reads ${table}.${column}, which it does not project: recompile the mapping`);
-    return index;
-  };
+  const columnIndex = (table: string, column: string) => columnPosition(tables.get(table) ?? { name: table, columns: [] }, column);
   const env: ExprEnv = {
     alias: (name) => {
       const found = slots.get(name);

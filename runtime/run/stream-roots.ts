@@ -9,11 +9,12 @@ import type { Plan, PlanItem, PlanTable } from '../plan/types.js';
 import type { ItemSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
 import { fieldOf } from '../eval/item-value.js';
+import { columnPosition } from '../plan/column-position.js';
 import type { HeldTable } from './held-table.js';
 import { assembleItem, type ItemAssembler, type RowFailure } from './item-assembler.js';
 import { keyAt, type RowKey } from './row-key.js';
 import type { RunState } from './run-state.js';
-import { readTable } from './table-reader.js';
+import { duplicateKeyReason, readTable } from './table-reader.js';
 
 /** The root row itself cannot make its item (its reject names why). */
 class RootRejected extends Error {}
@@ -115,7 +116,7 @@ export async function streamRoots(
       continue;
     }
     const c = state.countsOf(rootTable);
-    const keyPositions = table.key.map((k) => table.columns.findIndex((col) => col.name === k));
+    const keyPositions = table.key.map((k) => columnPosition(table, k));
     const seen = new Set<RowKey>();
     const rejected = new Set<RowKey>();
     seenRootKeys.set(rootTable, { seen, rejected });
@@ -131,7 +132,7 @@ export async function streamRoots(
         const key = keyAt(event.values, keyPositions);
         if (key !== null && seen.has(key)) {
           c.rejected++;
-          state.reject({ table: rootTable, file: event.file, line: event.line, reason: `duplicate key: an earlier row has the same ${table.key.join(', ')}; the first one read is kept` });
+          state.reject({ table: rootTable, file: event.file, line: event.line, reason: duplicateKeyReason(table) });
           continue;
         }
         if (key !== null) seen.add(key);

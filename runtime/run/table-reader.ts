@@ -20,6 +20,12 @@ export interface Reject {
   reason: string;
 }
 
+/** Why a row is rejected as a duplicate; `first` is where the kept row is, when known. */
+export function duplicateKeyReason(table: PlanTable, first?: { file: string; line: number }): string {
+  const where = first ? `the row at ${first.file}:${first.line}` : 'an earlier row';
+  return `duplicate key: ${where} has the same ${table.key.join(', ')}; the first one read is kept`;
+}
+
 export type TableEvent =
   | { kind: 'row'; values: Row; file: string; line: number }
   | { kind: 'filtered'; values: Row; file: string; line: number }
