@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import type { Plan } from '../runtime/plan/types.js';
 import { checkPlan } from '../runtime/plan/validate-plan.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
-import { DiagnosticSink } from './diagnostics/diagnostic.js';
+import { DiagnosticSink, placeOf } from './diagnostics/diagnostic.js';
 import { suggestion } from './diagnostics/did-you-mean.js';
 import { ItemBuilder, type BuiltItem } from './items/build-item.js';
 import { checkItemKeys, checkKeyCollisions } from './items/item-keys.js';
@@ -44,8 +44,7 @@ function buildItems(loaded: LoadedSources, schema: Schema, sink: DiagnosticSink)
   for (const decl of loaded.entry.ast.items) {
     const other = names.get(decl.name.text);
     if (other) {
-      const s = other.decl.name.span;
-      sink.report('MAP0103', decl.name.span, { what: 'item', name: decl.name.text, other: `${s.file}:${s.line}:${s.column}` });
+      sink.report('MAP0103', decl.name.span, { what: 'item', name: decl.name.text, other: placeOf(other.decl.name.span) });
       continue;
     }
     const built = builder.build(decl);

@@ -9,6 +9,11 @@ export interface Diagnostic {
   span: Span;
 }
 
+/** `file:line:column`, as diagnostics name a place. */
+export function placeOf(span: Span): string {
+  return `${span.file}:${span.line}:${span.column}`;
+}
+
 export interface DiagnosticView {
   code: Code;
   severity: Severity;

@@ -1,13 +1,12 @@
 // Resolves table and target declarations of all loaded files into one Schema: column types,
 // keys, references and their inverse collections, with the checks that belong to each.
 import { COLUMN_TYPES, type ColumnType, type Span, type TableDecl } from '../../grammar/ast.js';
-import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
+import { placeOf, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { suggestion } from '../diagnostics/did-you-mean.js';
 import type { SourceFile } from '../load-sources.js';
 import { buildFormat } from './format-options.js';
 import type { ColumnInfo, Relation, Schema, TableInfo } from './schema.js';
 
-const where = (span: Span) => `${span.file}:${span.line}:${span.column}`;
 
 function buildTable(decl: TableDecl, declaredInEntry: boolean, sink: DiagnosticSink): TableInfo {
   const columns = new Map<string, ColumnInfo>();
@@ -150,7 +149,7 @@ export function buildSchema(files: SourceFile[], entry: SourceFile, sink: Diagno
     for (const decl of file.ast.tables) {
       const other = tables.get(decl.name.text);
       if (other) {
-        sink.report('MAP0103', decl.name.span, { what: 'table', name: decl.name.text, other: where(other.decl.name.span) });
+        sink.report('MAP0103', decl.name.span, { what: 'table', name: decl.name.text, other: placeOf(other.decl.name.span) });
         continue;
       }
       tables.set(decl.name.text, buildTable(decl, file === entry, sink));
@@ -158,7 +157,7 @@ export function buildSchema(files: SourceFile[], entry: SourceFile, sink: Diagno
     for (const decl of file.ast.targets) {
       const other = targets.get(decl.name.text);
       if (other) {
-        sink.report('MAP0103', decl.name.span, { what: 'target', name: decl.name.text, other: where(other.decl.name.span) });
+        sink.report('MAP0103', decl.name.span, { what: 'target', name: decl.name.text, other: placeOf(other.decl.name.span) });
         continue;
       }
       if (!decl.partitionKey) sink.report('MAP0202', decl.name.span, { target: decl.name.text });
