@@ -1,6 +1,6 @@
 // Resolves table and target declarations of all loaded files into one Schema: column types,
 // keys, references and their inverse collections, with the checks that belong to each.
-import { COLUMN_TYPES, type ColumnType, type Span, type TableDecl } from '../../grammar/ast.js';
+import { COLUMN_TYPES, type ColumnType, type TableDecl } from '../../grammar/ast.js';
 import { placeOf, type DiagnosticSink } from '../diagnostics/diagnostic.js';
 import { suggestion } from '../diagnostics/did-you-mean.js';
 import type { SourceFile } from '../load-sources.js';
