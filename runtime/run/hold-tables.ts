@@ -2,6 +2,7 @@
 // tables, rejecting bad and duplicate rows as they come.
 import type { ByteSource } from '../archive/byte-source.js';
 import type { ArchiveEntry } from '../archive/central-directory.js';
+import type { Row } from '../eval/compile-expr.js';
 import type { Plan } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import { HeldTable } from './held-table.js';
@@ -9,7 +10,18 @@ import type { RunState } from './run-state.js';
 import { duplicateKeyReason, readTable } from './table-reader.js';
 
 
-export async function holdTables(plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, asOf: TimestampValue, state: RunState): Promise<Map<string, HeldTable>> {
+/** A row parked by an earlier run, read again after the table's files; `heldIndex` is set here (-1: rejected). */
+export interface RetriedRow {
+  values: Row;
+  file: string;
+  line: number;
+  heldIndex: number;
+}
+
+export async function holdTables(
+  plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, asOf: TimestampValue, state: RunState,
+  retried: Map<string, RetriedRow[]> = new Map(),
+): Promise<Map<string, HeldTable>> {
   const parents = new Set(plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))));
   const held = new Map<string, HeldTable>();
   for (const table of plan.tables.filter((t) => t.roles.some((r) => r.kind !== 'root'))) {
@@ -38,6 +50,16 @@ export async function holdTables(plan: Plan, source: ByteSource, entries: Map<st
         }
       }
       state.progress('holding', table.name);
+    }
+    // After the extract's rows: a row of this extract with the same key is the newer one.
+    for (const row of retried.get(table.name) ?? []) {
+      c.retried++;
+      const twin = heldTable.add(row.values, state.fileIndex(row.file), row.line);
+      row.heldIndex = twin === -1 ? heldTable.count - 1 : -1;
+      if (twin !== -1) {
+        c.rejected++;
+        state.reject({ table: table.name, file: row.file, line: row.line, reason: 'parked earlier; replaced by a row with the same key in this extract' });
+      }
     }
     // Twins found in their group stay in the table, marked failed: the final accounting counts them.
     for (const { index, twin } of heldTable.seal()) {

@@ -3,11 +3,12 @@
 import type { PlanCollection, PlanItem, PlanObject, PlanTable } from '../plan/types.js';
 import type { TimestampValue, Value } from '../values/value.js';
 import { compileCondition, compileExpr, compileRowRef, type EvalContext, type ExprEnv, type Row } from '../eval/compile-expr.js';
-import { fieldOf, itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
+import { fieldOf, isItemObject, itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
 import { compareValues, EvaluationError } from '../eval/operators.js';
 import { columnPosition } from '../plan/column-position.js';
 import type { HeldTable } from './held-table.js';
-import { keyAt } from './row-key.js';
+import { keyAt, type RowKey } from './row-key.js';
+import { storedElementKeys } from './stored-element-keys.js';
 
 /** A held row that could not be built into an element, with why. */
 export interface RowFailure {
@@ -21,7 +22,8 @@ type Condition = (ctx: EvalContext) => boolean;
 interface CompiledField {
   name: string;
   when: Condition | null;
-  build: (ctx: EvalContext, failures: RowFailure[]) => ItemValue;
+  /** `stored`: this field's value in the stored item being merged into (undefined: none). */
+  build: (ctx: EvalContext, failures: RowFailure[], stored: ItemValue | undefined) => ItemValue;
   /** Set for a collection: the table its elements come from, and their shape. */
   collection?: { table: HeldTable; element: CompiledObject };
   /** Set for a nested map: its shape. */
@@ -42,11 +44,20 @@ export interface AssembledItem {
 
 export interface ItemAssembler {
   plan: PlanItem;
-  /** null: the item is left out by `require`. Throws EvaluationError when the root row fails. */
-  build(root: Row, asOf: TimestampValue, failures: RowFailure[]): AssembledItem | null;
+  /**
+   * null: the item is left out by `require`. Throws EvaluationError when the root row fails.
+   * `stored`: the item as an earlier run wrote it; new elements are merged into its
+   * collections by element key (a new row replaces its twin, a filtered one removes it).
+   */
+  build(root: Row, asOf: TimestampValue, failures: RowFailure[], stored?: ItemObject | null): AssembledItem | null;
 }
 
-export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, held: Map<string, HeldTable>): ItemAssembler {
+export interface AssembleOptions {
+  /** Rows of a lookup table that are not in this extract (kept by earlier runs), by key. */
+  lookupFallback?: (table: string) => ((key: RowKey) => Row | undefined) | undefined;
+}
+
+export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, held: Map<string, HeldTable>, options: AssembleOptions = {}): ItemAssembler {
   const slots = new Map<string, { slot: number; table: string }>([[item.rootAlias, { slot: 0, table: item.rootTable }]]);
   // Sibling collections may reuse an alias: every collection gets a slot of its own.
   let slotCount = 1;
@@ -63,6 +74,13 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       if (!index) throw new Error(`the plan looks up ${table}, which it does not hold: recompile the mapping`);
       const byKey = index.byKey;
       if (!byKey) throw new Error(`the plan looks up ${table}, which it does not index: recompile the mapping`);
+      const fallback = options.lookupFallback?.(table);
+      if (fallback) {
+        return (key) => {
+          const found = byKey.get(key);
+          return found === undefined ? fallback(key) : index.row(found);
+        };
+      }
       return (key) => {
         const found = byKey.get(key);
         return found === undefined ? undefined : index.row(found);
@@ -81,14 +99,14 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       }
       if (value.kind === 'object') {
         const inner = compileObject(value);
-        return { name: field.name, when, build: (ctx, failures) => buildObject(inner, ctx, failures), object: inner };
+        return { name: field.name, when, build: (ctx, failures, stored) => buildObject(inner, ctx, failures, asObject(stored)), object: inner };
       }
       const collection = compileCollection(value);
       return { name: field.name, when, build: collection.build, collection: { table: collection.table, element: collection.element } };
     }),
   });
 
-  const buildObject = (compiled: CompiledObject, ctx: EvalContext, failures: RowFailure[]): ItemObject => {
+  const buildObject = (compiled: CompiledObject, ctx: EvalContext, failures: RowFailure[], stored: ItemObject | null): ItemObject => {
     const object = itemObject(compiled.shape);
     const outer = ctx.object;
     ctx.object = object;
@@ -97,7 +115,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       for (let i = 0; i < fields.length; i++) {
         const field = fields[i];
         if (field.when && !field.when(ctx)) continue;
-        object.values[i] = field.build(ctx, failures);
+        object.values[i] = field.build(ctx, failures, stored === null ? undefined : fieldOf(stored, field.name));
       }
     } finally {
       ctx.object = outer;
@@ -120,26 +138,40 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       ...plan.orderBy,
       ...plan.elementKey.attributes.filter((a): a is string => a !== null).map((attribute) => ({ attribute, descending: false })),
     ];
-    const build = (ctx: EvalContext, failures: RowFailure[]): ItemValue[] => {
+    const storedKeys = storedElementKeys(plan, tables.get(plan.table));
+    const build = (ctx: EvalContext, failures: RowFailure[], stored: ItemValue | undefined): ItemValue[] => {
       const key = parent(ctx);
       const group = key === null ? -1 : idOf(key);
-      if (group < 0) return [];
+      const twins = Array.isArray(stored) && stored.length > 0 ? storedKeys.index(stored as ItemObject[]) : null;
+      if (group < 0 && twins === null) return [];
       let elements: ItemObject[] = [];
-      for (let at = starts[group], end = starts[group + 1]; at < end; at++) {
+      const start = group < 0 ? 0 : starts[group];
+      const end = group < 0 ? 0 : starts[group + 1];
+      for (let at = start; at < end; at++) {
         const index = rows[at];
         if (child.isFailed(index)) continue;
-        ctx.rows[slot] = child.row(index);
+        const row = child.row(index);
+        ctx.rows[slot] = row;
+        // A new row replaces its stored twin: built, it takes the twin's place (its own
+        // collections merged into the twin's); filtered out, it removes the twin.
+        const twinKey = twins === null ? null : storedKeys.ofRow(row);
+        const twin = twinKey === null ? undefined : twins!.get(twinKey);
         try {
-          if (filter && !filter(ctx)) continue;
-          const built = buildObject(element, ctx, failures);
+          if (filter && !filter(ctx)) {
+            if (twinKey !== null) twins!.delete(twinKey);
+            continue;
+          }
+          const built = buildObject(element, ctx, failures, twin ?? null);
           built.sourceRow = index;
           elements.push(built);
+          if (twinKey !== null) twins!.delete(twinKey);
         } catch (error) {
           if (!(error instanceof EvaluationError)) throw error;
           failures.push({ table: child, index, reason: error.message });
         }
       }
       ctx.rows[slot] = undefined;
+      if (twins !== null) elements.push(...twins.values());
       if (retain) {
         const outer = ctx.object;
         elements = elements.filter((e) => {
@@ -186,10 +218,10 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
 
   return {
     plan: item,
-    build(root, asOf, failures) {
+    build(root, asOf, failures, stored) {
       const ctx: EvalContext = { rows: new Array(slotCount), object: null, asOf };
       ctx.rows[0] = root;
-      const object = buildObject(shape, ctx, failures);
+      const object = buildObject(shape, ctx, failures, stored ?? null);
       ctx.object = object;
       if (requirement && !requirement(ctx)) return null;
       if (ttl) {
@@ -199,6 +231,10 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       return { object, markUsed: () => markUsed(shape, object) };
     },
   };
+}
+
+function asObject(value: ItemValue | undefined): ItemObject | null {
+  return isItemObject(value) ? value : null;
 }
 
 /** Nulls sort last going up and first going down, as in PostgreSQL. */

@@ -13,7 +13,9 @@ import { accountHeldRows } from './account-held-rows.js';
 import { holdTables } from './hold-tables.js';
 import { reconciles, type RunReport } from './run-report.js';
 import { RunFailure, RunState, type RejectSink, type RunProgress } from './run-state.js';
+import { RootItems } from './root-items.js';
 import { streamRoots } from './stream-roots.js';
+import { writeRootsTo } from './write-root-items.js';
 
 export { RunFailure, type RejectSink, type RunProgress };
 
@@ -28,7 +30,7 @@ export interface RunInput {
   onProgress?: (progress: RunProgress) => void;
 }
 
-function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: string): Map<string, ArchiveEntry[]> {
+export function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: string): Map<string, ArchiveEntry[]> {
   const files = entries.filter((e) => !e.isDirectory);
   const result = new Map<string, ArchiveEntry[]>();
   for (const table of plan.tables) {
@@ -43,7 +45,7 @@ function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: string): M
   return result;
 }
 
-async function checkHeaders(source: ByteSource, table: PlanTable, entries: ArchiveEntry[]) {
+export async function checkHeaders(source: ByteSource, table: PlanTable, entries: ArchiveEntry[]) {
   // A header that does not match must stop the run before any item is written, even when the
   // file is the last one read: look at every file's first lines up front.
   for (const entry of entries) {
@@ -81,7 +83,8 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
     tableFiles = new Map([...entries].map(([table, list]) => [table, list.map((e) => e.name)]));
     for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!);
     const held = await holdTables(plan, source, entries, asOf, state);
-    const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, sink, state);
+    const roots = new RootItems(plan, held, asOf);
+    const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, state, writeRootsTo(sink, roots, state));
     accountHeldRows(plan, held, seenRootKeys, state);
     await sink.commit();
     return report('ok');

@@ -1,9 +1,12 @@
 // What a run did, table by table, so that every row read is accounted for:
-//   read = used + filtered + rejected + orphaned
+//   read + retried = used + filtered + rejected + orphaned + parked
 // used: part of a written item (for lookup-only tables: indexed for lookups);
 // filtered: left out by the mapping (a `where`, `keep`, `limit` or `require`, here or on an ancestor);
 // rejected: unusable (bad value, broken record, duplicate key), each in the rejects file;
-// orphaned: its parent row is not in the extract, or was rejected (a corrected parent may come later).
+// orphaned: its parent row is not in the extract, or was rejected (a corrected parent may come later);
+// in an incremental run (items merged into DynamoDB) such rows are parked instead:
+// parked: kept in the control table and retried by every later run until the parent arrives;
+// retried: rows parked by earlier runs and read again in this one (not part of `read`).
 
 export interface TableCounts {
   read: number;
@@ -11,6 +14,8 @@ export interface TableCounts {
   filtered: number;
   rejected: number;
   orphaned: number;
+  retried: number;
+  parked: number;
 }
 
 export interface RunReport {
@@ -25,29 +30,36 @@ export interface RunReport {
   rejects: number;
   /** True when every table's counts add up. */
   reconciled: boolean;
-  status: 'ok' | 'failed';
+  /** `skipped`: an incremental run found the extract applied already (and no --force). */
+  status: 'ok' | 'failed' | 'skipped';
+  /** Merged into stored items (orphans parked) rather than written as a preview. */
+  incremental?: boolean;
   error?: string;
 }
 
 export function emptyCounts(): TableCounts {
-  return { read: 0, used: 0, filtered: 0, rejected: 0, orphaned: 0 };
+  return { read: 0, used: 0, filtered: 0, rejected: 0, orphaned: 0, retried: 0, parked: 0 };
 }
 
 export function reconciles(c: TableCounts): boolean {
-  return c.read === c.used + c.filtered + c.rejected + c.orphaned;
+  return c.read + c.retried === c.used + c.filtered + c.rejected + c.orphaned + c.parked;
 }
 
 export function summarize(report: RunReport): string {
   const names = Object.keys(report.tables);
   const width = Math.max(5, ...names.map((n) => n.length));
   const cell = (n: number) => String(n).padStart(10);
+  const columns: Array<keyof TableCounts> = report.incremental
+    ? ['read', 'retried', 'used', 'filtered', 'rejected', 'parked']
+    : ['read', 'used', 'filtered', 'rejected', 'orphaned'];
+  const status = report.status === 'ok' ? 'run finished' : report.status === 'skipped' ? 'run skipped' : 'run FAILED';
   const lines = [
-    `${report.status === 'ok' ? 'run finished' : 'run FAILED'}: ${report.mapping} on ${report.extract} (as_of ${report.asOf}) in ${report.seconds.toFixed(1)} s`,
-    `${'table'.padEnd(width)} ${['read', 'used', 'filtered', 'rejected', 'orphaned'].map((h) => h.padStart(10)).join('')}`,
+    `${status}: ${report.mapping} on ${report.extract} (as_of ${report.asOf}) in ${report.seconds.toFixed(1)} s`,
+    `${'table'.padEnd(width)} ${columns.map((h) => h.padStart(10)).join('')}`,
   ];
   for (const name of names) {
     const c = report.tables[name];
-    lines.push(`${name.padEnd(width)} ${cell(c.read)}${cell(c.used)}${cell(c.filtered)}${cell(c.rejected)}${cell(c.orphaned)}${reconciles(c) ? '' : '   DOES NOT ADD UP'}`);
+    lines.push(`${name.padEnd(width)} ${columns.map((column) => cell(c[column])).join('')}${reconciles(c) ? '' : '   DOES NOT ADD UP'}`);
   }
   for (const [item, c] of Object.entries(report.items)) {
     lines.push(`items ${item}: ${c.written} written${c.filtered > 0 ? `, ${c.filtered} left out by require` : ''}`);

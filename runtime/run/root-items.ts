@@ -1,0 +1,102 @@
+// The items one root row makes: every item over its table, built by its assembler, checked
+// for a partition key. Nothing is written or marked here: the caller writes the items, then
+// calls markUsed, and commits the row failures of the build it keeps (a build may be redone
+// once rows kept by earlier runs are fetched).
+import { compileCondition, singleRowEnv, type EvalContext, type Row } from '../eval/compile-expr.js';
+import { fieldOf, type ItemObject } from '../eval/item-value.js';
+import { EvaluationError } from '../eval/operators.js';
+import type { Plan, PlanItem, PlanTable } from '../plan/types.js';
+import type { TimestampValue } from '../values/value.js';
+import type { HeldTable } from './held-table.js';
+import { assembleItem, type AssembleOptions, type ItemAssembler, type RowFailure } from './item-assembler.js';
+
+/** The root row itself cannot make its item (the message says why). */
+export class RootRejected extends Error {
+  /** Failures of rows below it found before it failed: they are rejected too. */
+  failures: RowFailure[] = [];
+}
+
+export interface BuiltRootItem {
+  item: PlanItem;
+  object: ItemObject;
+  markUsed(): void;
+}
+
+export interface BuiltRoot {
+  items: BuiltRootItem[];
+  /** Items left out by `require`. */
+  required: PlanItem[];
+  /** Row failures below the root (bad values in children), to reject if this build is kept. */
+  failures: RowFailure[];
+}
+
+interface ItemBuilder {
+  item: PlanItem;
+  assembler: ItemAssembler;
+  rootFilter: ((ctx: EvalContext) => boolean) | null;
+  partitionKey: string;
+}
+
+export type StoredItemOf = (item: PlanItem, built: ItemObject) => ItemObject | null;
+
+export class RootItems {
+  private readonly byTable = new Map<string, ItemBuilder[]>();
+
+  constructor(plan: Plan, held: Map<string, HeldTable>, private readonly asOf: TimestampValue, options: AssembleOptions = {}) {
+    const tables = new Map<string, PlanTable>(plan.tables.map((t) => [t.name, t]));
+    for (const item of plan.items) {
+      const table = tables.get(item.rootTable)!;
+      const builder: ItemBuilder = {
+        item,
+        assembler: assembleItem(item, tables, held, options),
+        rootFilter: item.rootFilter ? compileCondition(item.rootFilter, singleRowEnv(table, 'a root filter')) : null,
+        partitionKey: plan.targets.find((t) => t.name === item.target)!.partitionKey,
+      };
+      const list = this.byTable.get(item.rootTable) ?? [];
+      list.push(builder);
+      this.byTable.set(item.rootTable, list);
+    }
+  }
+
+  rootTables(): string[] {
+    return [...this.byTable.keys()];
+  }
+
+  /**
+   * Builds the items of one root row: null when every item's root filter leaves it out.
+   * `storedOf` gives the stored item to merge into, found by the first build's key.
+   * Throws RootRejected.
+   */
+  build(table: string, root: Row, storedOf?: StoredItemOf): BuiltRoot | null {
+    const result: BuiltRoot = { items: [], required: [], failures: [] };
+    let passed = false;
+    const ctx: EvalContext = { rows: [root], object: null, asOf: this.asOf };
+    for (const { item, assembler, rootFilter, partitionKey } of this.byTable.get(table) ?? []) {
+      try {
+        if (rootFilter && !rootFilter(ctx)) continue;
+        passed = true;
+        let built = assembler.build(root, this.asOf, result.failures);
+        if (built && storedOf) {
+          const stored = storedOf(item, built.object);
+          if (stored) {
+            result.failures.length = 0;
+            built = assembler.build(root, this.asOf, result.failures, stored);
+          }
+        }
+        if (!built) {
+          result.required.push(item);
+          continue;
+        }
+        const pk = fieldOf(built.object, partitionKey);
+        if (pk === null || pk === undefined) throw new RootRejected(`its item's partition key ${partitionKey} is null`);
+        result.items.push({ item, object: built.object, markUsed: built.markUsed });
+      } catch (error) {
+        if (!(error instanceof EvaluationError) && !(error instanceof RootRejected)) throw error;
+        const rejected = error instanceof RootRejected ? error : new RootRejected(error.message);
+        rejected.failures = result.failures;
+        throw rejected;
+      }
+    }
+    return passed ? result : null;
+  }
+}

@@ -1,0 +1,39 @@
+// Matching the elements of a stored collection with the rows of a new extract: an element's
+// key is its child row's key, less the columns that reference the parent (implied by where
+// the element sits), read from the element attributes that carry those columns
+// (`elementKey.attributes`). merge/check-mergeable.ts refuses plans where one is missing.
+import type { Row } from '../eval/compile-expr.js';
+import { fieldOf, type ItemObject } from '../eval/item-value.js';
+import { columnPosition } from '../plan/column-position.js';
+import type { PlanCollection, PlanTable } from '../plan/types.js';
+import type { Value } from '../values/value.js';
+import { keyAt, type RowKey } from './row-key.js';
+
+export interface StoredElementKeys {
+  /** Stored elements by key (elements without a full key are left out, so kept as they are). */
+  index(elements: readonly ItemObject[]): Map<RowKey, ItemObject>;
+  /** The key of a new row, comparable with index()'s. */
+  ofRow(row: Row): RowKey | null;
+}
+
+export function storedElementKeys(collection: PlanCollection, table: PlanTable | undefined): StoredElementKeys {
+  const { columns, attributes } = collection.elementKey;
+  const carried = columns.flatMap((column, i) => (attributes[i] !== null ? [{ column, attribute: attributes[i]! }] : []));
+  const rowPositions = table ? carried.map((c) => columnPosition(table, c.column)) : [];
+  const valuePositions = carried.map((_, i) => i);
+  return {
+    index(elements) {
+      const byKey = new Map<RowKey, ItemObject>();
+      if (carried.length === 0) return byKey;
+      for (const element of elements) {
+        const values = carried.map((c) => (fieldOf(element, c.attribute) ?? null) as Value);
+        const key = keyAt(values, valuePositions);
+        if (key !== null) byKey.set(key, element);
+      }
+      return byKey;
+    },
+    ofRow(row) {
+      return carried.length === 0 ? null : keyAt(row, rowPositions);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Turning built root items into writes: the sink gets each item, the rows inside are marked
+// used once it took it, the failures of rows below are rejected, the item counts move on.
+import type { ItemSink } from '../sinks/item-sink.js';
+import type { RowFailure } from './item-assembler.js';
+import { RootItems, RootRejected, type BuiltRoot } from './root-items.js';
+import type { RunState } from './run-state.js';
+import type { RootBatchProcessor, RootOutcome } from './stream-roots.js';
+
+export function rejectFailures(state: RunState, failures: RowFailure[]): void {
+  for (const f of failures) {
+    if (f.table.markFailed(f.index)) {
+      state.reject({ table: f.table.plan.name, file: state.files[f.table.fileOf(f.index)], line: f.table.lineOf(f.index), reason: f.reason });
+    }
+  }
+}
+
+/** Writes a root's items; returns the sink's back-pressure promise, if it asked to wait. */
+export function writeBuiltRoot(built: BuiltRoot, sink: ItemSink, state: RunState): { outcome: RootOutcome; backpressure?: Promise<void> } {
+  rejectFailures(state, built.failures);
+  let backpressure: Promise<void> | undefined;
+  for (const item of built.required) {
+    state.items[item.name].built++;
+    state.items[item.name].filtered++;
+  }
+  for (const { item, object, markUsed } of built.items) {
+    const pending = sink.write({ item: item.name, target: item.target, attributes: object });
+    if (pending) backpressure = pending;
+    markUsed();
+    state.items[item.name].built++;
+    state.items[item.name].written++;
+    state.itemsWritten++;
+  }
+  return { outcome: built.items.length > 0 ? 'used' : 'filtered', ...(backpressure ? { backpressure } : {}) };
+}
+
+/** The preview run's processor: build each root's items and write them to the sink. */
+export function writeRootsTo(sink: ItemSink, roots: RootItems, state: RunState): RootBatchProcessor {
+  return async (rows) => {
+    const outcomes: RootOutcome[] = [];
+    for (const row of rows) {
+      let built: BuiltRoot | null;
+      try {
+        built = roots.build(row.table, row.values);
+      } catch (error) {
+        if (!(error instanceof RootRejected)) throw error;
+        rejectFailures(state, error.failures);
+        outcomes.push({ rejected: error.message });
+        continue;
+      }
+      if (built === null) {
+        outcomes.push('filtered');
+        continue;
+      }
+      const written = writeBuiltRoot(built, sink, state);
+      outcomes.push(written.outcome);
+      // The sink asks to wait only when its buffer is full.
+      if (written.backpressure) await written.backpressure;
+    }
+    return outcomes;
+  };
+}
