@@ -7,7 +7,11 @@ import type { RowKey } from './row-key.js';
 import type { RunState } from './run-state.js';
 import type { SeenRootKeys } from './stream-roots.js';
 
-export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRootKeys: SeenRootKeys, state: RunState): void {
+/**
+ * `park`: given in incremental runs, where a row whose parent has not arrived is parked (and
+ * counted so) rather than orphaned. Rows loaded from the store (hydrated) are not counted.
+ */
+export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRootKeys: SeenRootKeys, state: RunState, park?: (table: string, index: number) => void): void {
   const orphanedKeys = new Map<string, Set<RowKey>>();
   // Parents are settled before their children, whatever order the plan reads them in.
   const depth = (name: string, seen = new Set<string>()): number => {
@@ -32,6 +36,7 @@ export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRo
       return root !== undefined && root.seen.has(key) && !root.rejected.has(key);
     };
     for (let index = 0; index < heldTable.count; index++) {
+      if (heldTable.isHydrated(index)) continue;
       if (heldTable.isUsed(index)) c.used++;
       else if (heldTable.isFailed(index)) {
         c.rejected++;
@@ -45,7 +50,10 @@ export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRo
       } else if (parentPresent(heldTable.groupKeyOf(index, grouped.byColumns))) {
         c.filtered++;
       } else {
-        c.orphaned++;
+        if (park) {
+          c.parked++;
+          park(table.name, index);
+        } else c.orphaned++;
         const key = heldTable.keyOf(index);
         if (key !== null) orphaned.add(key);
       }

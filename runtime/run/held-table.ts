@@ -13,6 +13,8 @@ const USED = 1;
 const FAILED = 2;
 /** A twin of a row kept under the same key (also FAILED). */
 const DUPLICATE = 4;
+/** Not read from this extract: kept by an earlier run and loaded to merge new rows under it. */
+const HYDRATED = 8;
 
 /**
  * Rows grouped by the columns that reference a parent, laid out compactly once loading ends:
@@ -128,6 +130,29 @@ export class HeldTable {
     return -1;
   }
 
+  /**
+   * Adds rows kept by earlier runs (incremental runs), after seal(): they join the key index
+   * and the groups, marked hydrated so the run's accounting leaves them out. The caller only
+   * adds keys the table does not hold.
+   */
+  addHydrated(rows: readonly Row[], file: number): void {
+    if (rows.length === 0) return;
+    for (const grouping of this.groupings.values()) {
+      grouping.keysByRow = [];
+      grouping.ids = new KeyIndex();
+      for (let index = 0; index < this.count; index++) grouping.keysByRow.push(this.keyOfColumns(index, grouping.positions));
+    }
+    for (const values of rows) {
+      if (this.add(values, file, 0) !== -1) throw new Error(`a stored row of ${this.plan.name} repeats a key the extract holds`);
+      this.states[this.count - 1] |= HYDRATED;
+    }
+    this.seal();
+  }
+
+  isHydrated(index: number): boolean {
+    return (this.states[index] & HYDRATED) !== 0;
+  }
+
   /** Ends loading: groups become compact arrays; duplicates found inside groups are returned (and left out). */
   seal(): Duplicate[] {
     const duplicates: Duplicate[] = [];
@@ -202,6 +227,11 @@ export class HeldTable {
 
   groupKeyOf(index: number, columns: string[]): RowKey | null {
     return this.keyOfColumns(index, this.groupingFor(columns).positions);
+  }
+
+  /** The key of a held row's values in `columns` (no grouping is made for them). */
+  keyOfNamedColumns(index: number, columns: readonly string[]): RowKey | null {
+    return this.keyOfColumns(index, columns.map((c) => this.position(c)));
   }
 
   keyOf(index: number): RowKey | null {

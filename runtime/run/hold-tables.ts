@@ -20,11 +20,14 @@ export interface RetriedRow {
 
 export async function holdTables(
   plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, asOf: TimestampValue, state: RunState,
-  retried: Map<string, RetriedRow[]> = new Map(),
+  options: { retried?: Map<string, RetriedRow[]>; holdRoots?: boolean } = {},
 ): Promise<Map<string, HeldTable>> {
+  const retried = options.retried ?? new Map<string, RetriedRow[]>();
   const parents = new Set(plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))));
   const held = new Map<string, HeldTable>();
-  for (const table of plan.tables.filter((t) => t.roles.some((r) => r.kind !== 'root'))) {
+  // Root tables stream unless asked (incremental runs hold them, to know before building
+  // which parents this extract has).
+  for (const table of plan.tables.filter((t) => options.holdRoots || t.roles.some((r) => r.kind !== 'root'))) {
     const heldTable = new HeldTable(table, parents.has(table.name));
     held.set(table.name, heldTable);
     const c = state.countsOf(table.name);

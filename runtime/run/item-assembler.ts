@@ -7,7 +7,7 @@ import { fieldOf, isItemObject, itemObject, itemShape, type ItemObject, type Ite
 import { compareValues, EvaluationError } from '../eval/operators.js';
 import { columnPosition } from '../plan/column-position.js';
 import type { HeldTable } from './held-table.js';
-import { keyAt, type RowKey } from './row-key.js';
+import { keyAt } from './row-key.js';
 import { storedElementKeys } from './stored-element-keys.js';
 
 /** A held row that could not be built into an element, with why. */
@@ -52,12 +52,7 @@ export interface ItemAssembler {
   build(root: Row, asOf: TimestampValue, failures: RowFailure[], stored?: ItemObject | null): AssembledItem | null;
 }
 
-export interface AssembleOptions {
-  /** Rows of a lookup table that are not in this extract (kept by earlier runs), by key. */
-  lookupFallback?: (table: string) => ((key: RowKey) => Row | undefined) | undefined;
-}
-
-export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, held: Map<string, HeldTable>, options: AssembleOptions = {}): ItemAssembler {
+export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, held: Map<string, HeldTable>): ItemAssembler {
   const slots = new Map<string, { slot: number; table: string }>([[item.rootAlias, { slot: 0, table: item.rootTable }]]);
   // Sibling collections may reuse an alias: every collection gets a slot of its own.
   let slotCount = 1;
@@ -74,13 +69,6 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       if (!index) throw new Error(`the plan looks up ${table}, which it does not hold: recompile the mapping`);
       const byKey = index.byKey;
       if (!byKey) throw new Error(`the plan looks up ${table}, which it does not index: recompile the mapping`);
-      const fallback = options.lookupFallback?.(table);
-      if (fallback) {
-        return (key) => {
-          const found = byKey.get(key);
-          return found === undefined ? fallback(key) : index.row(found);
-        };
-      }
       return (key) => {
         const found = byKey.get(key);
         return found === undefined ? undefined : index.row(found);

@@ -8,7 +8,7 @@ import { EvaluationError } from '../eval/operators.js';
 import type { Plan, PlanItem, PlanTable } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import type { HeldTable } from './held-table.js';
-import { assembleItem, type AssembleOptions, type ItemAssembler, type RowFailure } from './item-assembler.js';
+import { assembleItem, type ItemAssembler, type RowFailure } from './item-assembler.js';
 
 /** The root row itself cannot make its item (the message says why). */
 export class RootRejected extends Error {
@@ -42,13 +42,13 @@ export type StoredItemOf = (item: PlanItem, built: ItemObject) => ItemObject | n
 export class RootItems {
   private readonly byTable = new Map<string, ItemBuilder[]>();
 
-  constructor(plan: Plan, held: Map<string, HeldTable>, private readonly asOf: TimestampValue, options: AssembleOptions = {}) {
+  constructor(plan: Plan, held: Map<string, HeldTable>, private readonly asOf: TimestampValue) {
     const tables = new Map<string, PlanTable>(plan.tables.map((t) => [t.name, t]));
     for (const item of plan.items) {
       const table = tables.get(item.rootTable)!;
       const builder: ItemBuilder = {
         item,
-        assembler: assembleItem(item, tables, held, options),
+        assembler: assembleItem(item, tables, held),
         rootFilter: item.rootFilter ? compileCondition(item.rootFilter, singleRowEnv(table, 'a root filter')) : null,
         partitionKey: plan.targets.find((t) => t.name === item.target)!.partitionKey,
       };

@@ -1,0 +1,86 @@
+// Before an incremental run builds anything, the rows earlier extracts brought that this
+// one's rows hang under or look up are loaded from the store into the held tables, marked
+// hydrated: a new line of an old order then finds its order, and through it the customer
+// whose item it belongs to; a line naming an old product finds the product. A stored marker
+// (a row the scan filters dropped) makes the children filtered, as in one extract.
+import type { Plan, PlanTable } from '../plan/types.js';
+import type { HeldTable } from '../run/held-table.js';
+import type { RowKey } from '../run/row-key.js';
+import type { RunState } from '../run/run-state.js';
+import { lookupRefs } from './lookup-refs.js';
+import type { StateStore } from './state-store.js';
+import { decodeRow } from './stored-values.js';
+
+export const HYDRATED_FILE = '(kept by an earlier run)';
+
+/** Rows of `table` hydrated from the store, by key: how many, for the report. */
+export type HydratedCounts = Map<string, number>;
+
+export async function hydrateFromStore(plan: Plan, held: Map<string, HeldTable>, store: StateStore, state: RunState): Promise<HydratedCounts> {
+  const counts: HydratedCounts = new Map();
+  const load = async (table: HeldTable, needed: Map<string, RowKey>) => {
+    if (needed.size === 0) return 0;
+    const stored = await store.getRows(plan.mapping, table.plan.name, [...needed.keys()]);
+    const rows = [];
+    for (const [text, values] of stored) {
+      if (values === null) table.filteredKeys.add(needed.get(text)!);
+      else rows.push(decodeRow(table.plan, values, `the stored ${table.plan.name} row ${text}`));
+    }
+    table.addHydrated(rows, state.fileIndex(HYDRATED_FILE));
+    counts.set(table.plan.name, (counts.get(table.plan.name) ?? 0) + rows.length);
+    return stored.size;
+  };
+  const missing = (table: HeldTable, key: RowKey | null) =>
+    key !== null && !table.hasKey(key) && !table.filteredKeys.has(key);
+
+  // Deepest tables first: once a table's children have asked for its rows, its own rows
+  // (hydrated ones included) ask for their parents.
+  for (const table of [...plan.tables].sort((a, b) => depth(plan, b.name) - depth(plan, a.name))) {
+    const child = held.get(table.name);
+    for (const role of table.roles) {
+      if (role.kind !== 'grouped' || !child) continue;
+      const parent = held.get(role.parentTable);
+      if (!parent) throw new Error(`an incremental run holds every parent table, but not ${role.parentTable}`);
+      const needed = new Map<string, RowKey>();
+      for (let index = 0; index < child.count; index++) {
+        if (child.isFailed(index)) continue;
+        const key = child.groupKeyOf(index, role.byColumns);
+        if (missing(parent, key)) needed.set(String(key), key!);
+      }
+      await load(parent, needed);
+    }
+  }
+
+  // Lookups, until no new key turns up (a looked-up row may itself look up another table).
+  const refs = lookupRefs(plan);
+  const asked = new Map<string, Set<string>>();
+  for (let round = 0; round < plan.tables.length + 1; round++) {
+    let loaded = 0;
+    for (const ref of refs) {
+      const table = held.get(ref.table);
+      const from = held.get(ref.fromTable);
+      if (!table || !from) continue;
+      const seen = asked.get(ref.table) ?? new Set<string>();
+      asked.set(ref.table, seen);
+      const needed = new Map<string, RowKey>();
+      for (let index = 0; index < from.count; index++) {
+        if (from.isFailed(index)) continue;
+        const key = from.keyOfNamedColumns(index, ref.fromColumns);
+        if (missing(table, key) && !seen.has(String(key))) {
+          needed.set(String(key), key!);
+          seen.add(String(key));
+        }
+      }
+      loaded += await load(table, needed);
+    }
+    if (loaded === 0) break;
+  }
+  return counts;
+}
+
+function depth(plan: Plan, name: string, seen = new Set<string>()): number {
+  const table: PlanTable | undefined = plan.tables.find((t) => t.name === name);
+  const grouped = table?.roles.find((r) => r.kind === 'grouped');
+  if (!grouped || grouped.kind !== 'grouped' || seen.has(name)) return 0;
+  return 1 + depth(plan, grouped.parentTable, seen.add(name));
+}

@@ -1,0 +1,84 @@
+// The end of an incremental run, once its items are written: keep the rows later extracts
+// will hang under or look up (root, parent and lookup tables; markers for rows the scan
+// filters dropped), park the rows whose parent has still not arrived, and take out of the
+// parking lot the parked rows this run settled (attached, filtered or rejected).
+import type { Plan } from '../plan/types.js';
+import type { HeldTable } from '../run/held-table.js';
+import type { RetriedRow } from '../run/hold-tables.js';
+import type { RunState } from '../run/run-state.js';
+import type { ExtractIdentity, ParkedRow, StateStore, StoredRow } from './state-store.js';
+import { encodeRow } from './stored-values.js';
+
+export interface KeepStateInput {
+  plan: Plan;
+  held: Map<string, HeldTable>;
+  store: StateStore;
+  /** identityKey of the extract. */
+  extract: string;
+  identity: ExtractIdentity;
+  /** Parked rows read back at the start, and where each landed in its held table. */
+  parked: Map<string, ParkedRow[]>;
+  retried: Map<string, RetriedRow[]>;
+  /** Held rows (by table) still without a parent. */
+  toPark: Map<string, number[]>;
+  state: RunState;
+}
+
+/** Tables whose rows later extracts need: roots and parents (to merge under) and lookups. */
+export function keptTables(plan: Plan): Set<string> {
+  const kept = new Set<string>();
+  for (const table of plan.tables) {
+    for (const role of table.roles) {
+      if (role.kind === 'grouped') kept.add(role.parentTable);
+      else kept.add(table.name);
+    }
+  }
+  return kept;
+}
+
+export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
+  const { plan, held, store } = input;
+  for (const name of keptTables(plan)) {
+    const table = held.get(name);
+    if (!table) continue;
+    const parked = new Set(input.toPark.get(name) ?? []);
+    const rows: StoredRow[] = [];
+    for (let index = 0; index < table.count; index++) {
+      if (table.isHydrated(index) || table.isFailed(index) || parked.has(index)) continue;
+      const key = table.keyOf(index);
+      if (key !== null) rows.push({ key: String(key), values: encodeRow(table.plan, table.row(index)) });
+    }
+    for (const key of table.filteredKeys) rows.push({ key: String(key), values: null });
+    await store.putRows(plan.mapping, name, rows);
+  }
+
+  const now = new Date().toISOString();
+  for (const [name, indexes] of input.toPark) {
+    const table = held.get(name)!;
+    const retriedAt = new Set((input.retried.get(name) ?? []).map((r) => r.heldIndex));
+    const parent = table.plan.roles.find((r) => r.kind === 'grouped');
+    const rows: ParkedRow[] = indexes.filter((index) => !retriedAt.has(index)).map((index) => {
+      const file = input.state.files[table.fileOf(index)];
+      const line = table.lineOf(index);
+      const parentKey = parent?.kind === 'grouped' ? String(table.groupKeyOf(index, parent.byColumns)) : '?';
+      return {
+        table: name,
+        id: `${input.extract}#${file}#${line}`,
+        extract: input.identity.uri,
+        file,
+        line,
+        parkedAt: now,
+        reason: parent?.kind === 'grouped' ? `its parent ${parent.parentTable} ${parentKey} has not arrived (or is parked itself)` : 'its parent has not arrived',
+        values: encodeRow(table.plan, table.row(index)),
+      };
+    });
+    await store.park(plan.mapping, rows);
+  }
+
+  for (const [name, rows] of input.parked) {
+    const stillParked = new Set(input.toPark.get(name) ?? []);
+    const retried = input.retried.get(name) ?? [];
+    const settled = rows.filter((_, i) => retried[i].heldIndex < 0 || !stillParked.has(retried[i].heldIndex));
+    await store.unpark(plan.mapping, settled.map((row) => ({ table: name, id: row.id })));
+  }
+}

@@ -1,0 +1,87 @@
+// The state store and item reader in memory: for tests of the merge logic and for dry runs.
+// Values are copied in and out, as a real store would.
+/** Milliseconds since the epoch; the lease's clock (tests move it). */
+export type Clock = () => number;
+import { itemKeyText, type ItemReader, type LeaseResult, type LedgerEntry, type ParkedRow, type StateStore, type StoredAttributes, type StoredRow } from './state-store.js';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class MemoryStateStore implements StateStore, ItemReader {
+  private lease: { owner: string; until: number } | null = null;
+  private readonly ledgers = new Map<string, LedgerEntry>();
+  private readonly rows = new Map<string, StoredAttributes | null>();
+  private readonly parked = new Map<string, ParkedRow>();
+  /** Items by target, then key text: tests put what the sink wrote here. */
+  readonly items = new Map<string, Map<string, StoredAttributes>>();
+
+  constructor(private readonly now: Clock = () => Date.now()) {}
+
+  async acquireLease(owner: string, durationMs: number): Promise<LeaseResult> {
+    const now = this.now();
+    if (this.lease && this.lease.owner !== owner && this.lease.until > now) {
+      return { ok: false, holder: this.lease.owner, until: new Date(this.lease.until).toISOString() };
+    }
+    this.lease = { owner, until: now + durationMs };
+    return { ok: true };
+  }
+
+  async renewLease(owner: string, durationMs: number): Promise<boolean> {
+    if (this.lease?.owner !== owner) return false;
+    this.lease.until = this.now() + durationMs;
+    return true;
+  }
+
+  async releaseLease(owner: string): Promise<void> {
+    if (this.lease?.owner === owner) this.lease = null;
+  }
+
+  async ledger(mapping: string): Promise<LedgerEntry[]> {
+    return [...this.ledgers.values()].filter((e) => e.mapping === mapping).map(copy);
+  }
+
+  async recordLedger(entry: LedgerEntry): Promise<void> {
+    this.ledgers.set(`${entry.mapping}\u0000${entry.extract}`, copy(entry));
+  }
+
+  async getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredAttributes | null>> {
+    const found = new Map<string, StoredAttributes | null>();
+    for (const key of keys) {
+      const id = `${mapping}\u0000${table}\u0000${key}`;
+      if (this.rows.has(id)) found.set(key, copy(this.rows.get(id)!));
+    }
+    return found;
+  }
+
+  async putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void> {
+    for (const row of rows) this.rows.set(`${mapping}\u0000${table}\u0000${row.key}`, copy(row.values));
+  }
+
+  async parkedRows(mapping: string, table: string): Promise<ParkedRow[]> {
+    return [...this.parked.entries()].filter(([id]) => id.startsWith(`${mapping}\u0000${table}\u0000`)).map(([, row]) => copy(row));
+  }
+
+  async park(mapping: string, rows: ParkedRow[]): Promise<void> {
+    for (const row of rows) this.parked.set(`${mapping}\u0000${row.table}\u0000${row.id}`, copy(row));
+  }
+
+  async unpark(mapping: string, rows: Array<{ table: string; id: string }>): Promise<void> {
+    for (const row of rows) this.parked.delete(`${mapping}\u0000${row.table}\u0000${row.id}`);
+  }
+
+  async getItems(target: string, keys: StoredAttributes[]): Promise<Map<string, StoredAttributes>> {
+    const stored = this.items.get(target);
+    const found = new Map<string, StoredAttributes>();
+    for (const key of keys) {
+      const item = stored?.get(itemKeyText(key));
+      if (item) found.set(itemKeyText(key), copy(item));
+    }
+    return found;
+  }
+
+  /** What a sink writing to this store does with one item. */
+  putItem(target: string, key: StoredAttributes, item: StoredAttributes): void {
+    let stored = this.items.get(target);
+    if (!stored) this.items.set(target, (stored = new Map()));
+    stored.set(itemKeyText(key), copy(item));
+  }
+}

@@ -1,0 +1,129 @@
+// An incremental run (DESIGN.md "Running incrementally"): under a lease, once per extract
+// (the ledger), hold the extract's tables with the rows parked by earlier runs, load the
+// stored rows they hang under or look up, build every root's items merged into the stored
+// items, then park what still has no parent and keep the rows later extracts will need.
+// Crash-safe by being repeatable: items are written before the state that records them, and
+// a rerun of the same extract merges to the same items.
+import type { ByteSource } from '../archive/byte-source.js';
+import { listEntries } from '../archive/central-directory.js';
+import type { Plan } from '../plan/types.js';
+import { accountHeldRows } from '../run/account-held-rows.js';
+import { holdTables, type RetriedRow } from '../run/hold-tables.js';
+import { RootItems } from '../run/root-items.js';
+import { checkHeaders, entriesByTable } from '../run/run-plan.js';
+import { reconciles, type RunReport } from '../run/run-report.js';
+import { RunFailure, RunState, type RejectSink, type RunProgress } from '../run/run-state.js';
+import { streamRoots } from '../run/stream-roots.js';
+import type { ItemSink } from '../sinks/item-sink.js';
+import { formatIsoTimestamp } from '../values/calendar.js';
+import type { TimestampValue } from '../values/value.js';
+import { hydrateFromStore } from './hydrate.js';
+import { keepRowsAndParked } from './keep-state.js';
+import { holdLease } from './lease.js';
+import { mergeRootsInto } from './merge-roots.js';
+import { identityKey, type ExtractIdentity, type ItemReader, type LedgerEntry, type ParkedRow, type StateStore } from './state-store.js';
+import { StoredItems } from './stored-items.js';
+import { decodeRow } from './stored-values.js';
+
+export interface IncrementalRunInput {
+  plan: Plan;
+  source: ByteSource;
+  identity: ExtractIdentity;
+  asOf: TimestampValue;
+  store: StateStore;
+  items: ItemReader;
+  /** Where merged items go (the DynamoDB writer); committed once every item is written. */
+  sink: ItemSink;
+  rejects: RejectSink;
+  maxRejects?: number;
+  /** Apply the extract even if the ledger says it was applied. */
+  force?: boolean;
+  /** Who holds the lease (shown to a run that finds it taken). */
+  owner: string;
+  leaseMs?: number;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export async function runIncremental(input: IncrementalRunInput): Promise<RunReport> {
+  const { plan, source, asOf, sink, store } = input;
+  const started = Date.now();
+  const state = new RunState(plan, input.rejects, input.maxRejects ?? Infinity, input.onProgress);
+  let tableFiles = new Map<string, string[]>();
+  const report = (status: RunReport['status'], error?: string): RunReport => ({
+    mapping: plan.mapping,
+    planHash: plan.sourceHash,
+    extract: input.identity.uri,
+    asOf: formatIsoTimestamp(asOf),
+    startedAt: new Date(started).toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    tables: Object.fromEntries(plan.tables.map((t) => [t.name, { ...state.countsOf(t.name), files: tableFiles.get(t.name) ?? [] }])),
+    items: state.items,
+    rejects: state.rejectCount,
+    reconciled: [...state.counts.values()].every(reconciles),
+    status,
+    incremental: true,
+    ...(error ? { error } : {}),
+  });
+
+  const lease = await holdLease(store, input.owner, input.leaseMs ?? 5 * 60_000);
+  if (!lease.ok) return report('failed', lease.error);
+  const extract = identityKey(input.identity);
+  const ledgerEntry = (status: LedgerEntry['status'], finished?: RunReport): LedgerEntry => ({
+    mapping: plan.mapping,
+    extract,
+    identity: input.identity,
+    planHash: plan.sourceHash,
+    status,
+    startedAt: new Date(started).toISOString(),
+    ...(finished ? { finishedAt: new Date().toISOString(), report: JSON.stringify({ tables: finished.tables, items: finished.items, rejects: finished.rejects }) } : {}),
+  });
+  try {
+    const ledger = await store.ledger(plan.mapping);
+    if (ledger.some((e) => e.extract === extract && e.status === 'applied') && !input.force) {
+      await sink.abort();
+      return report('skipped', `${input.identity.uri} was applied already (see the ledger); pass --force to apply it again`);
+    }
+    await store.recordLedger(ledgerEntry('running'));
+
+    const entries = entriesByTable(plan, await listEntries(source), source.name);
+    tableFiles = new Map([...entries].map(([table, list]) => [table, list.map((e) => e.name)]));
+    for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!);
+
+    const parked = new Map<string, ParkedRow[]>();
+    const retried = new Map<string, RetriedRow[]>();
+    for (const { table } of plan.state.parkable) {
+      const planTable = plan.tables.find((t) => t.name === table)!;
+      const rows = await store.parkedRows(plan.mapping, table);
+      parked.set(table, rows);
+      retried.set(table, rows.map((p) => ({ values: decodeRow(planTable, p.values, `parked row ${p.file}:${p.line}`), file: `${p.file} (parked)`, line: p.line, heldIndex: -1 })));
+    }
+    const held = await holdTables(plan, source, entries, asOf, state, { retried, holdRoots: true });
+    await hydrateFromStore(plan, held, store, state);
+
+    const stored = new StoredItems(plan, input.items, ledger.length === 0);
+    const roots = new RootItems(plan, held, asOf);
+    const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, state, mergeRootsInto(sink, roots, stored, state));
+    const toPark = new Map<string, number[]>();
+    accountHeldRows(plan, held, seenRootKeys, state, (table, index) => {
+      const list = toPark.get(table) ?? [];
+      list.push(index);
+      toPark.set(table, list);
+    });
+    lease.check();
+    await sink.commit();
+    await keepRowsAndParked({ plan, held, store, extract, identity: input.identity, parked, retried, toPark, state });
+    const done = report('ok');
+    await store.recordLedger(ledgerEntry('applied', done));
+    return done;
+  } catch (error) {
+    await sink.abort();
+    if (!(error instanceof Error)) throw error;
+    const failed = report('failed', error.message);
+    await store.recordLedger(ledgerEntry('failed', failed)).catch(() => undefined);
+    return failed;
+  } finally {
+    await lease.release();
+  }
+}
+
+export { RunFailure };

@@ -1,0 +1,76 @@
+// What incremental runs keep between extracts (DESIGN.md "Running incrementally"), behind one
+// interface so the merge logic is tested on a store in memory and runs on a DynamoDB control
+// table (dynamodb-state-store.ts). Values are stored as DynamoDB AttributeValues in both.
+import type { ExtractIdentity } from '../archive/extract-location.js';
+import type { AttributeValue } from '../sinks/dynamodb-json.js';
+
+export type { ExtractIdentity };
+
+export type StoredAttributes = Record<string, AttributeValue>;
+
+
+export interface LedgerEntry {
+  mapping: string;
+  /** identityKey(identity) */
+  extract: string;
+  identity: ExtractIdentity;
+  planHash: string;
+  status: 'running' | 'applied' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  /** The run report's counts (JSON text), once finished. */
+  report?: string;
+}
+
+/** A row whose parent had not arrived, kept until it has. `values` are its projected columns. */
+export interface ParkedRow {
+  table: string;
+  /** Unique per row: where it was read (extract, file, line). */
+  id: string;
+  extract: string;
+  file: string;
+  line: number;
+  parkedAt: string;
+  reason: string;
+  values: StoredAttributes;
+}
+
+/** A stored row of a root, parent or lookup table; null values: the scan filters dropped it. */
+export interface StoredRow {
+  key: string;
+  values: StoredAttributes | null;
+}
+
+export type LeaseResult = { ok: true } | { ok: false; holder: string; until: string };
+
+export interface StateStore {
+  acquireLease(owner: string, durationMs: number): Promise<LeaseResult>;
+  /** False when the lease was lost (expired and taken by another run). */
+  renewLease(owner: string, durationMs: number): Promise<boolean>;
+  releaseLease(owner: string): Promise<void>;
+
+  ledger(mapping: string): Promise<LedgerEntry[]>;
+  recordLedger(entry: LedgerEntry): Promise<void>;
+
+  getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredAttributes | null>>;
+  putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void>;
+
+  parkedRows(mapping: string, table: string): Promise<ParkedRow[]>;
+  park(mapping: string, rows: ParkedRow[]): Promise<void>;
+  unpark(mapping: string, rows: Array<{ table: string; id: string }>): Promise<void>;
+}
+
+/** Reads the items earlier runs wrote, by key (the key attributes as AttributeValues). */
+export interface ItemReader {
+  getItems(target: string, keys: StoredAttributes[]): Promise<Map<string, StoredAttributes>>;
+}
+
+/** S3 objects by version or ETag (a re-upload of the same bytes is the same extract); local files by modification time. */
+export function identityKey(identity: ExtractIdentity): string {
+  return [identity.uri, identity.versionId ?? identity.etag ?? identity.lastModified ?? '', String(identity.size)].join('|');
+}
+
+/** The text a key's attributes are matched by (equal keys, equal text). */
+export function itemKeyText(key: StoredAttributes): string {
+  return JSON.stringify(Object.keys(key).sort().map((name) => [name, key[name]]));
+}

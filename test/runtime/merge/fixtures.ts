@@ -1,0 +1,104 @@
+// Helpers for incremental-run tests: extracts from the sample generator, a combined extract
+// (several extracts' files in one archive), a sink that writes into a MemoryStateStore, and
+// runs of a plan against a store.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeExtract } from '../../../examples/extract-generator/write-extract.js';
+import { compile } from '../../../compiler/compile.js';
+import { openExtract } from '../../../runtime/archive/extract-location.js';
+import type { BuiltItem } from '../../../runtime/eval/item-value.js';
+import { fieldOf } from '../../../runtime/eval/item-value.js';
+import { MemoryStateStore } from '../../../runtime/merge/memory-state-store.js';
+import { runIncremental } from '../../../runtime/merge/run-incremental.js';
+import type { Plan } from '../../../runtime/plan/types.js';
+import { manifestTime } from '../../../runtime/run/extract-time.js';
+import type { RunReport } from '../../../runtime/run/run-report.js';
+import type { Reject } from '../../../runtime/run/table-reader.js';
+import { toAttributeValue, toDynamoItem } from '../../../runtime/sinks/dynamodb-json.js';
+import type { ItemSink } from '../../../runtime/sinks/item-sink.js';
+import type { Value } from '../../../runtime/values/value.js';
+import { zipBytes } from '../fixtures/zip-bytes.js';
+import { readZipEntries } from '../fixtures/read-zip.js';
+import { REPO_ROOT } from '../fixtures/mapc-process.js';
+
+export function compiledPlan(mapping = 'mappings/customer.map'): Plan {
+  const result = compile(join(REPO_ROOT, mapping));
+  if (!result.plan) throw new Error(`${mapping} does not compile`);
+  return result.plan;
+}
+
+/** The base extract and `deltas` deltas after it, as files in a fresh folder. */
+export async function generatedExtracts(customers: number, deltas: number, seed = 7): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'mapc-merge-'));
+  const paths: string[] = [];
+  for (let delta = 0; delta <= deltas; delta++) {
+    const out = join(dir, delta === 0 ? 'base.zip' : `delta${delta}.zip`);
+    await writeExtract({ customers, seed, deltaCustomers: Math.max(1, Math.ceil(customers / 20)), sequence: delta, out });
+    paths.push(out);
+  }
+  return paths;
+}
+
+/** One archive holding every row of `paths` (later extracts' files renamed), with the last one's manifest. */
+export async function combinedExtract(paths: string[]): Promise<string> {
+  const files: Record<string, Buffer> = {};
+  paths.forEach((path, n) => {
+    for (const [name, content] of readZipEntries(path)) {
+      if (name === '_manifest.json') {
+        if (n === paths.length - 1) files[name] = content;
+        continue;
+      }
+      files[n === 0 ? name : name.replace(/(\.[^.]+)$/, `-extract${n}$1`)] = content;
+    }
+  });
+  const out = join(mkdtempSync(join(tmpdir(), 'mapc-combined-')), 'combined.zip');
+  writeFileSync(out, await zipBytes(files));
+  return out;
+}
+
+/** Writes items into the store's item map, as the DynamoDB writer puts them into tables. */
+export function memorySink(store: MemoryStateStore, plan: Plan): ItemSink {
+  return {
+    write(built: BuiltItem) {
+      const target = plan.targets.find((t) => t.name === built.target)!;
+      const key: Record<string, ReturnType<typeof toAttributeValue>> = {};
+      for (const name of [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]) key[name] = toAttributeValue((fieldOf(built.attributes, name) ?? null) as Value);
+      store.putItem(built.target, key, toDynamoItem(built.attributes));
+    },
+    async commit() {},
+    async abort() {},
+  };
+}
+
+export interface MemoryRun {
+  report: RunReport;
+  rejects: Reject[];
+}
+
+export async function runOn(store: MemoryStateStore, plan: Plan, extract: string, options: { force?: boolean; owner?: string } = {}): Promise<MemoryRun> {
+  const { source, identity } = await openExtract(extract);
+  try {
+    const asOf = (await manifestTime(source))!;
+    const rejects: Reject[] = [];
+    const report = await runIncremental({
+      plan, source, identity, asOf, store, items: store, sink: memorySink(store, plan),
+      rejects: { write: (r) => rejects.push(r) }, owner: options.owner ?? 'test', force: options.force ?? false,
+    });
+    return { report, rejects };
+  } finally {
+    await source.close();
+  }
+}
+
+/** Items of a store as sorted JSON lines, numbers normalised as DynamoDB stores them (12.50 → 12.5). */
+export function itemLines(store: MemoryStateStore): string[] {
+  const lines: string[] = [];
+  for (const [target, items] of store.items) for (const item of items.values()) lines.push(`${target} ${JSON.stringify(item, normaliseNumbers)}`);
+  return lines.sort();
+}
+
+function normaliseNumbers(this: unknown, key: string, value: unknown): unknown {
+  if (key === 'N' && typeof value === 'string' && value.includes('.')) return value.replace(/0+$/, '').replace(/\.$/, '');
+  return value;
+}
