@@ -1,0 +1,68 @@
+// The options every command that talks to DynamoDB takes, and what they make: a client
+// (default credential chain, --region, --endpoint for DynamoDB Local), the control table's
+// name, and the physical table each logical target is bound to (--table logical=physical,
+// or a JSON file {"logical": "physical"} given with --tables; unbound targets keep their name).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table.js';
+import type { Plan } from '../../runtime/plan/types.js';
+import type { Options } from './parse-options.js';
+
+export const DYNAMODB_OPTIONS = {
+  region: { type: 'string' },
+  endpoint: { type: 'string' },
+  'control-table': { type: 'string', default: DEFAULT_CONTROL_TABLE },
+  table: { type: 'string', multiple: true },
+  tables: { type: 'string' },
+} satisfies Options;
+
+export const DYNAMODB_USAGE = `  --region R              AWS region (else AWS_REGION or the profile's)
+  --endpoint URL          a DynamoDB-compatible endpoint, e.g. DynamoDB Local (http://127.0.0.1:8000)
+  --control-table NAME    the table holding the ledger, lease, stored and parked rows (default ${DEFAULT_CONTROL_TABLE})
+  --table logical=physical   bind a target of the mapping to a physical table (repeatable)
+  --tables FILE           the same bindings as JSON: {"app_table": "prod-app-table"}`;
+
+export interface DynamoDbSettings {
+  client: DynamoDBClient;
+  controlTable: string;
+  /** logical target → physical table name */
+  physical(target: string): string;
+}
+
+export function dynamoDbSettings(values: { region?: string; endpoint?: string; 'control-table'?: string; table?: string[]; tables?: string }): DynamoDbSettings {
+  const bindings = new Map<string, string>();
+  if (values.tables) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(values.tables, 'utf8'));
+    } catch (error) {
+      throw new Error(`--tables ${values.tables}: ${(error as Error).message}`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+      throw new Error(`--tables ${values.tables}: expected an object of table names, as in {"app_table": "prod-app-table"}`);
+    }
+    for (const [logical, physical] of Object.entries(parsed as Record<string, string>)) bindings.set(logical, physical);
+  }
+  for (const binding of values.table ?? []) {
+    const match = /^([^=]+)=(.+)$/.exec(binding);
+    if (!match) throw new Error(`--table ${binding}: write it as logical=physical, as in --table app_table=prod-app-table`);
+    bindings.set(match[1], match[2]);
+  }
+  const client = new DynamoDBClient({
+    ...(values.region ? { region: values.region } : {}),
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+    // A local endpoint needs some region; real AWS takes it from the environment or profile.
+    ...(values.endpoint && !values.region && !process.env.AWS_REGION ? { region: 'us-east-1' } : {}),
+  });
+  return { client, controlTable: values['control-table'] ?? DEFAULT_CONTROL_TABLE, physical: (target) => bindings.get(target) ?? target };
+}
+
+/** Every target of the plan bound to a physical table: a binding that names no target is a mistake. */
+export function checkBindings(plan: Plan, values: { table?: string[] }): void {
+  for (const binding of values.table ?? []) {
+    const logical = binding.split('=')[0];
+    if (!plan.targets.some((t) => t.name === logical)) {
+      throw new Error(`--table ${binding}: the mapping has no target ${logical} (targets: ${plan.targets.map((t) => t.name).join(', ')})`);
+    }
+  }
+}

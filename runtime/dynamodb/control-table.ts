@@ -1,0 +1,192 @@
+/*
+ * The state of incremental runs in one DynamoDB table of its own (the control table), keys
+ * pk and sk, both strings:
+ *
+ *   pk                                sk          what
+ *   lease                             lease       owner, until (epoch ms): one run writes at a time
+ *   ledger#<mapping>                  <extract>   identity, planHash, status, times, report
+ *   row#<mapping>#<table>#<key>       row         values (map of projected columns), or filtered
+ *   parked#<mapping>#<table>          <row id>    extract, file, line, parkedAt, reason, values
+ *
+ * Stored rows are read by key (BatchGetItem); a table's parked rows and a mapping's ledger
+ * are one partition each, read with Query. `createControlTable` makes it (mapc init).
+ */
+import {
+  ConditionalCheckFailedException, CreateTableCommand, DeleteItemCommand, DescribeTableCommand, PutItemCommand,
+  QueryCommand, ResourceNotFoundException, UpdateItemCommand, waitUntilTableExists, type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import type { LeaseResult, LedgerEntry, ParkedRow, StateStore, StoredAttributes, StoredRow } from '../merge/state-store.js';
+import type { AttributeValue } from '../sinks/dynamodb-json.js';
+import { batchGetAll, type DynamoItem } from './batch-get.js';
+import { writeAll, type WriteRequest } from './write-all.js';
+
+export const DEFAULT_CONTROL_TABLE = 'mapc_control';
+
+const S = (value: string): AttributeValue => ({ S: value });
+const str = (item: DynamoItem, name: string): string => {
+  const value = item[name];
+  return value && 'S' in value ? value.S : '';
+};
+
+export class DynamoDbStateStore implements StateStore {
+  constructor(private readonly client: DynamoDBClient, readonly tableName: string = DEFAULT_CONTROL_TABLE, private readonly now: () => number = Date.now) {}
+
+  async acquireLease(owner: string, durationMs: number): Promise<LeaseResult> {
+    const now = this.now();
+    try {
+      await this.client.send(new PutItemCommand({
+        TableName: this.tableName,
+        Item: { pk: S('lease'), sk: S('lease'), owner: S(owner), until: { N: String(now + durationMs) } },
+        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR #owner = :owner',
+        ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':now': { N: String(now) }, ':owner': S(owner) },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      return { ok: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const held = (error.Item ?? {}) as DynamoItem;
+      const until = held.until && 'N' in held.until ? Number(held.until.N) : now;
+      return { ok: false, holder: str(held, 'owner'), until: new Date(until).toISOString() };
+    }
+  }
+
+  async renewLease(owner: string, durationMs: number): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S('lease'), sk: S('lease') },
+        UpdateExpression: 'SET #until = :until',
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':until': { N: String(this.now() + durationMs) }, ':owner': S(owner) },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(owner: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteItemCommand({
+        TableName: this.tableName,
+        Key: { pk: S('lease'), sk: S('lease') },
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': S(owner) },
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async ledger(mapping: string): Promise<LedgerEntry[]> {
+    return (await this.query(`ledger#${mapping}`)).map((item) => ({
+      mapping,
+      extract: str(item, 'sk'),
+      identity: JSON.parse(str(item, 'identity')),
+      planHash: str(item, 'planHash'),
+      status: str(item, 'status') as LedgerEntry['status'],
+      startedAt: str(item, 'startedAt'),
+      ...(item.finishedAt ? { finishedAt: str(item, 'finishedAt') } : {}),
+      ...(item.report ? { report: str(item, 'report') } : {}),
+    }));
+  }
+
+  async recordLedger(entry: LedgerEntry): Promise<void> {
+    const item: DynamoItem = {
+      pk: S(`ledger#${entry.mapping}`), sk: S(entry.extract), identity: S(JSON.stringify(entry.identity)),
+      planHash: S(entry.planHash), status: S(entry.status), startedAt: S(entry.startedAt),
+    };
+    if (entry.finishedAt) item.finishedAt = S(entry.finishedAt);
+    if (entry.report) item.report = S(entry.report);
+    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  async getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredAttributes | null>> {
+    const prefix = `row#${mapping}#${table}#`;
+    const items = await batchGetAll(this.client, this.tableName, keys.map((key) => ({ pk: S(prefix + key), sk: S('row') })));
+    const found = new Map<string, StoredAttributes | null>();
+    for (const item of items) {
+      const values = item.values;
+      found.set(str(item, 'pk').slice(prefix.length), values && 'M' in values ? values.M : null);
+    }
+    return found;
+  }
+
+  async putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void> {
+    await this.write(rows.map((row): WriteRequest => ({
+      put: {
+        pk: S(`row#${mapping}#${table}#${row.key}`), sk: S('row'),
+        ...(row.values === null ? { filtered: { BOOL: true } } : { values: { M: row.values } }),
+      },
+    })));
+  }
+
+  async parkedRows(mapping: string, table: string): Promise<ParkedRow[]> {
+    return (await this.query(`parked#${mapping}#${table}`)).map((item) => ({
+      table,
+      id: str(item, 'sk'),
+      extract: str(item, 'extract'),
+      file: str(item, 'file'),
+      line: Number((item.line as { N: string }).N),
+      parkedAt: str(item, 'parkedAt'),
+      reason: str(item, 'reason'),
+      values: (item.values as { M: StoredAttributes }).M,
+    }));
+  }
+
+  async park(mapping: string, rows: ParkedRow[]): Promise<void> {
+    await this.write(rows.map((row): WriteRequest => ({
+      put: {
+        pk: S(`parked#${mapping}#${row.table}`), sk: S(row.id), extract: S(row.extract), file: S(row.file),
+        line: { N: String(row.line) }, parkedAt: S(row.parkedAt), reason: S(row.reason), values: { M: row.values },
+      },
+    })));
+  }
+
+  async unpark(mapping: string, rows: Array<{ table: string; id: string }>): Promise<void> {
+    await this.write(rows.map((row): WriteRequest => ({ delete: { pk: S(`parked#${mapping}#${row.table}`), sk: S(row.id) } })));
+  }
+
+  private async write(requests: WriteRequest[]): Promise<void> {
+    await writeAll(this.client, this.tableName, requests);
+  }
+
+  private async query(pk: string): Promise<DynamoItem[]> {
+    const items: DynamoItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': S(pk) },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start as never } : {}),
+      }));
+      items.push(...((page.Items ?? []) as DynamoItem[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+/** Creates the control table (on-demand capacity) unless it exists; returns true when it made it. */
+export async function createControlTable(client: DynamoDBClient, tableName: string = DEFAULT_CONTROL_TABLE): Promise<boolean> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return false;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(new CreateTableCommand({
+    TableName: tableName,
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  }));
+  await waitUntilTableExists({ client, maxWaitTime: 120 }, { TableName: tableName });
+  return true;
+}

@@ -1,0 +1,67 @@
+// The control table on DynamoDB Local: lease, ledger, stored rows and parked rows behave as
+// the store in memory does (the incremental-run tests use that one).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { expect } from 'chai';
+import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from '../../../examples/local-servers/dynamodb-local.js';
+import { createControlTable, DynamoDbStateStore } from '../../../runtime/dynamodb/control-table.js';
+import type { ParkedRow } from '../../../runtime/merge/state-store.js';
+
+describe('runtime: the control table (DynamoDB Local)', function () {
+  this.timeout(120_000);
+  let server: DynamoDbLocal;
+  let client: DynamoDBClient;
+  let clock = 1_000_000;
+
+  before(async () => {
+    server = await startDynamoDbLocal();
+    client = new DynamoDBClient(dynamoDbLocalClientConfig(server.endpoint));
+    expect(await createControlTable(client, 'control')).to.equal(true);
+    expect(await createControlTable(client, 'control')).to.equal(false);
+  });
+  after(async () => {
+    client?.destroy();
+    await server?.stop();
+  });
+
+  const store = () => new DynamoDbStateStore(client, 'control', () => clock);
+
+  it('gives the lease to one run at a time until it is released or lapses', async () => {
+    expect(await store().acquireLease('a', 10_000)).to.deep.equal({ ok: true });
+    const refused = await store().acquireLease('b', 10_000);
+    expect(refused).to.deep.equal({ ok: false, holder: 'a', until: new Date(clock + 10_000).toISOString() });
+    expect(await store().renewLease('b', 10_000)).to.equal(false);
+    expect(await store().renewLease('a', 10_000)).to.equal(true);
+    clock += 20_000;
+    expect(await store().acquireLease('b', 10_000)).to.deep.equal({ ok: true });
+    expect(await store().renewLease('a', 10_000)).to.equal(false);
+    await store().releaseLease('a');
+    expect((await store().acquireLease('c', 10_000)).ok).to.equal(false);
+    await store().releaseLease('b');
+    expect((await store().acquireLease('c', 10_000)).ok).to.equal(true);
+    await store().releaseLease('c');
+  });
+
+  it('keeps the ledger of a mapping', async () => {
+    const entry = { mapping: 'm', extract: 's3://b/x.zip|etag|10', identity: { uri: 's3://b/x.zip', etag: 'etag', size: 10 }, planHash: 'h', status: 'running' as const, startedAt: '2026-11-01T00:00:00.000Z' };
+    await store().recordLedger(entry);
+    await store().recordLedger({ ...entry, status: 'applied', finishedAt: '2026-11-01T00:01:00.000Z', report: '{"rejects":0}' });
+    expect(await store().ledger('m')).to.deep.equal([{ ...entry, status: 'applied', finishedAt: '2026-11-01T00:01:00.000Z', report: '{"rejects":0}' }]);
+    expect(await store().ledger('other')).to.deep.equal([]);
+  });
+
+  it('stores rows and markers by key, more than one call holds', async () => {
+    const rows = Array.from({ length: 130 }, (_, i) => ({ key: String(i), values: i % 10 === 0 ? null : { id: { N: String(i) }, name: { S: `row ${i}` } } }));
+    await store().putRows('m', 'orders', rows);
+    const found = await store().getRows('m', 'orders', ['0', '5', '129', '999']);
+    expect(Object.fromEntries(found)).to.deep.equal({ 0: null, 5: { id: { N: '5' }, name: { S: 'row 5' } }, 129: { id: { N: '129' }, name: { S: 'row 129' } } });
+  });
+
+  it('parks rows, lists them by table and takes them out', async () => {
+    const parked = (id: string): ParkedRow => ({ table: 'order_lines', id, extract: 's3://b/x.zip', file: 'order_lines.csv', line: 7, parkedAt: '2026-11-01T00:00:00.000Z', reason: 'its parent orders 11 has not arrived', values: { order_id: { N: '11' } } });
+    await store().park('m', [parked('a'), parked('b')]);
+    expect((await store().parkedRows('m', 'order_lines')).map((r) => r.id)).to.deep.equal(['a', 'b']);
+    expect((await store().parkedRows('m', 'order_lines'))[0]).to.deep.equal(parked('a'));
+    await store().unpark('m', [{ table: 'order_lines', id: 'a' }]);
+    expect((await store().parkedRows('m', 'order_lines')).map((r) => r.id)).to.deep.equal(['b']);
+  });
+});
