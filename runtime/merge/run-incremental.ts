@@ -17,6 +17,7 @@ import { streamRoots } from '../run/stream-roots.js';
 import type { ItemSink } from '../sinks/item-sink.js';
 import { formatIsoTimestamp } from '../values/calendar.js';
 import type { TimestampValue } from '../values/value.js';
+import { mergeProblems } from './check-mergeable.js';
 import { hydrateFromStore } from './hydrate.js';
 import { keepRowsAndParked } from './keep-state.js';
 import { holdLease } from './lease.js';
@@ -65,6 +66,8 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     ...(error ? { error } : {}),
   });
 
+  const problems = mergeProblems(plan);
+  if (problems.length > 0) return report('failed', `the mapping cannot be merged into stored items: ${problems.join('; ')}`);
   const lease = await holdLease(store, input.owner, input.leaseMs ?? 5 * 60_000);
   if (!lease.ok) return report('failed', lease.error);
   const extract = identityKey(input.identity);

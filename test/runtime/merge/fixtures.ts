@@ -58,9 +58,11 @@ export async function combinedExtract(paths: string[]): Promise<string> {
 }
 
 /** Writes items into the store's item map, as the DynamoDB writer puts them into tables. */
-export function memorySink(store: MemoryStateStore, plan: Plan): ItemSink {
+export function memorySink(store: MemoryStateStore, plan: Plan, crashAfterWrites = Infinity): ItemSink {
+  let writes = 0;
   return {
     write(built: BuiltItem) {
+      if (++writes > crashAfterWrites) throw new Error(`crash injected after ${crashAfterWrites} writes`);
       const target = plan.targets.find((t) => t.name === built.target)!;
       const key: Record<string, ReturnType<typeof toAttributeValue>> = {};
       for (const name of [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]) key[name] = toAttributeValue((fieldOf(built.attributes, name) ?? null) as Value);
@@ -76,13 +78,13 @@ export interface MemoryRun {
   rejects: Reject[];
 }
 
-export async function runOn(store: MemoryStateStore, plan: Plan, extract: string, options: { force?: boolean; owner?: string } = {}): Promise<MemoryRun> {
+export async function runOn(store: MemoryStateStore, plan: Plan, extract: string, options: { force?: boolean; owner?: string; crashAfterWrites?: number } = {}): Promise<MemoryRun> {
   const { source, identity } = await openExtract(extract);
   try {
     const asOf = (await manifestTime(source))!;
     const rejects: Reject[] = [];
     const report = await runIncremental({
-      plan, source, identity, asOf, store, items: store, sink: memorySink(store, plan),
+      plan, source, identity, asOf, store, items: store, sink: memorySink(store, plan, options.crashAfterWrites),
       rejects: { write: (r) => rejects.push(r) }, owner: options.owner ?? 'test', force: options.force ?? false,
     });
     return { report, rejects };

@@ -31,6 +31,19 @@ describe('runtime: incremental runs (store in memory)', function () {
     expect(expected.length).to.be.greaterThan(150);
     expect(itemLines(stepwise)).to.deep.equal(expected);
   });
+
+  it('a run that crashed halfway, run again, reaches the same items', async () => {
+    const clean = new MemoryStateStore();
+    for (const extract of extracts) await runOn(clean, plan, extract);
+    const crashed = new MemoryStateStore();
+    await runOn(crashed, plan, extracts[0]);
+    const failed = await runOn(crashed, plan, extracts[1], { crashAfterWrites: 7 });
+    expect(failed.report.status).to.equal('failed');
+    expect(failed.report.error).to.include('crash injected');
+    await runOn(crashed, plan, extracts[1]);
+    await runOn(crashed, plan, extracts[2]);
+    expect(itemLines(crashed)).to.deep.equal(itemLines(clean));
+  });
 });
 
 describe('runtime: incremental runs, case by case (store in memory)', function () {
@@ -116,5 +129,16 @@ describe('runtime: incremental runs, case by case (store in memory)', function (
     expect(run.report.status).to.equal('failed');
     expect(run.report.error).to.match(/another run \(other-run\) holds the lease/);
     expect(store.items.size).to.equal(0);
+  });
+
+  it('refuses a mapping whose stored elements could not be matched with later rows', async () => {
+    const blind = structuredClone(plan);
+    const orders = blind.items[0].shape.fields.find((f) => f.name === 'orders')!.value as { elementKey: { attributes: Array<string | null> } };
+    orders.elementKey.attributes = [null];
+    const store = new MemoryStateStore();
+    const run = await runOn(store, blind, await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)], orders: [order(10, 1)] }));
+    expect(run.report.status).to.equal('failed');
+    expect(run.report.error).to.include('Customer.orders: its elements carry no attribute for order_id');
+    expect(run.report.error).to.include('add `order_id = o.order_id` to the element');
   });
 });
