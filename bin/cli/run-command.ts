@@ -1,48 +1,72 @@
-// `mapc run`: a plan (or a mapping, compiled first) on a ZIP extract, items to NDJSON, with a
-// run report, a rejects file and progress on the terminal.
-import { statSync, writeFileSync } from 'node:fs';
-import { compile } from '../../compiler/compile.js';
-import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
-import { LocalFileSource } from '../../runtime/archive/local-file-source.js';
-import type { Plan } from '../../runtime/plan/types.js';
-import { loadPlanFile } from '../../runtime/plan/validate-plan.js';
+// `mapc run`: a plan (or a mapping, compiled first) on an extract (a local ZIP or s3://…).
+// With --out, a preview: items to NDJSON. Without, the main job: items merged into DynamoDB,
+// under the control table's lease and ledger. Both write a run report and a rejects file and
+// show progress on the terminal.
+import { hostname } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { openExtract, type OpenedExtract } from '../../runtime/archive/extract-location.js';
+import { createControlTable, DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
+import { DynamoDbItemSink } from '../../runtime/dynamodb/dynamodb-item-sink.js';
+import { expectedTable } from '../../runtime/dynamodb/expected-table.js';
+import { DynamoDbItemReader } from '../../runtime/dynamodb/item-reader.js';
+import { checkTargetTables, formatTableProblem } from '../../runtime/dynamodb/check-tables.js';
+import { runIncremental } from '../../runtime/merge/run-incremental.js';
 import { manifestTime, parseAsOf } from '../../runtime/run/extract-time.js';
 import { RejectsFile } from '../../runtime/run/rejects-file.js';
 import { runPlan } from '../../runtime/run/run-plan.js';
-import { summarize } from '../../runtime/run/run-report.js';
+import { summarize, type RunReport } from '../../runtime/run/run-report.js';
 import { NdjsonSink } from '../../runtime/sinks/ndjson-sink.js';
 import type { TimestampValue } from '../../runtime/values/value.js';
+import { checkBindings, DYNAMODB_OPTIONS, DYNAMODB_USAGE, dynamoDbSettings } from './dynamodb-options.js';
+import { loadPlan } from './load-plan.js';
 import type { Command } from './main.js';
 import { parseCommandLine } from './parse-options.js';
 import { progressReporter } from './progress.js';
 
-const usage = `usage: mapc run <file.map | plan.json> --extract <extract.zip> --out <items.ndjson>
-                [--format plain|dynamodb] [--as-of 2026-11-01T02:00:00Z] [--max-rejects N]
-                [--rejects <rejects.ndjson>] [--report <report.json>]
+const usage = `usage: mapc run <file.map | plan.json> --extract <extract.zip | s3://bucket/key.zip> [options]
 
-Runs the plan on the extract and writes one item per line: plain JSON (exact numbers) or
-DynamoDB JSON ({"TableName": …, "Item": {…}}). The items file appears only when the run
-succeeds. Rows that cannot be used go to the rejects file (default <out>.rejects.ndjson) with
-their file, line and reason; the run report (default <out>.report.json) accounts for every
-row read. as_of is --as-of, else the extract's _manifest.json extractedAt, else the archive
-file's modification time. Exit code: 0 done, 1 the run stopped (or rejects passed
---max-rejects), 2 bad usage.`;
+Runs the plan on the extract. as_of is --as-of, else the extract's _manifest.json
+extractedAt, else the archive's modification time. Rows that cannot be used go to the rejects
+file with their file, line and reason; the run report accounts for every row read.
+Exit code: 0 done (or skipped: applied already), 1 the run stopped (or rejects passed
+--max-rejects), 2 bad usage.
 
-function loadPlan(file: string): Plan | null {
-  if (file.endsWith('.json')) return loadPlanFile(file);
-  const result = compile(file);
-  process.stderr.write(renderDiagnostics(result.diagnostics, (f) => result.sources.get(f)));
-  return result.plan;
+Preview (--out): items to NDJSON, plain JSON (exact numbers) or DynamoDB JSON; the file
+appears only when the run succeeds.
+  --out FILE              the items file
+  --format plain|dynamodb
+
+DynamoDB (no --out): items merged into the target tables, as DESIGN.md "Running
+incrementally" describes; the control table is created on first use (or by mapc init).
+  --force                 apply an extract the ledger says was applied already
+  --concurrency N         BatchWriteItem calls in flight (default 8)
+${DYNAMODB_USAGE}
+
+Both:
+  --as-of TIME            e.g. 2026-11-01T02:00:00Z
+  --max-rejects N         stop (exit 1) when more rows than this are rejected
+  --rejects FILE          default <out>.rejects.ndjson, or mapc-run.rejects.ndjson
+  --report FILE           default <out>.report.json, or mapc-run.report.json
+  --region R, --endpoint URL   also used to read s3:// extracts`;
+
+async function resolveAsOf(given: string | undefined, extract: OpenedExtract): Promise<TimestampValue> {
+  if (given) return parseAsOf(given);
+  const fromManifest = await manifestTime(extract.source);
+  if (fromManifest) return fromManifest;
+  if (extract.identity.lastModified) return parseAsOf(extract.identity.lastModified);
+  throw new Error(`${extract.identity.uri}: no _manifest.json and no modification time; give --as-of`);
 }
 
-async function resolveAsOf(given: string | undefined, source: LocalFileSource, path: string): Promise<TimestampValue> {
-  if (given) return parseAsOf(given);
-  return (await manifestTime(source)) ?? { kind: 'timestamp', epochMillis: Math.floor(statSync(path).mtimeMs) };
+function wholeNumber(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new Error(`--${flag} takes a whole number, not ${text}`);
+  return Number(text);
 }
 
 export const runCommand: Command = {
   async run(args) {
     const { values, positionals } = parseCommandLine(args, {
+      ...DYNAMODB_OPTIONS,
       extract: { type: 'string' },
       out: { type: 'string' },
       format: { type: 'string', default: 'plain' },
@@ -50,48 +74,77 @@ export const runCommand: Command = {
       'max-rejects': { type: 'string' },
       rejects: { type: 'string' },
       report: { type: 'string' },
+      force: { type: 'boolean' },
+      concurrency: { type: 'string' },
     }, usage);
     if (values.help) {
       console.log(usage);
       return 0;
     }
-    if (positionals.length !== 1 || !values.extract || !values.out) throw new Error(`name a mapping or plan, --extract and --out\n\n${usage}`);
+    if (positionals.length !== 1 || !values.extract) throw new Error(`name a mapping or plan and --extract\n\n${usage}`);
     if (values.format !== 'plain' && values.format !== 'dynamodb') throw new Error(`--format is plain or dynamodb, not ${values.format}`);
-    const maxRejects = values['max-rejects'] === undefined ? Infinity : Number(values['max-rejects']);
-    if (!Number.isInteger(maxRejects) && maxRejects !== Infinity) throw new Error('--max-rejects takes a whole number');
+    const maxRejects = values['max-rejects'] === undefined ? Infinity : wholeNumber('max-rejects', values['max-rejects'], 0);
+    const concurrency = wholeNumber('concurrency', values.concurrency, 8);
 
     const plan = loadPlan(positionals[0]);
     if (!plan) return 1;
-    const source = new LocalFileSource(values.extract);
-    const rejects = new RejectsFile(values.rejects ?? `${values.out}.rejects.ndjson`);
-    const reportPath = values.report ?? `${values.out}.report.json`;
-    const progress = progressReporter(process.stderr);
+    checkBindings(plan, values);
+    const base = values.out ?? 'mapc-run';
+    const reportPath = values.report ?? `${base}.report.json`;
+    let extract: OpenedExtract;
+    let asOf: TimestampValue;
     try {
-      let asOf: TimestampValue;
+      extract = await openExtract(values.extract, { ...(values.region ? { region: values.region } : {}), ...(values.endpoint && values.extract.startsWith('s3://') ? { endpoint: values.endpoint } : {}) });
+    } catch (error) {
+      process.stderr.write(`mapc run: ${(error as Error).message}\n`);
+      return 1;
+    }
+    const rejects = new RejectsFile(values.rejects ?? `${base}.rejects.ndjson`);
+    const progress = progressReporter(process.stderr);
+    const settings = values.out ? null : dynamoDbSettings(values);
+    try {
       try {
-        asOf = await resolveAsOf(values['as-of'], source, values.extract);
+        asOf = await resolveAsOf(values['as-of'], extract);
       } catch (error) {
-        // An archive that cannot be read stops the run (exit 1), as it would inside runPlan.
+        // An archive that cannot be read stops the run (exit 1), as it would inside the run.
         process.stderr.write(`mapc run: ${(error as Error).message}\n`);
         return 1;
       }
-      const report = await runPlan({
-        plan,
-        source,
-        asOf,
-        sink: new NdjsonSink({ path: values.out, format: values.format }),
-        rejects,
-        maxRejects,
-        onProgress: progress.update,
-      });
+      let report: RunReport;
+      if (values.out) {
+        report = await runPlan({
+          plan, source: extract.source, asOf, rejects, maxRejects, onProgress: progress.update,
+          sink: new NdjsonSink({ path: values.out, format: values.format }),
+        });
+      } else {
+        const { client, controlTable, physical } = settings!;
+        // Before any data is read: the target tables must be there, with the mapping's keys and TTL.
+        const tables = new Map(plan.targets.map((t) => [t.name, expectedTable(plan, t.name, physical(t.name))]));
+        const problems = await checkTargetTables(client, [...tables.values()]);
+        if (problems.length > 0) {
+          process.stderr.write(`mapc run: the target tables do not match the mapping:\n${problems.map((p) => `  ${formatTableProblem(p)}\n`).join('')}`);
+          return 1;
+        }
+        if (await createControlTable(client, controlTable)) process.stderr.write(`created the control table ${controlTable}\n`);
+        const sink = new DynamoDbItemSink(client, tables, { concurrency });
+        report = await runIncremental({
+          plan, source: extract.source, identity: extract.identity, asOf, rejects, maxRejects, onProgress: progress.update,
+          store: new DynamoDbStateStore(client, controlTable),
+          items: new DynamoDbItemReader(client, tables),
+          sink,
+          force: values.force ?? false,
+          owner: `${hostname()}:${process.pid}`,
+        });
+      }
       progress.done();
       writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
       process.stderr.write(summarize(report));
-      if (report.status === 'ok') process.stderr.write(`items: ${values.out}   report: ${reportPath}   rejects: ${rejects.path}\n`);
-      return report.status === 'ok' && report.reconciled ? 0 : 1;
+      if (report.status === 'ok') process.stderr.write(`${values.out ? `items: ${values.out}   ` : ''}report: ${reportPath}   rejects: ${rejects.path}\n`);
+      return report.status === 'failed' || !report.reconciled ? 1 : 0;
     } finally {
       await rejects.close();
-      await source.close();
+      await extract.source.close();
+      settings?.client.destroy();
     }
   },
 };

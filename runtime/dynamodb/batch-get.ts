@@ -3,7 +3,8 @@
 // before it wrote). Missing items are simply absent from the result.
 import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '../sinks/dynamodb-json.js';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF } from './retry-policy.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export type DynamoKey = Record<string, AttributeValue>;
 export type DynamoItem = Record<string, AttributeValue>;
@@ -17,7 +18,7 @@ export async function batchGetAll(client: DynamoDBClient, table: string, keys: D
     let pending = keys.slice(from, from + KEYS_PER_CALL);
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_ROUNDS) throw new Error(`DynamoDB did not return ${pending.length} items of ${table} after ${MAX_ROUNDS} tries (throttled); run again later`);
-      if (round > 0) await sleep(backoffDelay(round));
+      if (round > 0) await sleep(backoffDelay(round, DEFAULT_BACKOFF));
       const answer = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending as never, ConsistentRead: true } } }));
       found.push(...((answer.Responses?.[table] ?? []) as DynamoItem[]));
       pending = (answer.UnprocessedKeys?.[table]?.Keys ?? []) as DynamoKey[];

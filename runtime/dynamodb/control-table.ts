@@ -12,13 +12,16 @@
  * are one partition each, read with Query. `createControlTable` makes it (mapc init).
  */
 import {
-  ConditionalCheckFailedException, CreateTableCommand, DeleteItemCommand, DescribeTableCommand, PutItemCommand,
-  QueryCommand, ResourceNotFoundException, UpdateItemCommand, waitUntilTableExists, type DynamoDBClient,
+  ConditionalCheckFailedException, DeleteItemCommand, DescribeTableCommand, PutItemCommand,
+  QueryCommand, ResourceNotFoundException, UpdateItemCommand, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { LeaseResult, LedgerEntry, ParkedRow, StateStore, StoredAttributes, StoredRow } from '../merge/state-store.js';
 import type { AttributeValue } from '../sinks/dynamodb-json.js';
 import { batchGetAll, type DynamoItem } from './batch-get.js';
-import { writeAll, type WriteRequest } from './write-all.js';
+import { BatchWriter } from './batch-writer.js';
+import { createTable } from './create-table.js';
+
+type WriteRequest = { put: DynamoItem } | { delete: DynamoItem };
 
 export const DEFAULT_CONTROL_TABLE = 'mapc_control';
 
@@ -152,7 +155,16 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   private async write(requests: WriteRequest[]): Promise<void> {
-    await writeAll(this.client, this.tableName, requests);
+    if (requests.length === 0) return;
+    const rejected: string[] = [];
+    const writer = new BatchWriter(this.client, {
+      tableName: this.tableName,
+      key: { partition: 'pk', sort: 'sk' },
+      onRejected: (rejection) => rejected.push(`${JSON.stringify(rejection.key)}: ${rejection.reason}`),
+    });
+    for (const request of requests) await ('put' in request ? writer.write(request.put) : writer.delete(request.delete));
+    await writer.flush();
+    if (rejected.length > 0) throw new Error(`the control table ${this.tableName} refused ${rejected.length} writes, the first: ${rejected[0]}`);
   }
 
   private async query(pk: string): Promise<DynamoItem[]> {
@@ -181,12 +193,6 @@ export async function createControlTable(client: DynamoDBClient, tableName: stri
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  await client.send(new CreateTableCommand({
-    TableName: tableName,
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
-  await waitUntilTableExists({ client, maxWaitTime: 120 }, { TableName: tableName });
+  await createTable(client, { tableName, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' }, ttlAttribute: null });
   return true;
 }

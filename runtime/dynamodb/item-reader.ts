@@ -3,19 +3,21 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { itemKeyText, type ItemReader, type StoredAttributes } from '../merge/state-store.js';
 import { batchGetAll } from './batch-get.js';
+import type { ExpectedTable } from './expected-table.js';
 
 export class DynamoDbItemReader implements ItemReader {
-  /** `tables`: logical target name → physical table name, with the key attribute names. */
-  constructor(private readonly client: DynamoDBClient, private readonly tables: Map<string, { physical: string; keyNames: string[] }>) {}
+  /** `tables`: the physical table of each logical target. */
+  constructor(private readonly client: DynamoDBClient, private readonly tables: Map<string, ExpectedTable>) {}
 
   async getItems(target: string, keys: StoredAttributes[]): Promise<Map<string, StoredAttributes>> {
     const table = this.tables.get(target);
     if (!table) throw new Error(`no physical table is bound to target ${target}`);
     const unique = new Map(keys.map((key) => [itemKeyText(key), key]));
     const found = new Map<string, StoredAttributes>();
-    for (const item of await batchGetAll(this.client, table.physical, [...unique.values()])) {
+    const keyNames = [table.partitionKey.name, ...(table.sortKey ? [table.sortKey.name] : [])];
+    for (const item of await batchGetAll(this.client, table.tableName, [...unique.values()])) {
       const key: StoredAttributes = {};
-      for (const name of table.keyNames) key[name] = item[name];
+      for (const name of keyNames) key[name] = item[name];
       found.set(itemKeyText(key), item);
     }
     return found;

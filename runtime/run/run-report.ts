@@ -65,6 +65,6 @@ export function summarize(report: RunReport): string {
     lines.push(`items ${item}: ${c.written} written${c.filtered > 0 ? `, ${c.filtered} left out by require` : ''}`);
   }
   if (report.rejects > 0) lines.push(`${report.rejects} rejected rows: see the rejects file`);
-  if (report.error) lines.push(`error: ${report.error}`);
+  if (report.error) lines.push(`${report.status === 'skipped' ? 'skipped' : 'error'}: ${report.error}`);
   return `${lines.join('\n')}\n`;
 }

@@ -17,6 +17,12 @@ export function rejectFailures(state: RunState, failures: RowFailure[]): void {
 /** Writes a root's items; returns the sink's back-pressure promise, if it asked to wait. */
 export function writeBuiltRoot(built: BuiltRoot, sink: ItemSink, state: RunState): { outcome: RootOutcome; backpressure?: Promise<void> } {
   rejectFailures(state, built.failures);
+  if (sink.check) {
+    for (const { item, object } of built.items) {
+      const problem = sink.check({ item: item.name, target: item.target, attributes: object });
+      if (problem !== null) return { outcome: { rejected: problem } };
+    }
+  }
   let backpressure: Promise<void> | undefined;
   for (const item of built.required) {
     state.items[item.name].built++;

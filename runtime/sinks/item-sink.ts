@@ -3,6 +3,8 @@
 import type { BuiltItem } from '../eval/item-value.js';
 
 export interface ItemSink {
+  /** Why the item cannot be written (too large for the target, say), asked before write(); null: it can. */
+  check?(item: BuiltItem): string | null;
   write(item: BuiltItem): Promise<void> | void;
   commit(): Promise<void>;
   abort(): Promise<void>;
