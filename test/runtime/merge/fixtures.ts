@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeExtract } from '../../../examples/extract-generator/write-extract.js';
 import { compile } from '../../../compiler/compile.js';
-import { openExtract } from '../../../runtime/archive/extract-location.js';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { openExtract, type OpenedExtract } from '../../../runtime/archive/extract-location.js';
+import { itemKeyText, type ItemReader, type StateStore, type StoredAttributes } from '../../../runtime/merge/state-store.js';
 import type { BuiltItem } from '../../../runtime/eval/item-value.js';
 import { fieldOf } from '../../../runtime/eval/item-value.js';
 import { MemoryStateStore } from '../../../runtime/merge/memory-state-store.js';
@@ -58,11 +60,9 @@ export async function combinedExtract(paths: string[]): Promise<string> {
 }
 
 /** Writes items into the store's item map, as the DynamoDB writer puts them into tables. */
-export function memorySink(store: MemoryStateStore, plan: Plan, crashAfterWrites = Infinity): ItemSink {
-  let writes = 0;
+export function memorySink(store: MemoryStateStore, plan: Plan): ItemSink {
   return {
     write(built: BuiltItem) {
-      if (++writes > crashAfterWrites) throw new Error(`crash injected after ${crashAfterWrites} writes`);
       const target = plan.targets.find((t) => t.name === built.target)!;
       const key: Record<string, ReturnType<typeof toAttributeValue>> = {};
       for (const name of [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]) key[name] = toAttributeValue((fieldOf(built.attributes, name) ?? null) as Value);
@@ -73,31 +73,80 @@ export function memorySink(store: MemoryStateStore, plan: Plan, crashAfterWrites
   };
 }
 
-export interface MemoryRun {
+export interface WorldRun {
   report: RunReport;
   rejects: Reject[];
 }
 
-export async function runOn(store: MemoryStateStore, plan: Plan, extract: string, options: { force?: boolean; owner?: string; crashAfterWrites?: number } = {}): Promise<MemoryRun> {
-  const { source, identity } = await openExtract(extract);
+export interface RunOptions {
+  force?: boolean;
+  owner?: string;
+  /** The sink throws after this many items (a crash halfway through a run). */
+  crashAfterWrites?: number;
+}
+
+/** Where incremental runs keep state and items: in memory, or on the real servers. */
+export interface World {
+  store: StateStore;
+  run(plan: Plan, extract: string, options?: RunOptions): Promise<WorldRun>;
+  /** Every item, as sorted lines of DynamoDB JSON with numbers as DynamoDB keeps them. */
+  itemLines(): Promise<string[]>;
+  /** One item of app_table, unmarshalled (numbers wrapped, exact). */
+  item(pk: string, sk: string): Promise<Record<string, any> | undefined>;
+}
+
+/** Runs a plan incrementally on an opened extract; as_of from its manifest. */
+export async function runIncrementallyOn(
+  opened: OpenedExtract, plan: Plan, world: { store: StateStore; items: ItemReader; sink: ItemSink }, options: RunOptions,
+): Promise<WorldRun> {
   try {
-    const asOf = (await manifestTime(source))!;
+    const asOf = (await manifestTime(opened.source))!;
     const rejects: Reject[] = [];
     const report = await runIncremental({
-      plan, source, identity, asOf, store, items: store, sink: memorySink(store, plan, options.crashAfterWrites),
+      plan, source: opened.source, identity: opened.identity, asOf, store: world.store, items: world.items, sink: world.sink,
       rejects: { write: (r) => rejects.push(r) }, owner: options.owner ?? 'test', force: options.force ?? false,
     });
     return { report, rejects };
   } finally {
-    await source.close();
+    await opened.source.close();
   }
 }
 
-/** Items of a store as sorted JSON lines, numbers normalised as DynamoDB stores them (12.50 → 12.5). */
-export function itemLines(store: MemoryStateStore): string[] {
-  const lines: string[] = [];
-  for (const [target, items] of store.items) for (const item of items.values()) lines.push(`${target} ${JSON.stringify(item, normaliseNumbers)}`);
-  return lines.sort();
+/** A sink that throws after `crashAfterWrites` items, as a crash would stop a run. */
+export function crashingSink(sink: ItemSink, crashAfterWrites = Infinity): ItemSink {
+  let writes = 0;
+  return {
+    ...(sink.check ? { check: (item: BuiltItem) => sink.check!(item) } : {}),
+    write(item) {
+      if (++writes > crashAfterWrites) throw new Error(`crash injected after ${crashAfterWrites} writes`);
+      return sink.write(item);
+    },
+    commit: () => sink.commit(),
+    abort: () => sink.abort(),
+  };
+}
+
+export async function memoryWorld(): Promise<World> {
+  const store = new MemoryStateStore();
+  return {
+    store,
+    async run(plan, extract, options = {}) {
+      const sink = crashingSink(memorySink(store, plan), options.crashAfterWrites);
+      return runIncrementallyOn(await openExtract(extract), plan, { store, items: store, sink }, options);
+    },
+    async itemLines() {
+      return normalisedLines([...store.items].flatMap(([target, items]) => [...items.values()].map((item) => ({ target, item }))));
+    },
+    async item(pk, sk) {
+      const found = store.items.get('app_table')?.get(itemKeyText({ pk: { S: pk }, sk: { S: sk } }));
+      return found ? unmarshall(found as never, { wrapNumbers: true }) : undefined;
+    },
+  };
+}
+
+/** Items as sorted JSON lines, numbers normalised as DynamoDB stores them (12.50 → 12.5). */
+export function normalisedLines(items: Array<{ target: string; item: StoredAttributes }>): string[] {
+  return items.map(({ target, item }) => `${target} ${JSON.stringify(item, normaliseNumbers)}`).sort();
 }
 
 function normaliseNumbers(this: unknown, key: string, value: unknown): unknown {

@@ -1,0 +1,57 @@
+// The incremental-run world on the real servers: a fresh control table and target table on
+// DynamoDB Local per world, extracts uploaded to s3rver and read back through s3:// (range
+// requests), items written by the BatchWriter, stored items read with BatchGetItem.
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { localS3Client, putFile, type LocalS3Server } from '../../../examples/local-servers/s3-server.js';
+import { openExtract } from '../../../runtime/archive/extract-location.js';
+import { WRITER_CLIENT_SETTINGS } from '../../../runtime/dynamodb/batch-writer.js';
+import { createControlTable, DynamoDbStateStore } from '../../../runtime/dynamodb/control-table.js';
+import { createTable } from '../../../runtime/dynamodb/create-table.js';
+import { DynamoDbItemSink } from '../../../runtime/dynamodb/dynamodb-item-sink.js';
+import { expectedTable } from '../../../runtime/dynamodb/expected-table.js';
+import { DynamoDbItemReader } from '../../../runtime/dynamodb/item-reader.js';
+import type { StoredAttributes } from '../../../runtime/merge/state-store.js';
+import type { LocalDynamoDb } from '../../support/dynamodb-local-hooks.js';
+import { compiledPlan, crashingSink, normalisedLines, runIncrementallyOn, type World } from './fixtures.js';
+
+export const EXTRACTS_BUCKET = 'extracts';
+let worlds = 0;
+
+export async function serversWorld(dynamo: LocalDynamoDb, s3: () => LocalS3Server): Promise<World> {
+  const n = ++worlds;
+  const client = dynamo.client(WRITER_CLIENT_SETTINGS);
+  await createControlTable(client, `control_${n}`);
+  const appTable = expectedTable(compiledPlan(), 'app_table', `app_${n}`);
+  await createTable(client, appTable);
+  const tables = new Map([['app_table', appTable]]);
+  const store = new DynamoDbStateStore(client, `control_${n}`);
+  const items = new DynamoDbItemReader(client, tables);
+  return {
+    store,
+    async run(plan, extract, options = {}) {
+      // One object per local file: the same file uploaded again is the same extract (same ETag).
+      const key = `${createHash('sha256').update(extract).digest('hex').slice(0, 12)}/${basename(extract)}`;
+      await putFile(s3().endpoint, EXTRACTS_BUCKET, key, extract);
+      const opened = await openExtract(`s3://${EXTRACTS_BUCKET}/${key}`, { client: localS3Client(s3().endpoint) });
+      const sink = crashingSink(new DynamoDbItemSink(client, tables), options.crashAfterWrites);
+      return runIncrementallyOn(opened, plan, { store, items, sink }, options);
+    },
+    async itemLines() {
+      const found: Array<{ target: string; item: StoredAttributes }> = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(new ScanCommand({ TableName: appTable.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start as never } : {}) }));
+        for (const item of page.Items ?? []) found.push({ target: 'app_table', item: item as StoredAttributes });
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return normalisedLines(found);
+    },
+    async item(pk, sk) {
+      const answer = await client.send(new GetItemCommand({ TableName: appTable.tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }));
+      return answer.Item ? unmarshall(answer.Item, { wrapNumbers: true }) : undefined;
+    },
+  };
+}
