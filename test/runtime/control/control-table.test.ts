@@ -1,26 +1,21 @@
 // The control table on DynamoDB Local: lease, ledger, stored rows and parked rows behave as
 // the store in memory does (the incremental-run tests use that one).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
-import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from '../../../examples/local-servers/dynamodb-local.js';
+import { useDynamoDbLocal } from '../../support/dynamodb-local-hooks.js';
 import { createControlTable, DynamoDbStateStore } from '../../../runtime/dynamodb/control-table.js';
 import type { ParkedRow } from '../../../runtime/merge/state-store.js';
 
 describe('runtime: the control table (DynamoDB Local)', function () {
-  this.timeout(120_000);
-  let server: DynamoDbLocal;
+  this.timeout(60_000);
+  const dynamo = useDynamoDbLocal();
   let client: DynamoDBClient;
   let clock = 1_000_000;
 
   before(async () => {
-    server = await startDynamoDbLocal();
-    client = new DynamoDBClient(dynamoDbLocalClientConfig(server.endpoint));
+    client = dynamo.client();
     expect(await createControlTable(client, 'control')).to.equal(true);
     expect(await createControlTable(client, 'control')).to.equal(false);
-  });
-  after(async () => {
-    client?.destroy();
-    await server?.stop();
   });
 
   const store = () => new DynamoDbStateStore(client, 'control', () => clock);
