@@ -1,34 +1,97 @@
-// `npm run demo`: the main job end to end on the embedded sample. Generates a sample extract,
-// compiles the mappings, runs the customer plan on the extract with `mapc run`, and prints two
-// finished items and the run report. Everything it writes goes under out/demo/.
+// `npm run demo`: the main job end to end on the embedded sample. Starts DynamoDB Local,
+// generates a base extract and the delta after it, compiles mappings/, creates the tables
+// (mapc init), loads both extracts with `mapc run` (the delta merges into the base's items),
+// prints a few finished items, the run reports and the parked rows, and stops the server.
+// Everything it writes on disk goes under out/demo/.
+//
 //   node --import tsx examples/demo.ts [--customers 500]
+//   node --import tsx examples/demo.ts --aws [--region eu-west-1]     real DynamoDB (see README)
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { listEntries } from '../runtime/archive/central-directory.js';
+import { openEntry } from '../runtime/archive/entry-stream.js';
+import { LocalFileSource } from '../runtime/archive/local-file-source.js';
 import { writeExtract } from './extract-generator/write-extract.js';
+import { dynamoDbLocalClientConfig, startDynamoDbLocal } from './local-servers/dynamodb-local.js';
+import { printableItem } from './printable-item.js';
 
-const { values } = parseArgs({ options: { customers: { type: 'string', default: '500' } } });
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '500' },
+    aws: { type: 'boolean', default: false },
+    region: { type: 'string' },
+    'table-prefix': { type: 'string', default: 'mapc_demo_' },
+  },
+});
 const out = join('out', 'demo');
 mkdirSync(out, { recursive: true });
+const customers = Number(values.customers);
+const prefix = values['table-prefix']!;
+
+const server = values.aws ? null : await startDynamoDbLocal();
+const endpointArgs = server ? ['--endpoint', server.endpoint] : values.region ? ['--region', values.region] : [];
+// DynamoDB Local takes any credentials; real AWS uses the default chain (environment, profile, role).
+const env = server ? { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' } : process.env;
+const tableArgs = ['--table', `app_table=${prefix}app_table`, '--control-table', `${prefix}control`];
 
 function mapc(...args: string[]): void {
   console.log(`\n$ mapc ${args.join(' ')}`);
-  const result = spawnSync(process.execPath, ['bin/mapc.js', ...args], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['bin/mapc.js', ...args], { stdio: 'inherit', env });
   if (result.status !== 0) throw new Error(`mapc ${args[0]} exited with ${result.status}`);
 }
 
-const extract = join(out, 'extract.zip');
-console.log(`generating a sample extract of ${values.customers} customers: ${extract}`);
-const customers = Number(values.customers);
-await writeExtract({ customers, deltaCustomers: Math.max(1, Math.ceil(customers / 20)), out: extract, seed: 1, sequence: 0 });
+try {
+  console.log(server ? `DynamoDB Local is listening on ${server.endpoint}` : `using DynamoDB in ${values.region ?? 'the default region'}`);
+  const extracts = [join(out, 'base.zip'), join(out, 'delta1.zip')];
+  for (const [sequence, path] of extracts.entries()) {
+    console.log(`generating ${sequence === 0 ? `a base extract of ${customers} customers` : 'the delta extract after it'}: ${path}`);
+    await writeExtract({ customers, deltaCustomers: Math.max(1, Math.ceil(customers / 20)), out: path, seed: 1, sequence });
+  }
 
-mapc('compile', 'mappings/customer.map', 'mappings/product.map', '--out-dir', join(out, 'plans'));
-mapc('run', join(out, 'plans', 'customer.plan.json'), '--extract', extract, '--out', join(out, 'customers.ndjson'));
-mapc('run', join(out, 'plans', 'product.plan.json'), '--extract', extract, '--out', join(out, 'products.ndjson'), '--format', 'dynamodb');
+  const plans = join(out, 'plans');
+  mapc('compile', 'mappings/customer.map', 'mappings/product.map', '--out-dir', plans);
+  mapc('init', join(plans, 'customer.plan.json'), join(plans, 'product.plan.json'), ...tableArgs, ...endpointArgs);
+  for (const [n, extract] of extracts.entries()) {
+    for (const mapping of ['customer', 'product']) {
+      const name = `${mapping}-${n === 0 ? 'base' : 'delta1'}`;
+      mapc('run', join(plans, `${mapping}.plan.json`), '--extract', extract, ...tableArgs, ...endpointArgs,
+        '--report', join(out, `${name}.report.json`), '--rejects', join(out, `${name}.rejects.ndjson`));
+    }
+  }
+  mapc('pending', join(plans, 'customer.plan.json'), ...tableArgs, ...endpointArgs);
 
-const items = readFileSync(join(out, 'customers.ndjson'), 'utf8').split('\n').filter(Boolean);
-console.log(`\ntwo of the ${items.length} customer items (${join(out, 'customers.ndjson')}):`);
-// Printed as written (JSON.parse would turn 12.50 into 12.5): numbers keep their exact digits.
-for (const line of items.slice(0, 2)) console.log(`${line.length > 1500 ? `${line.slice(0, 1500)} …` : line}\n`);
-console.log(`\nproducts in DynamoDB JSON: ${join(out, 'products.ndjson')}; run reports beside each items file.`);
+  // A customer of the base whom the delta brought a new order, and one product, as they are
+  // now in DynamoDB.
+  const client = new DynamoDBClient(server ? dynamoDbLocalClientConfig(server.endpoint) : values.region ? { region: values.region } : {});
+  const customer = await oldCustomerWithNewOrder(extracts[1], customers);
+  for (const key of [{ pk: `CUST#${customer}`, sk: 'PROFILE' }, { pk: 'PROD#SKU-000001', sk: 'DETAILS' }]) {
+    const answer = await client.send(new GetItemCommand({ TableName: `${prefix}app_table`, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }));
+    const text = answer.Item ? printableItem(answer.Item) : '(no such item)';
+    console.log(`\nitem ${key.pk} ${key.sk}:\n${text.length > 2500 ? `${text.slice(0, 2500)} …` : text}`);
+  }
+  client.destroy();
+} finally {
+  await server?.stop();
+}
+
+/** The first customer of the base extract that has an order in the delta. */
+async function oldCustomerWithNewOrder(delta: string, baseCustomers: number): Promise<number> {
+  const source = new LocalFileSource(delta);
+  try {
+    for (const entry of (await listEntries(source)).filter((e) => e.name.startsWith('orders'))) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of openEntry(source, entry)) chunks.push(chunk as Buffer);
+      // order_id,customer_id,…: no quoted fields before the second column.
+      for (const line of Buffer.concat(chunks).toString('utf8').split('\n').slice(1)) {
+        const customer = Number(line.split(',')[1]);
+        if (customer >= 1 && customer <= baseCustomers) return customer;
+      }
+    }
+    return 1;
+  } finally {
+    await source.close();
+  }
+}
