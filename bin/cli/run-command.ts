@@ -47,7 +47,7 @@ Both:
   --max-rejects N         stop (exit 1) when more rows than this are rejected
   --rejects FILE          default <out>.rejects.ndjson, or mapc-run.rejects.ndjson
   --report FILE           default <out>.report.json, or mapc-run.report.json
-  --region R, --endpoint URL   also used to read s3:// extracts`;
+  --s3-endpoint URL       an S3-compatible server to read s3:// extracts from (--region applies too)`;
 
 async function resolveAsOf(given: string | undefined, extract: OpenedExtract): Promise<TimestampValue> {
   if (given) return parseAsOf(given);
@@ -76,6 +76,7 @@ export const runCommand: Command = {
       report: { type: 'string' },
       force: { type: 'boolean' },
       concurrency: { type: 'string' },
+      's3-endpoint': { type: 'string' },
     }, usage);
     if (values.help) {
       console.log(usage);
@@ -94,7 +95,7 @@ export const runCommand: Command = {
     let extract: OpenedExtract;
     let asOf: TimestampValue;
     try {
-      extract = await openExtract(values.extract, { ...(values.region ? { region: values.region } : {}), ...(values.endpoint && values.extract.startsWith('s3://') ? { endpoint: values.endpoint } : {}) });
+      extract = await openExtract(values.extract, { ...(values.region ? { region: values.region } : {}), ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}) });
     } catch (error) {
       process.stderr.write(`mapc run: ${(error as Error).message}\n`);
       return 1;
