@@ -12,6 +12,8 @@ export interface HandmadeTables {
   order_lines?: string[];
   payments?: string[];
   products?: string[];
+  warehouses?: string[];
+  stock_moves?: string[];
 }
 
 const HEADERS = {
@@ -19,6 +21,8 @@ const HEADERS = {
   orders: 'order_id,customer_id,order_date,status,channel',
   order_lines: 'order_id,line_no,sku,qty,unit_price',
   payments: 'payment_id,order_id,paid_at,method,amount',
+  warehouses: 'warehouse_id,city',
+  stock_moves: 'move_id,warehouse_id,sku,moved_at,qty',
 };
 
 let made = 0;

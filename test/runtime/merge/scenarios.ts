@@ -121,6 +121,19 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     expect(String((await itemOf(world, 1)).expires_at)).to.equal(String(Date.UTC(2027, 6, 20) / 1000));
   });
 
+  it('writes TTL as epoch seconds from as_of where the mapping says so, refreshed when the item is merged again', async () => {
+    const products = compiledPlan('mappings/product.map');
+    const world = await newWorld();
+    await world.run(products, await handmadeExtract('2026-11-01T02:00:00Z', { products: ['SKU-1|Kettle|kitchen|9.99'], warehouses: ['1,Lyon'] }));
+    // as_of + 9 months = 2027-08-01T02:00:00Z
+    expect(String((await world.item('PROD#SKU-1', 'DETAILS'))!.expires_at)).to.equal(String(Date.UTC(2027, 7, 1, 2) / 1000));
+    await world.run(products, await handmadeExtract('2026-11-02T08:00:00Z', { stock_moves: ['1,1,SKU-1,2026-11-02T07:00:00Z,5'] }));
+    const merged = (await world.item('PROD#SKU-1', 'DETAILS'))!;
+    expect(String(merged.expires_at)).to.equal(String(Date.UTC(2027, 7, 2, 8) / 1000));
+    expect(merged.moves.map((m: any) => [String(m.qty), m.warehouse])).to.deep.equal([['5', 'Lyon']]);
+    expect(merged.description).to.equal('Kettle');
+  });
+
   it('refuses to write while another run holds the lease', async () => {
     const world = await newWorld();
     expect(await world.store.acquireLease('other-run', 60_000)).to.deep.equal({ ok: true });
