@@ -11,11 +11,10 @@ import { accountHeldRows } from '../run/account-held-rows.js';
 import { holdTables, type RetriedRow } from '../run/hold-tables.js';
 import { RootItems } from '../run/root-items.js';
 import { checkHeaders, entriesByTable } from '../run/run-plan.js';
-import { reconciles, type RunReport } from '../run/run-report.js';
-import { RunFailure, RunState, type RejectSink, type RunProgress } from '../run/run-state.js';
+import type { RunReport } from '../run/run-report.js';
+import { RunState, type RejectSink, type RunProgress } from '../run/run-state.js';
 import { streamRoots } from '../run/stream-roots.js';
 import type { ItemSink } from '../sinks/item-sink.js';
-import { formatIsoTimestamp } from '../values/calendar.js';
 import type { TimestampValue } from '../values/value.js';
 import { mergeProblems } from './check-mergeable.js';
 import { hydrateFromStore } from './hydrate.js';
@@ -49,22 +48,8 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
   const { plan, source, asOf, sink, store } = input;
   const started = Date.now();
   const state = new RunState(plan, input.rejects, input.maxRejects ?? Infinity, input.onProgress);
-  let tableFiles = new Map<string, string[]>();
-  const report = (status: RunReport['status'], error?: string): RunReport => ({
-    mapping: plan.mapping,
-    planHash: plan.sourceHash,
-    extract: input.identity.uri,
-    asOf: formatIsoTimestamp(asOf),
-    startedAt: new Date(started).toISOString(),
-    seconds: (Date.now() - started) / 1000,
-    tables: Object.fromEntries(plan.tables.map((t) => [t.name, { ...state.countsOf(t.name), files: tableFiles.get(t.name) ?? [] }])),
-    items: state.items,
-    rejects: state.rejectCount,
-    reconciled: [...state.counts.values()].every(reconciles),
-    status,
-    incremental: true,
-    ...(error ? { error } : {}),
-  });
+  const run = { extract: input.identity.uri, asOf, started, files: new Map<string, string[]>() };
+  const report = (status: RunReport['status'], error?: string) => state.report(plan, run, status, { error, incremental: true });
 
   const problems = mergeProblems(plan);
   if (problems.length > 0) return report('failed', `the mapping cannot be merged into stored items: ${problems.join('; ')}`);
@@ -89,7 +74,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     await store.recordLedger(ledgerEntry('running'));
 
     const entries = entriesByTable(plan, await listEntries(source), source.name);
-    tableFiles = new Map([...entries].map(([table, list]) => [table, list.map((e) => e.name)]));
+    for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
     for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!);
 
     const parked = new Map<string, ParkedRow[]>();
@@ -129,4 +114,3 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
   }
 }
 
-export { RunFailure };

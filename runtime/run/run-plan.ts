@@ -7,11 +7,10 @@ import { matchEntries } from '../archive/match-entries.js';
 import { readCsvRecords } from '../csv/read-records.js';
 import type { Plan, PlanTable } from '../plan/types.js';
 import type { ItemSink } from '../sinks/item-sink.js';
-import { formatIsoTimestamp } from '../values/calendar.js';
 import type { TimestampValue } from '../values/value.js';
 import { accountHeldRows } from './account-held-rows.js';
 import { holdTables } from './hold-tables.js';
-import { reconciles, type RunReport } from './run-report.js';
+import type { RunReport } from './run-report.js';
 import { RunFailure, RunState, type RejectSink, type RunProgress } from './run-state.js';
 import { RootItems } from './root-items.js';
 import { streamRoots } from './stream-roots.js';
@@ -62,25 +61,12 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
   const { plan, source, asOf, sink } = input;
   const started = Date.now();
   const state = new RunState(plan, input.rejects, input.maxRejects ?? Infinity, input.onProgress);
-  let tableFiles = new Map<string, string[]>();
-  const report = (status: RunReport['status'], error?: string): RunReport => ({
-    mapping: plan.mapping,
-    planHash: plan.sourceHash,
-    extract: source.name,
-    asOf: formatIsoTimestamp(asOf),
-    startedAt: new Date(started).toISOString(),
-    seconds: (Date.now() - started) / 1000,
-    tables: Object.fromEntries(plan.tables.map((t) => [t.name, { ...state.countsOf(t.name), files: tableFiles.get(t.name) ?? [] }])),
-    items: state.items,
-    rejects: state.rejectCount,
-    reconciled: [...state.counts.values()].every(reconciles),
-    status,
-    ...(error ? { error } : {}),
-  });
+  const run = { extract: source.name, asOf, started, files: new Map<string, string[]>() };
+  const report = (status: RunReport['status'], error?: string) => state.report(plan, run, status, { error });
 
   try {
     const entries = entriesByTable(plan, await listEntries(source), source.name);
-    tableFiles = new Map([...entries].map(([table, list]) => [table, list.map((e) => e.name)]));
+    for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
     for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!);
     const held = await holdTables(plan, source, entries, asOf, state);
     const roots = new RootItems(plan, held, asOf);

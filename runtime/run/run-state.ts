@@ -1,7 +1,9 @@
 // What the phases of one run share: the counts per table, the rejects (with the limit the
 // user set), the list of files rows come from, and progress reporting.
 import type { Plan } from '../plan/types.js';
-import { emptyCounts, type TableCounts } from './run-report.js';
+import { formatIsoTimestamp } from '../values/calendar.js';
+import type { TimestampValue } from '../values/value.js';
+import { emptyCounts, reconciles, type RunReport, type TableCounts } from './run-report.js';
 import type { Reject } from './table-reader.js';
 
 export interface RejectSink {
@@ -58,6 +60,28 @@ export class RunState {
     if (this.rejectCount > this.maxRejects) {
       throw new RunFailure(`more than ${this.maxRejects} rows were rejected (the limit set by --max-rejects); the last: ${reject.file}:${reject.line}: ${reject.reason}`);
     }
+  }
+
+  /** The run report as things stand; `files` lists each table's archive entries. */
+  report(
+    plan: Plan, run: { extract: string; asOf: TimestampValue; started: number; files: Map<string, string[]> },
+    status: RunReport['status'], extra: { error?: string; incremental?: boolean } = {},
+  ): RunReport {
+    return {
+      mapping: plan.mapping,
+      planHash: plan.sourceHash,
+      extract: run.extract,
+      asOf: formatIsoTimestamp(run.asOf),
+      startedAt: new Date(run.started).toISOString(),
+      seconds: (Date.now() - run.started) / 1000,
+      tables: Object.fromEntries(plan.tables.map((t) => [t.name, { ...this.countsOf(t.name), files: run.files.get(t.name) ?? [] }])),
+      items: this.items,
+      rejects: this.rejectCount,
+      reconciled: [...this.counts.values()].every(reconciles),
+      status,
+      ...(extra.incremental ? { incremental: true } : {}),
+      ...(extra.error ? { error: extra.error } : {}),
+    };
   }
 
   progress(phase: RunProgress['phase'], table: string, finished = false): void {
