@@ -3,9 +3,11 @@
 // and a sequential PutItem loop. One server, the same generated items (~1 KB, shaped like
 // customer items) for every run, the table deleted and created again before each run. A
 // warm-up run first, so the JVM's compiler does not favour whichever mode runs last; then the
-// mapc and raw runs alternate (raw first, then mapc first, ...) and the best of each counts,
-// which keeps the comparison fair on a machine whose load changes.
-//   node --import tsx bench/dynamodb-writer.ts [--items 20000] [--runs 3] [--put-items 5000]
+// mapc and raw runs alternate (raw first, then mapc first, ...). DynamoDB Local's own speed
+// swings by 10-20 % from one run to the next (its JVM collects garbage, the machine has two
+// cores for both programs), so each writer's rates are shown as the median and the best of
+// its runs, and the ratio of the medians is the figure to read.
+//   node --import tsx bench/dynamodb-writer.ts [--items 20000] [--runs 7] [--put-items 5000]
 import {
   BatchWriteItemCommand,
   DescribeTableCommand,
@@ -23,7 +25,7 @@ import { itemSize } from '../runtime/dynamodb/item-size.js';
 const { values } = parseArgs({
   options: {
     items: { type: 'string', default: '20000' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '7' },
     // Sequential PutItem is an order of magnitude slower: by default it writes fewer items.
     'put-items': { type: 'string' },
   },
@@ -119,16 +121,25 @@ async function timed(client: DynamoDBClient, write: Writer, items: Item[], concu
   return items.length / seconds;
 }
 
-/** The best rate of each writer over `runs` rounds, the order of the writers turning each round. */
-async function bestOf(client: DynamoDBClient, writers: Writer[], items: Item[], concurrency: number): Promise<number[]> {
-  const top = writers.map(() => 0);
-  for (let run = 0; run < runs; run++) {
+interface Rates {
+  median: number;
+  best: number;
+}
+
+/** Each writer's rates over `runs` rounds, the order of the writers turning each round. */
+async function ratesOf(client: DynamoDBClient, writers: Writer[], items: Item[], concurrency: number, rounds = runs): Promise<Rates[]> {
+  const rates: number[][] = writers.map(() => []);
+  for (let run = 0; run < rounds; run++) {
     for (let turn = 0; turn < writers.length; turn++) {
       const index = (turn + run) % writers.length;
-      top[index] = Math.max(top[index], await timed(client, writers[index], items, concurrency));
+      rates[index].push(await timed(client, writers[index], items, concurrency));
     }
   }
-  return top;
+  return rates.map((list) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return { median: sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2, best: sorted[sorted.length - 1] };
+  });
 }
 
 const server = await startDynamoDbLocal();
@@ -136,19 +147,20 @@ const client = new DynamoDBClient({ ...dynamoDbLocalClientConfig(server.endpoint
 try {
   const items = Array.from({ length: itemCount }, (_, id) => customerItem(id));
   const averageBytes = items.reduce((sum, item) => sum + itemSize(item), 0) / items.length;
-  console.log(`DynamoDB Local ${server.endpoint}; ${itemCount} items of ${Math.round(averageBytes)} bytes on average; best of ${runs} run(s)`);
+  console.log(`DynamoDB Local ${server.endpoint}; ${itemCount} items of ${Math.round(averageBytes)} bytes on average; ${runs} run(s) of each`);
 
   const warmUp = items.slice(0, Math.min(items.length, 5000));
   await timed(client, rawBatchLoop, warmUp, 4);
   await timed(client, mapcWriter, warmUp, 4);
 
-  const row = (label: string, rate: number, note = '') => console.log(`${label.padEnd(34)}${Math.round(rate).toString().padStart(8)} items/s${note}`);
+  const rate = (n: number) => Math.round(n).toString().padStart(7);
+  const row = (label: string, rates: Rates, note = '') => console.log(`${label.padEnd(34)}median ${rate(rates.median)} items/s, best ${rate(rates.best)}${note}`);
   for (const concurrency of CONCURRENCY) {
-    const [raw, mapc] = await bestOf(client, [rawBatchLoop, mapcWriter], items, concurrency);
+    const [raw, mapc] = await ratesOf(client, [rawBatchLoop, mapcWriter], items, concurrency);
     row(`raw BatchWriteItem, concurrency ${concurrency}`, raw);
-    row(`mapc BatchWriter, concurrency ${concurrency}`, mapc, `   mapc/raw ${(mapc / raw).toFixed(2)}`);
+    row(`mapc BatchWriter, concurrency ${concurrency}`, mapc, `   mapc/raw: median ${(mapc.median / raw.median).toFixed(2)}, best ${(mapc.best / raw.best).toFixed(2)}`);
   }
-  const [puts] = await bestOf(client, [sequentialPuts], items.slice(0, putItemCount), 1);
+  const [puts] = await ratesOf(client, [sequentialPuts], items.slice(0, putItemCount), 1, 1);
   row(`sequential PutItem (${putItemCount} items)`, puts);
 } finally {
   client.destroy();

@@ -7,6 +7,7 @@
  *   ledger#<mapping>                  <extract>   identity, planHash, status, times, report
  *   row#<mapping>#<table>#<key>       row         values (map of projected columns), or filtered
  *   parked#<mapping>#<table>          <row id>    extract, file, line, parkedAt, reason, values
+ *   heldback#<mapping>#<target>#<key> item        item: an item `require` left out, with its rows
  *
  * Stored rows are read by key (BatchGetItem); a table's parked rows and a mapping's ledger
  * are one partition each, read with Query. `createControlTable` makes it (mapc init).
@@ -15,7 +16,7 @@ import {
   ConditionalCheckFailedException, DeleteItemCommand, DescribeTableCommand, PutItemCommand,
   QueryCommand, ResourceNotFoundException, UpdateItemCommand, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { LeaseResult, LedgerEntry, ParkedRow, StateStore, StoredAttributes, StoredRow } from '../merge/state-store.js';
+import { itemKeyText, type HeldBackItem, type LeaseResult, type LedgerEntry, type ParkedRow, type StateStore, type StoredAttributes, type StoredRow } from '../merge/state-store.js';
 import type { AttributeValue } from '../sinks/dynamodb-json.js';
 import { batchGetAll, type DynamoItem } from './batch-get.js';
 import { BatchWriter } from './batch-writer.js';
@@ -152,6 +153,23 @@ export class DynamoDbStateStore implements StateStore {
 
   async unpark(mapping: string, rows: Array<{ table: string; id: string }>): Promise<void> {
     await this.write(rows.map((row): WriteRequest => ({ delete: { pk: S(`parked#${mapping}#${row.table}`), sk: S(row.id) } })));
+  }
+
+  async heldBackItems(mapping: string, target: string, keys: StoredAttributes[]): Promise<Map<string, StoredAttributes>> {
+    const prefix = `heldback#${mapping}#${target}#`;
+    const byPk = new Map(keys.map((key) => [prefix + itemKeyText(key), itemKeyText(key)]));
+    const items = await batchGetAll(this.client, this.tableName, [...byPk.keys()].map((pk) => ({ pk: S(pk), sk: S('item') })));
+    const found = new Map<string, StoredAttributes>();
+    for (const item of items) found.set(byPk.get(str(item, 'pk'))!, (item.item as { M: StoredAttributes }).M);
+    return found;
+  }
+
+  async holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void> {
+    await this.write(items.map(({ key, item }): WriteRequest => ({ put: { pk: S(`heldback#${mapping}#${target}#${itemKeyText(key)}`), sk: S('item'), item: { M: item } } })));
+  }
+
+  async releaseHeldBack(mapping: string, target: string, keys: StoredAttributes[]): Promise<void> {
+    await this.write(keys.map((key): WriteRequest => ({ delete: { pk: S(`heldback#${mapping}#${target}#${itemKeyText(key)}`), sk: S('item') } })));
   }
 
   private async write(requests: WriteRequest[]): Promise<void> {

@@ -2,7 +2,7 @@
 // Values are copied in and out, as a real store would.
 /** Milliseconds since the epoch; the lease's clock (tests move it). */
 export type Clock = () => number;
-import { itemKeyText, type ItemReader, type LeaseResult, type LedgerEntry, type ParkedRow, type StateStore, type StoredAttributes, type StoredRow } from './state-store.js';
+import { itemKeyText, type HeldBackItem, type ItemReader, type LeaseResult, type LedgerEntry, type ParkedRow, type StateStore, type StoredAttributes, type StoredRow } from './state-store.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -11,6 +11,7 @@ export class MemoryStateStore implements StateStore, ItemReader {
   private readonly ledgers = new Map<string, LedgerEntry>();
   private readonly rows = new Map<string, StoredAttributes | null>();
   private readonly parked = new Map<string, ParkedRow>();
+  private readonly heldBack = new Map<string, StoredAttributes>();
   /** Items by target, then key text: tests put what the sink wrote here. */
   readonly items = new Map<string, Map<string, StoredAttributes>>();
 
@@ -66,6 +67,23 @@ export class MemoryStateStore implements StateStore, ItemReader {
 
   async unpark(mapping: string, rows: Array<{ table: string; id: string }>): Promise<void> {
     for (const row of rows) this.parked.delete(`${mapping}\u0000${row.table}\u0000${row.id}`);
+  }
+
+  async heldBackItems(mapping: string, target: string, keys: StoredAttributes[]): Promise<Map<string, StoredAttributes>> {
+    const found = new Map<string, StoredAttributes>();
+    for (const key of keys) {
+      const item = this.heldBack.get(`${mapping}\u0000${target}\u0000${itemKeyText(key)}`);
+      if (item) found.set(itemKeyText(key), copy(item));
+    }
+    return found;
+  }
+
+  async holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void> {
+    for (const { key, item } of items) this.heldBack.set(`${mapping}\u0000${target}\u0000${itemKeyText(key)}`, copy(item));
+  }
+
+  async releaseHeldBack(mapping: string, target: string, keys: StoredAttributes[]): Promise<void> {
+    for (const key of keys) this.heldBack.delete(`${mapping}\u0000${target}\u0000${itemKeyText(key)}`);
   }
 
   async getItems(target: string, keys: StoredAttributes[]): Promise<Map<string, StoredAttributes>> {

@@ -25,7 +25,8 @@ export function mergeRootsInto(sink: ItemSink, roots: RootItems, stored: StoredI
     for (let from = 0; from < rows.length; from += KEYS_PER_FETCH) {
       const slice = rows.slice(from, from + KEYS_PER_FETCH);
       const first = slice.map((row) => attempt(row, false));
-      await stored.fetch(first.flatMap((a) => (a instanceof RootRejected || a === null ? [] : a.items)));
+      // Items left out by `require` too: merged into their stored twin they may pass it.
+      await stored.fetch(first.flatMap((a) => (a instanceof RootRejected || a === null ? [] : [...a.items, ...a.leftOut])));
       for (let i = 0; i < slice.length; i++) {
         const built = first[i] instanceof RootRejected || first[i] === null || stored.foundNone ? first[i] : attempt(slice[i], true);
         if (built instanceof RootRejected) {
@@ -35,6 +36,7 @@ export function mergeRootsInto(sink: ItemSink, roots: RootItems, stored: StoredI
           outcomes.push('filtered');
         } else {
           const written = writeBuiltRoot(built, sink, state);
+          if (typeof written.outcome === 'string') stored.settle(built);
           outcomes.push(written.outcome);
           if (written.backpressure) await written.backpressure;
         }

@@ -88,7 +88,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     const held = await holdTables(plan, source, entries, asOf, state, { retried, holdRoots: true });
     await hydrateFromStore(plan, held, store, state);
 
-    const stored = new StoredItems(plan, input.items, ledger.length === 0);
+    const stored = new StoredItems(plan, input.items, store, ledger.length === 0);
     const roots = new RootItems(plan, held, asOf);
     const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, state, mergeRootsInto(sink, roots, stored, state));
     const toPark = new Map<string, number[]>();
@@ -99,6 +99,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     });
     lease.check();
     await sink.commit();
+    await stored.persistHeldBack();
     await keepRowsAndParked({ plan, held, store, extract, identity: input.identity, parked, retried, toPark, state });
     const done = report('ok');
     await store.recordLedger(ledgerEntry('applied', done));

@@ -58,6 +58,19 @@ export interface StateStore {
   parkedRows(mapping: string, table: string): Promise<ParkedRow[]>;
   park(mapping: string, rows: ParkedRow[]): Promise<void>;
   unpark(mapping: string, rows: Array<{ table: string; id: string }>): Promise<void>;
+
+  /**
+   * Items the mapping's `require` left out, kept here instead of in their table, so that the
+   * rows in them are not lost: a later extract may bring what makes the item pass.
+   */
+  heldBackItems(mapping: string, target: string, keys: StoredAttributes[]): Promise<Map<string, StoredAttributes>>;
+  holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void>;
+  releaseHeldBack(mapping: string, target: string, keys: StoredAttributes[]): Promise<void>;
+}
+
+export interface HeldBackItem {
+  key: StoredAttributes;
+  item: StoredAttributes;
 }
 
 /** Reads the items earlier runs wrote, by key (the key attributes as AttributeValues). */

@@ -1,11 +1,14 @@
 // The items earlier runs wrote, fetched by key a batch at a time so that new rows can be
-// merged into them. A store that has never seen this mapping holds none of its items, so
-// the first extract costs no reads.
+// merged into them: from their table, or, for items the mapping's `require` left out, from
+// the state store, which keeps them (held back) so that the rows in them are not lost. A
+// store that has never seen this mapping holds none of its items: the first extract reads
+// nothing.
 import { fieldOf, type ItemObject } from '../eval/item-value.js';
 import type { Plan, PlanItem } from '../plan/types.js';
-import { toAttributeValue } from '../sinks/dynamodb-json.js';
+import { toAttributeValue, toDynamoItem } from '../sinks/dynamodb-json.js';
+import type { BuiltRoot } from '../run/root-items.js';
 import type { Value } from '../values/value.js';
-import { itemKeyText, type ItemReader, type StoredAttributes } from './state-store.js';
+import { itemKeyText, type HeldBackItem, type ItemReader, type StateStore, type StoredAttributes } from './state-store.js';
 import { storedItemReader } from './stored-item.js';
 
 /** DynamoDB's BatchGetItem takes at most 100 keys. */
@@ -15,9 +18,16 @@ export class StoredItems {
   private readonly keyNames = new Map<string, string[]>();
   private readonly readers = new Map<string, (attributes: StoredAttributes) => ItemObject>();
   private fetched = new Map<string, StoredAttributes>();
+  /** Fetched keys (target and key text) whose item was held back. */
+  private fetchedHeldBack = new Set<string>();
+  /** What settle() decided, for persistHeldBack(), by target. */
+  private readonly toHoldBack = new Map<string, Map<string, HeldBackItem>>();
+  private readonly toRelease = new Map<string, Map<string, StoredAttributes>>();
 
   /** `none`: nothing to read (the first extract of this mapping). */
-  constructor(plan: Plan, private readonly reader: ItemReader, private readonly none: boolean) {
+  constructor(
+    private readonly plan: Plan, private readonly reader: ItemReader, private readonly store: StateStore, private readonly none: boolean,
+  ) {
     for (const target of plan.targets) this.keyNames.set(target.name, [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]);
     for (const item of plan.items) this.readers.set(item.name, storedItemReader(item));
   }
@@ -31,16 +41,55 @@ export class StoredItems {
   /** Fetches the stored items among these (item, built object) pairs; forgets earlier fetches. */
   async fetch(built: Array<{ item: PlanItem; object: ItemObject }>): Promise<void> {
     this.fetched = new Map();
+    this.fetchedHeldBack = new Set();
     if (this.none) return;
     const byTarget = new Map<string, StoredAttributes[]>();
     for (const { item, object } of built) {
+      const key = this.keyOf(item, object);
+      // An item without its key is never written (its root row is rejected): nothing to find.
+      if (Object.values(key).some((value) => 'NULL' in value)) continue;
       const keys = byTarget.get(item.target) ?? [];
-      keys.push(this.keyOf(item, object));
+      keys.push(key);
       byTarget.set(item.target, keys);
     }
     for (const [target, keys] of byTarget) {
       for (const [text, attributes] of await this.reader.getItems(target, keys)) this.fetched.set(`${target}\u0000${text}`, attributes);
+      const missing = keys.filter((key) => !this.fetched.has(`${target}\u0000${itemKeyText(key)}`));
+      if (missing.length === 0) continue;
+      for (const [text, attributes] of await this.store.heldBackItems(this.plan.mapping, target, missing)) {
+        this.fetched.set(`${target}\u0000${text}`, attributes);
+        this.fetchedHeldBack.add(`${target}\u0000${text}`);
+      }
     }
+  }
+
+  /** Notes what becomes of a root's items: left out by `require`, held back; written, no longer held back. */
+  settle(built: BuiltRoot): void {
+    for (const { item, object } of built.leftOut) {
+      const key = this.keyOf(item, object);
+      if (Object.values(key).some((value) => 'NULL' in value)) continue;
+      const text = itemKeyText(key);
+      this.pending(this.toRelease, item.target).delete(text);
+      this.pending(this.toHoldBack, item.target).set(text, { key, item: toDynamoItem(object) });
+    }
+    for (const { item, object } of built.items) {
+      const key = this.keyOf(item, object);
+      const text = itemKeyText(key);
+      this.pending(this.toHoldBack, item.target).delete(text);
+      if (this.fetchedHeldBack.has(`${item.target}\u0000${text}`)) this.pending(this.toRelease, item.target).set(text, key);
+    }
+  }
+
+  /** Writes what settle() noted to the state store (once the items are written). */
+  async persistHeldBack(): Promise<void> {
+    for (const [target, items] of this.toHoldBack) await this.store.holdBack(this.plan.mapping, target, [...items.values()]);
+    for (const [target, keys] of this.toRelease) await this.store.releaseHeldBack(this.plan.mapping, target, [...keys.values()]);
+  }
+
+  private pending<T>(lists: Map<string, Map<string, T>>, target: string): Map<string, T> {
+    let list = lists.get(target);
+    if (!list) lists.set(target, (list = new Map()));
+    return list;
   }
 
   /** True when the last fetch found no stored item. */

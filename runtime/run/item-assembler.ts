@@ -38,6 +38,8 @@ interface CompiledObject {
 
 export interface AssembledItem {
   object: ItemObject;
+  /** The item's `require` does not hold: it is not written (the object is there to find a stored twin by key). */
+  leftOutByRequire: boolean;
   /** Marks the held rows whose elements are in the item as used (call it once the item is written). */
   markUsed(): void;
 }
@@ -45,11 +47,11 @@ export interface AssembledItem {
 export interface ItemAssembler {
   plan: PlanItem;
   /**
-   * null: the item is left out by `require`. Throws EvaluationError when the root row fails.
+   * Throws EvaluationError when the root row fails.
    * `stored`: the item as an earlier run wrote it; new elements are merged into its
    * collections by element key (a new row replaces its twin, a filtered one removes it).
    */
-  build(root: Row, asOf: TimestampValue, failures: RowFailure[], stored?: ItemObject | null): AssembledItem | null;
+  build(root: Row, asOf: TimestampValue, failures: RowFailure[], stored?: ItemObject | null): AssembledItem;
 }
 
 export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, held: Map<string, HeldTable>): ItemAssembler {
@@ -211,12 +213,12 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       ctx.rows[0] = root;
       const object = buildObject(shape, ctx, failures, stored ?? null);
       ctx.object = object;
-      if (requirement && !requirement(ctx)) return null;
-      if (ttl) {
+      const leftOutByRequire = requirement !== null && !requirement(ctx);
+      if (ttl && !leftOutByRequire) {
         const seconds = ttl.value(ctx);
         if (seconds !== null) object.values[ttlIndex] = seconds as Value;
       }
-      return { object, markUsed: () => markUsed(shape, object) };
+      return { object, leftOutByRequire, markUsed: () => markUsed(shape, object) };
     },
   };
 }

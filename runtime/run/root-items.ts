@@ -24,8 +24,8 @@ export interface BuiltRootItem {
 
 export interface BuiltRoot {
   items: BuiltRootItem[];
-  /** Items left out by `require`. */
-  required: PlanItem[];
+  /** Items left out by `require` (not written; built, so that a stored twin can be found by key). */
+  leftOut: Array<{ item: PlanItem; object: ItemObject }>;
   /** Row failures below the root (bad values in children), to reject if this build is kept. */
   failures: RowFailure[];
 }
@@ -68,23 +68,23 @@ export class RootItems {
    * Throws RootRejected.
    */
   build(table: string, root: Row, storedOf?: StoredItemOf): BuiltRoot | null {
-    const result: BuiltRoot = { items: [], required: [], failures: [] };
+    const result: BuiltRoot = { items: [], leftOut: [], failures: [] };
     let passed = false;
     const ctx: EvalContext = { rows: [root], object: null, asOf: this.asOf };
     for (const { item, assembler, rootFilter, partitionKey } of this.byTable.get(table) ?? []) {
       try {
         if (rootFilter && !rootFilter(ctx)) continue;
         passed = true;
+        const before = result.failures.length;
         let built = assembler.build(root, this.asOf, result.failures);
-        if (built && storedOf) {
-          const stored = storedOf(item, built.object);
-          if (stored) {
-            result.failures.length = 0;
-            built = assembler.build(root, this.asOf, result.failures, stored);
-          }
+        // With its stored twin the item may hold more (and pass a `require` it failed alone).
+        const stored = storedOf?.(item, built.object);
+        if (stored) {
+          result.failures.length = before;
+          built = assembler.build(root, this.asOf, result.failures, stored);
         }
-        if (!built) {
-          result.required.push(item);
+        if (built.leftOutByRequire) {
+          result.leftOut.push({ item, object: built.object });
           continue;
         }
         const pk = fieldOf(built.object, partitionKey);

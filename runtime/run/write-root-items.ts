@@ -24,7 +24,7 @@ export function writeBuiltRoot(built: BuiltRoot, sink: ItemSink, state: RunState
     }
   }
   let backpressure: Promise<void> | undefined;
-  for (const item of built.required) {
+  for (const { item } of built.leftOut) {
     state.items[item.name].built++;
     state.items[item.name].filtered++;
   }

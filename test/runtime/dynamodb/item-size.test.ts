@@ -1,5 +1,6 @@
 import { CreateTableCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { attributeSize, itemSize, MAX_ITEM_BYTES, numberSize } from '../../../runtime/dynamodb/item-size.js';
 import type { AttributeValue } from '../../../runtime/sinks/dynamodb-json.js';
 import { useDynamoDbLocal } from '../../support/dynamodb-local-hooks.js';
@@ -25,6 +26,14 @@ describe('DynamoDB item size', () => {
     for (const [text, bytes] of numbers) {
       it(`N ${text} is ${bytes} bytes`, () => expect(numberSize(text)).to.equal(bytes));
     }
+
+    it('sizes plain number texts in one pass as the general reader does (property)', () => {
+      // "e0" changes no value but sends the text down the general path (numberDigits).
+      const plainNumber = fc.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^\d{0,40}$/), fc.option(fc.stringMatching(/^\d{0,40}$/)))
+        .filter(([, whole, fraction]) => whole.length + (fraction ?? '').length > 0)
+        .map(([sign, whole, fraction]) => `${sign}${whole}${fraction === null ? '' : `.${fraction}`}`);
+      fc.assert(fc.property(plainNumber, (text) => numberSize(text) === numberSize(`${text}e0`)), { seed: 7, numRuns: 2000 });
+    });
 
     it('counts strings and names in UTF-8 bytes', () => {
       expect(attributeSize({ S: '' })).to.equal(0);

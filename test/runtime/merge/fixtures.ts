@@ -14,7 +14,7 @@ import { fieldOf } from '../../../runtime/eval/item-value.js';
 import { MemoryStateStore } from '../../../runtime/merge/memory-state-store.js';
 import { runIncremental } from '../../../runtime/merge/run-incremental.js';
 import type { Plan } from '../../../runtime/plan/types.js';
-import { manifestTime } from '../../../runtime/run/extract-time.js';
+import { manifestTime, parseAsOf } from '../../../runtime/run/extract-time.js';
 import type { RunReport } from '../../../runtime/run/run-report.js';
 import type { Reject } from '../../../runtime/run/table-reader.js';
 import { toAttributeValue, toDynamoItem } from '../../../runtime/sinks/dynamodb-json.js';
@@ -79,6 +79,8 @@ export interface WorldRun {
 }
 
 export interface RunOptions {
+  /** as_of (ISO); else the extract's manifest. */
+  asOf?: string;
   force?: boolean;
   owner?: string;
   /** The sink throws after this many items (a crash halfway through a run). */
@@ -100,7 +102,7 @@ export async function runIncrementallyOn(
   opened: OpenedExtract, plan: Plan, world: { store: StateStore; items: ItemReader; sink: ItemSink }, options: RunOptions,
 ): Promise<WorldRun> {
   try {
-    const asOf = (await manifestTime(opened.source))!;
+    const asOf = options.asOf ? parseAsOf(options.asOf) : (await manifestTime(opened.source))!;
     const rejects: Reject[] = [];
     const report = await runIncremental({
       plan, source: opened.source, identity: opened.identity, asOf, store: world.store, items: world.items, sink: world.sink,
