@@ -59,4 +59,14 @@ describe('runtime: the control table (DynamoDB Local)', function () {
     await store().unpark('m', [{ table: 'order_lines', id: 'a' }]);
     expect((await store().parkedRows('m', 'order_lines')).map((r) => r.id)).to.deep.equal(['b']);
   });
+
+  it('keeps held-back items by key until they are released', async () => {
+    const key = (n: number) => ({ pk: { S: `CUST#${n}` }, sk: { S: 'PROFILE' } });
+    await store().holdBack('m', 'app_table', [{ key: key(1), item: { ...key(1), name: { S: 'Ann' } } }, { key: key(2), item: key(2) }]);
+    const found = await store().heldBackItems('m', 'app_table', [key(1), key(3)]);
+    expect([...found.values()]).to.deep.equal([{ ...key(1), name: { S: 'Ann' } }]);
+    await store().releaseHeldBack('m', 'app_table', [key(1)]);
+    expect((await store().heldBackItems('m', 'app_table', [key(1), key(2)])).size).to.equal(1);
+    expect((await store().heldBackItems('other', 'app_table', [key(2)])).size).to.equal(0);
+  });
 });
