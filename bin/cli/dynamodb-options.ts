@@ -29,7 +29,10 @@ export interface DynamoDbSettings {
   physical(target: string): string;
 }
 
-export function dynamoDbSettings(values: { region?: string; endpoint?: string; 'control-table'?: string; table?: string[]; tables?: string }): DynamoDbSettings {
+type BindingOptions = { table?: string[]; tables?: string };
+
+/** logical target → physical table, from --tables then --table (which wins). */
+function tableBindings(values: BindingOptions): Map<string, string> {
   const bindings = new Map<string, string>();
   if (values.tables) {
     let parsed: unknown;
@@ -48,6 +51,11 @@ export function dynamoDbSettings(values: { region?: string; endpoint?: string; '
     if (!match) throw new Error(`--table ${binding}: write it as logical=physical, as in --table app_table=prod-app-table`);
     bindings.set(match[1], match[2]);
   }
+  return bindings;
+}
+
+export function dynamoDbSettings(values: { region?: string; endpoint?: string; 'control-table'?: string } & BindingOptions): DynamoDbSettings {
+  const bindings = tableBindings(values);
   const client = new DynamoDBClient({
     ...(values.region ? { region: values.region } : {}),
     ...(values.endpoint ? { endpoint: values.endpoint } : {}),
@@ -57,12 +65,11 @@ export function dynamoDbSettings(values: { region?: string; endpoint?: string; '
   return { client, controlTable: values['control-table'] ?? DEFAULT_CONTROL_TABLE, physical: (target) => bindings.get(target) ?? target };
 }
 
-/** Every target of the plan bound to a physical table: a binding that names no target is a mistake. */
-export function checkBindings(plan: Plan, values: { table?: string[] }): void {
-  for (const binding of values.table ?? []) {
-    const logical = binding.split('=')[0];
+/** A binding that names no target of the plan is a mistake (a typo would write to a table named like the target). */
+export function checkBindings(plan: Plan, values: BindingOptions): void {
+  for (const logical of tableBindings(values).keys()) {
     if (!plan.targets.some((t) => t.name === logical)) {
-      throw new Error(`--table ${binding}: the mapping has no target ${logical} (targets: ${plan.targets.map((t) => t.name).join(', ')})`);
+      throw new Error(`--table/--tables: the mapping has no target ${logical} (targets: ${plan.targets.map((t) => t.name).join(', ')})`);
     }
   }
 }

@@ -92,6 +92,7 @@ export class DynamoDbStateStore implements StateStore {
       extract: str(item, 'sk'),
       identity: JSON.parse(str(item, 'identity')),
       planHash: str(item, 'planHash'),
+      ...(item.asOf ? { asOf: str(item, 'asOf') } : {}),
       status: str(item, 'status') as LedgerEntry['status'],
       startedAt: str(item, 'startedAt'),
       ...(item.finishedAt ? { finishedAt: str(item, 'finishedAt') } : {}),
@@ -104,6 +105,7 @@ export class DynamoDbStateStore implements StateStore {
       pk: S(`ledger#${entry.mapping}`), sk: S(entry.extract), identity: S(JSON.stringify(entry.identity)),
       planHash: S(entry.planHash), status: S(entry.status), startedAt: S(entry.startedAt),
     };
+    if (entry.asOf) item.asOf = S(entry.asOf);
     if (entry.finishedAt) item.finishedAt = S(entry.finishedAt);
     if (entry.report) item.report = S(entry.report);
     await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item }));

@@ -52,6 +52,10 @@ export class DynamoDbItemSink implements ItemSink {
     return this.target(built.target).writer.write(item);
   }
 
+  delete(target: string, key: Record<string, AttributeValue>): Promise<void> {
+    return this.target(target).writer.delete(key);
+  }
+
   async commit(): Promise<void> {
     for (const { writer } of this.writers.values()) await writer.flush();
     if (this.refused.length > 0) throw new Error(`DynamoDB refused ${this.refused.length} items, the first: ${this.refused[0]}`);

@@ -12,6 +12,9 @@ export function mergeProblems(plan: Plan): string[] {
       if (value.kind === 'object') visit(value, `${path}.${field.name}`);
       if (value.kind !== 'collection') continue;
       const { columns, attributes } = value.elementKey;
+      if (plan.tables.find((t) => t.name === value.table)?.key.length === 0) {
+        problems.push(`${path}.${field.name}: ${value.table} has no key, so a later extract's row cannot be matched with its stored element; declare its key in the mapping`);
+      }
       const missing = columns.filter((column, i) => attributes[i] === null && !value.childColumns.includes(column));
       if (missing.length > 0) {
         problems.push(`${path}.${field.name}: its elements carry no attribute for ${missing.join(', ')} (the key of ${value.table}), so a later extract's row cannot ` +

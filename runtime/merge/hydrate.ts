@@ -3,7 +3,8 @@
 // hydrated: a new line of an old order then finds its order, and through it the customer
 // whose item it belongs to; a line naming an old product finds the product. A stored marker
 // (a row the scan filters dropped) makes the children filtered, as in one extract.
-import type { Plan, PlanTable } from '../plan/types.js';
+import type { Plan } from '../plan/types.js';
+import { tableDepth } from '../plan/table-depth.js';
 import type { HeldTable } from '../run/held-table.js';
 import type { RowKey } from '../run/row-key.js';
 import type { RunState } from '../run/run-state.js';
@@ -13,11 +14,7 @@ import { decodeRow } from './stored-values.js';
 
 export const HYDRATED_FILE = '(kept by an earlier run)';
 
-/** Rows of `table` hydrated from the store, by key: how many, for the report. */
-export type HydratedCounts = Map<string, number>;
-
-export async function hydrateFromStore(plan: Plan, held: Map<string, HeldTable>, store: StateStore, state: RunState): Promise<HydratedCounts> {
-  const counts: HydratedCounts = new Map();
+export async function hydrateFromStore(plan: Plan, held: Map<string, HeldTable>, store: StateStore, state: RunState): Promise<void> {
   const load = async (table: HeldTable, needed: Map<string, RowKey>) => {
     if (needed.size === 0) return 0;
     const stored = await store.getRows(plan.mapping, table.plan.name, [...needed.keys()]);
@@ -27,7 +24,6 @@ export async function hydrateFromStore(plan: Plan, held: Map<string, HeldTable>,
       else rows.push(decodeRow(table.plan, values, `the stored ${table.plan.name} row ${text}`));
     }
     table.addHydrated(rows, state.fileIndex(HYDRATED_FILE));
-    counts.set(table.plan.name, (counts.get(table.plan.name) ?? 0) + rows.length);
     return stored.size;
   };
   const missing = (table: HeldTable, key: RowKey | null) =>
@@ -35,7 +31,7 @@ export async function hydrateFromStore(plan: Plan, held: Map<string, HeldTable>,
 
   // Deepest tables first: once a table's children have asked for its rows, its own rows
   // (hydrated ones included) ask for their parents.
-  for (const table of [...plan.tables].sort((a, b) => depth(plan, b.name) - depth(plan, a.name))) {
+  for (const table of [...plan.tables].sort((a, b) => tableDepth(plan, b.name) - tableDepth(plan, a.name))) {
     const child = held.get(table.name);
     for (const role of table.roles) {
       if (role.kind !== 'grouped' || !child) continue;
@@ -75,12 +71,4 @@ export async function hydrateFromStore(plan: Plan, held: Map<string, HeldTable>,
     }
     if (loaded === 0) break;
   }
-  return counts;
-}
-
-function depth(plan: Plan, name: string, seen = new Set<string>()): number {
-  const table: PlanTable | undefined = plan.tables.find((t) => t.name === name);
-  const grouped = table?.roles.find((r) => r.kind === 'grouped');
-  if (!grouped || grouped.kind !== 'grouped' || seen.has(name)) return 0;
-  return 1 + depth(plan, grouped.parentTable, seen.add(name));
 }

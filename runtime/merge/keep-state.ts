@@ -1,7 +1,8 @@
 // The end of an incremental run, once its items are written: keep the rows later extracts
-// will hang under or look up (root, parent and lookup tables; markers for rows the scan
+// will hang under or look up (parent and lookup tables; markers for rows the scan
 // filters dropped), park the rows whose parent has still not arrived, and take out of the
 // parking lot the parked rows this run settled (attached, filtered or rejected).
+import { createHash } from 'node:crypto';
 import type { Plan } from '../plan/types.js';
 import type { HeldTable } from '../run/held-table.js';
 import type { RetriedRow } from '../run/hold-tables.js';
@@ -18,22 +19,37 @@ export interface KeepStateInput {
   identity: ExtractIdentity;
   /** Parked rows read back at the start, and where each landed in its held table. */
   parked: Map<string, ParkedRow[]>;
+  /** Rows this extract parked in an earlier attempt (read again from the extract, not retried). */
+  parkedHere: Map<string, ParkedRow[]>;
   retried: Map<string, RetriedRow[]>;
   /** Held rows (by table) still without a parent. */
   toPark: Map<string, number[]>;
   state: RunState;
 }
 
-/** Tables whose rows later extracts need: roots and parents (to merge under) and lookups. */
+/** Tables whose rows later extracts need: parents (new children merge under them, roots included) and lookups. */
 export function keptTables(plan: Plan): Set<string> {
   const kept = new Set<string>();
   for (const table of plan.tables) {
     for (const role of table.roles) {
       if (role.kind === 'grouped') kept.add(role.parentTable);
-      else kept.add(table.name);
+      if (role.kind === 'lookup') kept.add(table.name);
     }
   }
   return kept;
+}
+
+/** A parked row's id: the extract (as a short hash: sort keys are at most 1,024 bytes), file and line. */
+function parkedRowId(extract: string, file: string, line: number): string {
+  return `${extractTag(extract)}#${file}#${line}`;
+}
+
+function extractTag(extract: string): string {
+  return createHash('sha256').update(extract).digest('hex').slice(0, 16);
+}
+
+export function isParkedBy(row: ParkedRow, extract: string): boolean {
+  return row.id.startsWith(`${extractTag(extract)}#`);
 }
 
 export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
@@ -53,6 +69,7 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
   }
 
   const now = new Date().toISOString();
+  const parkedNow = new Set<string>();
   for (const [name, indexes] of input.toPark) {
     const table = held.get(name)!;
     const retriedAt = new Set((input.retried.get(name) ?? []).map((r) => r.heldIndex));
@@ -63,7 +80,7 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
       const parentKey = parent?.kind === 'grouped' ? String(table.groupKeyOf(index, parent.byColumns)) : '?';
       return {
         table: name,
-        id: `${input.extract}#${file}#${line}`,
+        id: parkedRowId(input.extract, file, line),
         extract: input.identity.uri,
         file,
         line,
@@ -72,13 +89,17 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
         values: encodeRow(table.plan, table.row(index)),
       };
     });
+    for (const row of rows) parkedNow.add(`${name}#${row.id}`);
     await store.park(plan.mapping, rows);
   }
 
+  // Out of the parking lot: retried rows this run settled, and rows this extract parked
+  // before that it has not parked again (never a row it has just parked).
   for (const [name, rows] of input.parked) {
     const stillParked = new Set(input.toPark.get(name) ?? []);
     const retried = input.retried.get(name) ?? [];
     const settled = rows.filter((_, i) => retried[i].heldIndex < 0 || !stillParked.has(retried[i].heldIndex));
-    await store.unpark(plan.mapping, settled.map((row) => ({ table: name, id: row.id })));
+    const settledHere = (input.parkedHere.get(name) ?? []).filter((row) => !parkedNow.has(`${name}#${row.id}`));
+    await store.unpark(plan.mapping, [...settled, ...settledHere].map((row) => ({ table: name, id: row.id })));
   }
 }

@@ -5,6 +5,7 @@ import { RunFailure } from '../run/run-state.js';
 import type { StateStore } from './state-store.js';
 
 export type HeldLease =
+  /** check() throws RunFailure once the lease may have passed to another run: call it before writing. */
   | { ok: true; check(): void; release(): Promise<void> }
   | { ok: false; error: string };
 
@@ -17,15 +18,25 @@ export async function holdLease(store: StateStore, owner: string, durationMs: nu
         'run again once it has finished (a crashed run\'s lease lapses at that time)',
     };
   }
-  let lost = false;
+  // Held until `heldUntil` as far as this run knows: each renewal the store confirms moves it
+  // on; a renewal that fails or hangs does not, and once the time is past (or the store says
+  // another run has it) the run stops writing.
+  let heldUntil = Date.now() + durationMs;
+  let takenOver = false;
   const renewal = setInterval(() => {
-    store.renewLease(owner, durationMs).then((renewed) => { if (!renewed) lost = true; }, () => { lost = true; });
+    const asked = Date.now();
+    store.renewLease(owner, durationMs).then((renewed) => {
+      if (renewed) heldUntil = Math.max(heldUntil, asked + durationMs);
+      else takenOver = true;
+    }, () => undefined);
   }, Math.max(1000, durationMs / 3));
   renewal.unref();
   return {
     ok: true,
     check() {
-      if (lost) throw new RunFailure(`the run lost its lease (it could not renew it in time); another run may be writing — run again`);
+      if (takenOver || Date.now() >= heldUntil) {
+        throw new RunFailure('the run lost its lease (it could not renew it in time) and stopped writing; another run may be writing — run again once it has finished');
+      }
     },
     async release() {
       clearInterval(renewal);

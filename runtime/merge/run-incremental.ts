@@ -15,10 +15,11 @@ import type { RunReport } from '../run/run-report.js';
 import { RunState, type RejectSink, type RunProgress } from '../run/run-state.js';
 import { streamRoots } from '../run/stream-roots.js';
 import type { ItemSink } from '../sinks/item-sink.js';
+import { formatIsoTimestamp } from '../values/calendar.js';
 import type { TimestampValue } from '../values/value.js';
 import { mergeProblems } from './check-mergeable.js';
 import { hydrateFromStore } from './hydrate.js';
-import { keepRowsAndParked } from './keep-state.js';
+import { isParkedBy, keepRowsAndParked } from './keep-state.js';
 import { holdLease } from './lease.js';
 import { mergeRootsInto } from './merge-roots.js';
 import { identityKey, type ExtractIdentity, type ItemReader, type LedgerEntry, type ParkedRow, type StateStore } from './state-store.js';
@@ -61,6 +62,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     extract,
     identity: input.identity,
     planHash: plan.sourceHash,
+    asOf: formatIsoTimestamp(asOf),
     status,
     startedAt: new Date(started).toISOString(),
     ...(finished ? { finishedAt: new Date().toISOString(), report: JSON.stringify({ tables: finished.tables, items: finished.items, rejects: finished.rejects }) } : {}),
@@ -71,26 +73,35 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
       await sink.abort();
       return report('skipped', `${input.identity.uri} was applied already (see the ledger); pass --force to apply it again`);
     }
+    const refusal = input.force ? null : outOfOrder(ledger, extract, formatIsoTimestamp(asOf));
+    if (refusal) {
+      await sink.abort();
+      return report('failed', refusal);
+    }
     await store.recordLedger(ledgerEntry('running'));
 
     const entries = entriesByTable(plan, await listEntries(source), source.name);
     for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
     for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!);
 
+    // Rows parked by earlier runs are read again after the extract's. Those this same extract
+    // parked (a run again after a crash, or --force) are not: they are in the extract itself.
     const parked = new Map<string, ParkedRow[]>();
+    const parkedHere = new Map<string, ParkedRow[]>();
     const retried = new Map<string, RetriedRow[]>();
     for (const { table } of plan.state.parkable) {
       const planTable = plan.tables.find((t) => t.name === table)!;
       const rows = await store.parkedRows(plan.mapping, table);
-      parked.set(table, rows);
-      retried.set(table, rows.map((p) => ({ values: decodeRow(planTable, p.values, `parked row ${p.file}:${p.line}`), file: `${p.file} (parked)`, line: p.line, heldIndex: -1 })));
+      parked.set(table, rows.filter((p) => !isParkedBy(p, extract)));
+      parkedHere.set(table, rows.filter((p) => isParkedBy(p, extract)));
+      retried.set(table, parked.get(table)!.map((p) => ({ values: decodeRow(planTable, p.values, `parked row ${p.file}:${p.line}`), file: `${p.file} (parked)`, line: p.line, heldIndex: -1 })));
     }
     const held = await holdTables(plan, source, entries, asOf, state, { retried, holdRoots: true });
     await hydrateFromStore(plan, held, store, state);
 
-    const stored = new StoredItems(plan, input.items, store, ledger.length === 0);
+    const stored = new StoredItems(plan, input.items, store);
     const roots = new RootItems(plan, held, asOf);
-    const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, state, mergeRootsInto(sink, roots, stored, state));
+    const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, state, mergeRootsInto(sink, roots, stored, state, lease.check));
     const toPark = new Map<string, number[]>();
     accountHeldRows(plan, held, seenRootKeys, state, (table, index) => {
       const list = toPark.get(table) ?? [];
@@ -99,8 +110,9 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     });
     lease.check();
     await sink.commit();
+    lease.check();
     await stored.persistHeldBack();
-    await keepRowsAndParked({ plan, held, store, extract, identity: input.identity, parked, retried, toPark, state });
+    await keepRowsAndParked({ plan, held, store, extract, identity: input.identity, parked, parkedHere, retried, toPark, state });
     const done = report('ok');
     await store.recordLedger(ledgerEntry('applied', done));
     return done;
@@ -115,3 +127,22 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
   }
 }
 
+/**
+ * Why applying this extract now would put older rows over newer ones, if it would: an
+ * earlier extract did not finish (it must be run again first), or one applied already is
+ * newer. --force goes on regardless.
+ */
+function outOfOrder(ledger: LedgerEntry[], extract: string, asOf: string): string | null {
+  const others = ledger.filter((e) => e.extract !== extract);
+  const unfinished = others.find((e) => e.status !== 'applied');
+  if (unfinished) {
+    return `${unfinished.identity.uri} (started ${unfinished.startedAt}) did not finish: run it again first, so that extracts apply in order; ` +
+      'pass --force to go on without it';
+  }
+  const newer = others.filter((e) => e.asOf !== undefined && e.asOf > asOf).sort((a, b) => (a.asOf! < b.asOf! ? 1 : -1))[0];
+  if (newer) {
+    return `this extract's as_of ${asOf} is older than that of ${newer.identity.uri} (${newer.asOf}), applied already: its rows would replace newer ones; ` +
+      'pass --force if that is what you want';
+  }
+  return null;
+}

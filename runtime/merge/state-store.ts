@@ -2,6 +2,7 @@
 // interface so the merge logic is tested on a store in memory and runs on a DynamoDB control
 // table (dynamodb-state-store.ts). Values are stored as DynamoDB AttributeValues in both.
 import type { ExtractIdentity } from '../archive/extract-location.js';
+import { canonicalNumber } from '../dynamodb/number-text.js';
 import type { AttributeValue } from '../sinks/dynamodb-json.js';
 
 export type { ExtractIdentity };
@@ -15,6 +16,8 @@ export interface LedgerEntry {
   extract: string;
   identity: ExtractIdentity;
   planHash: string;
+  /** The run's as_of (ISO). */
+  asOf?: string;
   status: 'running' | 'applied' | 'failed';
   startedAt: string;
   finishedAt?: string;
@@ -83,7 +86,10 @@ export function identityKey(identity: ExtractIdentity): string {
   return [identity.uri, identity.versionId ?? identity.etag ?? identity.lastModified ?? '', String(identity.size)].join('|');
 }
 
-/** The text a key's attributes are matched by (equal keys, equal text). */
+/** The text a key's attributes are matched by: equal keys, equal text (12.50 and 12.5 are one number key, as to DynamoDB). */
 export function itemKeyText(key: StoredAttributes): string {
-  return JSON.stringify(Object.keys(key).sort().map((name) => [name, key[name]]));
+  return JSON.stringify(Object.keys(key).sort().map((name) => {
+    const value = key[name];
+    return [name, 'N' in value ? { N: canonicalNumber(value.N) } : value];
+  }));
 }

@@ -3,9 +3,8 @@
 import { itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
 import type { PlanItem, PlanObject, PlanValue } from '../plan/types.js';
 import type { AttributeValue } from '../sinks/dynamodb-json.js';
+import type { StoredAttributes } from './state-store.js';
 import { decodeValue, StoredValueError } from './stored-values.js';
-
-export type StoredAttributes = Record<string, AttributeValue>;
 
 export function storedItemReader(item: PlanItem): (attributes: StoredAttributes) => ItemObject {
   const shapes = new Map<PlanObject, ItemShape>();

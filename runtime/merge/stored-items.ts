@@ -1,8 +1,6 @@
 // The items earlier runs wrote, fetched by key a batch at a time so that new rows can be
 // merged into them: from their table, or, for items the mapping's `require` left out, from
-// the state store, which keeps them (held back) so that the rows in them are not lost. A
-// store that has never seen this mapping holds none of its items: the first extract reads
-// nothing.
+// the state store, which keeps them (held back) so that the rows in them are not lost.
 import { fieldOf, type ItemObject } from '../eval/item-value.js';
 import type { Plan, PlanItem } from '../plan/types.js';
 import { toAttributeValue, toDynamoItem } from '../sinks/dynamodb-json.js';
@@ -11,23 +9,21 @@ import type { Value } from '../values/value.js';
 import { itemKeyText, type HeldBackItem, type ItemReader, type StateStore, type StoredAttributes } from './state-store.js';
 import { storedItemReader } from './stored-item.js';
 
-/** DynamoDB's BatchGetItem takes at most 100 keys. */
-export const KEYS_PER_FETCH = 100;
+/** Root rows whose stored items are fetched together (BatchGetItem takes 100 keys a call: batch-get.ts splits). */
+export const ROOTS_PER_FETCH = 100;
 
 export class StoredItems {
   private readonly keyNames = new Map<string, string[]>();
   private readonly readers = new Map<string, (attributes: StoredAttributes) => ItemObject>();
   private fetched = new Map<string, StoredAttributes>();
-  /** Fetched keys (target and key text) whose item was held back. */
+  /** Fetched keys (target and key text) whose item was held back, or is in its table. */
   private fetchedHeldBack = new Set<string>();
+  private fetchedFromTable = new Set<string>();
   /** What settle() decided, for persistHeldBack(), by target. */
   private readonly toHoldBack = new Map<string, Map<string, HeldBackItem>>();
   private readonly toRelease = new Map<string, Map<string, StoredAttributes>>();
 
-  /** `none`: nothing to read (the first extract of this mapping). */
-  constructor(
-    private readonly plan: Plan, private readonly reader: ItemReader, private readonly store: StateStore, private readonly none: boolean,
-  ) {
+  constructor(private readonly plan: Plan, private readonly reader: ItemReader, private readonly store: StateStore) {
     for (const target of plan.targets) this.keyNames.set(target.name, [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]);
     for (const item of plan.items) this.readers.set(item.name, storedItemReader(item));
   }
@@ -42,35 +38,42 @@ export class StoredItems {
   async fetch(built: Array<{ item: PlanItem; object: ItemObject }>): Promise<void> {
     this.fetched = new Map();
     this.fetchedHeldBack = new Set();
-    if (this.none) return;
+    this.fetchedFromTable = new Set();
     const byTarget = new Map<string, StoredAttributes[]>();
     for (const { item, object } of built) {
       const key = this.keyOf(item, object);
-      // An item without its key is never written (its root row is rejected): nothing to find.
-      if (Object.values(key).some((value) => 'NULL' in value)) continue;
+      // An item without a usable key is never written (its root row is rejected): nothing to find.
+      if (Object.values(key).some((value) => 'NULL' in value || ('S' in value && value.S === ''))) continue;
       const keys = byTarget.get(item.target) ?? [];
       keys.push(key);
       byTarget.set(item.target, keys);
     }
     for (const [target, keys] of byTarget) {
-      for (const [text, attributes] of await this.reader.getItems(target, keys)) this.fetched.set(`${target}\u0000${text}`, attributes);
-      const missing = keys.filter((key) => !this.fetched.has(`${target}\u0000${itemKeyText(key)}`));
-      if (missing.length === 0) continue;
-      for (const [text, attributes] of await this.store.heldBackItems(this.plan.mapping, target, missing)) {
+      for (const [text, attributes] of await this.reader.getItems(target, keys)) {
+        this.fetched.set(`${target}\u0000${text}`, attributes);
+        this.fetchedFromTable.add(`${target}\u0000${text}`);
+      }
+      // A held-back item is newer than a table item with its key (written before `require` failed).
+      for (const [text, attributes] of await this.store.heldBackItems(this.plan.mapping, target, keys)) {
         this.fetched.set(`${target}\u0000${text}`, attributes);
         this.fetchedHeldBack.add(`${target}\u0000${text}`);
       }
     }
   }
 
-  /** Notes what becomes of a root's items: left out by `require`, held back; written, no longer held back. */
-  settle(built: BuiltRoot): void {
+  /**
+   * Notes what becomes of a root's items: left out by `require`, held back; written, no
+   * longer held back. Returns the items to delete from their table: written once, now left out.
+   */
+  settle(built: BuiltRoot): Array<{ target: string; key: StoredAttributes }> {
+    const toDelete: Array<{ target: string; key: StoredAttributes }> = [];
     for (const { item, object } of built.leftOut) {
       const key = this.keyOf(item, object);
       if (Object.values(key).some((value) => 'NULL' in value)) continue;
       const text = itemKeyText(key);
       this.pending(this.toRelease, item.target).delete(text);
       this.pending(this.toHoldBack, item.target).set(text, { key, item: toDynamoItem(object) });
+      if (this.fetchedFromTable.has(`${item.target}\u0000${text}`)) toDelete.push({ target: item.target, key });
     }
     for (const { item, object } of built.items) {
       const key = this.keyOf(item, object);
@@ -78,6 +81,7 @@ export class StoredItems {
       this.pending(this.toHoldBack, item.target).delete(text);
       if (this.fetchedHeldBack.has(`${item.target}\u0000${text}`)) this.pending(this.toRelease, item.target).set(text, key);
     }
+    return toDelete;
   }
 
   /** Writes what settle() noted to the state store (once the items are written). */

@@ -2,6 +2,7 @@
 // Then it is orphaned when its parent, or an ancestor, is not in the extract or was rejected,
 // and filtered out by the mapping otherwise. Rows of lookup-only tables count as used: they were indexed.
 import type { Plan } from '../plan/types.js';
+import { tableDepth } from '../plan/table-depth.js';
 import type { HeldTable } from './held-table.js';
 import type { RowKey } from './row-key.js';
 import type { RunState } from './run-state.js';
@@ -14,12 +15,7 @@ import type { SeenRootKeys } from './stream-roots.js';
 export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRootKeys: SeenRootKeys, state: RunState, park?: (table: string, index: number) => void): void {
   const orphanedKeys = new Map<string, Set<RowKey>>();
   // Parents are settled before their children, whatever order the plan reads them in.
-  const depth = (name: string, seen = new Set<string>()): number => {
-    const grouped = plan.tables.find((t) => t.name === name)?.roles.find((r) => r.kind === 'grouped');
-    if (!grouped || grouped.kind !== 'grouped' || seen.has(name)) return 0;
-    return 1 + depth(grouped.parentTable, seen.add(name));
-  };
-  for (const table of [...plan.tables].sort((a, b) => depth(a.name) - depth(b.name))) {
+  for (const table of [...plan.tables].sort((a, b) => tableDepth(plan, a.name) - tableDepth(plan, b.name))) {
     const heldTable = held.get(table.name);
     if (!heldTable) continue;
     const c = state.countsOf(table.name);
@@ -36,7 +32,13 @@ export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRo
       return root !== undefined && root.seen.has(key) && !root.rejected.has(key);
     };
     for (let index = 0; index < heldTable.count; index++) {
-      if (heldTable.isHydrated(index)) continue;
+      if (heldTable.isHydrated(index)) {
+        // Not read from this extract, so not counted; but rows under a stored row whose item
+        // was rejected now (grown too large, say) wait for it, as under any rejected row.
+        const key = heldTable.isFailed(index) ? heldTable.keyOf(index) : null;
+        if (key !== null) orphaned.add(key);
+        continue;
+      }
       if (heldTable.isUsed(index)) c.used++;
       else if (heldTable.isFailed(index)) {
         c.rejected++;

@@ -16,8 +16,18 @@ export interface StoredElementKeys {
   ofRow(row: Row): RowKey | null;
 }
 
+/** The one key of elements whose row's key is all parent columns (one child per parent). */
+const ONLY_CHILD = '';
+
 export function storedElementKeys(collection: PlanCollection, table: PlanTable | undefined): StoredElementKeys {
   const { columns, attributes } = collection.elementKey;
+  if (columns.length === 0 && (table?.key.length ?? 0) > 0) {
+    // The child's key is its reference to the parent: a new row is the twin of the stored element.
+    return {
+      index: (elements) => new Map(elements.length > 0 ? [[ONLY_CHILD, elements[elements.length - 1]]] : []),
+      ofRow: () => ONLY_CHILD,
+    };
+  }
   const carried = columns.flatMap((column, i) => (attributes[i] !== null ? [{ column, attribute: attributes[i]! }] : []));
   const rowPositions = table ? carried.map((c) => columnPosition(table, c.column)) : [];
   const valuePositions = carried.map((_, i) => i);

@@ -23,19 +23,21 @@ export function writeBuiltRoot(built: BuiltRoot, sink: ItemSink, state: RunState
       if (problem !== null) return { outcome: { rejected: problem } };
     }
   }
-  let backpressure: Promise<void> | undefined;
+  const pending: Promise<void>[] = [];
   for (const { item } of built.leftOut) {
     state.items[item.name].built++;
     state.items[item.name].filtered++;
   }
   for (const { item, object, markUsed } of built.items) {
-    const pending = sink.write({ item: item.name, target: item.target, attributes: object });
-    if (pending) backpressure = pending;
+    const written = sink.write({ item: item.name, target: item.target, attributes: object });
+    if (written) pending.push(written);
     markUsed();
     state.items[item.name].built++;
     state.items[item.name].written++;
     state.itemsWritten++;
   }
+  // Every write's promise is awaited (one that fails must not go unhandled).
+  const backpressure = pending.length === 0 ? undefined : pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined);
   return { outcome: built.items.length > 0 ? 'used' : 'filtered', ...(backpressure ? { backpressure } : {}) };
 }
 

@@ -1,11 +1,14 @@
 // Where built items go. A sink is transactional for the run: nothing is visible until
 // commit() (a preview file appears whole or not at all), and abort() leaves nothing behind.
 import type { BuiltItem } from '../eval/item-value.js';
+import type { AttributeValue } from './dynamodb-json.js';
 
 export interface ItemSink {
   /** Why the item cannot be written (too large for the target, say), asked before write(); null: it can. */
   check?(item: BuiltItem): string | null;
   write(item: BuiltItem): Promise<void> | void;
+  /** Deletes a stored item by its key attributes (sinks of incremental runs; in write order). */
+  delete?(target: string, key: Record<string, AttributeValue>): Promise<void> | void;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }

@@ -68,6 +68,9 @@ export function memorySink(store: MemoryStateStore, plan: Plan): ItemSink {
       for (const name of [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]) key[name] = toAttributeValue((fieldOf(built.attributes, name) ?? null) as Value);
       store.putItem(built.target, key, toDynamoItem(built.attributes));
     },
+    delete(target, key) {
+      store.items.get(target)?.delete(itemKeyText(key));
+    },
     async commit() {},
     async abort() {},
   };
@@ -119,6 +122,7 @@ export function crashingSink(sink: ItemSink, crashAfterWrites = Infinity): ItemS
   let writes = 0;
   return {
     ...(sink.check ? { check: (item: BuiltItem) => sink.check!(item) } : {}),
+    ...(sink.delete ? { delete: (target: string, key: StoredAttributes) => sink.delete!(target, key) } : {}),
     write(item) {
       if (++writes > crashAfterWrites) throw new Error(`crash injected after ${crashAfterWrites} writes`);
       return sink.write(item);

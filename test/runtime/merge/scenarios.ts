@@ -134,6 +134,51 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     expect(merged.description).to.equal('Kettle');
   });
 
+  it('keeps the rows an extract parked when the extract is applied again (--force, or a run again after a crash)', async () => {
+    const world = await newWorld();
+    const extract = await handmadeExtract('2026-11-01T02:00:00Z', {
+      customers: [customer(1)], orders: [order(10, 1)], order_lines: [line(10, 1, 'SKU-1'), line(99, 1, 'SKU-1')], products: ['SKU-1|Kettle|kitchen|9.99'],
+    });
+    await world.run(plan, extract);
+    const again = await world.run(plan, extract, { force: true });
+    expect(again.report.status, again.report.error).to.equal('ok');
+    expect(again.report.tables.order_lines).to.include({ read: 2, retried: 0, rejected: 0, parked: 1 });
+    expect(again.rejects).to.deep.equal([]);
+    expect(await world.store.parkedRows('customer', 'order_lines')).to.have.length(1);
+    await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { orders: [order(99, 1, '2026-10-02')] }));
+    expect(linesOf(await itemOf(world, 1), 99)).to.have.length(1);
+  });
+
+  it('takes an item out of its table when it no longer passes require, and merges it whole once it does again', async () => {
+    const world = await newWorld();
+    await world.run(plan, await handmadeExtract('2026-02-01T00:00:00Z', { customers: [customer(1)], orders: [order(10, 1, '2026-01-15')] }));
+    expect(await world.item('CUST#1', 'PROFILE')).to.not.equal(undefined);
+    // Nine months later a payment touches the customer: `keep` drops order 10, `require` fails.
+    const late = await world.run(plan, await handmadeExtract('2026-11-01T00:00:00Z', { payments: ['1,10,2026-10-31T10:00:00Z,card,1.00'] }));
+    expect(late.report.items.Customer).to.include({ written: 0, filtered: 1 });
+    expect(await world.item('CUST#1', 'PROFILE')).to.equal(undefined);
+    await world.run(plan, await handmadeExtract('2026-11-02T00:00:00Z', { orders: [order(11, 1, '2026-11-01')] }));
+    const item = await itemOf(world, 1);
+    expect(item.orders.map((o: any) => String(o.id))).to.deep.equal(['11']);
+    expect(item.name).to.equal('Customer 1');
+  });
+
+  it('refuses to apply an extract before an unfinished one, or one older than an extract applied already', async () => {
+    const world = await newWorld();
+    const first = await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)], orders: [order(10, 1)] });
+    const second = await handmadeExtract('2026-11-01T08:00:00Z', { orders: [order(11, 1)] });
+    const crashed = await world.run(plan, first, { crashAfterWrites: 0 });
+    expect(crashed.report.status).to.equal('failed');
+    const early = await world.run(plan, second);
+    expect(early.report.status).to.equal('failed');
+    expect(early.report.error).to.match(/did not finish: run it again first/);
+    expect((await world.run(plan, first)).report.status).to.equal('ok');
+    expect((await world.run(plan, second)).report.status).to.equal('ok');
+    const older = await world.run(plan, await handmadeExtract('2026-11-01T05:00:00Z', { orders: [order(12, 1)] }));
+    expect(older.report.error).to.match(/is older than that of .* applied already/);
+    expect((await world.run(plan, await handmadeExtract('2026-11-01T05:00:00Z', { orders: [order(12, 1)] }), { force: true })).report.status).to.equal('ok');
+  });
+
   it('refuses to write while another run holds the lease', async () => {
     const world = await newWorld();
     expect(await world.store.acquireLease('other-run', 60_000)).to.deep.equal({ ok: true });
