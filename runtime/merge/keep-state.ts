@@ -62,7 +62,7 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
     for (let index = 0; index < table.count; index++) {
       if (table.isHydrated(index) || table.isFailed(index) || parked.has(index)) continue;
       const key = table.keyOf(index);
-      if (key !== null) rows.push({ key: String(key), values: encodeRow(table.plan, table.row(index)) });
+      if (key !== null) rows.push({ key: String(key), values: table.isScanFiltered(index) ? null : encodeRow(table.plan, table.row(index)) });
     }
     for (const key of table.filteredKeys) rows.push({ key: String(key), values: null });
     await store.putRows(plan.mapping, name, rows);

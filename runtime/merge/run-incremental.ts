@@ -96,7 +96,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
       parkedHere.set(table, rows.filter((p) => isParkedBy(p, extract)));
       retried.set(table, parked.get(table)!.map((p) => ({ values: decodeRow(planTable, p.values, `parked row ${p.file}:${p.line}`), file: `${p.file} (parked)`, line: p.line, heldIndex: -1 })));
     }
-    const held = await holdTables(plan, source, entries, asOf, state, { retried, holdRoots: true });
+    const held = await holdTables(plan, source, entries, asOf, state, { retried, holdRoots: true, holdScanFiltered: true });
     await hydrateFromStore(plan, held, store, state);
 
     const stored = new StoredItems(plan, input.items, store);

@@ -39,6 +39,8 @@ export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRo
         if (key !== null) orphaned.add(key);
         continue;
       }
+      // Counted filtered as it was read.
+      if (heldTable.isScanFiltered(index)) continue;
       if (heldTable.isUsed(index)) c.used++;
       else if (heldTable.isFailed(index)) {
         c.rejected++;

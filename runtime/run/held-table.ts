@@ -15,6 +15,8 @@ const FAILED = 2;
 const DUPLICATE = 4;
 /** Not read from this extract: kept by an earlier run and loaded to merge new rows under it. */
 const HYDRATED = 8;
+/** Dropped by the scan filters, held anyway (incremental runs): it removes its stored twin. */
+const SCAN_FILTERED = 16;
 
 /**
  * Rows grouped by the columns that reference a parent, laid out compactly once loading ends:
@@ -128,6 +130,21 @@ export class HeldTable {
     this.lines[index] = line;
     for (const grouping of this.groupings.values()) grouping.keysByRow!.push(keyAt(values, grouping.positions));
     return -1;
+  }
+
+  /**
+   * Holds a row the scan filters dropped (incremental runs), marked so: it is no element, but
+   * a re-delivered row the mapping now filters out must take its stored twin out of the item.
+   * Returns add()'s answer (a twin's index, or -1).
+   */
+  addScanFiltered(values: Row, file: number, line: number): number {
+    const twin = this.add(values, file, line);
+    if (twin === -1) this.states[this.count - 1] |= SCAN_FILTERED;
+    return twin;
+  }
+
+  isScanFiltered(index: number): boolean {
+    return (this.states[index] & SCAN_FILTERED) !== 0;
   }
 
   /**

@@ -20,13 +20,14 @@ export interface RetriedRow {
 
 export async function holdTables(
   plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, asOf: TimestampValue, state: RunState,
-  options: { retried?: Map<string, RetriedRow[]>; holdRoots?: boolean } = {},
+  options: { retried?: Map<string, RetriedRow[]>; holdRoots?: boolean; holdScanFiltered?: boolean } = {},
 ): Promise<Map<string, HeldTable>> {
   const retried = options.retried ?? new Map<string, RetriedRow[]>();
   const parents = new Set(plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))));
   const held = new Map<string, HeldTable>();
   // Root tables stream unless asked (incremental runs hold them, to know before building
-  // which parents this extract has).
+  // which parents this extract has; they also hold the rows the scan filters drop, which take
+  // their stored twins out of items).
   for (const table of plan.tables.filter((t) => options.holdRoots || t.roles.some((r) => r.kind !== 'root'))) {
     const heldTable = new HeldTable(table, parents.has(table.name));
     held.set(table.name, heldTable);
@@ -38,7 +39,10 @@ export async function holdTables(
           c.rejected++;
           state.reject(event.reject);
         } else if (event.kind === 'filtered') {
-          if (heldTable.addFiltered(event.values)) c.filtered++;
+          const accepted = options.holdScanFiltered
+            ? heldTable.addScanFiltered(event.values, state.fileIndex(event.file), event.line) === -1
+            : heldTable.addFiltered(event.values);
+          if (accepted) c.filtered++;
           else {
             c.rejected++;
             state.reject({ table: table.name, file: event.file, line: event.line, reason: duplicateKeyReason(table) });

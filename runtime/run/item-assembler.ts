@@ -73,7 +73,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       if (!byKey) throw new Error(`the plan looks up ${table}, which it does not index: recompile the mapping`);
       return (key) => {
         const found = byKey.get(key);
-        return found === undefined ? undefined : index.row(found);
+        return found === undefined || index.isScanFiltered(found) ? undefined : index.row(found);
       };
     },
   };
@@ -147,7 +147,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
         const twinKey = twins === null ? null : storedKeys.ofRow(row);
         const twin = twinKey === null ? undefined : twins!.get(twinKey);
         try {
-          if (filter && !filter(ctx)) {
+          if (child.isScanFiltered(index) || (filter && !filter(ctx))) {
             if (twinKey !== null) twins!.delete(twinKey);
             continue;
           }

@@ -43,7 +43,7 @@ export async function streamRoots(
     const heldRoot = held.get(rootTable);
     if (heldRoot) {
       const indexes: number[] = [];
-      for (let index = 0; index < heldRoot.count; index++) if (!heldRoot.isFailed(index)) indexes.push(index);
+      for (let index = 0; index < heldRoot.count; index++) if (!heldRoot.isFailed(index) && !heldRoot.isScanFiltered(index)) indexes.push(index);
       const rows = indexes.map((index) => ({ table: rootTable, values: heldRoot.row(index), file: state.files[heldRoot.fileOf(index)], line: heldRoot.lineOf(index) }));
       const outcomes = await process(rows);
       outcomes.forEach((outcome, i) => {

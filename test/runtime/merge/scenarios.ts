@@ -100,6 +100,21 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     expect(linesOf(await itemOf(world, 2), 20)).to.have.length(1);
   });
 
+  it('takes an element out of its item when a re-delivered row is one the mapping filters out (even at scan time)', async () => {
+    const world = await newWorld();
+    await world.run(plan, await handmadeExtract('2026-11-01T02:00:00Z', {
+      customers: [customer(1)], orders: [order(10, 1), order(11, 1, '2026-10-05')], order_lines: [line(10, 1, 'SKU-1')], products: ['SKU-1|Kettle|kitchen|9.99'],
+    }));
+    // `where o.status != "CANCELLED"` runs at scan time (mapc explain: "filter at scan").
+    const cancelled = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { orders: ['10,1,2026-10-01,CANCELLED,web'] }));
+    expect(cancelled.report.tables.orders).to.include({ read: 1, filtered: 1 });
+    expect(cancelled.report.reconciled).to.equal(true);
+    expect((await itemOf(world, 1)).orders.map((o: any) => String(o.id))).to.deep.equal(['11']);
+    // A later line of the cancelled order is filtered, not parked.
+    const late = await world.run(plan, await handmadeExtract('2026-11-01T14:00:00Z', { order_lines: [line(10, 2, 'SKU-1')] }));
+    expect(late.report.tables.order_lines).to.include({ read: 1, filtered: 1, parked: 0 });
+  });
+
   it('skips an extract applied already, and --force applies it again to the same items', async () => {
     const world = await newWorld();
     const extract = await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)], orders: [order(10, 1)], order_lines: [line(10, 1, 'SKU-1')], products: ['SKU-1|Kettle|kitchen|9.99'] });
