@@ -132,8 +132,8 @@ export function crashingSink(sink: ItemSink, crashAfterWrites = Infinity): ItemS
   };
 }
 
-export async function memoryWorld(): Promise<World> {
-  const store = new MemoryStateStore();
+/** `store`: a MemoryStateStore of the test's own (one that fails on purpose, say). */
+export async function memoryWorld(store = new MemoryStateStore()): Promise<World> {
   return {
     store,
     async run(plan, extract, options = {}) {
