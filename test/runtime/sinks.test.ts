@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { itemObjectFrom, type BuiltItem, type ItemObject, type ItemValue } from '../../runtime/eval/item-value.js';
+import { itemObject, itemObjectFrom, itemShape, type BuiltItem, type ItemObject, type ItemValue } from '../../runtime/eval/item-value.js';
 import { DynamoValueError, toAttributeValue, toDynamoItem, toDynamoItemJson } from '../../runtime/sinks/dynamodb-json.js';
 import { NdjsonSink } from '../../runtime/sinks/ndjson-sink.js';
 import { toPlainJson } from '../../runtime/sinks/plain-json.js';
@@ -99,6 +99,30 @@ describe('plain JSON', () => {
   it('keeps field order, nests lists and objects, and writes null attributes', () => {
     const value = object({ z: 1n, a: [object({ y: true, b: null }), [], 'x'], m: object({}), n: null });
     expect(toPlainJson(value)).to.equal('{"z":1,"a":[{"y":true,"b":null},[],"x"],"m":{},"n":null}');
+  });
+
+  it('leaves out attributes that are not set, the first one included', () => {
+    const value = itemObject(itemShape(['a', 'b', 'c']));
+    expect(toPlainJson(value)).to.equal('{}');
+    value.values[1] = 'x';
+    expect(toPlainJson(value)).to.equal('{"b":"x"}');
+    value.values[2] = null;
+    expect(toPlainJson([value, value])).to.equal('[{"b":"x","c":null},{"b":"x","c":null}]');
+  });
+
+  it('writes the same strings whether an attribute repeats its values or not (they are kept once quoted)', () => {
+    // More elements than the cache probes, with a repeating and a distinct attribute.
+    const shape = itemShape(['repeated', 'distinct']);
+    const odd = ['say "hi"', 'lone \ud800', 'café ☕', 'tab\t', 'plain'];
+    const elements = Array.from({ length: 30_000 }, (_, i) => {
+      const element = itemObject(shape);
+      element.values[0] = odd[i % odd.length];
+      element.values[1] = `${odd[i % odd.length]} ${i}`;
+      return element;
+    });
+    const expected = `[${elements.map((e) => `{"repeated":${JSON.stringify(e.values[0])},"distinct":${JSON.stringify(e.values[1])}}`).join(',')}]`;
+    expect(toPlainJson(elements)).to.equal(expected);
+    expect(toPlainJson(elements)).to.equal(expected);
   });
 
   it('escapes odd strings and names so the text parses back to the same strings', () => {
