@@ -39,21 +39,23 @@ export function itemSize(item: Record<string, SizedAttributeValue>): number {
 }
 
 export function attributeSize(value: SizedAttributeValue): number {
-  if ('S' in value) return utf8Length(value.S);
-  if ('N' in value) return numberSize(value.N);
-  if ('BOOL' in value || 'NULL' in value) return 1;
-  if ('L' in value) {
+  // Property reads rather than `in` tests: this runs for every value of every item written.
+  const v = value as { S?: string; N?: string; BOOL?: boolean; NULL?: boolean; L?: SizedAttributeValue[]; M?: Record<string, SizedAttributeValue>; B?: Uint8Array };
+  if (v.S !== undefined) return utf8Length(v.S);
+  if (v.N !== undefined) return numberSize(v.N);
+  if (v.M !== undefined) {
     let size = LIST_OR_MAP_OVERHEAD;
-    for (const element of value.L) size += attributeSize(element) + ELEMENT_OVERHEAD;
-    return size;
-  }
-  if ('M' in value) {
-    let size = LIST_OR_MAP_OVERHEAD;
-    const members = value.M;
+    const members = v.M;
     for (const name in members) size += utf8Length(name) + attributeSize(members[name]) + ELEMENT_OVERHEAD;
     return size;
   }
-  if ('B' in value) return value.B.byteLength;
+  if (v.L !== undefined) {
+    let size = LIST_OR_MAP_OVERHEAD;
+    for (const element of v.L) size += attributeSize(element) + ELEMENT_OVERHEAD;
+    return size;
+  }
+  if (v.BOOL !== undefined || v.NULL !== undefined) return 1;
+  if (v.B !== undefined) return v.B.byteLength;
   throw new TypeError(`not a DynamoDB attribute value: ${JSON.stringify(value)}`);
 }
 
@@ -111,6 +113,8 @@ function plainNumberSize(text: string): number {
 // encoding. A lone surrogate counts as the 3 bytes of U+FFFD (DynamoDB Local counts 1 for
 // it): an overestimate, so an item we let through is never too large.
 function utf8Length(text: string): number {
+  // Long texts are measured natively; short ones (names, codes) by a look at each unit.
+  if (text.length > 32) return Buffer.byteLength(text, 'utf8');
   for (let i = 0; i < text.length; i++) {
     if (text.charCodeAt(i) > 0x7f) return Buffer.byteLength(text, 'utf8');
   }
