@@ -4,6 +4,7 @@
 // or a JSON file {"logical": "physical"} given with --tables; unbound targets keep their name).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
+import { WRITER_CLIENT_SETTINGS } from '../../runtime/dynamodb/batch-writer.js';
 import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table.js';
 import type { Plan } from '../../runtime/plan/types.js';
 import type { Options } from './parse-options.js';
@@ -24,6 +25,9 @@ export const DYNAMODB_USAGE = `  --region R              AWS region (else AWS_RE
 
 export interface DynamoDbSettings {
   client: DynamoDBClient;
+  /** The same, without the SDK's own retries, for the BatchWriter (it retries, with a deadline). */
+  writerClient: DynamoDBClient;
+  destroy(): void;
   controlTable: string;
   /** logical target → physical table name */
   physical(target: string): string;
@@ -56,13 +60,24 @@ function tableBindings(values: BindingOptions): Map<string, string> {
 
 export function dynamoDbSettings(values: { region?: string; endpoint?: string; 'control-table'?: string } & BindingOptions): DynamoDbSettings {
   const bindings = tableBindings(values);
-  const client = new DynamoDBClient({
+  const config = {
     ...(values.region ? { region: values.region } : {}),
     ...(values.endpoint ? { endpoint: values.endpoint } : {}),
     // A local endpoint needs some region; real AWS takes it from the environment or profile.
     ...(values.endpoint && !values.region && !process.env.AWS_REGION ? { region: 'us-east-1' } : {}),
-  });
-  return { client, controlTable: values['control-table'] ?? DEFAULT_CONTROL_TABLE, physical: (target) => bindings.get(target) ?? target };
+  };
+  const client = new DynamoDBClient(config);
+  const writerClient = new DynamoDBClient({ ...config, ...WRITER_CLIENT_SETTINGS });
+  return {
+    client,
+    writerClient,
+    destroy: () => {
+      client.destroy();
+      writerClient.destroy();
+    },
+    controlTable: values['control-table'] ?? DEFAULT_CONTROL_TABLE,
+    physical: (target) => bindings.get(target) ?? target,
+  };
 }
 
 /** A binding that names no target of the plan is a mistake (a typo would write to a table named like the target). */

@@ -52,7 +52,7 @@ export const initCommand: Command = {
       }
       return 0;
     } finally {
-      settings.client.destroy();
+      settings.destroy();
     }
   },
 };

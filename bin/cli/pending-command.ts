@@ -42,7 +42,7 @@ export const pendingCommand: Command = {
       if (!values.json) console.log(total === 0 ? `no parked rows for mapping ${plan.mapping}` : `${total} parked row${total === 1 ? '' : 's'} for mapping ${plan.mapping}`);
       return 0;
     } finally {
-      settings.client.destroy();
+      settings.destroy();
     }
   },
 };

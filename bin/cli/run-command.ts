@@ -127,7 +127,7 @@ export const runCommand: Command = {
           return 1;
         }
         if (await createControlTable(client, controlTable)) process.stderr.write(`created the control table ${controlTable}\n`);
-        const sink = new DynamoDbItemSink(client, tables, { concurrency });
+        const sink = new DynamoDbItemSink(settings!.writerClient, tables, { concurrency });
         report = await runIncremental({
           plan, source: extract.source, identity: extract.identity, asOf, rejects, maxRejects, onProgress: progress.update,
           store: new DynamoDbStateStore(client, controlTable),
@@ -145,7 +145,7 @@ export const runCommand: Command = {
     } finally {
       await rejects.close();
       await extract.source.close();
-      settings?.client.destroy();
+      settings?.destroy();
     }
   },
 };
