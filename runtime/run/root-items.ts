@@ -58,10 +58,6 @@ export class RootItems {
     }
   }
 
-  rootTables(): string[] {
-    return [...this.byTable.keys()];
-  }
-
   /**
    * Builds the items of one root row: null when every item's root filter leaves it out.
    * `storedOf` gives the stored item to merge into, found by the first build's key.

@@ -2,9 +2,9 @@
 // used once it took it, the failures of rows below are rejected, the item counts move on.
 import type { ItemSink } from '../sinks/item-sink.js';
 import type { RowFailure } from './item-assembler.js';
-import { RootItems, RootRejected, type BuiltRoot } from './root-items.js';
+import { RootItems, RootRejected, type BuiltRoot, type StoredItemOf } from './root-items.js';
 import type { RunState } from './run-state.js';
-import type { RootBatchProcessor, RootOutcome } from './stream-roots.js';
+import type { RootBatchProcessor, RootOutcome, RootRow } from './stream-roots.js';
 
 export function rejectFailures(state: RunState, failures: RowFailure[]): void {
   for (const f of failures) {
@@ -41,28 +41,37 @@ export function writeBuiltRoot(built: BuiltRoot, sink: ItemSink, state: RunState
   return { outcome: built.items.length > 0 ? 'used' : 'filtered', ...(backpressure ? { backpressure } : {}) };
 }
 
+/** What building a root row's items gave: the items, null (root filters left it out), or why it was rejected. */
+export type RootAttempt = BuiltRoot | null | RootRejected;
+
+export function attemptRoot(roots: RootItems, row: RootRow, storedOf?: StoredItemOf): RootAttempt {
+  try {
+    return roots.build(row.table, row.values, storedOf);
+  } catch (error) {
+    if (error instanceof RootRejected) return error;
+    throw error;
+  }
+}
+
+/** Writes what an attempt built, or rejects the failures of a root it could not build. */
+export function finishRoot(attempt: RootAttempt, sink: ItemSink, state: RunState): { outcome: RootOutcome; backpressure?: Promise<void> } {
+  if (attempt === null) return { outcome: 'filtered' };
+  if (attempt instanceof RootRejected) {
+    rejectFailures(state, attempt.failures);
+    return { outcome: { rejected: attempt.message } };
+  }
+  return writeBuiltRoot(attempt, sink, state);
+}
+
 /** The preview run's processor: build each root's items and write them to the sink. */
 export function writeRootsTo(sink: ItemSink, roots: RootItems, state: RunState): RootBatchProcessor {
   return async (rows) => {
     const outcomes: RootOutcome[] = [];
     for (const row of rows) {
-      let built: BuiltRoot | null;
-      try {
-        built = roots.build(row.table, row.values);
-      } catch (error) {
-        if (!(error instanceof RootRejected)) throw error;
-        rejectFailures(state, error.failures);
-        outcomes.push({ rejected: error.message });
-        continue;
-      }
-      if (built === null) {
-        outcomes.push('filtered');
-        continue;
-      }
-      const written = writeBuiltRoot(built, sink, state);
-      outcomes.push(written.outcome);
+      const finished = finishRoot(attemptRoot(roots, row), sink, state);
+      outcomes.push(finished.outcome);
       // The sink asks to wait only when its buffer is full.
-      if (written.backpressure) await written.backpressure;
+      if (finished.backpressure) await finished.backpressure;
     }
     return outcomes;
   };
