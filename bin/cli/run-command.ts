@@ -35,6 +35,8 @@ Preview (--out): items to NDJSON, plain JSON (exact numbers) or DynamoDB JSON; t
 appears only when the run succeeds.
   --out FILE              the items file
   --format plain|dynamodb
+  --threads N             threads building items (default: one per core once the root
+                          table's files hold 8 MiB, else 1)
 
 DynamoDB (no --out): items merged into the target tables, as DESIGN.md "Running
 incrementally" describes; the control table is created on first use (or by mapc init).
@@ -76,6 +78,7 @@ export const runCommand: Command = {
       report: { type: 'string' },
       force: { type: 'boolean' },
       concurrency: { type: 'string' },
+      threads: { type: 'string' },
       's3-endpoint': { type: 'string' },
     }, usage);
     if (values.help) {
@@ -86,6 +89,8 @@ export const runCommand: Command = {
     if (values.format !== 'plain' && values.format !== 'dynamodb') throw new Error(`--format is plain or dynamodb, not ${values.format}`);
     const maxRejects = values['max-rejects'] === undefined ? Infinity : wholeNumber('max-rejects', values['max-rejects'], 0);
     const concurrency = wholeNumber('concurrency', values.concurrency, 8);
+    const threads = values.threads === undefined ? 'auto' : wholeNumber('threads', values.threads, 1);
+    if (threads === 0) throw new Error('--threads takes a whole number of at least 1');
 
     const plan = loadPlan(positionals[0]);
     if (!plan) return 1;
@@ -114,7 +119,7 @@ export const runCommand: Command = {
       let report: RunReport;
       if (values.out) {
         report = await runPlan({
-          plan, source: extract.source, asOf, rejects, maxRejects, onProgress: progress.update,
+          plan, source: extract.source, asOf, rejects, maxRejects, onProgress: progress.update, buildThreads: threads,
           sink: new NdjsonSink({ path: values.out, format: values.format }),
         });
       } else {

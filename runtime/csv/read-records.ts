@@ -65,9 +65,8 @@ const READ_AHEAD_BYTES = 1 << 20;
 const BATCH_BYTES = 64 * 1024;
 
 /**
- * The records and faults of one file in line order, in batches: one per input chunk (a chunk
- * of more than BATCH_BYTES, or several chunks read together, are cut into pieces of that
- * size), never empty. For the hot path: a consumer loops over a batch without awaiting per row,
+ * The records and faults of one file in line order, in batches: one per BATCH_BYTES of the
+ * file (the records that end in it), never empty. For the hot path: a consumer loops over a batch without awaiting per row,
  * and should let go of it soon.
  */
 export async function* readCsvBatches(input: Readable, table: PlanTable, file: string): AsyncGenerator<Array<CsvRecord | CsvFault>> {
@@ -80,14 +79,24 @@ export async function* readCsvBatches(input: Readable, table: PlanTable, file: s
   // An error of the input reaches the loop below through readAhead, which pipeline destroys
   // with it; leaving the loop early destroys readAhead, and pipeline the input.
   pipeline(input, readAhead, () => {});
+  // Bytes of the file pushed so far. A batch ends where a BATCH_BYTES step of the file does,
+  // whatever the sizes of the chunks read (a read returns all the chunks that were waiting,
+  // joined): the same file always gives the same batches, so a run's rejects come in the
+  // same order however fast its parts went.
+  let offset = 0;
   for await (const chunk of readAhead as AsyncIterable<Buffer>) {
-    // A read returns all the chunks that were waiting, joined.
-    for (let at = 0; at < chunk.length; at += BATCH_BYTES) {
-      const piece = decoder.push(at === 0 && chunk.length <= BATCH_BYTES ? chunk : chunk.subarray(at, at + BATCH_BYTES));
-      if (piece !== null) tokenizer.feed(piece.text, piece.invalidLines, false, builder);
-      if (builder.batch.length > 0) yield builder.take();
+    for (let at = 0; at < chunk.length;) {
+      const piece = chunk.subarray(at, at + BATCH_BYTES - (offset % BATCH_BYTES));
+      at += piece.length;
+      offset += piece.length;
+      const text = decoder.push(piece);
+      if (text !== null) tokenizer.feed(text.text, text.invalidLines, false, builder);
       // Leaving the loop destroys the input: the rest of the file is not read.
-      if (tokenizer.hasStopped) return;
+      if (tokenizer.hasStopped) {
+        if (builder.batch.length > 0) yield builder.take();
+        return;
+      }
+      if (offset % BATCH_BYTES === 0 && builder.batch.length > 0) yield builder.take();
     }
   }
   const last = decoder.end();

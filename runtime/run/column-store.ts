@@ -7,51 +7,77 @@
  *   bool       Uint8Array
  *   date       Int32Array (days)
  *   timestamp  Float64Array (epoch milliseconds, whole numbers, exact)
- *   string     plain array; repeated values share one string while the column repeats itself
+ *   string     Int32Array of ids into a dictionary of the distinct values while the column
+ *              repeats itself; a plain array once it shows mostly distinct values
  * Nulls are a separate Uint8Array. Values read back are equal to the values stored.
+ *
+ * share() moves the typed arrays into SharedArrayBuffers and returns the column as plain
+ * data (a snapshot) that build threads turn back into a ColumnStore reading the same memory;
+ * only the dictionary and plain values are copied to them.
  */
 import type { ColumnType } from '../plan/types.js';
 import type { Value } from '../values/value.js';
+import { grown, sharedArray, toShared, type Typed } from './shared-arrays.js';
 
 const INITIAL_CAPACITY = 1024;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-/** Stop interning a string column once it shows mostly distinct values. */
-const INTERN_PROBE_ROWS = 20_000;
+/** Stop the dictionary once a string column shows mostly distinct values. */
+const DICTIONARY_PROBE_ROWS = 20_000;
 
-type Typed = BigInt64Array | Float64Array | Int32Array | Uint8Array;
-
-function grow<T extends Typed>(array: T, needed: number): T {
-  if (needed <= array.length) return array;
-  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2));
-  next.set(array as never);
-  return next;
+/** A column as plain data whose typed arrays live in SharedArrayBuffers (see share()). */
+export interface ColumnSnapshot {
+  type: ColumnType;
+  count: number;
+  nulls: Uint8Array;
+  numbers: Typed | null;
+  scales: Uint8Array | null;
+  plain: Value[] | null;
+  dictionary: string[] | null;
 }
 
 export class ColumnStore {
   private count = 0;
-  private nulls = new Uint8Array(INITIAL_CAPACITY);
+  private nulls: Uint8Array = sharedArray(Uint8Array, INITIAL_CAPACITY);
+  /** Numbers by type (see above); for strings, ids into the dictionary. */
   private numbers: Typed | null;
   private scales: Uint8Array | null = null;
   private plain: Value[] | null = null;
-  private interned: Map<string, string> | null = null;
+  private dictionary: string[] | null = null;
+  private dictionaryIds: Map<string, number> | null = null;
 
   constructor(private readonly type: ColumnType) {
     switch (type) {
-      case 'int': this.numbers = new BigInt64Array(INITIAL_CAPACITY); break;
+      case 'int': this.numbers = sharedArray(BigInt64Array, INITIAL_CAPACITY); break;
       case 'decimal':
-        this.numbers = new BigInt64Array(INITIAL_CAPACITY);
-        this.scales = new Uint8Array(INITIAL_CAPACITY);
+        this.numbers = sharedArray(BigInt64Array, INITIAL_CAPACITY);
+        this.scales = sharedArray(Uint8Array, INITIAL_CAPACITY);
         break;
       case 'float':
-      case 'timestamp': this.numbers = new Float64Array(INITIAL_CAPACITY); break;
-      case 'date': this.numbers = new Int32Array(INITIAL_CAPACITY); break;
-      case 'bool': this.numbers = new Uint8Array(INITIAL_CAPACITY); break;
+      case 'timestamp': this.numbers = sharedArray(Float64Array, INITIAL_CAPACITY); break;
+      case 'date': this.numbers = sharedArray(Int32Array, INITIAL_CAPACITY); break;
+      case 'bool': this.numbers = sharedArray(Uint8Array, INITIAL_CAPACITY); break;
+      case 'string':
+        this.numbers = sharedArray(Int32Array, INITIAL_CAPACITY);
+        this.dictionary = [];
+        this.dictionaryIds = new Map();
+        break;
       default:
         this.numbers = null;
         this.plain = [];
-        this.interned = new Map();
     }
+  }
+
+  static fromSnapshot(snapshot: ColumnSnapshot): ColumnStore {
+    const column = new ColumnStore(snapshot.type);
+    column.count = snapshot.count;
+    column.nulls = snapshot.nulls;
+    column.numbers = snapshot.numbers;
+    column.scales = snapshot.scales;
+    column.plain = snapshot.plain;
+    column.dictionary = snapshot.dictionary;
+    column.dictionaryIds = null;
+    return column;
   }
 
   get length(): number {
@@ -61,15 +87,15 @@ export class ColumnStore {
   push(value: Value): void {
     const i = this.count++;
     if (this.plain) {
-      this.plain.push(this.type === 'string' && typeof value === 'string' ? this.intern(value) : value);
+      this.plain.push(typeof value === 'string' ? ownCopy(value) : value);
       return;
     }
-    this.nulls = grow(this.nulls, this.count);
+    this.nulls = grown(this.nulls, this.count);
     if (value === null) {
       this.nulls[i] = 1;
       return;
     }
-    this.numbers = grow(this.numbers!, this.count);
+    this.numbers = grown(this.numbers!, this.count);
     switch (this.type) {
       case 'int':
         if ((value as bigint) < INT64_MIN || (value as bigint) > INT64_MAX) return this.toPlain(i, value);
@@ -78,7 +104,7 @@ export class ColumnStore {
       case 'decimal': {
         const d = value as { digits: bigint; scale: number };
         if (d.digits < INT64_MIN || d.digits > INT64_MAX || d.scale > 255) return this.toPlain(i, value);
-        this.scales = grow(this.scales!, this.count);
+        this.scales = grown(this.scales!, this.count);
         (this.numbers as BigInt64Array)[i] = d.digits;
         this.scales[i] = d.scale;
         return;
@@ -87,6 +113,7 @@ export class ColumnStore {
       case 'timestamp': (this.numbers as Float64Array)[i] = (value as { epochMillis: number }).epochMillis; return;
       case 'date': (this.numbers as Int32Array)[i] = (value as { days: number }).days; return;
       case 'bool': (this.numbers as Uint8Array)[i] = value ? 1 : 0; return;
+      case 'string': this.pushString(i, value as string); return;
     }
   }
 
@@ -100,29 +127,44 @@ export class ColumnStore {
       case 'timestamp': return { kind: 'timestamp', epochMillis: (this.numbers as Float64Array)[i] };
       case 'date': return { kind: 'date', days: (this.numbers as Int32Array)[i] };
       case 'bool': return (this.numbers as Uint8Array)[i] === 1;
+      case 'string': return this.dictionary![(this.numbers as Int32Array)[i]];
       default: return null;
     }
+  }
+
+  /**
+   * Moves the typed arrays into SharedArrayBuffers (this column reads them from there on) and
+   * returns the column as plain data for ColumnStore.fromSnapshot in another thread.
+   */
+  share(): ColumnSnapshot {
+    this.nulls = this.plain ? this.nulls : toShared(this.nulls, this.count);
+    this.numbers = this.numbers === null ? null : toShared(this.numbers, this.count);
+    this.scales = this.scales === null ? null : toShared(this.scales, this.count);
+    return { type: this.type, count: this.count, nulls: this.nulls, numbers: this.numbers, scales: this.scales, plain: this.plain, dictionary: this.dictionary };
+  }
+
+  private pushString(index: number, value: string): void {
+    const ids = this.dictionaryIds;
+    if (ids === null) return this.toPlain(index, value);
+    let id = ids.get(value);
+    if (id === undefined) {
+      const own = ownCopy(value);
+      id = this.dictionary!.push(own) - 1;
+      ids.set(own, id);
+    }
+    (this.numbers as Int32Array)[index] = id;
+    if (this.count === DICTIONARY_PROBE_ROWS && ids.size > DICTIONARY_PROBE_ROWS / 2) this.dictionaryIds = null;
   }
 
   /** A value that does not fit the compact form: keep every value of the column as it is. */
   private toPlain(index: number, value: Value) {
     const plain: Value[] = [];
     for (let i = 0; i < index; i++) plain.push(this.get(i));
-    plain.push(value);
+    plain.push(typeof value === 'string' ? ownCopy(value) : value);
     this.plain = plain;
     this.numbers = null;
     this.scales = null;
-  }
-
-  private intern(value: string): string {
-    const interned = this.interned;
-    if (!interned) return ownCopy(value);
-    const known = interned.get(value);
-    if (known !== undefined) return known;
-    const own = ownCopy(value);
-    interned.set(own, own);
-    if (this.count === INTERN_PROBE_ROWS && interned.size > INTERN_PROBE_ROWS / 2) this.interned = null;
-    return own;
+    this.dictionary = null;
   }
 }
 

@@ -4,10 +4,11 @@
 import type { PlanTable } from '../plan/types.js';
 import type { Row } from '../eval/compile-expr.js';
 import type { Value } from '../values/value.js';
-import { ColumnStore } from './column-store.js';
+import { ColumnStore, type ColumnSnapshot } from './column-store.js';
 import { columnPosition } from '../plan/column-position.js';
-import { KeyIndex } from './key-index.js';
+import { KeyIndex, type KeyIndexSnapshot } from './key-index.js';
 import { keyAt, type RowKey } from './row-key.js';
+import { grown, sharedArray, toShared } from './shared-arrays.js';
 
 const USED = 1;
 const FAILED = 2;
@@ -42,6 +43,24 @@ export interface GroupIndex {
   idOf(key: RowKey): number;
 }
 
+/**
+ * A sealed table as plain data for build threads (HeldTable.share()): its typed arrays,
+ * row states included, live in SharedArrayBuffers, so a thread that marks a row used marks
+ * it for every thread.
+ */
+export interface HeldTableSnapshot {
+  plan: PlanTable;
+  isParent: boolean;
+  count: number;
+  columns: ColumnSnapshot[];
+  files: Uint16Array;
+  lines: Int32Array;
+  states: Uint8Array;
+  byKey: KeyIndexSnapshot | null;
+  filteredKeys: Set<RowKey>;
+  groupings: Array<{ id: string; ids: KeyIndexSnapshot; starts: Int32Array; rows: Int32Array }>;
+}
+
 export interface Duplicate {
   index: number;
   twin: number;
@@ -50,13 +69,13 @@ export interface Duplicate {
 export class HeldTable {
   count = 0;
   private readonly columns: ColumnStore[];
-  private files = new Uint16Array(1024);
-  private lines = new Int32Array(1024);
-  private states = new Uint8Array(1024);
+  private files: Uint16Array = sharedArray(Uint16Array, 1024);
+  private lines: Int32Array = sharedArray(Int32Array, 1024);
+  private states: Uint8Array = sharedArray(Uint8Array, 1024);
   /** By key, for tables other rows look up or hang under, and to find duplicates. */
-  readonly byKey: KeyIndex | null;
+  byKey: KeyIndex | null;
   /** Keys of rows the scan filters left out: their children are filtered, not orphaned. */
-  readonly filteredKeys = new Set<RowKey>();
+  filteredKeys = new Set<RowKey>();
   readonly keyPositions: number[];
   private readonly groupings = new Map<string, Grouping>();
   /** Rows materialised for lookups, which read the same rows again and again. */
@@ -65,7 +84,7 @@ export class HeldTable {
   private readonly duplicateCheckInGroups: { grouping: Grouping; rest: number[] } | null;
 
   /** `isParent`: other tables' rows hang under this one's (their parent must be findable by key). */
-  constructor(readonly plan: PlanTable, isParent: boolean) {
+  constructor(readonly plan: PlanTable, private readonly isParent: boolean) {
     this.columns = plan.columns.map((c) => new ColumnStore(c.type));
     this.keyPositions = plan.key.map((c) => this.position(c));
     for (const role of plan.roles) if (role.kind === 'grouped') this.groupingFor(role.byColumns);
@@ -77,6 +96,46 @@ export class HeldTable {
     this.byKey = needsIndex ? new KeyIndex() : null;
     this.duplicateCheckInGroups = needsIndex || !grouping ? null : { grouping, rest: this.keyPositions.filter((p) => !grouping.positions.includes(p)) };
     this.lookupCache = plan.roles.some((r) => r.kind === 'lookup') ? [] : null;
+  }
+
+  /** The table in another thread, reading the same shared memory (see HeldTableSnapshot). */
+  static fromSnapshot(snapshot: HeldTableSnapshot): HeldTable {
+    const table = new HeldTable(snapshot.plan, snapshot.isParent);
+    table.count = snapshot.count;
+    table.columns.splice(0, table.columns.length, ...snapshot.columns.map((c) => ColumnStore.fromSnapshot(c)));
+    table.files = snapshot.files;
+    table.lines = snapshot.lines;
+    table.states = snapshot.states;
+    table.byKey = snapshot.byKey === null ? null : KeyIndex.fromSnapshot(snapshot.byKey);
+    table.filteredKeys = snapshot.filteredKeys;
+    for (const { id, ids, starts, rows } of snapshot.groupings) {
+      const grouping = table.groupings.get(id)!;
+      Object.assign(grouping, { ids: KeyIndex.fromSnapshot(ids), starts, rows, keysByRow: null });
+    }
+    return table;
+  }
+
+  /**
+   * After seal(): moves the table's typed arrays into SharedArrayBuffers (it reads them from
+   * there on) and returns it as plain data for HeldTable.fromSnapshot in a build thread.
+   */
+  share(): HeldTableSnapshot {
+    const groupings = [...this.groupings].map(([id, grouping]) => {
+      if (grouping.keysByRow !== null) throw new Error(`the table ${this.plan.name} is shared before it was sealed`);
+      grouping.starts = toShared(grouping.starts, grouping.starts.length);
+      grouping.rows = toShared(grouping.rows, grouping.rows.length);
+      return { id, ids: grouping.ids.share(), starts: grouping.starts, rows: grouping.rows };
+    });
+    this.files = toShared(this.files, this.count);
+    this.lines = toShared(this.lines, this.count);
+    this.states = toShared(this.states, this.count);
+    return {
+      plan: this.plan, isParent: this.isParent, count: this.count,
+      columns: this.columns.map((c) => c.share()),
+      files: this.files, lines: this.lines, states: this.states,
+      byKey: this.byKey === null ? null : this.byKey.share(),
+      filteredKeys: this.filteredKeys, groupings,
+    };
   }
 
   position(column: string): number {
@@ -122,9 +181,9 @@ export class HeldTable {
     const index = this.count++;
     for (let c = 0; c < this.columns.length; c++) this.columns[c].push(values[c]);
     if (index >= this.files.length) {
-      this.files = growTo(this.files, index + 1);
-      this.lines = growTo(this.lines, index + 1);
-      this.states = growTo(this.states, index + 1);
+      this.files = grown(this.files, index + 1);
+      this.lines = grown(this.lines, index + 1);
+      this.states = grown(this.states, index + 1);
     }
     this.files[index] = file;
     this.lines[index] = line;
@@ -189,10 +248,10 @@ export class HeldTable {
         sizes[id]++;
         groupOfRow[index] = id;
       }
-      const starts = new Int32Array(sizes.length + 1);
+      const starts = sharedArray(Int32Array, sizes.length + 1);
       for (let g = 0; g < sizes.length; g++) starts[g + 1] = starts[g] + sizes[g];
       const fill = starts.slice(0, sizes.length);
-      const rows = new Int32Array(starts[sizes.length]);
+      const rows = sharedArray(Int32Array, starts[sizes.length]);
       for (let index = 0; index < keys.length; index++) {
         const id = groupOfRow[index];
         if (id >= 0) rows[fill[id]++] = index;
@@ -296,10 +355,4 @@ export class HeldTable {
     this.states[index] |= FAILED;
     return true;
   }
-}
-
-function growTo<T extends Uint16Array | Int32Array | Uint8Array>(array: T, needed: number): T {
-  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2));
-  next.set(array as never);
-  return next;
 }

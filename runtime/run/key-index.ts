@@ -3,15 +3,40 @@
 // entry, and a lookup touches one or two cache lines where a Map of a million entries touched
 // several. Other keys (strings, big integers) use a Map.
 import type { RowKey } from './row-key.js';
+import { sharedArray, toShared } from './shared-arrays.js';
 
 const INITIAL_SLOTS = 1024;
 const TWO_TO_32 = 4294967296;
 
+/** A key index as plain data, its tables in SharedArrayBuffers (see KeyIndex.share()). */
+export interface KeyIndexSnapshot {
+  slotKeys: Float64Array;
+  slotValues: Int32Array;
+  numberCount: number;
+  others: Map<RowKey, number>;
+}
+
 export class KeyIndex {
-  private slotKeys = new Float64Array(INITIAL_SLOTS).fill(Number.NaN);
-  private slotValues = new Int32Array(INITIAL_SLOTS);
+  private slotKeys: Float64Array = sharedArray(Float64Array, INITIAL_SLOTS).fill(Number.NaN);
+  private slotValues: Int32Array = sharedArray(Int32Array, INITIAL_SLOTS);
   private numberCount = 0;
   private readonly others = new Map<RowKey, number>();
+
+  static fromSnapshot(snapshot: KeyIndexSnapshot): KeyIndex {
+    const index = new KeyIndex();
+    index.slotKeys = snapshot.slotKeys;
+    index.slotValues = snapshot.slotValues;
+    index.numberCount = snapshot.numberCount;
+    for (const [key, value] of snapshot.others) index.others.set(key, value);
+    return index;
+  }
+
+  /** Moves the slots into SharedArrayBuffers and returns the index as plain data for another thread. */
+  share(): KeyIndexSnapshot {
+    this.slotKeys = toShared(this.slotKeys, this.slotKeys.length);
+    this.slotValues = toShared(this.slotValues, this.slotValues.length);
+    return { slotKeys: this.slotKeys, slotValues: this.slotValues, numberCount: this.numberCount, others: this.others };
+  }
 
   get size(): number {
     return this.numberCount + this.others.size;
@@ -62,8 +87,8 @@ export class KeyIndex {
   private grow(): void {
     const keys = this.slotKeys;
     const values = this.slotValues;
-    this.slotKeys = new Float64Array(keys.length * 2).fill(Number.NaN);
-    this.slotValues = new Int32Array(keys.length * 2);
+    this.slotKeys = sharedArray(Float64Array, keys.length * 2).fill(Number.NaN);
+    this.slotValues = sharedArray(Int32Array, keys.length * 2);
     for (let slot = 0; slot < keys.length; slot++) {
       const key = keys[slot];
       if (key === key) this.place(key, values[slot]);

@@ -6,9 +6,12 @@ import { openEntry } from '../archive/entry-stream.js';
 import { matchEntries } from '../archive/match-entries.js';
 import { readCsvRecords } from '../csv/read-records.js';
 import type { Plan, PlanTable } from '../plan/types.js';
-import type { ItemSink } from '../sinks/item-sink.js';
+import { availableParallelism } from 'node:os';
+import { isLineSink, type ItemSink, type LineSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
 import { accountHeldRows } from './account-held-rows.js';
+import { BuildThreads, canBuildInParallel } from './build-threads.js';
+import type { HeldTable } from './held-table.js';
 import { holdTables } from './hold-tables.js';
 import type { RunReport } from './run-report.js';
 import { RunFailure, RunState, type RejectSink, type RunProgress } from './run-state.js';
@@ -27,6 +30,22 @@ export interface RunInput {
   /** The run stops (non-zero) when more rows than this are rejected. */
   maxRejects?: number;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Threads that build items (1: the main thread builds them). 'auto': one per core once the
+   * root tables' files hold AUTO_THREADS_FROM_BYTES, below which starting threads costs more
+   * than they save. Used when the sink takes lines (NDJSON) and the plan allows it (see
+   * canBuildInParallel); otherwise the main thread builds.
+   */
+  buildThreads?: number | 'auto';
+}
+
+const AUTO_THREADS_FROM_BYTES = 8 * 1024 * 1024;
+
+function buildThreadCount(requested: number | 'auto', plan: Plan, entries: Map<string, ArchiveEntry[]>): number {
+  if (requested !== 'auto') return requested;
+  const rootTables = new Set(plan.items.map((i) => i.rootTable));
+  const rootBytes = [...rootTables].flatMap((t) => entries.get(t) ?? []).reduce((sum, e) => sum + e.uncompressedSize, 0);
+  return rootBytes >= AUTO_THREADS_FROM_BYTES ? availableParallelism() : 1;
 }
 
 export function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: string): Map<string, ArchiveEntry[]> {
@@ -67,13 +86,24 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
   const run = { extract: source.name, asOf, started, files: new Map<string, string[]>() };
   const report = (status: RunReport['status'], error?: string) => state.report(plan, run, status, { error });
 
+  const streamRootsOnThreads = async (threads: number, lines: ItemSink & LineSink, held: Map<string, HeldTable>, entries: Map<string, ArchiveEntry[]>) => {
+    const buildThreads = new BuildThreads(threads, plan, asOf, lines.format, held);
+    try {
+      return await streamRoots(plan, source, entries, held, asOf, state, buildThreads.pipeline(lines, state, held));
+    } finally {
+      await buildThreads.close();
+    }
+  };
+
   try {
     const entries = entriesByTable(plan, await listEntries(source), source.name);
     for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
     for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!);
     const held = await holdTables(plan, source, entries, asOf, state);
-    const roots = new RootItems(plan, held, asOf);
-    const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, state, writeRootsTo(sink, roots, state));
+    const threads = buildThreadCount(input.buildThreads ?? 1, plan, entries);
+    const seenRootKeys = threads > 1 && isLineSink(sink) && canBuildInParallel(plan)
+      ? await streamRootsOnThreads(threads, sink, held, entries)
+      : await streamRoots(plan, source, entries, held, asOf, state, writeRootsTo(sink, new RootItems(plan, held, asOf), state));
     accountHeldRows(plan, held, seenRootKeys, state);
     await sink.commit();
     return report('ok');

@@ -11,7 +11,7 @@ import { columnPosition } from '../plan/column-position.js';
 import type { HeldTable } from './held-table.js';
 import { keyAt, type RowKey } from './row-key.js';
 import type { RunState } from './run-state.js';
-import { duplicateKeyReason, readTable } from './table-reader.js';
+import { duplicateKeyReason, readTable, type Reject } from './table-reader.js';
 
 export interface RootRow {
   table: string;
@@ -23,9 +23,6 @@ export interface RootRow {
 /** What became of a root row: a reason string when it was rejected. */
 export type RootOutcome = 'used' | 'filtered' | { rejected: string };
 
-/** Builds and writes the items of a batch of root rows, in order. */
-export type RootBatchProcessor = (rows: RootRow[]) => RootOutcome[] | Promise<RootOutcome[]>;
-
 /**
  * Keys of streamed root rows by table, so that children can tell a missing parent from a
  * filtered one: `seen` every key read, `rejected` those whose row was rejected while
@@ -33,24 +30,61 @@ export type RootBatchProcessor = (rows: RootRow[]) => RootOutcome[] | Promise<Ro
  */
 export type SeenRootKeys = Map<string, { seen: Set<RowKey>; rejected: Set<RowKey>; scanFiltered: Set<RowKey> }>;
 
+/** Builds and writes the items of a batch of root rows, in order. */
+export type RootBatchProcessor = (rows: RootRow[]) => RootOutcome[] | Promise<RootOutcome[]>;
+
+/**
+ * A processor that works on several batches at once (build threads): `start` hands a batch
+ * out; `finish`, called in batch order, waits for it and records what it became. Up to
+ * `inFlight` batches are started before the oldest is finished.
+ */
+export interface RootBatchPipeline<Started> {
+  inFlight: number;
+  start(rows: RootRow[]): Started;
+  finish(started: Started): Promise<RootOutcome[]>;
+}
+
+/** Rows of a held root table handed to a pipeline per batch (a plain processor gets them all at once). */
+const HELD_ROOT_BATCH_ROWS = 1024;
+
 export async function streamRoots(
   plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, held: Map<string, HeldTable>,
-  asOf: TimestampValue, state: RunState, process: RootBatchProcessor,
+  asOf: TimestampValue, state: RunState, processor: RootBatchProcessor | RootBatchPipeline<unknown>,
 ): Promise<SeenRootKeys> {
   const seenRootKeys: SeenRootKeys = new Map();
+  const pipeline = asPipeline(processor);
+  // Batches started and not yet finished, oldest first, each with what to do once it is.
+  const started: Array<{ started: unknown; rejects: Reject[]; settle(outcomes: RootOutcome[]): void }> = [];
+  const finishOldest = async () => {
+    const oldest = started.shift()!;
+    // Rejects found reading the batch come before those of building it: the order of a plain loop.
+    for (const reject of oldest.rejects) state.reject(reject);
+    oldest.settle(await pipeline.finish(oldest.started));
+  };
+  const submit = async (rows: RootRow[], settle: (outcomes: RootOutcome[]) => void, rejects: Reject[] = []) => {
+    started.push({ started: pipeline.start(rows), rejects, settle });
+    while (started.length >= pipeline.inFlight) await finishOldest();
+  };
+  const finishAll = async () => {
+    while (started.length > 0) await finishOldest();
+  };
   for (const rootTable of new Set(plan.items.map((i) => i.rootTable))) {
     const table = plan.tables.find((t) => t.name === rootTable)!;
     const heldRoot = held.get(rootTable);
     if (heldRoot) {
       const indexes: number[] = [];
       for (let index = 0; index < heldRoot.count; index++) if (!heldRoot.isFailed(index) && !heldRoot.isScanFiltered(index)) indexes.push(index);
-      const rows = indexes.map((index) => ({ table: rootTable, values: heldRoot.row(index), file: state.files[heldRoot.fileOf(index)], line: heldRoot.lineOf(index) }));
-      const outcomes = await process(rows);
-      outcomes.forEach((outcome, i) => {
-        const index = indexes[i];
-        if (outcome === 'used') heldRoot.markUsed(index);
-        else if (outcome !== 'filtered' && heldRoot.markFailed(index)) state.reject({ table: rootTable, file: rows[i].file, line: rows[i].line, reason: outcome.rejected });
-      });
+      const batchRows = pipeline.inFlight > 1 ? HELD_ROOT_BATCH_ROWS : Math.max(indexes.length, 1);
+      for (let from = 0; from < indexes.length; from += batchRows) {
+        const batch = indexes.slice(from, from + batchRows);
+        const rows = batch.map((index) => ({ table: rootTable, values: heldRoot.row(index), file: state.files[heldRoot.fileOf(index)], line: heldRoot.lineOf(index) }));
+        await submit(rows, (outcomes) => outcomes.forEach((outcome, i) => {
+          const index = batch[i];
+          if (outcome === 'used') heldRoot.markUsed(index);
+          else if (outcome !== 'filtered' && heldRoot.markFailed(index)) state.reject({ table: rootTable, file: rows[i].file, line: rows[i].line, reason: outcome.rejected });
+        }));
+      }
+      await finishAll();
       continue;
     }
     const c = state.countsOf(rootTable);
@@ -62,18 +96,19 @@ export async function streamRoots(
     for await (const batch of readTable(source, entries.get(rootTable)!, table, asOf)) {
       const rows: RootRow[] = [];
       const keys: Array<RowKey | null> = [];
+      const readRejects: Reject[] = [];
       for (const event of batch) {
         c.read++;
         if (event.kind === 'reject') {
           c.rejected++;
-          state.reject(event.reject);
+          readRejects.push(event.reject);
           continue;
         }
         // The first row read wins, whether the scan filters keep it or not.
         const key = keyAt(event.values, keyPositions);
         if (key !== null && seen.has(key)) {
           c.rejected++;
-          state.reject({ table: rootTable, file: event.file, line: event.line, reason: duplicateKeyReason(table) });
+          readRejects.push({ table: rootTable, file: event.file, line: event.line, reason: duplicateKeyReason(table) });
           continue;
         }
         if (key !== null) seen.add(key);
@@ -85,20 +120,29 @@ export async function streamRoots(
         rows.push({ table: rootTable, values: event.values, file: event.file, line: event.line });
         keys.push(key);
       }
-      const outcomes = rows.length === 0 ? [] : await process(rows);
-      outcomes.forEach((outcome, i) => {
-        if (outcome === 'used') c.used++;
-        else if (outcome === 'filtered') c.filtered++;
-        else {
-          c.rejected++;
-          // Its children count as orphaned, as they do under a row rejected for a bad value.
-          if (keys[i] !== null) rejected.add(keys[i]!);
-          state.reject({ table: rootTable, file: rows[i].file, line: rows[i].line, reason: outcome.rejected });
-        }
-      });
-      state.progress('streaming', rootTable);
+      const settle = (outcomes: RootOutcome[]) => {
+        outcomes.forEach((outcome, i) => {
+          if (outcome === 'used') c.used++;
+          else if (outcome === 'filtered') c.filtered++;
+          else {
+            c.rejected++;
+            // Its children count as orphaned, as they do under a row rejected for a bad value.
+            if (keys[i] !== null) rejected.add(keys[i]!);
+            state.reject({ table: rootTable, file: rows[i].file, line: rows[i].line, reason: outcome.rejected });
+          }
+        });
+        state.progress('streaming', rootTable);
+      };
+      await submit(rows, settle, readRejects);
     }
+    await finishAll();
     state.progress('streaming', rootTable, true);
   }
   return seenRootKeys;
+}
+
+function asPipeline(processor: RootBatchProcessor | RootBatchPipeline<unknown>): RootBatchPipeline<unknown> {
+  if (typeof processor !== 'function') return processor;
+  // One batch at a time, processed when it is finished: the order of a plain loop.
+  return { inFlight: 1, start: (rows) => rows, finish: async (rows) => ((rows as RootRow[]).length === 0 ? [] : processor(rows as RootRow[])) };
 }

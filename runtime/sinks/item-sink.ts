@@ -2,6 +2,7 @@
 // commit() (a preview file appears whole or not at all), and abort() leaves nothing behind.
 import type { BuiltItem } from '../eval/item-value.js';
 import type { AttributeValue } from './dynamodb-json.js';
+import type { NdjsonFormat } from './ndjson-line.js';
 
 export interface ItemSink {
   /** Why the item cannot be written (too large for the target, say), asked before write(); null: it can. */
@@ -11,4 +12,14 @@ export interface ItemSink {
   delete?(target: string, key: Record<string, AttributeValue>): Promise<void> | void;
   commit(): Promise<void>;
   abort(): Promise<void>;
+}
+
+/** A sink of text lines, which can take lines serialized elsewhere (by build threads, with ndjsonLine). */
+export interface LineSink {
+  readonly format: NdjsonFormat;
+  writeLines(bytes: Uint8Array, items: number): Promise<void> | void;
+}
+
+export function isLineSink(sink: ItemSink): sink is ItemSink & LineSink {
+  return typeof (sink as Partial<LineSink>).writeLines === 'function' && typeof (sink as Partial<LineSink>).format === 'string';
 }

@@ -23,11 +23,10 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { BuiltItem } from '../eval/item-value.js';
-import { toDynamoItemJson } from './dynamodb-json.js';
-import type { ItemSink } from './item-sink.js';
-import { toPlainJson } from './plain-json.js';
+import type { ItemSink, LineSink } from './item-sink.js';
+import { ndjsonLine, type NdjsonFormat } from './ndjson-line.js';
 
-export type NdjsonFormat = 'plain' | 'dynamodb';
+export type { NdjsonFormat };
 
 export interface NdjsonSinkOptions {
   /** The file to create; it only appears (or is replaced) on commit. */
@@ -40,7 +39,7 @@ const CHUNK_BYTES = 1024 * 1024;
 /** Bytes the stream may hold before it asks the writer to wait for 'drain'. */
 const STREAM_HIGH_WATER_MARK = 1024 * 1024;
 
-export class NdjsonSink implements ItemSink {
+export class NdjsonSink implements ItemSink, LineSink {
   readonly path: string;
   readonly partialPath: string;
   readonly format: NdjsonFormat;
@@ -66,7 +65,7 @@ export class NdjsonSink implements ItemSink {
 
   write(item: BuiltItem): Promise<void> | void {
     this.#assertWriting('write');
-    const line = this.#line(item);
+    const line = ndjsonLine(this.format, item);
     this.#itemCount++;
     // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
     if (this.#pendingBytes + line.length * 3 > this.#pending.length) {
@@ -80,6 +79,16 @@ export class NdjsonSink implements ItemSink {
       return flushed;
     }
     this.#pendingBytes += this.#pending.write(line, this.#pendingBytes);
+  }
+
+  /** Lines serialized elsewhere (ndjsonLine, by a build thread), `items` of them, after those written so far. */
+  writeLines(bytes: Uint8Array, items: number): Promise<void> | void {
+    this.#assertWriting('write');
+    this.#itemCount += items;
+    if (bytes.length === 0) return;
+    const flushed = this.#pendingBytes > 0 ? this.#flush() : undefined;
+    const written = this.#opened().write(bytes);
+    return flushed ?? (written ? undefined : once(this.#opened(), 'drain').then(() => undefined));
   }
 
   async commit(): Promise<void> {
@@ -107,13 +116,6 @@ export class NdjsonSink implements ItemSink {
       if (!stream.closed) await new Promise<void>((resolve) => stream.once('close', () => resolve()));
     }
     await rm(this.partialPath, { force: true });
-  }
-
-  #line(item: BuiltItem): string {
-    if (this.format === 'plain') {
-      return `{"item":${JSON.stringify(item.item)},"target":${JSON.stringify(item.target)},"attributes":${toPlainJson(item.attributes)}}\n`;
-    }
-    return `{"TableName":${JSON.stringify(item.target)},"Item":${toDynamoItemJson(item.attributes)}}\n`;
   }
 
   #flush(): Promise<void> | undefined {

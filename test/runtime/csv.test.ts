@@ -245,15 +245,34 @@ describe('runtime/csv', () => {
       expect(batches.flat().map(lineOf)).to.deep.equal([2, 'fault 3', 4, 5, 'fault 6']);
     });
 
-    it('does not wait for the whole input to give the first batch', async () => {
+    it('does not wait for the whole input to give the first batch: it comes once 64 KiB are read', async () => {
       const input = new Readable({ read() {} });
-      input.push('a,b\n1,2\n');
+      // 8,000 records of 10 bytes after the 4-byte header: the first 64 KiB end inside record 6,553.
+      const rows = Array.from({ length: 8000 }, (_, i) => `${String(i).padStart(6, '0')},ab\n`);
+      input.push(`a,b\n${rows.join('')}`);
       const batches = readCsvBatches(input, table(['a', 'b'], ['a']), 'x.csv');
-      expect((await batches.next()).value).to.deep.equal([record(2, '1')]);
-      input.push('3,4\n');
+      const first = (await batches.next()).value as CsvRecord[];
+      expect(first).to.have.length(Math.floor((65536 - 4) / 10));
+      expect(first[0]).to.deep.equal(record(2, '000000'));
+      input.push('x,y\n');
       input.push(null);
-      expect((await batches.next()).value).to.deep.equal([record(3, '3')]);
+      const rest = (await batches.next()).value as CsvRecord[];
+      expect(rest.at(-1)).to.deep.equal(record(8002, 'x'));
+      expect(first.length + rest.length).to.equal(8001);
       expect((await batches.next()).done).to.equal(true);
+    });
+
+    it('cuts the same batches however the input is chunked', async () => {
+      const text = `a,b\n${Array.from({ length: 30_000 }, (_, i) => `${i},"v ${i % 97}"\n`).join('')}`;
+      const sizes = async (chunk: number) => {
+        const input = Readable.from(Array.from({ length: Math.ceil(text.length / chunk) }, (_, i) => Buffer.from(text.slice(i * chunk, (i + 1) * chunk))));
+        const lengths: number[] = [];
+        for await (const batch of readCsvBatches(input, table(['a', 'b'], ['a']), 'x.csv')) lengths.push(batch.length);
+        return lengths;
+      };
+      const whole = await sizes(text.length);
+      expect(whole.length).to.be.above(5);
+      for (const chunk of [1000, 4097, 65536, 200_000]) expect(await sizes(chunk), `chunks of ${chunk}`).to.deep.equal(whole);
     });
   });
 

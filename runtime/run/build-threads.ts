@@ -1,0 +1,119 @@
+/*
+ * Building items on several threads (preview runs). Once the tables are held and sealed,
+ * their typed arrays move into shared memory and each build thread (build-worker.ts) reads
+ * them in place. Batches of root rows go to the threads in turn; what each batch gives back
+ * (row failures, outcomes, item counts, NDJSON bytes) is applied here strictly in batch
+ * order, so the file, the rejects and the counts are those of a run on one thread.
+ *
+ * Only plans whose rows each belong to one root's tree are built in parallel (see
+ * canBuildInParallel): a row is then marked, used or failed, by one thread at a time.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Plan } from '../plan/types.js';
+import type { LineSink } from '../sinks/item-sink.js';
+import type { TimestampValue } from '../values/value.js';
+import type { BuiltBatch } from './build-batch.js';
+import type { BatchRequest, BuildWorkerData } from './build-worker.js';
+import type { HeldTable } from './held-table.js';
+import type { RunState } from './run-state.js';
+import type { RootBatchPipeline, RootOutcome, RootRow } from './stream-roots.js';
+import { rejectFailures } from './write-root-items.js';
+
+/**
+ * One root table for every item, and no table grouped under two parents: every held row
+ * then sits in the tree of at most one root row.
+ */
+export function canBuildInParallel(plan: Plan): boolean {
+  if (new Set(plan.items.map((i) => i.rootTable)).size !== 1) return false;
+  return plan.tables.every((t) => t.roles.filter((r) => r.kind === 'grouped').length <= 1);
+}
+
+/**
+ * A thread running build-worker: the compiled .js next to this file or, when this file runs
+ * as TypeScript source (tests, under tsx), the .ts source with tsx registered in the thread.
+ */
+function startWorker(workerData: BuildWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./build-worker.js', import.meta.url), { workerData });
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const source = JSON.stringify(new URL('./build-worker.ts', import.meta.url).href);
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${source}); });`, { eval: true, workerData });
+}
+
+interface Waiting {
+  resolve(batch: BuiltBatch): void;
+  reject(error: Error): void;
+}
+
+export class BuildThreads {
+  private readonly workers: Worker[];
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 0;
+  private failure: Error | null = null;
+
+  constructor(count: number, plan: Plan, asOf: TimestampValue, format: LineSink['format'], held: Map<string, HeldTable>) {
+    const data: BuildWorkerData = { plan, asOf, format, tables: [...held.values()].map((table) => table.share()) };
+    this.workers = Array.from({ length: count }, () => {
+      const worker = startWorker(data);
+      worker.on('message', ({ id, batch }: { id: number; batch: BuiltBatch }) => {
+        const waiting = this.waiting.get(id);
+        this.waiting.delete(id);
+        waiting?.resolve(batch);
+      });
+      worker.on('error', (error) => this.fail(error));
+      worker.on('exit', (code) => this.fail(new Error(`a build thread stopped (exit code ${code})`)));
+      return worker;
+    });
+  }
+
+  /**
+   * Builds each batch on the next thread, two batches per thread in flight; what a batch
+   * gave reaches the sink and the state as it is finished, in batch order.
+   */
+  pipeline(sink: LineSink, state: RunState, held: Map<string, HeldTable>): RootBatchPipeline<Promise<BuiltBatch> | null> {
+    return {
+      inFlight: this.workers.length * 2,
+      start: (rows) => (rows.length === 0 ? null : this.send(rows)),
+      finish: async (sent) => (sent === null ? [] : apply(await sent, sink, state, held)),
+    };
+  }
+
+  private send(rows: RootRow[]): Promise<BuiltBatch> {
+    const id = this.nextId++;
+    const built = new Promise<BuiltBatch>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.waiting.set(id, { resolve, reject });
+      const request: BatchRequest = { id, rows };
+      this.workers[id % this.workers.length].postMessage(request);
+    });
+    // Awaited once the batches before it are finished; a failure meanwhile must not count as unhandled.
+    built.catch(() => {});
+    return built;
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error('the build threads were closed');
+    await Promise.all(this.workers.map((worker) => {
+      worker.removeAllListeners('exit');
+      return worker.terminate();
+    }));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiting of this.waiting.values()) waiting.reject(error);
+    this.waiting.clear();
+  }
+}
+
+async function apply(batch: BuiltBatch, sink: LineSink, state: RunState, held: Map<string, HeldTable>): Promise<RootOutcome[]> {
+  rejectFailures(state, batch.failures.map(({ table, index, reason }) => ({ table: held.get(table)!, index, reason })));
+  for (const [name, counts] of Object.entries(batch.items)) {
+    const total = state.items[name];
+    total.built += counts.built;
+    total.written += counts.written;
+    total.filtered += counts.filtered;
+  }
+  state.itemsWritten += batch.itemsWritten;
+  await sink.writeLines(batch.bytes, batch.itemsWritten);
+  return batch.outcomes;
+}
