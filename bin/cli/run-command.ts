@@ -35,8 +35,8 @@ Preview (--out): items to NDJSON, plain JSON (exact numbers) or DynamoDB JSON; t
 appears only when the run succeeds.
   --out FILE              the items file
   --format plain|dynamodb
-  --threads N             threads building items (default: one per core once the root
-                          table's files hold 8 MiB, else 1)
+  --threads N             threads holding tables and building items (default: one per
+                          core for a phase whose files hold 8 MiB or more, else 1)
 
 DynamoDB (no --out): items merged into the target tables, as DESIGN.md "Running
 incrementally" describes; the control table is created on first use (or by mapc init).
@@ -119,7 +119,7 @@ export const runCommand: Command = {
       let report: RunReport;
       if (values.out) {
         report = await runPlan({
-          plan, source: extract.source, asOf, rejects, maxRejects, onProgress: progress.update, buildThreads: threads,
+          plan, source: extract.source, asOf, rejects, maxRejects, onProgress: progress.update, threads,
           sink: new NdjsonSink({ path: values.out, format: values.format }),
         });
       } else {

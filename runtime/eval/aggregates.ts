@@ -7,21 +7,23 @@
 import type { AggregateFn } from '../plan/types.js';
 import { decimal } from '../values/decimal.js';
 import type { Value } from '../values/value.js';
-import { fieldOf, isItemObject, type ItemValue } from './item-value.js';
+import { fieldReader, isItemObject, type ItemObject, type ItemValue } from './item-value.js';
 import { arithmetic, compareValues, type ScalarValue } from './operators.js';
 import type { EvalContext } from './compile-expr.js';
 
-function collect(value: ItemValue | undefined, path: string[], at: number, out: ItemValue[]) {
+type FieldRead = (object: ItemObject) => ItemValue | undefined;
+
+function collect(value: ItemValue | undefined, readers: FieldRead[], at: number, out: ItemValue[]) {
   if (value === undefined || value === null) return;
   if (Array.isArray(value)) {
-    for (const element of value) collect(element, path, at, out);
+    for (const element of value) collect(element, readers, at, out);
     return;
   }
-  if (at === path.length) {
+  if (at === readers.length) {
     out.push(value);
     return;
   }
-  if (isItemObject(value)) collect(fieldOf(value, path[at]), path, at + 1, out);
+  if (isItemObject(value)) collect(readers[at](value), readers, at + 1, out);
 }
 
 const addExact = arithmetic('+', 'decimal');
@@ -37,9 +39,10 @@ function sum(values: Value[]): ScalarValue {
 }
 
 export function aggregate(fn: AggregateFn, path: string[]): (ctx: EvalContext) => ScalarValue {
+  const readers = path.map((name) => fieldReader(name));
   return (ctx) => {
     const found: ItemValue[] = [];
-    collect(ctx.object ? fieldOf(ctx.object, path[0]) : undefined, path, 1, found);
+    collect(ctx.object ? readers[0](ctx.object) : undefined, readers, 1, found);
     if (fn === 'count') return BigInt(found.length);
     const values = found as Value[];
     switch (fn) {

@@ -7,7 +7,7 @@ import { keyAt, type RowKey } from '../run/row-key.js';
 import { aggregate } from './aggregates.js';
 import { caster } from './casts.js';
 import { FUNCTIONS } from './functions.js';
-import { fieldOf, isItemObject, type ItemObject, type ItemValue } from './item-value.js';
+import { fieldOf, fieldReader, isItemObject, type ItemObject, type ItemValue } from './item-value.js';
 import { arithmetic, comparison, negate, type ScalarValue } from './operators.js';
 import { valueText } from './value-text.js';
 
@@ -94,12 +94,19 @@ export function compileExpr(expr: PlanExpr, env: ExprEnv): Evaluate {
       return (ctx) => row.find(ctx)?.[position] ?? null;
     }
     case 'attr': {
-      const path = expr.path;
-      if (path.length === 1) {
-        const name = path[0];
-        return (ctx) => (ctx.object ? fieldOf(ctx.object, name) ?? null : null) as ScalarValue;
+      const readers = expr.path.map((name) => fieldReader(name));
+      if (readers.length === 1) {
+        const [read] = readers;
+        return (ctx) => (ctx.object ? read(ctx.object) ?? null : null) as ScalarValue;
       }
-      return (ctx) => (readAttribute(ctx.object, path) ?? null) as ScalarValue;
+      return (ctx) => {
+        let value: ItemValue | undefined = ctx.object;
+        for (const read of readers) {
+          if (!isItemObject(value)) return null;
+          value = read(value);
+        }
+        return (value ?? null) as ScalarValue;
+      };
     }
     case 'aggregate':
       return aggregate(expr.fn, expr.path);

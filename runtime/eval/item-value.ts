@@ -55,6 +55,22 @@ export function fieldOf(object: ItemObject, name: string): ItemValue | undefined
   return at === undefined ? undefined : object.values[at];
 }
 
+/**
+ * fieldOf for one attribute name, for a call site that reads it from many objects: the
+ * position is looked up again only when an object of another shape comes by.
+ */
+export function fieldReader(name: string): (object: ItemObject) => ItemValue | undefined {
+  let shape: ItemShape | null = null;
+  let at = -1;
+  return (object) => {
+    if (object.shape !== shape) {
+      shape = object.shape;
+      at = shape.index.get(name) ?? -1;
+    }
+    return at < 0 ? undefined : object.values[at];
+  };
+}
+
 /** The attributes that are set, in declared order. */
 export function fieldEntries(object: ItemObject): Array<[string, ItemValue]> {
   const entries: Array<[string, ItemValue]> = [];

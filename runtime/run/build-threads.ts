@@ -8,7 +8,7 @@
  * Only plans whose rows each belong to one root's tree are built in parallel (see
  * canBuildInParallel): a row is then marked, used or failed, by one thread at a time.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Plan } from '../plan/types.js';
 import type { LineSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
@@ -16,6 +16,7 @@ import type { BuiltBatch } from './build-batch.js';
 import type { BatchRequest, BuildWorkerData } from './build-worker.js';
 import type { HeldTable } from './held-table.js';
 import type { RunState } from './run-state.js';
+import { startWorker } from './start-worker.js';
 import type { RootBatchPipeline, RootOutcome, RootRow } from './stream-roots.js';
 import { rejectFailures } from './write-root-items.js';
 
@@ -26,17 +27,6 @@ import { rejectFailures } from './write-root-items.js';
 export function canBuildInParallel(plan: Plan): boolean {
   if (new Set(plan.items.map((i) => i.rootTable)).size !== 1) return false;
   return plan.tables.every((t) => t.roles.filter((r) => r.kind === 'grouped').length <= 1);
-}
-
-/**
- * A thread running build-worker: the compiled .js next to this file or, when this file runs
- * as TypeScript source (tests, under tsx), the .ts source with tsx registered in the thread.
- */
-function startWorker(workerData: BuildWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./build-worker.js', import.meta.url), { workerData });
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const source = JSON.stringify(new URL('./build-worker.ts', import.meta.url).href);
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${source}); });`, { eval: true, workerData });
 }
 
 interface Waiting {
@@ -53,7 +43,7 @@ export class BuildThreads {
   constructor(count: number, plan: Plan, asOf: TimestampValue, format: LineSink['format'], held: Map<string, HeldTable>) {
     const data: BuildWorkerData = { plan, asOf, format, tables: [...held.values()].map((table) => table.share()) };
     this.workers = Array.from({ length: count }, () => {
-      const worker = startWorker(data);
+      const worker = startWorker('build-worker', data);
       worker.on('message', ({ id, batch }: { id: number; batch: BuiltBatch }) => {
         const waiting = this.waiting.get(id);
         this.waiting.delete(id);

@@ -38,6 +38,8 @@ export interface ColumnSnapshot {
 
 export class ColumnStore {
   private count = 0;
+  /** Rows the typed arrays have room for. */
+  private capacity = INITIAL_CAPACITY;
   private nulls: Uint8Array = sharedArray(Uint8Array, INITIAL_CAPACITY);
   /** Numbers by type (see above); for strings, ids into the dictionary. */
   private numbers: Typed | null;
@@ -71,6 +73,7 @@ export class ColumnStore {
   static fromSnapshot(snapshot: ColumnSnapshot): ColumnStore {
     const column = new ColumnStore(snapshot.type);
     column.count = snapshot.count;
+    column.capacity = snapshot.count;
     column.nulls = snapshot.nulls;
     column.numbers = snapshot.numbers;
     column.scales = snapshot.scales;
@@ -90,12 +93,11 @@ export class ColumnStore {
       this.plain.push(typeof value === 'string' ? ownCopy(value) : value);
       return;
     }
-    this.nulls = grown(this.nulls, this.count);
+    if (i >= this.capacity) this.grow(i + 1);
     if (value === null) {
       this.nulls[i] = 1;
       return;
     }
-    this.numbers = grown(this.numbers!, this.count);
     switch (this.type) {
       case 'int':
         if ((value as bigint) < INT64_MIN || (value as bigint) > INT64_MAX) return this.toPlain(i, value);
@@ -104,9 +106,8 @@ export class ColumnStore {
       case 'decimal': {
         const d = value as { digits: bigint; scale: number };
         if (d.digits < INT64_MIN || d.digits > INT64_MAX || d.scale > 255) return this.toPlain(i, value);
-        this.scales = grown(this.scales!, this.count);
         (this.numbers as BigInt64Array)[i] = d.digits;
-        this.scales[i] = d.scale;
+        this.scales![i] = d.scale;
         return;
       }
       case 'float': (this.numbers as Float64Array)[i] = value as number; return;
@@ -140,7 +141,15 @@ export class ColumnStore {
     this.nulls = this.plain ? this.nulls : toShared(this.nulls, this.count);
     this.numbers = this.numbers === null ? null : toShared(this.numbers, this.count);
     this.scales = this.scales === null ? null : toShared(this.scales, this.count);
+    this.capacity = this.count;
     return { type: this.type, count: this.count, nulls: this.nulls, numbers: this.numbers, scales: this.scales, plain: this.plain, dictionary: this.dictionary };
+  }
+
+  private grow(needed: number): void {
+    this.capacity = Math.max(needed, this.capacity * 2);
+    this.nulls = grown(this.nulls, this.capacity);
+    if (this.numbers !== null) this.numbers = grown(this.numbers, this.capacity);
+    if (this.scales !== null) this.scales = grown(this.scales, this.capacity);
   }
 
   private pushString(index: number, value: string): void {

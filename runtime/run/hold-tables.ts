@@ -3,7 +3,7 @@
 import type { ByteSource } from '../archive/byte-source.js';
 import type { ArchiveEntry } from '../archive/central-directory.js';
 import type { Row } from '../eval/compile-expr.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, PlanTable } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import { HeldTable } from './held-table.js';
 import type { RunState } from './run-state.js';
@@ -18,17 +18,24 @@ export interface RetriedRow {
   heldIndex: number;
 }
 
+/**
+ * The tables a run holds, in the plan's order. Root tables stream unless asked (incremental
+ * runs hold them, to know before building which parents this extract has; they also hold the
+ * rows the scan filters drop, which take their stored twins out of items).
+ */
+export function tablesToHold(plan: Plan, holdRoots = false): PlanTable[] {
+  return plan.tables.filter((t) => holdRoots || t.roles.some((r) => r.kind !== 'root'));
+}
+
 export async function holdTables(
   plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, asOf: TimestampValue, state: RunState,
-  options: { retried?: Map<string, RetriedRow[]>; holdRoots?: boolean; holdScanFiltered?: boolean } = {},
+  options: { retried?: Map<string, RetriedRow[]>; holdRoots?: boolean; holdScanFiltered?: boolean; only?: ReadonlySet<string> } = {},
 ): Promise<Map<string, HeldTable>> {
   const retried = options.retried ?? new Map<string, RetriedRow[]>();
   const parents = new Set(plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))));
   const held = new Map<string, HeldTable>();
-  // Root tables stream unless asked (incremental runs hold them, to know before building
-  // which parents this extract has; they also hold the rows the scan filters drop, which take
-  // their stored twins out of items).
-  for (const table of plan.tables.filter((t) => options.holdRoots || t.roles.some((r) => r.kind !== 'root'))) {
+  for (const table of tablesToHold(plan, options.holdRoots)) {
+    if (options.only && !options.only.has(table.name)) continue;
     const heldTable = new HeldTable(table, parents.has(table.name));
     held.set(table.name, heldTable);
     const c = state.countsOf(table.name);

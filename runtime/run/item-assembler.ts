@@ -3,11 +3,11 @@
 import type { PlanCollection, PlanItem, PlanObject, PlanTable } from '../plan/types.js';
 import type { TimestampValue, Value } from '../values/value.js';
 import { compileCondition, compileExpr, compileRowRef, type EvalContext, type ExprEnv, type Row } from '../eval/compile-expr.js';
-import { fieldOf, isItemObject, itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
+import { fieldOf, fieldReader, isItemObject, itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
 import { compareValues, EvaluationError } from '../eval/operators.js';
 import { columnPosition } from '../plan/column-position.js';
 import type { HeldTable } from './held-table.js';
-import { keyAt } from './row-key.js';
+import { keyAt, type RowKey } from './row-key.js';
 import { storedElementKeys } from './stored-element-keys.js';
 
 /** A held row that could not be built into an element, with why. */
@@ -59,6 +59,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
   // Sibling collections may reuse an alias: every collection gets a slot of its own.
   let slotCount = 1;
   const columnIndex = (table: string, column: string) => columnPosition(tables.get(table) ?? { name: table, columns: [] }, column);
+  const lookups = new Map<string, (key: RowKey) => Row | undefined>();
   const env: ExprEnv = {
     alias: (name) => {
       const found = slots.get(name);
@@ -67,14 +68,26 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     },
     columnIndex,
     lookup: (table) => {
+      let find = lookups.get(table);
+      if (find) return find;
       const index = held.get(table);
       if (!index) throw new Error(`the plan looks up ${table}, which it does not hold: recompile the mapping`);
       const byKey = index.byKey;
       if (!byKey) throw new Error(`the plan looks up ${table}, which it does not index: recompile the mapping`);
-      return (key) => {
+      // Fields of one element often read the same looked-up row (a line's product's
+      // description, then its category): the last row found is kept for the next lookup.
+      let lastKey: RowKey | undefined;
+      let lastRow: Row | undefined;
+      find = (key) => {
+        if (key === lastKey) return lastRow;
         const found = byKey.get(key);
-        return found === undefined || index.isScanFiltered(found) ? undefined : index.row(found);
+        if (found === undefined || index.isScanFiltered(found)) return undefined;
+        lastKey = key;
+        lastRow = index.row(found);
+        return lastRow;
       };
+      lookups.set(table, find);
+      return find;
     },
   };
 
@@ -127,7 +140,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     const sortBy = [
       ...plan.orderBy,
       ...plan.elementKey.attributes.filter((a): a is string => a !== null).map((attribute) => ({ attribute, descending: false })),
-    ];
+    ].map(({ attribute, descending }) => ({ read: fieldReader(attribute), descending }));
     const storedKeys = storedElementKeys(plan, tables.get(plan.table));
     const build = (ctx: EvalContext, failures: RowFailure[], stored: ItemValue | undefined): ItemValue[] => {
       const key = parent(ctx);
@@ -228,10 +241,10 @@ function asObject(value: ItemValue | undefined): ItemObject | null {
 }
 
 /** Nulls sort last going up and first going down, as in PostgreSQL. */
-function compareElements(a: ItemObject, b: ItemObject, sortBy: Array<{ attribute: string; descending: boolean }>): number {
-  for (const { attribute, descending } of sortBy) {
-    const x = (fieldOf(a, attribute) ?? null) as Value;
-    const y = (fieldOf(b, attribute) ?? null) as Value;
+function compareElements(a: ItemObject, b: ItemObject, sortBy: Array<{ read: (object: ItemObject) => ItemValue | undefined; descending: boolean }>): number {
+  for (const { read, descending } of sortBy) {
+    const x = (read(a) ?? null) as Value;
+    const y = (read(b) ?? null) as Value;
     let order: number;
     if (x === null || y === null) order = x === y ? 0 : x === null ? 1 : -1;
     else order = compareValues(x, y);

@@ -12,7 +12,8 @@ import type { TimestampValue } from '../values/value.js';
 import { accountHeldRows } from './account-held-rows.js';
 import { BuildThreads, canBuildInParallel } from './build-threads.js';
 import type { HeldTable } from './held-table.js';
-import { holdTables } from './hold-tables.js';
+import { holdTables, tablesToHold } from './hold-tables.js';
+import { holdTablesOnThreads } from './hold-threads.js';
 import type { RunReport } from './run-report.js';
 import { RunFailure, RunState, type RejectSink, type RunProgress } from './run-state.js';
 import { RootItems } from './root-items.js';
@@ -31,21 +32,22 @@ export interface RunInput {
   maxRejects?: number;
   onProgress?: (progress: RunProgress) => void;
   /**
-   * Threads that build items (1: the main thread builds them). 'auto': one per core once the
-   * root tables' files hold AUTO_THREADS_FROM_BYTES, below which starting threads costs more
-   * than they save. Used when the sink takes lines (NDJSON) and the plan allows it (see
-   * canBuildInParallel); otherwise the main thread builds.
+   * Threads that hold tables and build items (1: the main thread does it all). 'auto': one
+   * per core for a phase whose files hold AUTO_THREADS_FROM_BYTES, below which starting
+   * threads costs more than they save. Tables are held on threads when there are two or
+   * more; items are built on threads when the sink takes lines (NDJSON) and the plan allows
+   * it (see canBuildInParallel).
    */
-  buildThreads?: number | 'auto';
+  threads?: number | 'auto';
 }
 
 const AUTO_THREADS_FROM_BYTES = 8 * 1024 * 1024;
 
-function buildThreadCount(requested: number | 'auto', plan: Plan, entries: Map<string, ArchiveEntry[]>): number {
+/** Threads for a phase that reads `tables`: as asked, or for 'auto' one per core once their files are large enough. */
+function threadCount(requested: number | 'auto', tables: Iterable<string>, entries: Map<string, ArchiveEntry[]>): number {
   if (requested !== 'auto') return requested;
-  const rootTables = new Set(plan.items.map((i) => i.rootTable));
-  const rootBytes = [...rootTables].flatMap((t) => entries.get(t) ?? []).reduce((sum, e) => sum + e.uncompressedSize, 0);
-  return rootBytes >= AUTO_THREADS_FROM_BYTES ? availableParallelism() : 1;
+  const bytes = [...tables].flatMap((t) => entries.get(t) ?? []).reduce((sum, e) => sum + e.uncompressedSize, 0);
+  return bytes >= AUTO_THREADS_FROM_BYTES ? availableParallelism() : 1;
 }
 
 export function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: string): Map<string, ArchiveEntry[]> {
@@ -99,8 +101,13 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
     const entries = entriesByTable(plan, await listEntries(source), source.name);
     for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
     for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!);
-    const held = await holdTables(plan, source, entries, asOf, state);
-    const threads = buildThreadCount(input.buildThreads ?? 1, plan, entries);
+    const requested = input.threads ?? 1;
+    const toHold = tablesToHold(plan);
+    const holdingThreads = threadCount(requested, toHold.map((t) => t.name), entries);
+    const held = holdingThreads > 1 && toHold.length > 1
+      ? await holdTablesOnThreads(plan, toHold, source, entries, asOf, state, holdingThreads)
+      : await holdTables(plan, source, entries, asOf, state);
+    const threads = threadCount(requested, plan.items.map((i) => i.rootTable), entries);
     const seenRootKeys = threads > 1 && isLineSink(sink) && canBuildInParallel(plan)
       ? await streamRootsOnThreads(threads, sink, held, entries)
       : await streamRoots(plan, source, entries, held, asOf, state, writeRootsTo(sink, new RootItems(plan, held, asOf), state));

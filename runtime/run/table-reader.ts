@@ -8,7 +8,7 @@ import { readCsvBatches } from '../csv/read-records.js';
 import { compileCondition, singleRowEnv, type EvalContext, type Row } from '../eval/compile-expr.js';
 import { EvaluationError } from '../eval/operators.js';
 import type { PlanTable } from '../plan/types.js';
-import { compileCellCaster } from '../values/cast-cell.js';
+import { CastFailure, compileCellReader } from '../values/cast-cell.js';
 import type { TimestampValue } from '../values/value.js';
 
 export interface Reject {
@@ -38,7 +38,7 @@ export async function* readTable(
   table: PlanTable,
   asOf: TimestampValue,
 ): AsyncGenerator<TableEvent[]> {
-  const casters = table.columns.map((column) => compileCellCaster(column, table.format));
+  const casters = table.columns.map((column) => compileCellReader(column, table.format));
   const env = singleRowEnv(table, 'a scan filter');
   const filters = table.filters.map((f) => compileCondition(f, env));
   const ctx: EvalContext = { rows: [undefined], object: null, asOf };
@@ -64,11 +64,11 @@ export async function* readTable(
   function castRecord(cells: string[], line: number): TableEvent {
     const values: Row = new Array(casters.length);
     for (let i = 0; i < casters.length; i++) {
-      const cast = casters[i](cells[i]);
-      if (!cast.ok) {
-        return { kind: 'reject', reject: { table: table.name, file: currentFile, line, column: table.columns[i].name, value: cells[i], reason: cast.reason } };
+      const value = casters[i](cells[i]);
+      if (value instanceof CastFailure) {
+        return { kind: 'reject', reject: { table: table.name, file: currentFile, line, column: table.columns[i].name, value: cells[i], reason: value.reason } };
       }
-      values[i] = cast.value;
+      values[i] = value;
     }
     if (filters.length > 0) {
       ctx.rows[0] = values;

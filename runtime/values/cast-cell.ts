@@ -19,12 +19,20 @@
  * same thing for one-off use.
  */
 import type { PlanColumn, PlanFormat } from '../plan/types.js';
-import { dynamoNumberViolation, parseDecimal } from './decimal.js';
-import { compileDateParser, compileTimestampParser } from './datetime-format.js';
+import { dynamoNumberViolation, parseDecimal, parseSimpleDecimal } from './decimal.js';
+import { compileDateReader, compileTimestampReader } from './datetime-format.js';
 import type { Parsed, Value } from './value.js';
 
 export type CastResult = Parsed<Value>;
 export type CellCaster = (text: string | null) => CastResult;
+
+/** Why a cell could not be cast (shown to the user as-is). Never a Value: values are plain data. */
+export class CastFailure {
+  constructor(readonly reason: string) {}
+}
+
+/** The row loop's caster: the value, or a CastFailure; nothing is allocated for a value but the value. */
+export type CellReader = (text: string | null) => Value | CastFailure;
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -38,35 +46,55 @@ export function castCell(text: string | null, column: PlanColumn, format: PlanFo
 }
 
 export function compileCellCaster(column: PlanColumn, format: PlanFormat): CellCaster {
-  const nullTokens = new Set(format.nullTokens);
-  const castText = compileTextCaster(column, format);
-  const nullResult: CastResult = column.nullable
-    ? { ok: true, value: null }
-    : { ok: false, reason: `column ${column.name} is empty (null) but is not declared nullable (add ? to its type if empty is allowed)` };
+  const read = compileCellReader(column, format);
   return (text) => {
-    if (text === null || nullTokens.has(text)) return nullResult;
-    const result = castText(text);
-    if (result.ok) return result;
-    return { ok: false, reason: `column ${column.name} (${column.type}): ${result.reason}` };
+    const value = read(text);
+    return value instanceof CastFailure ? { ok: false, reason: value.reason } : { ok: true, value };
   };
 }
 
-function compileTextCaster(column: PlanColumn, format: PlanFormat): (text: string) => CastResult {
+export function compileCellReader(column: PlanColumn, format: PlanFormat): CellReader {
+  const isNullToken = nullTokenTest(format.nullTokens);
+  const castText = compileTextReader(column, format);
+  const nullValue = column.nullable
+    ? null
+    : new CastFailure(`column ${column.name} is empty (null) but is not declared nullable (add ? to its type if empty is allowed)`);
+  const prefix = `column ${column.name} (${column.type}): `;
+  return (text) => {
+    if (text === null || isNullToken(text)) return nullValue;
+    const value = castText(text);
+    return value instanceof CastFailure ? new CastFailure(prefix + value.reason) : value;
+  };
+}
+
+function nullTokenTest(tokens: readonly string[]): (text: string) => boolean {
+  if (tokens.length === 0) return () => false;
+  if (tokens.length === 1) {
+    const [token] = tokens;
+    return token === '' ? (text) => text.length === 0 : (text) => text === token;
+  }
+  const set = new Set(tokens);
+  return (text) => set.has(text);
+}
+
+type TextReader = (text: string) => Value | CastFailure;
+
+function compileTextReader(column: PlanColumn, format: PlanFormat): TextReader {
   switch (column.type) {
     case 'string':
-      return (text) => ({ ok: true, value: text });
+      return (text) => text;
     case 'int':
       return trimmed(castInteger);
     case 'decimal':
-      return trimmed(parseDecimal);
+      return trimmed(castDecimal);
     case 'float':
       return trimmed(castFloat);
     case 'bool':
       return trimmed(castBoolean);
     case 'date':
-      return trimmed(remembered(compileDateParser(format.dateFormat)));
+      return trimmed(remembered(failureFromText(compileDateReader(format.dateFormat))));
     case 'timestamp':
-      return trimmed(compileTimestampParser(format.timestampFormat));
+      return trimmed(failureFromText(compileTimestampReader(format.timestampFormat)));
     default: {
       const unknown: never = column.type;
       throw new Error(`column ${column.name}: unknown type ${String(unknown)}`);
@@ -74,10 +102,18 @@ function compileTextCaster(column: PlanColumn, format: PlanFormat): (text: strin
   }
 }
 
+/** A reader that gives a reason as a string, giving a CastFailure instead. */
+function failureFromText<T extends Value>(read: (text: string) => T | string): TextReader {
+  return (text) => {
+    const value = read(text);
+    return typeof value === 'string' ? new CastFailure(value) : value;
+  };
+}
+
 const SPACE = 32;
 const TAB = 9;
 
-function trimmed(cast: (text: string) => CastResult): (text: string) => CastResult {
+function trimmed(cast: TextReader): TextReader {
   return (text) => {
     const first = text.charCodeAt(0);
     const last = text.charCodeAt(text.length - 1);
@@ -90,28 +126,35 @@ function trimmed(cast: (text: string) => CastResult): (text: string) => CastResu
 /** Up to 15 digits, accumulated in a JS number: every such integer is exact in a double. */
 const SHORT_INTEGER_DIGITS = 15;
 
-function castInteger(text: string): CastResult {
+function castInteger(text: string): Value | CastFailure {
   const short = shortInteger(text);
-  if (short !== null) return { ok: true, value: BigInt(short) };
-  if (!INTEGER_TEXT.test(text)) return { ok: false, reason: `"${text}" is not a whole number` };
+  if (short !== null) return BigInt(short);
+  if (!INTEGER_TEXT.test(text)) return new CastFailure(`"${text}" is not a whole number`);
   const value = BigInt(text);
   // Fewer than 39 characters cannot hold 39 digits.
-  if (text.length <= 38) return { ok: true, value };
+  if (text.length <= 38) return value;
   const violation = dynamoNumberViolation(value, 0);
-  if (violation !== null) return { ok: false, reason: `"${text}" ${violation}` };
-  return { ok: true, value };
+  if (violation !== null) return new CastFailure(`"${text}" ${violation}`);
+  return value;
 }
 
-function castFloat(text: string): CastResult {
+function castDecimal(text: string): Value | CastFailure {
+  const simple = parseSimpleDecimal(text);
+  if (simple !== null) return simple;
+  const parsed = parseDecimal(text);
+  return parsed.ok ? parsed.value : new CastFailure(parsed.reason);
+}
+
+function castFloat(text: string): Value | CastFailure {
   const value = FLOAT_TEXT.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(value)) return { ok: false, reason: `"${text}" is not a finite number` };
-  return { ok: true, value };
+  if (!Number.isFinite(value)) return new CastFailure(`"${text}" is not a finite number`);
+  return value;
 }
 
-function castBoolean(text: string): CastResult {
+function castBoolean(text: string): Value | CastFailure {
   const value = BOOLEAN_WORDS.get(text.toLowerCase());
-  if (value === undefined) return { ok: false, reason: `"${text}" is not a boolean (use true/false, 1/0 or yes/no)` };
-  return { ok: true, value };
+  if (value === undefined) return new CastFailure(`"${text}" is not a boolean (use true/false, 1/0 or yes/no)`);
+  return value;
 }
 
 /** The value of an optionally signed run of at most 15 digits, or null for anything else. */
@@ -137,8 +180,8 @@ function shortInteger(text: string): number | null {
 /** Extracts repeat a few hundred distinct dates millions of times: parse each text once. */
 const REMEMBERED_TEXTS = 10_000;
 
-function remembered(cast: (text: string) => CastResult): (text: string) => CastResult {
-  const known = new Map<string, CastResult>();
+function remembered(cast: TextReader): TextReader {
+  const known = new Map<string, Value | CastFailure>();
   return (text) => {
     let result = known.get(text);
     if (result === undefined) {

@@ -44,60 +44,98 @@ interface Fields {
 }
 
 export function compileDateParser(format: string): (text: string) => Parsed<DateValue> {
-  const parseFields = compileFieldParser(format);
-  return (text) => {
-    const parsed = parseFields(text);
-    if (!parsed.ok) return parsed;
-    const { hour, minute, second, millis } = parsed.value;
-    if (hour !== 0 || minute !== 0 || second !== 0 || millis !== 0) {
-      return { ok: false, reason: `"${text}" has a time of day; a date column holds whole days (declare it timestamp)` };
-    }
-    return { ok: true, value: dateValue(daysFromCivil(parsed.value)) };
-  };
+  return parsedFrom(compileDateReader(format));
 }
 
 export function compileTimestampParser(format: string): (text: string) => Parsed<TimestampValue> {
+  return parsedFrom(compileTimestampReader(format));
+}
+
+/** The date a text holds, or the reason it holds none (a string). */
+export function compileDateReader(format: string): (text: string) => DateValue | string {
   const parseFields = compileFieldParser(format);
   return (text) => {
-    const parsed = parseFields(text);
-    if (!parsed.ok) return parsed;
-    const { hour, minute, second, millis } = parsed.value;
-    const timeOfDay = ((hour * 60 + minute) * 60 + second) * 1000 + millis;
-    return { ok: true, value: timestampValue(daysFromCivil(parsed.value) * MILLIS_PER_DAY + timeOfDay) };
+    const fields = parseFields(text);
+    if (typeof fields === 'string') return fields;
+    if (fields.hour !== 0 || fields.minute !== 0 || fields.second !== 0 || fields.millis !== 0) {
+      return `"${text}" has a time of day; a date column holds whole days (declare it timestamp)`;
+    }
+    return dateValue(daysFromCivil(fields));
   };
 }
 
-function compileFieldParser(format: string): (text: string) => Parsed<Fields> {
-  const parts = compilePattern(format);
+/** The timestamp a text holds, or the reason it holds none (a string). */
+export function compileTimestampReader(format: string): (text: string) => TimestampValue | string {
+  const parseFields = compileFieldParser(format);
   return (text) => {
-    const fields: Fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millis: 0 };
+    const fields = parseFields(text);
+    if (typeof fields === 'string') return fields;
+    const timeOfDay = ((fields.hour * 60 + fields.minute) * 60 + fields.second) * 1000 + fields.millis;
+    return timestampValue(daysFromCivil(fields) * MILLIS_PER_DAY + timeOfDay);
+  };
+}
+
+function parsedFrom<T>(read: (text: string) => T | string): (text: string) => Parsed<T> {
+  return (text) => {
+    const value = read(text);
+    return typeof value === 'string' ? { ok: false, reason: value } : { ok: true, value };
+  };
+}
+
+const FIELD_INDEX: Record<Field, number> = { year: 0, month: 1, day: 2, hour: 3, minute: 4, second: 5, fraction: 6 };
+
+/**
+ * The fields of a text, or why it does not match. The fields come in one record reused by
+ * every call of this parser: read them before the next call.
+ */
+function compileFieldParser(format: string): (text: string) => Fields | string {
+  const parts = compilePattern(format);
+  const literals = parts.map((part) => (part.kind === 'literal' ? part.text : ''));
+  const fieldIndexes = parts.map((part) => (part.kind === 'number' ? FIELD_INDEX[part.field] : -1));
+  const minDigits = parts.map((part) => (part.kind === 'number' ? part.minDigits : 0));
+  const maxDigits = parts.map((part) => (part.kind === 'number' ? part.maxDigits : 0));
+  const values = [0, 0, 0, 0, 0, 0, 0];
+  const fields: Fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millis: 0 };
+  return (text) => {
+    values.fill(0);
     let at = 0;
-    for (const part of parts) {
-      if (part.kind === 'literal') {
-        if (!text.startsWith(part.text, at)) return mismatch(text, format);
-        at += part.text.length;
+    for (let p = 0; p < parts.length; p++) {
+      const field = fieldIndexes[p];
+      if (field < 0) {
+        if (!text.startsWith(literals[p], at)) return mismatch(text, format);
+        at += literals[p].length;
         continue;
       }
+      const limit = Math.min(text.length, at + maxDigits[p]);
       let end = at;
-      while (end < text.length && end - at < part.maxDigits && isDigit(text.charCodeAt(end))) end++;
-      if (end - at < part.minDigits) return mismatch(text, format);
-      const digits = text.slice(at, end);
-      at = end;
-      if (part.field === 'fraction') {
-        if (/[1-9]/.test(digits.slice(3))) {
-          return { ok: false, reason: `"${text}" has a fraction of a second finer than milliseconds, which would be lost` };
-        }
-        fields.millis = Number(digits.slice(0, 3).padEnd(3, '0'));
-      } else {
-        fields[part.field] = Number(digits);
+      let value = 0;
+      let finerThanMillis = false;
+      for (; end < limit; end++) {
+        const digit = text.charCodeAt(end) - 48;
+        if (digit < 0 || digit > 9) break;
+        // A fraction keeps its first three digits (milliseconds); later ones must be zeros.
+        if (field === 6 && end - at >= 3) finerThanMillis ||= digit !== 0;
+        else value = value * 10 + digit;
       }
+      if (end - at < minDigits[p]) return mismatch(text, format);
+      if (field === 6) {
+        if (finerThanMillis) return `"${text}" has a fraction of a second finer than milliseconds, which would be lost`;
+        for (let n = end - at; n < 3; n++) value *= 10;
+      }
+      values[field] = value;
+      at = end;
     }
-    if (at !== text.length && !(at === text.length - 1 && text[at] === 'Z')) return mismatch(text, format);
-    if (!isValidCivilDate(fields)) return { ok: false, reason: `"${text}" is not a calendar date` };
-    if (fields.hour > 23 || fields.minute > 59 || fields.second > 59) {
-      return { ok: false, reason: `"${text}" is not a valid time of day` };
-    }
-    return { ok: true, value: fields };
+    if (at !== text.length && !(at === text.length - 1 && text.charCodeAt(at) === 90 /* Z */)) return mismatch(text, format);
+    fields.year = values[0];
+    fields.month = values[1];
+    fields.day = values[2];
+    fields.hour = values[3];
+    fields.minute = values[4];
+    fields.second = values[5];
+    fields.millis = values[6];
+    if (!isValidCivilDate(fields)) return `"${text}" is not a calendar date`;
+    if (fields.hour > 23 || fields.minute > 59 || fields.second > 59) return `"${text}" is not a valid time of day`;
+    return fields;
   };
 }
 
@@ -131,10 +169,6 @@ function compilePattern(format: string): Part[] {
   return parts;
 }
 
-function mismatch(text: string, format: string): Parsed<never> {
-  return { ok: false, reason: `"${text}" does not match the format "${format}"` };
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
+function mismatch(text: string, format: string): string {
+  return `"${text}" does not match the format "${format}"`;
 }

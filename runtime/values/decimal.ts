@@ -168,7 +168,7 @@ const SIMPLE_DIGITS = 15;
  * The common form, -123.45 with at most 15 digits, parsed without a regular expression or a
  * string-to-bigint conversion; null for anything else (the general parser handles it).
  */
-function parseSimpleDecimal(text: string): Decimal | null {
+export function parseSimpleDecimal(text: string): Decimal | null {
   let at = 0;
   let negative = false;
   const first = text.charCodeAt(0);
@@ -194,5 +194,5 @@ function parseSimpleDecimal(text: string): Decimal | null {
   // "5." and ".5" are accepted by the general parser, which also explains errors.
   if (count === 0 || scale === 0 || text.charCodeAt(negative || first === 43 ? 1 : 0) === 46) return null;
   const value = BigInt(digits);
-  return decimal(negative ? -value : value, scale < 0 ? 0 : scale);
+  return { kind: 'decimal', digits: negative ? -value : value, scale: scale < 0 ? 0 : scale };
 }

@@ -6,7 +6,7 @@
  * expression, failing child rows, orphans), spread over the batches.
  */
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import type { Reject } from '../../runtime/run/table-reader.js';
 import { NdjsonSink, type NdjsonFormat } from '../../runtime/sinks/ndjson-sink.js';
 import { MemoryByteSource } from './differential/memory-extract.js';
 import { compileMapping } from './fixtures/recorded-run.js';
-import { zipBytes } from './fixtures/zip-bytes.js';
+import { withDamagedText, zipBytes } from './fixtures/zip-bytes.js';
 
 const MAPPING = fileURLToPath(new URL('./fixtures/bad-input.map', import.meta.url));
 const CUSTOMERS = 12_000;
@@ -62,6 +62,12 @@ interface Outcome {
 }
 
 async function runToFile(plan: Plan, archive: Buffer, directory: string, threads: number, format: NdjsonFormat): Promise<Outcome> {
+  const { report, rejects, path } = await runWithThreads(plan, archive, directory, threads, format);
+  if (report.status !== 'ok') throw new Error(`the run on ${threads} threads failed: ${report.error}`);
+  return { report, rejects, file: readFileSync(path) };
+}
+
+async function runWithThreads(plan: Plan, archive: Buffer, directory: string, threads: number, format: NdjsonFormat) {
   const path = join(directory, `items-${threads}-${format}.ndjson`);
   const rejects: Reject[] = [];
   const report = await runPlan({
@@ -70,10 +76,9 @@ async function runToFile(plan: Plan, archive: Buffer, directory: string, threads
     asOf: { kind: 'timestamp', epochMillis: Date.parse('2026-11-01T00:00:00Z') },
     sink: new NdjsonSink({ path, format }),
     rejects: { write: (reject) => void rejects.push(reject) },
-    buildThreads: threads,
+    threads,
   });
-  if (report.status !== 'ok') throw new Error(`the run on ${threads} threads failed: ${report.error}`);
-  return { report, rejects, file: readFileSync(path) };
+  return { report, rejects, path };
 }
 
 /** The report without what depends on the clock. */
@@ -112,6 +117,19 @@ describe('runtime: building items on several threads', function () {
       expect(three.file.equals(one.file), 'the items files differ').to.equal(true);
     });
   }
+
+  it('stops, as one thread does, when a held table\'s entry is damaged (no items file)', async () => {
+    const files = faultyWarehouse();
+    const damaged = withDamagedText(await zipBytes({ ...files, 'order_lines.csv': `${files['order_lines.csv']}999,1,MARK-DAMAGE\n` }, 0), 'MARK-DAMAGE');
+    const failed = mkdtempSync(join(directory, 'failed-'));
+    const one = await runWithThreads(plan, damaged, failed, 1, 'plain');
+    const three = await runWithThreads(plan, damaged, failed, 3, 'plain');
+    expect(one.report.status).to.equal('failed');
+    expect(one.report.error).to.match(/order_lines\.csv.*CRC/);
+    expect(three.report.status).to.equal('failed');
+    expect(three.report.error).to.equal(one.report.error);
+    expect(existsSync(three.path)).to.equal(false);
+  });
 
   it('builds in parallel only plans whose rows each sit under one root', () => {
     expect(canBuildInParallel(plan)).to.equal(true);
