@@ -13,7 +13,7 @@ import type { Plan } from '../plan/types.js';
 import type { LineSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
 import type { BuiltBatch } from './build-batch.js';
-import type { BatchRequest, BuildWorkerData } from './build-worker.js';
+import type { BuildRequest, BuildWorkerData } from './build-worker.js';
 import type { HeldTable } from './held-table.js';
 import type { RunState } from './run-state.js';
 import { startWorker } from './start-worker.js';
@@ -40,8 +40,9 @@ export class BuildThreads {
   private nextId = 0;
   private failure: Error | null = null;
 
-  constructor(count: number, plan: Plan, asOf: TimestampValue, format: LineSink['format'], held: Map<string, HeldTable>) {
-    const data: BuildWorkerData = { plan, asOf, format, tables: [...held.values()].map((table) => table.share()) };
+  /** Starts the threads; they build once they have the held tables (load()). */
+  constructor(count: number, plan: Plan, asOf: TimestampValue, format: LineSink['format']) {
+    const data: BuildWorkerData = { plan, asOf, format };
     this.workers = Array.from({ length: count }, () => {
       const worker = startWorker('build-worker', data);
       worker.on('message', ({ id, batch }: { id: number; batch: BuiltBatch }) => {
@@ -53,6 +54,12 @@ export class BuildThreads {
       worker.on('exit', (code) => this.fail(new Error(`a build thread stopped (exit code ${code})`)));
       return worker;
     });
+  }
+
+  /** Shares the held tables with the threads (see HeldTable.share()). */
+  load(held: Map<string, HeldTable>): void {
+    const request: BuildRequest = { kind: 'tables', tables: [...held.values()].map((table) => table.share()) };
+    for (const worker of this.workers) worker.postMessage(request);
   }
 
   /**
@@ -72,7 +79,7 @@ export class BuildThreads {
     const built = new Promise<BuiltBatch>((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.waiting.set(id, { resolve, reject });
-      const request: BatchRequest = { id, rows };
+      const request: BuildRequest = { kind: 'batch', id, rows };
       this.workers[id % this.workers.length].postMessage(request);
     });
     // Awaited once the batches before it are finished; a failure meanwhile must not count as unhandled.

@@ -13,19 +13,21 @@ export interface BuildWorkerData {
   plan: Plan;
   asOf: TimestampValue;
   format: NdjsonFormat;
-  tables: HeldTableSnapshot[];
 }
 
-export interface BatchRequest {
-  id: number;
-  rows: RootRow[];
-}
+/** The held tables come first, once they are (the thread starts while they are being read); then batches. */
+export type BuildRequest = { kind: 'tables'; tables: HeldTableSnapshot[] } | { kind: 'batch'; id: number; rows: RootRow[] };
 
-const { plan, asOf, format, tables } = workerData as BuildWorkerData;
-const held = new Map(tables.map((snapshot) => [snapshot.plan.name, HeldTable.fromSnapshot(snapshot)]));
-const roots = new RootItems(plan, held, asOf);
+const { plan, asOf, format } = workerData as BuildWorkerData;
+let roots: RootItems | null = null;
 
-parentPort!.on('message', ({ id, rows }: BatchRequest) => {
-  const batch = buildRootBatch(roots, rows, format);
-  parentPort!.postMessage({ id, batch }, [batch.bytes.buffer as ArrayBuffer]);
+parentPort!.on('message', (request: BuildRequest) => {
+  if (request.kind === 'tables') {
+    const held = new Map(request.tables.map((snapshot) => [snapshot.plan.name, HeldTable.fromSnapshot(snapshot)]));
+    roots = new RootItems(plan, held, asOf);
+    return;
+  }
+  if (roots === null) throw new Error('a batch of root rows came before the held tables');
+  const batch = buildRootBatch(roots, request.rows, format);
+  parentPort!.postMessage({ id: request.id, batch }, [batch.bytes.buffer as ArrayBuffer]);
 });

@@ -10,6 +10,12 @@ import { KeyIndex, type KeyIndexSnapshot } from './key-index.js';
 import { keyAt, type RowKey } from './row-key.js';
 import { grown, sharedArray, toShared } from './shared-arrays.js';
 
+/** Groups up to this size find twins by comparing keys pairwise. */
+const SMALL_GROUP = 16;
+/** Scratch for the key of one column (keyAt reads values by position). */
+const ONE_VALUE: Value[] = [null];
+const FIRST = [0];
+
 const USED = 1;
 const FAILED = 2;
 /** A twin of a row kept under the same key (also FAILED). */
@@ -267,16 +273,27 @@ export class HeldTable {
   /** Marks later rows of a group that repeat an earlier row's key (the first one read wins). */
   private markTwins(grouping: Grouping, positions: number[], duplicates: Duplicate[]) {
     const { starts, rows } = grouping;
+    const keys: Array<RowKey | null> = [];
     for (let g = 0; g + 1 < starts.length; g++) {
-      if (starts[g + 1] - starts[g] < 2) continue;
-      const seen = new Map<RowKey, number>();
-      for (let at = starts[g]; at < starts[g + 1]; at++) {
-        const index = rows[at];
-        const key = this.keyOfColumns(index, positions);
+      const size = starts[g + 1] - starts[g];
+      if (size < 2) continue;
+      keys.length = 0;
+      for (let at = starts[g]; at < starts[g + 1]; at++) keys.push(this.keyOfColumns(rows[at], positions));
+      // Groups are small (the lines of one order): comparing each key with those before it
+      // costs less than a map per group; a large group gets one.
+      const seen = size > SMALL_GROUP ? new Map<RowKey, number>() : null;
+      for (let i = 0; i < size; i++) {
+        const key = keys[i];
         if (key === null) continue;
-        const twin = seen.get(key);
-        if (twin === undefined) seen.set(key, index);
-        else {
+        let twin: number | undefined;
+        if (seen === null) {
+          for (let j = 0; j < i && twin === undefined; j++) if (keys[j] === key) twin = rows[starts[g] + j];
+        } else {
+          twin = seen.get(key);
+          if (twin === undefined) seen.set(key, rows[starts[g] + i]);
+        }
+        if (twin !== undefined) {
+          const index = rows[starts[g] + i];
           duplicates.push({ index, twin });
           this.states[index] = FAILED | DUPLICATE;
         }
@@ -316,6 +333,10 @@ export class HeldTable {
 
   /** The key of a held row's values at `positions` (the row is not materialised whole). */
   private keyOfColumns(index: number, positions: readonly number[]): RowKey | null {
+    if (positions.length === 1) {
+      ONE_VALUE[0] = this.columns[positions[0]].get(index);
+      return keyAt(ONE_VALUE, FIRST);
+    }
     const values = positions.map((p) => this.columns[p].get(index));
     return keyAt(values, values.map((_, i) => i));
   }

@@ -88,15 +88,6 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
   const run = { extract: source.name, asOf, started, files: new Map<string, string[]>() };
   const report = (status: RunReport['status'], error?: string) => state.report(plan, run, status, { error });
 
-  const streamRootsOnThreads = async (threads: number, lines: ItemSink & LineSink, held: Map<string, HeldTable>, entries: Map<string, ArchiveEntry[]>) => {
-    const buildThreads = new BuildThreads(threads, plan, asOf, lines.format, held);
-    try {
-      return await streamRoots(plan, source, entries, held, asOf, state, buildThreads.pipeline(lines, state, held));
-    } finally {
-      await buildThreads.close();
-    }
-  };
-
   try {
     const entries = entriesByTable(plan, await listEntries(source), source.name);
     for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
@@ -104,14 +95,23 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
     const requested = input.threads ?? 1;
     const toHold = tablesToHold(plan);
     const holdingThreads = threadCount(requested, toHold.map((t) => t.name), entries);
-    const held = holdingThreads > 1 && toHold.length > 1
-      ? await holdTablesOnThreads(plan, toHold, source, entries, asOf, state, holdingThreads)
-      : await holdTables(plan, source, entries, asOf, state);
-    const threads = threadCount(requested, plan.items.map((i) => i.rootTable), entries);
-    const seenRootKeys = threads > 1 && isLineSink(sink) && canBuildInParallel(plan)
-      ? await streamRootsOnThreads(threads, sink, held, entries)
-      : await streamRoots(plan, source, entries, held, asOf, state, writeRootsTo(sink, new RootItems(plan, held, asOf), state));
-    accountHeldRows(plan, held, seenRootKeys, state);
+    // Items are built on threads when the sink takes lines and each row sits under one root.
+    const lines = isLineSink(sink) && canBuildInParallel(plan) ? sink : null;
+    const buildingThreads = lines ? threadCount(requested, plan.items.map((i) => i.rootTable), entries) : 1;
+    // They start now, to be ready when the tables are.
+    const buildThreads = lines && buildingThreads > 1 ? new BuildThreads(buildingThreads, plan, asOf, lines.format) : null;
+    try {
+      const held = holdingThreads > 1 && toHold.length > 1
+        ? await holdTablesOnThreads(plan, toHold, source, entries, asOf, state, holdingThreads)
+        : await holdTables(plan, source, entries, asOf, state);
+      buildThreads?.load(held);
+      const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, state, buildThreads && lines
+        ? buildThreads.pipeline(lines, state, held)
+        : writeRootsTo(sink, new RootItems(plan, held, asOf), state));
+      accountHeldRows(plan, held, seenRootKeys, state);
+    } finally {
+      await buildThreads?.close();
+    }
     await sink.commit();
     return report('ok');
   } catch (error) {
