@@ -3,7 +3,8 @@
 // written items are marked used in the shared row states; everything else the run must
 // record (row failures, outcomes, item counts) comes back as data, applied by the main
 // thread in batch order (build-threads.ts).
-import { ndjsonLine, Utf8Lines, type NdjsonFormat } from '../sinks/ndjson-line.js';
+import { ByteBuffer } from '../sinks/byte-buffer.js';
+import { appendNdjsonLine, type NdjsonFormat } from '../sinks/ndjson-line.js';
 import { RootRejected, type RootItems } from './root-items.js';
 import type { RowFailure } from './item-assembler.js';
 import type { RootOutcome, RootRow } from './stream-roots.js';
@@ -26,7 +27,7 @@ export interface BuiltBatch {
 }
 
 export function buildRootBatch(roots: RootItems, rows: RootRow[], format: NdjsonFormat): BuiltBatch {
-  const lines = new Utf8Lines();
+  const lines = new ByteBuffer();
   const batch: BuiltBatch = { outcomes: [], failures: [], bytes: new Uint8Array(0), itemsWritten: 0, items: {} };
   const countsOf = (item: string) => (batch.items[item] ??= { built: 0, written: 0, filtered: 0 });
   const fail = (failures: RowFailure[]) => {
@@ -48,7 +49,7 @@ export function buildRootBatch(roots: RootItems, rows: RootRow[], format: Ndjson
       countsOf(item.name).filtered++;
     }
     for (const { item, object, markUsed } of attempt.items) {
-      lines.append(ndjsonLine(format, { item: item.name, target: item.target, attributes: object }));
+      appendNdjsonLine(lines, format, { item: item.name, target: item.target, attributes: object });
       markUsed();
       countsOf(item.name).built++;
       countsOf(item.name).written++;

@@ -24,7 +24,8 @@ import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { BuiltItem } from '../eval/item-value.js';
 import type { ItemSink, LineSink } from './item-sink.js';
-import { ndjsonLine, type NdjsonFormat } from './ndjson-line.js';
+import { ByteBuffer } from './byte-buffer.js';
+import { appendNdjsonLine, type NdjsonFormat } from './ndjson-line.js';
 
 export type { NdjsonFormat };
 
@@ -44,10 +45,8 @@ export class NdjsonSink implements ItemSink, LineSink {
   readonly partialPath: string;
   readonly format: NdjsonFormat;
   #itemCount = 0;
-  // Lines are encoded into this buffer one by one, as they come: encoding a long string made
-  // of many small concatenations in one go cost more than the JSON building itself.
-  #pending = Buffer.allocUnsafe(CHUNK_BYTES);
-  #pendingBytes = 0;
+  /** Lines encoded as they come, handed to the stream in chunks of about CHUNK_BYTES. */
+  readonly #pending = new ByteBuffer(2 * CHUNK_BYTES);
   #stream: WriteStream | null = null;
   #state: 'writing' | 'committed' | 'aborted' = 'writing';
   #failure: Error | null = null;
@@ -65,20 +64,9 @@ export class NdjsonSink implements ItemSink, LineSink {
 
   write(item: BuiltItem): Promise<void> | void {
     this.#assertWriting('write');
-    const line = ndjsonLine(this.format, item);
+    appendNdjsonLine(this.#pending, this.format, item);
     this.#itemCount++;
-    // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
-    if (this.#pendingBytes + line.length * 3 > this.#pending.length) {
-      const flushed = this.#pendingBytes > 0 ? this.#flush() : undefined;
-      if (line.length * 3 > this.#pending.length) {
-        this.#pendingBytes = 0;
-        const written = this.#opened().write(line);
-        return flushed ?? (written ? undefined : once(this.#opened(), 'drain').then(() => undefined));
-      }
-      this.#pendingBytes += this.#pending.write(line, this.#pendingBytes);
-      return flushed;
-    }
-    this.#pendingBytes += this.#pending.write(line, this.#pendingBytes);
+    if (this.#pending.length >= CHUNK_BYTES) return this.#flush();
   }
 
   /** Lines serialized elsewhere (ndjsonLine, by a build thread), `items` of them, after those written so far. */
@@ -86,14 +74,14 @@ export class NdjsonSink implements ItemSink, LineSink {
     this.#assertWriting('write');
     this.#itemCount += items;
     if (bytes.length === 0) return;
-    const flushed = this.#pendingBytes > 0 ? this.#flush() : undefined;
+    const flushed = this.#pending.length > 0 ? this.#flush() : undefined;
     const written = this.#opened().write(bytes);
     return flushed ?? (written ? undefined : once(this.#opened(), 'drain').then(() => undefined));
   }
 
   async commit(): Promise<void> {
     this.#assertWriting('commit');
-    if (this.#pendingBytes > 0) await this.#flush();
+    if (this.#pending.length > 0) await this.#flush();
     const stream = this.#opened();
     stream.end();
     // Resolves once the data is written, synced (flush: true) and the file closed.
@@ -107,7 +95,7 @@ export class NdjsonSink implements ItemSink, LineSink {
   async abort(): Promise<void> {
     if (this.#state !== 'writing') return;
     this.#state = 'aborted';
-    this.#pendingBytes = 0;
+    this.#pending.length = 0;
     const stream = this.#stream;
     if (stream !== null) {
       // With an error, a write waiting for 'drain' rejects instead of waiting forever.
@@ -121,9 +109,7 @@ export class NdjsonSink implements ItemSink, LineSink {
   #flush(): Promise<void> | undefined {
     const stream = this.#opened();
     // The stream keeps the chunk until it is written: hand it over and start a new buffer.
-    const chunk = this.#pending.subarray(0, this.#pendingBytes);
-    this.#pending = Buffer.allocUnsafe(CHUNK_BYTES);
-    this.#pendingBytes = 0;
+    const chunk = this.#pending.take();
     if (stream.write(chunk)) return undefined;
     // once() rejects if the stream reports an error before it drains.
     return once(stream, 'drain').then(() => undefined);

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { itemObject, itemObjectFrom, itemShape, type BuiltItem, type ItemObject, type ItemValue } from '../../runtime/eval/item-value.js';
 import { DynamoValueError, toAttributeValue, toDynamoItem, toDynamoItemJson } from '../../runtime/sinks/dynamodb-json.js';
+import { ByteBuffer } from '../../runtime/sinks/byte-buffer.js';
+import { ndjsonLine } from '../../runtime/sinks/ndjson-line.js';
 import { NdjsonSink } from '../../runtime/sinks/ndjson-sink.js';
+import { writePlainJsonLine } from '../../runtime/sinks/plain-json-bytes.js';
 import { toPlainJson } from '../../runtime/sinks/plain-json.js';
 import { dateValue, daysFromCivil, timestampValue } from '../../runtime/values/calendar.js';
 import { decimal } from '../../runtime/values/decimal.js';
@@ -67,7 +70,46 @@ function built(attributes: ItemObject, item = 'Customer', target = 'app_table'):
 
 // ---------------------------------------------------------------------------------------------
 
+/** Random items of every kind of value, nested; numbers both within and beyond 2^53. */
+function randomItem(): fc.Arbitrary<ItemObject> {
+  const name = fc.string({ unit: 'binary', maxLength: 6 }).filter((key) => key !== '__proto__');
+  const exactDigits = fc.oneof(fc.bigInt({ min: -(10n ** 38n) + 1n, max: 10n ** 38n - 1n }), fc.bigInt({ min: -(2n ** 53n), max: 2n ** 53n }), fc.bigInt({ min: -1000n, max: 1000n }));
+  const scalar: fc.Arbitrary<ItemValue> = fc.oneof(
+    fc.constant(null),
+    fc.boolean(),
+    fc.string({ unit: 'binary', maxLength: 12 }),
+    fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '"', '\\', '\n', '\u0001', '\u007f', 'é', '€', '\ud83d', '\ude00'), maxLength: 12 }),
+    exactDigits,
+    fc.record({ digits: exactDigits, scale: fc.nat(40) }).map(({ digits, scale }) => decimal(digits, scale)),
+    fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e120, max: 1e120 })
+      .filter((x) => x === 0 || Math.abs(x) >= 1e-130),
+    fc.integer({ min: -800_000, max: 800_000 }).map(dateValue),
+    fc.integer({ min: -8e12, max: 8e12 }).map(timestampValue),
+  );
+  const { tree } = fc.letrec<{ tree: ItemValue; map: ItemObject }>((tie) => ({
+    tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('tree'), { maxLength: 4 }), tie('map')),
+    map: fc.uniqueArray(fc.tuple(name, tie('tree')), { maxLength: 5, selector: ([key]) => key })
+      .map((entries) => itemObjectFrom(entries)),
+  }));
+  return fc.uniqueArray(fc.tuple(name, tree), { maxLength: 6, selector: ([key]) => key })
+    .map((entries): ItemObject => itemObjectFrom(entries));
+}
+
 describe('plain JSON', () => {
+  it('writes as bytes exactly the UTF-8 of its text (random items, item and target names too)', () => {
+    const out = new ByteBuffer(16);
+    fc.assert(
+      fc.property(randomItem(), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ maxLength: 8 }), (attributes, name, target) => {
+        const item: BuiltItem = { item: name, target, attributes };
+        out.length = 0;
+        writePlainJsonLine(out, item);
+        expect(Buffer.from(out.take()).toString('hex')).to.equal(Buffer.from(ndjsonLine('plain', item), 'utf8').toString('hex'));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+
   it('writes ints and decimals with every digit and the scale kept', () => {
     expect(toPlainJson(TWO_TO_70)).to.equal('1180591620717411303424');
     expect(toPlainJson(-TWO_TO_70)).to.equal('-1180591620717411303424');
@@ -221,26 +263,7 @@ describe('DynamoDB JSON', () => {
   });
 
   it('unmarshalls to exactly the plain JSON item (random items)', () => {
-    const name = fc.string({ unit: 'binary', maxLength: 6 }).filter((key) => key !== '__proto__');
-    const scalar: fc.Arbitrary<ItemValue> = fc.oneof(
-      fc.constant(null),
-      fc.boolean(),
-      fc.string({ unit: 'binary', maxLength: 12 }),
-      fc.bigInt({ min: -(10n ** 38n) + 1n, max: 10n ** 38n - 1n }),
-      fc.record({ digits: fc.bigInt({ min: -(10n ** 38n) + 1n, max: 10n ** 38n - 1n }), scale: fc.nat(40) })
-        .map(({ digits, scale }) => decimal(digits, scale)),
-      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e120, max: 1e120 })
-        .filter((x) => x === 0 || Math.abs(x) >= 1e-130),
-      fc.integer({ min: -800_000, max: 800_000 }).map(dateValue),
-      fc.integer({ min: -8e12, max: 8e12 }).map(timestampValue),
-    );
-    const { tree } = fc.letrec<{ tree: ItemValue; map: ItemObject }>((tie) => ({
-      tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('tree'), { maxLength: 4 }), tie('map')),
-      map: fc.uniqueArray(fc.tuple(name, tie('tree')), { maxLength: 5, selector: ([key]) => key })
-        .map((entries) => itemObjectFrom(entries)),
-    }));
-    const item = fc.uniqueArray(fc.tuple(name, tree), { maxLength: 6, selector: ([key]) => key })
-      .map((entries): ItemObject => itemObjectFrom(entries));
+    const item = randomItem();
     fc.assert(
       fc.property(item, (attributes) => {
         const fromPlain = comparable(parseExact(toPlainJson(attributes)));

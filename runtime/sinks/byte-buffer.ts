@@ -1,0 +1,72 @@
+// A growing buffer of UTF-8 bytes for writers that produce text piece by piece: ASCII they
+// know (JSON punctuation, digits, escaped names) goes in byte by byte, other text through
+// Buffer's UTF-8 encoder. Encoding each piece where it is made costs less than joining
+// millions of small strings and encoding the result.
+
+/** Pieces up to this length are copied byte by byte: a call into the encoder costs more. */
+const SHORT_PIECE = 24;
+
+export class ByteBuffer {
+  bytes: Buffer;
+  length = 0;
+
+  constructor(initialBytes = 1 << 20) {
+    this.bytes = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Room for `more` bytes after the current end. */
+  reserve(more: number): void {
+    if (this.length + more <= this.bytes.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + more));
+    this.bytes.copy(next, 0, 0, this.length);
+    this.bytes = next;
+  }
+
+  byte(code: number): void {
+    if (this.length === this.bytes.length) this.reserve(1);
+    this.bytes[this.length++] = code;
+  }
+
+  /** Text known to be ASCII (every code below 0x80). */
+  ascii(text: string): void {
+    const n = text.length;
+    this.reserve(n);
+    if (n > SHORT_PIECE) {
+      this.length += this.bytes.write(text, this.length, 'latin1');
+      return;
+    }
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < n; i++) bytes[at++] = text.charCodeAt(i);
+    this.length = at;
+  }
+
+  /** Any text, as UTF-8. */
+  text(text: string): void {
+    // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
+    this.reserve(text.length * 3);
+    this.length += this.bytes.write(text, this.length, 'utf8');
+  }
+
+  raw(piece: Uint8Array): void {
+    const n = piece.length;
+    this.reserve(n);
+    if (n > SHORT_PIECE) {
+      this.bytes.set(piece, this.length);
+      this.length += n;
+      return;
+    }
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = 0; i < n; i++) bytes[at++] = piece[i];
+    this.length = at;
+  }
+
+  /** The bytes so far, in a buffer of their own (transferable), and a fresh start. */
+  take(): Uint8Array {
+    const taken = new Uint8Array(this.length);
+    taken.set(this.bytes.subarray(0, this.length));
+    this.length = 0;
+    return taken;
+  }
+}
