@@ -3,17 +3,21 @@
  * documents, on one generated extract, in one run.
  *
  *   npm run build      # mapc runs the compiled JavaScript in build/
- *   node --import tsx bench/run-vs-duckdb.ts [--customers 200000] [--extract base.zip] [--keep]
+ *   node --import tsx bench/run-vs-duckdb.ts [--customers 200000] [--extract base.zip] [--runs 3] [--keep]
  *
  * Steps (each child is wrapped in /usr/bin/time, which reports its peak RSS):
  *   0. generate the extract under os.tmpdir() with examples/generate-extract.ts (unless --extract)
  *   1. floor: `unzip -p <zip> > /dev/null`, inflating every entry
- *   2. mapc: `node bin/mapc.js run mappings/customer.map --extract <zip> --out <tmp>/items.ndjson
- *      --as-of <as_of>`; rows read = the sum of tables.*.read in its run report
- *   3. unzip the five tables the mapping reads to a directory (timed apart: DuckDB reads plain
- *      files), then bench/duckdb/build-documents.ts runs bench/duckdb/customer-documents.sql
- *      in DuckDB (default settings: one thread per core) and writes NDJSON
- *   4. a table of wall time, rows/s, peak RSS and mapc/DuckDB ratios, then a comparison of the
+ *   2. unzip the five tables the mapping reads to a directory (timed apart: DuckDB reads plain
+ *      files)
+ *   3. --runs times, in turn: mapc (`node bin/mapc.js run mappings/customer.map --extract <zip>
+ *      --out <tmp>/items.ndjson --as-of <as_of>`, its default threads: one per core; rows read
+ *      = the sum of tables.*.read in its run report), then bench/duckdb/build-documents.ts
+ *      running bench/duckdb/customer-documents.sql in DuckDB (default settings: one thread
+ *      per core) and writing NDJSON. This machine's speed drifts by 10-20 % from minute to
+ *      minute: the medians of runs in turn compare the two under the same conditions.
+ *   4. a table of median wall time (best in brackets), rows/s, peak RSS (highest) and
+ *      mapc/DuckDB ratios of the medians, then a comparison of the
  *      two outputs: number of documents, total orders, and for ~20 sampled customers the order
  *      ids and the whole document (nulls dropped: mapc leaves out `email` when it is null)
  *
@@ -43,6 +47,7 @@ const USAGE = `usage: node --import tsx bench/run-vs-duckdb.ts [options]
   --extract ZIP   use this extract instead of generating one (never deleted)
   --as-of T       the run's as_of (default 2026-11-01T02:00:00Z, the generator's extractedAt)
   --sample N      customers whose documents are compared in full (default 20)
+  --runs N        runs of mapc and of DuckDB, in turn (default 3); the table gives medians
   --keep          keep the temporary directory (extract, items, unzipped files)
 `;
 
@@ -197,6 +202,12 @@ function orderIds(document: Json | undefined): string {
 // ---------------------------------------------------------------------------------------------
 // Output
 
+/** The run with the median wall time (the lower middle one of an even count). */
+function median<T extends Measured>(measuredRuns: T[]): T {
+  const sorted = [...measuredRuns].sort((a, b) => a.wallSeconds - b.wallSeconds);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i].length)));
   const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
@@ -217,6 +228,7 @@ async function main(): Promise<void> {
       'as-of': { type: 'string', default: '2026-11-01T02:00:00Z' },
       sample: { type: 'string', default: '20' },
       keep: { type: 'boolean', default: false },
+      runs: { type: 'string', default: '3' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -229,6 +241,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(customers) || customers < 1) throw new BenchError(`--customers needs a whole number, got ${values.customers}`);
   const sampleSize = Number(values.sample);
   if (!Number.isInteger(sampleSize) || sampleSize < 1) throw new BenchError(`--sample needs a whole number, got ${values.sample}`);
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs needs a whole number, got ${values.runs}`);
   const asOf = values['as-of'] ?? '2026-11-01T02:00:00Z';
   checkTools();
 
@@ -257,12 +271,29 @@ async function main(): Promise<void> {
     log('unzip -p > /dev/null …');
     const floor = await measured('unzip-p', work, 'unzip', ['-p', zip], '/dev/null');
 
-    // 2. mapc.
-    log('mapc run …');
+    // 2, 3. mapc, then DuckDB on the unzipped files of the mapping's tables, `runs` times in
+    // turn: both meet the same machine, and the median tells a steady figure from a lucky one.
+    log('unzip the mapping\'s tables to a directory …');
+    const csvDir = join(work, 'csv');
+    await mkdir(csvDir);
+    const unzipped = await measured('unzip-d', work, 'unzip', ['-q', '-o', zip, ...MAPPING_ENTRIES, '-d', csvDir]);
     const mapcOut = join(work, 'mapc-items.ndjson');
-    const mapc = await measured('mapc', work, process.execPath, [
-      'bin/mapc.js', 'run', MAPPING, '--extract', zip, '--out', mapcOut, '--as-of', asOf,
-    ]);
+    const duckOut = join(work, 'duckdb-items.ndjson');
+    const mapcRuns: Measured[] = [];
+    const duckRuns: Array<Measured & { stdout: string }> = [];
+    for (let run = 1; run <= runs; run++) {
+      log(`run ${run} of ${runs}: mapc run …`);
+      mapcRuns.push(await measured('mapc', work, process.execPath, [
+        'bin/mapc.js', 'run', MAPPING, '--extract', zip, '--out', mapcOut, '--as-of', asOf,
+      ]));
+      log(`  ${fixed(mapcRuns[run - 1].wallSeconds, 2)} s; DuckDB …`);
+      duckRuns.push(await measured('duckdb', work, process.execPath, [
+        '--import', 'tsx', 'bench/duckdb/build-documents.ts', '--dir', csvDir, '--out', duckOut, '--as-of', asOf,
+      ]));
+      log(`  ${fixed(duckRuns[run - 1].wallSeconds, 2)} s`);
+    }
+    const mapc = median(mapcRuns);
+    const duck = median(duckRuns);
     const report = JSON.parse(await readFile(`${mapcOut}.report.json`, 'utf8')) as {
       tables: Record<string, { read: number }>;
       seconds?: number;
@@ -270,29 +301,19 @@ async function main(): Promise<void> {
     const rows = Object.values(report.tables).reduce((sum, entry) => sum + entry.read, 0);
     const readsByTable = Object.entries(report.tables).map(([name, entry]) => `${name} ${entry.read}`).join(', ');
     log(`  rows read: ${thousands(rows)} (${readsByTable})`);
-
-    // 3. DuckDB, on the unzipped files of the mapping's tables.
-    log('unzip the mapping\'s tables to a directory …');
-    const csvDir = join(work, 'csv');
-    await mkdir(csvDir);
-    const unzipped = await measured('unzip-d', work, 'unzip', ['-q', '-o', zip, ...MAPPING_ENTRIES, '-d', csvDir]);
-    log('DuckDB …');
-    const duckOut = join(work, 'duckdb-items.ndjson');
-    const duck = await measured('duckdb', work, process.execPath, [
-      '--import', 'tsx', 'bench/duckdb/build-documents.ts', '--dir', csvDir, '--out', duckOut, '--as-of', asOf,
-    ]);
     const duckInfo = JSON.parse(duck.stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; documents: number; threads: number; version: string };
 
     // 4. The figures.
     const rate = (seconds: number) => thousands(rows / seconds);
     log('');
     log(`extract: ${values.extract === undefined ? `${customers} customers, ` : ''}${thousands(rows)} rows read by the mapping; as_of ${asOf}; ` +
-      `DuckDB ${duckInfo.version}, ${duckInfo.threads} threads`);
+      `DuckDB ${duckInfo.version}, ${duckInfo.threads} threads; ${runs} run(s) each, in turn: medians (best in brackets)`);
+    const best = (measuredRuns: Measured[]) => Math.min(...measuredRuns.map((m) => m.wallSeconds));
     log(table(['tool', 'wall s', 'rows/s', 'peak RSS MB'], [
       ['unzip -p > /dev/null (floor)', fixed(floor.wallSeconds, 2), rate(floor.wallSeconds), fixed(floor.peakRssMb, 0)],
-      ['mapc run', fixed(mapc.wallSeconds, 2), rate(mapc.wallSeconds), fixed(mapc.peakRssMb, 0)],
+      ['mapc run', `${fixed(mapc.wallSeconds, 2)} (${fixed(best(mapcRuns), 2)})`, rate(mapc.wallSeconds), fixed(Math.max(...mapcRuns.map((m) => m.peakRssMb)), 0)],
       ['unzip to directory (for DuckDB)', fixed(unzipped.wallSeconds, 2), '', fixed(unzipped.peakRssMb, 0)],
-      ['DuckDB (process)', fixed(duck.wallSeconds, 2), rate(duck.wallSeconds), fixed(duck.peakRssMb, 0)],
+      ['DuckDB (process)', `${fixed(duck.wallSeconds, 2)} (${fixed(best(duckRuns), 2)})`, rate(duck.wallSeconds), fixed(Math.max(...duckRuns.map((m) => m.peakRssMb)), 0)],
       ['  of which the query', fixed(duckInfo.seconds, 2), rate(duckInfo.seconds), ''],
       ['DuckDB + unzip', fixed(duck.wallSeconds + unzipped.wallSeconds, 2), rate(duck.wallSeconds + unzipped.wallSeconds), ''],
     ]));
