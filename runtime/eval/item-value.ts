@@ -11,6 +11,8 @@ export interface ItemShape {
   names: readonly string[];
   /** Position of each name in `names`. */
   index: ReadonlyMap<string, number>;
+  /** Values of an object none of whose attributes is set yet (copied for each new object). */
+  unset: readonly undefined[];
 }
 
 /** A map attribute or a whole item. `values[i]` is the attribute `shape.names[i]`; undefined: not set. */
@@ -28,11 +30,11 @@ export interface ItemObject {
 export type ItemValue = Value | ItemValue[] | ItemObject;
 
 export function itemShape(names: readonly string[]): ItemShape {
-  return { names, index: new Map(names.map((name, i) => [name, i])) };
+  return { names, index: new Map(names.map((name, i) => [name, i])), unset: names.map(() => undefined) };
 }
 
 export function itemObject(shape: ItemShape): ItemObject {
-  return { kind: 'object', shape, values: new Array<ItemValue | undefined>(shape.names.length).fill(undefined), sourceRow: -1 };
+  return { kind: 'object', shape, values: shape.unset.slice(), sourceRow: -1 };
 }
 
 /** An object from [name, value] pairs, in their order (tests, one-off objects). */

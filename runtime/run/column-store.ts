@@ -1,7 +1,9 @@
 /*
  * Compact storage of one held column: typed arrays for the common cases, so that memory grows
  * with the projected columns of the held tables and not with JS objects per cell:
- *   int        BigInt64Array       (exact; a value beyond 64 bits switches the column to plain values)
+ *   int        Float64Array        (exact within 2^53, where ids and counts live; a value beyond
+ *                                   switches the column to plain values); small ones are read
+ *                                   back as shared bigints, without allocating
  *   decimal    BigInt64Array digits + Uint8Array scale (same fallback)
  *   float      Float64Array
  *   bool       Uint8Array
@@ -20,6 +22,9 @@ import type { Value } from '../values/value.js';
 import { grown, sharedArray, toShared, type Typed } from './shared-arrays.js';
 
 const INITIAL_CAPACITY = 1024;
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** 0n .. 1023n: line numbers, quantities, flags. */
+const SMALL_INTS = Array.from({ length: 1024 }, (_, i) => BigInt(i));
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 /** Stop the dictionary once a string column shows mostly distinct values. */
@@ -50,7 +55,7 @@ export class ColumnStore {
 
   constructor(private readonly type: ColumnType) {
     switch (type) {
-      case 'int': this.numbers = sharedArray(BigInt64Array, INITIAL_CAPACITY); break;
+      case 'int': this.numbers = sharedArray(Float64Array, INITIAL_CAPACITY); break;
       case 'decimal':
         this.numbers = sharedArray(BigInt64Array, INITIAL_CAPACITY);
         this.scales = sharedArray(Uint8Array, INITIAL_CAPACITY);
@@ -100,8 +105,8 @@ export class ColumnStore {
     }
     switch (this.type) {
       case 'int':
-        if ((value as bigint) < INT64_MIN || (value as bigint) > INT64_MAX) return this.toPlain(i, value);
-        (this.numbers as BigInt64Array)[i] = value as bigint;
+        if ((value as bigint) < -SAFE || (value as bigint) > SAFE) return this.toPlain(i, value);
+        (this.numbers as Float64Array)[i] = Number(value as bigint);
         return;
       case 'decimal': {
         const d = value as { digits: bigint; scale: number };
@@ -122,7 +127,10 @@ export class ColumnStore {
     if (this.plain) return this.plain[i];
     if (this.nulls[i] === 1) return null;
     switch (this.type) {
-      case 'int': return (this.numbers as BigInt64Array)[i];
+      case 'int': {
+        const whole = (this.numbers as Float64Array)[i];
+        return whole >= 0 && whole < SMALL_INTS.length ? SMALL_INTS[whole] : BigInt(whole);
+      }
       case 'decimal': return { kind: 'decimal', digits: (this.numbers as BigInt64Array)[i], scale: this.scales![i] };
       case 'float': return (this.numbers as Float64Array)[i];
       case 'timestamp': return { kind: 'timestamp', epochMillis: (this.numbers as Float64Array)[i] };
