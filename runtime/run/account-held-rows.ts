@@ -24,6 +24,7 @@ export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRo
     const orphaned = new Set<RowKey>();
     orphanedKeys.set(table.name, orphaned);
     const parent = grouped?.kind === 'grouped' ? held.get(grouped.parentTable) : undefined;
+    const parentKeyOf = grouped?.kind === 'grouped' ? heldTable.groupKeyReader(grouped.byColumns) : null;
     const parentPresent = (key: RowKey | null): boolean => {
       if (key === null || grouped?.kind !== 'grouped') return false;
       if (orphanedKeys.get(grouped.parentTable)?.has(key)) return false;
@@ -51,7 +52,7 @@ export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRo
       } else if (grouped?.kind !== 'grouped') {
         if (isRoot) c.filtered++;
         else c.used++;
-      } else if (parentPresent(heldTable.groupKeyOf(index, grouped.byColumns))) {
+      } else if (parentPresent(parentKeyOf!(index))) {
         c.filtered++;
       } else {
         if (park) {

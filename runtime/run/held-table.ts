@@ -322,6 +322,12 @@ export class HeldTable {
     return this.keyOfColumns(index, this.groupingFor(columns).positions);
   }
 
+  /** groupKeyOf for many rows: the columns are resolved once. */
+  groupKeyReader(columns: string[]): (index: number) => RowKey | null {
+    const { positions } = this.groupingFor(columns);
+    return (index) => this.keyOfColumns(index, positions);
+  }
+
   /** The key of a held row's values in `columns` (no grouping is made for them). */
   keyOfNamedColumns(index: number, columns: readonly string[]): RowKey | null {
     return this.keyOfColumns(index, columns.map((c) => this.position(c)));

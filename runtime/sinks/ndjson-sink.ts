@@ -10,7 +10,8 @@
  *
  * Transactional, as ItemSink promises: lines go to `<path>.partial`; commit() flushes, syncs
  * it to disk and renames it onto `path` (atomic on one file system), so `path` holds either
- * the previous file or the whole new one; abort() deletes the partial file.
+ * the previous file or the whole new one; abort() deletes the partial file. What is written
+ * is synced every SYNC_EVERY_BYTES in the background, so the sync at commit is short.
  *
  * Built for millions of items: lines collect in memory and go to the file stream in chunks
  * of about CHUNK_BYTES, so write() is synchronous for most items and returns a promise only
@@ -19,7 +20,7 @@
  * when there were no items (an empty run commits an empty file).
  */
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, fdatasync, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { BuiltItem } from '../eval/item-value.js';
@@ -33,10 +34,17 @@ export interface NdjsonSinkOptions {
   /** The file to create; it only appears (or is replaced) on commit. */
   path: string;
   format: NdjsonFormat;
+  /** Bytes after which the file is synced in the background (default SYNC_EVERY_BYTES). */
+  syncEveryBytes?: number;
 }
 
 /** Characters of lines gathered before they go to the stream as one chunk. */
 const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Bytes after which what was written so far is synced to disk (fdatasync, in the
+ * background), so that the sync of the whole file at commit has little left to do.
+ */
+const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
 /** Bytes the stream may hold before it asks the writer to wait for 'drain'. */
 const STREAM_HIGH_WATER_MARK = 1024 * 1024;
 
@@ -47,11 +55,17 @@ export class NdjsonSink implements ItemSink, LineSink {
   #itemCount = 0;
   /** Lines encoded as they come, handed to the stream in chunks of about CHUNK_BYTES. */
   readonly #pending = new ByteBuffer(2 * CHUNK_BYTES);
+  /** Bytes handed to the stream since the last data sync started. */
+  #unsynced = 0;
+  #syncing: Promise<void> | null = null;
   #stream: WriteStream | null = null;
   #state: 'writing' | 'committed' | 'aborted' = 'writing';
   #failure: Error | null = null;
 
-  constructor({ path, format }: NdjsonSinkOptions) {
+  readonly #syncEveryBytes: number;
+
+  constructor({ path, format, syncEveryBytes = SYNC_EVERY_BYTES }: NdjsonSinkOptions) {
+    this.#syncEveryBytes = syncEveryBytes;
     this.path = path;
     this.partialPath = `${path}.partial`;
     this.format = format;
@@ -69,20 +83,22 @@ export class NdjsonSink implements ItemSink, LineSink {
     if (this.#pending.length >= CHUNK_BYTES) return this.#flush();
   }
 
-  /** Lines serialized elsewhere (ndjsonLine, by a build thread), `items` of them, after those written so far. */
+  /** Lines serialized elsewhere (appendNdjsonLine, by a build thread), `items` of them, after those written so far. */
   writeLines(bytes: Uint8Array, items: number): Promise<void> | void {
     this.#assertWriting('write');
     this.#itemCount += items;
     if (bytes.length === 0) return;
     const flushed = this.#pending.length > 0 ? this.#flush() : undefined;
-    const written = this.#opened().write(bytes);
-    return flushed ?? (written ? undefined : once(this.#opened(), 'drain').then(() => undefined));
+    const handed = this.#hand(bytes);
+    return flushed && handed ? Promise.all([flushed, handed]).then(() => undefined) : flushed ?? handed;
   }
 
   async commit(): Promise<void> {
     this.#assertWriting('commit');
     if (this.#pending.length > 0) await this.#flush();
     const stream = this.#opened();
+    // The close syncs what the last data sync has not: it must not overlap one.
+    await this.#syncing;
     stream.end();
     // Resolves once the data is written, synced (flush: true) and the file closed.
     await finished(stream);
@@ -97,6 +113,7 @@ export class NdjsonSink implements ItemSink, LineSink {
     this.#state = 'aborted';
     this.#pending.length = 0;
     const stream = this.#stream;
+    await this.#syncing;
     if (stream !== null) {
       // With an error, a write waiting for 'drain' rejects instead of waiting forever.
       stream.destroy(new Error(`${this.path}: the write was aborted`));
@@ -107,10 +124,28 @@ export class NdjsonSink implements ItemSink, LineSink {
   }
 
   #flush(): Promise<void> | undefined {
-    const stream = this.#opened();
     // The stream keeps the chunk until it is written: hand it over and start a new buffer.
-    const chunk = this.#pending.take();
-    if (stream.write(chunk)) return undefined;
+    return this.#hand(this.#pending.take());
+  }
+
+  /** Gives bytes to the stream; a promise when it asks to wait ('drain'). Starts a data sync every #syncEveryBytes. */
+  #hand(chunk: Uint8Array): Promise<void> | undefined {
+    const stream = this.#opened();
+    const written = stream.write(chunk);
+    this.#unsynced += chunk.length;
+    // The stream's file descriptor, once the file is open (not in its type declarations).
+    const fd = (stream as WriteStream & { fd: number | null }).fd;
+    if (this.#unsynced >= this.#syncEveryBytes && this.#syncing === null && typeof fd === 'number') {
+      this.#unsynced = 0;
+      this.#syncing = new Promise<void>((resolve) => {
+        fdatasync(fd, (error) => {
+          if (error) this.#failure ??= error;
+          this.#syncing = null;
+          resolve();
+        });
+      });
+    }
+    if (written) return undefined;
     // once() rejects if the stream reports an error before it drains.
     return once(stream, 'drain').then(() => undefined);
   }

@@ -288,6 +288,38 @@ describe('NdjsonSink', () => {
 
   const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
 
+  it('syncs while writing and still writes every line once, in order (lines from a build thread too)', async () => {
+    const path = join(dir, 'synced.ndjson');
+    const sink = new NdjsonSink({ path, format: 'plain', syncEveryBytes: 4096 });
+    const expected: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const item: BuiltItem = { item: 'Customer', target: 'app_table', attributes: object({ pk: `CUST#${i}`, note: 'x'.repeat(i % 200) }) };
+      expected.push(ndjsonLine('plain', item).trimEnd());
+      if (i % 500 === 499) {
+        // A chunk of lines serialized elsewhere, as build threads hand them over.
+        const out = new ByteBuffer();
+        out.text(`${expected[expected.length - 1]}\n`);
+        expected.push(expected[expected.length - 1]);
+        await sink.write(item);
+        await sink.writeLines(out.take(), 1);
+        continue;
+      }
+      await sink.write(item);
+    }
+    await sink.commit();
+    expect(sink.itemCount).to.equal(expected.length);
+    expect(lines(path)).to.deep.equal(expected);
+  });
+
+  it('aborts cleanly while a sync may be running', async () => {
+    const path = join(dir, 'aborted.ndjson');
+    const sink = new NdjsonSink({ path, format: 'plain', syncEveryBytes: 1024 });
+    for (let i = 0; i < 20_000; i++) await sink.write({ item: 'Customer', target: 'app_table', attributes: object({ pk: `CUST#${i}` }) });
+    await sink.abort();
+    expect(existsSync(path)).to.equal(false);
+    expect(existsSync(`${path}.partial`)).to.equal(false);
+  });
+
   it('writes plain lines with the item type, target and attributes, visible only on commit', async () => {
     const path = join(dir, 'items.ndjson');
     const sink = new NdjsonSink({ path, format: 'plain' });
