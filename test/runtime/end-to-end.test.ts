@@ -237,7 +237,7 @@ describe('end to end: a generated sample extract through mapc run', function () 
   this.timeout(60000);
   let dir = '';
   let extract = '';
-  const out = { customerPlain: '', customerDynamo: '', product: '' };
+  const out = { customerPlain: '', customerDynamo: '', product: '', customerThreads: '' };
   const results = new Map<keyof typeof out, ProcessResult>();
   let warehouse: Warehouse;
   let expected: ExpectedItems;
@@ -245,7 +245,10 @@ describe('end to end: a generated sample extract through mapc run', function () 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mapc-e2e-'));
     extract = join(dir, 'sample.zip');
-    Object.assign(out, { customerPlain: join(dir, 'customer.ndjson'), customerDynamo: join(dir, 'customer.dynamodb.ndjson'), product: join(dir, 'product.ndjson') });
+    Object.assign(out, {
+      customerPlain: join(dir, 'customer.ndjson'), customerDynamo: join(dir, 'customer.dynamodb.ndjson'), product: join(dir, 'product.ndjson'),
+      customerThreads: join(dir, 'customer.threads.ndjson'),
+    });
     await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/generate-extract.ts', '--customers', String(CUSTOMERS), '--seed', String(SEED), '--out', extract], { cwd: REPO_ROOT });
     const run = (key: keyof typeof out, mapping: string, ...extra: string[]) =>
       mapc('run', mapping, '--extract', extract, '--out', out[key], ...extra).then((result) => void results.set(key, result));
@@ -254,6 +257,8 @@ describe('end to end: a generated sample extract through mapc run', function () 
       run('customerDynamo', 'mappings/customer.map', '--format', 'dynamodb'),
       run('product', 'mappings/product.map'),
     ]);
+    // Alone: its threads should not share the machine with the runs above.
+    await run('customerThreads', 'mappings/customer.map', '--threads', '3');
     warehouse = readWarehouse(extract);
     expected = new ExpectedItems(warehouse);
   });
@@ -287,6 +292,13 @@ describe('end to end: a generated sample extract through mapc run', function () 
       expect(item.built).to.equal(item.written + item.filtered);
     });
   }
+
+  it('customer: three threads holding tables and building items write the same file and report', () => {
+    expect(readFileSync(out.customerThreads).equals(readFileSync(out.customerPlain)), 'the items files differ').to.equal(true);
+    const { seconds: _a, startedAt: _b, ...threaded } = reportOf('customerThreads') as Report & { seconds?: number; startedAt?: string };
+    const { seconds: _c, startedAt: _d, ...single } = reportOf('customerPlain') as Report & { seconds?: number; startedAt?: string };
+    expect(threaded).to.deep.equal(single);
+  });
 
   it('customer: the table counts are the ones the CSV rows imply', () => {
     const report = reportOf('customerPlain');
