@@ -80,8 +80,8 @@ function writeString(out: ByteBuffer, text: string): void {
 /** Digits of a whole number, least significant first; a decimal's are padded and pointed. */
 const digits = new Uint8Array(24);
 
-/** A whole number within 2^53 (exact in a double). */
-function writeWhole(out: ByteBuffer, value: number): void {
+/** Puts the digits of a whole number within 2^53 (its magnitude) in `digits`; returns how many. */
+function reversedDigits(value: number): number {
   let count = 0;
   let rest = value < 0 ? -value : value;
   do {
@@ -90,6 +90,12 @@ function writeWhole(out: ByteBuffer, value: number): void {
     digits[count++] = ZERO + digit;
     rest = (rest - digit) / 10;
   } while (rest > 0);
+  return count;
+}
+
+/** A whole number within 2^53 (exact in a double). */
+function writeWhole(out: ByteBuffer, value: number): void {
+  let count = reversedDigits(value);
   out.reserve(count + 1);
   const bytes = out.bytes;
   let at = out.length;
@@ -103,14 +109,7 @@ function writeDecimal(out: ByteBuffer, value: Decimal): void {
   const { scale } = value;
   if (value.digits > SAFE || value.digits < -SAFE || scale > 20) return out.ascii(decimalToString(value));
   const whole = Number(value.digits);
-  let count = 0;
-  let rest = whole < 0 ? -whole : whole;
-  do {
-    // Exact for any whole double: % is exact, and so is dividing a multiple of 10 by 10.
-    const digit = rest % 10;
-    digits[count++] = ZERO + digit;
-    rest = (rest - digit) / 10;
-  } while (rest > 0);
+  let count = reversedDigits(whole);
   while (count <= scale) digits[count++] = ZERO;
   out.reserve(count + 2);
   const bytes = out.bytes;
