@@ -1,17 +1,16 @@
 // Runs a plan on one extract: hold the tables other rows need (lookups, groups), stream the
 // root rows to build and write their items, then account for every row read.
+import { availableParallelism } from 'node:os';
 import type { ByteSource } from '../archive/byte-source.js';
 import { listEntries, type ArchiveEntry } from '../archive/central-directory.js';
 import { openEntry } from '../archive/entry-stream.js';
 import { matchEntries } from '../archive/match-entries.js';
 import { readCsvRecords } from '../csv/read-records.js';
 import type { Plan, PlanTable } from '../plan/types.js';
-import { availableParallelism } from 'node:os';
-import { isLineSink, type ItemSink, type LineSink } from '../sinks/item-sink.js';
+import { isLineSink, type ItemSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
 import { accountHeldRows } from './account-held-rows.js';
 import { BuildThreads, canBuildInParallel } from './build-threads.js';
-import type { HeldTable } from './held-table.js';
 import { holdTables, tablesToHold } from './hold-tables.js';
 import { holdTablesOnThreads } from './hold-threads.js';
 import type { RunReport } from './run-report.js';
