@@ -1,6 +1,7 @@
 // The .map grammar as a Chevrotain CstParser. Syntax only: meaning is built by cst-to-ast.ts.
 // One instance is built at load time and reused for every file (`parser.input = tokens`).
-import { CstParser, type IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
+import { CstParser } from './chevrotain.js';
 import * as t from './tokens.js';
 import { syntaxErrorMessages } from './syntax-error-messages.js';
 

@@ -1,5 +1,6 @@
 // Turns Chevrotain's token names into words an analyst reads ("expected `}`", not "RBrace").
-import { defaultParserErrorProvider, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { defaultParserErrorProvider } from './chevrotain.js';
 
 const punctuation: Record<string, string> = {
   Arrow: '`->`', Eq: '`==`', NotEq: '`!=`', LessEq: '`<=`', GreaterEq: '`>=`', Less: '`<`', Greater: '`>`',
