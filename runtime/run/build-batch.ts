@@ -3,7 +3,7 @@
 // written items are marked used in the shared row states; everything else the run must
 // record (row failures, outcomes, item counts) comes back as data, applied by the main
 // thread in batch order (build-threads.ts).
-import { ByteBuffer } from '../sinks/byte-buffer.js';
+import type { ByteBuffer } from '../sinks/byte-buffer.js';
 import { appendNdjsonLine, type NdjsonFormat } from '../sinks/ndjson-line.js';
 import { RootRejected, type RootItems } from './root-items.js';
 import type { RowFailure } from './item-assembler.js';
@@ -26,8 +26,8 @@ export interface BuiltBatch {
   items: Record<string, { built: number; written: number; filtered: number }>;
 }
 
-export function buildRootBatch(roots: RootItems, rows: RootRow[], format: NdjsonFormat): BuiltBatch {
-  const lines = new ByteBuffer();
+/** `lines`: a buffer the thread keeps from batch to batch (it grows once); the batch's bytes are taken out of it. */
+export function buildRootBatch(roots: RootItems, rows: RootRow[], format: NdjsonFormat, lines: ByteBuffer): BuiltBatch {
   const batch: BuiltBatch = { outcomes: [], failures: [], bytes: new Uint8Array(0), itemsWritten: 0, items: {} };
   const countsOf = (item: string) => (batch.items[item] ??= { built: 0, written: 0, filtered: 0 });
   const fail = (failures: RowFailure[]) => {

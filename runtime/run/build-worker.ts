@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Plan } from '../plan/types.js';
 import type { NdjsonFormat } from '../sinks/ndjson-line.js';
 import type { TimestampValue } from '../values/value.js';
+import { ByteBuffer } from '../sinks/byte-buffer.js';
 import { buildRootBatch } from './build-batch.js';
 import { HeldTable, type HeldTableSnapshot } from './held-table.js';
 import { RootItems } from './root-items.js';
@@ -20,6 +21,7 @@ export type BuildRequest = { kind: 'tables'; tables: HeldTableSnapshot[] } | { k
 
 const { plan, asOf, format } = workerData as BuildWorkerData;
 let roots: RootItems | null = null;
+const lines = new ByteBuffer();
 
 parentPort!.on('message', (request: BuildRequest) => {
   if (request.kind === 'tables') {
@@ -28,6 +30,6 @@ parentPort!.on('message', (request: BuildRequest) => {
     return;
   }
   if (roots === null) throw new Error('a batch of root rows came before the held tables');
-  const batch = buildRootBatch(roots, request.rows, format);
+  const batch = buildRootBatch(roots, request.rows, format, lines);
   parentPort!.postMessage({ id: request.id, batch }, [batch.bytes.buffer as ArrayBuffer]);
 });
