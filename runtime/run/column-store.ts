@@ -19,10 +19,14 @@
  */
 import type { ColumnType } from '../plan/types.js';
 import type { Value } from '../values/value.js';
+import { keyAt, type RowKey } from './row-key.js';
 import { grown, sharedArray, toShared, type Typed } from './shared-arrays.js';
 
 const INITIAL_CAPACITY = 1024;
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** Scratch for the key of one value (keyAt reads values by position). */
+const ONE_VALUE: Value[] = [null];
+const FIRST = [0];
 /** 0n .. 1023n: line numbers, quantities, flags. */
 const SMALL_INTS = Array.from({ length: 1024 }, (_, i) => BigInt(i));
 const INT64_MIN = -(2n ** 63n);
@@ -139,6 +143,17 @@ export class ColumnStore {
       case 'string': return this.dictionary![(this.numbers as Int32Array)[i]];
       default: return null;
     }
+  }
+
+  /** The row key of the value at `i` (see row-key.ts); ints and strings without making the value. */
+  keyAt(i: number): RowKey | null {
+    if (this.plain === null && (this.type === 'int' || this.type === 'string')) {
+      if (this.nulls[i] === 1) return null;
+      // An int held here is within 2^53: its key is the number itself.
+      return this.type === 'int' ? (this.numbers as Float64Array)[i] : this.dictionary![(this.numbers as Int32Array)[i]];
+    }
+    ONE_VALUE[0] = this.get(i);
+    return keyAt(ONE_VALUE, FIRST);
   }
 
   /**

@@ -12,9 +12,6 @@ import { grown, sharedArray, toShared } from './shared-arrays.js';
 
 /** Groups up to this size find twins by comparing keys pairwise. */
 const SMALL_GROUP = 16;
-/** Scratch for the key of one column (keyAt reads values by position). */
-const ONE_VALUE: Value[] = [null];
-const FIRST = [0];
 
 const USED = 1;
 const FAILED = 2;
@@ -339,10 +336,7 @@ export class HeldTable {
 
   /** The key of a held row's values at `positions` (the row is not materialised whole). */
   private keyOfColumns(index: number, positions: readonly number[]): RowKey | null {
-    if (positions.length === 1) {
-      ONE_VALUE[0] = this.columns[positions[0]].get(index);
-      return keyAt(ONE_VALUE, FIRST);
-    }
+    if (positions.length === 1) return this.columns[positions[0]].keyAt(index);
     const values = positions.map((p) => this.columns[p].get(index));
     return keyAt(values, values.map((_, i) => i));
   }

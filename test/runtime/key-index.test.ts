@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { KeyIndex } from '../../runtime/run/key-index.js';
+import { ColumnStore } from '../../runtime/run/column-store.js';
+import { keyAt } from '../../runtime/run/row-key.js';
+import type { ColumnType } from '../../runtime/plan/types.js';
+import { dateValue, timestampValue } from '../../runtime/values/calendar.js';
+import { decimal } from '../../runtime/values/decimal.js';
+import type { Value } from '../../runtime/values/value.js';
 
 describe('runtime: KeyIndex', () => {
   it('agrees with a Map on random keys, numbers near 2^53 and strings and bigints included', () => {
@@ -33,5 +39,24 @@ describe('runtime: KeyIndex', () => {
     expect(index.get('1')).to.equal(undefined);
     expect(index.get(1n)).to.equal(undefined);
     expect(index.has(1)).to.equal(true);
+  });
+});
+
+describe('runtime: keys read from a held column', () => {
+  it('are the keys of the values read back, for every column type, nulls and big values included', () => {
+    const values: Record<ColumnType, Value[]> = {
+      int: [1n, null, -7n, 2n ** 53n - 1n, 0n, 2n ** 70n, 5n],
+      string: ['a', null, '', 'a', 'é', 'b'],
+      decimal: [decimal(1250n, 2), null, decimal(125n, 1), decimal(-3n, 0)],
+      float: [1.5, null, -0.25],
+      bool: [true, false, null],
+      date: [dateValue(19000), null, dateValue(-3)],
+      timestamp: [timestampValue(1_700_000_000_123), null],
+    };
+    for (const [type, list] of Object.entries(values) as Array<[ColumnType, Value[]]>) {
+      const column = new ColumnStore(type);
+      list.forEach((value) => column.push(value));
+      list.forEach((value, i) => expect(column.keyAt(i), `${type} #${i}`).to.equal(keyAt([value], [0])));
+    }
   });
 });
