@@ -36,7 +36,7 @@ appears only when the run succeeds.
   --out FILE              the items file
   --format plain|dynamodb
   --threads N             threads holding tables and building items (default: one per
-                          core for a phase whose files hold 8 MiB or more, else 1)
+                          core, at most 8, for a phase whose files hold 8 MiB or more, else 1)
 
 DynamoDB (no --out): items merged into the target tables, as DESIGN.md "Running
 incrementally" describes; the control table is created on first use (or by mapc init).

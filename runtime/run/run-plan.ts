@@ -41,12 +41,14 @@ export interface RunInput {
 }
 
 const AUTO_THREADS_FROM_BYTES = 8 * 1024 * 1024;
+/** 'auto' uses at most this many threads: each build thread has a heap of its own (50-100 MB). */
+const AUTO_THREADS_AT_MOST = 8;
 
 /** Threads for a phase that reads `tables`: as asked, or for 'auto' one per core once their files are large enough. */
 function threadCount(requested: number | 'auto', tables: Iterable<string>, entries: Map<string, ArchiveEntry[]>): number {
   if (requested !== 'auto') return requested;
   const bytes = [...tables].flatMap((t) => entries.get(t) ?? []).reduce((sum, e) => sum + e.uncompressedSize, 0);
-  return bytes >= AUTO_THREADS_FROM_BYTES ? availableParallelism() : 1;
+  return bytes >= AUTO_THREADS_FROM_BYTES ? Math.min(availableParallelism(), AUTO_THREADS_AT_MOST) : 1;
 }
 
 export function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: string): Map<string, ArchiveEntry[]> {
