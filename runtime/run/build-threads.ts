@@ -9,7 +9,7 @@
  * canBuildInParallel): a row is then marked, used or failed, by one thread at a time.
  */
 import type { Worker } from 'node:worker_threads';
-import type { Plan } from '../plan/types.js';
+import type { Plan, PlanObject } from '../plan/types.js';
 import type { LineSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
 import type { BuiltBatch } from './build-batch.js';
@@ -21,12 +21,22 @@ import type { RootBatchPipeline, RootOutcome, RootRow } from './stream-roots.js'
 import { rejectFailures } from './write-root-items.js';
 
 /**
- * One root table for every item, and no table grouped under two parents: every held row
- * then sits in the tree of at most one root row.
+ * One root table for every item, no table grouped under two parents, and no collection under
+ * a looked-up row (`each s in o.customers.orders`: many roots look up one customer): every
+ * held row then sits in the tree of at most one root row.
  */
 export function canBuildInParallel(plan: Plan): boolean {
   if (new Set(plan.items.map((i) => i.rootTable)).size !== 1) return false;
-  return plan.tables.every((t) => t.roles.filter((r) => r.kind === 'grouped').length <= 1);
+  if (!plan.tables.every((t) => t.roles.filter((r) => r.kind === 'grouped').length <= 1)) return false;
+  return plan.items.every((item) => !hasCollectionUnderLookup(item.shape));
+}
+
+function hasCollectionUnderLookup(object: PlanObject): boolean {
+  return object.fields.some(({ value }) => {
+    if (value.kind === 'object') return hasCollectionUnderLookup(value);
+    if (value.kind !== 'collection') return false;
+    return value.parent.kind === 'lookup' || hasCollectionUnderLookup(value.element);
+  });
 }
 
 interface Waiting {

@@ -75,16 +75,18 @@ export async function streamRoots(
       const indexes: number[] = [];
       for (let index = 0; index < heldRoot.count; index++) if (!heldRoot.isFailed(index) && !heldRoot.isScanFiltered(index)) indexes.push(index);
       const batchRows = pipeline.inFlight > 1 ? HELD_ROOT_BATCH_ROWS : Math.max(indexes.length, 1);
+      const rows = indexes.map((index) => ({ table: rootTable, values: heldRoot.row(index), file: state.files[heldRoot.fileOf(index)], line: heldRoot.lineOf(index) }));
+      const outcomes: RootOutcome[] = [];
       for (let from = 0; from < indexes.length; from += batchRows) {
-        const batch = indexes.slice(from, from + batchRows);
-        const rows = batch.map((index) => ({ table: rootTable, values: heldRoot.row(index), file: state.files[heldRoot.fileOf(index)], line: heldRoot.lineOf(index) }));
-        await submit(rows, (outcomes) => outcomes.forEach((outcome, i) => {
-          const index = batch[i];
-          if (outcome === 'used') heldRoot.markUsed(index);
-          else if (outcome !== 'filtered' && heldRoot.markFailed(index)) state.reject({ table: rootTable, file: rows[i].file, line: rows[i].line, reason: outcome.rejected });
-        }));
+        await submit(rows.slice(from, from + batchRows), (batch) => outcomes.push(...batch));
       }
       await finishAll();
+      // The roots' own rejects come after every rejected row below them, as when the rows
+      // are processed as one batch.
+      outcomes.forEach((outcome, i) => {
+        if (outcome === 'used') heldRoot.markUsed(indexes[i]);
+        else if (outcome !== 'filtered' && heldRoot.markFailed(indexes[i])) state.reject({ table: rootTable, file: rows[i].file, line: rows[i].line, reason: outcome.rejected });
+      });
       continue;
     }
     const c = state.countsOf(rootTable);

@@ -6,7 +6,7 @@
  * expression, failing child rows, orphans), spread over the batches.
  */
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,33 @@ import { withDamagedText, zipBytes } from './fixtures/zip-bytes.js';
 
 const MAPPING = fileURLToPath(new URL('./fixtures/bad-input.map', import.meta.url));
 const CUSTOMERS = 12_000;
+
+/** Each order lists the orders of its customer (looked up): one order sits under many roots. */
+const SIBLINGS_MAPPING = `mapping siblings
+table customers from "customers.csv" {
+  customer_id int key
+  name string
+}
+table orders from "orders.csv" {
+  order_id int key
+  customer_id int -> customers
+  qty int
+}
+target t {
+  partition key pk
+  sort key sk
+}
+item Order into t {
+  from orders as o
+  pk = "O#{o.order_id}"
+  sk = "X"
+  customer = o.customers.name
+  siblings = each s in o.customers.orders order by s.order_id {
+    id = s.order_id
+    r = s.qty / o.qty
+  }
+}
+`;
 
 /** Customers with one to three orders of one to three lines, and faults every few hundred rows. */
 function faultyWarehouse(): Record<string, string> {
@@ -129,6 +156,37 @@ describe('runtime: building items on several threads', function () {
     expect(three.report.status).to.equal('failed');
     expect(three.report.error).to.equal(one.report.error);
     expect(existsSync(three.path)).to.equal(false);
+  });
+
+  it('gives the rejects of one thread when the root table is held too (looked up from below)', async () => {
+    // orders look up their customer: customers is held, and its rows are built in batches.
+    const mapping = join(directory, 'held-root.map');
+    writeFileSync(mapping, readFileSync(MAPPING, 'utf8').replace('    label    = o.codes.label\n', '    label    = o.codes.label\n    cname    = o.customers.name\n'));
+    const heldRoot = compileMapping(mapping);
+    expect(heldRoot.tables.find((t) => t.name === 'customers')!.roles.map((r) => r.kind)).to.include('lookup');
+    const one = await runToFile(heldRoot, archive, directory, 1, 'plain');
+    const three = await runToFile(heldRoot, archive, directory, 3, 'plain');
+    expect(one.rejects.filter((r) => r.table === 'customers' && /division by zero/.test(r.reason)).length).to.be.above(5);
+    expect(three.rejects).to.deep.equal(one.rejects);
+    expect(stable(three.report)).to.deep.equal(stable(one.report));
+    expect(three.file.equals(one.file), 'the items files differ').to.equal(true);
+  });
+
+  it('builds on the main thread a plan whose collection hangs under a looked-up row, with the items of one thread', async () => {
+    // Every order lists its customer's orders: one order row sits in the tree of many roots.
+    const mapping = join(directory, 'siblings.map');
+    writeFileSync(mapping, SIBLINGS_MAPPING);
+    const siblings = compileMapping(mapping);
+    expect(canBuildInParallel(siblings)).to.equal(false);
+    const extract = await zipBytes({
+      'customers.csv': 'customer_id,name\n1,Ada\n2,Bo\n',
+      'orders.csv': 'order_id,customer_id,qty\n14,1,0\n15,1,2\n16,2,1\n',
+    });
+    const one = await runToFile(siblings, extract, directory, 1, 'plain');
+    const three = await runToFile(siblings, extract, directory, 3, 'plain');
+    expect(one.rejects.map((r) => r.reason)).to.include('division by zero');
+    expect(three.rejects).to.deep.equal(one.rejects);
+    expect(three.file.toString()).to.equal(one.file.toString());
   });
 
   it('builds in parallel only plans whose rows each sit under one root', () => {
