@@ -22,7 +22,7 @@
 import type { ItemObject, ItemShape, ItemValue } from '../eval/item-value.js';
 import { formatIsoDate, formatIsoTimestamp } from '../values/calendar.js';
 import { decimalToString } from '../values/decimal.js';
-import type { DateValue, Decimal } from '../values/value.js';
+import type { Decimal } from '../values/value.js';
 
 export function toPlainJson(value: ItemValue): string {
   if (value === null) return 'null';
@@ -33,8 +33,8 @@ export function toPlainJson(value: ItemValue): string {
   switch (value.kind) {
     case 'object': return objectJson(value);
     case 'decimal': return decimalToString(value);
-    case 'date': return quotedDate(value);
     // Neither form contains a character JSON would escape.
+    case 'date': return `"${formatIsoDate(value)}"`;
     case 'timestamp': return `"${formatIsoTimestamp(value)}"`;
     default: return unknownValue(value);
   }
@@ -56,103 +56,27 @@ export function numberText(value: bigint | number | Decimal): string {
 }
 
 function listJson(list: ItemValue[]): string {
-  if (list.length === 0) return '[]';
   let text = '[';
-  // The elements of a collection share one shape: its writer is looked up once, not per element.
-  let shape: ItemShape | null = null;
-  let write: ShapeWriter | null = null;
   for (let index = 0; index < list.length; index++) {
-    const element = list[index];
     if (index > 0) text += ',';
-    if (element !== null && typeof element === 'object' && !Array.isArray(element) && element.kind === 'object') {
-      if (element.shape !== shape) {
-        shape = element.shape;
-        write = shapeWriter(shape);
-      }
-      text += write!(element.values);
-    } else {
-      text += toPlainJson(element);
-    }
+    text += toPlainJson(list[index]);
   }
   return text + ']';
 }
 
 function objectJson(object: ItemObject): string {
-  return shapeWriter(object.shape)(object.values);
-}
-
-type ShapeWriter = (values: Array<ItemValue | undefined>) => string;
-
-const shapeWriters = new WeakMap<ItemShape, ShapeWriter>();
-
-/**
- * The writer of objects of one shape. Each attribute's name is escaped once, together with
- * the brace or comma before it: an object's text is then one piece per name and one per
- * value, and the fewer the pieces, the less the string of a whole item costs to join and to
- * encode (it is a tree of its pieces until it is written).
- */
-function shapeWriter(shape: ItemShape): ShapeWriter {
-  let write = shapeWriters.get(shape);
-  if (write === undefined) {
-    const names = memberNamesJson(shape);
-    const opening = names.map((name) => `{${name}`);
-    const following = names.map((name) => `,${name}`);
-    const strings = names.map(() => new QuotedStrings());
-    write = (values) => {
-      let text = '';
-      for (let i = 0; i < values.length; i++) {
-        const value = values[i];
-        if (value === undefined) continue;
-        text += (text === '' ? opening[i] : following[i]) + (typeof value === 'string' ? strings[i].quote(value) : toPlainJson(value));
-      }
-      return text === '' ? '{}' : text + '}';
-    };
-    shapeWriters.set(shape, write);
+  const names = memberNamesJson(object.shape);
+  const { values } = object;
+  let text = '{';
+  let first = true;
+  for (let i = 0; i < values.length; i++) {
+    const field = values[i];
+    if (field === undefined) continue;
+    if (!first) text += ',';
+    first = false;
+    text += names[i] + toPlainJson(field);
   }
-  return write;
-}
-
-/** Distinct texts an attribute's cache keeps at most. */
-const QUOTED_STRINGS_KEPT = 20_000;
-/** Misses after which an attribute that mostly misses stops being cached (names, e-mails). */
-const QUOTED_STRINGS_PROBE = 10_000;
-
-/**
- * The JSON form of one attribute's strings, kept when they repeat: a SKU, a status or a
- * category comes back millions of times, and finding its quoted form costs a fifth of
- * quoting it again. An attribute whose values seldom repeat stops using the cache.
- */
-class QuotedStrings {
-  private known: Map<string, string> | null = new Map();
-  private hits = 0;
-  private misses = 0;
-
-  quote(text: string): string {
-    const known = this.known;
-    if (known === null) return JSON.stringify(text);
-    let quoted = known.get(text);
-    if (quoted !== undefined) {
-      this.hits++;
-      return quoted;
-    }
-    quoted = JSON.stringify(text);
-    if (known.size < QUOTED_STRINGS_KEPT) known.set(text, quoted);
-    if (++this.misses === QUOTED_STRINGS_PROBE && this.hits < this.misses) this.known = null;
-    return quoted;
-  }
-}
-
-const quotedDates = new Map<number, string>();
-const QUOTED_DATES_KEPT = 100_000;
-
-/** `"2024-02-29"`, kept per day: items repeat the same few hundred days over and over. */
-function quotedDate(value: DateValue): string {
-  let text = quotedDates.get(value.days);
-  if (text === undefined) {
-    text = `"${formatIsoDate(value)}"`;
-    if (quotedDates.size < QUOTED_DATES_KEPT) quotedDates.set(value.days, text);
-  }
-  return text;
+  return text + '}';
 }
 
 const shapeNamesJson = new WeakMap<ItemShape, string[]>();
