@@ -13,14 +13,14 @@
  *              repeats itself; a plain array once it shows mostly distinct values
  * Nulls are a separate Uint8Array. Values read back are equal to the values stored.
  *
- * share() moves the typed arrays into SharedArrayBuffers and returns the column as plain
+ * The typed arrays are in SharedArrayBuffers from the start: share() returns the column as plain
  * data (a snapshot) that build threads turn back into a ColumnStore reading the same memory;
  * only the dictionary and plain values are copied to them.
  */
 import type { ColumnType } from '../plan/types.js';
 import type { Value } from '../values/value.js';
 import { keyAt, type RowKey } from './row-key.js';
-import { grown, sharedArray, toShared, type Typed } from './shared-arrays.js';
+import { grown, inSharedMemory, sharedArray, type Typed } from './shared-arrays.js';
 
 const INITIAL_CAPACITY = 1024;
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -156,16 +156,15 @@ export class ColumnStore {
     return keyAt(ONE_VALUE, FIRST);
   }
 
-  /**
-   * Moves the typed arrays into SharedArrayBuffers (this column reads them from there on) and
-   * returns the column as plain data for ColumnStore.fromSnapshot in another thread.
-   */
+  /** The column as plain data for ColumnStore.fromSnapshot in another thread, which reads the same memory. */
   share(): ColumnSnapshot {
-    this.nulls = this.plain ? this.nulls : toShared(this.nulls, this.count);
-    this.numbers = this.numbers === null ? null : toShared(this.numbers, this.count);
-    this.scales = this.scales === null ? null : toShared(this.scales, this.count);
-    this.capacity = this.count;
-    return { type: this.type, count: this.count, nulls: this.nulls, numbers: this.numbers, scales: this.scales, plain: this.plain, dictionary: this.dictionary };
+    return {
+      type: this.type, count: this.count,
+      nulls: this.plain ? this.nulls : inSharedMemory(this.nulls),
+      numbers: this.numbers === null ? null : inSharedMemory(this.numbers),
+      scales: this.scales === null ? null : inSharedMemory(this.scales),
+      plain: this.plain, dictionary: this.dictionary,
+    };
   }
 
   private grow(needed: number): void {

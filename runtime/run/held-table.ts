@@ -8,7 +8,7 @@ import { ColumnStore, type ColumnSnapshot } from './column-store.js';
 import { columnPosition } from '../plan/column-position.js';
 import { KeyIndex, type KeyIndexSnapshot } from './key-index.js';
 import { keyAt, type RowKey } from './row-key.js';
-import { grown, sharedArray, toShared } from './shared-arrays.js';
+import { grown, inSharedMemory, sharedArray } from './shared-arrays.js';
 
 /** Groups up to this size find twins by comparing keys pairwise. */
 const SMALL_GROUP = 16;
@@ -119,23 +119,19 @@ export class HeldTable {
   }
 
   /**
-   * After seal(): moves the table's typed arrays into SharedArrayBuffers (it reads them from
-   * there on) and returns it as plain data for HeldTable.fromSnapshot in a build thread.
+   * After seal(): the table as plain data for HeldTable.fromSnapshot in a build thread. Its
+   * typed arrays are in shared memory from the start: the thread reads them, and marks rows,
+   * in place.
    */
   share(): HeldTableSnapshot {
     const groupings = [...this.groupings].map(([id, grouping]) => {
       if (grouping.keysByRow !== null) throw new Error(`the table ${this.plan.name} is shared before it was sealed`);
-      grouping.starts = toShared(grouping.starts, grouping.starts.length);
-      grouping.rows = toShared(grouping.rows, grouping.rows.length);
-      return { id, ids: grouping.ids.share(), starts: grouping.starts, rows: grouping.rows };
+      return { id, ids: grouping.ids.share(), starts: inSharedMemory(grouping.starts), rows: inSharedMemory(grouping.rows) };
     });
-    this.files = toShared(this.files, this.count);
-    this.lines = toShared(this.lines, this.count);
-    this.states = toShared(this.states, this.count);
     return {
       plan: this.plan, isParent: this.isParent, count: this.count,
       columns: this.columns.map((c) => c.share()),
-      files: this.files, lines: this.lines, states: this.states,
+      files: inSharedMemory(this.files), lines: inSharedMemory(this.lines), states: inSharedMemory(this.states),
       byKey: this.byKey === null ? null : this.byKey.share(),
       filteredKeys: this.filteredKeys, groupings,
     };
@@ -149,7 +145,7 @@ export class HeldTable {
     const id = columns.join('\u001f');
     let grouping = this.groupings.get(id);
     if (!grouping) {
-      grouping = { positions: columns.map((c) => this.position(c)), keysByRow: [], ids: new KeyIndex(), starts: new Int32Array(1), rows: new Int32Array(0) };
+      grouping = { positions: columns.map((c) => this.position(c)), keysByRow: [], ids: new KeyIndex(), starts: sharedArray(Int32Array, 1), rows: sharedArray(Int32Array, 0) };
       this.groupings.set(id, grouping);
     }
     return grouping;

@@ -3,7 +3,7 @@
 // entry, and a lookup touches one or two cache lines where a Map of a million entries touched
 // several. Other keys (strings, big integers) use a Map.
 import type { RowKey } from './row-key.js';
-import { sharedArray, toShared } from './shared-arrays.js';
+import { inSharedMemory, sharedArray } from './shared-arrays.js';
 
 const INITIAL_SLOTS = 1024;
 const TWO_TO_32 = 4294967296;
@@ -31,11 +31,9 @@ export class KeyIndex {
     return index;
   }
 
-  /** Moves the slots into SharedArrayBuffers and returns the index as plain data for another thread. */
+  /** The index as plain data for KeyIndex.fromSnapshot in another thread, which reads the same slots. */
   share(): KeyIndexSnapshot {
-    this.slotKeys = toShared(this.slotKeys, this.slotKeys.length);
-    this.slotValues = toShared(this.slotValues, this.slotValues.length);
-    return { slotKeys: this.slotKeys, slotValues: this.slotValues, numberCount: this.numberCount, others: this.others };
+    return { slotKeys: inSharedMemory(this.slotKeys), slotValues: inSharedMemory(this.slotValues), numberCount: this.numberCount, others: this.others };
   }
 
   get size(): number {

@@ -21,10 +21,8 @@ export function grown<T extends Typed>(array: T, needed: number): T {
   return next;
 }
 
-/** The first `length` elements of `array`, in shared memory (a view when it is shared already). */
-export function toShared<T extends Typed>(array: T, length: number): T {
-  if (array.buffer instanceof SharedArrayBuffer) return array.subarray(0, length) as T;
-  const copy = sharedArray(array.constructor as TypedConstructor<T>, length);
-  copy.set(array.subarray(0, length) as never);
-  return copy;
+/** `array` itself, checked to be in shared memory: another thread must read these bytes, not a copy of them. */
+export function inSharedMemory<T extends Typed>(array: T): T {
+  if (!(array.buffer instanceof SharedArrayBuffer)) throw new Error('a held table keeps an array outside shared memory: another thread would read a copy of it');
+  return array;
 }

@@ -14,7 +14,7 @@ export interface ItemSink {
   abort(): Promise<void>;
 }
 
-/** A sink of text lines, which can take lines serialized elsewhere (by build threads, with ndjsonLine). */
+/** A sink of text lines, which can take lines serialized elsewhere (by build threads, with appendNdjsonLine). */
 export interface LineSink {
   readonly format: NdjsonFormat;
   writeLines(bytes: Uint8Array, items: number): Promise<void> | void;
