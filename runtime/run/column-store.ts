@@ -47,8 +47,6 @@ export interface ColumnSnapshot {
 
 export class ColumnStore {
   private count = 0;
-  /** Rows the typed arrays have room for. */
-  private capacity = INITIAL_CAPACITY;
   private nulls: Uint8Array = sharedArray(Uint8Array, INITIAL_CAPACITY);
   /** Numbers by type (see above); for strings, ids into the dictionary. */
   private numbers: Typed | null;
@@ -82,7 +80,6 @@ export class ColumnStore {
   static fromSnapshot(snapshot: ColumnSnapshot): ColumnStore {
     const column = new ColumnStore(snapshot.type);
     column.count = snapshot.count;
-    column.capacity = snapshot.count;
     column.nulls = snapshot.nulls;
     column.numbers = snapshot.numbers;
     column.scales = snapshot.scales;
@@ -102,7 +99,8 @@ export class ColumnStore {
       this.plain.push(typeof value === 'string' ? ownCopy(value) : value);
       return;
     }
-    if (i >= this.capacity) this.grow(i + 1);
+    // The null flags, like every typed array here, have room for this many rows.
+    if (i >= this.nulls.length) this.grow(i + 1);
     if (value === null) {
       this.nulls[i] = 1;
       return;
@@ -168,10 +166,10 @@ export class ColumnStore {
   }
 
   private grow(needed: number): void {
-    this.capacity = Math.max(needed, this.capacity * 2);
-    this.nulls = grown(this.nulls, this.capacity);
-    if (this.numbers !== null) this.numbers = grown(this.numbers, this.capacity);
-    if (this.scales !== null) this.scales = grown(this.scales, this.capacity);
+    const capacity = Math.max(needed, this.nulls.length * 2);
+    this.nulls = grown(this.nulls, capacity);
+    if (this.numbers !== null) this.numbers = grown(this.numbers, capacity);
+    if (this.scales !== null) this.scales = grown(this.scales, capacity);
   }
 
   private pushString(index: number, value: string): void {
