@@ -19,7 +19,7 @@
  * same thing for one-off use.
  */
 import type { PlanColumn, PlanFormat } from '../plan/types.js';
-import { dynamoNumberViolation, parseDecimal, parseSimpleDecimal } from './decimal.js';
+import { dynamoNumberViolation, readDecimal } from './decimal.js';
 import { compileDateReader, compileTimestampReader } from './datetime-format.js';
 import type { Parsed, Value } from './value.js';
 
@@ -86,7 +86,7 @@ function compileTextReader(column: PlanColumn, format: PlanFormat): TextReader {
     case 'int':
       return trimmed(castInteger);
     case 'decimal':
-      return trimmed(castDecimal);
+      return trimmed(failureFromText(readDecimal));
     case 'float':
       return trimmed(castFloat);
     case 'bool':
@@ -136,13 +136,6 @@ function castInteger(text: string): Value | CastFailure {
   const violation = dynamoNumberViolation(value, 0);
   if (violation !== null) return new CastFailure(`"${text}" ${violation}`);
   return value;
-}
-
-function castDecimal(text: string): Value | CastFailure {
-  const simple = parseSimpleDecimal(text);
-  if (simple !== null) return simple;
-  const parsed = parseDecimal(text);
-  return parsed.ok ? parsed.value : new CastFailure(parsed.reason);
 }
 
 function castFloat(text: string): Value | CastFailure {

@@ -37,17 +37,19 @@ export function decimalFromInteger(value: bigint): Decimal {
 
 /** Accepts 12, -12.50, .5, 5., +1e3, 1.25E-2 (no spaces, no thousands separators). */
 export function parseDecimal(text: string): Parsed<Decimal> {
+  const value = readDecimal(text);
+  return typeof value === 'string' ? { ok: false, reason: value } : { ok: true, value };
+}
+
+/** As parseDecimal: the decimal, or the reason the text holds none (a string), for row loops. */
+export function readDecimal(text: string): Decimal | string {
   const simple = parseSimpleDecimal(text);
-  if (simple !== null) return { ok: true, value: simple };
+  if (simple !== null) return simple;
   const match = DECIMAL_TEXT.exec(text);
-  if (match === null || (match[2] === '' && (match[3] ?? '') === '')) {
-    return { ok: false, reason: `"${text}" is not a decimal number` };
-  }
+  if (match === null || (match[2] === '' && (match[3] ?? '') === '')) return `"${text}" is not a decimal number`;
   const [, sign, whole, fraction = '', exponentText] = match;
   const exponent = exponentText === undefined ? 0 : Number(exponentText);
-  if (Math.abs(exponent) > MAX_ABS_EXPONENT) {
-    return { ok: false, reason: `"${text}" is out of the range DynamoDB numbers can hold (1E-130 to 9.99E+125)` };
-  }
+  if (Math.abs(exponent) > MAX_ABS_EXPONENT) return `"${text}" is out of the range DynamoDB numbers can hold (1E-130 to 9.99E+125)`;
   let digits = BigInt((whole === '' ? '0' : whole) + fraction);
   let scale = fraction.length - exponent;
   if (scale < 0) {
@@ -56,8 +58,8 @@ export function parseDecimal(text: string): Parsed<Decimal> {
   }
   if (sign === '-') digits = -digits;
   const violation = dynamoNumberViolation(digits, scale);
-  if (violation !== null) return { ok: false, reason: `"${text}" ${violation}` };
-  return { ok: true, value: decimal(digits, scale) };
+  if (violation !== null) return `"${text}" ${violation}`;
+  return decimal(digits, scale);
 }
 
 /**
@@ -168,7 +170,7 @@ const SIMPLE_DIGITS = 15;
  * The common form, -123.45 with at most 15 digits, parsed without a regular expression or a
  * string-to-bigint conversion; null for anything else (the general parser handles it).
  */
-export function parseSimpleDecimal(text: string): Decimal | null {
+function parseSimpleDecimal(text: string): Decimal | null {
   let at = 0;
   let negative = false;
   const first = text.charCodeAt(0);
