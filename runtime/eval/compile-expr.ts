@@ -7,7 +7,7 @@ import { keyAt, type RowKey } from '../run/row-key.js';
 import { aggregate } from './aggregates.js';
 import { caster } from './casts.js';
 import { FUNCTIONS } from './functions.js';
-import { fieldOf, fieldReader, isItemObject, type ItemObject, type ItemValue } from './item-value.js';
+import { fieldReader, isItemObject, type ItemObject, type ItemValue } from './item-value.js';
 import { arithmetic, comparison, negate, type ScalarValue } from './operators.js';
 import { valueText } from './value-text.js';
 
@@ -71,15 +71,6 @@ export function compileRowRef(ref: RowRef, env: ExprEnv): RowFinder {
 export function compileCondition(expr: PlanExpr, env: ExprEnv): (ctx: EvalContext) => boolean {
   const evaluate = compileExpr(expr, env);
   return (ctx) => evaluate(ctx) === true;
-}
-
-export function readAttribute(object: ItemObject | null, path: string[]): ItemValue | undefined {
-  let value: ItemValue | undefined = object;
-  for (const name of path) {
-    if (value === undefined || value === null || !isItemObject(value)) return undefined;
-    value = fieldOf(value, name);
-  }
-  return value;
 }
 
 export function compileExpr(expr: PlanExpr, env: ExprEnv): Evaluate {
