@@ -5,8 +5,8 @@
  * elements, count(collection.attr) counts non-null values. avg of exact numbers is decimal.
  */
 import type { AggregateFn } from '../plan/types.js';
-import { decimal } from '../values/decimal.js';
-import type { Value } from '../values/value.js';
+import { decimal, sumSmallDecimals } from '../values/decimal.js';
+import type { Decimal, Value } from '../values/value.js';
 import { fieldReader, isItemObject, type ItemObject, type ItemValue } from './item-value.js';
 import { arithmetic, compareValues, type ScalarValue } from './operators.js';
 import type { EvalContext } from './compile-expr.js';
@@ -33,15 +33,27 @@ const divideExact = arithmetic('/', 'decimal');
 
 function sum(values: Value[]): ScalarValue {
   if (values.length === 0) return null;
-  if (values.every((v) => typeof v === 'bigint')) return values.reduce<ScalarValue>((a, b) => addInt(a, b), 0n);
-  if (values.some((v) => typeof v === 'number')) return values.reduce<ScalarValue>((a, b) => addFloat(a, b), 0);
-  return values.reduce<ScalarValue>((a, b) => addExact(a, b), decimal(0n, 0));
+  let ints = true;
+  for (const value of values) {
+    if (typeof value === 'number') return values.reduce<ScalarValue>((a, b) => addFloat(a, b), 0);
+    if (typeof value !== 'bigint') ints = false;
+  }
+  if (ints) return values.reduce<ScalarValue>((a, b) => addInt(a, b), 0n);
+  return sumOfExactNumbers(values);
+}
+
+/** Ints and decimals; anything else fails as adding it would. */
+function sumOfExactNumbers(values: Value[]): ScalarValue {
+  const terms = values.every((v) => typeof v === 'bigint' || (v !== null && typeof v === 'object' && v.kind === 'decimal'));
+  return (terms ? sumSmallDecimals(values as Array<bigint | Decimal>) : null) ?? values.reduce<ScalarValue>((a, b) => addExact(a, b), decimal(0n, 0));
 }
 
 export function aggregate(fn: AggregateFn, path: string[]): (ctx: EvalContext) => ScalarValue {
   const readers = path.map((name) => fieldReader(name));
+  // One array for every evaluation: the values are used before this returns.
+  const found: ItemValue[] = [];
   return (ctx) => {
-    const found: ItemValue[] = [];
+    found.length = 0;
     collect(ctx.object ? readers[0](ctx.object) : undefined, readers, 1, found);
     if (fn === 'count') return BigInt(found.length);
     const values = found as Value[];

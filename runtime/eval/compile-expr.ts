@@ -74,12 +74,50 @@ export function compileCondition(expr: PlanExpr, env: ExprEnv): (ctx: EvalContex
 }
 
 export function compileExpr(expr: PlanExpr, env: ExprEnv): Evaluate {
+  const evaluate = compileNode(expr, env);
+  // `as_of - 9 months` in a `keep` is the same for every element of a run: it is worked out
+  // once per as_of, not once per element.
+  return expr.kind !== 'literal' && expr.kind !== 'asOf' && expr.kind !== 'duration' && readsNoRow(expr) ? oncePerAsOf(evaluate) : evaluate;
+}
+
+/** Whether the expression reads only literals and as_of (no row, attribute or aggregate). */
+function readsNoRow(expr: PlanExpr): boolean {
+  switch (expr.kind) {
+    case 'literal': case 'asOf': case 'duration': return true;
+    case 'column': case 'attr': case 'aggregate': return false;
+    case 'unary': case 'cast': case 'isNull': return readsNoRow(expr.operand);
+    case 'binary': return readsNoRow(expr.left) && readsNoRow(expr.right);
+    case 'call': return expr.args.every(readsNoRow);
+    case 'case': return expr.branches.every((b) => readsNoRow(b.when) && readsNoRow(b.then)) && (expr.otherwise === null || readsNoRow(expr.otherwise));
+  }
+}
+
+/** The value for the context's as_of, kept until another as_of comes (errors are not kept: they are thrown again). */
+function oncePerAsOf(evaluate: Evaluate): Evaluate {
+  let asOf: TimestampValue | null = null;
+  let value: ScalarValue = null;
+  return (ctx) => {
+    if (ctx.asOf !== asOf) {
+      value = evaluate(ctx);
+      asOf = ctx.asOf;
+    }
+    return value;
+  };
+}
+
+function compileNode(expr: PlanExpr, env: ExprEnv): Evaluate {
   switch (expr.kind) {
     case 'literal': {
       const value: Value = expr.value === null ? null : expr.type === 'int' ? BigInt(expr.value as string) : expr.type === 'decimal' ? caster('decimal')(expr.value as string) : (expr.value as Value);
       return () => value;
     }
     case 'column': {
+      if (expr.row.kind === 'alias') {
+        // The common case, a column of a row in scope, read without a finder call.
+        const { slot, table } = env.alias(expr.row.name);
+        const position = env.columnIndex(table, expr.column);
+        return (ctx) => ctx.rows[slot]?.[position] ?? null;
+      }
       const row = compileRowRef(expr.row, env);
       const position = env.columnIndex(row.table, expr.column);
       return (ctx) => row.find(ctx)?.[position] ?? null;
@@ -159,6 +197,15 @@ export function compileExpr(expr: PlanExpr, env: ExprEnv): Evaluate {
       }
       const fn = FUNCTIONS[expr.fn];
       if (!fn) throw new Error(`the plan calls unknown function ${expr.fn}(): recompile it with this mapc version`);
+      // The common arities without a map() per call.
+      if (args.length === 1) {
+        const [only] = args;
+        return (ctx) => fn([only(ctx) as Value]);
+      }
+      if (args.length === 2) {
+        const [first, second] = args;
+        return (ctx) => fn([first(ctx) as Value, second(ctx) as Value]);
+      }
       return (ctx) => fn(args.map((a) => a(ctx) as Value));
     }
     case 'cast': {

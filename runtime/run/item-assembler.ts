@@ -96,10 +96,8 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     fields: object.fields.map((field) => {
       const when = field.when ? compileCondition(field.when, env) : null;
       const value = field.value;
-      if (value.kind === 'expr') {
-        const evaluate = compileExpr(value.expr, env) as (ctx: EvalContext) => Value;
-        return { name: field.name, when, build: (ctx) => evaluate(ctx) };
-      }
+      // An expression's closure is the field's build (it takes no failures and no stored value).
+      if (value.kind === 'expr') return { name: field.name, when, build: compileExpr(value.expr, env) as (ctx: EvalContext) => Value };
       if (value.kind === 'object') {
         const inner = compileObject(value);
         return { name: field.name, when, build: (ctx, failures, stored) => buildObject(inner, ctx, failures, asObject(stored)), object: inner };

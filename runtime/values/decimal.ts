@@ -104,6 +104,30 @@ export function subtractDecimals(a: Decimal, b: Decimal): Decimal {
   return checked(decimal(rescaleExact(a, scale) - rescaleExact(b, scale), scale));
 }
 
+/** Powers of ten a double holds exactly, as doubles. */
+const EXACT_POWERS_OF_TEN: number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+/**
+ * The exact sum of ints (bigints, scale 0) and decimals, at the largest scale among them, as
+ * addDecimals would give it term by term; null when a term or a partial sum leaves the range a
+ * double holds exactly (2^53 at that scale), for the caller to add them as bigints. Summing a
+ * collection's amounts is then one bigint made, not three per term.
+ */
+export function sumSmallDecimals(terms: ReadonlyArray<bigint | Decimal>): Decimal | null {
+  let scale = 0;
+  for (const term of terms) if (typeof term !== 'bigint' && term.scale > scale) scale = term.scale;
+  if (scale >= EXACT_POWERS_OF_TEN.length) return null;
+  let total = 0;
+  for (const term of terms) {
+    // Number() of a bigint beyond 2^53 rounds to 2^53 or more: no longer a safe integer.
+    const digits = Number(typeof term === 'bigint' ? term : term.digits);
+    // Exact doubles multiply and add exactly while the result stays a safe integer.
+    total += digits * EXACT_POWERS_OF_TEN[scale - (typeof term === 'bigint' ? 0 : term.scale)];
+    if (!Number.isSafeInteger(digits) || !Number.isSafeInteger(total)) return null;
+  }
+  return decimal(BigInt(total), scale);
+}
+
 export function multiplyDecimals(a: Decimal, b: Decimal): Decimal {
   return checked(decimal(a.digits * b.digits, a.scale + b.scale));
 }

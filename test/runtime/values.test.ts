@@ -8,7 +8,7 @@ import { castCell } from '../../runtime/values/cast-cell.js';
 import { compileDateParser, compileTimestampParser } from '../../runtime/values/datetime-format.js';
 import {
   addDecimals, compareDecimals, decimal, decimalToString, divideDecimals, multiplyDecimals, parseDecimal, roundDecimal,
-  subtractDecimals,
+  subtractDecimals, sumSmallDecimals,
 } from '../../runtime/values/decimal.js';
 import type { Decimal, Parsed } from '../../runtime/values/value.js';
 
@@ -50,6 +50,29 @@ describe('values: decimal', () => {
     expect(decimalToString(multiplyDecimals(dec('-1.5'), dec('1.5')))).to.equal('-2.25');
     const big = dec('12345678901234567890.123456789012345678');
     expect(decimalToString(addDecimals(big, dec('0.000000000000000001')))).to.equal('12345678901234567890.123456789012345679');
+  });
+
+  it('sums ints and decimals on doubles exactly as adding them one by one does, or leaves it to bigints', () => {
+    // Digits near 2^53 and scales up to 20, so both the fast sums and the refusals are hit.
+    const digits = fc.oneof(fc.bigInt({ min: -(10n ** 6n), max: 10n ** 6n }), fc.bigInt({ min: -(2n ** 54n), max: 2n ** 54n }));
+    const term = fc.oneof(digits, fc.record({ digits, scale: fc.integer({ min: 0, max: 20 }) }).map(({ digits: d, scale }) => decimal(d, scale)));
+    let summedFast = 0;
+    let refused = 0;
+    fc.assert(fc.property(fc.array(term, { minLength: 1, maxLength: 8 }), (terms) => {
+      const expected = terms.reduce<Decimal>((sum, t) => addDecimals(sum, typeof t === 'bigint' ? decimal(t, 0) : t), decimal(0n, 0));
+      const fast = sumSmallDecimals(terms);
+      if (fast === null) {
+        refused++;
+        return;
+      }
+      summedFast++;
+      expect(fast).to.deep.equal(expected);
+    }), { numRuns: 2000 });
+    expect(summedFast).to.be.greaterThan(100);
+    expect(refused).to.be.greaterThan(100);
+    expect(sumSmallDecimals([2n ** 53n - 1n, 1n]), 'a partial sum past 2^53').to.equal(null);
+    expect(sumSmallDecimals([decimal(1n, 16)]), 'a scale whose power of ten is not held').to.equal(null);
+    expect(decimalToString(sumSmallDecimals([dec('0.10'), 2n, dec('-0.005')])!)).to.equal('2.095');
   });
 
   it('divides with scale max(6, a, b), rounding half away from zero', () => {
