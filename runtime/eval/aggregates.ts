@@ -50,10 +50,8 @@ function sumOfExactNumbers(values: Value[]): ScalarValue {
 
 export function aggregate(fn: AggregateFn, path: string[]): (ctx: EvalContext) => ScalarValue {
   const readers = path.map((name) => fieldReader(name));
-  // One array for every evaluation: the values are used before this returns.
-  const found: ItemValue[] = [];
   return (ctx) => {
-    found.length = 0;
+    const found: ItemValue[] = [];
     collect(ctx.object ? readers[0](ctx.object) : undefined, readers, 1, found);
     if (fn === 'count') return BigInt(found.length);
     const values = found as Value[];
