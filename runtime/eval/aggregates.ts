@@ -7,6 +7,7 @@
 import type { AggregateFn } from '../plan/types.js';
 import { decimal, sumSmallDecimals } from '../values/decimal.js';
 import type { Decimal, Value } from '../values/value.js';
+import { bigintOf } from '../values/small-ints.js';
 import { fieldReader, isItemObject, type ItemObject, type ItemValue } from './item-value.js';
 import { arithmetic, compareValues, type ScalarValue } from './operators.js';
 import type { EvalContext } from './compile-expr.js';
@@ -53,7 +54,7 @@ export function aggregate(fn: AggregateFn, path: string[]): (ctx: EvalContext) =
   return (ctx) => {
     const found: ItemValue[] = [];
     collect(ctx.object ? readers[0](ctx.object) : undefined, readers, 1, found);
-    if (fn === 'count') return BigInt(found.length);
+    if (fn === 'count') return bigintOf(found.length);
     const values = found as Value[];
     switch (fn) {
       case 'sum':

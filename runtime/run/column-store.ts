@@ -19,6 +19,7 @@
  */
 import type { ColumnType } from '../plan/types.js';
 import type { Value } from '../values/value.js';
+import { bigintOf } from '../values/small-ints.js';
 import { keyAt, type RowKey } from './row-key.js';
 import { grown, inSharedMemory, sharedArray, type Typed } from './shared-arrays.js';
 
@@ -27,8 +28,6 @@ const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** Scratch for the key of one value (keyAt reads values by position). */
 const ONE_VALUE: Value[] = [null];
 const FIRST = [0];
-/** 0n .. 1023n: line numbers, quantities, flags. */
-const SMALL_INTS = Array.from({ length: 1024 }, (_, i) => BigInt(i));
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 /** Stop the dictionary once a string column shows mostly distinct values. */
@@ -130,8 +129,7 @@ export class ColumnStore {
     if (this.nulls[i] === 1) return null;
     switch (this.type) {
       case 'int': {
-        const whole = (this.numbers as Float64Array)[i];
-        return whole >= 0 && whole < SMALL_INTS.length ? SMALL_INTS[whole] : BigInt(whole);
+        return bigintOf((this.numbers as Float64Array)[i]);
       }
       case 'decimal': return { kind: 'decimal', digits: (this.numbers as BigInt64Array)[i], scale: this.scales![i] };
       case 'float': return (this.numbers as Float64Array)[i];

@@ -22,6 +22,7 @@ import type { PlanColumn, PlanFormat } from '../plan/types.js';
 import { dynamoNumberViolation, readDecimal } from './decimal.js';
 import { compileDateReader, compileTimestampReader } from './datetime-format.js';
 import type { Parsed, Value } from './value.js';
+import { bigintOf } from './small-ints.js';
 
 export type CastResult = Parsed<Value>;
 export type CellCaster = (text: string | null) => CastResult;
@@ -128,7 +129,7 @@ const SHORT_INTEGER_DIGITS = 15;
 
 function castInteger(text: string): Value | CastFailure {
   const short = shortInteger(text);
-  if (short !== null) return BigInt(short);
+  if (short !== null) return bigintOf(short);
   if (!INTEGER_TEXT.test(text)) return new CastFailure(`"${text}" is not a whole number`);
   const value = BigInt(text);
   // Fewer than 39 characters cannot hold 39 digits.
