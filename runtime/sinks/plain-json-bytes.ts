@@ -10,9 +10,9 @@
  * within 2^53 are written digit by digit, larger ones through their text.
  */
 import type { BuiltItem, ItemObject, ItemShape, ItemValue } from '../eval/item-value.js';
-import { formatIsoDate, formatIsoTimestamp } from '../values/calendar.js';
+import { formatIsoDate, formatIsoDay, formatIsoTimestamp, MILLIS_PER_DAY } from '../values/calendar.js';
 import { decimalToString } from '../values/decimal.js';
-import type { Decimal } from '../values/value.js';
+import type { Decimal, TimestampValue } from '../values/value.js';
 import type { ByteBuffer } from './byte-buffer.js';
 import { memberNamesJson, numberText, toPlainJson } from './plain-json.js';
 
@@ -44,17 +44,53 @@ function writeValue(out: ByteBuffer, value: ItemValue): void {
   switch (value.kind) {
     case 'object': return writeObject(out, value);
     case 'decimal': return writeDecimal(out, value);
-    case 'date':
-      out.byte(QUOTE);
-      out.ascii(formatIsoDate(value));
-      return out.byte(QUOTE);
-    case 'timestamp':
-      out.byte(QUOTE);
-      out.ascii(formatIsoTimestamp(value));
-      return out.byte(QUOTE);
+    case 'date': return writeQuotedAscii(out, formatIsoDate(value));
+    case 'timestamp': return writeTimestamp(out, value);
     // Anything else is not an item value: toPlainJson says so.
     default: out.ascii(toPlainJson(value));
   }
+}
+
+/**
+ * As formatIsoTimestamp writes it, without making its text: the day's text (formatIsoDay
+ * keeps those), then the time of day digit by digit.
+ */
+function writeTimestamp(out: ByteBuffer, value: TimestampValue): void {
+  const millis = value.epochMillis;
+  if (!Number.isSafeInteger(millis)) return writeQuotedAscii(out, formatIsoTimestamp(value));
+  const days = Math.floor(millis / MILLIS_PER_DAY);
+  const ofDay = millis - days * MILLIS_PER_DAY;
+  out.byte(QUOTE);
+  out.ascii(formatIsoDay(days));
+  out.reserve(15);
+  const bytes = out.bytes;
+  let at = out.length;
+  bytes[at++] = 0x54; // T
+  at = writeTwoDigits(bytes, at, Math.floor(ofDay / 3_600_000));
+  bytes[at++] = 0x3a; // :
+  at = writeTwoDigits(bytes, at, Math.floor(ofDay / 60_000) % 60);
+  bytes[at++] = 0x3a;
+  at = writeTwoDigits(bytes, at, Math.floor(ofDay / 1000) % 60);
+  bytes[at++] = DOT;
+  const fraction = ofDay % 1000;
+  bytes[at++] = ZERO + Math.floor(fraction / 100);
+  at = writeTwoDigits(bytes, at, fraction % 100);
+  bytes[at++] = 0x5a; // Z
+  bytes[at++] = QUOTE;
+  out.length = at;
+}
+
+function writeTwoDigits(bytes: Uint8Array, at: number, value: number): number {
+  bytes[at] = ZERO + Math.floor(value / 10);
+  bytes[at + 1] = ZERO + (value % 10);
+  return at + 2;
+}
+
+/** Text JSON needs no escape in (dates, timestamps). */
+function writeQuotedAscii(out: ByteBuffer, text: string): void {
+  out.byte(QUOTE);
+  out.ascii(text);
+  out.byte(QUOTE);
 }
 
 /** As JSON.stringify writes it; plain ASCII (the common case) is copied as it is. */

@@ -140,12 +140,17 @@ const DATE_TEXTS_KEPT = 100_000;
 
 /** "2024-02-29" (years beyond 0000–9999 get a sign and 6 digits, as ISO 8601 extends). */
 export function formatIsoDate(date: DateValue): string {
+  return formatIsoDay(date.days);
+}
+
+/** formatIsoDate of the day `days` after 1970-01-01. */
+export function formatIsoDay(days: number): string {
   // Items repeat the same few hundred days over and over.
-  let text = dateTexts.get(date.days);
+  let text = dateTexts.get(days);
   if (text === undefined) {
-    const { year, month, day } = civilFromDays(date.days);
+    const { year, month, day } = civilFromDays(days);
     text = `${formatYear(year)}-${pad2(month)}-${pad2(day)}`;
-    if (dateTexts.size < DATE_TEXTS_KEPT) dateTexts.set(date.days, text);
+    if (dateTexts.size < DATE_TEXTS_KEPT) dateTexts.set(days, text);
   }
   return text;
 }

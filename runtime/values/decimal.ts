@@ -152,7 +152,7 @@ export function compareDecimals(a: Decimal, b: Decimal): -1 | 0 | 1 {
 export function roundDecimal(value: Decimal, places: number): Decimal {
   if (!Number.isInteger(places)) throw new RangeError(`round: places must be a whole number, got ${places}`);
   const resultScale = Math.max(places, 0);
-  if (places >= value.scale) return decimal(rescaleExact(value, resultScale), resultScale);
+  if (places >= value.scale) return resultScale === value.scale ? value : decimal(rescaleExact(value, resultScale), resultScale);
   // Drop (value.scale - places) digits, rounding; then pad back for negative places.
   const dropped = 10n ** BigInt(value.scale - places);
   let digits = divideRoundingHalfAwayFromZero(value.digits, dropped);
