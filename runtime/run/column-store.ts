@@ -24,7 +24,6 @@ import { keyAt, type RowKey } from './row-key.js';
 import { grown, inSharedMemory, sharedArray, type Typed } from './shared-arrays.js';
 
 const INITIAL_CAPACITY = 1024;
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** Scratch for the key of one value (keyAt reads values by position). */
 const ONE_VALUE: Value[] = [null];
 const FIRST = [0];
@@ -105,10 +104,13 @@ export class ColumnStore {
       return;
     }
     switch (this.type) {
-      case 'int':
-        if ((value as bigint) < -SAFE || (value as bigint) > SAFE) return this.toPlain(i, value);
-        (this.numbers as Float64Array)[i] = Number(value as bigint);
+      case 'int': {
+        // Beyond 2^53 a bigint converts to a rounded double, which is no safe integer.
+        const whole = Number(value as bigint);
+        if (!Number.isSafeInteger(whole)) return this.toPlain(i, value);
+        (this.numbers as Float64Array)[i] = whole;
         return;
+      }
       case 'decimal': {
         const d = value as { digits: bigint; scale: number };
         if (d.digits < INT64_MIN || d.digits > INT64_MAX || d.scale > 255) return this.toPlain(i, value);

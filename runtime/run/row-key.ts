@@ -9,7 +9,6 @@ import { decimalToString } from '../values/decimal.js';
 
 export type RowKey = number | bigint | string;
 
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function canonicalText(value: Value): string {
   if (value !== null && typeof value === 'object' && value.kind === 'decimal') {
@@ -26,7 +25,11 @@ export function keyAt(row: readonly Value[], positions: readonly number[]): RowK
     const value = row[positions[0]];
     if (value === null) return null;
     if (typeof value === 'string') return value;
-    if (typeof value === 'bigint') return value <= SAFE && value >= -SAFE ? Number(value) : value;
+    if (typeof value === 'bigint') {
+      // Beyond 2^53 a bigint converts to a rounded double, which is no safe integer.
+      const whole = Number(value);
+      return Number.isSafeInteger(whole) ? whole : value;
+    }
     return canonicalText(value);
   }
   let key = '';

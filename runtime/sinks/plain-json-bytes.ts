@@ -22,7 +22,6 @@ const COMMA = 0x2c;
 const ZERO = 0x30;
 const MINUS = 0x2d;
 const DOT = 0x2e;
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 export function writePlainJsonLine(out: ByteBuffer, item: BuiltItem): void {
   out.ascii('{"item":');
@@ -38,7 +37,11 @@ function writeValue(out: ByteBuffer, value: ItemValue): void {
   if (value === null) return out.ascii('null');
   if (typeof value === 'string') return writeString(out, value);
   if (typeof value === 'boolean') return out.ascii(value ? 'true' : 'false');
-  if (typeof value === 'bigint') return value <= SAFE && value >= -SAFE ? writeWhole(out, Number(value)) : out.ascii(value.toString());
+  if (typeof value === 'bigint') {
+    // Beyond 2^53 a bigint converts to a rounded double, which is no safe integer.
+    const whole = Number(value);
+    return Number.isSafeInteger(whole) ? writeWhole(out, whole) : out.ascii(value.toString());
+  }
   if (typeof value === 'number') return out.ascii(numberText(value));
   if (Array.isArray(value)) return writeList(out, value);
   switch (value.kind) {
@@ -143,8 +146,8 @@ function writeWhole(out: ByteBuffer, value: number): void {
 /** As decimalToString: every digit of the scale, a leading zero before the point. */
 function writeDecimal(out: ByteBuffer, value: Decimal): void {
   const { scale } = value;
-  if (value.digits > SAFE || value.digits < -SAFE || scale > 20) return out.ascii(decimalToString(value));
   const whole = Number(value.digits);
+  if (!Number.isSafeInteger(whole) || scale > 20) return out.ascii(decimalToString(value));
   let count = reversedDigits(whole);
   while (count <= scale) digits[count++] = ZERO;
   out.reserve(count + 2);

@@ -45,7 +45,7 @@ describe('runtime: KeyIndex', () => {
 describe('runtime: keys read from a held column', () => {
   it('are the keys of the values read back, for every column type, nulls and big values included', () => {
     const values: Record<ColumnType, Value[]> = {
-      int: [1n, null, -7n, 2n ** 53n - 1n, 0n, 2n ** 70n, 5n],
+      int: [1n, null, -7n, 2n ** 53n - 1n, -(2n ** 53n - 1n), 0n, 2n ** 53n, -(2n ** 53n), 2n ** 70n, 5n],
       string: ['a', null, '', 'a', 'é', 'b'],
       decimal: [decimal(1250n, 2), null, decimal(125n, 1), decimal(-3n, 0)],
       float: [1.5, null, -0.25],
@@ -57,6 +57,9 @@ describe('runtime: keys read from a held column', () => {
       const column = new ColumnStore(type);
       list.forEach((value) => column.push(value));
       list.forEach((value, i) => expect(column.keyAt(i), `${type} #${i}`).to.equal(keyAt([value], [0])));
+      if (type === 'int') list.forEach((value, i) => expect(column.get(i), `int #${i} read back`).to.equal(value));
     }
+    expect(keyAt([2n ** 53n - 1n], [0]), 'an int key within 2^53 is a number').to.equal(2 ** 53 - 1);
+    expect(keyAt([2n ** 53n], [0]), 'beyond, it stays a bigint').to.equal(2n ** 53n);
   });
 });
