@@ -1,11 +1,10 @@
-// The options every command that talks to DynamoDB takes, and what they make: a client
-// (default credential chain, --region, --endpoint for DynamoDB Local), the control table's
-// name, and the physical table each logical target is bound to (--table logical=physical,
-// or a JSON file {"logical": "physical"} given with --tables; unbound targets keep their name).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// The options every command that talks to DynamoDB takes: --region, --endpoint (DynamoDB
+// Local), the control table's name, and the physical table each logical target is bound to
+// (--table logical=physical, or a JSON file {"logical": "physical"} given with --tables;
+// unbound targets keep their name). The client they make is in dynamodb-client.ts, which
+// loads the AWS SDK: a preview run never does.
 import { readFileSync } from 'node:fs';
-import { WRITER_CLIENT_SETTINGS } from '../../runtime/dynamodb/batch-writer.js';
-import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table.js';
+import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table-name.js';
 import type { Plan } from '../../runtime/plan/types.js';
 import type { Options } from './parse-options.js';
 
@@ -23,20 +22,10 @@ export const DYNAMODB_USAGE = `  --region R              AWS region (else AWS_RE
   --table logical=physical   bind a target of the mapping to a physical table (repeatable)
   --tables FILE           the same bindings as JSON: {"app_table": "prod-app-table"}`;
 
-export interface DynamoDbSettings {
-  client: DynamoDBClient;
-  /** The same, without the SDK's own retries, for the BatchWriter (it retries, with a deadline). */
-  writerClient: DynamoDBClient;
-  destroy(): void;
-  controlTable: string;
-  /** logical target → physical table name */
-  physical(target: string): string;
-}
-
-type BindingOptions = { table?: string[]; tables?: string };
+export type BindingOptions = { table?: string[]; tables?: string };
 
 /** logical target → physical table, from --tables then --table (which wins). */
-function tableBindings(values: BindingOptions): Map<string, string> {
+export function tableBindings(values: BindingOptions): Map<string, string> {
   const bindings = new Map<string, string>();
   if (values.tables) {
     let parsed: unknown;
@@ -56,28 +45,6 @@ function tableBindings(values: BindingOptions): Map<string, string> {
     bindings.set(match[1], match[2]);
   }
   return bindings;
-}
-
-export function dynamoDbSettings(values: { region?: string; endpoint?: string; 'control-table'?: string } & BindingOptions): DynamoDbSettings {
-  const bindings = tableBindings(values);
-  const config = {
-    ...(values.region ? { region: values.region } : {}),
-    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-    // A local endpoint needs some region; real AWS takes it from the environment or profile.
-    ...(values.endpoint && !values.region && !process.env.AWS_REGION ? { region: 'us-east-1' } : {}),
-  };
-  const client = new DynamoDBClient(config);
-  const writerClient = new DynamoDBClient({ ...config, ...WRITER_CLIENT_SETTINGS });
-  return {
-    client,
-    writerClient,
-    destroy: () => {
-      client.destroy();
-      writerClient.destroy();
-    },
-    controlTable: values['control-table'] ?? DEFAULT_CONTROL_TABLE,
-    physical: (target) => bindings.get(target) ?? target,
-  };
 }
 
 /** A binding that names no target of the plan is a mistake (a typo would write to a table named like the target). */

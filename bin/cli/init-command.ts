@@ -5,7 +5,8 @@ import { checkTable, formatTableProblem } from '../../runtime/dynamodb/check-tab
 import { createControlTable } from '../../runtime/dynamodb/control-table.js';
 import { createTable } from '../../runtime/dynamodb/create-table.js';
 import { expectedTable } from '../../runtime/dynamodb/expected-table.js';
-import { checkBindings, DYNAMODB_OPTIONS, DYNAMODB_USAGE, dynamoDbSettings } from './dynamodb-options.js';
+import { checkBindings, DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
+import { dynamoDbSettings } from './dynamodb-client.js';
 import { loadPlan } from './load-plan.js';
 import type { Command } from './main.js';
 import { parseCommandLine } from './parse-options.js';
@@ -25,7 +26,7 @@ export const initCommand: Command = {
       console.log(usage);
       return 0;
     }
-    const plans = positionals.map(loadPlan);
+    const plans = await Promise.all(positionals.map(loadPlan));
     if (plans.some((p) => p === null)) return 1;
     const settings = dynamoDbSettings(values);
     try {

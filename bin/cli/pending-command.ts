@@ -4,7 +4,8 @@ import type { Command } from './main.js';
 import { DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
 import { decodeRow } from '../../runtime/merge/stored-values.js';
 import { valueText } from '../../runtime/eval/value-text.js';
-import { DYNAMODB_OPTIONS, DYNAMODB_USAGE, dynamoDbSettings } from './dynamodb-options.js';
+import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
+import { dynamoDbSettings } from './dynamodb-client.js';
 import { loadPlan } from './load-plan.js';
 import { parseCommandLine } from './parse-options.js';
 
@@ -24,7 +25,7 @@ export const pendingCommand: Command = {
       return 0;
     }
     if (positionals.length !== 1) throw new Error(`name one mapping or plan\n\n${usage}`);
-    const plan = loadPlan(positionals[0]);
+    const plan = await loadPlan(positionals[0]);
     if (!plan) return 1;
     const settings = dynamoDbSettings(values);
     try {

@@ -2,22 +2,15 @@
 // With --out, a preview: items to NDJSON. Without, the main job: items merged into DynamoDB,
 // under the control table's lease and ledger. Both write a run report and a rejects file and
 // show progress on the terminal.
-import { hostname } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { openExtract, type OpenedExtract } from '../../runtime/archive/extract-location.js';
-import { createControlTable, DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
-import { DynamoDbItemSink } from '../../runtime/dynamodb/dynamodb-item-sink.js';
-import { expectedTable } from '../../runtime/dynamodb/expected-table.js';
-import { DynamoDbItemReader } from '../../runtime/dynamodb/item-reader.js';
-import { checkTargetTables, formatTableProblem } from '../../runtime/dynamodb/check-tables.js';
-import { runIncremental } from '../../runtime/merge/run-incremental.js';
 import { manifestTime, parseAsOf } from '../../runtime/run/extract-time.js';
 import { RejectsFile } from '../../runtime/run/rejects-file.js';
 import { runPlan } from '../../runtime/run/run-plan.js';
 import { summarize, type RunReport } from '../../runtime/run/run-report.js';
 import { NdjsonSink } from '../../runtime/sinks/ndjson-sink.js';
 import type { TimestampValue } from '../../runtime/values/value.js';
-import { checkBindings, DYNAMODB_OPTIONS, DYNAMODB_USAGE, dynamoDbSettings } from './dynamodb-options.js';
+import { checkBindings, DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
 import { loadPlan } from './load-plan.js';
 import type { Command } from './main.js';
 import { parseCommandLine } from './parse-options.js';
@@ -92,7 +85,7 @@ export const runCommand: Command = {
     const threads = values.threads === undefined ? 'auto' : wholeNumber('threads', values.threads, 1);
     if (threads === 0) throw new Error('--threads takes a whole number of at least 1');
 
-    const plan = loadPlan(positionals[0]);
+    const plan = await loadPlan(positionals[0]);
     if (!plan) return 1;
     checkBindings(plan, values);
     const base = values.out ?? 'mapc-run';
@@ -107,7 +100,6 @@ export const runCommand: Command = {
     }
     const rejects = new RejectsFile(values.rejects ?? `${base}.rejects.ndjson`);
     const progress = progressReporter(process.stderr);
-    const settings = values.out ? null : dynamoDbSettings(values);
     try {
       try {
         asOf = await resolveAsOf(values['as-of'], extract);
@@ -123,24 +115,11 @@ export const runCommand: Command = {
           sink: new NdjsonSink({ path: values.out, format: values.format }),
         });
       } else {
-        const { client, controlTable, physical } = settings!;
-        // Before any data is read: the target tables must be there, with the mapping's keys and TTL.
-        const tables = new Map(plan.targets.map((t) => [t.name, expectedTable(plan, t.name, physical(t.name))]));
-        const problems = await checkTargetTables(client, [...tables.values()]);
-        if (problems.length > 0) {
-          process.stderr.write(`mapc run: the target tables do not match the mapping:\n${problems.map((p) => `  ${formatTableProblem(p)}\n`).join('')}`);
-          return 1;
-        }
-        if (await createControlTable(client, controlTable)) process.stderr.write(`created the control table ${controlTable}\n`);
-        const sink = new DynamoDbItemSink(settings!.writerClient, tables, { concurrency });
-        report = await runIncremental({
-          plan, source: extract.source, identity: extract.identity, asOf, rejects, maxRejects, onProgress: progress.update,
-          store: new DynamoDbStateStore(client, controlTable),
-          items: new DynamoDbItemReader(client, tables),
-          sink,
-          force: values.force ?? false,
-          owner: `${hostname()}:${process.pid}`,
+        const merged = await (await import('./run-into-dynamodb.js')).runIntoDynamoDb({
+          plan, extract, asOf, rejects, maxRejects, onProgress: progress.update, concurrency, force: values.force ?? false, options: values,
         });
+        if (merged === null) return 1;
+        report = merged;
       }
       progress.done();
       writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -150,7 +129,6 @@ export const runCommand: Command = {
     } finally {
       await rejects.close();
       await extract.source.close();
-      settings?.destroy();
     }
   },
 };

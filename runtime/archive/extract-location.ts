@@ -12,7 +12,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ByteSource } from './byte-source.js';
 import { LocalFileSource } from './local-file-source.js';
-import { S3ByteSource, s3Uri, type S3SourceOptions } from './s3-source.js';
+import type { S3SourceOptions } from './s3-source.js';
 
 export type ExtractLocation =
   | { kind: 'local'; path: string }
@@ -60,6 +60,8 @@ export async function openExtract(location: ExtractLocation | string, options: S
 }
 
 async function openS3Extract(address: { bucket: string; key: string }, options: S3SourceOptions): Promise<OpenedExtract> {
+  // Loaded here, not with this module: a run on a local file does not load the AWS SDK.
+  const { S3ByteSource, s3Uri } = await import('./s3-source.js');
   const source = new S3ByteSource(address, options);
   try {
     const facts = await source.head();

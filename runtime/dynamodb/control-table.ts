@@ -20,11 +20,12 @@ import { itemKeyText, type HeldBackItem, type LeaseResult, type LedgerEntry, typ
 import type { AttributeValue } from '../sinks/dynamodb-json.js';
 import { batchGetAll, type DynamoItem } from './batch-get.js';
 import { BatchWriter } from './batch-writer.js';
+import { DEFAULT_CONTROL_TABLE } from './control-table-name.js';
 import { createTable } from './create-table.js';
 
 type WriteRequest = { put: DynamoItem } | { delete: DynamoItem };
 
-export const DEFAULT_CONTROL_TABLE = 'mapc_control';
+export { DEFAULT_CONTROL_TABLE };
 
 const S = (value: string): AttributeValue => ({ S: value });
 const str = (item: DynamoItem, name: string): string => {
