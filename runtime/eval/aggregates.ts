@@ -14,17 +14,19 @@ import type { EvalContext } from './compile-expr.js';
 
 type FieldRead = (object: ItemObject) => ItemValue | undefined;
 
-function collect(value: ItemValue | undefined, readers: FieldRead[], at: number, out: ItemValue[]) {
-  if (value === undefined || value === null) return;
+/** Gathers the values at the path into `out` (lists flattened, nulls skipped), or only counts them when `out` is null; returns how many. */
+function collect(value: ItemValue | undefined, readers: FieldRead[], at: number, out: ItemValue[] | null): number {
+  if (value === undefined || value === null) return 0;
   if (Array.isArray(value)) {
-    for (const element of value) collect(element, readers, at, out);
-    return;
+    let found = 0;
+    for (const element of value) found += collect(element, readers, at, out);
+    return found;
   }
   if (at === readers.length) {
-    out.push(value);
-    return;
+    out?.push(value);
+    return 1;
   }
-  if (isItemObject(value)) collect(readers[at](value), readers, at + 1, out);
+  return isItemObject(value) ? collect(readers[at](value), readers, at + 1, out) : 0;
 }
 
 const addExact = arithmetic('+', 'decimal');
@@ -52,9 +54,10 @@ function sumOfExactNumbers(values: Value[]): ScalarValue {
 export function aggregate(fn: AggregateFn, path: string[]): (ctx: EvalContext) => ScalarValue {
   const readers = path.map((name) => fieldReader(name));
   return (ctx) => {
+    const start = ctx.object ? readers[0](ctx.object) : undefined;
+    if (fn === 'count') return bigintOf(collect(start, readers, 1, null));
     const found: ItemValue[] = [];
-    collect(ctx.object ? readers[0](ctx.object) : undefined, readers, 1, found);
-    if (fn === 'count') return bigintOf(found.length);
+    collect(start, readers, 1, found);
     const values = found as Value[];
     switch (fn) {
       case 'sum':

@@ -134,10 +134,12 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     const filter = plan.filter ? compileCondition(plan.filter, env) : null;
     const element = compileObject(plan.element);
     const retain = plan.retain ? compileCondition(plan.retain, env) : null;
-    // Ties are broken by the element's key so that the order never depends on file order.
+    // Ties are broken by the element's key so that the order never depends on file order
+    // (a key attribute the order already sorts by cannot break a tie).
+    const tieBreakers = plan.elementKey.attributes.filter((a): a is string => a !== null && !plan.orderBy.some((o) => o.attribute === a));
     const sortBy = [
       ...plan.orderBy,
-      ...plan.elementKey.attributes.filter((a): a is string => a !== null).map((attribute) => ({ attribute, descending: false })),
+      ...tieBreakers.map((attribute) => ({ attribute, descending: false })),
     ].map(({ attribute, descending }) => ({ read: fieldReader(attribute), descending }));
     const storedKeys = storedElementKeys(plan, tables.get(plan.table));
     const build = (ctx: EvalContext, failures: RowFailure[], stored: ItemValue | undefined): ItemValue[] => {
