@@ -7,7 +7,7 @@
 import type { AggregateFn } from '../plan/types.js';
 import { decimal, sumSmallDecimals } from '../values/decimal.js';
 import type { Decimal, Value } from '../values/value.js';
-import { bigintOf } from '../values/small-ints.js';
+import { bigintOf } from '../values/bigint-numbers.js';
 import { fieldReader, isItemObject, type ItemObject, type ItemValue } from './item-value.js';
 import { arithmetic, compareValues, type ScalarValue } from './operators.js';
 import type { EvalContext } from './compile-expr.js';
@@ -37,18 +37,16 @@ const divideExact = arithmetic('/', 'decimal');
 function sum(values: Value[]): ScalarValue {
   if (values.length === 0) return null;
   let ints = true;
+  let exact = true;
   for (const value of values) {
     if (typeof value === 'number') return values.reduce<ScalarValue>((a, b) => addFloat(a, b), 0);
-    if (typeof value !== 'bigint') ints = false;
+    if (typeof value === 'bigint') continue;
+    ints = false;
+    if (value === null || typeof value !== 'object' || value.kind !== 'decimal') exact = false;
   }
   if (ints) return values.reduce<ScalarValue>((a, b) => addInt(a, b), 0n);
-  return sumOfExactNumbers(values);
-}
-
-/** Ints and decimals; anything else fails as adding it would. */
-function sumOfExactNumbers(values: Value[]): ScalarValue {
-  const terms = values.every((v) => typeof v === 'bigint' || (v !== null && typeof v === 'object' && v.kind === 'decimal'));
-  return (terms ? sumSmallDecimals(values as Array<bigint | Decimal>) : null) ?? values.reduce<ScalarValue>((a, b) => addExact(a, b), decimal(0n, 0));
+  // Anything but ints and decimals fails in addExact, as it always did.
+  return (exact ? sumSmallDecimals(values as Array<bigint | Decimal>) : null) ?? values.reduce<ScalarValue>((a, b) => addExact(a, b), decimal(0n, 0));
 }
 
 export function aggregate(fn: AggregateFn, path: string[]): (ctx: EvalContext) => ScalarValue {

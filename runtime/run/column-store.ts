@@ -19,7 +19,7 @@
  */
 import type { ColumnType } from '../plan/types.js';
 import type { Value } from '../values/value.js';
-import { bigintOf } from '../values/small-ints.js';
+import { bigintOf, safeNumberOf } from '../values/bigint-numbers.js';
 import { keyAt, type RowKey } from './row-key.js';
 import { grown, inSharedMemory, sharedArray, type Typed } from './shared-arrays.js';
 
@@ -105,9 +105,8 @@ export class ColumnStore {
     }
     switch (this.type) {
       case 'int': {
-        // Beyond 2^53 a bigint converts to a rounded double, which is no safe integer.
-        const whole = Number(value as bigint);
-        if (!Number.isSafeInteger(whole)) return this.toPlain(i, value);
+        const whole = safeNumberOf(value as bigint);
+        if (whole === null) return this.toPlain(i, value);
         (this.numbers as Float64Array)[i] = whole;
         return;
       }

@@ -5,10 +5,10 @@
 // only ever compared, never written out: values keep their exact form.
 import type { Value } from '../values/value.js';
 import { valueText } from '../eval/value-text.js';
+import { safeNumberOf } from '../values/bigint-numbers.js';
 import { decimalToString } from '../values/decimal.js';
 
 export type RowKey = number | bigint | string;
-
 
 function canonicalText(value: Value): string {
   if (value !== null && typeof value === 'object' && value.kind === 'decimal') {
@@ -25,11 +25,7 @@ export function keyAt(row: readonly Value[], positions: readonly number[]): RowK
     const value = row[positions[0]];
     if (value === null) return null;
     if (typeof value === 'string') return value;
-    if (typeof value === 'bigint') {
-      // Beyond 2^53 a bigint converts to a rounded double, which is no safe integer.
-      const whole = Number(value);
-      return Number.isSafeInteger(whole) ? whole : value;
-    }
+    if (typeof value === 'bigint') return safeNumberOf(value) ?? value;
     return canonicalText(value);
   }
   let key = '';

@@ -10,6 +10,7 @@
  * within 2^53 are written digit by digit, larger ones through their text.
  */
 import type { BuiltItem, ItemObject, ItemShape, ItemValue } from '../eval/item-value.js';
+import { safeNumberOf } from '../values/bigint-numbers.js';
 import { formatIsoDate, formatIsoDay, formatIsoTimestamp, MILLIS_PER_DAY } from '../values/calendar.js';
 import { decimalToString } from '../values/decimal.js';
 import type { Decimal, TimestampValue } from '../values/value.js';
@@ -38,9 +39,8 @@ function writeValue(out: ByteBuffer, value: ItemValue): void {
   if (typeof value === 'string') return writeString(out, value);
   if (typeof value === 'boolean') return out.ascii(value ? 'true' : 'false');
   if (typeof value === 'bigint') {
-    // Beyond 2^53 a bigint converts to a rounded double, which is no safe integer.
-    const whole = Number(value);
-    return Number.isSafeInteger(whole) ? writeWhole(out, whole) : out.ascii(value.toString());
+    const whole = safeNumberOf(value);
+    return whole === null ? out.ascii(value.toString()) : writeWhole(out, whole);
   }
   if (typeof value === 'number') return out.ascii(numberText(value));
   if (Array.isArray(value)) return writeList(out, value);
@@ -146,8 +146,8 @@ function writeWhole(out: ByteBuffer, value: number): void {
 /** As decimalToString: every digit of the scale, a leading zero before the point. */
 function writeDecimal(out: ByteBuffer, value: Decimal): void {
   const { scale } = value;
-  const whole = Number(value.digits);
-  if (!Number.isSafeInteger(whole) || scale > 20) return out.ascii(decimalToString(value));
+  const whole = safeNumberOf(value.digits);
+  if (whole === null || scale > 20) return out.ascii(decimalToString(value));
   let count = reversedDigits(whole);
   while (count <= scale) digits[count++] = ZERO;
   out.reserve(count + 2);

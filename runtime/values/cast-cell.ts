@@ -22,7 +22,7 @@ import type { PlanColumn, PlanFormat } from '../plan/types.js';
 import { dynamoNumberViolation, readDecimal } from './decimal.js';
 import { compileDateReader, compileTimestampReader } from './datetime-format.js';
 import type { Parsed, Value } from './value.js';
-import { bigintOf } from './small-ints.js';
+import { bigintOf } from './bigint-numbers.js';
 
 export type CastResult = Parsed<Value>;
 export type CellCaster = (text: string | null) => CastResult;

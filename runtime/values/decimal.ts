@@ -117,13 +117,16 @@ export function sumSmallDecimals(terms: ReadonlyArray<bigint | Decimal>): Decima
   let scale = 0;
   for (const term of terms) if (typeof term !== 'bigint' && term.scale > scale) scale = term.scale;
   if (scale >= EXACT_POWERS_OF_TEN.length) return null;
+  // A product or sum of exact doubles is exact when the exact result is a safe integer; when
+  // it is not, the rounded result is not one either (it is 2^53 or more): checking each
+  // result is enough.
   let total = 0;
   for (const term of terms) {
-    // Number() of a bigint beyond 2^53 rounds to 2^53 or more: no longer a safe integer.
     const digits = Number(typeof term === 'bigint' ? term : term.digits);
-    // Exact doubles multiply and add exactly while the result stays a safe integer.
-    total += digits * EXACT_POWERS_OF_TEN[scale - (typeof term === 'bigint' ? 0 : term.scale)];
-    if (!Number.isSafeInteger(digits) || !Number.isSafeInteger(total)) return null;
+    const scaled = digits * EXACT_POWERS_OF_TEN[scale - (typeof term === 'bigint' ? 0 : term.scale)];
+    if (!Number.isSafeInteger(digits) || !Number.isSafeInteger(scaled)) return null;
+    total += scaled;
+    if (!Number.isSafeInteger(total)) return null;
   }
   return decimal(BigInt(total), scale);
 }
