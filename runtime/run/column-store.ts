@@ -94,7 +94,8 @@ export class ColumnStore {
   push(value: Value): void {
     const i = this.count++;
     if (this.plain) {
-      this.plain.push(typeof value === 'string' ? ownCopy(value) : value);
+      // An int read for holding may come as a number: values are read back as bigints.
+      this.plain.push(typeof value === 'string' ? ownCopy(value) : typeof value === 'number' && this.type === 'int' ? bigintOf(value) : value);
       return;
     }
     // The null flags, like every typed array here, have room for this many rows.
@@ -105,7 +106,8 @@ export class ColumnStore {
     }
     switch (this.type) {
       case 'int': {
-        const whole = safeNumberOf(value as bigint);
+        // A number is an int read for holding (compileCellReader's intsAsNumbers), always safe.
+        const whole = typeof value === 'number' ? value : safeNumberOf(value as bigint);
         if (whole === null) return this.toPlain(i, value);
         (this.numbers as Float64Array)[i] = whole;
         return;

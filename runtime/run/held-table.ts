@@ -72,6 +72,7 @@ export interface Duplicate {
 export class HeldTable {
   count = 0;
   private readonly columns: ColumnStore[];
+  private readonly intColumns: boolean[];
   private files: Uint16Array = sharedArray(Uint16Array, 1024);
   private lines: Int32Array = sharedArray(Int32Array, 1024);
   private states: Uint8Array = sharedArray(Uint8Array, 1024);
@@ -89,6 +90,7 @@ export class HeldTable {
   /** `isParent`: other tables' rows hang under this one's (their parent must be findable by key). */
   constructor(readonly plan: PlanTable, private readonly isParent: boolean) {
     this.columns = plan.columns.map((c) => new ColumnStore(c.type));
+    this.intColumns = plan.columns.map((c) => c.type === 'int');
     this.keyPositions = plan.key.map((c) => this.position(c));
     for (const role of plan.roles) if (role.kind === 'grouped') this.groupingFor(role.byColumns);
     // A child whose key contains its parent's columns (order_lines: order_id, line_no) can only
@@ -156,7 +158,7 @@ export class HeldTable {
    * not orphaned; a later twin is a duplicate). Returns false when the key was seen already.
    */
   addFiltered(values: Row): boolean {
-    const key = keyAt(values, this.keyPositions);
+    const key = this.keyOfValues(values, this.keyPositions);
     if (key === null) return true;
     if (this.filteredKeys.has(key) || this.byKey?.has(key)) return false;
     this.filteredKeys.add(key);
@@ -169,7 +171,7 @@ export class HeldTable {
    */
   add(values: Row, file: number, line: number): number {
     if (this.byKey) {
-      const key = keyAt(values, this.keyPositions);
+      const key = this.keyOfValues(values, this.keyPositions);
       if (key !== null) {
         const twin = this.byKey.get(key);
         if (twin !== undefined) return twin;
@@ -186,7 +188,7 @@ export class HeldTable {
     }
     this.files[index] = file;
     this.lines[index] = line;
-    for (const grouping of this.groupings.values()) grouping.keysByRow!.push(keyAt(values, grouping.positions));
+    for (const grouping of this.groupings.values()) grouping.keysByRow!.push(this.keyOfValues(values, grouping.positions));
     return -1;
   }
 
@@ -328,6 +330,19 @@ export class HeldTable {
 
   keyOf(index: number): RowKey | null {
     return this.keyOfColumns(index, this.keyPositions);
+  }
+
+  /**
+   * keyAt of a row being added, whose ints may be JS numbers (rows read for holding, see
+   * compileCellReader): an int's number is the key keyAt makes of its bigint, and a key of
+   * several columns is their text, the same for both.
+   */
+  private keyOfValues(values: Row, positions: readonly number[]): RowKey | null {
+    if (positions.length === 1) {
+      const value = values[positions[0]];
+      if (typeof value === 'number' && this.intColumns[positions[0]]) return value;
+    }
+    return keyAt(values, positions);
   }
 
   /** The key of a held row's values at `positions` (the row is not materialised whole). */

@@ -39,7 +39,7 @@ export async function holdTables(
     const heldTable = new HeldTable(table, parents.has(table.name));
     held.set(table.name, heldTable);
     const c = state.countsOf(table.name);
-    for await (const batch of readTable(source, entries.get(table.name)!, table, asOf)) {
+    for await (const batch of readTable(source, entries.get(table.name)!, table, asOf, { forHolding: true })) {
       for (const event of batch) {
         c.read++;
         if (event.kind === 'reject') {

@@ -32,13 +32,20 @@ export type TableEvent =
   | { kind: 'reject'; reject: Reject };
 
 /** Events in batches (one per decoded chunk): consumers loop over a batch without awaiting. */
+/**
+ * `forHolding`: the rows only go into a held table (HeldTable.add), which takes the ints of
+ * a table without scan filters as JS numbers (see compileCellReader); filters compute with
+ * the values, so their table's ints stay bigints.
+ */
 export async function* readTable(
   source: ByteSource,
   entries: ArchiveEntry[],
   table: PlanTable,
   asOf: TimestampValue,
+  { forHolding = false } = {},
 ): AsyncGenerator<TableEvent[]> {
-  const casters = table.columns.map((column) => compileCellReader(column, table.format));
+  const intsAsNumbers = forHolding && table.filters.length === 0;
+  const casters = table.columns.map((column) => compileCellReader(column, table.format, { intsAsNumbers }));
   const env = singleRowEnv(table, 'a scan filter');
   const filters = table.filters.map((f) => compileCondition(f, env));
   const ctx: EvalContext = { rows: [undefined], object: null, asOf };

@@ -54,9 +54,14 @@ export function compileCellCaster(column: PlanColumn, format: PlanFormat): CellC
   };
 }
 
-export function compileCellReader(column: PlanColumn, format: PlanFormat): CellReader {
+/**
+ * `intsAsNumbers`: ints of up to 15 digits come as JS numbers instead of bigints, for a
+ * reader that only stores rows (held tables keep ints as doubles anyway): no bigint is made
+ * per cell. Nothing that computes with values may get them.
+ */
+export function compileCellReader(column: PlanColumn, format: PlanFormat, { intsAsNumbers = false } = {}): CellReader {
   const isNullToken = nullTokenTest(format.nullTokens);
-  const castText = compileTextReader(column, format);
+  const castText = intsAsNumbers && column.type === 'int' ? trimmed(castIntegerAsNumber) : compileTextReader(column, format);
   const nullValue = column.nullable
     ? null
     : new CastFailure(`column ${column.name} is empty (null) but is not declared nullable (add ? to its type if empty is allowed)`);
@@ -137,6 +142,11 @@ function castInteger(text: string): Value | CastFailure {
   const violation = dynamoNumberViolation(value, 0);
   if (violation !== null) return new CastFailure(`"${text}" ${violation}`);
   return value;
+}
+
+/** castInteger, with the common short ints as JS numbers. */
+function castIntegerAsNumber(text: string): Value | CastFailure {
+  return shortInteger(text) ?? castInteger(text);
 }
 
 function castFloat(text: string): Value | CastFailure {

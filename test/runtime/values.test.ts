@@ -4,7 +4,7 @@ import type { PlanColumn, PlanFormat } from '../../runtime/plan/types.js';
 import {
   addDuration, civilFromDays, daysFromCivil, epochSeconds, formatIsoDate, formatIsoTimestamp, dateValue, timestampValue,
 } from '../../runtime/values/calendar.js';
-import { castCell } from '../../runtime/values/cast-cell.js';
+import { castCell, CastFailure, compileCellReader } from '../../runtime/values/cast-cell.js';
 import { compileDateParser, compileTimestampParser } from '../../runtime/values/datetime-format.js';
 import {
   addDecimals, compareDecimals, decimal, decimalToString, divideDecimals, multiplyDecimals, parseDecimal, roundDecimal,
@@ -237,6 +237,21 @@ describe('values: castCell', () => {
       expect(result.ok ? '' : result.reason).to.contain(`column a_${type} (${type})`);
     }
     expect(castCell('1'.repeat(39), column('int'), format).ok).to.equal(false);
+  });
+
+  it('reads ints for holding as JS numbers up to 15 digits, the same values and failures otherwise', () => {
+    const asBigint = compileCellReader(column('int', true), format);
+    const asNumber = compileCellReader(column('int', true), format, { intsAsNumbers: true });
+    const texts = ['0', '-0', '+5', '007', ' 42 ', '-123456789012345', '1234567890123456', '9'.repeat(38), '', 'NULL', '12.0', '1e3', '1'.repeat(39), '-'];
+    for (const text of texts) {
+      const exact = asBigint(text);
+      const read = asNumber(text);
+      if (exact instanceof CastFailure) expect(read, text).to.deep.equal(exact);
+      else if (typeof read === 'number') expect(BigInt(read), text).to.equal(exact);
+      else expect(read, text).to.equal(exact);
+    }
+    expect(asNumber('-123456789012345')).to.equal(-123456789012345);
+    expect(asNumber('1234567890123456'), 'past 15 digits, a bigint').to.equal(1234567890123456n);
   });
 
   it('honours null tokens and nullability', () => {
