@@ -27,8 +27,8 @@ const INITIAL_CAPACITY = 1024;
 /** Scratch for the key of one value (keyAt reads values by position). */
 const ONE_VALUE: Value[] = [null];
 const FIRST = [0];
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+/** Digits whose double is below this fit a BigInt64Array (a double rounds monotonically: any beyond 2^63 - 1 gives 2^63 or more). */
+const TWO_TO_63 = 2 ** 63;
 /** Stop the dictionary once a string column shows mostly distinct values. */
 const DICTIONARY_PROBE_ROWS = 20_000;
 
@@ -114,7 +114,7 @@ export class ColumnStore {
       }
       case 'decimal': {
         const d = value as { digits: bigint; scale: number };
-        if (d.digits < INT64_MIN || d.digits > INT64_MAX || d.scale > 255) return this.toPlain(i, value);
+        if (!(Math.abs(Number(d.digits)) < TWO_TO_63) || d.scale > 255) return this.toPlain(i, value);
         (this.numbers as BigInt64Array)[i] = d.digits;
         this.scales![i] = d.scale;
         return;

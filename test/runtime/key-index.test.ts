@@ -50,7 +50,7 @@ describe('runtime: keys read from a held column', () => {
     const values: Record<ColumnType, Value[]> = {
       int: [1n, null, -7n, 2n ** 53n - 1n, -(2n ** 53n - 1n), 0n, 2n ** 53n, -(2n ** 53n), 2n ** 70n, 5n],
       string: ['a', null, '', 'a', 'é', 'b'],
-      decimal: [decimal(1250n, 2), null, decimal(125n, 1), decimal(-3n, 0)],
+      decimal: [decimal(1250n, 2), null, decimal(125n, 1), decimal(-3n, 0), decimal(2n ** 63n - 1n, 2), decimal(-(2n ** 63n), 0), decimal(10n ** 30n, 4), decimal(7n, 0)],
       float: [1.5, null, -0.25],
       bool: [true, false, null],
       date: [dateValue(19000), null, dateValue(-3)],
@@ -60,7 +60,7 @@ describe('runtime: keys read from a held column', () => {
       const column = new ColumnStore(type);
       list.forEach((value) => column.push(value));
       list.forEach((value, i) => expect(column.keyAt(i), `${type} #${i}`).to.equal(keyAt([value], [0])));
-      if (type === 'int') list.forEach((value, i) => expect(column.get(i), `int #${i} read back`).to.equal(value));
+      if (type === 'int' || type === 'decimal') list.forEach((value, i) => expect(column.get(i), `${type} #${i} read back`).to.deep.equal(value));
     }
     expect(keyAt([2n ** 53n - 1n], [0]), 'an int key within 2^53 is a number').to.equal(2 ** 53 - 1);
     expect(keyAt([2n ** 53n], [0]), 'beyond, it stays a bigint').to.equal(2n ** 53n);
