@@ -3,6 +3,7 @@
 import type { PlanExpr, PlanTable, RowRef } from '../plan/types.js';
 import type { TimestampValue, Value } from '../values/value.js';
 import { columnPosition } from '../plan/column-position.js';
+import { subExpressions } from '../plan/sub-expressions.js';
 import { keyAt, type RowKey } from '../run/row-key.js';
 import { aggregate } from './aggregates.js';
 import { caster } from './casts.js';
@@ -82,14 +83,7 @@ export function compileExpr(expr: PlanExpr, env: ExprEnv): Evaluate {
 
 /** Whether the expression reads only literals and as_of (no row, attribute or aggregate). */
 function readsNoRow(expr: PlanExpr): boolean {
-  switch (expr.kind) {
-    case 'literal': case 'asOf': case 'duration': return true;
-    case 'column': case 'attr': case 'aggregate': return false;
-    case 'unary': case 'cast': case 'isNull': return readsNoRow(expr.operand);
-    case 'binary': return readsNoRow(expr.left) && readsNoRow(expr.right);
-    case 'call': return expr.args.every(readsNoRow);
-    case 'case': return expr.branches.every((b) => readsNoRow(b.when) && readsNoRow(b.then)) && (expr.otherwise === null || readsNoRow(expr.otherwise));
-  }
+  return expr.kind !== 'column' && expr.kind !== 'attr' && expr.kind !== 'aggregate' && subExpressions(expr).every(readsNoRow);
 }
 
 /** The value for the context's as_of, kept until another as_of comes (errors are not kept: they are thrown again). */

@@ -1,11 +1,12 @@
 // Compiles one item of the plan into a function that builds the item for a root row, once,
 // at load time: every expression becomes a closure, every collection knows its group index.
-import type { PlanCollection, PlanItem, PlanObject, PlanTable } from '../plan/types.js';
+import type { PlanCollection, PlanExpr, PlanItem, PlanObject, PlanTable } from '../plan/types.js';
 import type { TimestampValue, Value } from '../values/value.js';
 import { compileCondition, compileExpr, compileRowRef, type EvalContext, type ExprEnv, type Row } from '../eval/compile-expr.js';
 import { fieldOf, fieldReader, isItemObject, itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
 import { compareValues, EvaluationError } from '../eval/operators.js';
 import { columnPosition } from '../plan/column-position.js';
+import { subExpressions } from '../plan/sub-expressions.js';
 import type { HeldTable } from './held-table.js';
 import { keyAt, type RowKey } from './row-key.js';
 import { storedElementKeys } from './stored-element-keys.js';
@@ -34,6 +35,11 @@ interface CompiledObject {
   fields: CompiledField[];
   /** The shape of the objects built: the fields' names, then any set after them (the TTL). */
   shape: ItemShape;
+  /**
+   * A collection's `keep`, checked once the fields it reads are built (`before`: how many
+   * fields that is): an element it drops is built no further.
+   */
+  keep: { before: number; holds: Condition } | null;
 }
 
 export interface AssembledItem {
@@ -91,7 +97,8 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     },
   };
 
-  const compileObject = (object: PlanObject, extraNames: string[] = []): CompiledObject => ({
+  const compileObject = (object: PlanObject, extraNames: string[] = [], keep: CompiledObject['keep'] = null): CompiledObject => ({
+    keep,
     shape: itemShape([...object.fields.map((f) => f.name), ...extraNames.filter((n) => !object.fields.some((f) => f.name === n))]),
     fields: object.fields.map((field) => {
       const when = field.when ? compileCondition(field.when, env) : null;
@@ -100,20 +107,23 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       if (value.kind === 'expr') return { name: field.name, when, build: compileExpr(value.expr, env) as (ctx: EvalContext) => Value };
       if (value.kind === 'object') {
         const inner = compileObject(value);
-        return { name: field.name, when, build: (ctx, failures, stored) => buildObject(inner, ctx, failures, asObject(stored)), object: inner };
+        return { name: field.name, when, build: (ctx, failures, stored) => buildObject(inner, ctx, failures, asObject(stored))!, object: inner };
       }
       const collection = compileCollection(value);
       return { name: field.name, when, build: collection.build, collection: { table: collection.table, element: collection.element } };
     }),
   });
 
-  const buildObject = (compiled: CompiledObject, ctx: EvalContext, failures: RowFailure[], stored: ItemObject | null): ItemObject => {
+  /** The object; null when the element's `keep` drops it. */
+  const buildObject = (compiled: CompiledObject, ctx: EvalContext, failures: RowFailure[], stored: ItemObject | null): ItemObject | null => {
     const object = itemObject(compiled.shape);
     const outer = ctx.object;
     ctx.object = object;
     try {
-      const { fields } = compiled;
-      for (let i = 0; i < fields.length; i++) {
+      const { fields, keep } = compiled;
+      for (let i = 0; ; i++) {
+        if (keep !== null && i === keep.before && !keep.holds(ctx)) return null;
+        if (i === fields.length) break;
         const field = fields[i];
         if (field.when && !field.when(ctx)) continue;
         object.values[i] = field.build(ctx, failures, stored === null ? undefined : fieldOf(stored, field.name));
@@ -132,8 +142,8 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     const { rows, starts, idOf } = child.groups(plan.childColumns);
     const parent = compileParentKey(plan);
     const filter = plan.filter ? compileCondition(plan.filter, env) : null;
-    const element = compileObject(plan.element);
     const retain = plan.retain ? compileCondition(plan.retain, env) : null;
+    const element = compileObject(plan.element, [], retain === null ? null : { before: fieldsBefore(plan.retain!, plan.element), holds: retain });
     // Ties are broken by the element's key so that the order never depends on file order
     // (a key attribute the order already sorts by cannot break a tie).
     const tieBreakers = plan.elementKey.attributes.filter((a): a is string => a !== null && !plan.orderBy.some((o) => o.attribute === a));
@@ -147,7 +157,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       const group = key === null ? -1 : idOf(key);
       const twins = Array.isArray(stored) && stored.length > 0 ? storedKeys.index(stored as ItemObject[]) : null;
       if (group < 0 && twins === null) return [];
-      let elements: ItemObject[] = [];
+      const elements: ItemObject[] = [];
       const start = group < 0 ? 0 : starts[group];
       const end = group < 0 ? 0 : starts[group + 1];
       for (let at = start; at < end; at++) {
@@ -165,22 +175,24 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
             continue;
           }
           const built = buildObject(element, ctx, failures, twin ?? null);
+          // Built, or dropped by `keep`: either way it takes its stored twin's place.
+          if (twinKey !== null) twins!.delete(twinKey);
+          if (built === null) continue;
           built.sourceRow = index;
           elements.push(built);
-          if (twinKey !== null) twins!.delete(twinKey);
         } catch (error) {
           if (!(error instanceof EvaluationError)) throw error;
           failures.push({ table: child, index, reason: error.message });
         }
       }
       ctx.rows[slot] = undefined;
-      if (twins !== null) elements.push(...twins.values());
-      if (retain) {
+      // Stored elements no new row replaced: `keep` is checked again (as_of moves on).
+      if (twins !== null) {
         const outer = ctx.object;
-        elements = elements.filter((e) => {
-          ctx.object = e;
-          return retain(ctx);
-        });
+        for (const stored of twins.values()) {
+          ctx.object = stored;
+          if (retain === null || retain(ctx)) elements.push(stored);
+        }
         ctx.object = outer;
       }
       if (sortBy.length > 0) elements.sort((a, b) => compareElements(a, b, sortBy));
@@ -224,7 +236,8 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     build(root, asOf, failures, stored) {
       const ctx: EvalContext = { rows: new Array(slotCount), object: null, asOf };
       ctx.rows[0] = root;
-      const object = buildObject(shape, ctx, failures, stored ?? null);
+      // Only collection elements have a keep: the item is always built.
+      const object = buildObject(shape, ctx, failures, stored ?? null)!;
       ctx.object = object;
       const leftOutByRequire = requirement !== null && !requirement(ctx);
       if (ttl && !leftOutByRequire) {
@@ -234,6 +247,21 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       return { object, leftOutByRequire, markUsed: () => markUsed(shape, object) };
     },
   };
+}
+
+/**
+ * How many of the element's fields must be built before its `keep` can be checked: up to the
+ * last one it reads (all of them when it reads a name that is no field).
+ */
+function fieldsBefore(keep: PlanExpr, element: PlanObject): number {
+  const read = new Set<string>();
+  const visit = (expr: PlanExpr): void => {
+    if (expr.kind === 'attr' || expr.kind === 'aggregate') read.add(expr.path[0]);
+    for (const child of subExpressions(expr)) visit(child);
+  };
+  visit(keep);
+  const positions = [...read].map((name) => element.fields.findIndex((f) => f.name === name));
+  return positions.includes(-1) ? element.fields.length : Math.max(-1, ...positions) + 1;
 }
 
 function asObject(value: ItemValue | undefined): ItemObject | null {

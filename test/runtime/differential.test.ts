@@ -110,6 +110,23 @@ describe('runtime: differential test against a naive reference evaluator', funct
       expect(runtime.report.tables.orders).to.include({ read: 2, used: 1, filtered: 1 });
     });
 
+    it('builds an element `keep` drops no further: its later faults and the rows below it are filtered', async () => {
+      const { runtime } = await expectAgreement(warehouse('2024-04-30T00:00:00Z', {
+        accounts: [['1', 'Ada', null, '2024-01-01', '5', '1']],
+        orders: [
+          ['10', '1', '2024-04-01', 'OPEN', '3.00', '1'], // kept
+          ['11', '1', '2024-01-01', 'OPEN', '4.00', '0'], // dropped by keep; per_unit would divide by zero
+        ],
+        lines: [
+          ['10', '1', '5.00', '0'], // unit_cost divides by zero: rejected
+          ['11', '1', '5.00', '0'], // the same under the dropped order: never built
+        ],
+      }));
+      expect(runtime.report.tables.orders).to.include({ used: 1, filtered: 1, rejected: 0 });
+      expect(runtime.report.tables.lines).to.include({ used: 0, filtered: 1, rejected: 1 });
+      expect(runtime.rejects.map((r) => `${r.table}:${r.line}`)).to.deep.equal(['lines:2']);
+    });
+
     it('divides decimals to max(6, scales) digits, rounding half away from zero', async () => {
       const { runtime } = await expectAgreement(warehouse('2024-04-30T00:00:00Z', {
         accounts: [

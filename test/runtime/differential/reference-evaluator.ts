@@ -15,6 +15,9 @@
  *   - a row failing a `where` that reads only its own row is filtered even when its parent is
  *     missing; otherwise a row whose parent is missing, orphaned or rejected is orphaned;
  *   - a row whose element failed is rejected even when its item is left out by `require`;
+ *   - `keep` is checked as soon as the attributes it reads are built: an element it drops is
+ *     built no further, so faults in its later attributes or in rows below it are not seen
+ *     (those rows are filtered);
  *   - a root row whose item fails to build is rejected and makes no item (nor counts as built);
  *   - rows under an element or item that was not kept (keep, limit, require) are filtered:
  *     their parent is in the extract; rows under a rejected row are orphaned;
@@ -335,7 +338,8 @@ function collection(
   rows: Row[],
   belongs: (row: Row) => boolean,
   where: (row: Row) => boolean | null,
-  build: (row: Row) => RefObject,
+  /** null: the element's `keep` dropped it while it was being built. */
+  build: (row: Row) => RefObject | null,
   keep: ((element: RefObject) => boolean | null) | null,
   orderBy: SortKey[],
   limit: number,
@@ -346,6 +350,7 @@ function collection(
     if (row.rejected || !belongs(row) || !holds(where(row))) continue;
     try {
       const element = build(row);
+      if (element === null) continue;
       trace.rowOf.set(element, row);
       built.push(element);
     } catch (error) {
@@ -401,10 +406,15 @@ export function evaluateReference(warehouse: RawWarehouse): ReferenceResult {
     return e;
   };
 
-  const buildOrder = (o: Row): RefObject => {
+  const keepOrder = (e: RefObject) => ge(attr(e, 'placed'), keepSince);
+
+  const buildOrder = (o: Row): RefObject | null => {
     const e = object([]);
     e.fields.set('id', v(o, 'order_id'));
     e.fields.set('placed', v(o, 'placed'));
+    // `keep` reads placed alone: an order it drops is built no further (nothing after placed
+    // fails, and its lines are filtered, not built).
+    if (!holds(keepOrder(e))) return null;
     e.fields.set('amount', v(o, 'amount'));
     e.fields.set('status', (v(o, 'status') as string).toLowerCase());
     e.fields.set('ship', v(find('regions', 'code', v(o, 'ship_to')), 'name'));
@@ -460,7 +470,7 @@ export function evaluateReference(warehouse: RawWarehouse): ReferenceResult {
       (o) => sameKey(v(o, 'account_id'), v(a, 'account_id')),
       (o) => ne(v(o, 'status'), 'VOID'),
       buildOrder,
-      (e) => ge(attr(e, 'placed'), keepSince),
+      keepOrder,
       [{ attribute: 'placed', descending: true }, { attribute: 'amount', descending: false }, { attribute: 'id', descending: false }],
       4,
       trace,
