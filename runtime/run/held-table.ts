@@ -238,14 +238,20 @@ export class HeldTable {
       // Counting sort by group, keeping read order inside each group.
       const groupOfRow = new Int32Array(keys.length).fill(-1);
       const sizes: number[] = [];
+      // Files often list a parent's children together (an order's lines): the last group is
+      // tried first.
+      let lastKey: RowKey | null = null;
+      let lastId = -1;
       for (let index = 0; index < keys.length; index++) {
         const key = keys[index];
         if (key === null) continue;
-        let id = grouping.ids.get(key);
+        let id = key === lastKey ? lastId : grouping.ids.get(key);
         if (id === undefined) {
           id = sizes.push(0) - 1;
           grouping.ids.set(key, id);
         }
+        lastKey = key;
+        lastId = id;
         sizes[id]++;
         groupOfRow[index] = id;
       }

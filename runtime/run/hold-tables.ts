@@ -39,6 +39,16 @@ export async function holdTables(
     const heldTable = new HeldTable(table, parents.has(table.name));
     held.set(table.name, heldTable);
     const c = state.countsOf(table.name);
+    // Rows come file after file: a file's number is looked up when the file changes.
+    let file = '';
+    let fileNumber = -1;
+    const numberOf = (name: string) => {
+      if (name !== file) {
+        file = name;
+        fileNumber = state.fileIndex(name);
+      }
+      return fileNumber;
+    };
     for await (const batch of readTable(source, entries.get(table.name)!, table, asOf, { forHolding: true })) {
       for (const event of batch) {
         c.read++;
@@ -47,7 +57,7 @@ export async function holdTables(
           state.reject(event.reject);
         } else if (event.kind === 'filtered') {
           const accepted = options.holdScanFiltered
-            ? heldTable.addScanFiltered(event.values, state.fileIndex(event.file), event.line) === -1
+            ? heldTable.addScanFiltered(event.values, numberOf(event.file), event.line) === -1
             : heldTable.addFiltered(event.values);
           if (accepted) c.filtered++;
           else {
@@ -55,7 +65,7 @@ export async function holdTables(
             state.reject({ table: table.name, file: event.file, line: event.line, reason: duplicateKeyReason(table) });
           }
         } else {
-          const twin = heldTable.add(event.values, state.fileIndex(event.file), event.line);
+          const twin = heldTable.add(event.values, numberOf(event.file), event.line);
           if (twin !== -1) {
             c.rejected++;
             const reason = duplicateKeyReason(table, twin >= 0 ? { file: state.files[heldTable.fileOf(twin)], line: heldTable.lineOf(twin) } : undefined);
