@@ -66,8 +66,8 @@ const BATCH_BYTES = 64 * 1024;
 
 /**
  * The records and faults of one file in line order, in batches: one per BATCH_BYTES of the
- * file (the records that end in it), never empty. For the hot path: a consumer loops over a batch without awaiting per row,
- * and should let go of it soon.
+ * file (the records that end in it), never empty. For the hot path: a consumer loops over a
+ * batch without awaiting per row, and should let go of it soon.
  */
 export async function* readCsvBatches(input: Readable, table: PlanTable, file: string): AsyncGenerator<Array<CsvRecord | CsvFault>> {
   const { format } = table;

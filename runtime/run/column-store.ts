@@ -131,9 +131,7 @@ export class ColumnStore {
     if (this.plain) return this.plain[i];
     if (this.nulls[i] === 1) return null;
     switch (this.type) {
-      case 'int': {
-        return bigintOf((this.numbers as Float64Array)[i]);
-      }
+      case 'int': return bigintOf((this.numbers as Float64Array)[i]);
       case 'decimal': return { kind: 'decimal', digits: (this.numbers as BigInt64Array)[i], scale: this.scales![i] };
       case 'float': return (this.numbers as Float64Array)[i];
       case 'timestamp': return { kind: 'timestamp', epochMillis: (this.numbers as Float64Array)[i] };
@@ -159,7 +157,7 @@ export class ColumnStore {
   share(): ColumnSnapshot {
     return {
       type: this.type, count: this.count,
-      nulls: this.plain ? this.nulls : inSharedMemory(this.nulls),
+      nulls: inSharedMemory(this.nulls),
       numbers: this.numbers === null ? null : inSharedMemory(this.numbers),
       scales: this.scales === null ? null : inSharedMemory(this.scales),
       plain: this.plain, dictionary: this.dictionary,

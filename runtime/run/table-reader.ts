@@ -31,8 +31,8 @@ export type TableEvent =
   | { kind: 'filtered'; values: Row; file: string; line: number }
   | { kind: 'reject'; reject: Reject };
 
-/** Events in batches (one per decoded chunk): consumers loop over a batch without awaiting. */
 /**
+ * Events in batches (one per decoded chunk): consumers loop over a batch without awaiting.
  * `forHolding`: the rows only go into a held table (HeldTable.add), which takes the ints of
  * a table without scan filters as JS numbers (see compileCellReader); filters compute with
  * the values, so their table's ints stay bigints.

@@ -18,7 +18,7 @@
  * %Y, %m and %d, or with an unknown %-token, throws at compile time.
  */
 import { daysFromCivil, isValidCivilDate, MILLIS_PER_DAY, dateValue, timestampValue } from './calendar.js';
-import type { DateValue, Parsed, TimestampValue } from './value.js';
+import { parsedFrom, type DateValue, type Parsed, type TimestampValue } from './value.js';
 
 type Field = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'fraction';
 type Part = { kind: 'literal'; text: string } | { kind: 'number'; field: Field; minDigits: number; maxDigits: number };
@@ -44,11 +44,13 @@ interface Fields {
 }
 
 export function compileDateParser(format: string): (text: string) => Parsed<DateValue> {
-  return parsedFrom(compileDateReader(format));
+  const read = compileDateReader(format);
+  return (text) => parsedFrom(read(text));
 }
 
 export function compileTimestampParser(format: string): (text: string) => Parsed<TimestampValue> {
-  return parsedFrom(compileTimestampReader(format));
+  const read = compileTimestampReader(format);
+  return (text) => parsedFrom(read(text));
 }
 
 /** The date a text holds, or the reason it holds none (a string). */
@@ -72,13 +74,6 @@ export function compileTimestampReader(format: string): (text: string) => Timest
     if (typeof fields === 'string') return fields;
     const timeOfDay = ((fields.hour * 60 + fields.minute) * 60 + fields.second) * 1000 + fields.millis;
     return timestampValue(daysFromCivil(fields) * MILLIS_PER_DAY + timeOfDay);
-  };
-}
-
-function parsedFrom<T>(read: (text: string) => T | string): (text: string) => Parsed<T> {
-  return (text) => {
-    const value = read(text);
-    return typeof value === 'string' ? { ok: false, reason: value } : { ok: true, value };
   };
 }
 

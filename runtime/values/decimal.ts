@@ -18,7 +18,7 @@
  * result is beyond it throws a RangeError (the caller rejects the row: rounding it silently
  * would change the number the user sees).
  */
-import { MAX_SIGNIFICANT_DIGITS, type Decimal, type Parsed } from './value.js';
+import { MAX_SIGNIFICANT_DIGITS, parsedFrom, type Decimal, type Parsed } from './value.js';
 
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const DIVISION_MIN_SCALE = 6;
@@ -37,8 +37,7 @@ export function decimalFromInteger(value: bigint): Decimal {
 
 /** Accepts 12, -12.50, .5, 5., +1e3, 1.25E-2 (no spaces, no thousands separators). */
 export function parseDecimal(text: string): Parsed<Decimal> {
-  const value = readDecimal(text);
-  return typeof value === 'string' ? { ok: false, reason: value } : { ok: true, value };
+  return parsedFrom(readDecimal(text));
 }
 
 /** As parseDecimal: the decimal, or the reason the text holds none (a string), for row loops. */

@@ -40,5 +40,10 @@ export type Value = null | string | boolean | bigint | number | Decimal | DateVa
 /** A conversion that can fail on bad input: the reason is shown to the user as-is. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/** A reader's answer, the value or the reason there is none (a string), as a Parsed. */
+export function parsedFrom<T>(value: T | string): Parsed<T> {
+  return typeof value === 'string' ? { ok: false, reason: value } : { ok: true, value };
+}
+
 /** DynamoDB stores numbers with at most this many significant digits. */
 export const MAX_SIGNIFICANT_DIGITS = 38;
