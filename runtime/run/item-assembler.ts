@@ -9,6 +9,7 @@ import { columnPosition } from '../plan/column-position.js';
 import { subExpressions } from '../plan/sub-expressions.js';
 import type { HeldTable } from './held-table.js';
 import { keyAt, type RowKey } from './row-key.js';
+import { sortStable } from './stable-sort.js';
 import { storedElementKeys } from './stored-element-keys.js';
 
 /** A held row that could not be built into an element, with why. */
@@ -151,6 +152,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       ...plan.orderBy,
       ...tieBreakers.map((attribute) => ({ attribute, descending: false })),
     ].map(({ attribute, descending }) => ({ read: fieldReader(attribute), descending }));
+    const compare = (a: ItemObject, b: ItemObject) => compareElements(a, b, sortBy);
     const storedKeys = storedElementKeys(plan, tables.get(plan.table));
     const build = (ctx: EvalContext, failures: RowFailure[], stored: ItemValue | undefined): ItemValue[] => {
       const key = parent(ctx);
@@ -195,7 +197,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
         }
         ctx.object = outer;
       }
-      if (sortBy.length > 0) elements.sort((a, b) => compareElements(a, b, sortBy));
+      if (sortBy.length > 0) sortStable(elements, compare);
       if (plan.limit !== null && elements.length > plan.limit) elements.length = plan.limit;
       return elements;
     };
