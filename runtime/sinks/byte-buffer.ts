@@ -11,13 +11,13 @@ export class ByteBuffer {
   length = 0;
 
   constructor(initialBytes = 1 << 20) {
-    this.bytes = Buffer.allocUnsafe(initialBytes);
+    this.bytes = unpooled(initialBytes);
   }
 
   /** Room for `more` bytes after the current end. */
   reserve(more: number): void {
     if (this.length + more <= this.bytes.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + more));
+    const next = unpooled(Math.max(this.bytes.length * 2, this.length + more));
     this.bytes.copy(next, 0, 0, this.length);
     this.bytes = next;
   }
@@ -62,11 +62,20 @@ export class ByteBuffer {
     this.length = at;
   }
 
-  /** The bytes so far, in a buffer of their own (transferable), and a fresh start. */
+  /**
+   * The bytes so far, and a fresh start: the buffer they are in is handed over (its memory is
+   * no one else's, so it can be transferred to another thread) and a new one of the same size
+   * takes its place. Copying them out instead cost a pass over every byte of a preview.
+   */
   take(): Uint8Array {
-    const taken = new Uint8Array(this.length);
-    taken.set(this.bytes.subarray(0, this.length));
+    const taken = this.bytes.subarray(0, this.length);
+    this.bytes = unpooled(this.bytes.length);
     this.length = 0;
     return taken;
   }
+}
+
+/** Uninitialised bytes in memory of their own: Buffer.allocUnsafe may carve small ones out of a pool shared by every buffer. */
+function unpooled(size: number): Buffer {
+  return Buffer.allocUnsafeSlow(size);
 }
