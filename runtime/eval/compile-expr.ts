@@ -191,16 +191,28 @@ function compileNode(expr: PlanExpr, env: ExprEnv): Evaluate {
       }
       const fn = FUNCTIONS[expr.fn];
       if (!fn) throw new Error(`the plan calls unknown function ${expr.fn}(): recompile it with this mapc version`);
-      // The common arities without a map() per call.
+      // The arguments go in one array per call site, filled anew per call: a function only
+      // reads them while it runs, and a call site is never inside its own arguments.
+      const values: Value[] = args.map(() => null);
       if (args.length === 1) {
         const [only] = args;
-        return (ctx) => fn([only(ctx) as Value]);
+        return (ctx) => {
+          values[0] = only(ctx) as Value;
+          return fn(values);
+        };
       }
       if (args.length === 2) {
         const [first, second] = args;
-        return (ctx) => fn([first(ctx) as Value, second(ctx) as Value]);
+        return (ctx) => {
+          values[0] = first(ctx) as Value;
+          values[1] = second(ctx) as Value;
+          return fn(values);
+        };
       }
-      return (ctx) => fn(args.map((a) => a(ctx) as Value));
+      return (ctx) => {
+        for (let i = 0; i < args.length; i++) values[i] = args[i](ctx) as Value;
+        return fn(values);
+      };
     }
     case 'cast': {
       const operand = compileExpr(expr.operand, env);

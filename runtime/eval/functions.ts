@@ -11,7 +11,8 @@ import type { DateValue, Decimal, TimestampValue, Value } from '../values/value.
 import { EvaluationError } from './operators.js';
 import { valueText } from './value-text.js';
 
-type Fn = (args: Value[]) => Value;
+/** `args` is only read while the function runs: callers reuse the array from call to call. */
+type Fn = (args: readonly Value[]) => Value;
 
 const isoDate = compileDateParser('%Y-%m-%d');
 const isoTimestamp = compileTimestampParser('%Y-%m-%dT%H:%M:%S');

@@ -7,9 +7,9 @@
  * Nulls: any null operand gives null. Comparisons order numbers across int/decimal/float,
  * dates with timestamps (a date is its midnight), strings by code point, false < true.
  */
-import { addDuration, dateAtMidnight } from '../values/calendar.js';
+import { addDuration, epochMillisOf } from '../values/calendar.js';
 import {
-  addDecimals, compareDecimals, decimal, decimalFromInteger, decimalToString, divideDecimals, multiplyDecimals, subtractDecimals,
+  addDecimals, compareDecimals, decimal, decimalFromInteger, decimalToString, divideDecimals, multiplyByInteger, multiplyDecimals, subtractDecimals,
 } from '../values/decimal.js';
 import type { DateValue, Decimal, TimestampValue, Value } from '../values/value.js';
 import type { DurationUnit, ValueType } from '../plan/types.js';
@@ -94,9 +94,12 @@ export function arithmetic(op: Arithmetic, resultType: ValueType): (a: ScalarVal
   }
   return (a, b) => {
     if (a === null || b === null) return null;
-    const x = asDecimal(a as Value);
-    const y = asDecimal(b as Value);
     try {
+      // An int times a decimal (a quantity times a price) makes no decimal of the int.
+      if (op === '*' && typeof a === 'bigint') return multiplyByInteger(asDecimal(b as Value), a);
+      if (op === '*' && typeof b === 'bigint') return multiplyByInteger(asDecimal(a as Value), b);
+      const x = asDecimal(a as Value);
+      const y = asDecimal(b as Value);
       switch (op) {
         case '+': return addDecimals(x, y);
         case '-': return subtractDecimals(x, y);
@@ -134,9 +137,7 @@ export function compareValues(a: Value, b: Value): number {
   if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null) {
     if (a.kind === 'date' && b.kind === 'date') return Math.sign(a.days - b.days);
     if ((a.kind === 'date' || a.kind === 'timestamp') && (b.kind === 'date' || b.kind === 'timestamp')) {
-      const x = a.kind === 'date' ? dateAtMidnight(a).epochMillis : a.epochMillis;
-      const y = b.kind === 'date' ? dateAtMidnight(b).epochMillis : b.epochMillis;
-      return Math.sign(x - y);
+      return Math.sign(epochMillisOf(a) - epochMillisOf(b));
     }
   }
   return compareDecimals(asDecimal(a), asDecimal(b));

@@ -130,9 +130,13 @@ export function addDuration(value: DateValue | TimestampValue, amount: bigint | 
   }
 }
 
+/** Milliseconds since the epoch: a date's are those of its midnight (UTC). */
+export function epochMillisOf(value: DateValue | TimestampValue): number {
+  return value.kind === 'date' ? value.days * MILLIS_PER_DAY : value.epochMillis;
+}
+
 export function epochSeconds(value: DateValue | TimestampValue): bigint {
-  const millis = value.kind === 'date' ? value.days * MILLIS_PER_DAY : value.epochMillis;
-  return BigInt(Math.floor(millis / MILLIS_PER_SECOND));
+  return BigInt(Math.floor(epochMillisOf(value) / MILLIS_PER_SECOND));
 }
 
 const dateTexts = new Map<number, string>();

@@ -134,6 +134,11 @@ export function multiplyDecimals(a: Decimal, b: Decimal): Decimal {
   return checked(decimal(a.digits * b.digits, a.scale + b.scale));
 }
 
+/** multiplyDecimals with an int (scale 0) as the second factor. */
+export function multiplyByInteger(value: Decimal, factor: bigint): Decimal {
+  return checked(decimal(value.digits * factor, value.scale));
+}
+
 export function divideDecimals(a: Decimal, b: Decimal): Decimal {
   if (b.digits === 0n) throw new RangeError('division by zero');
   const scale = Math.max(DIVISION_MIN_SCALE, a.scale, b.scale);

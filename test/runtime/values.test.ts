@@ -11,6 +11,7 @@ import {
   subtractDecimals, sumSmallDecimals,
 } from '../../runtime/values/decimal.js';
 import type { Decimal, Parsed } from '../../runtime/values/value.js';
+import { arithmetic, EvaluationError } from '../../runtime/eval/operators.js';
 
 function dec(text: string): Decimal {
   const parsed = parseDecimal(text);
@@ -48,6 +49,13 @@ describe('values: decimal', () => {
     expect(decimalToString(subtractDecimals(dec('1.00'), dec('0.015')))).to.equal('0.985');
     expect(decimalToString(multiplyDecimals(dec('3'), dec('19.99')))).to.equal('59.97');
     expect(decimalToString(multiplyDecimals(dec('-1.5'), dec('1.5')))).to.equal('-2.25');
+    // An int operand of a decimal product: the same product as with the int made a decimal.
+    const times = arithmetic('*', 'decimal');
+    expect(decimalToString(times(3n, dec('19.99')) as Decimal)).to.equal('59.97');
+    expect(decimalToString(times(dec('19.99'), -3n) as Decimal)).to.equal('-59.97');
+    expect(decimalToString(times(3n, 4n) as Decimal)).to.equal('12');
+    expect(times(null, 4n)).to.equal(null);
+    expect(() => times(10n ** 30n + 1n, dec('1000000000.5'))).to.throw(EvaluationError, /significant digits/);
     const big = dec('12345678901234567890.123456789012345678');
     expect(decimalToString(addDecimals(big, dec('0.000000000000000001')))).to.equal('12345678901234567890.123456789012345679');
   });
