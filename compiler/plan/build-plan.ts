@@ -1,12 +1,12 @@
 // The logical plan: every table an item reads, with all its columns, its roles and its state
 // needs; filters still where the mapping wrote them. The rewrites in optimize.ts refine it.
 import { createHash } from 'node:crypto';
-import type { Plan, PlanItem, PlanTable, TableRole } from '../../runtime/plan/types.js';
+import type { Plan, PlanItem, PlanTable, RowRef, TableRole } from '../../runtime/plan/types.js';
 import { PLAN_FORMAT } from '../../runtime/plan/types.js';
 import type { SourceFile } from '../load-sources.js';
 import type { Schema, TableInfo } from '../schema/schema.js';
 import { deriveState } from './derive-state.js';
-import { forEachRowRef, walkItem } from './walk-plan.js';
+import { forEachRefInChain, forEachRowRef, walkItem } from './walk-plan.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -34,15 +34,18 @@ function collectRoles(items: PlanItem[]): Map<string, TableRole[]> {
   const roles = new Map<string, TableRole[]>();
   for (const item of items) {
     addRole(roles, item.rootTable, { kind: 'root', item: item.name });
+    const lookedUp = (ref: RowRef) => {
+      if (ref.kind === 'lookup') addRole(roles, ref.table, { kind: 'lookup', keyColumns: ref.keyColumns });
+    };
     walkItem(item, {
       collection(collection, aliases) {
         const parentTable = collection.parent.kind === 'alias' ? aliases.get(collection.parent.name)! : collection.parent.table;
         addRole(roles, collection.table, { kind: 'grouped', byColumns: collection.childColumns, parentTable, parentColumns: collection.parentColumns });
+        // A collection under a looked-up row (`each m in l.products.stock_moves`) looks that row up.
+        forEachRefInChain(collection.parent, lookedUp);
       },
       expr(expr) {
-        forEachRowRef(expr, (ref) => {
-          if (ref.kind === 'lookup') addRole(roles, ref.table, { kind: 'lookup', keyColumns: ref.keyColumns });
-        });
+        forEachRowRef(expr, lookedUp);
       },
     });
   }

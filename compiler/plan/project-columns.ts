@@ -1,7 +1,7 @@
 // Rewrite: keep only the columns some part of the plan reads (expressions, joins, keys), so
 // the runtime casts and holds nothing else.
 import type { Plan, PlanExpr, RowRef } from '../../runtime/plan/types.js';
-import { forEachRowRef, forEachSubExpr, tableOf, walkItem, type AliasTables } from './walk-plan.js';
+import { forEachRefInChain, forEachRowRef, forEachSubExpr, tableOf, walkItem, type AliasTables } from './walk-plan.js';
 
 export function projectColumns(input: Plan): Plan {
   const plan = structuredClone(input);
@@ -25,7 +25,7 @@ export function projectColumns(input: Plan): Plan {
       collection(c, aliases) {
         use(c.table, c.childColumns);
         use(tableOf(c.parent, aliases), c.parentColumns);
-        for (let ref: RowRef = c.parent; ref.kind === 'lookup'; ref = ref.from) readLookup(ref, aliases);
+        forEachRefInChain(c.parent, (ref) => readLookup(ref, aliases));
       },
     });
   }

@@ -39,12 +39,16 @@ export function forEachSubExpr(expr: PlanExpr, visit: (e: PlanExpr) => void): vo
 /** Every row reference an expression reads (lookup chains included, outermost first). */
 export function forEachRowRef(expr: PlanExpr, visit: (ref: RowRef) => void): void {
   forEachSubExpr(expr, (e) => {
-    if (e.kind !== 'column') return;
-    for (let ref: RowRef = e.row; ; ref = ref.from) {
-      visit(ref);
-      if (ref.kind !== 'lookup') break;
-    }
+    if (e.kind === 'column') forEachRefInChain(e.row, visit);
   });
+}
+
+/** A row reference, then each row its lookups start from (`l.products` visits l.products, then l). */
+export function forEachRefInChain(ref: RowRef, visit: (ref: RowRef) => void): void {
+  for (let at = ref; ; at = at.from) {
+    visit(at);
+    if (at.kind !== 'lookup') break;
+  }
 }
 
 export interface ItemVisitor {

@@ -189,6 +189,25 @@ describe('runtime: building items on several threads', function () {
     expect(three.file.toString()).to.equal(one.file.toString());
   });
 
+  it('holds and looks up the row a collection hangs under when nothing else reads its table', async () => {
+    // No column of customers is read: only the collection makes the plan look a customer up.
+    const mapping = join(directory, 'siblings-only.map');
+    writeFileSync(mapping, SIBLINGS_MAPPING.replace('  customer = o.customers.name\n', '').replace('    r = s.qty / o.qty\n', ''));
+    const siblingsOnly = compileMapping(mapping);
+    expect(siblingsOnly.tables.find((t) => t.name === 'customers')!.roles.map((r) => r.kind)).to.include('lookup');
+    const extract = await zipBytes({
+      'customers.csv': 'customer_id,name\n1,Ada\n2,Bo\n',
+      'orders.csv': 'order_id,customer_id,qty\n14,1,0\n15,1,2\n16,2,1\n',
+    });
+    const one = await runToFile(siblingsOnly, extract, directory, 1, 'plain');
+    const siblingIds = one.file.toString().trim().split('\n').map((line) => {
+      const { pk, siblings } = JSON.parse(line).attributes;
+      return `${pk}: ${siblings.map((s: { id: number }) => s.id).join(' ')}`;
+    });
+    expect(siblingIds).to.deep.equal(['O#14: 14 15', 'O#15: 14 15', 'O#16: 16']);
+    expect(one.rejects).to.deep.equal([]);
+  });
+
   it('builds in parallel only plans whose rows each sit under one root', () => {
     expect(canBuildInParallel(plan)).to.equal(true);
     const twoRoots: Plan = { ...plan, items: [...plan.items, { ...plan.items[0], name: 'Order', rootTable: 'orders' }] };
