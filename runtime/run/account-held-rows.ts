@@ -25,12 +25,23 @@ export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRo
     orphanedKeys.set(table.name, orphaned);
     const parent = grouped?.kind === 'grouped' ? held.get(grouped.parentTable) : undefined;
     const parentKeyOf = grouped?.kind === 'grouped' ? heldTable.groupKeyReader(grouped.byColumns) : null;
-    const parentPresent = (key: RowKey | null): boolean => {
+    const isParentPresent = (key: RowKey | null): boolean => {
       if (key === null || grouped?.kind !== 'grouped') return false;
       if (orphanedKeys.get(grouped.parentTable)?.has(key)) return false;
       if (parent) return parent.hasKey(key) || parent.filteredKeys.has(key);
       const root = seenRootKeys.get(grouped.parentTable);
       return root !== undefined && root.seen.has(key) && !root.rejected.has(key);
+    };
+    // Rows under one parent are mostly listed together (an order's lines): the answer for the
+    // last key is kept (the parent table is settled, so it cannot change).
+    let lastKey: RowKey | null | undefined;
+    let lastPresent = false;
+    const parentPresent = (key: RowKey | null): boolean => {
+      if (key !== lastKey) {
+        lastKey = key;
+        lastPresent = isParentPresent(key);
+      }
+      return lastPresent;
     };
     for (let index = 0; index < heldTable.count; index++) {
       if (heldTable.isHydrated(index)) {
