@@ -41,6 +41,8 @@ interface CompiledObject {
    * fields that is): an element it drops is built no further.
    */
   keep: { before: number; holds: Condition } | null;
+  /** The positions of the fields holding collections or nested maps: what markUsed walks. */
+  nested: number[];
 }
 
 export interface AssembledItem {
@@ -98,10 +100,8 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     },
   };
 
-  const compileObject = (object: PlanObject, extraNames: string[] = [], keep: CompiledObject['keep'] = null): CompiledObject => ({
-    keep,
-    shape: itemShape([...object.fields.map((f) => f.name), ...extraNames.filter((n) => !object.fields.some((f) => f.name === n))]),
-    fields: object.fields.map((field) => {
+  const compileObject = (object: PlanObject, extraNames: string[] = [], keep: CompiledObject['keep'] = null): CompiledObject => {
+    const fields = object.fields.map((field): CompiledField => {
       const when = field.when ? compileCondition(field.when, env) : null;
       const value = field.value;
       // An expression's closure is the field's build (it takes no failures and no stored value).
@@ -112,8 +112,14 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       }
       const collection = compileCollection(value);
       return { name: field.name, when, build: collection.build, collection: { table: collection.table, element: collection.element } };
-    }),
-  });
+    });
+    return {
+      keep,
+      shape: itemShape([...object.fields.map((f) => f.name), ...extraNames.filter((n) => !object.fields.some((f) => f.name === n))]),
+      fields,
+      nested: fields.flatMap((field, i) => (field.collection || field.object ? [i] : [])),
+    };
+  };
 
   /** The object; null when the element's `keep` drops it. */
   const buildObject = (compiled: CompiledObject, ctx: EvalContext, failures: RowFailure[], stored: ItemObject | null): ItemObject | null => {
@@ -219,7 +225,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
   const ttl = item.ttl ? { attribute: item.ttl.attribute, value: compileExpr(item.ttl.value, env) } : null;
 
   const markUsed = (compiled: CompiledObject, object: ItemObject) => {
-    for (let i = 0; i < compiled.fields.length; i++) {
+    for (const i of compiled.nested) {
       const field = compiled.fields[i];
       const value = object.values[i];
       if (field.collection && Array.isArray(value)) {
