@@ -9,13 +9,14 @@
  * canBuildInParallel): a row is then marked, used or failed, by one thread at a time.
  */
 import type { Worker } from 'node:worker_threads';
-import type { Plan, PlanObject } from '../plan/types.js';
+import type { ColumnType, Plan, PlanObject } from '../plan/types.js';
 import type { LineSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
 import type { BuiltBatch } from './build-batch.js';
 import type { BuildRequest, BuildWorkerData } from './build-worker.js';
 import type { HeldTable } from './held-table.js';
 import type { RunState } from './run-state.js';
+import { packRows } from './packed-rows.js';
 import { startWorker } from './start-worker.js';
 import type { RootBatchPipeline, RootOutcome, RootRow } from './stream-roots.js';
 import { rejectFailures } from './write-root-items.js';
@@ -49,10 +50,12 @@ export class BuildThreads {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private failure: Error | null = null;
+  private readonly columnTypes: Map<string, ColumnType[]>;
 
   /** Starts the threads; they build once they have the held tables (load()). */
   constructor(count: number, plan: Plan, asOf: TimestampValue, format: LineSink['format']) {
     const data: BuildWorkerData = { plan, asOf, format };
+    this.columnTypes = new Map(plan.tables.map((table) => [table.name, table.columns.map((column) => column.type)]));
     this.workers = Array.from({ length: count }, () => {
       const worker = startWorker('build-worker', data);
       worker.on('message', ({ id, batch }: { id: number; batch: BuiltBatch }) => {
@@ -86,10 +89,12 @@ export class BuildThreads {
 
   private send(rows: RootRow[]): Promise<BuiltBatch> {
     const id = this.nextId++;
+    const { table } = rows[0];
+    if (rows.some((row) => row.table !== table)) throw new Error('a batch of root rows mixes tables');
     const built = new Promise<BuiltBatch>((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.waiting.set(id, { resolve, reject });
-      const request: BuildRequest = { kind: 'batch', id, rows };
+      const request: BuildRequest = { kind: 'batch', id, table, rows: packRows(rows.map((row) => row.values), this.columnTypes.get(table)!) };
       this.workers[id % this.workers.length].postMessage(request);
     });
     // Awaited once the batches before it are finished; a failure meanwhile must not count as unhandled.

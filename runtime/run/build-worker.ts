@@ -8,7 +8,7 @@ import { ByteBuffer } from '../sinks/byte-buffer.js';
 import { buildRootBatch } from './build-batch.js';
 import { HeldTable, type HeldTableSnapshot } from './held-table.js';
 import { RootItems } from './root-items.js';
-import type { RootRow } from './stream-roots.js';
+import { unpackRows, type PackedRows } from './packed-rows.js';
 
 export interface BuildWorkerData {
   plan: Plan;
@@ -17,7 +17,7 @@ export interface BuildWorkerData {
 }
 
 /** The held tables come first, once they are (the thread starts while they are being read); then batches. */
-export type BuildRequest = { kind: 'tables'; tables: HeldTableSnapshot[] } | { kind: 'batch'; id: number; rows: RootRow[] };
+export type BuildRequest = { kind: 'tables'; tables: HeldTableSnapshot[] } | { kind: 'batch'; id: number; table: string; rows: PackedRows };
 
 const { plan, asOf, format } = workerData as BuildWorkerData;
 let roots: RootItems | null = null;
@@ -30,6 +30,7 @@ parentPort!.on('message', (request: BuildRequest) => {
     return;
   }
   if (roots === null) throw new Error('a batch of root rows came before the held tables');
-  const batch = buildRootBatch(roots, request.rows, format, lines);
+  const { table } = request;
+  const batch = buildRootBatch(roots, unpackRows(request.rows).map((values) => ({ table, values })), format, lines);
   parentPort!.postMessage({ id: request.id, batch }, [batch.bytes.buffer as ArrayBuffer]);
 });

@@ -44,7 +44,7 @@ export function writeBuiltRoot(built: BuiltRoot, sink: ItemSink, state: RunState
 /** What building a root row's items gave: the items, null (root filters left it out), or why it was rejected. */
 export type RootAttempt = BuiltRoot | null | RootRejected;
 
-export function attemptRoot(roots: RootItems, row: RootRow, storedOf?: StoredItemOf): RootAttempt {
+export function attemptRoot(roots: RootItems, row: Pick<RootRow, 'table' | 'values'>, storedOf?: StoredItemOf): RootAttempt {
   try {
     return roots.build(row.table, row.values, storedOf);
   } catch (error) {
