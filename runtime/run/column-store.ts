@@ -22,6 +22,7 @@ import type { Value } from '../values/value.js';
 import { bigintOf, safeNumberOf } from '../values/bigint-numbers.js';
 import { keyAt, type RowKey } from './row-key.js';
 import { grown, inSharedMemory, sharedArray, type Typed } from './shared-arrays.js';
+import { StringIds } from './string-ids.js';
 
 const INITIAL_CAPACITY = 1024;
 /** Scratch for the key of one value (keyAt reads values by position). */
@@ -51,7 +52,7 @@ export class ColumnStore {
   private scales: Uint8Array | null = null;
   private plain: Value[] | null = null;
   private dictionary: string[] | null = null;
-  private dictionaryIds: Map<string, number> | null = null;
+  private dictionaryIds: StringIds | null = null;
 
   constructor(private readonly type: ColumnType) {
     switch (type) {
@@ -66,8 +67,8 @@ export class ColumnStore {
       case 'bool': this.numbers = sharedArray(Uint8Array, INITIAL_CAPACITY); break;
       case 'string':
         this.numbers = sharedArray(Int32Array, INITIAL_CAPACITY);
-        this.dictionary = [];
-        this.dictionaryIds = new Map();
+        this.dictionaryIds = new StringIds();
+        this.dictionary = this.dictionaryIds.values;
         break;
       default:
         this.numbers = null;
@@ -174,13 +175,7 @@ export class ColumnStore {
   private pushString(index: number, value: string): void {
     const ids = this.dictionaryIds;
     if (ids === null) return this.toPlain(index, value);
-    let id = ids.get(value);
-    if (id === undefined) {
-      const own = ownCopy(value);
-      id = this.dictionary!.push(own) - 1;
-      ids.set(own, id);
-    }
-    (this.numbers as Int32Array)[index] = id;
+    (this.numbers as Int32Array)[index] = ids.idOf(value, ownCopy);
     if (this.count === DICTIONARY_PROBE_ROWS && ids.size > DICTIONARY_PROBE_ROWS / 2) this.dictionaryIds = null;
   }
 
