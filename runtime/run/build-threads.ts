@@ -40,6 +40,12 @@ function hasCollectionUnderLookup(object: PlanObject): boolean {
   });
 }
 
+/** A batch handed to a thread: its number (which thread has it) and what it will give. */
+interface Sent {
+  id: number;
+  built: Promise<BuiltBatch>;
+}
+
 interface Waiting {
   resolve(batch: BuiltBatch): void;
   reject(error: Error): void;
@@ -79,15 +85,15 @@ export class BuildThreads {
    * Builds each batch on the next thread, two batches per thread in flight; what a batch
    * gave reaches the sink and the state as it is finished, in batch order.
    */
-  pipeline(sink: LineSink, state: RunState, held: Map<string, HeldTable>): RootBatchPipeline<Promise<BuiltBatch> | null> {
+  pipeline(sink: LineSink, state: RunState, held: Map<string, HeldTable>): RootBatchPipeline<Sent | null> {
     return {
       inFlight: this.workers.length * 2,
       start: (rows) => (rows.length === 0 ? null : this.send(rows)),
-      finish: async (sent) => (sent === null ? [] : apply(await sent, sink, state, held)),
+      finish: async (sent) => (sent === null ? [] : this.apply(sent.id, await sent.built, sink, state, held)),
     };
   }
 
-  private send(rows: RootRow[]): Promise<BuiltBatch> {
+  private send(rows: RootRow[]): Sent {
     const id = this.nextId++;
     const { table } = rows[0];
     if (rows.some((row) => row.table !== table)) throw new Error('a batch of root rows mixes tables');
@@ -99,7 +105,25 @@ export class BuildThreads {
     });
     // Awaited once the batches before it are finished; a failure meanwhile must not count as unhandled.
     built.catch(() => {});
-    return built;
+    return { id, built };
+  }
+
+  private async apply(id: number, batch: BuiltBatch, sink: LineSink, state: RunState, held: Map<string, HeldTable>): Promise<RootOutcome[]> {
+    rejectFailures(state, batch.failures.map(({ table, index, reason }) => ({ table: held.get(table)!, index, reason })));
+    for (const [name, counts] of Object.entries(batch.items)) {
+      const total = state.items[name];
+      total.built += counts.built;
+      total.written += counts.written;
+      total.filtered += counts.filtered;
+    }
+    state.itemsWritten += batch.itemsWritten;
+    // Written, the batch's memory goes back to its thread for a later batch.
+    const memory = batch.bytes.buffer as ArrayBuffer;
+    const worker = this.workers[id % this.workers.length];
+    await sink.writeLines(batch.bytes, batch.itemsWritten, () => {
+      if (this.failure === null) worker.postMessage({ kind: 'written', memory } satisfies BuildRequest, [memory]);
+    });
+    return batch.outcomes;
   }
 
   async close(): Promise<void> {
@@ -117,15 +141,3 @@ export class BuildThreads {
   }
 }
 
-async function apply(batch: BuiltBatch, sink: LineSink, state: RunState, held: Map<string, HeldTable>): Promise<RootOutcome[]> {
-  rejectFailures(state, batch.failures.map(({ table, index, reason }) => ({ table: held.get(table)!, index, reason })));
-  for (const [name, counts] of Object.entries(batch.items)) {
-    const total = state.items[name];
-    total.built += counts.built;
-    total.written += counts.written;
-    total.filtered += counts.filtered;
-  }
-  state.itemsWritten += batch.itemsWritten;
-  await sink.writeLines(batch.bytes, batch.itemsWritten);
-  return batch.outcomes;
-}

@@ -17,7 +17,11 @@ export interface BuildWorkerData {
 }
 
 /** The held tables come first, once they are (the thread starts while they are being read); then batches. */
-export type BuildRequest = { kind: 'tables'; tables: HeldTableSnapshot[] } | { kind: 'batch'; id: number; table: string; rows: PackedRows };
+export type BuildRequest =
+  | { kind: 'tables'; tables: HeldTableSnapshot[] }
+  | { kind: 'batch'; id: number; table: string; rows: PackedRows }
+  /** The memory of a batch's bytes, back once they are written: the next batch is serialized into it. */
+  | { kind: 'written'; memory: ArrayBuffer };
 
 const { plan, asOf, format } = workerData as BuildWorkerData;
 let roots: RootItems | null = null;
@@ -29,6 +33,7 @@ parentPort!.on('message', (request: BuildRequest) => {
     roots = new RootItems(plan, held, asOf);
     return;
   }
+  if (request.kind === 'written') return lines.reuse(request.memory);
   if (roots === null) throw new Error('a batch of root rows came before the held tables');
   const { table } = request;
   const batch = buildRootBatch(roots, unpackRows(request.rows).map((values) => ({ table, values })), format, lines);

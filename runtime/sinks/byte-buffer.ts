@@ -69,10 +69,22 @@ export class ByteBuffer {
    */
   take(): Uint8Array {
     const taken = this.bytes.subarray(0, this.length);
-    this.bytes = unpooled(this.bytes.length);
+    const spare = this.spares.pop();
+    this.bytes = spare === undefined ? unpooled(this.bytes.length) : Buffer.from(spare);
     this.length = 0;
     return taken;
   }
+
+  /**
+   * Memory of a buffer taken earlier that its taker is done with, to take the place of the
+   * next one taken: no new memory per batch (fresh memory costs page faults, and memory
+   * handed to another thread there costs garbage collections).
+   */
+  reuse(memory: ArrayBuffer): void {
+    if (memory.byteLength >= this.bytes.length) this.spares.push(memory);
+  }
+
+  private readonly spares: ArrayBuffer[] = [];
 }
 
 /** Uninitialised bytes in memory of their own: Buffer.allocUnsafe may carve small ones out of a pool shared by every buffer. */

@@ -17,7 +17,8 @@ export interface ItemSink {
 /** A sink of text lines, which can take lines serialized elsewhere (by build threads, with appendNdjsonLine). */
 export interface LineSink {
   readonly format: NdjsonFormat;
-  writeLines(bytes: Uint8Array, items: number): Promise<void> | void;
+  /** `released`, when given, is called once the sink has no further use of `bytes` (they may then be reused). */
+  writeLines(bytes: Uint8Array, items: number, released?: () => void): Promise<void> | void;
 }
 
 export function isLineSink(sink: ItemSink): sink is ItemSink & LineSink {

@@ -84,12 +84,12 @@ export class NdjsonSink implements ItemSink, LineSink {
   }
 
   /** Lines serialized elsewhere (appendNdjsonLine, by a build thread), `items` of them, after those written so far. */
-  writeLines(bytes: Uint8Array, items: number): Promise<void> | void {
+  writeLines(bytes: Uint8Array, items: number, released?: () => void): Promise<void> | void {
     this.#assertWriting('write');
     this.#itemCount += items;
-    if (bytes.length === 0) return;
+    if (bytes.length === 0) return released?.();
     const flushed = this.#pending.length > 0 ? this.#flush() : undefined;
-    const handed = this.#hand(bytes);
+    const handed = this.#hand(bytes, released);
     return flushed && handed ? Promise.all([flushed, handed]).then(() => undefined) : flushed ?? handed;
   }
 
@@ -128,10 +128,14 @@ export class NdjsonSink implements ItemSink, LineSink {
     return this.#hand(this.#pending.take());
   }
 
-  /** Gives bytes to the stream; a promise when it asks to wait ('drain'). Starts a data sync every #syncEveryBytes. */
-  #hand(chunk: Uint8Array): Promise<void> | undefined {
+  /**
+   * Gives bytes to the stream; a promise when it asks to wait ('drain'). Starts a data sync
+   * every #syncEveryBytes. `released`: called once the stream is done with the chunk
+   * (written, or failed).
+   */
+  #hand(chunk: Uint8Array, released?: () => void): Promise<void> | undefined {
     const stream = this.#opened();
-    const written = stream.write(chunk);
+    const written = released ? stream.write(chunk, () => released()) : stream.write(chunk);
     this.#unsynced += chunk.length;
     // The stream's file descriptor, once the file is open (not in its type declarations).
     const fd = (stream as WriteStream & { fd: number | null }).fd;

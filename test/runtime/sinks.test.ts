@@ -311,6 +311,33 @@ describe('NdjsonSink', () => {
     expect(lines(path)).to.deep.equal(expected);
   });
 
+  it('releases lines handed over once they are written, and a ByteBuffer serializes the next ones into that memory', async () => {
+    const path = join(dir, 'released.ndjson');
+    const sink = new NdjsonSink({ path, format: 'plain' });
+    const out = new ByteBuffer(64);
+    const written: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const line = `{"n":${i}}`;
+      written.push(line);
+      out.ascii(`${line}\n`);
+      const bytes = out.take();
+      const released = new Promise<void>((resolve) => void sink.writeLines(bytes, 1, resolve));
+      await released;
+      // The memory the sink let go of serializes the next line: what it wrote must not change.
+      out.reuse(bytes.buffer as ArrayBuffer);
+      out.take();
+      expect(out.bytes.buffer).to.equal(bytes.buffer);
+      out.ascii('{"overwritten":true}\n');
+      out.length = 0;
+    }
+    // No lines: released at once.
+    let releasedEmpty = false;
+    await sink.writeLines(new Uint8Array(0), 0, () => void (releasedEmpty = true));
+    expect(releasedEmpty).to.equal(true);
+    await sink.commit();
+    expect(lines(path)).to.deep.equal(written);
+  });
+
   it('aborts cleanly while a sync may be running', async () => {
     const path = join(dir, 'aborted.ndjson');
     const sink = new NdjsonSink({ path, format: 'plain', syncEveryBytes: 1024 });
