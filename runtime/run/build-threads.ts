@@ -140,4 +140,3 @@ export class BuildThreads {
     this.waiting.clear();
   }
 }
-

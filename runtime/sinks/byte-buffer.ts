@@ -9,6 +9,8 @@ const SHORT_PIECE = 24;
 export class ByteBuffer {
   bytes: Buffer;
   length = 0;
+  /** Memory given back by reuse(), for the next take(). */
+  private readonly spares: ArrayBuffer[] = [];
 
   constructor(initialBytes = 1 << 20) {
     this.bytes = unpooled(initialBytes);
@@ -64,8 +66,9 @@ export class ByteBuffer {
 
   /**
    * The bytes so far, and a fresh start: the buffer they are in is handed over (its memory is
-   * no one else's, so it can be transferred to another thread) and a new one of the same size
-   * takes its place. Copying them out instead cost a pass over every byte of a preview.
+   * no one else's, so it can be transferred to another thread) and one of the same size takes
+   * its place, given back by reuse() or new. Copying them out instead cost a pass over every
+   * byte of a preview.
    */
   take(): Uint8Array {
     const taken = this.bytes.subarray(0, this.length);
@@ -83,8 +86,6 @@ export class ByteBuffer {
   reuse(memory: ArrayBuffer): void {
     if (memory.byteLength >= this.bytes.length) this.spares.push(memory);
   }
-
-  private readonly spares: ArrayBuffer[] = [];
 }
 
 /** Uninitialised bytes in memory of their own: Buffer.allocUnsafe may carve small ones out of a pool shared by every buffer. */
