@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { compile } from '../../compiler/compile.js';
 import type { Plan } from '../../runtime/plan/types.js';
-import { checkPlan, InvalidPlanError } from '../../runtime/plan/validate-plan.js';
+import { checkPlan, InvalidPlanError, PLAN_VALIDATOR_OPTIONS } from '../../runtime/plan/validate-plan.js';
+import { Ajv } from 'ajv';
+import schema from '../../runtime/plan/plan.schema.json' with { type: 'json' };
 
 function customerPlan(): Plan {
   const { plan } = compile('mappings/customer.map');
@@ -21,6 +23,12 @@ function problemsOf(document: unknown): string[] {
 }
 
 describe('plan schema', () => {
+  it('is a valid JSON Schema, with the options the runtime compiles it with (which skip this check)', () => {
+    const ajv = new Ajv({ ...PLAN_VALIDATOR_OPTIONS, validateSchema: true });
+    expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).to.equal(true);
+    expect(() => ajv.compile(schema)).not.to.throw();
+  });
+
   it('accepts the plan the compiler writes', () => {
     expect(checkPlan(customerPlan())).to.have.property('planFormat', 1);
   });
