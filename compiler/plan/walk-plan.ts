@@ -1,5 +1,6 @@
 // Read-only walks over a plan's items, with the table each row alias stands for, so the
 // rewrites can ask "which columns of which table does this read" without repeating the tree.
+import { subExpressions } from '../../runtime/plan/sub-expressions.js';
 import type { PlanCollection, PlanExpr, PlanItem, PlanObject, RowRef } from '../../runtime/plan/types.js';
 
 export type AliasTables = ReadonlyMap<string, string>;
@@ -11,29 +12,7 @@ export function tableOf(ref: RowRef, aliases: AliasTables): string {
 
 export function forEachSubExpr(expr: PlanExpr, visit: (e: PlanExpr) => void): void {
   visit(expr);
-  switch (expr.kind) {
-    case 'unary':
-    case 'cast':
-    case 'isNull':
-      forEachSubExpr(expr.operand, visit);
-      break;
-    case 'binary':
-      forEachSubExpr(expr.left, visit);
-      forEachSubExpr(expr.right, visit);
-      break;
-    case 'call':
-      expr.args.forEach((a) => forEachSubExpr(a, visit));
-      break;
-    case 'case':
-      expr.branches.forEach((b) => {
-        forEachSubExpr(b.when, visit);
-        forEachSubExpr(b.then, visit);
-      });
-      if (expr.otherwise) forEachSubExpr(expr.otherwise, visit);
-      break;
-    default:
-      break;
-  }
+  for (const child of subExpressions(expr)) forEachSubExpr(child, visit);
 }
 
 /** Every row reference an expression reads (lookup chains included, outermost first). */

@@ -1,5 +1,6 @@
 // Every many-to-one lookup a plan makes, as (looked-up table, table the key comes from, key
 // columns there): an incremental run loads the looked-up rows that earlier extracts brought.
+import { subExpressions } from '../plan/sub-expressions.js';
 import type { Plan, PlanExpr, PlanObject, RowRef } from '../plan/types.js';
 
 export interface LookupRef {
@@ -21,16 +22,8 @@ export function lookupRefs(plan: Plan): LookupRef[] {
     };
     const visitExpr = (expr: PlanExpr | null): void => {
       if (!expr) return;
-      switch (expr.kind) {
-        case 'column': return visitRef(expr.row);
-        case 'unary': case 'cast': case 'isNull': return visitExpr(expr.operand);
-        case 'binary': visitExpr(expr.left); return visitExpr(expr.right);
-        case 'call': return expr.args.forEach(visitExpr);
-        case 'case':
-          expr.branches.forEach((b) => { visitExpr(b.when); visitExpr(b.then); });
-          return visitExpr(expr.otherwise);
-        default: return;
-      }
+      if (expr.kind === 'column') return visitRef(expr.row);
+      subExpressions(expr).forEach(visitExpr);
     };
     const visitObject = (object: PlanObject): void => {
       for (const field of object.fields) {
