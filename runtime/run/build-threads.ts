@@ -40,9 +40,9 @@ function hasCollectionUnderLookup(object: PlanObject): boolean {
   });
 }
 
-/** A batch handed to a thread: its number (which thread has it) and what it will give. */
+/** A batch handed to a thread: the thread, and what the batch will give. */
 interface Sent {
-  id: number;
+  worker: Worker;
   built: Promise<BuiltBatch>;
 }
 
@@ -89,26 +89,27 @@ export class BuildThreads {
     return {
       inFlight: this.workers.length * 2,
       start: (rows) => (rows.length === 0 ? null : this.send(rows)),
-      finish: async (sent) => (sent === null ? [] : this.apply(sent.id, await sent.built, sink, state, held)),
+      finish: async (sent) => (sent === null ? [] : this.apply(sent.worker, await sent.built, sink, state, held)),
     };
   }
 
   private send(rows: RootRow[]): Sent {
     const id = this.nextId++;
+    const worker = this.workers[id % this.workers.length];
     const { table } = rows[0];
     if (rows.some((row) => row.table !== table)) throw new Error('a batch of root rows mixes tables');
     const built = new Promise<BuiltBatch>((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.waiting.set(id, { resolve, reject });
       const request: BuildRequest = { kind: 'batch', id, table, rows: packRows(rows.map((row) => row.values), this.columnTypes.get(table)!) };
-      this.workers[id % this.workers.length].postMessage(request);
+      worker.postMessage(request);
     });
     // Awaited once the batches before it are finished; a failure meanwhile must not count as unhandled.
     built.catch(() => {});
-    return { id, built };
+    return { worker, built };
   }
 
-  private async apply(id: number, batch: BuiltBatch, sink: LineSink, state: RunState, held: Map<string, HeldTable>): Promise<RootOutcome[]> {
+  private async apply(worker: Worker, batch: BuiltBatch, sink: LineSink, state: RunState, held: Map<string, HeldTable>): Promise<RootOutcome[]> {
     rejectFailures(state, batch.failures.map(({ table, index, reason }) => ({ table: held.get(table)!, index, reason })));
     for (const [name, counts] of Object.entries(batch.items)) {
       const total = state.items[name];
@@ -119,7 +120,6 @@ export class BuildThreads {
     state.itemsWritten += batch.itemsWritten;
     // Written, the batch's memory goes back to its thread for a later batch.
     const memory = batch.bytes.buffer as ArrayBuffer;
-    const worker = this.workers[id % this.workers.length];
     await sink.writeLines(batch.bytes, batch.itemsWritten, () => {
       if (this.failure === null) worker.postMessage({ kind: 'written', memory } satisfies BuildRequest, [memory]);
     });
