@@ -38,6 +38,32 @@ export interface CsvRecord {
   cells: string[];
 }
 
+/**
+ * The projected fields of the record being read, in PlanTable.columns order, for a
+ * RecordReader: valid only while it runs. A reader that casts fields straight from the text
+ * (`start` to `end` of a verbatim field) makes no string for them.
+ */
+export interface RecordFields {
+  readonly count: number;
+  /** The decoded text the record is in. */
+  readonly text: string;
+  start(index: number): number;
+  end(index: number): number;
+  /** The field is text[start, end) as it is: no escaped quotes inside to resolve. */
+  isVerbatim(index: number): boolean;
+  /** The field's text: quotes removed, escapes resolved. */
+  cell(index: number): string;
+}
+
+/** What a record becomes, from its fields and the line it starts on. */
+export type RecordReader<R> = (fields: RecordFields, line: number) => R;
+
+const cellsRecord: RecordReader<CsvRecord> = (fields, line) => {
+  const cells = new Array<string>(fields.count);
+  for (let i = 0; i < cells.length; i++) cells[i] = fields.cell(i);
+  return { kind: 'record', line, cells };
+};
+
 export interface CsvFault {
   kind: 'fault';
   file: string;
@@ -67,14 +93,17 @@ const BATCH_BYTES = 64 * 1024;
 /**
  * The records and faults of one file in line order, in batches: one per BATCH_BYTES of the
  * file (the records that end in it), never empty. For the hot path: a consumer loops over a
- * batch without awaiting per row, and should let go of it soon.
+ * batch without awaiting per row, and should let go of it soon. Records are CsvRecords, or
+ * what `readRecord` makes of each.
  */
-export async function* readCsvBatches(input: Readable, table: PlanTable, file: string): AsyncGenerator<Array<CsvRecord | CsvFault>> {
+export function readCsvBatches(input: Readable, table: PlanTable, file: string): AsyncGenerator<Array<CsvRecord | CsvFault>>;
+export function readCsvBatches<R>(input: Readable, table: PlanTable, file: string, readRecord: RecordReader<R>): AsyncGenerator<Array<R | CsvFault>>;
+export async function* readCsvBatches<R>(input: Readable, table: PlanTable, file: string, readRecord?: RecordReader<R>): AsyncGenerator<Array<R | CsvRecord | CsvFault>> {
   const { format } = table;
   checkFormatCharacters(table, file);
   const decoder = new LineAlignedDecoder(format.encoding);
   const tokenizer = new RecordTokenizer(format.delimiter, format.quote, format.escape);
-  const builder = new BatchBuilder(table, file);
+  const builder = new BatchBuilder<R | CsvRecord>(table, file, readRecord ?? cellsRecord);
   const readAhead = new PassThrough({ highWaterMark: READ_AHEAD_BYTES });
   // An error of the input reaches the loop below through readAhead, which pipeline destroys
   // with it; leaving the loop early destroys readAhead, and pipeline the input.
@@ -109,18 +138,46 @@ export async function* readCsvRecords(input: Readable, table: PlanTable, file: s
   for await (const batch of readCsvBatches(input, table, file)) yield* batch;
 }
 
-/** Turns the tokenizer's records into projected cells and faults, checking each record. */
-class BatchBuilder implements RecordSink {
-  batch: Array<CsvRecord | CsvFault> = [];
+/** The projected fields of the tokenizer's current record (see RecordFields). */
+class ProjectedFields implements RecordFields {
+  text = '';
+  tokenizer: RecordTokenizer | null = null;
+  /** The record's field index of each projected column. */
+  indexes: number[] = [];
+
+  get count(): number {
+    return this.indexes.length;
+  }
+
+  start(index: number): number {
+    return this.tokenizer!.fieldStart[this.indexes[index]];
+  }
+
+  end(index: number): number {
+    return this.tokenizer!.fieldEnd[this.indexes[index]];
+  }
+
+  isVerbatim(index: number): boolean {
+    return this.tokenizer!.fieldKind[this.indexes[index]] !== 2;
+  }
+
+  cell(index: number): string {
+    return this.tokenizer!.field(this.text, this.indexes[index]);
+  }
+}
+
+/** Turns the tokenizer's records into what the reader makes of them, and faults, checking each record. */
+class BatchBuilder<R> implements RecordSink {
+  batch: Array<R | CsvFault> = [];
   /** Null until the header is read. */
   private binding: ColumnBinding | null;
-  private fieldIndexes: number[] = [];
+  private readonly fields = new ProjectedFields();
   private expectedFieldCount = 0;
   private readonly trailingDelimiter: boolean;
   private readonly delimiter: string;
   private readonly innerQuoteHint: string;
 
-  constructor(private readonly table: PlanTable, private readonly file: string) {
+  constructor(private readonly table: PlanTable, private readonly file: string, private readonly readRecord: RecordReader<R>) {
     const { format } = table;
     this.trailingDelimiter = format.trailingDelimiter;
     this.delimiter = format.delimiter;
@@ -131,7 +188,7 @@ class BatchBuilder implements RecordSink {
     if (!format.header) this.bind(bindByPosition(table));
   }
 
-  take(): Array<CsvRecord | CsvFault> {
+  take(): Array<R | CsvFault> {
     const batch = this.batch;
     this.batch = [];
     return batch;
@@ -154,10 +211,10 @@ class BatchBuilder implements RecordSink {
       this.fault(line, `expected ${this.expectedFieldCount} fields (${this.binding.fieldCountOrigin}), found ${count}`, tokenizer, text);
       return;
     }
-    const indexes = this.fieldIndexes;
-    const cells = new Array<string>(indexes.length);
-    for (let i = 0; i < indexes.length; i++) cells[i] = tokenizer.field(text, indexes[i]);
-    this.batch.push({ kind: 'record', line, cells });
+    const fields = this.fields;
+    fields.tokenizer = tokenizer;
+    fields.text = text;
+    this.batch.push(this.readRecord(fields, line));
   }
 
   quoteProblem(problem: QuoteProblem, line: number, quoteLine: number, fieldIndex: number, raw: string): void {
@@ -196,7 +253,7 @@ class BatchBuilder implements RecordSink {
 
   private bind(binding: ColumnBinding): void {
     this.binding = binding;
-    this.fieldIndexes = binding.fieldIndexes;
+    this.fields.indexes = binding.fieldIndexes;
     this.expectedFieldCount = binding.expectedFieldCount;
   }
 

@@ -4,11 +4,11 @@
 import type { ArchiveEntry } from '../archive/central-directory.js';
 import type { ByteSource } from '../archive/byte-source.js';
 import { openEntry } from '../archive/entry-stream.js';
-import { readCsvBatches } from '../csv/read-records.js';
+import { readCsvBatches, type RecordFields } from '../csv/read-records.js';
 import { compileCondition, singleRowEnv, type EvalContext, type Row } from '../eval/compile-expr.js';
 import { EvaluationError } from '../eval/operators.js';
 import type { PlanTable } from '../plan/types.js';
-import { CastFailure, compileCellReader } from '../values/cast-cell.js';
+import { CastFailure, compileCellReader, compileQuickReader } from '../values/cast-cell.js';
 import type { TimestampValue } from '../values/value.js';
 
 export interface Reject {
@@ -46,6 +46,7 @@ export async function* readTable(
 ): AsyncGenerator<TableEvent[]> {
   const intsAsNumbers = forHolding && table.filters.length === 0;
   const casters = table.columns.map((column) => compileCellReader(column, table.format, { intsAsNumbers }));
+  const quickReaders = table.columns.map((column) => compileQuickReader(column, table.format, { intsAsNumbers }));
   const env = singleRowEnv(table, 'a scan filter');
   const filters = table.filters.map((f) => compileCondition(f, env));
   const ctx: EvalContext = { rows: [undefined], object: null, asOf };
@@ -53,29 +54,33 @@ export async function* readTable(
   for (const entry of entries) {
     const file = entry.name;
     currentFile = file;
-    for await (const batch of readCsvBatches(openEntry(source, entry), table, file)) {
-      const events: TableEvent[] = new Array(batch.length);
+    // Records are cast as they are read: no cell strings are kept, nor made for most numbers.
+    for await (const batch of readCsvBatches(openEntry(source, entry), table, file, castRecord)) {
       for (let r = 0; r < batch.length; r++) {
         const record = batch[r];
-        if (record.kind === 'fault') {
-          const { line, column, raw, reason } = record;
-          events[r] = { kind: 'reject', reject: { table: table.name, file, line, ...(column ? { column } : {}), ...(raw ? { value: raw } : {}), reason } };
-          continue;
-        }
-        events[r] = castRecord(record.cells, record.line);
+        if (record.kind !== 'fault') continue;
+        const { line, column, raw, reason } = record;
+        batch[r] = { kind: 'reject', reject: { table: table.name, file, line, ...(column ? { column } : {}), ...(raw ? { value: raw } : {}), reason } };
       }
-      yield events;
+      yield batch as TableEvent[];
     }
   }
 
-  function castRecord(cells: string[], line: number): TableEvent {
+  function castRecord(fields: RecordFields, line: number): TableEvent {
     const values: Row = new Array(casters.length);
     for (let i = 0; i < casters.length; i++) {
-      const value = casters[i](cells[i]);
-      if (value instanceof CastFailure) {
-        return { kind: 'reject', reject: { table: table.name, file: currentFile, line, column: table.columns[i].name, value: cells[i], reason: value.reason } };
+      const quick = quickReaders[i];
+      const value = quick !== null && fields.isVerbatim(i) ? quick(fields.text, fields.start(i), fields.end(i)) : undefined;
+      if (value !== undefined) {
+        values[i] = value;
+        continue;
       }
-      values[i] = value;
+      const cell = fields.cell(i);
+      const cast = casters[i](cell);
+      if (cast instanceof CastFailure) {
+        return { kind: 'reject', reject: { table: table.name, file: currentFile, line, column: table.columns[i].name, value: cell, reason: cast.reason } };
+      }
+      values[i] = cast;
     }
     if (filters.length > 0) {
       ctx.rows[0] = values;

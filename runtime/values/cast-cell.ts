@@ -19,7 +19,7 @@
  * same thing for one-off use.
  */
 import type { PlanColumn, PlanFormat } from '../plan/types.js';
-import { dynamoNumberViolation, readDecimal } from './decimal.js';
+import { dynamoNumberViolation, parseSimpleDecimal, readDecimal } from './decimal.js';
 import { compileDateReader, compileTimestampReader } from './datetime-format.js';
 import type { Parsed, Value } from './value.js';
 import { bigintOf } from './bigint-numbers.js';
@@ -71,6 +71,30 @@ export function compileCellReader(column: PlanColumn, format: PlanFormat, { ints
     const value = castText(text);
     return value instanceof CastFailure ? new CastFailure(prefix + value.reason) : value;
   };
+}
+
+/**
+ * A cell's value read straight from its record's text, text[start, end), for the common
+ * forms only: undefined for anything else, which the column's CellReader then reads from the
+ * cell's string (nulls, errors and all). No string is made for the cell. Null for a column
+ * without such forms (ints and decimals have them), or one whose null tokens look like one.
+ */
+export type QuickReader = (text: string, start: number, end: number) => Value | undefined;
+
+export function compileQuickReader(column: PlanColumn, format: PlanFormat, { intsAsNumbers = false } = {}): QuickReader | null {
+  let quick: QuickReader;
+  if (column.type === 'int') {
+    quick = intsAsNumbers
+      ? (text, start, end) => shortInteger(text, start, end) ?? undefined
+      : (text, start, end) => {
+        const short = shortInteger(text, start, end);
+        return short === null ? undefined : bigintOf(short);
+      };
+  } else if (column.type === 'decimal') {
+    quick = (text, start, end) => parseSimpleDecimal(text, start, end) ?? undefined;
+  } else return null;
+  // A null token is null, whatever it looks like: the reader must not take it for a number.
+  return format.nullTokens.some((token) => quick(token, 0, token.length) !== undefined) ? null : quick;
 }
 
 function nullTokenTest(tokens: readonly string[]): (text: string) => boolean {
@@ -161,19 +185,22 @@ function castBoolean(text: string): Value | CastFailure {
   return value;
 }
 
-/** The value of an optionally signed run of at most 15 digits, or null for anything else. */
-function shortInteger(text: string): number | null {
-  let at = 0;
+/**
+ * The value of an optionally signed run of at most 15 digits, or null for anything else.
+ * `start` and `end` delimit it in `text` (a cell read straight from its record).
+ */
+function shortInteger(text: string, start = 0, end = text.length): number | null {
+  let at = start;
   let sign = 1;
-  const first = text.charCodeAt(0);
+  const first = text.charCodeAt(at);
   if (first === 45 /* - */ || first === 43 /* + */) {
     sign = first === 45 ? -1 : 1;
-    at = 1;
+    at++;
   }
-  const digits = text.length - at;
-  if (digits === 0 || digits > SHORT_INTEGER_DIGITS) return null;
+  const digits = end - at;
+  if (digits <= 0 || digits > SHORT_INTEGER_DIGITS) return null;
   let value = 0;
-  for (; at < text.length; at++) {
+  for (; at < end; at++) {
     const digit = text.charCodeAt(at) - 48;
     if (digit < 0 || digit > 9) return null;
     value = value * 10 + digit;

@@ -200,21 +200,24 @@ const SIMPLE_DIGITS = 15;
 /**
  * The common form, -123.45 with at most 15 digits, parsed without a regular expression or a
  * string-to-bigint conversion; null for anything else (the general parser handles it).
+ * `start` and `end` delimit the number in `text` (a cell read straight from its record).
  */
-function parseSimpleDecimal(text: string): Decimal | null {
-  let at = 0;
+export function parseSimpleDecimal(text: string, start = 0, end = text.length): Decimal | null {
+  let at = start;
   let negative = false;
-  const first = text.charCodeAt(0);
+  const first = text.charCodeAt(at);
   if (first === 45 /* - */ || first === 43 /* + */) {
     negative = first === 45;
-    at = 1;
+    at++;
   }
+  // "5." and ".5" are accepted by the general parser, which also explains errors.
+  if (text.charCodeAt(at) === 46 /* . */) return null;
   let digits = 0;
   let count = 0;
   let scale = -1;
-  for (; at < text.length; at++) {
+  for (; at < end; at++) {
     const code = text.charCodeAt(at);
-    if (code === 46 /* . */) {
+    if (code === 46) {
       if (scale >= 0) return null;
       scale = 0;
       continue;
@@ -224,8 +227,7 @@ function parseSimpleDecimal(text: string): Decimal | null {
     digits = digits * 10 + digit;
     if (scale >= 0) scale++;
   }
-  // "5." and ".5" are accepted by the general parser, which also explains errors.
-  if (count === 0 || scale === 0 || text.charCodeAt(negative || first === 43 ? 1 : 0) === 46) return null;
+  if (count === 0 || scale === 0) return null;
   const value = BigInt(digits);
   return { kind: 'decimal', digits: negative ? -value : value, scale: scale < 0 ? 0 : scale };
 }

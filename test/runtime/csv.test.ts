@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import type { PlanColumn, PlanFormat, PlanTable } from '../../runtime/plan/types.js';
-import { readCsvBatches, readCsvRecords, type CsvFault, type CsvRecord } from '../../runtime/csv/read-records.js';
+import { readCsvBatches, readCsvRecords, type CsvFault, type CsvRecord, type RecordFields } from '../../runtime/csv/read-records.js';
 
 const DEFAULT_FORMAT: PlanFormat = {
   delimiter: ',', quote: '"', escape: '"', header: true, trailingDelimiter: false, encoding: 'utf-8',
@@ -260,6 +260,20 @@ describe('runtime/csv', () => {
       expect(rest.at(-1)).to.deep.equal(record(8002, 'x'));
       expect(first.length + rest.length).to.equal(8001);
       expect((await batches.next()).done).to.equal(true);
+    });
+
+    it('gives a record reader the projected fields as ranges of the text, and each cell on demand', async () => {
+      const input = Readable.from([Buffer.from('c,a,b\nx,12,"3,4"\ny,"say ""hi""",\n')]);
+      const seen: unknown[] = [];
+      const reader = (fields: RecordFields, line: number) => {
+        const ranges = Array.from({ length: fields.count }, (_, i) => [fields.text.slice(fields.start(i), fields.end(i)), fields.isVerbatim(i), fields.cell(i)]);
+        return { kind: 'read' as const, line, ranges };
+      };
+      for await (const batch of readCsvBatches(input, table(['a', 'b', 'c'], ['b', 'a']), 'x.csv', reader)) seen.push(...batch);
+      expect(seen).to.deep.equal([
+        { kind: 'read', line: 2, ranges: [['3,4', true, '3,4'], ['12', true, '12']] },
+        { kind: 'read', line: 3, ranges: [['', true, ''], ['say ""hi""', false, 'say "hi"']] },
+      ]);
     });
 
     it('cuts the same batches however the input is chunked', async () => {

@@ -4,7 +4,7 @@ import type { PlanColumn, PlanFormat } from '../../runtime/plan/types.js';
 import {
   addDuration, civilFromDays, daysFromCivil, epochSeconds, formatIsoDate, formatIsoTimestamp, dateValue, timestampValue,
 } from '../../runtime/values/calendar.js';
-import { castCell, CastFailure, compileCellReader } from '../../runtime/values/cast-cell.js';
+import { castCell, CastFailure, compileCellReader, compileQuickReader } from '../../runtime/values/cast-cell.js';
 import { compileDateParser, compileTimestampParser } from '../../runtime/values/datetime-format.js';
 import {
   addDecimals, compareDecimals, decimal, decimalToString, divideDecimals, multiplyDecimals, parseDecimal, roundDecimal,
@@ -260,6 +260,35 @@ describe('values: castCell', () => {
     }
     expect(asNumber('-123456789012345')).to.equal(-123456789012345);
     expect(asNumber('1234567890123456'), 'past 15 digits, a bigint').to.equal(1234567890123456n);
+  });
+
+  it('reads ints and decimals straight from a record\'s text as the cell reader reads them, or leaves the cell to it', () => {
+    // Text around the cell must not matter: the reader gets the cell's range in a longer text.
+    const around = fc.constantFrom('', ',', '-', '.', '7', '"');
+    const cellText = fc.oneof(
+      fc.stringMatching(/^[+-]?\d{0,17}(\.\d{0,4})?$/),
+      fc.stringMatching(/^[ +\-.\de]{0,6}$/),
+      fc.constantFrom('', 'NULL', '0', '-0', '+5', '.5', '5.', '1e3', ' 42', '999999999999999', '9999999999999999'),
+    );
+    let quickReads = 0;
+    for (const type of ['int', 'decimal'] as const) {
+      for (const intsAsNumbers of [false, true]) {
+        const quick = compileQuickReader(column(type, true), format, { intsAsNumbers })!;
+        const read = compileCellReader(column(type, true), format, { intsAsNumbers });
+        fc.assert(fc.property(around, cellText, around, (before, text, after) => {
+          const value = quick(before + text + after, before.length, before.length + text.length);
+          if (value === undefined) return;
+          quickReads++;
+          expect(value, `${type} ${JSON.stringify(text)}`).to.deep.equal(read(text));
+        }), { seed: 7, numRuns: 400 });
+      }
+    }
+    expect(quickReads, 'most texts are read quickly').to.be.greaterThan(400);
+    expect(compileQuickReader(column('string', true), format), 'strings have no quick form').to.equal(null);
+    // A null token that looks like a number is null: such a column is left to the cell reader.
+    expect(compileQuickReader(column('int', true), { ...format, nullTokens: ['', '-1'] })).to.equal(null);
+    expect(compileQuickReader(column('decimal', true), { ...format, nullTokens: ['0.00'] })).to.equal(null);
+    expect(compileQuickReader(column('int', true), { ...format, nullTokens: ['0.00'] }), 'no int looks like 0.00').to.not.equal(null);
   });
 
   it('honours null tokens and nullability', () => {
