@@ -77,7 +77,8 @@ export function compileCellReader(column: PlanColumn, format: PlanFormat, { ints
  * A cell's value read straight from its record's text, text[start, end), for the common
  * forms only: undefined for anything else, which the column's CellReader then reads from the
  * cell's string (nulls, errors and all). No string is made for the cell. Null for a column
- * without such forms (ints and decimals have them), or one whose null tokens look like one.
+ * without such forms (ints, decimals, dates and timestamps have them), or one whose null
+ * tokens look like one.
  */
 export type QuickReader = (text: string, start: number, end: number) => Value | undefined;
 
@@ -92,6 +93,12 @@ export function compileQuickReader(column: PlanColumn, format: PlanFormat, { int
       };
   } else if (column.type === 'decimal') {
     quick = (text, start, end) => parseSimpleDecimal(text, start, end) ?? undefined;
+  } else if (column.type === 'date' || column.type === 'timestamp') {
+    const read = column.type === 'date' ? compileDateReader(format.dateFormat) : compileTimestampReader(format.timestampFormat);
+    quick = (text, start, end) => {
+      const value = read(text, start, end);
+      return typeof value === 'string' ? undefined : value;
+    };
   } else return null;
   // A null token is null, whatever it looks like: the reader must not take it for a number.
   return format.nullTokens.some((token) => quick(token, 0, token.length) !== undefined) ? null : quick;

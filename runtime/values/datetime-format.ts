@@ -53,24 +53,30 @@ export function compileTimestampParser(format: string): (text: string) => Parsed
   return (text) => parsedFrom(read(text));
 }
 
+/**
+ * A reader of the value in text[start, end) (the whole text unless told: a cell read straight
+ * from its record), or the reason it holds none (a string).
+ */
+export type RangeReader<T> = (text: string, start?: number, end?: number) => T | string;
+
 /** The date a text holds, or the reason it holds none (a string). */
-export function compileDateReader(format: string): (text: string) => DateValue | string {
+export function compileDateReader(format: string): RangeReader<DateValue> {
   const parseFields = compileFieldParser(format);
-  return (text) => {
-    const fields = parseFields(text);
+  return (text, start = 0, end = text.length) => {
+    const fields = parseFields(text, start, end);
     if (typeof fields === 'string') return fields;
     if (fields.hour !== 0 || fields.minute !== 0 || fields.second !== 0 || fields.millis !== 0) {
-      return `"${text}" has a time of day; a date column holds whole days (declare it timestamp)`;
+      return `"${text.slice(start, end)}" has a time of day; a date column holds whole days (declare it timestamp)`;
     }
     return dateValue(daysFromCivil(fields));
   };
 }
 
 /** The timestamp a text holds, or the reason it holds none (a string). */
-export function compileTimestampReader(format: string): (text: string) => TimestampValue | string {
+export function compileTimestampReader(format: string): RangeReader<TimestampValue> {
   const parseFields = compileFieldParser(format);
-  return (text) => {
-    const fields = parseFields(text);
+  return (text, start = 0, end = text.length) => {
+    const fields = parseFields(text, start, end);
     if (typeof fields === 'string') return fields;
     const timeOfDay = ((fields.hour * 60 + fields.minute) * 60 + fields.second) * 1000 + fields.millis;
     return timestampValue(daysFromCivil(fields) * MILLIS_PER_DAY + timeOfDay);
@@ -80,10 +86,10 @@ export function compileTimestampReader(format: string): (text: string) => Timest
 const FIELD_INDEX: Record<Field, number> = { year: 0, month: 1, day: 2, hour: 3, minute: 4, second: 5, fraction: 6 };
 
 /**
- * The fields of a text, or why it does not match. The fields come in one record reused by
- * every call of this parser: read them before the next call.
+ * The fields of text[start, end), or why it does not match. The fields come in one record
+ * reused by every call of this parser: read them before the next call.
  */
-function compileFieldParser(format: string): (text: string) => Fields | string {
+function compileFieldParser(format: string): (text: string, start: number, end: number) => Fields | string {
   const parts = compilePattern(format);
   const literals = parts.map((part) => (part.kind === 'literal' ? part.text : ''));
   const fieldIndexes = parts.map((part) => (part.kind === 'number' ? FIELD_INDEX[part.field] : -1));
@@ -91,36 +97,37 @@ function compileFieldParser(format: string): (text: string) => Fields | string {
   const maxDigits = parts.map((part) => (part.kind === 'number' ? part.maxDigits : 0));
   const values = [0, 0, 0, 0, 0, 0, 0];
   const fields: Fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millis: 0 };
-  return (text) => {
+  return (text, start, end) => {
     values.fill(0);
-    let at = 0;
+    let at = start;
     for (let p = 0; p < parts.length; p++) {
       const field = fieldIndexes[p];
       if (field < 0) {
-        if (!text.startsWith(literals[p], at)) return mismatch(text, format);
-        at += literals[p].length;
+        const literal = literals[p];
+        if (at + literal.length > end || !text.startsWith(literal, at)) return mismatch(text.slice(start, end), format);
+        at += literal.length;
         continue;
       }
-      const limit = Math.min(text.length, at + maxDigits[p]);
-      let end = at;
+      const limit = Math.min(end, at + maxDigits[p]);
+      let digitsEnd = at;
       let value = 0;
       let finerThanMillis = false;
-      for (; end < limit; end++) {
-        const digit = text.charCodeAt(end) - 48;
+      for (; digitsEnd < limit; digitsEnd++) {
+        const digit = text.charCodeAt(digitsEnd) - 48;
         if (digit < 0 || digit > 9) break;
         // A fraction keeps its first three digits (milliseconds); later ones must be zeros.
-        if (field === 6 && end - at >= 3) finerThanMillis ||= digit !== 0;
+        if (field === 6 && digitsEnd - at >= 3) finerThanMillis ||= digit !== 0;
         else value = value * 10 + digit;
       }
-      if (end - at < minDigits[p]) return mismatch(text, format);
+      if (digitsEnd - at < minDigits[p]) return mismatch(text.slice(start, end), format);
       if (field === 6) {
-        if (finerThanMillis) return `"${text}" has a fraction of a second finer than milliseconds, which would be lost`;
-        for (let n = end - at; n < 3; n++) value *= 10;
+        if (finerThanMillis) return `"${text.slice(start, end)}" has a fraction of a second finer than milliseconds, which would be lost`;
+        for (let n = digitsEnd - at; n < 3; n++) value *= 10;
       }
       values[field] = value;
-      at = end;
+      at = digitsEnd;
     }
-    if (at !== text.length && !(at === text.length - 1 && text.charCodeAt(at) === 90 /* Z */)) return mismatch(text, format);
+    if (at !== end && !(at === end - 1 && text.charCodeAt(at) === 90 /* Z */)) return mismatch(text.slice(start, end), format);
     fields.year = values[0];
     fields.month = values[1];
     fields.day = values[2];
@@ -128,8 +135,8 @@ function compileFieldParser(format: string): (text: string) => Fields | string {
     fields.minute = values[4];
     fields.second = values[5];
     fields.millis = values[6];
-    if (!isValidCivilDate(fields)) return `"${text}" is not a calendar date`;
-    if (fields.hour > 23 || fields.minute > 59 || fields.second > 59) return `"${text}" is not a valid time of day`;
+    if (!isValidCivilDate(fields)) return `"${text.slice(start, end)}" is not a calendar date`;
+    if (fields.hour > 23 || fields.minute > 59 || fields.second > 59) return `"${text.slice(start, end)}" is not a valid time of day`;
     return fields;
   };
 }
