@@ -95,16 +95,40 @@ function compileFieldParser(format: string): (text: string, start: number, end: 
   const fieldIndexes = parts.map((part) => (part.kind === 'number' ? FIELD_INDEX[part.field] : -1));
   const minDigits = parts.map((part) => (part.kind === 'number' ? part.minDigits : 0));
   const maxDigits = parts.map((part) => (part.kind === 'number' ? part.maxDigits : 0));
+  const layout = fullWidthLayout(parts);
   const values = [0, 0, 0, 0, 0, 0, 0];
   const fields: Fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millis: 0 };
-  return (text, start, end) => {
-    values.fill(0);
+
+  /**
+   * Reads a text that writes every number at its full width (2026-06-22, the common case)
+   * into `values`, one character after the other; false when it is written otherwise. It
+   * reads what readByParts would.
+   */
+  const readFullWidth = (text: string, start: number, end: number): boolean => {
+    const n = layout!.length;
+    if (end - start !== n && !(end - start === n + 1 && text.charCodeAt(end - 1) === 90 /* Z */)) return false;
+    for (let i = 0; i < n; i++) {
+      const code = text.charCodeAt(start + i);
+      const slot = layout![i];
+      if (slot < 0) {
+        if (code !== -1 - slot) return false;
+        continue;
+      }
+      const digit = code - 48;
+      if (digit < 0 || digit > 9) return false;
+      values[slot] = values[slot] * 10 + digit;
+    }
+    return true;
+  };
+
+  /** Reads the text part by part into `values`; the reason it does not match, or null. */
+  const readByParts = (text: string, start: number, end: number): string | null => {
     let at = start;
     for (let p = 0; p < parts.length; p++) {
       const field = fieldIndexes[p];
       if (field < 0) {
         const literal = literals[p];
-        if (at + literal.length > end || !text.startsWith(literal, at)) return mismatch(text.slice(start, end), format);
+        if (at + literal.length > end || !matchesAt(text, at, literal)) return mismatch(text.slice(start, end), format);
         at += literal.length;
         continue;
       }
@@ -128,6 +152,16 @@ function compileFieldParser(format: string): (text: string, start: number, end: 
       at = digitsEnd;
     }
     if (at !== end && !(at === end - 1 && text.charCodeAt(at) === 90 /* Z */)) return mismatch(text.slice(start, end), format);
+    return null;
+  };
+
+  return (text, start, end) => {
+    clear(values);
+    if (layout === null || !readFullWidth(text, start, end)) {
+      clear(values);
+      const problem = readByParts(text, start, end);
+      if (problem !== null) return problem;
+    }
     fields.year = values[0];
     fields.month = values[1];
     fields.day = values[2];
@@ -139,6 +173,31 @@ function compileFieldParser(format: string): (text: string, start: number, end: 
     if (fields.hour > 23 || fields.minute > 59 || fields.second > 59) return `"${text.slice(start, end)}" is not a valid time of day`;
     return fields;
   };
+}
+
+/**
+ * What each character of a text writing every number of the pattern at its full width is: a
+ * digit of the field at FIELD_INDEX (>= 0), or the literal character c (-1 - c). Null for a
+ * pattern with a fraction of a second, whose full width is rare.
+ */
+function fullWidthLayout(parts: Part[]): number[] | null {
+  const layout: number[] = [];
+  for (const part of parts) {
+    if (part.kind === 'literal') for (let i = 0; i < part.text.length; i++) layout.push(-1 - part.text.charCodeAt(i));
+    else if (part.field === 'fraction') return null;
+    else for (let i = 0; i < part.maxDigits; i++) layout.push(FIELD_INDEX[part.field]);
+  }
+  return layout;
+}
+
+function clear(values: number[]): void {
+  for (let i = 0; i < values.length; i++) values[i] = 0;
+}
+
+/** Whether `literal` is in `text` at `at` (the caller checked it fits). */
+function matchesAt(text: string, at: number, literal: string): boolean {
+  for (let i = 0; i < literal.length; i++) if (text.charCodeAt(at + i) !== literal.charCodeAt(i)) return false;
+  return true;
 }
 
 function compilePattern(format: string): Part[] {

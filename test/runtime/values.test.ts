@@ -212,6 +212,22 @@ describe('values: date and timestamp formats', () => {
     expect(compileDateParser('%Y-%m-%d %H:%M')('2024-01-01 00:00').ok).to.equal(true);
   });
 
+  it('reads the same instant whether the numbers are written at their full width or not, as Date.UTC counts it', () => {
+    const parse = compileTimestampParser('%Y-%m-%dT%H:%M:%S');
+    const pad = (value: number, full: boolean) => String(value).padStart(full ? 2 : 1, '0');
+    fc.assert(fc.property(
+      fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 31 }),
+      fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.boolean(), fc.boolean(),
+      (year, month, day, hour, minute, second, full, zone) => {
+        const text = `${year}-${pad(month, full)}-${pad(day, full)}T${pad(hour, full)}:${pad(minute, full)}:${pad(second, full)}${zone ? 'Z' : ''}`;
+        const millis = Date.UTC(year, month - 1, day, hour, minute, second);
+        const real = month <= 12 && hour <= 23 && new Date(millis).getUTCDate() === day;
+        const parsed = parse(text);
+        expect(parsed, text).to.deep.equal(real ? { ok: true, value: { kind: 'timestamp', epochMillis: millis } } : parsed.ok ? 'rejected' : parsed);
+      },
+    ), { seed: 11, numRuns: 2000 });
+  });
+
   it('refuses bad patterns when compiled', () => {
     expect(() => compileDateParser('%Y-%m-%q')).to.throw(/unknown token %q/);
     expect(() => compileDateParser('%Y-%m')).to.throw(/has no day/);
