@@ -14,7 +14,7 @@ import { safeNumberOf } from '../values/bigint-numbers.js';
 import { formatIsoDate, formatIsoDay, formatIsoTimestamp, MILLIS_PER_DAY } from '../values/calendar.js';
 import { decimalToString } from '../values/decimal.js';
 import type { Decimal, TimestampValue } from '../values/value.js';
-import type { ByteBuffer } from './byte-buffer.js';
+import { prepareBytes, type ByteBuffer } from './byte-buffer.js';
 import { memberNamesJson, numberText, toPlainJson } from './plain-json.js';
 
 const QUOTE = 0x22;
@@ -195,14 +195,14 @@ function shapeWriter(shape: ItemShape): ShapeWriter {
   let write = shapeWriters.get(shape);
   if (write === undefined) {
     const names = memberNamesJson(shape);
-    const opening = names.map((name) => Buffer.from(`{${name}`, 'utf8'));
-    const following = names.map((name) => Buffer.from(`,${name}`, 'utf8'));
+    const opening = names.map((name) => prepareBytes(Buffer.from(`{${name}`, 'utf8')));
+    const following = names.map((name) => prepareBytes(Buffer.from(`,${name}`, 'utf8')));
     write = (out, values) => {
       let first = true;
       for (let i = 0; i < values.length; i++) {
         const value = values[i];
         if (value === undefined) continue;
-        out.raw(first ? opening[i] : following[i]);
+        out.prepared(first ? opening[i] : following[i]);
         first = false;
         writeValue(out, value);
       }
