@@ -23,6 +23,7 @@ const COMMA = 0x2c;
 const ZERO = 0x30;
 const MINUS = 0x2d;
 const DOT = 0x2e;
+const INT32_MAX = 0x7fffffff;
 
 export function writePlainJsonLine(out: ByteBuffer, item: BuiltItem): void {
   out.ascii('{"item":');
@@ -123,6 +124,16 @@ const digits = new Uint8Array(24);
 function reversedDigits(value: number): number {
   let count = 0;
   let rest = value < 0 ? -value : value;
+  if (rest <= INT32_MAX) {
+    // Most numbers: dividing int32s by 10 compiles to a multiplication, a double division does not.
+    let int = rest | 0;
+    do {
+      const tenth = (int / 10) | 0;
+      digits[count++] = ZERO + int - tenth * 10;
+      int = tenth;
+    } while (int > 0);
+    return count;
+  }
   do {
     // Exact for any whole double: % is exact, and so is dividing a multiple of 10 by 10.
     const digit = rest % 10;
