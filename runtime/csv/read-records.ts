@@ -88,7 +88,7 @@ const READ_AHEAD_BYTES = 1 << 20;
  * Input bytes per batch at most. Batches must die young: at 1 MiB a batch outlives
  * young-generation collections and gets promoted, which made reading three times slower.
  */
-const BATCH_BYTES = 64 * 1024;
+export const BATCH_BYTES = 64 * 1024;
 
 /**
  * The records and faults of one file in line order, in batches: one per BATCH_BYTES of the

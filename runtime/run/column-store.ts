@@ -165,6 +165,11 @@ export class ColumnStore {
     };
   }
 
+  /** Room for `rows` values in all: growing an array as values come copies it. */
+  reserve(rows: number): void {
+    if (this.plain === null && rows > this.nulls.length) this.grow(rows);
+  }
+
   private grow(needed: number): void {
     const capacity = Math.max(needed, this.nulls.length * 2);
     this.nulls = grown(this.nulls, capacity);

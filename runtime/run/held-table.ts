@@ -192,6 +192,14 @@ export class HeldTable {
     return -1;
   }
 
+  /** Room for `rows` rows in all (an estimate is fine): growing the arrays as rows come copies them. */
+  reserve(rows: number): void {
+    for (const column of this.columns) column.reserve(rows);
+    this.files = grown(this.files, rows);
+    this.lines = grown(this.lines, rows);
+    this.states = grown(this.states, rows);
+  }
+
   /**
    * Holds a row the scan filters dropped (incremental runs), marked so: it is no element, but
    * a re-delivered row the mapping now filters out must take its stored twin out of the item.

@@ -1,6 +1,7 @@
 // Phase 1 of a run: read every table that other rows need (lookups, collections) into held
 // tables, rejecting bad and duplicate rows as they come.
 import type { ByteSource } from '../archive/byte-source.js';
+import { BATCH_BYTES } from '../csv/read-records.js';
 import type { ArchiveEntry } from '../archive/central-directory.js';
 import type { Row } from '../eval/compile-expr.js';
 import type { Plan, PlanTable } from '../plan/types.js';
@@ -27,6 +28,22 @@ export function tablesToHold(plan: Plan, holdRoots = false): PlanTable[] {
   return plan.tables.filter((t) => holdRoots || t.roles.some((r) => r.kind !== 'root'));
 }
 
+/** Room reserved up front for at most this many rows; a larger table's arrays grow past it. */
+const MAX_RESERVED_ROWS = 16_000_000;
+
+/**
+ * The rows a table's files hold, about, from the first batch of its first file: one per
+ * BATCH_BYTES of a file (see readCsvBatches). A tenth more, so that the estimate is rarely
+ * short (then the arrays grow once more); unused room is address space, not memory.
+ * Reserving it spared a third of the page faults of holding order_lines.
+ */
+function estimatedRows(files: ArchiveEntry[], firstBatchRows: number): number {
+  const first = files[0]?.uncompressedSize ?? 0;
+  if (first <= BATCH_BYTES) return 0;
+  const bytes = files.reduce((sum, file) => sum + file.uncompressedSize, 0);
+  return Math.min(MAX_RESERVED_ROWS, Math.ceil((firstBatchRows * bytes / BATCH_BYTES) * 1.1));
+}
+
 export async function holdTables(
   plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, asOf: TimestampValue, state: RunState,
   options: { retried?: Map<string, RetriedRow[]>; holdRoots?: boolean; holdScanFiltered?: boolean; only?: ReadonlySet<string> } = {},
@@ -49,7 +66,13 @@ export async function holdTables(
       }
       return fileNumber;
     };
-    for await (const batch of readTable(source, entries.get(table.name)!, table, asOf, { forHolding: true })) {
+    const files = entries.get(table.name)!;
+    let firstBatch = true;
+    for await (const batch of readTable(source, files, table, asOf, { forHolding: true })) {
+      if (firstBatch) {
+        firstBatch = false;
+        heldTable.reserve(estimatedRows(files, batch.length));
+      }
       for (const event of batch) {
         c.read++;
         if (event.kind === 'reject') {
