@@ -1,13 +1,14 @@
 /*
  * Streaming the records of one delimited-text file, per its table's PlanFormat, as the
- * PROJECTED cells only (PlanTable.columns order). Problems with one record are data, not
+ * PROJECTED cells only (PlanTable.columns order), or as what a RecordReader makes of those
+ * fields straight from the text (the run casts them there). Problems with one record are data, not
  * exceptions: the reader gives a fault for that record and carries on, so the run can count
  * and report rejects by file and line. Only problems that make the whole file unusable
  * throw: a declared header that is missing or unreadable, or the byte stream failing (e.g. a
  * CRC mismatch in the archive).
  *
  *   bytes ─ line-aligned-decoder.ts → text pieces ─ record-tokenizer.ts → field ranges
- *         ─ BatchBuilder (here) → CsvRecord | CsvFault, in batches
+ *         ─ BatchBuilder (here) → CsvRecord (or the reader's record) | CsvFault, in batches
  *
  * Format handling:
  *   delimiter, quote, escape  one character each; an empty quote turns quoting off; an escape

@@ -109,6 +109,8 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
       const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, state, buildThreads && lines
         ? buildThreads.pipeline(lines, state, held)
         : writeRootsTo(sink, new RootItems(plan, held, asOf), state));
+      // The items file is synced while every row is accounted for.
+      sink.syncSoFar?.();
       accountHeldRows(plan, held, seenRootKeys, state);
     } finally {
       await buildThreads?.close();

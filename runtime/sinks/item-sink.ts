@@ -10,6 +10,12 @@ export interface ItemSink {
   write(item: BuiltItem): Promise<void> | void;
   /** Deletes a stored item by its key attributes (sinks of incremental runs; in write order). */
   delete?(target: string, key: Record<string, AttributeValue>): Promise<void> | void;
+  /**
+   * Starts making what was written so far durable, in the background, so that commit() has
+   * less left to do: the run calls it once the last item is written, before the work that
+   * remains (accounting for every row), which then overlaps it.
+   */
+  syncSoFar?(): void;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }

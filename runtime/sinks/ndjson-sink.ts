@@ -93,6 +93,11 @@ export class NdjsonSink implements ItemSink, LineSink {
     return flushed && handed ? Promise.all([flushed, handed]).then(() => undefined) : flushed ?? handed;
   }
 
+  /** See ItemSink.syncSoFar: lines still gathered here, or in the stream's buffer, are left to commit(). */
+  syncSoFar(): void {
+    if (this.#state === 'writing') this.#startSync();
+  }
+
   async commit(): Promise<void> {
     this.#assertWriting('commit');
     if (this.#pending.length > 0) await this.#flush();
@@ -137,21 +142,25 @@ export class NdjsonSink implements ItemSink, LineSink {
     const stream = this.#opened();
     const written = released ? stream.write(chunk, () => released()) : stream.write(chunk);
     this.#unsynced += chunk.length;
-    // The stream's file descriptor, once the file is open (not in its type declarations).
-    const fd = (stream as WriteStream & { fd: number | null }).fd;
-    if (this.#unsynced >= this.#syncEveryBytes && this.#syncing === null && typeof fd === 'number') {
-      this.#unsynced = 0;
-      this.#syncing = new Promise<void>((resolve) => {
-        fdatasync(fd, (error) => {
-          if (error) this.#failure ??= error;
-          this.#syncing = null;
-          resolve();
-        });
-      });
-    }
+    if (this.#unsynced >= this.#syncEveryBytes) this.#startSync();
     if (written) return undefined;
     // once() rejects if the stream reports an error before it drains.
     return once(stream, 'drain').then(() => undefined);
+  }
+
+  /** Starts a data sync of what the stream has written, unless one is running (or the file is not open yet). */
+  #startSync(): void {
+    // The stream's file descriptor, once the file is open (not in its type declarations).
+    const fd = (this.#stream as (WriteStream & { fd: number | null }) | null)?.fd;
+    if (this.#syncing !== null || typeof fd !== 'number') return;
+    this.#unsynced = 0;
+    this.#syncing = new Promise<void>((resolve) => {
+      fdatasync(fd, (error) => {
+        if (error) this.#failure ??= error;
+        this.#syncing = null;
+        resolve();
+      });
+    });
   }
 
   #opened(): WriteStream {

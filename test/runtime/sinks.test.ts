@@ -288,7 +288,7 @@ describe('NdjsonSink', () => {
 
   const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
 
-  it('syncs while writing and still writes every line once, in order (lines from a build thread too)', async () => {
+  it('syncs while writing, and when asked, and still writes every line once, in order (lines from a build thread too)', async () => {
     const path = join(dir, 'synced.ndjson');
     const sink = new NdjsonSink({ path, format: 'plain', syncEveryBytes: 4096 });
     const expected: string[] = [];
@@ -305,8 +305,13 @@ describe('NdjsonSink', () => {
         continue;
       }
       await sink.write(item);
+      if (i === 1500) sink.syncSoFar();
     }
+    // As a run does before its accounting; a second call while the sync runs is no other sync.
+    sink.syncSoFar();
+    sink.syncSoFar();
     await sink.commit();
+    sink.syncSoFar();
     expect(sink.itemCount).to.equal(expected.length);
     expect(lines(path)).to.deep.equal(expected);
   });
@@ -342,7 +347,9 @@ describe('NdjsonSink', () => {
     const path = join(dir, 'aborted.ndjson');
     const sink = new NdjsonSink({ path, format: 'plain', syncEveryBytes: 1024 });
     for (let i = 0; i < 20_000; i++) await sink.write({ item: 'Customer', target: 'app_table', attributes: object({ pk: `CUST#${i}` }) });
+    sink.syncSoFar();
     await sink.abort();
+    sink.syncSoFar();
     expect(existsSync(path)).to.equal(false);
     expect(existsSync(`${path}.partial`)).to.equal(false);
   });
