@@ -40,6 +40,8 @@ function hasCollectionUnderLookup(object: PlanObject): boolean {
   });
 }
 
+const BATCHES_IN_FLIGHT_PER_THREAD = 4;
+
 /** A batch handed to a thread: the thread, and what the batch will give. */
 interface Sent {
   worker: Worker;
@@ -53,6 +55,8 @@ interface Waiting {
 
 export class BuildThreads {
   private readonly workers: Worker[];
+  /** Batches sent to each thread and not yet given back. */
+  private readonly unfinished: number[];
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private failure: Error | null = null;
@@ -62,9 +66,11 @@ export class BuildThreads {
   constructor(count: number, plan: Plan, asOf: TimestampValue, format: LineSink['format']) {
     const data: BuildWorkerData = { plan, asOf, format };
     this.columnTypes = new Map(plan.tables.map((table) => [table.name, table.columns.map((column) => column.type)]));
-    this.workers = Array.from({ length: count }, () => {
+    this.unfinished = new Array<number>(count).fill(0);
+    this.workers = Array.from({ length: count }, (_, thread) => {
       const worker = startWorker('build-worker', data);
       worker.on('message', ({ id, batch }: { id: number; batch: BuiltBatch }) => {
+        this.unfinished[thread]--;
         const waiting = this.waiting.get(id);
         this.waiting.delete(id);
         waiting?.resolve(batch);
@@ -82,12 +88,14 @@ export class BuildThreads {
   }
 
   /**
-   * Builds each batch on the next thread, two batches per thread in flight; what a batch
-   * gave reaches the sink and the state as it is finished, in batch order.
+   * Builds each batch on the thread with the fewest batches left to build, up to four
+   * batches per thread in flight; what a batch gave reaches the sink and the state as it is
+   * finished, in batch order. A thread that is ahead builds the next batches while a slower
+   * one finishes an older batch, instead of waiting for its turn.
    */
   pipeline(sink: LineSink, state: RunState, held: Map<string, HeldTable>): RootBatchPipeline<Sent | null> {
     return {
-      inFlight: this.workers.length * 2,
+      inFlight: this.workers.length * BATCHES_IN_FLIGHT_PER_THREAD,
       start: (rows) => (rows.length === 0 ? null : this.send(rows)),
       finish: async (sent) => (sent === null ? [] : this.apply(sent.worker, await sent.built, sink, state, held)),
     };
@@ -95,7 +103,9 @@ export class BuildThreads {
 
   private send(rows: RootRow[]): Sent {
     const id = this.nextId++;
-    const worker = this.workers[id % this.workers.length];
+    const thread = this.leastBusyThread(id);
+    this.unfinished[thread]++;
+    const worker = this.workers[thread];
     const { table } = rows[0];
     if (rows.some((row) => row.table !== table)) throw new Error('a batch of root rows mixes tables');
     const built = new Promise<BuiltBatch>((resolve, reject) => {
@@ -124,6 +134,16 @@ export class BuildThreads {
       if (this.failure === null) worker.postMessage({ kind: 'written', memory } satisfies BuildRequest, [memory]);
     });
     return batch.outcomes;
+  }
+
+  /** The thread with the fewest unfinished batches; among those, the next in turn after batch `id`. */
+  private leastBusyThread(id: number): number {
+    let best = id % this.workers.length;
+    for (let step = 1; step < this.workers.length; step++) {
+      const thread = (id + step) % this.workers.length;
+      if (this.unfinished[thread] < this.unfinished[best]) best = thread;
+    }
+    return best;
   }
 
   async close(): Promise<void> {
