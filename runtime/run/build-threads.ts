@@ -1,9 +1,10 @@
 /*
  * Building items on several threads (preview runs). Once the tables are held and sealed,
  * their typed arrays move into shared memory and each build thread (build-worker.ts) reads
- * them in place. Batches of root rows go to the threads in turn; what each batch gives back
- * (row failures, outcomes, item counts, NDJSON bytes) is applied here strictly in batch
- * order, so the file, the rejects and the counts are those of a run on one thread.
+ * them in place. Each batch of root rows goes to the thread with the fewest batches left to
+ * build; what each batch gives back (row failures, outcomes, item counts, NDJSON bytes) is
+ * applied here strictly in batch order, so the file, the rejects and the counts are those of
+ * a run on one thread.
  *
  * Only plans whose rows each belong to one root's tree are built in parallel (see
  * canBuildInParallel): a row is then marked, used or failed, by one thread at a time.
