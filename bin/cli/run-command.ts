@@ -3,14 +3,9 @@
 // under the control table's lease and ledger. Both write a run report and a rejects file and
 // show progress on the terminal.
 import { writeFileSync } from 'node:fs';
-import { openExtract, type OpenedExtract } from '../../runtime/archive/extract-location.js';
-import { manifestTime, parseAsOf } from '../../runtime/run/extract-time.js';
-import { RejectsFile } from '../../runtime/run/rejects-file.js';
-import { runPlan } from '../../runtime/run/run-plan.js';
-import { summarize, type RunReport } from '../../runtime/run/run-report.js';
-import { NdjsonSink } from '../../runtime/sinks/ndjson-sink.js';
-import type { TimestampValue } from '../../runtime/values/value.js';
-import { checkBindings, DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
+import { runExtract } from '../../api/run-extract.js';
+import { summarize } from '../../runtime/run/run-report.js';
+import { DYNAMODB_OPTIONS, DYNAMODB_USAGE, checkBindings, tableBindings } from './dynamodb-options.js';
 import { loadPlan } from './load-plan.js';
 import type { Command } from './main.js';
 import { parseCommandLine } from './parse-options.js';
@@ -43,14 +38,6 @@ Both:
   --rejects FILE          default <out>.rejects.ndjson, or mapc-run.rejects.ndjson
   --report FILE           default <out>.report.json, or mapc-run.report.json
   --s3-endpoint URL       an S3-compatible server to read s3:// extracts from (--region applies too)`;
-
-async function resolveAsOf(given: string | undefined, extract: OpenedExtract): Promise<TimestampValue> {
-  if (given) return parseAsOf(given);
-  const fromManifest = await manifestTime(extract.source);
-  if (fromManifest) return fromManifest;
-  if (extract.identity.lastModified) return parseAsOf(extract.identity.lastModified);
-  throw new Error(`${extract.identity.uri}: no _manifest.json and no modification time; give --as-of`);
-}
 
 function wholeNumber(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -90,45 +77,24 @@ export const runCommand: Command = {
     checkBindings(plan, values);
     const base = values.out ?? 'mapc-run';
     const reportPath = values.report ?? `${base}.report.json`;
-    let extract: OpenedExtract;
-    let asOf: TimestampValue;
-    try {
-      extract = await openExtract(values.extract, { ...(values.region ? { region: values.region } : {}), ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}) });
-    } catch (error) {
-      process.stderr.write(`mapc run: ${(error as Error).message}\n`);
-      return 1;
-    }
-    const rejects = new RejectsFile(values.rejects ?? `${base}.rejects.ndjson`);
+    const rejectsPath = values.rejects ?? `${base}.rejects.ndjson`;
     const progress = progressReporter(process.stderr);
-    try {
-      try {
-        asOf = await resolveAsOf(values['as-of'], extract);
-      } catch (error) {
-        // An archive that cannot be read stops the run (exit 1), as it would inside the run.
-        process.stderr.write(`mapc run: ${(error as Error).message}\n`);
-        return 1;
-      }
-      let report: RunReport;
-      if (values.out) {
-        report = await runPlan({
-          plan, source: extract.source, asOf, rejects, maxRejects, onProgress: progress.update, threads,
-          sink: new NdjsonSink({ path: values.out, format: values.format }),
-        });
-      } else {
-        const merged = await (await import('./run-into-dynamodb.js')).runIntoDynamoDb({
-          plan, extract, asOf, rejects, maxRejects, onProgress: progress.update, concurrency, force: values.force ?? false, options: values,
-        });
-        if (merged === null) return 1;
-        report = merged;
-      }
-      progress.done();
-      writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-      process.stderr.write(summarize(report));
-      if (report.status === 'ok') process.stderr.write(`${values.out ? `items: ${values.out}   ` : ''}report: ${reportPath}   rejects: ${rejects.path}\n`);
-      return report.status === 'failed' || !report.reconciled ? 1 : 0;
-    } finally {
-      await rejects.close();
-      await extract.source.close();
-    }
+    const s3 = { ...(values.region ? { region: values.region } : {}), ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}) };
+    const report = await runExtract({
+      plan, extract: values.extract, asOf: values['as-of'], rejects: rejectsPath, maxRejects, onProgress: progress.update, s3,
+      ...(values.out
+        ? { preview: { out: values.out, format: values.format, threads } }
+        : {
+          dynamodb: {
+            region: values.region, endpoint: values.endpoint, controlTable: values['control-table'], tables: tableBindings(values), concurrency, force: values.force ?? false,
+            onControlTableCreated: (name: string) => process.stderr.write(`created the control table ${name}\n`),
+          },
+        }),
+    });
+    progress.done();
+    writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    process.stderr.write(summarize(report));
+    if (report.status === 'ok') process.stderr.write(`${values.out ? `items: ${values.out}   ` : ''}report: ${reportPath}   rejects: ${rejectsPath}\n`);
+    return report.status === 'failed' || !report.reconciled ? 1 : 0;
   },
 };

@@ -27,7 +27,10 @@ export function mergeRootsInto(sink: ItemSink, roots: RootItems, stored: StoredI
         const built = first[i] instanceof RootRejected || first[i] === null || stored.foundNone ? first[i] : attemptRoot(roots, slice[i], merged);
         const finished = finishRoot(built, sink, state);
         if (built !== null && !(built instanceof RootRejected) && typeof finished.outcome === 'string') {
-          for (const { target, key } of stored.settle(built)) await sink.delete!(target, key);
+          for (const { item, target, key } of stored.settle(built)) {
+            await sink.delete!(target, key);
+            state.items[item].deleted = (state.items[item].deleted ?? 0) + 1;
+          }
         }
         outcomes.push(finished.outcome);
         if (finished.backpressure) await finished.backpressure;

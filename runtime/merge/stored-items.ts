@@ -65,15 +65,15 @@ export class StoredItems {
    * Notes what becomes of a root's items: left out by `require`, held back; written, no
    * longer held back. Returns the items to delete from their table: written once, now left out.
    */
-  settle(built: BuiltRoot): Array<{ target: string; key: StoredAttributes }> {
-    const toDelete: Array<{ target: string; key: StoredAttributes }> = [];
+  settle(built: BuiltRoot): Array<{ item: string; target: string; key: StoredAttributes }> {
+    const toDelete: Array<{ item: string; target: string; key: StoredAttributes }> = [];
     for (const { item, object } of built.leftOut) {
       const key = this.keyOf(item, object);
       if (Object.values(key).some((value) => 'NULL' in value)) continue;
       const text = itemKeyText(key);
       this.pending(this.toRelease, item.target).delete(text);
       this.pending(this.toHoldBack, item.target).set(text, { key, item: toDynamoItem(object) });
-      if (this.fetchedFromTable.has(`${item.target}\u0000${text}`)) toDelete.push({ target: item.target, key });
+      if (this.fetchedFromTable.has(`${item.target}\u0000${text}`)) toDelete.push({ item: item.name, target: item.target, key });
     }
     for (const { item, object } of built.items) {
       const key = this.keyOf(item, object);

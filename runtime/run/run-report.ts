@@ -26,7 +26,8 @@ export interface RunReport {
   startedAt: string;
   seconds: number;
   tables: Record<string, TableCounts & { files: string[] }>;
-  items: Record<string, { built: number; written: number; filtered: number }>;
+  /** deleted: items written by an earlier run that `require` now leaves out (incremental runs). */
+  items: Record<string, { built: number; written: number; filtered: number; deleted?: number }>;
   rejects: number;
   /** True when every table's counts add up. */
   reconciled: boolean;
@@ -62,7 +63,7 @@ export function summarize(report: RunReport): string {
     lines.push(`${name.padEnd(width)} ${columns.map((column) => cell(c[column])).join('')}${reconciles(c) ? '' : '   DOES NOT ADD UP'}`);
   }
   for (const [item, c] of Object.entries(report.items)) {
-    lines.push(`items ${item}: ${c.written} written${c.filtered > 0 ? `, ${c.filtered} left out by require` : ''}`);
+    lines.push(`items ${item}: ${c.written} written${c.filtered > 0 ? `, ${c.filtered} left out by require` : ''}${c.deleted ? `, ${c.deleted} deleted` : ''}`);
   }
   if (report.rejects > 0) lines.push(`${report.rejects} rejected rows: see the rejects file`);
   if (report.error) lines.push(`${report.status === 'skipped' ? 'skipped' : 'error'}: ${report.error}`);

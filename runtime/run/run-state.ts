@@ -24,7 +24,7 @@ export class RunFailure extends Error {}
 
 export class RunState {
   readonly counts: Map<string, TableCounts>;
-  readonly items: Record<string, { built: number; written: number; filtered: number }>;
+  readonly items: RunReport['items'];
   /** Files rows were read from; held rows keep an index into this list. */
   readonly files: string[] = [];
   private readonly fileIndexes = new Map<string, number>();

@@ -170,7 +170,7 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     expect(await world.item('CUST#1', 'PROFILE')).to.not.equal(undefined);
     // Nine months later a payment touches the customer: `keep` drops order 10, `require` fails.
     const late = await world.run(plan, await handmadeExtract('2026-11-01T00:00:00Z', { payments: ['1,10,2026-10-31T10:00:00Z,card,1.00'] }));
-    expect(late.report.items.Customer).to.include({ written: 0, filtered: 1 });
+    expect(late.report.items.Customer).to.include({ written: 0, filtered: 1, deleted: 1 });
     expect(await world.item('CUST#1', 'PROFILE')).to.equal(undefined);
     await world.run(plan, await handmadeExtract('2026-11-02T00:00:00Z', { orders: [order(11, 1, '2026-11-01')] }));
     const item = await itemOf(world, 1);

@@ -1,0 +1,109 @@
+// runExtract: one plan on one extract, as `mapc run` does it. A preview (`preview.out`) writes
+// the items as NDJSON; otherwise the items are merged into DynamoDB under the control
+// table's lease and ledger. The extract is a local ZIP or s3://bucket/key; `as_of` is the one
+// given, else the extract's _manifest.json extractedAt, else its modification time.
+//
+// Whatever happens after the plan is loaded, a report comes back: an extract that cannot be
+// opened gives a `failed` report naming it, so a caller always has one to write and show.
+import { openExtract, type OpenedExtract } from '../runtime/archive/extract-location.js';
+import type { S3SourceOptions } from '../runtime/archive/s3-source.js';
+import { connectDynamoDb, type DynamoDbConnection, type DynamoDbOptions } from '../runtime/dynamodb/dynamodb-connection.js';
+import type { Plan } from '../runtime/plan/types.js';
+import { manifestTime, parseAsOf } from '../runtime/run/extract-time.js';
+import { RejectsFile } from '../runtime/run/rejects-file.js';
+import { runPlan } from '../runtime/run/run-plan.js';
+import type { RunReport } from '../runtime/run/run-report.js';
+import { RunState, type RejectSink, type RunProgress } from '../runtime/run/run-state.js';
+import { NdjsonSink } from '../runtime/sinks/ndjson-sink.js';
+import type { TimestampValue } from '../runtime/values/value.js';
+
+export interface PreviewOptions {
+  /** The items file; it appears only when the run succeeds. */
+  out: string;
+  format?: 'plain' | 'dynamodb';
+  /** Threads holding tables and building items: a number, or 'auto' (default). */
+  threads?: number | 'auto';
+}
+
+export interface DynamoDbRunOptions extends DynamoDbOptions {
+  /** Used as it is (and not destroyed); else one is made from the options. */
+  connection?: DynamoDbConnection;
+  /** BatchWriteItem calls in flight (default 8). */
+  concurrency?: number;
+  /** Apply the extract even if the ledger says it was applied. */
+  force?: boolean;
+  /** Who holds the lease (default host:pid). */
+  owner?: string;
+  onControlTableCreated?: (name: string) => void;
+}
+
+export interface RunExtractOptions {
+  plan: Plan;
+  /** A local path or s3://bucket/key, or an extract opened already (left open). */
+  extract: string | OpenedExtract;
+  /** ISO date or timestamp; else the manifest's extractedAt, else the modification time. */
+  asOf?: string;
+  /** Write a preview; without it, merge into DynamoDB. */
+  preview?: PreviewOptions;
+  dynamodb?: DynamoDbRunOptions;
+  /** Where rejected rows go: a file path (NDJSON) or a sink. Default: nowhere but the counts. */
+  rejects?: string | RejectSink;
+  /** The run fails once more rows than this are rejected. */
+  maxRejects?: number;
+  /** How s3:// extracts are read (region, endpoint, client). */
+  s3?: S3SourceOptions;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export async function runExtract(options: RunExtractOptions): Promise<RunReport> {
+  const { plan } = options;
+  const rejects = typeof options.rejects === 'string' ? new RejectsFile(options.rejects) : options.rejects ?? { write: () => undefined };
+  const givenOpen = typeof options.extract !== 'string';
+  let extract: OpenedExtract | undefined;
+  try {
+    let asOf: TimestampValue;
+    try {
+      extract = typeof options.extract === 'string' ? await openExtract(options.extract, options.s3 ?? {}) : options.extract;
+      asOf = await resolveAsOf(options.asOf, extract);
+    } catch (error) {
+      const where = typeof options.extract === 'string' ? options.extract : options.extract.identity.uri;
+      return failedBeforeReading(plan, where, rejects, error as Error, !options.preview);
+    }
+    if (options.preview) {
+      return await runPlan({
+        plan, source: extract.source, asOf, rejects, maxRejects: options.maxRejects, onProgress: options.onProgress,
+        threads: options.preview.threads ?? 'auto',
+        sink: new NdjsonSink({ path: options.preview.out, format: options.preview.format ?? 'plain' }),
+      });
+    }
+    // Loaded here: a preview does not load the AWS SDK for DynamoDB.
+    const { mergeIntoDynamoDb } = await import('../runtime/dynamodb/merge-into-dynamodb.js');
+    const settings = options.dynamodb ?? {};
+    const connection = settings.connection ?? connectDynamoDb(settings);
+    try {
+      return await mergeIntoDynamoDb({
+        plan, extract, asOf, connection, rejects, maxRejects: options.maxRejects, onProgress: options.onProgress,
+        concurrency: settings.concurrency, force: settings.force, owner: settings.owner, onControlTableCreated: settings.onControlTableCreated,
+      });
+    } finally {
+      if (!settings.connection) connection.destroy();
+    }
+  } finally {
+    if (rejects instanceof RejectsFile) await rejects.close();
+    if (extract && !givenOpen) await extract.source.close();
+  }
+}
+
+export async function resolveAsOf(given: string | undefined, extract: OpenedExtract): Promise<TimestampValue> {
+  if (given) return parseAsOf(given);
+  const fromManifest = await manifestTime(extract.source);
+  if (fromManifest) return fromManifest;
+  if (extract.identity.lastModified) return parseAsOf(extract.identity.lastModified);
+  throw new Error(`${extract.identity.uri}: no _manifest.json and no modification time; give --as-of`);
+}
+
+function failedBeforeReading(plan: Plan, extract: string, rejects: RejectSink, error: Error, incremental: boolean): RunReport {
+  const state = new RunState(plan, rejects, Infinity);
+  const report = state.report(plan, { extract, asOf: { kind: 'timestamp', epochMillis: 0 }, started: Date.now(), files: new Map() }, 'failed', { error: error.message, incremental });
+  return { ...report, asOf: 'unknown' };
+}

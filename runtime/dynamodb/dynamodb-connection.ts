@@ -1,0 +1,48 @@
+// What a run into DynamoDB connects to: the clients (default credential chain, a region, an
+// endpoint such as DynamoDB Local), the control table's name, and the physical table each
+// logical target of the mappings is bound to (unbound targets keep their names).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { WRITER_CLIENT_SETTINGS } from './batch-writer.js';
+import { DEFAULT_CONTROL_TABLE } from './control-table-name.js';
+
+export interface DynamoDbOptions {
+  region?: string;
+  /** A DynamoDB-compatible endpoint, e.g. DynamoDB Local. */
+  endpoint?: string;
+  /** Default mapc_control. */
+  controlTable?: string;
+  /** logical target → physical table */
+  tables?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+}
+
+export interface DynamoDbConnection {
+  client: DynamoDBClient;
+  /** The same, without the SDK's own retries, for the BatchWriter (it retries, with a deadline). */
+  writerClient: DynamoDBClient;
+  controlTable: string;
+  /** logical target → physical table name */
+  physical(target: string): string;
+  destroy(): void;
+}
+
+export function connectDynamoDb(options: DynamoDbOptions = {}): DynamoDbConnection {
+  const bindings = options.tables instanceof Map ? options.tables : new Map(Object.entries(options.tables ?? {}));
+  const config = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    // A local endpoint needs some region; real AWS takes it from the environment or profile.
+    ...(options.endpoint && !options.region && !process.env.AWS_REGION ? { region: 'us-east-1' } : {}),
+  };
+  const client = new DynamoDBClient(config);
+  const writerClient = new DynamoDBClient({ ...config, ...WRITER_CLIENT_SETTINGS });
+  return {
+    client,
+    writerClient,
+    controlTable: options.controlTable ?? DEFAULT_CONTROL_TABLE,
+    physical: (target) => bindings.get(target) ?? target,
+    destroy: () => {
+      client.destroy();
+      writerClient.destroy();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// One extract merged into DynamoDB (the main job's step): the target tables are checked
+// before any data is read, the control table made if needed, and the extract merged under the
+// control table's lease and ledger (runtime/merge/run-incremental.ts).
+import { hostname } from 'node:os';
+import type { OpenedExtract } from '../archive/extract-location.js';
+import { runIncremental } from '../merge/run-incremental.js';
+import type { Plan } from '../plan/types.js';
+import type { RunReport } from '../run/run-report.js';
+import { RunState, type RejectSink, type RunProgress } from '../run/run-state.js';
+import type { TimestampValue } from '../values/value.js';
+import { checkTargetTables, formatTableProblem } from './check-tables.js';
+import { createControlTable, DynamoDbStateStore } from './control-table.js';
+import type { DynamoDbConnection } from './dynamodb-connection.js';
+import { DynamoDbItemSink } from './dynamodb-item-sink.js';
+import { expectedTable } from './expected-table.js';
+import { DynamoDbItemReader } from './item-reader.js';
+
+export interface MergeIntoDynamoDb {
+  plan: Plan;
+  extract: OpenedExtract;
+  asOf: TimestampValue;
+  connection: DynamoDbConnection;
+  rejects: RejectSink;
+  maxRejects?: number;
+  onProgress?: (progress: RunProgress) => void;
+  /** BatchWriteItem calls in flight (default 8). */
+  concurrency?: number;
+  /** Apply the extract even if the ledger says it was applied. */
+  force?: boolean;
+  /** Who holds the lease: default host:pid. */
+  owner?: string;
+  /** Called once the control table was made by this run. */
+  onControlTableCreated?: (name: string) => void;
+}
+
+/** The run's report; `failed` without touching the control table when the target tables do not match the mapping. */
+export async function mergeIntoDynamoDb(run: MergeIntoDynamoDb): Promise<RunReport> {
+  const { plan, extract, connection } = run;
+  const { client, controlTable, physical } = connection;
+  // Before any data is read: the target tables must be there, with the mapping's keys and TTL.
+  const tables = new Map(plan.targets.map((t) => [t.name, expectedTable(plan, t.name, physical(t.name))]));
+  const problems = await checkTargetTables(client, [...tables.values()]);
+  if (problems.length > 0) {
+    const error = `the target tables do not match the mapping:\n${problems.map((p) => `  ${formatTableProblem(p)}`).join('\n')}`;
+    const state = new RunState(plan, run.rejects, Infinity);
+    return state.report(plan, { extract: extract.identity.uri, asOf: run.asOf, started: Date.now(), files: new Map() }, 'failed', { error, incremental: true });
+  }
+  if (await createControlTable(client, controlTable)) run.onControlTableCreated?.(controlTable);
+  return runIncremental({
+    plan, source: extract.source, identity: extract.identity, asOf: run.asOf, rejects: run.rejects, maxRejects: run.maxRejects,
+    onProgress: run.onProgress,
+    store: new DynamoDbStateStore(client, controlTable),
+    items: new DynamoDbItemReader(client, tables),
+    sink: new DynamoDbItemSink(connection.writerClient, tables, { concurrency: run.concurrency ?? 8 }),
+    force: run.force,
+    owner: run.owner ?? `${hostname()}:${process.pid}`,
+  });
+}
