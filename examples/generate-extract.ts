@@ -22,6 +22,8 @@ const USAGE = `usage: generate-extract --customers N --out FILE [options]
                         orders of old customers, new lines and payments on orders of the
                         previous extract, new products). Use the base's --customers/--seed.
   --delta-customers M   new customers per delta (default: customers / 20, at least 1)
+  --omit-empty          leave out the files of tables with no rows (as deltas often do)
+  --only-tables T,U     write only these tables' files (their rows may name parents left out)
   --rows-per-part R     at most R rows per part file of orders, order_lines, payments
                         (default 500000; those tables always have at least two parts)
 `;
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
       delta: { type: 'string' },
       'delta-customers': { type: 'string' },
       'rows-per-part': { type: 'string' },
+      'omit-empty': { type: 'boolean' },
+      'only-tables': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -62,6 +66,8 @@ async function main(): Promise<void> {
     sequence: wholeNumber('delta', values.delta, 0),
     deltaCustomers: wholeNumber('delta-customers', values['delta-customers'], Math.max(1, Math.ceil(customers / 20))),
     rowsPerPart: Math.max(1, wholeNumber('rows-per-part', values['rows-per-part'], 500_000)),
+    omitEmptyTables: values['omit-empty'] ?? false,
+    ...(values['only-tables'] ? { onlyTables: values['only-tables'].split(',').map((t) => t.trim()) } : {}),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const bytes = (await stat(summary.out)).size;

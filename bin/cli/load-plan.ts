@@ -6,8 +6,14 @@ import { loadPlanFile } from '../../runtime/plan/validate-plan.js';
 export async function loadPlan(file: string): Promise<Plan | null> {
   if (file.endsWith('.json')) return loadPlanFile(file);
   // The compiler is loaded for a mapping only: a plan file needs the schema check alone.
-  const [{ compile }, { renderDiagnostics }] = await Promise.all([import('../../compiler/compile.js'), import('../../compiler/diagnostics/render.js')]);
-  const result = compile(file);
-  process.stderr.write(renderDiagnostics(result.diagnostics, (f) => result.sources.get(f)));
-  return result.plan;
+  const { loadPlanWithDiagnostics, PlanNotCompiled } = await import('../../api/load-plan.js');
+  try {
+    const loaded = loadPlanWithDiagnostics(file);
+    process.stderr.write(loaded.rendered);
+    return loaded.plan;
+  } catch (error) {
+    if (!(error instanceof PlanNotCompiled)) throw error;
+    process.stderr.write(error.rendered);
+    return null;
+  }
 }

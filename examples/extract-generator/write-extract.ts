@@ -10,7 +10,8 @@
  *   order_lines_partN.csv      split in parts; columns in another order than declared
  *   products.txt               "|"-delimited, no header, a trailing "|" on every line
  *   payments_partN.csv         split in parts; part 1 has a UTF-8 BOM
- *   warehouses.csv             base only (a delta's file has the header and no rows)
+ *   warehouses.csv             base only (a delta's file has the header and no rows, or
+ *                              is left out with omitEmptyTables, as every empty table is)
  *   stock_moves.csv, audit_log.csv
  *   _manifest.json             {"extractedAt": "2026-11-01T02:00:00Z", "sequence": 0, …,
  *                               "rows": {table: count}}: the extract's own timestamp (the
@@ -37,6 +38,10 @@ export interface ExtractOptions extends WorldSize {
   out: string;
   /** Split tables (orders, order_lines, payments) get at least two parts of at most this many rows. */
   rowsPerPart?: number;
+  /** Leave out the files of tables with no rows, as a warehouse's deltas often do (default: an empty file with its header). */
+  omitEmptyTables?: boolean;
+  /** Write only these tables' files (a refresh set: only orders and their lines, say); their rows may then name parents left out. */
+  onlyTables?: string[];
 }
 
 export interface ExtractSummary {
@@ -72,7 +77,9 @@ export async function writeExtract(options: ExtractOptions): Promise<ExtractSumm
   const rowsPerPart = options.rowsPerPart ?? DEFAULT_ROWS_PER_PART;
 
   const writeTable = async (layout: TableLayout, total: number, source: Iterable<FieldValue[]>) => {
+    if (options.onlyTables && !options.onlyTables.includes(layout.table)) return;
     rows[layout.table] = total;
+    if (total === 0 && options.omitEmptyTables) return;
     const parts = layout.split && total > 1 ? Math.max(2, Math.ceil(total / rowsPerPart)) : 1;
     const perPart = Math.ceil(total / parts);
     const iterator = source[Symbol.iterator]();

@@ -1,7 +1,7 @@
 // What a run into DynamoDB connects to: the clients (default credential chain, a region, an
 // endpoint such as DynamoDB Local), the control table's name, and the physical table each
 // logical target of the mappings is bound to (unbound targets keep their names).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { WRITER_CLIENT_SETTINGS } from './batch-writer.js';
 import { DEFAULT_CONTROL_TABLE } from './control-table-name.js';
 
@@ -13,6 +13,8 @@ export interface DynamoDbOptions {
   controlTable?: string;
   /** logical target → physical table */
   tables?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+  /** More settings for the clients (credentials, say); the default credential chain otherwise. */
+  clientConfig?: DynamoDBClientConfig;
 }
 
 export interface DynamoDbConnection {
@@ -27,7 +29,8 @@ export interface DynamoDbConnection {
 
 export function connectDynamoDb(options: DynamoDbOptions = {}): DynamoDbConnection {
   const bindings = options.tables instanceof Map ? options.tables : new Map(Object.entries(options.tables ?? {}));
-  const config = {
+  const config: DynamoDBClientConfig = {
+    ...options.clientConfig,
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     // A local endpoint needs some region; real AWS takes it from the environment or profile.

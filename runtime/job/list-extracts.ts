@@ -11,7 +11,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { ExtractIdentity, ExtractLocation } from '../archive/extract-location.js';
-import type { S3ClientSettings } from '../archive/s3-source.js';
+import type { S3SourceOptions } from '../archive/s3-source.js';
 
 export type JobSource =
   | { kind: 'local'; folder: string }
@@ -46,7 +46,7 @@ export function describeSource(source: JobSource): string {
   return source.kind === 's3' ? `s3://${source.bucket}/${source.prefix}` : source.folder;
 }
 
-export async function listExtracts(source: JobSource, s3: S3ClientSettings = {}): Promise<ListedExtract[]> {
+export async function listExtracts(source: JobSource, s3: S3SourceOptions = {}): Promise<ListedExtract[]> {
   const listed = source.kind === 's3' ? await listS3(source, s3) : await listFolder(source.folder);
   return listed.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
 }
@@ -57,9 +57,10 @@ export function sameObject(listed: ListedExtract, identity: ExtractIdentity): bo
   return listed.etag !== undefined ? identity.etag === listed.etag : identity.lastModified === listed.lastModified;
 }
 
-async function listS3(source: { bucket: string; prefix: string }, settings: S3ClientSettings): Promise<ListedExtract[]> {
+/** Listed with the given client (left open), else with one of the SDK's retrying clients made here. */
+async function listS3(source: { bucket: string; prefix: string }, settings: S3SourceOptions): Promise<ListedExtract[]> {
   const region = settings.region ?? (settings.endpoint !== undefined ? 'us-east-1' : undefined);
-  const client = new S3Client({
+  const client = settings.client ?? new S3Client({
     ...(region !== undefined ? { region } : {}),
     ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
     followRegionRedirects: true,
@@ -90,7 +91,7 @@ async function listS3(source: { bucket: string; prefix: string }, settings: S3Cl
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   } finally {
-    client.destroy();
+    if (!settings.client) client.destroy();
   }
   return found;
 }

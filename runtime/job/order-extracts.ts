@@ -1,0 +1,99 @@
+/*
+ * The extracts a job pass has to apply, oldest first. For each extract listed under the
+ * source that some mapping's ledger has not applied (nor skipped):
+ *
+ *   open it (a HEAD on S3) through a ReadOnceSource, so the runs of every mapping share one
+ *   read of its directory and one download of each entry ──► its as_of: the manifest's
+ *   extractedAt, else a timestamp in its name, else its upload time ──► sort by as_of, then URI
+ *
+ * An extract that cannot be opened or whose manifest cannot be read is kept, ordered by its
+ * name or upload time, with the error: the pass fails when it comes to it, not before the
+ * extracts older than it are applied.
+ */
+import { mkdir } from 'node:fs/promises';
+import { openExtract, type OpenedExtract } from '../archive/extract-location.js';
+import { ReadOnceSource } from '../archive/read-once-source.js';
+import type { S3SourceOptions } from '../archive/s3-source.js';
+import type { LedgerEntry } from '../merge/state-store.js';
+import { manifestTime } from '../run/extract-time.js';
+import { formatIsoTimestamp } from '../values/calendar.js';
+import { asOfFromName } from './as-of-from-name.js';
+import type { AsOfSource } from './job-report.js';
+import { sameObject, type ListedExtract } from './list-extracts.js';
+
+export interface OrderedExtract {
+  listed: ListedExtract;
+  asOf: string;
+  asOfFrom: AsOfSource;
+  /** Mappings whose ledger has it applied or skipped. */
+  doneFor: Set<string>;
+  /** Open, read once for every mapping; absent when opening failed (then `error`). */
+  opened?: OpenedExtract;
+  error?: string;
+}
+
+/** Ledger statuses after which an extract needs nothing more from a mapping. */
+const DONE = new Set<string>(['applied', 'skipped']);
+
+export function doneFor(listed: ListedExtract, ledgers: Map<string, LedgerEntry[]>): Set<string> {
+  const done = new Set<string>();
+  for (const [mapping, entries] of ledgers) {
+    if (entries.some((entry) => DONE.has(entry.status) && sameObject(listed, entry.identity))) done.add(mapping);
+  }
+  return done;
+}
+
+/** The listed extracts with their as_of, oldest first; those every mapping is done with are not opened. */
+export async function orderExtracts(
+  listed: ListedExtract[], ledgers: Map<string, LedgerEntry[]>, options: { s3?: S3SourceOptions; spoolFolder?: string } = {},
+): Promise<OrderedExtract[]> {
+  if (options.spoolFolder) await mkdir(options.spoolFolder, { recursive: true });
+  const ordered: OrderedExtract[] = [];
+  for (const extract of listed) {
+    const done = doneFor(extract, ledgers);
+    if (done.size === ledgers.size) {
+      ordered.push({ listed: extract, doneFor: done, ...doneAsOf(extract, ledgers) });
+      continue;
+    }
+    ordered.push({ listed: extract, doneFor: done, ...(await openAndDate(extract, options)) });
+  }
+  return ordered.sort((a, b) => (a.asOf !== b.asOf ? (a.asOf < b.asOf ? -1 : 1) : a.listed.uri < b.listed.uri ? -1 : a.listed.uri > b.listed.uri ? 1 : 0));
+}
+
+/** Closes what orderExtracts opened. */
+export async function closeExtracts(extracts: OrderedExtract[]): Promise<void> {
+  for (const extract of extracts) {
+    const opened = extract.opened;
+    extract.opened = undefined;
+    await opened?.source.close();
+  }
+}
+
+/** An extract done already is dated by its ledger entries, without opening it. */
+function doneAsOf(extract: ListedExtract, ledgers: Map<string, LedgerEntry[]>): { asOf: string; asOfFrom: AsOfSource } {
+  for (const entries of ledgers.values()) {
+    const entry = entries.find((e) => sameObject(extract, e.identity) && e.asOf !== undefined);
+    if (entry) return { asOf: entry.asOf!, asOfFrom: 'manifest' };
+  }
+  return fallbackAsOf(extract);
+}
+
+async function openAndDate(extract: ListedExtract, options: { s3?: S3SourceOptions; spoolFolder?: string }): Promise<Omit<OrderedExtract, 'listed' | 'doneFor'>> {
+  let opened: OpenedExtract | undefined;
+  try {
+    const raw = await openExtract(extract.location, options.s3 ?? {});
+    opened = { identity: raw.identity, source: new ReadOnceSource(raw.source, options.spoolFolder) };
+    const fromManifest = await manifestTime(opened.source);
+    if (fromManifest) return { opened, asOf: formatIsoTimestamp(fromManifest), asOfFrom: 'manifest' };
+    return { opened, ...fallbackAsOf(extract) };
+  } catch (error) {
+    await opened?.source.close();
+    return { ...fallbackAsOf(extract), error: (error as Error).message };
+  }
+}
+
+function fallbackAsOf(extract: ListedExtract): { asOf: string; asOfFrom: AsOfSource } {
+  const fromName = asOfFromName(extract.name);
+  if (fromName) return { asOf: fromName, asOfFrom: 'name' };
+  return { asOf: extract.lastModified ?? '', asOfFrom: 'upload time' };
+}
