@@ -2,7 +2,8 @@
 // extract), for `mapc job` to print as one log line: CloudWatch Logs turns it into metrics
 // that can be graphed and alarmed on (rows read, rejected, parked; items written and deleted;
 // run time; how far the data lags behind; whether the run failed), and the same line stays
-// searchable in Logs Insights by its context fields (Extract, Status, PlanHash, AsOf).
+// searchable in Logs Insights by its context fields (Extract, Status, PlanHash, AsOf, and
+// Error when the run has one).
 //
 // Written to the EMF specification (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/
 // CloudWatch_Embedded_Metric_Format_Specification.html) and the limits of the CloudWatch API
@@ -20,6 +21,8 @@
 // dropped. The only ones left out are tables whose metric name CloudWatch would refuse (a
 // quoted table name with characters outside printable ASCII, or longer than 242 characters):
 // their rows count in the totals and they are listed in `TablesWithoutMetrics`.
+// What no record could carry throws: a namespace or mapping name CloudWatch refuses, a
+// timestamp that is not whole milliseconds, a lag that is not a finite number.
 // Pure: the caller gives the time (`timestamp`) and the lag; nothing here reads a clock.
 import type { RunReport } from '../run/run-report.js';
 
