@@ -1,0 +1,244 @@
+// What `mapc job` is asked to do, from its flags and, for a container or a Lambda function where
+// flags may be absent, from MAPC_* environment variables: a flag wins over its variable, and an
+// empty variable counts as unset. The result is plain data (JobConfig) checked here, so the job
+// starts only with values that make sense; bad input is a UsageError naming the flag or
+// variable. Table bindings are read by tableBindings (dynamodb-options.ts) and merged: those of
+// MAPC_TABLES first, then --tables, then --table, each binding of a later one winning.
+// --watch and --interval are flags only; --watch wins over MAPC_ONCE=true (once: false), and
+// --once with --watch is a usage error.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table-name.js';
+import { DYNAMODB_OPTIONS, tableBindings } from './dynamodb-options.js';
+import { UsageError, type Options } from './parse-options.js';
+
+export interface JobConfig {
+  /** The mappings to apply to each extract, in this order. */
+  mappings: string[];
+  /** Where extracts land: s3://bucket/prefix/ or a local folder. */
+  source: string;
+  /** One pass over the extracts, then stop (absent: neither flag nor variable said). */
+  once?: boolean;
+  /** Keep looking for new extracts every intervalMs. */
+  watch: boolean;
+  intervalMs: number;
+  /** logical target → physical table. */
+  tables: Record<string, string>;
+  controlTable: string;
+  region?: string;
+  endpoint?: string;
+  s3Endpoint?: string;
+  metrics: 'emf' | 'none';
+  concurrency: number;
+  maxRejects: number;
+  reportDir?: string;
+}
+
+export const JOB_OPTIONS = {
+  ...DYNAMODB_OPTIONS,
+  // No default here, unlike DYNAMODB_OPTIONS: parseArgs would fill it in and MAPC_CONTROL_TABLE
+  // could never apply. jobConfig gives the same default.
+  'control-table': { type: 'string' },
+  source: { type: 'string' },
+  once: { type: 'boolean' },
+  watch: { type: 'boolean' },
+  interval: { type: 'string' },
+  's3-endpoint': { type: 'string' },
+  metrics: { type: 'string' },
+  concurrency: { type: 'string' },
+  'max-rejects': { type: 'string' },
+  'report-dir': { type: 'string' },
+} satisfies Options;
+
+export const JOB_USAGE = `usage: mapc job [mapping.map ...] --source <s3://bucket/prefix/ | folder> [options]
+
+Applies every extract under the source that the ledger has not applied yet to each mapping, in
+order, merging the items into DynamoDB. Each option can also be set by the environment variable
+named after it (a flag wins; an empty variable counts as unset).
+
+  mapping.map ...          MAPC_MAPPINGS (space- or comma-separated); default: every
+                           mappings/*.map of the current directory, sorted
+  --source URI|DIR         MAPC_SOURCE          where extracts land (required)
+  --once                   MAPC_ONCE            one pass, then stop (true/false, 1/0, yes/no)
+  --watch                                       keep looking for new extracts
+  --interval 60s|5m|1h|90                       between looks when watching (default 60s; a bare
+                                                number is seconds)
+  --table logical=physical MAPC_TABLES          bind a target to a physical table (repeatable);
+  --tables FILE                                 the same as JSON {"app_table": "prod-app-table"};
+                                                MAPC_TABLES: that JSON, or app_table=prod,b=c
+  --control-table NAME     MAPC_CONTROL_TABLE   (default ${DEFAULT_CONTROL_TABLE})
+  --region R               MAPC_REGION, else AWS_REGION
+  --endpoint URL           MAPC_ENDPOINT        a DynamoDB-compatible endpoint (DynamoDB Local)
+  --s3-endpoint URL        MAPC_S3_ENDPOINT     an S3-compatible server for s3:// sources
+  --metrics emf|none       MAPC_METRICS         emf: a CloudWatch metrics record per run (default none)
+  --concurrency N          MAPC_CONCURRENCY     BatchWriteItem calls in flight (default 8)
+  --max-rejects N          MAPC_MAX_REJECTS     stop a run when more rows than this are rejected
+  --report-dir DIR         MAPC_REPORT_DIR      write each run's report there`;
+
+export type JobFlagValues = {
+  [Name in keyof typeof JOB_OPTIONS]?: (typeof JOB_OPTIONS)[Name] extends { type: 'boolean' } ? boolean
+    : (typeof JOB_OPTIONS)[Name] extends { multiple: true } ? string[] : string;
+};
+
+/** What parseCommandLine(args, JOB_OPTIONS, JOB_USAGE) returns. */
+export interface JobFlags {
+  values: JobFlagValues;
+  positionals: string[];
+}
+
+export interface JobConfigContext {
+  /** Where the default mappings/ folder is (default: the current directory). */
+  cwd?: string;
+}
+
+/** The longest delay Node.js timers keep (longer ones fire at once). */
+const MAX_INTERVAL_MS = 2 ** 31 - 1;
+const INTERVAL_UNITS: Record<string, number> = { '': 1000, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A flag's value, else its variable's, with the name to quote when it is wrong. */
+interface Given<T> {
+  value: T;
+  name: string;
+}
+
+function pick<T>(flag: string, flagValue: T | undefined, env: NodeJS.ProcessEnv, variables: string[]): Given<T | string> | undefined {
+  if (flagValue !== undefined && flagValue !== '') return { value: flagValue, name: `--${flag}` };
+  for (const variable of variables) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') return { value, name: variable };
+  }
+  return undefined;
+}
+
+function wholeNumber(given: Given<string>, minimum: number): number {
+  const text = given.value.trim();
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < minimum) {
+    throw new UsageError(`${given.name} takes a whole number${minimum > 0 ? ` of at least ${minimum}` : ''}, not ${JSON.stringify(given.value)}`);
+  }
+  return Number(text);
+}
+
+function intervalMs(given: Given<string>): number {
+  const match = /^(\d+)(s|m|h)?$/.exec(given.value.trim());
+  const ms = match ? Number(match[1]) * INTERVAL_UNITS[match[2] ?? ''] : NaN;
+  if (!match || !(ms >= 1000)) {
+    throw new UsageError(`${given.name} takes a whole number of seconds (90), or with a unit (60s, 5m, 1h), of at least 1s; not ${JSON.stringify(given.value)}`);
+  }
+  if (ms > MAX_INTERVAL_MS) throw new UsageError(`${given.name} ${given.value} is longer than the ${Math.floor(MAX_INTERVAL_MS / 3_600_000)}h a timer can wait`);
+  return ms;
+}
+
+function booleanOf(given: Given<string | boolean>): boolean {
+  if (typeof given.value === 'boolean') return given.value;
+  const text = given.value.trim().toLowerCase();
+  if (['1', 'true', 'yes'].includes(text)) return true;
+  if (['0', 'false', 'no'].includes(text)) return false;
+  throw new UsageError(`${given.name} is true or false (1/0, yes/no), not ${JSON.stringify(given.value)}`);
+}
+
+function url(given: Given<string>): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(given.value);
+  } catch {
+    throw new UsageError(`${given.name} takes a URL such as http://127.0.0.1:8000, not ${JSON.stringify(given.value)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UsageError(`${given.name} takes an http:// or https:// URL, not ${JSON.stringify(given.value)}`);
+  }
+  return given.value;
+}
+
+/** MAPC_TABLES: {"app_table": "prod"} or app_table=prod,other=prod-other. */
+function tablesFromEnv(text: string, name = 'MAPC_TABLES'): Record<string, string> {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch (error) {
+      throw new UsageError(`${name}: ${(error as Error).message}`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string' || v === '')) {
+      throw new UsageError(`${name}: expected an object of table names, as in {"app_table": "prod-app-table"}`);
+    }
+    return { ...(parsed as Record<string, string>) };
+  }
+  const bindings: Record<string, string> = {};
+  for (const binding of trimmed.split(',').map((b) => b.trim()).filter((b) => b !== '')) {
+    const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(binding);
+    if (!match) throw new UsageError(`${name}: write each binding as logical=physical, as in app_table=prod-app-table,other=prod-other (not ${JSON.stringify(binding)})`);
+    bindings[match[1]] = match[2];
+  }
+  return bindings;
+}
+
+function defaultMappings(cwd: string): string[] {
+  const folder = join(cwd, 'mappings');
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((name) => name.endsWith('.map')).sort();
+  } catch {
+    names = [];
+  }
+  if (names.length === 0) throw new UsageError(`no mappings: name them, set MAPC_MAPPINGS, or put .map files in ${folder}`);
+  return names.map((name) => join(folder, name));
+}
+
+function sourceOf(given: Given<string> | undefined): string {
+  if (!given) throw new UsageError('name where extracts land with --source s3://bucket/prefix/ or a folder (or MAPC_SOURCE)');
+  if (given.value.startsWith('s3://') && !/^s3:\/\/[^/]+/.test(given.value)) {
+    throw new UsageError(`${given.name} ${given.value}: name the bucket, as in s3://bucket/prefix/`);
+  }
+  return given.value;
+}
+
+export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobConfigContext = {}): JobConfig {
+  const { values, positionals } = flags;
+  const given = (flag: keyof JobFlagValues & string, ...variables: string[]) => pick(flag, values[flag] as string | undefined, env, variables) as Given<string> | undefined;
+  const source = sourceOf(given('source', 'MAPC_SOURCE'));
+
+  const mappingsFromEnv = (env.MAPC_MAPPINGS ?? '').split(/[\s,]+/).filter((m) => m !== '');
+  const mappings = positionals.length > 0 ? [...positionals] : mappingsFromEnv.length > 0 ? mappingsFromEnv : defaultMappings(context.cwd ?? '.');
+
+  const watch = values.watch ?? false;
+  if (watch && values.once) throw new UsageError('--once and --watch ask for opposite things: one pass, or keep watching');
+  // --watch, a flag, wins over MAPC_ONCE=true.
+  const once = pick('once', values.once, env, ['MAPC_ONCE']);
+  const onceValue = once === undefined ? undefined : booleanOf(once) && !watch;
+  const interval = given('interval');
+
+  let tables: Record<string, string>;
+  try {
+    tables = { ...(env.MAPC_TABLES ? tablesFromEnv(env.MAPC_TABLES) : {}), ...Object.fromEntries(tableBindings(values)) };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError((error as Error).message);
+  }
+
+  const metrics = given('metrics', 'MAPC_METRICS');
+  if (metrics && metrics.value !== 'emf' && metrics.value !== 'none') throw new UsageError(`${metrics.name} is emf or none, not ${JSON.stringify(metrics.value)}`);
+  const concurrency = given('concurrency', 'MAPC_CONCURRENCY');
+  const maxRejects = given('max-rejects', 'MAPC_MAX_REJECTS');
+  const region = given('region', 'MAPC_REGION', 'AWS_REGION');
+  const endpoint = given('endpoint', 'MAPC_ENDPOINT');
+  const s3Endpoint = given('s3-endpoint', 'MAPC_S3_ENDPOINT');
+  const reportDir = given('report-dir', 'MAPC_REPORT_DIR');
+
+  return {
+    mappings,
+    source,
+    ...(onceValue === undefined ? {} : { once: onceValue }),
+    watch,
+    intervalMs: interval ? intervalMs(interval) : 60_000,
+    tables,
+    controlTable: given('control-table', 'MAPC_CONTROL_TABLE')?.value ?? DEFAULT_CONTROL_TABLE,
+    ...(region ? { region: region.value } : {}),
+    ...(endpoint ? { endpoint: url(endpoint) } : {}),
+    ...(s3Endpoint ? { s3Endpoint: url(s3Endpoint) } : {}),
+    metrics: (metrics?.value ?? 'none') as 'emf' | 'none',
+    concurrency: concurrency ? wholeNumber(concurrency, 1) : 8,
+    maxRejects: maxRejects ? wholeNumber(maxRejects, 0) : Infinity,
+    ...(reportDir ? { reportDir: reportDir.value } : {}),
+  };
+}

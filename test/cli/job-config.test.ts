@@ -1,0 +1,170 @@
+// jobConfig: `mapc job`'s flags (parsed with JOB_OPTIONS, as the command will) and MAPC_*
+// variables into a checked JobConfig. Table-driven: what is given → the config, or the usage
+// error naming the flag or variable at fault.
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JOB_OPTIONS, JOB_USAGE, jobConfig, type JobConfig } from '../../bin/cli/job-config.js';
+import { parseCommandLine, UsageError } from '../../bin/cli/parse-options.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mapc-job-config-'));
+const withMappings = join(dir, 'with');
+const withoutMappings = join(dir, 'without');
+mkdirSync(join(withMappings, 'mappings'), { recursive: true });
+mkdirSync(withoutMappings);
+for (const name of ['product.map', 'customer.map', 'README.md', 'order.map.bak']) writeFileSync(join(withMappings, 'mappings', name), '');
+const tablesFile = join(dir, 'tables.json');
+writeFileSync(tablesFile, JSON.stringify({ app_table: 'from-file', audit: 'audit-from-file' }));
+const badTablesFile = join(dir, 'bad-tables.json');
+writeFileSync(badTablesFile, '["app_table"]');
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function configOf(args: string[], env: NodeJS.ProcessEnv = {}, cwd = withMappings): JobConfig {
+  return jobConfig(parseCommandLine(args, JOB_OPTIONS, JOB_USAGE), env, { cwd });
+}
+
+const DEFAULTS: JobConfig = {
+  mappings: [join(withMappings, 'mappings', 'customer.map'), join(withMappings, 'mappings', 'product.map')],
+  source: 's3://extracts/nightly/',
+  watch: false,
+  intervalMs: 60_000,
+  tables: {},
+  controlTable: 'mapc_control',
+  metrics: 'none',
+  concurrency: 8,
+  maxRejects: Infinity,
+};
+
+const ALL_ENV: NodeJS.ProcessEnv = {
+  MAPC_MAPPINGS: 'a.map, b.map  c.map',
+  MAPC_SOURCE: '/data/extracts',
+  MAPC_ONCE: 'true',
+  MAPC_TABLES: 'app_table=prod-app,audit=prod-audit',
+  MAPC_CONTROL_TABLE: 'prod_control',
+  MAPC_REGION: 'eu-west-1',
+  AWS_REGION: 'us-east-1',
+  MAPC_ENDPOINT: 'http://127.0.0.1:8000',
+  MAPC_S3_ENDPOINT: 'http://127.0.0.1:4568',
+  MAPC_METRICS: 'emf',
+  MAPC_CONCURRENCY: '4',
+  MAPC_MAX_REJECTS: '0',
+  MAPC_REPORT_DIR: '/var/mapc/reports',
+};
+
+const ALL_FLAGS = [
+  'x.map', 'y.map', '--source', 's3://extracts/nightly/', '--once', '--table', 'app_table=flag-app',
+  '--control-table', 'flag_control', '--region', 'ap-south-1', '--endpoint', 'http://localhost:9000',
+  '--s3-endpoint', 'https://minio.local', '--metrics', 'none', '--concurrency', '16', '--max-rejects', '25',
+  '--report-dir', 'reports',
+];
+
+describe('jobConfig: flags and environment', () => {
+  const valid: Array<{ name: string; args: string[]; env?: NodeJS.ProcessEnv; cwd?: string; expected: JobConfig }> = [
+    { name: 'only --source: every mappings/*.map, sorted, and the defaults', args: ['--source', 's3://extracts/nightly/'], expected: DEFAULTS },
+    {
+      name: 'only the environment',
+      args: [],
+      env: ALL_ENV,
+      cwd: withoutMappings,
+      expected: {
+        mappings: ['a.map', 'b.map', 'c.map'], source: '/data/extracts', once: true, watch: false, intervalMs: 60_000,
+        tables: { app_table: 'prod-app', audit: 'prod-audit' }, controlTable: 'prod_control', region: 'eu-west-1',
+        endpoint: 'http://127.0.0.1:8000', s3Endpoint: 'http://127.0.0.1:4568', metrics: 'emf', concurrency: 4, maxRejects: 0,
+        reportDir: '/var/mapc/reports',
+      },
+    },
+    {
+      name: 'flags win over the environment (bindings merge, a flag\'s binding winning)',
+      args: ALL_FLAGS,
+      env: { ...ALL_ENV, MAPC_ONCE: 'false' },
+      expected: {
+        mappings: ['x.map', 'y.map'], source: 's3://extracts/nightly/', once: true, watch: false, intervalMs: 60_000,
+        tables: { app_table: 'flag-app', audit: 'prod-audit' }, controlTable: 'flag_control', region: 'ap-south-1',
+        endpoint: 'http://localhost:9000', s3Endpoint: 'https://minio.local', metrics: 'none', concurrency: 16, maxRejects: 25,
+        reportDir: 'reports',
+      },
+    },
+    { name: 'AWS_REGION when MAPC_REGION is unset', args: ['--source', 's3://extracts/nightly/'], env: { AWS_REGION: 'us-east-1' }, expected: { ...DEFAULTS, region: 'us-east-1' } },
+    {
+      name: 'an empty variable counts as unset',
+      args: ['--source', 's3://extracts/nightly/'],
+      env: { MAPC_SOURCE: '', MAPC_MAPPINGS: ' ', MAPC_CONCURRENCY: '', MAPC_METRICS: '', MAPC_ONCE: '', MAPC_REGION: '', AWS_REGION: 'us-east-1' },
+      expected: { ...DEFAULTS, region: 'us-east-1' },
+    },
+    {
+      name: 'bindings: MAPC_TABLES as JSON, then --tables, then --table',
+      args: ['--source', 's3://extracts/nightly/', '--tables', tablesFile, '--table', 'audit=audit-from-flag'],
+      env: { MAPC_TABLES: '{"app_table": "from-env", "only_env": "env-table"}' },
+      expected: { ...DEFAULTS, tables: { app_table: 'from-file', only_env: 'env-table', audit: 'audit-from-flag' } },
+    },
+    { name: '--watch', args: ['--source', 'in', '--watch'], expected: { ...DEFAULTS, source: 'in', watch: true } },
+    { name: '--watch wins over MAPC_ONCE=true', args: ['--source', 'in', '--watch'], env: { MAPC_ONCE: 'yes' }, expected: { ...DEFAULTS, source: 'in', watch: true, once: false } },
+    { name: '--max-rejects 0 stops at the first reject', args: ['--source', 'in', '--max-rejects', '0'], expected: { ...DEFAULTS, source: 'in', maxRejects: 0 } },
+  ];
+  for (const { name, args, env, cwd, expected } of valid) {
+    it(name, () => expect(configOf(args, env, cwd)).to.deep.equal(expected));
+  }
+
+  const intervals: Array<[string, number]> = [['90', 90_000], ['60s', 60_000], ['5m', 300_000], ['1h', 3_600_000], ['1s', 1000], ['596h', 596 * 3_600_000]];
+  for (const [text, ms] of intervals) {
+    it(`--interval ${text} is ${ms} ms`, () => expect(configOf(['--source', 'in', '--watch', '--interval', text]).intervalMs).to.equal(ms));
+  }
+
+  const onceValues: Array<[string, boolean]> = [['1', true], ['true', true], ['YES', true], ['0', false], ['false', false], ['No', false]];
+  for (const [text, once] of onceValues) {
+    it(`MAPC_ONCE=${text} is once: ${once}`, () => expect(configOf(['--source', 'in'], { MAPC_ONCE: text }).once).to.equal(once));
+  }
+});
+
+describe('jobConfig: usage errors name the flag or variable', () => {
+  const invalid: Array<{ name: string; args: string[]; env?: NodeJS.ProcessEnv; cwd?: string; error: RegExp }> = [
+    { name: 'no source', args: [], error: /--source s3:\/\/bucket\/prefix\/ or a folder \(or MAPC_SOURCE\)/ },
+    { name: 'an s3:// source without a bucket', args: ['--source', 's3://'], error: /^--source s3:\/\/: name the bucket/ },
+    { name: 'no mappings anywhere', args: ['--source', 'in'], cwd: withoutMappings, error: /^no mappings: name them, set MAPC_MAPPINGS, or put \.map files in .*without\/mappings$/ },
+    ...['0', '0s', '1.5m', '5 minutes', '-1', 'abc', '500ms', '1d'].map((text) => ({
+      name: `--interval ${text}`, args: ['--source', 'in', '--watch', `--interval=${text}`], error: /^--interval takes a whole number of seconds \(90\), or with a unit \(60s, 5m, 1h\), of at least 1s/,
+    })),
+    { name: '--interval longer than a timer waits', args: ['--source', 'in', '--watch', '--interval', '597h'], error: /^--interval 597h is longer than the 596h a timer can wait/ },
+    ...['0', 'x', '2.5', '-1', '1e3'].map((text) => ({ name: `--concurrency ${text}`, args: ['--source', 'in', `--concurrency=${text}`], error: /^--concurrency takes a whole number of at least 1, not/ })),
+    { name: 'MAPC_CONCURRENCY 0', args: ['--source', 'in'], env: { MAPC_CONCURRENCY: '0' }, error: /^MAPC_CONCURRENCY takes a whole number of at least 1, not "0"/ },
+    { name: 'a concurrency past 2^53', args: ['--source', 'in', '--concurrency', '99999999999999999999'], error: /^--concurrency takes a whole number/ },
+    { name: '--max-rejects -1', args: ['--source', 'in', '--max-rejects=-1'], error: /^--max-rejects takes a whole number, not "-1"/ },
+    { name: 'MAPC_MAX_REJECTS none', args: ['--source', 'in'], env: { MAPC_MAX_REJECTS: 'none' }, error: /^MAPC_MAX_REJECTS takes a whole number, not "none"/ },
+    { name: '--metrics prometheus', args: ['--source', 'in', '--metrics', 'prometheus'], error: /^--metrics is emf or none, not "prometheus"/ },
+    { name: 'MAPC_METRICS EMF', args: ['--source', 'in'], env: { MAPC_METRICS: 'EMF' }, error: /^MAPC_METRICS is emf or none, not "EMF"/ },
+    { name: 'MAPC_ONCE maybe', args: ['--source', 'in'], env: { MAPC_ONCE: 'maybe' }, error: /^MAPC_ONCE is true or false \(1\/0, yes\/no\), not "maybe"/ },
+    { name: '--once with --watch', args: ['--source', 'in', '--once', '--watch'], error: /^--once and --watch ask for opposite things/ },
+    { name: '--table without =', args: ['--source', 'in', '--table', 'app_table'], error: /^--table app_table: write it as logical=physical/ },
+    { name: '--tables, a missing file', args: ['--source', 'in', '--tables', join(dir, 'missing.json')], error: /^--tables .*missing\.json: ENOENT/ },
+    { name: '--tables, not an object', args: ['--source', 'in', '--tables', badTablesFile], error: /^--tables .*bad-tables\.json: expected an object of table names/ },
+    { name: 'MAPC_TABLES, a name that is not a string', args: ['--source', 'in'], env: { MAPC_TABLES: '{"app_table": 1}' }, error: /^MAPC_TABLES: expected an object of table names/ },
+    { name: 'MAPC_TABLES, broken JSON', args: ['--source', 'in'], env: { MAPC_TABLES: '{app_table: prod}' }, error: /^MAPC_TABLES: .*JSON/ },
+    { name: 'MAPC_TABLES, a binding without =', args: ['--source', 'in'], env: { MAPC_TABLES: 'a=b,c' }, error: /^MAPC_TABLES: write each binding as logical=physical.*\(not "c"\)/ },
+    { name: '--endpoint without a scheme', args: ['--source', 'in', '--endpoint', 'localhost:8000'], error: /^--endpoint takes an http:\/\/ or https:\/\/ URL, not "localhost:8000"/ },
+    { name: 'MAPC_S3_ENDPOINT not a URL', args: ['--source', 'in'], env: { MAPC_S3_ENDPOINT: 'minio' }, error: /^MAPC_S3_ENDPOINT takes a URL such as http:\/\/127\.0\.0\.1:8000, not "minio"/ },
+  ];
+  for (const { name, args, env, cwd, error } of invalid) {
+    it(name, () => {
+      expect(() => configOf(args, env, cwd)).to.throw(UsageError, error);
+    });
+  }
+
+  it('an unknown flag is a usage error from parsing, with the usage text', () => {
+    expect(() => configOf(['--source', 'in', '--bogus'])).to.throw(UsageError, /Unknown option '--bogus'[\s\S]*usage: mapc job/);
+  });
+});
+
+describe('JOB_OPTIONS and JOB_USAGE', () => {
+  it('the usage lists every flag, and the variable of each flag that has one', () => {
+    for (const flag of Object.keys(JOB_OPTIONS)) expect(JOB_USAGE, flag).to.match(new RegExp(`--${flag}\\b`));
+    for (const variable of Object.keys(ALL_ENV)) expect(JOB_USAGE, variable).to.contain(variable);
+  });
+
+  it('has the DynamoDB options, without a default that would hide MAPC_CONTROL_TABLE', () => {
+    for (const flag of ['region', 'endpoint', 'control-table', 'table', 'tables']) expect(JOB_OPTIONS).to.have.property(flag);
+    expect(JOB_OPTIONS['control-table']).to.not.have.property('default');
+    expect(configOf(['--source', 'in'], { MAPC_CONTROL_TABLE: 'env_control' }).controlTable).to.equal('env_control');
+  });
+});
