@@ -4,8 +4,8 @@
 // starts only with values that make sense; bad input is a UsageError naming the flag or
 // variable. Table bindings are read by tableBindings (dynamodb-options.ts) and merged: those of
 // MAPC_TABLES first, then --tables, then --table, each binding of a later one winning.
-// --watch and --interval are flags only; --watch wins over MAPC_ONCE=true (once: false), and
-// --once with --watch is a usage error.
+// --watch and --interval are flags only; --once (one named extract, as an S3 event asks) with
+// --watch is a usage error, and --watch leaves MAPC_ONCE aside.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table-name.js';
@@ -17,8 +17,8 @@ export interface JobConfig {
   mappings: string[];
   /** Where extracts land: s3://bucket/prefix/ or a local folder. */
   source: string;
-  /** One pass over the extracts, then stop (absent: neither flag nor variable said). */
-  once?: boolean;
+  /** Apply this one extract (s3://bucket/key or a path), unless an older one must go first. */
+  once?: string;
   /** Keep looking for new extracts every intervalMs. */
   watch: boolean;
   intervalMs: number;
@@ -40,7 +40,7 @@ export const JOB_OPTIONS = {
   // could never apply. jobConfig gives the same default.
   'control-table': { type: 'string' },
   source: { type: 'string' },
-  once: { type: 'boolean' },
+  once: { type: 'string' },
   watch: { type: 'boolean' },
   interval: { type: 'string' },
   's3-endpoint': { type: 'string' },
@@ -59,7 +59,8 @@ named after it (a flag wins; an empty variable counts as unset).
   mapping.map ...          MAPC_MAPPINGS (space- or comma-separated); default: every
                            mappings/*.map of the current directory, sorted
   --source URI|DIR         MAPC_SOURCE          where extracts land (required)
-  --once                   MAPC_ONCE            one pass, then stop (true/false, 1/0, yes/no)
+  --once EXTRACT           MAPC_ONCE            apply this extract only (as an S3 event asks); it
+                                                waits while an older one is not applied
   --watch                                       keep looking for new extracts
   --interval 60s|5m|1h|90                       between looks when watching (default 60s; a bare
                                                 number is seconds)
@@ -202,10 +203,9 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
   const mappings = positionals.length > 0 ? [...positionals] : mappingsFromEnv.length > 0 ? mappingsFromEnv : defaultMappings(context.cwd ?? '.');
 
   const watch = values.watch ?? false;
-  if (watch && values.once) throw new UsageError('--once and --watch ask for opposite things: one pass, or keep watching');
-  // --watch, a flag, wins over MAPC_ONCE=true.
-  const once = pick('once', values.once, env, ['MAPC_ONCE']);
-  const onceValue = once === undefined ? undefined : booleanOf(once) && !watch;
+  if (watch && values.once) throw new UsageError('--once and --watch ask for opposite things: one extract, or keep watching');
+  // --watch, a flag, leaves MAPC_ONCE aside.
+  const once = watch ? undefined : given('once', 'MAPC_ONCE');
   const interval = given('interval');
 
   let tables: Record<string, string>;
@@ -228,7 +228,7 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
   return {
     mappings,
     source,
-    ...(onceValue === undefined ? {} : { once: onceValue }),
+    ...(once ? { once: once.value } : {}),
     watch,
     intervalMs: interval ? intervalMs(interval) : 60_000,
     tables,

@@ -40,7 +40,7 @@ const DEFAULTS: JobConfig = {
 const ALL_ENV: NodeJS.ProcessEnv = {
   MAPC_MAPPINGS: 'a.map, b.map  c.map',
   MAPC_SOURCE: '/data/extracts',
-  MAPC_ONCE: 'true',
+  MAPC_ONCE: 's3://extracts/nightly/2026-11-01.zip',
   MAPC_TABLES: 'app_table=prod-app,audit=prod-audit',
   MAPC_CONTROL_TABLE: 'prod_control',
   MAPC_REGION: 'eu-west-1',
@@ -54,7 +54,7 @@ const ALL_ENV: NodeJS.ProcessEnv = {
 };
 
 const ALL_FLAGS = [
-  'x.map', 'y.map', '--source', 's3://extracts/nightly/', '--once', '--table', 'app_table=flag-app',
+  'x.map', 'y.map', '--source', 's3://extracts/nightly/', '--once', 's3://extracts/nightly/delta.zip', '--table', 'app_table=flag-app',
   '--control-table', 'flag_control', '--region', 'ap-south-1', '--endpoint', 'http://localhost:9000',
   '--s3-endpoint', 'https://minio.local', '--metrics', 'none', '--concurrency', '16', '--max-rejects', '25',
   '--report-dir', 'reports',
@@ -69,7 +69,7 @@ describe('jobConfig: flags and environment', () => {
       env: ALL_ENV,
       cwd: withoutMappings,
       expected: {
-        mappings: ['a.map', 'b.map', 'c.map'], source: '/data/extracts', once: true, watch: false, intervalMs: 60_000,
+        mappings: ['a.map', 'b.map', 'c.map'], source: '/data/extracts', once: 's3://extracts/nightly/2026-11-01.zip', watch: false, intervalMs: 60_000,
         tables: { app_table: 'prod-app', audit: 'prod-audit' }, controlTable: 'prod_control', region: 'eu-west-1',
         endpoint: 'http://127.0.0.1:8000', s3Endpoint: 'http://127.0.0.1:4568', metrics: 'emf', concurrency: 4, maxRejects: 0,
         reportDir: '/var/mapc/reports',
@@ -78,9 +78,9 @@ describe('jobConfig: flags and environment', () => {
     {
       name: 'flags win over the environment (bindings merge, a flag\'s binding winning)',
       args: ALL_FLAGS,
-      env: { ...ALL_ENV, MAPC_ONCE: 'false' },
+      env: ALL_ENV,
       expected: {
-        mappings: ['x.map', 'y.map'], source: 's3://extracts/nightly/', once: true, watch: false, intervalMs: 60_000,
+        mappings: ['x.map', 'y.map'], source: 's3://extracts/nightly/', once: 's3://extracts/nightly/delta.zip', watch: false, intervalMs: 60_000,
         tables: { app_table: 'flag-app', audit: 'prod-audit' }, controlTable: 'flag_control', region: 'ap-south-1',
         endpoint: 'http://localhost:9000', s3Endpoint: 'https://minio.local', metrics: 'none', concurrency: 16, maxRejects: 25,
         reportDir: 'reports',
@@ -100,7 +100,7 @@ describe('jobConfig: flags and environment', () => {
       expected: { ...DEFAULTS, tables: { app_table: 'from-file', only_env: 'env-table', audit: 'audit-from-flag' } },
     },
     { name: '--watch', args: ['--source', 'in', '--watch'], expected: { ...DEFAULTS, source: 'in', watch: true } },
-    { name: '--watch wins over MAPC_ONCE=true', args: ['--source', 'in', '--watch'], env: { MAPC_ONCE: 'yes' }, expected: { ...DEFAULTS, source: 'in', watch: true, once: false } },
+    { name: '--watch leaves MAPC_ONCE aside', args: ['--source', 'in', '--watch'], env: { MAPC_ONCE: 'in/a.zip' }, expected: { ...DEFAULTS, source: 'in', watch: true } },
     { name: '--max-rejects 0 stops at the first reject', args: ['--source', 'in', '--max-rejects', '0'], expected: { ...DEFAULTS, source: 'in', maxRejects: 0 } },
   ];
   for (const { name, args, env, cwd, expected } of valid) {
@@ -112,10 +112,10 @@ describe('jobConfig: flags and environment', () => {
     it(`--interval ${text} is ${ms} ms`, () => expect(configOf(['--source', 'in', '--watch', '--interval', text]).intervalMs).to.equal(ms));
   }
 
-  const onceValues: Array<[string, boolean]> = [['1', true], ['true', true], ['YES', true], ['0', false], ['false', false], ['No', false]];
-  for (const [text, once] of onceValues) {
-    it(`MAPC_ONCE=${text} is once: ${once}`, () => expect(configOf(['--source', 'in'], { MAPC_ONCE: text }).once).to.equal(once));
-  }
+  it('--once names the extract, winning over MAPC_ONCE', () => {
+    expect(configOf(['--source', 'in', '--once', 'in/b.zip'], { MAPC_ONCE: 'in/a.zip' }).once).to.equal('in/b.zip');
+    expect(configOf(['--source', 'in'], { MAPC_ONCE: 'in/a.zip' }).once).to.equal('in/a.zip');
+  });
 });
 
 describe('jobConfig: usage errors name the flag or variable', () => {
@@ -134,8 +134,7 @@ describe('jobConfig: usage errors name the flag or variable', () => {
     { name: 'MAPC_MAX_REJECTS none', args: ['--source', 'in'], env: { MAPC_MAX_REJECTS: 'none' }, error: /^MAPC_MAX_REJECTS takes a whole number, not "none"/ },
     { name: '--metrics prometheus', args: ['--source', 'in', '--metrics', 'prometheus'], error: /^--metrics is emf or none, not "prometheus"/ },
     { name: 'MAPC_METRICS EMF', args: ['--source', 'in'], env: { MAPC_METRICS: 'EMF' }, error: /^MAPC_METRICS is emf or none, not "EMF"/ },
-    { name: 'MAPC_ONCE maybe', args: ['--source', 'in'], env: { MAPC_ONCE: 'maybe' }, error: /^MAPC_ONCE is true or false \(1\/0, yes\/no\), not "maybe"/ },
-    { name: '--once with --watch', args: ['--source', 'in', '--once', '--watch'], error: /^--once and --watch ask for opposite things/ },
+    { name: '--once with --watch', args: ['--source', 'in', '--once', 'in/a.zip', '--watch'], error: /^--once and --watch ask for opposite things/ },
     { name: '--table without =', args: ['--source', 'in', '--table', 'app_table'], error: /^--table app_table: write it as logical=physical/ },
     { name: '--tables, a missing file', args: ['--source', 'in', '--tables', join(dir, 'missing.json')], error: /^--tables .*missing\.json: ENOENT/ },
     { name: '--tables, not an object', args: ['--source', 'in', '--tables', badTablesFile], error: /^--tables .*bad-tables\.json: expected an object of table names/ },
