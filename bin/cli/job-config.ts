@@ -102,7 +102,7 @@ interface Given<T> {
   name: string;
 }
 
-function pick<T>(flag: string, flagValue: T | undefined, env: NodeJS.ProcessEnv, variables: string[]): Given<T | string> | undefined {
+function pick(flag: string, flagValue: string | undefined, env: NodeJS.ProcessEnv, variables: string[]): Given<string> | undefined {
   if (flagValue !== undefined && flagValue !== '') return { value: flagValue, name: `--${flag}` };
   for (const variable of variables) {
     const value = env[variable];
@@ -127,14 +127,6 @@ function intervalMs(given: Given<string>): number {
   }
   if (ms > MAX_INTERVAL_MS) throw new UsageError(`${given.name} ${given.value} is longer than the ${Math.floor(MAX_INTERVAL_MS / 3_600_000)}h a timer can wait`);
   return ms;
-}
-
-function booleanOf(given: Given<string | boolean>): boolean {
-  if (typeof given.value === 'boolean') return given.value;
-  const text = given.value.trim().toLowerCase();
-  if (['1', 'true', 'yes'].includes(text)) return true;
-  if (['0', 'false', 'no'].includes(text)) return false;
-  throw new UsageError(`${given.name} is true or false (1/0, yes/no), not ${JSON.stringify(given.value)}`);
 }
 
 function url(given: Given<string>): string {
@@ -196,7 +188,7 @@ function sourceOf(given: Given<string> | undefined): string {
 
 export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobConfigContext = {}): JobConfig {
   const { values, positionals } = flags;
-  const given = (flag: keyof JobFlagValues & string, ...variables: string[]) => pick(flag, values[flag] as string | undefined, env, variables) as Given<string> | undefined;
+  const given = (flag: keyof JobFlagValues & string, ...variables: string[]) => pick(flag, values[flag] as string | undefined, env, variables);
   const source = sourceOf(given('source', 'MAPC_SOURCE'));
 
   const mappingsFromEnv = (env.MAPC_MAPPINGS ?? '').split(/[\s,]+/).filter((m) => m !== '');
