@@ -12,7 +12,7 @@ export { loadPlan, loadPlanWithDiagnostics, PlanNotCompiled, type LoadedPlan } f
 export { runExtract, type RunExtractOptions, type PreviewOptions, type DynamoDbRunOptions } from './run-extract.js';
 export { runJob, watchJob, type RunJobOptions } from './run-job.js';
 export type { JobReport, JobRun, JobExtract, JobExtractStatus, AsOfSource } from '../runtime/job/job-report.js';
-export type { JobLog } from '../runtime/job/run-job.js';
+export type { JobLog } from '../runtime/job/job-log.js';
 export type { Plan } from '../runtime/plan/types.js';
 export type { RunReport, TableCounts } from '../runtime/run/run-report.js';
 export type { Reject } from '../runtime/run/table-reader.js';

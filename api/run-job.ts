@@ -6,7 +6,8 @@ import type { S3SourceOptions } from '../runtime/archive/s3-source.js';
 import { connectDynamoDb, type DynamoDbConnection, type DynamoDbOptions } from '../runtime/dynamodb/dynamodb-connection.js';
 import type { JobReport, JobRun } from '../runtime/job/job-report.js';
 import { parseJobSource } from '../runtime/job/list-extracts.js';
-import { runJob as runJobPass, type JobLog } from '../runtime/job/run-job.js';
+import type { JobLog } from '../runtime/job/job-log.js';
+import { runJob as runJobPass } from '../runtime/job/run-job.js';
 import type { Plan } from '../runtime/plan/types.js';
 import { loadPlan } from './load-plan.js';
 

@@ -15,6 +15,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'check', summary: 'check mappings and report diagnostics, writing nothing', load: async () => (await import('./compile-command.js')).checkCommand },
   { name: 'explain', summary: 'show the plan of a mapping as a readable tree', load: async () => (await import('./explain-command.js')).explainCommand },
   { name: 'run', summary: 'run a plan on an extract: merge the items into DynamoDB, or preview them as NDJSON', load: async () => (await import('./run-command.js')).runCommand },
+  { name: 'job', summary: 'apply every new extract under an S3 prefix or folder to every mapping, in order (unattended)', load: async () => (await import('./job-command.js')).jobCommand },
   { name: 'init', summary: 'create the control table (and, for local use, the target tables)', load: async () => (await import('./init-command.js')).initCommand },
   { name: 'pending', summary: 'list the rows parked until their parent arrives', load: async () => (await import('./pending-command.js')).pendingCommand },
   { name: 'fmt', summary: 'format .map files in the canonical layout', load: async () => (await import('./fmt-command.js')).fmtCommand },

@@ -45,11 +45,8 @@ export interface EmfRecord {
   [member: string]: unknown;
 }
 
-/** The report of a run whose items may also count deletions (missing counts as 0). */
-export type ReportWithDeletions = RunReport & { items: Record<string, { written: number; deleted?: number }> };
-
 export interface EmfRecordInput {
-  report: ReportWithDeletions;
+  report: RunReport;
   /** The extract's URI, e.g. s3://bucket/extracts/2026-11-01.zip. */
   extract: string;
   /** now − as_of, in seconds, computed by the caller. */

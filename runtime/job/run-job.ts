@@ -24,14 +24,9 @@ import { parseAsOf } from '../run/extract-time.js';
 import { RejectsFile } from '../run/rejects-file.js';
 import type { RunReport } from '../run/run-report.js';
 import type { JobExtract, JobReport, JobRun } from './job-report.js';
+import type { JobLog } from './job-log.js';
 import { describeSource, listExtracts, type JobSource } from './list-extracts.js';
 import { closeExtracts, orderExtracts, type OrderedExtract } from './order-extracts.js';
-
-export interface JobLog {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
 
 export interface JobInput {
   plans: Plan[];

@@ -11,7 +11,7 @@
 import { Ajv } from 'ajv';
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import { emfRecord, type EmfRecord, type ReportWithDeletions } from '../../../runtime/job/emf-record.js';
+import { emfRecord, type EmfRecord } from '../../../runtime/job/emf-record.js';
 import type { RunReport } from '../../../runtime/run/run-report.js';
 import { compileMapping, runRecorded } from '../fixtures/recorded-run.js';
 import { zipBytes, type ExtractFiles } from '../fixtures/zip-bytes.js';
@@ -176,7 +176,7 @@ describe('emfRecord: CloudWatch Embedded Metric Format', function () {
   });
 
   it('ItemsDeleted sums the items\' deletions, a missing count being 0; parked rows add up over tables', () => {
-    const report: ReportWithDeletions = {
+    const report: RunReport = {
       ...finished,
       incremental: true,
       items: { Customer: { ...finished.items.Customer, deleted: 3 }, Order: { built: 5, written: 4, filtered: 0 }, Gone: { built: 0, written: 0, filtered: 0, deleted: 2 } },

@@ -2,7 +2,7 @@
 // are copied from the documentation (each cites where from); keys and inputs are varied from
 // there.
 import { expect } from 'chai';
-import { decodeS3EventKey, jobRequestOf, UnexpectedEventError } from '../../bin/cli/lambda-event.js';
+import { decodeS3EventKey, jobRequestOf, UnexpectedEventError } from '../../bin/lambda/job-request.js';
 import { parseExtractLocation } from '../../runtime/archive/extract-location.js';
 
 // Amazon S3 user guide, "EventBridge event message structure", example "Object created"
