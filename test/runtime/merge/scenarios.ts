@@ -101,6 +101,24 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     expect(linesOf(await itemOf(world, 1), 10).map((l: any) => l.description)).to.deep.equal(['Kettle', 'Drill', 'Kettle']);
   });
 
+  it('merges stock moves into stored product items when the extract has neither products nor warehouses', async () => {
+    const products = compiledPlan('mappings/product.map');
+    const world = await newWorld();
+    await world.run(products, await handmadeExtract('2026-11-01T02:00:00Z', { products: ['SKU-1|Kettle|kitchen|9.99'], warehouses: ['1,Lyon'] }));
+    const delta = await world.run(products, await handmadeExtract('2026-11-02T08:00:00Z', {
+      stock_moves: ['1,1,SKU-1,2026-11-02T07:00:00Z,5', '2,1,SKU-9,2026-11-02T07:30:00Z,1'],
+    }, ['products', 'warehouses']));
+    expect(delta.report.status, delta.report.error).to.equal('ok');
+    expect(delta.report.tables.products).to.deep.include({ absent: true, read: 0 });
+    expect(delta.report.tables.warehouses).to.deep.include({ absent: true, read: 0 });
+    // SKU-9 was never delivered: its move waits for it, as with a products file of no rows.
+    expect(delta.report.tables.stock_moves).to.include({ read: 2, used: 1, parked: 1 });
+    expect(delta.report.reconciled).to.equal(true);
+    const merged = (await world.item('PROD#SKU-1', 'DETAILS'))!;
+    expect(merged.description).to.equal('Kettle');
+    expect(merged.moves.map((m: any) => [String(m.qty), m.warehouse])).to.deep.equal([['5', 'Lyon']]);
+  });
+
   it('stops before writing when a table that is not optional has no file', async () => {
     const world = await newWorld();
     await world.run(plan, await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)], orders: [order(10, 1)] }));
