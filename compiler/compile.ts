@@ -11,6 +11,7 @@ import { ItemBuilder, type BuiltItem } from './items/build-item.js';
 import { checkItemKeys, checkKeyCollisions } from './items/item-keys.js';
 import { loadSources, readFromDisk, type LoadedSources, type ReadFile } from './load-sources.js';
 import { buildPlan } from './plan/build-plan.js';
+import { reportRequiredLookedUpTables } from './plan/check-looked-up-tables.js';
 import { optimize } from './plan/optimize.js';
 import { buildSchema } from './schema/build-schema.js';
 import type { Schema } from './schema/schema.js';
@@ -73,6 +74,7 @@ export function compile(entryPath: string, options: CompileOptions = {}): Compil
   const mapping = loaded.entry.ast.mapping?.text ?? basename(loaded.entry.path).replace(/\.map$/, '');
   const logical = buildPlan(mapping, loaded.files, schema, items.map((i) => i.plan));
   reportUnusedTables(schema, logical, sink);
+  reportRequiredLookedUpTables(logical, schema, sink);
   const plan = options.optimize === false ? logical : optimize(logical);
   return done(checkPlan(plan, `plan of ${loaded.entry.path}`), items);
 }

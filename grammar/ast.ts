@@ -40,6 +40,8 @@ export interface TableDecl {
   kind: 'Table';
   name: Name;
   pattern: { text: string; span: Span };
+  /** The word `optional` after the pattern, when written: an extract may hold no file of the table. */
+  optional: { span: Span } | null;
   options: FormatOption[];
   columns: ColumnDecl[];
   /** A table-level `key (a, b)` clause, when present. */

@@ -111,10 +111,12 @@ export class AstBuilder {
       for (const option of this.nodes(block.children, 'formatOption')) options.push(this.formatOption(option));
     }
     const keys = this.nodes(c, 'compositeKey');
+    const optional = this.token(c, 'Kw_optional');
     return {
       kind: 'Table',
       name: this.name(this.node(c, 'name')),
       pattern: this.plainString(this.token(c, 'StringLiteral')),
+      optional: optional ? { span: this.tokenSpan(optional) } : null,
       options,
       columns: this.nodes(c, 'columnDecl').map((col) => this.columnDecl(col)),
       compositeKey: keys.length === 0 ? null : this.nodes(keys[0].children, 'name').map((n) => this.name(n)),

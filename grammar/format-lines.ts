@@ -111,7 +111,8 @@ export function layoutLines(pieces: Piece[], starts: StatementStarts): Line[] {
       && declarationKeywords.has(upcoming.type)
       && (blockDeclarations.has(declarationKind) || blockDeclarations.has(upcoming.type))) return 2;
     if (previous.type === 'Comment') return Math.max(authored, 1);
-    if (piece.type === 'LBrace') return 0;
+    // A block opens on its statement's line, and `optional` stays beside its table's pattern.
+    if (piece.type === 'LBrace' || piece.type === 'Kw_optional') return 0;
     if (previous.type === 'LBrace') return piece.type === 'RBrace' ? 0 : 1;
     if (piece.type === 'RBrace') return 1;
     if (piece.type === 'Comment' || startsStatement.has(index)) return Math.max(authored, 1);

@@ -47,6 +47,7 @@ export class MapParser extends CstParser {
     this.SUBRULE(this.name);
     this.CONSUME(k.from);
     this.CONSUME(t.StringLiteral);
+    this.OPTION(() => this.CONSUME(k.optional));
     this.CONSUME(t.LBrace);
     this.MANY(() => {
       this.OR([

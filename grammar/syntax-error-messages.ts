@@ -36,9 +36,13 @@ const ruleWords: Record<string, string> = {
 };
 
 export const syntaxErrorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual }) {
+  buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
     // Recovery in the top-level loop expects the end of the file; what is allowed there is a declaration.
     if (expected.name === 'EOF') return `expected ${ruleWords.file} but found ${describeToken(actual)}`;
+    // Between a table's pattern and its `{` the word `optional` may stand too.
+    if (ruleName === 'tableDecl' && expected.name === 'LBrace' && previous.tokenType.name === 'StringLiteral') {
+      return `expected \`optional\` or \`{\` but found ${describeToken(actual)}`;
+    }
     return `expected ${describeTokenType(expected)} but found ${describeToken(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {

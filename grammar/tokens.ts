@@ -10,7 +10,7 @@ export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][
 export const QuotedIdentifier = createToken({ name: 'QuotedIdentifier', pattern: /`[^`\n]+`/ });
 
 const keywordNames = [
-  'mapping', 'import', 'table', 'from', 'format', 'key', 'header', 'as', 'inverse', 'target',
+  'mapping', 'import', 'table', 'from', 'optional', 'format', 'key', 'header', 'as', 'inverse', 'target',
   'partition', 'sort', 'ttl', 'item', 'into', 'where', 'each', 'in', 'order', 'by', 'asc', 'desc',
   'limit', 'keep', 'require', 'when', 'and', 'or', 'not', 'true', 'false', 'null', 'case', 'then',
   'else', 'end', 'cast', 'is', 'as_of',

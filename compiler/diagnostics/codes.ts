@@ -72,6 +72,7 @@ export const CODES = {
   MAP0401: { severity: 'warning', title: 'unbounded collection', message: (p) => `collection \`${p.name}\` has no limit: one item can outgrow DynamoDB's 400 KB`, hint: () => 'add `limit N`, or retention with `keep … where …`' },
   MAP0402: { severity: 'warning', title: 'unused table', message: (p) => `table \`${p.table}\` is declared here but no item uses it`, hint: () => 'remove it, or move it into the shared schema file' },
   MAP0403: { severity: 'warning', title: 'element without its key', message: (p) => `elements of \`${p.name}\` do not carry ${p.missing} of \`${p.table}\`'s key: a row delivered again cannot replace its twin`, hint: (p) => `add \`${p.column} = ${p.alias}.${p.column}\`` },
+  MAP0404: { severity: 'warning', title: 'looked-up table not optional', message: (p) => `mapping \`${p.mapping}\` only looks rows up in table \`${p.table}\`, which is not declared \`optional\`: an extract without a file of it stops the run`, hint: (p) => `add \`optional\` after its pattern (\`from "${p.pattern}" optional\`) so that an extract without new rows of \`${p.table}\` does not stop the run` },
 } satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

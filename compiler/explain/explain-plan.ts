@@ -16,7 +16,7 @@ function describeRole(role: TableRole): string {
 }
 
 function describeTable(table: PlanTable, index: number): string[] {
-  const lines = [`  ${index + 1}. ${table.name}  "${table.pattern}"`];
+  const lines = [`  ${index + 1}. ${table.name}  "${table.pattern}"${table.optional ? '  (optional: an extract may hold no file of it)' : ''}`];
   for (const role of table.roles) lines.push(`       role:    ${describeRole(role)}`);
   const dropped = table.declaredHeaders.length - table.columns.length;
   lines.push(`       columns: ${table.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', ')}${dropped > 0 ? `  (${dropped} of ${table.declaredHeaders.length} not read)` : ''}`);

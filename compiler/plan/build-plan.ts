@@ -15,6 +15,7 @@ function planTable(table: TableInfo, roles: TableRole[]): PlanTable {
   return {
     name: table.name,
     pattern: table.pattern,
+    ...(table.optional ? { optional: true as const } : {}),
     format: table.format,
     declaredHeaders: columns.map((c) => c.header),
     columns,

@@ -39,6 +39,7 @@ function buildTable(decl: TableDecl, declaredInEntry: boolean, sink: DiagnosticS
   return {
     name: decl.name.text,
     pattern: decl.pattern.text,
+    optional: decl.optional !== null,
     format: buildFormat(decl.options, sink),
     columns,
     key,

@@ -41,6 +41,8 @@ export type Relation = LookupRelation | CollectionRelation;
 export interface TableInfo {
   name: string;
   pattern: string;
+  /** Declared `optional`: an extract without a file of it holds no rows of it. */
+  optional: boolean;
   format: PlanFormat;
   columns: Map<string, ColumnInfo>;
   key: string[];

@@ -55,6 +55,8 @@ export interface PlanColumn {
 export interface PlanTable {
   name: string;
   pattern: string;
+  /** Declared `optional`: an archive without a file for it holds no rows of it (else the run stops). */
+  optional?: true;
   format: PlanFormat;
   /** Every declared header, in declared order: the file's header must hold each of them. */
   declaredHeaders: string[];

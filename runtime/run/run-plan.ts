@@ -51,12 +51,16 @@ function threadCount(requested: number | 'auto', tables: Iterable<string>, entri
   return bytes >= AUTO_THREADS_FROM_BYTES ? Math.min(availableParallelism(), AUTO_THREADS_AT_MOST) : 1;
 }
 
+/**
+ * Each table's files in the archive. A table without one stops the run, unless it is declared
+ * `optional`: then its list is empty, and the run reads no rows of it (the report marks it absent).
+ */
 export function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: string): Map<string, ArchiveEntry[]> {
   const files = entries.filter((e) => !e.isDirectory);
   const result = new Map<string, ArchiveEntry[]>();
   for (const table of plan.tables) {
     const matched = matchEntries(files, table.pattern);
-    if (matched.length === 0) {
+    if (matched.length === 0 && !table.optional) {
       const names = files.map((e) => e.name).slice(0, 20).join(', ');
       throw new RunFailure(`${extract} has no file for table ${table.name} (pattern "${table.pattern}"). The archive holds: ${names || 'nothing'}. ` +
         'Check the table\'s `from "…"` pattern in the mapping, or ask for the extract again.');

@@ -7,6 +7,7 @@
 // in an incremental run (items merged into DynamoDB) such rows are parked instead:
 // parked: kept in the control table and retried by every later run until the parent arrives;
 // retried: rows parked by earlier runs and read again in this one (not part of `read`).
+// A table declared `optional` that the extract has no file of is `absent`: it reads no rows.
 
 export interface TableCounts {
   read: number;
@@ -18,6 +19,13 @@ export interface TableCounts {
   parked: number;
 }
 
+export interface TableReport extends TableCounts {
+  /** The archive entries its rows were read from. */
+  files: string[];
+  /** Only on a table declared `optional` that the archive has no file of. */
+  absent?: true;
+}
+
 export interface RunReport {
   mapping: string;
   planHash: string;
@@ -25,7 +33,7 @@ export interface RunReport {
   asOf: string;
   startedAt: string;
   seconds: number;
-  tables: Record<string, TableCounts & { files: string[] }>;
+  tables: Record<string, TableReport>;
   /** deleted: items written by an earlier run that `require` now leaves out (incremental runs). */
   items: Record<string, { built: number; written: number; filtered: number; deleted?: number }>;
   rejects: number;
@@ -60,7 +68,8 @@ export function summarize(report: RunReport): string {
   ];
   for (const name of names) {
     const c = report.tables[name];
-    lines.push(`${name.padEnd(width)} ${columns.map((column) => cell(c[column])).join('')}${reconciles(c) ? '' : '   DOES NOT ADD UP'}`);
+    const notes = [...(c.absent ? ['absent: no file in the extract'] : []), ...(reconciles(c) ? [] : ['DOES NOT ADD UP'])];
+    lines.push(`${name.padEnd(width)} ${columns.map((column) => cell(c[column])).join('')}${notes.map((note) => `   ${note}`).join('')}`);
   }
   for (const [item, c] of Object.entries(report.items)) {
     lines.push(`items ${item}: ${c.written} written${c.filtered > 0 ? `, ${c.filtered} left out by require` : ''}${c.deleted ? `, ${c.deleted} deleted` : ''}`);

@@ -1,9 +1,9 @@
 // What the phases of one run share: the counts per table, the rejects (with the limit the
 // user set), the list of files rows come from, and progress reporting.
-import type { Plan } from '../plan/types.js';
+import type { Plan, PlanTable } from '../plan/types.js';
 import { formatIsoTimestamp } from '../values/calendar.js';
 import type { TimestampValue } from '../values/value.js';
-import { emptyCounts, reconciles, type RunReport, type TableCounts } from './run-report.js';
+import { emptyCounts, reconciles, type RunReport, type TableCounts, type TableReport } from './run-report.js';
 import type { Reject } from './table-reader.js';
 
 export interface RejectSink {
@@ -74,7 +74,7 @@ export class RunState {
       asOf: formatIsoTimestamp(run.asOf),
       startedAt: new Date(run.started).toISOString(),
       seconds: (Date.now() - run.started) / 1000,
-      tables: Object.fromEntries(plan.tables.map((t) => [t.name, { ...this.countsOf(t.name), files: run.files.get(t.name) ?? [] }])),
+      tables: Object.fromEntries(plan.tables.map((t) => [t.name, this.tableReport(t, run.files.get(t.name))])),
       items: this.items,
       rejects: this.rejectCount,
       reconciled: [...this.counts.values()].every(reconciles),
@@ -82,6 +82,12 @@ export class RunState {
       ...(extra.incremental ? { incremental: true } : {}),
       ...(extra.error ? { error: extra.error } : {}),
     };
+  }
+
+  /** A table's counts and files (undefined: the run stopped before it looked for them). */
+  private tableReport(table: PlanTable, files: string[] | undefined): TableReport {
+    const absent = table.optional === true && files !== undefined && files.length === 0;
+    return { ...this.countsOf(table.name), files: files ?? [], ...(absent ? { absent: true } : {}) };
   }
 
   progress(phase: RunProgress['phase'], table: string, finished = false): void {

@@ -61,6 +61,14 @@ describe('plan schema', () => {
     expect(error?.message).to.contain('Recompile the mapping');
   });
 
+  it('takes `optional: true` on a table, and nothing else there', () => {
+    const plan = customerPlan() as unknown as { tables: Array<Record<string, unknown>> };
+    plan.tables[0].optional = true;
+    expect(checkPlan(plan)).to.have.nested.property('tables[0].optional', true);
+    plan.tables[0].optional = false;
+    expect(problemsOf(plan)).to.deep.equal(['tables.0.optional: must be true']);
+  });
+
   it('refuses fields the types do not have', () => {
     const plan = { ...customerPlan(), extra: true };
     expect(problemsOf(plan)).to.deep.equal(['the document: unknown field "extra"']);

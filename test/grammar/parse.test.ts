@@ -22,6 +22,21 @@ describe('grammar: parse', () => {
     expect(source.slice(ast.tables[0].pattern.span.offset, ast.tables[0].pattern.span.endOffset)).to.equal('"t.csv"');
   });
 
+  it('reads `optional` after a table\'s pattern, with its span; a table without it is not optional', () => {
+    const source = 'table t from "t*.csv" optional {\n  id int key\n}\ntable u from "u.csv" {\n  id int key\n}\n';
+    const { ast, problems } = parse(source, 'optional.map');
+    expect(problems).to.deep.equal([]);
+    const [optional, required] = ast.tables;
+    expect(optional.optional?.span).to.include({ file: 'optional.map', line: 1, column: 23 });
+    expect(source.slice(optional.optional!.span.offset, optional.optional!.span.endOffset)).to.equal('optional');
+    expect(required.optional).to.equal(null);
+  });
+
+  it('names `optional` as well as `{` when something else follows a table\'s pattern', () => {
+    const { problems } = parse('table t from "t.csv" optinal {\n  id int key\n}\n', 'typo.map');
+    expect(problems.map((p) => [p.message, p.span.column])).to.deep.equal([['expected `optional` or `{` but found `optinal`', 22]]);
+  });
+
   it('reads templates into text and expression parts, with spans inside the string', () => {
     const source = itemWith('  pk = "CUST#{a.id}/{a.region}"');
     const value = firstAttribute(source).value;

@@ -2,6 +2,7 @@
 // applied, and what it must (and must not) change is checked.
 import { expect } from 'chai';
 import { compile } from '../../compiler/compile.js';
+import { optimize } from '../../compiler/plan/optimize.js';
 import { orderEntries } from '../../compiler/plan/order-entries.js';
 import { projectColumns } from '../../compiler/plan/project-columns.js';
 import { pushDownFilters } from '../../compiler/plan/push-down-filters.js';
@@ -71,6 +72,16 @@ describe('planner rewrites', () => {
       expect(after.tables.map((t) => t.name)).to.deep.equal(['products', 'lines', 'orders', 'customers']);
       expect(after.entries.read.map((e) => e.table)).to.deep.equal(['products', 'lines', 'orders', 'customers']);
     });
+  });
+
+  it('marks the tables declared `optional`, and only them, and every rewrite keeps the mark', () => {
+    const optionalTables = (plan: Plan) => plan.tables.filter((t) => t.optional === true).map((t) => t.name);
+    const logical = logicalPlan();
+    expect(optionalTables(logical)).to.deep.equal(['products']);
+    expect(table(logical, 'orders')).to.not.have.property('optional');
+    for (const rewrite of [pushDownFilters, projectColumns, orderEntries, optimize]) {
+      expect(optionalTables(rewrite(logical)), rewrite.name).to.deep.equal(['products']);
+    }
   });
 
   it('every rewrite keeps the plan valid against the schema', () => {

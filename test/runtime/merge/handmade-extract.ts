@@ -1,6 +1,7 @@
 // Tiny extracts of the sample warehouse written by hand, for incremental-run cases the
 // generator does not make (orphans, re-delivered rows, old products). Each table is given as
-// CSV lines without the header; files a mapping needs are present (empty when not given).
+// CSV lines without the header; every table's file is present (empty when not given) unless
+// it is left out, as a delta extract leaves out the tables it has no new rows of.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,13 +28,14 @@ const HEADERS = {
 
 let made = 0;
 
-export async function handmadeExtract(extractedAt: string, tables: HandmadeTables): Promise<string> {
+export async function handmadeExtract(extractedAt: string, tables: HandmadeTables, leftOut: Array<keyof HandmadeTables> = []): Promise<string> {
   const files: Record<string, string> = {};
   for (const [table, header] of Object.entries(HEADERS)) {
+    if (leftOut.includes(table as keyof typeof HEADERS)) continue;
     files[`${table}.csv`] = [header, ...(tables[table as keyof typeof HEADERS] ?? [])].join('\n') + '\n';
   }
   // products.txt: "|"-delimited, no header, a trailing "|".
-  files['products.txt'] = (tables.products ?? []).map((line) => `${line}|\n`).join('');
+  if (!leftOut.includes('products')) files['products.txt'] = (tables.products ?? []).map((line) => `${line}|\n`).join('');
   files['_manifest.json'] = JSON.stringify({ extractedAt });
   const out = join(mkdtempSync(join(tmpdir(), 'mapc-handmade-')), `extract${++made}.zip`);
   writeFileSync(out, await zipBytes(files));

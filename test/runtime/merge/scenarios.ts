@@ -82,6 +82,53 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     expect(linesOf(item, 11)[0].description).to.equal('Kettle');
   });
 
+  it('resolves lines\' products from stored rows when an extract has no products file, and reports the absent tables', async () => {
+    const world = await newWorld();
+    await world.run(plan, await handmadeExtract('2026-11-01T02:00:00Z', {
+      customers: [customer(1)], orders: [order(10, 1)], order_lines: [line(10, 1, 'SKU-1')], products: ['SKU-1|Kettle|kitchen|9.99', 'SKU-2|Drill|tools|49.00'],
+    }));
+    // products and payments are optional (examples/warehouse.map): a delta without new rows of them leaves them out.
+    const delta = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { order_lines: [line(10, 2, 'SKU-2', 3, '49.00')] }, ['products', 'payments']));
+    expect(delta.report.status, delta.report.error).to.equal('ok');
+    expect(delta.report.tables.products).to.deep.include({ files: [], absent: true, read: 0, used: 0 });
+    expect(delta.report.tables.payments).to.deep.include({ files: [], absent: true, read: 0 });
+    expect(delta.report.tables.order_lines).to.include({ read: 1, used: 1 }).and.not.have.property('absent');
+    expect(delta.report.reconciled).to.equal(true);
+    expect(linesOf(await itemOf(world, 1), 10).map((l: any) => [String(l.line), l.description])).to.deep.equal([['1', 'Kettle'], ['2', 'Drill']]);
+    // The run without products kept the stored ones: a later delta without them still finds them.
+    const later = await world.run(plan, await handmadeExtract('2026-11-01T14:00:00Z', { order_lines: [line(10, 3, 'SKU-1')] }, ['products', 'payments']));
+    expect(later.report.status, later.report.error).to.equal('ok');
+    expect(linesOf(await itemOf(world, 1), 10).map((l: any) => l.description)).to.deep.equal(['Kettle', 'Drill', 'Kettle']);
+  });
+
+  it('merges stock moves into stored product items when the extract has neither products nor warehouses', async () => {
+    const products = compiledPlan('mappings/product.map');
+    const world = await newWorld();
+    await world.run(products, await handmadeExtract('2026-11-01T02:00:00Z', { products: ['SKU-1|Kettle|kitchen|9.99'], warehouses: ['1,Lyon'] }));
+    const delta = await world.run(products, await handmadeExtract('2026-11-02T08:00:00Z', {
+      stock_moves: ['1,1,SKU-1,2026-11-02T07:00:00Z,5', '2,1,SKU-9,2026-11-02T07:30:00Z,1'],
+    }, ['products', 'warehouses']));
+    expect(delta.report.status, delta.report.error).to.equal('ok');
+    expect(delta.report.tables.products).to.deep.include({ absent: true, read: 0 });
+    expect(delta.report.tables.warehouses).to.deep.include({ absent: true, read: 0 });
+    // SKU-9 was never delivered: its move waits for it, as with a products file of no rows.
+    expect(delta.report.tables.stock_moves).to.include({ read: 2, used: 1, parked: 1 });
+    expect(delta.report.reconciled).to.equal(true);
+    const merged = (await world.item('PROD#SKU-1', 'DETAILS'))!;
+    expect(merged.description).to.equal('Kettle');
+    expect(merged.moves.map((m: any) => [String(m.qty), m.warehouse])).to.deep.equal([['5', 'Lyon']]);
+  });
+
+  it('stops before writing when a table that is not optional has no file', async () => {
+    const world = await newWorld();
+    await world.run(plan, await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)], orders: [order(10, 1)] }));
+    const before = await world.itemLines();
+    const run = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { customers: [customer(1, 'Renamed')] }, ['orders']));
+    expect(run.report.status).to.equal('failed');
+    expect(run.report.error).to.match(/has no file for table orders \(pattern "orders\*\.csv"\)/);
+    expect(await world.itemLines()).to.deep.equal(before);
+  });
+
   it('lands a line of an old order in its customer, resolving an old product, and replaces a re-delivered row', async () => {
     const world = await newWorld();
     await world.run(plan, await handmadeExtract('2026-11-01T02:00:00Z', {
