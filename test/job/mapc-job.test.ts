@@ -1,0 +1,168 @@
+// `mapc job` as a container runs it (a child process configured by MAPC_* variables), and the
+// Lambda handler invoked with real event shapes, against s3rver and DynamoDB Local.
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { handler } from '../../bin/lambda/handler.js';
+import { S3RVER_CREDENTIALS, startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
+import { DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
+import type { JobReport } from '../../runtime/job/job-report.js';
+import { REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
+import { compiledPlan } from '../runtime/merge/fixtures.js';
+import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
+import { jobExtracts, type JobExtracts } from './extracts.js';
+import { JOB_BUCKET, jobWorld, type JobWorld } from './job-world.js';
+
+interface Finished { code: number | null; signal: NodeJS.Signals | null; lines: string[]; stderr: string }
+
+describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and s3rver', function () {
+  this.timeout(300_000);
+  const dynamo = useDynamoDbLocal();
+  const plan = compiledPlan();
+  let s3: LocalS3Server;
+  let extracts: JobExtracts;
+  before(async () => {
+    s3 = await startS3Server({ buckets: [JOB_BUCKET] });
+    extracts = await jobExtracts(600, 5);
+  });
+  after(async () => {
+    await s3?.stop();
+  });
+
+  /** The variables a container would be given, for one world. */
+  const environment = (world: JobWorld, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    MAPC_SOURCE: world.source,
+    MAPC_MAPPINGS: 'mappings/customer.map',
+    MAPC_TABLES: `app_table=${world.appTable}`,
+    MAPC_CONTROL_TABLE: world.controlTable,
+    MAPC_ENDPOINT: dynamo.endpoint,
+    MAPC_S3_ENDPOINT: s3.endpoint,
+    ...extra,
+  });
+  const start = (env: NodeJS.ProcessEnv, args: string[] = []) => spawn(process.execPath, ['bin/mapc.js', 'job', ...args], {
+    cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const finished = (child: ChildProcess) => new Promise<Finished>((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk) => { stdout += chunk; });
+    child.stderr!.on('data', (chunk) => { stderr += chunk; });
+    child.on('close', (code, signal) => resolve({ code, signal, lines: stdout.split('\n').filter((l) => l !== ''), stderr }));
+  });
+  const newWorld = () => jobWorld(dynamo, s3, plan);
+  const ledgerStatuses = async (world: JobWorld) =>
+    (await new DynamoDbStateStore(world.connection.client, world.controlTable).ledger('customer'))
+      .map((e) => `${e.identity.uri.slice(e.identity.uri.lastIndexOf('/') + 1)} ${e.status}`).sort();
+
+  let expectedItems: string[];
+  before(async () => {
+    const atOnce = await newWorld();
+    await atOnce.upload('combined.zip', extracts.combined);
+    const result = await finished(start(environment(atOnce)));
+    expect(result.code, result.stderr + result.lines.join('\n')).to.equal(0);
+    expectedItems = await atOnce.itemLines();
+    expect(expectedItems.length).to.be.greaterThan(400);
+  });
+
+  it('runs from MAPC_* variables alone, logs JSON lines, writes one EMF record per run and the reports', async () => {
+    const world = await newWorld();
+    await world.upload('base.zip', extracts.base);
+    await world.upload('delta1.zip', extracts.delta1);
+    await world.upload('delta2.zip', extracts.delta2);
+    const reports = mkdtempSync(join(tmpdir(), 'mapc-job-reports-'));
+    const result = await finished(start(environment(world, { MAPC_METRICS: 'emf', MAPC_REPORT_DIR: reports })));
+    expect(result.code, result.stderr).to.equal(0);
+    const records = result.lines.map((line) => JSON.parse(line) as Record<string, any>);
+    const metrics = records.filter((r) => r._aws !== undefined);
+    expect(metrics.map((m) => [m.Mapping, m.Extract, m.Status])).to.deep.equal(
+      ['base', 'delta1', 'delta2'].map((name) => ['customer', `${world.source}${name}.zip`, 'ok']),
+    );
+    expect(metrics[0].RowsRead).to.be.greaterThan(0);
+    expect(metrics[2]['RowsRead.customers']).to.equal(0);
+    const logs = records.filter((r) => r._aws === undefined);
+    expect(logs.every((l) => typeof l.time === 'string' && ['info', 'warn', 'error'].includes(l.level) && typeof l.message === 'string')).to.equal(true);
+    expect(logs.filter((l) => l.message === 'applied').map((l) => l.extract)).to.deep.equal(['base', 'delta1', 'delta2'].map((n) => `${world.source}${n}.zip`));
+    expect(logs[logs.length - 1]).to.include({ message: 'job pass finished', status: 'ok', applied: 3 });
+    expect(readdirSync(join(reports, 'customer')).sort()).to.deep.equal([
+      'base.rejects.ndjson', 'base.report.json', 'delta1.rejects.ndjson', 'delta1.report.json', 'delta2.rejects.ndjson', 'delta2.report.json',
+    ]);
+    expect(await world.itemLines()).to.deep.equal(expectedItems);
+  });
+
+  it('a job killed during its second extract, run again, converges to the same items', async () => {
+    const world = await newWorld();
+    const base = await world.upload('base.zip', extracts.base);
+    const delta1 = await world.upload('delta1.zip', extracts.delta1);
+    await world.upload('delta2.zip', extracts.delta2);
+    const env = environment(world, { MAPC_CONCURRENCY: '1' });
+    const child = start(env, ['--region', 'us-east-1']);
+    const done = finished(child);
+    // Killed once the ledger says the second extract is being applied.
+    const store = new DynamoDbStateStore(world.connection.client, world.controlTable);
+    for (let polls = 0; ; polls++) {
+      const ledger = await store.ledger('customer').catch(() => []);
+      if (ledger.some((e) => e.identity.uri === delta1 && e.status === 'running')) break;
+      if (polls > 3000 || child.exitCode !== null) throw new Error('the job ended before it began the second extract');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    child.kill('SIGKILL');
+    const killed = await done;
+    expect(killed.signal).to.equal('SIGKILL');
+    expect(await ledgerStatuses(world)).to.deep.equal(['base.zip applied', 'delta1.zip running']);
+    expect(base).to.be.a('string');
+
+    // The same job again (a restarted task keeps its owner: it takes over its own lease at once).
+    const again = await finished(start(env, ['--region', 'us-east-1']));
+    expect(again.code, again.stderr + again.lines.join('\n')).to.equal(0);
+    expect(await ledgerStatuses(world)).to.deep.equal(['base.zip applied', 'delta1.zip applied', 'delta2.zip applied']);
+    expect(await world.itemLines()).to.deep.equal(expectedItems);
+  });
+
+  it('the Lambda handler: an EventBridge Object Created event applies the extract once older ones are; a scheduled event catches up', async () => {
+    const world = await newWorld();
+    const saved = { ...process.env };
+    Object.assign(process.env, environment(world));
+    try {
+      await world.upload('base.zip', extracts.base);
+      await world.upload('delta1.zip', extracts.delta1);
+      const landed = (key: string) => ({
+        version: '0', id: '17793124-05d4-b198-2fde-7ededc63b103', 'detail-type': 'Object Created', source: 'aws.s3',
+        account: '111122223333', time: '2026-11-01T08:00:05Z', region: 'us-east-1', resources: [`arn:aws:s3:::${JOB_BUCKET}`],
+        detail: {
+          version: '0', bucket: { name: JOB_BUCKET }, object: { key, size: 1, etag: 'b1946ac92492d2347c6235b4d2611184', sequencer: '617f08299329d189' },
+          'request-id': 'N4N7GDK58NMKJ12R', requester: '123456789012', 'source-ip-address': '127.0.0.1', reason: 'PutObject',
+        },
+      });
+      const invoke = (event: unknown) => (handler as (event: unknown, context: unknown, callback: unknown) => Promise<JobReport>)(event, {}, () => undefined);
+      const early = await invoke(landed(`${world.prefix}delta1.zip`));
+      expect(early.status).to.equal('waiting');
+      expect(early.error).to.include(`${world.source}base.zip`);
+
+      const scheduled = await invoke({
+        version: '0', id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa', 'detail-type': 'Scheduled Event', source: 'aws.events',
+        account: '123456789012', time: '2026-11-01T09:00:00Z', region: 'us-east-1', resources: ['arn:aws:events:us-east-1:123456789012:rule/mapc-catch-up'], detail: {},
+      });
+      expect(scheduled.status, scheduled.error).to.equal('ok');
+      expect(scheduled.runs.map((r) => r.extract)).to.deep.equal([`${world.source}base.zip`, `${world.source}delta1.zip`]);
+
+      await world.upload('delta2.zip', extracts.delta2);
+      const latest = await invoke(landed(`${world.prefix}delta2.zip`));
+      expect(latest.status, latest.error).to.equal('ok');
+      expect(latest.runs.map((r) => r.extract)).to.deep.equal([`${world.source}delta2.zip`]);
+      expect(await world.itemLines()).to.deep.equal(expectedItems);
+
+      let refused: unknown;
+      await invoke({ Records: [] }).catch((error: unknown) => { refused = error; });
+      expect((refused as Error).message).to.include('EventBridge');
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+});
