@@ -178,12 +178,19 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     expect(item.name).to.equal('Customer 1');
   });
 
-  it('refuses to apply an extract before an unfinished one, or one older than an extract applied already', async () => {
+  it('refuses to apply an extract before a failed or unfinished one, or one older than an extract applied already', async () => {
     const world = await newWorld();
     const first = await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)], orders: [order(10, 1)] });
     const second = await handmadeExtract('2026-11-01T08:00:00Z', { orders: [order(11, 1)] });
     const crashed = await world.run(plan, first, { crashAfterWrites: 0 });
     expect(crashed.report.status).to.equal('failed');
+    const afterFailed = await world.run(plan, second);
+    expect(afterFailed.report.status).to.equal('failed');
+    expect(afterFailed.report.error).to.include(' failed (').and.include('crash injected after 0 writes');
+    // A process killed halfway leaves its entry running: it did not record how it ended.
+    const [entry] = await world.store.ledger('customer');
+    const { mapping, extract, identity, planHash, asOf, startedAt } = entry;
+    await world.store.recordLedger({ mapping, extract, identity, planHash, asOf, startedAt, status: 'running' });
     const early = await world.run(plan, second);
     expect(early.report.status).to.equal('failed');
     expect(early.report.error).to.match(/did not finish: run it again first/);
@@ -192,6 +199,38 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     const older = await world.run(plan, await handmadeExtract('2026-11-01T05:00:00Z', { orders: [order(12, 1)] }));
     expect(older.report.error).to.match(/is older than that of .* applied already/);
     expect((await world.run(plan, await handmadeExtract('2026-11-01T05:00:00Z', { orders: [order(12, 1)] }), { force: true })).report.status).to.equal('ok');
+  });
+
+  it('records a run that stops before writing as failed with its error, and a later extract names both and what to do', async () => {
+    const world = await newWorld();
+    const broken = await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)] }, { omit: ['orders'] });
+    const failed = await world.run(plan, broken);
+    expect(failed.report.status).to.equal('failed');
+    expect(failed.report.error).to.include('has no file for table orders');
+    const [entry] = await world.store.ledger('customer');
+    expect(entry).to.include({ status: 'failed', error: failed.report.error });
+    const uri = entry.identity.uri;
+    const next = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { customers: [customer(2)] }));
+    expect(next.report.status).to.equal('failed');
+    expect(next.report.error).to.include(`${uri} failed (${entry.finishedAt}): ${failed.report.error}`);
+    expect(next.report.error).to.include('fix that extract and deliver it again under the same name');
+    expect(next.report.error).to.include(`mapc ledger skip ${uri} --reason`);
+    expect(await world.itemLines()).to.deep.equal([]);
+  });
+
+  it('applies an extract delivered again under the name of a failed one, and then the extracts after it', async () => {
+    const world = await newWorld();
+    const tables = { customers: [customer(1)], orders: [order(10, 1)] };
+    const path = await handmadeExtract('2026-11-01T02:00:00Z', tables, { omit: ['order_lines'] });
+    expect((await world.run(plan, path)).report.status).to.equal('failed');
+    await handmadeExtract('2026-11-01T02:00:00Z', tables, { path });
+    const redelivered = await world.run(plan, path);
+    expect(redelivered.report.status, redelivered.report.error).to.equal('ok');
+    const later = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { orders: [order(11, 1, '2026-10-02')] }));
+    expect(later.report.status, later.report.error).to.equal('ok');
+    expect((await itemOf(world, 1)).orders.map((o: any) => String(o.id))).to.deep.equal(['11', '10']);
+    const ledger = await world.store.ledger('customer');
+    expect(ledger.map((e) => e.status).sort()).to.deep.equal(['applied', 'applied', 'failed']);
   });
 
   it('refuses to write while another run holds the lease', async () => {
