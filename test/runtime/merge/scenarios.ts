@@ -2,6 +2,7 @@
 // (incremental-memory.test.ts) and the real servers, DynamoDB Local and s3rver
 // (incremental-servers.test.ts).
 import { expect } from 'chai';
+import { skipExtract } from '../../../runtime/merge/ledger.js';
 import { combinedExtract, compiledPlan, generatedExtracts, type World } from './fixtures.js';
 import { handmadeExtract } from './handmade-extract.js';
 
@@ -231,6 +232,25 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     expect((await itemOf(world, 1)).orders.map((o: any) => String(o.id))).to.deep.equal(['11', '10']);
     const ledger = await world.store.ledger('customer');
     expect(ledger.map((e) => e.status).sort()).to.deep.equal(['applied', 'applied', 'failed']);
+  });
+
+  it('applies the extracts after a skipped one, and not the skipped one when it is run again', async () => {
+    const world = await newWorld();
+    const broken = await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)], orders: [order(10, 1)] }, { omit: ['order_lines'] });
+    await world.run(plan, broken);
+    const [failed] = await world.store.ledger('customer');
+    const skip = await skipExtract(world.store, {
+      mappings: [{ mapping: 'customer', planHash: plan.sourceHash }], uri: failed.identity.uri, reason: 'no order lines: the warehouse sends them again tomorrow', by: 'tester',
+      describeExtract: async () => { throw new Error('not to be read: the ledger has the extract'); },
+    });
+    expect(skip.ok, JSON.stringify(skip)).to.equal(true);
+    const later = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { customers: [customer(2)], orders: [order(20, 2)] }));
+    expect(later.report.status, later.report.error).to.equal('ok');
+    const again = await world.run(plan, broken);
+    expect(again.report.status).to.equal('skipped');
+    expect(again.report.error).to.include('was skipped (no order lines: the warehouse sends them again tomorrow; see mapc ledger)');
+    expect(await world.item('CUST#1', 'PROFILE')).to.equal(undefined);
+    expect(await world.item('CUST#2', 'PROFILE')).to.not.equal(undefined);
   });
 
   it('refuses to write while another run holds the lease', async () => {
