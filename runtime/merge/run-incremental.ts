@@ -145,7 +145,8 @@ function outOfOrder(ledger: LedgerEntry[], identity: ExtractIdentity, asOf: stri
   }
   if (unfinished?.status === 'failed') {
     const uri = unfinished.identity.uri;
-    return `${uri} failed (${unfinished.finishedAt ?? unfinished.startedAt}): ${unfinished.error ?? 'no error was recorded'}. ` +
+    const error = (unfinished.error ?? 'no error was recorded').replace(/\.$/, '');
+    return `${uri} failed (${unfinished.finishedAt ?? unfinished.startedAt}): ${error}. ` +
       'Extracts apply in order, so this one waits: fix that extract and deliver it again under the same name (the new delivery replaces the failed one), ' +
       `or skip it with \`mapc ledger skip ${uri} --reason "…"\` (if the error has passed, such as throttling, run it again); ` +
       'pass --force to go on without it';

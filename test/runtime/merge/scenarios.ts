@@ -213,7 +213,7 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     const uri = entry.identity.uri;
     const next = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { customers: [customer(2)] }));
     expect(next.report.status).to.equal('failed');
-    expect(next.report.error).to.include(`${uri} failed (${entry.finishedAt}): ${failed.report.error}`);
+    expect(next.report.error).to.include(`${uri} failed (${entry.finishedAt}): ${failed.report.error!.replace(/\.$/, '')}. Extracts apply in order`);
     expect(next.report.error).to.include('fix that extract and deliver it again under the same name');
     expect(next.report.error).to.include(`mapc ledger skip ${uri} --reason`);
     expect(await world.itemLines()).to.deep.equal([]);
