@@ -17,6 +17,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'run', summary: 'run a plan on an extract: merge the items into DynamoDB, or preview them as NDJSON', load: async () => (await import('./run-command.js')).runCommand },
   { name: 'job', summary: 'apply every new extract under an S3 prefix or folder to every mapping, in order (unattended)', load: async () => (await import('./job-command.js')).jobCommand },
   { name: 'init', summary: 'create the control table (and, for local use, the target tables)', load: async () => (await import('./init-command.js')).initCommand },
+  { name: 'ledger', summary: 'list the extracts applied, failed or skipped per mapping; skip a broken one', load: async () => (await import('./ledger-command.js')).ledgerCommand },
   { name: 'pending', summary: 'list the rows parked until their parent arrives', load: async () => (await import('./pending-command.js')).pendingCommand },
   { name: 'fmt', summary: 'format .map files in the canonical layout', load: async () => (await import('./fmt-command.js')).fmtCommand },
 ];

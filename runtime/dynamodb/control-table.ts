@@ -4,7 +4,7 @@
  *
  *   pk                                sk          what
  *   lease                             lease       owner, until (epoch ms): one run writes at a time
- *   ledger#<mapping>                  <extract>   identity, planHash, status, times, report
+ *   ledger#<mapping>                  <extract>   identity, planHash, status, times, report, error, skip
  *   row#<mapping>#<table>#<key>       row         values (map of projected columns), or filtered
  *   parked#<mapping>#<table>          <row id>    extract, file, line, parkedAt, reason, values
  *   heldback#<mapping>#<target>#<key> item        item: an item `require` left out, with its rows
@@ -26,6 +26,9 @@ import { createTable } from './create-table.js';
 type WriteRequest = { put: DynamoItem } | { delete: DynamoItem };
 
 export { DEFAULT_CONTROL_TABLE };
+
+/** Optional text attributes of a ledger row: why a run failed, and who skipped an extract, when and why. */
+const LEDGER_NOTES = ['error', 'skippedAt', 'skippedBy', 'skipReason'] as const;
 
 const S = (value: string): AttributeValue => ({ S: value });
 const str = (item: DynamoItem, name: string): string => {
@@ -98,6 +101,7 @@ export class DynamoDbStateStore implements StateStore {
       startedAt: str(item, 'startedAt'),
       ...(item.finishedAt ? { finishedAt: str(item, 'finishedAt') } : {}),
       ...(item.report ? { report: str(item, 'report') } : {}),
+      ...Object.fromEntries(LEDGER_NOTES.filter((name) => item[name]).map((name) => [name, str(item, name)])),
     }));
   }
 
@@ -109,6 +113,7 @@ export class DynamoDbStateStore implements StateStore {
     if (entry.asOf) item.asOf = S(entry.asOf);
     if (entry.finishedAt) item.finishedAt = S(entry.finishedAt);
     if (entry.report) item.report = S(entry.report);
+    for (const name of LEDGER_NOTES) if (entry[name]) item[name] = S(entry[name]);
     await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item }));
   }
 

@@ -21,6 +21,7 @@ import { mergeProblems } from './check-mergeable.js';
 import { hydrateFromStore } from './hydrate.js';
 import { isParkedBy, keepRowsAndParked } from './keep-state.js';
 import { holdLease } from './lease.js';
+import { unfinishedBefore } from './ledger-order.js';
 import { mergeRootsInto } from './merge-roots.js';
 import { identityKey, type ExtractIdentity, type ItemReader, type LedgerEntry, type ParkedRow, type StateStore } from './state-store.js';
 import { StoredItems } from './stored-items.js';
@@ -66,14 +67,18 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     status,
     startedAt: new Date(started).toISOString(),
     ...(finished ? { finishedAt: new Date().toISOString(), report: JSON.stringify({ tables: finished.tables, items: finished.items, rejects: finished.rejects }) } : {}),
+    ...(status === 'failed' && finished?.error ? { error: finished.error } : {}),
   });
   try {
     const ledger = await store.ledger(plan.mapping);
-    if (ledger.some((e) => e.extract === extract && e.status === 'applied') && !input.force) {
+    const settled = ledger.find((e) => e.extract === extract && (e.status === 'applied' || e.status === 'skipped'));
+    if (settled && !input.force) {
       await sink.abort();
-      return report('skipped', `${input.identity.uri} was applied already (see the ledger); pass --force to apply it again`);
+      return report('skipped', settled.status === 'applied'
+        ? `${input.identity.uri} was applied already (see the ledger); pass --force to apply it again`
+        : `${input.identity.uri} was skipped (${settled.skipReason ?? 'no reason given'}; see mapc ledger); pass --force to apply it after all`);
     }
-    const refusal = input.force ? null : outOfOrder(ledger, extract, formatIsoTimestamp(asOf));
+    const refusal = input.force ? null : outOfOrder(ledger, input.identity, formatIsoTimestamp(asOf));
     if (refusal) {
       await sink.abort();
       return report('failed', refusal);
@@ -128,18 +133,27 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
 }
 
 /**
- * Why applying this extract now would put older rows over newer ones, if it would: an
- * earlier extract did not finish (it must be run again first), or one applied already is
- * newer. --force goes on regardless.
+ * Why applying this extract now would put older rows over newer ones, if it would: another
+ * extract did not finish (it must be run again first) or failed (it must be delivered again
+ * or skipped), or one applied already is newer. --force goes on regardless.
  */
-function outOfOrder(ledger: LedgerEntry[], extract: string, asOf: string): string | null {
-  const others = ledger.filter((e) => e.extract !== extract);
-  const unfinished = others.find((e) => e.status !== 'applied');
-  if (unfinished) {
+function outOfOrder(ledger: LedgerEntry[], identity: ExtractIdentity, asOf: string): string | null {
+  const unfinished = unfinishedBefore(ledger, identity.uri);
+  if (unfinished?.status === 'running') {
     return `${unfinished.identity.uri} (started ${unfinished.startedAt}) did not finish: run it again first, so that extracts apply in order; ` +
       'pass --force to go on without it';
   }
-  const newer = others.filter((e) => e.asOf !== undefined && e.asOf > asOf).sort((a, b) => (a.asOf! < b.asOf! ? 1 : -1))[0];
+  if (unfinished?.status === 'failed') {
+    const uri = unfinished.identity.uri;
+    const error = (unfinished.error ?? 'no error was recorded').replace(/\.$/, '');
+    return `${uri} failed (${unfinished.finishedAt ?? unfinished.startedAt}): ${error}. ` +
+      'Extracts apply in order, so this one waits: fix that extract and deliver it again under the same name (the new delivery replaces the failed one), ' +
+      `or skip it with \`mapc ledger skip ${uri} --reason "…"\` (if the error has passed, such as throttling, run it again); ` +
+      'pass --force to go on without it';
+  }
+  const extract = identityKey(identity);
+  const newer = ledger.filter((e) => e.extract !== extract && e.status === 'applied' && e.asOf !== undefined && e.asOf > asOf)
+    .sort((a, b) => (a.asOf! < b.asOf! ? 1 : -1))[0];
   if (newer) {
     return `this extract's as_of ${asOf} is older than that of ${newer.identity.uri} (${newer.asOf}), applied already: its rows would replace newer ones; ` +
       'pass --force if that is what you want';

@@ -9,6 +9,15 @@ export type { ExtractIdentity };
 
 export type StoredAttributes = Record<string, AttributeValue>;
 
+/**
+ * What became of an extract for a mapping:
+ * - running: a run started and has not finished; if no run holds the lease, it crashed;
+ * - applied: its rows are merged;
+ * - failed: the run stopped with an error it recorded (`error`);
+ * - skipped: someone decided it is not to be applied (`mapc ledger skip`, `skipReason`).
+ * Applied and skipped extracts are done: later extracts may go on.
+ */
+export type LedgerStatus = 'running' | 'applied' | 'failed' | 'skipped';
 
 export interface LedgerEntry {
   mapping: string;
@@ -18,11 +27,18 @@ export interface LedgerEntry {
   planHash: string;
   /** The run's as_of (ISO). */
   asOf?: string;
-  status: 'running' | 'applied' | 'failed';
+  status: LedgerStatus;
+  /** When the run started; for an extract skipped before any run recorded it, when it was skipped. */
   startedAt: string;
   finishedAt?: string;
   /** The run report's counts (JSON text), once finished. */
   report?: string;
+  /** failed: the error the run stopped with. */
+  error?: string;
+  /** skipped: when, who and why. */
+  skippedAt?: string;
+  skippedBy?: string;
+  skipReason?: string;
 }
 
 /** A row whose parent had not arrived, kept until it has. `values` are its projected columns. */

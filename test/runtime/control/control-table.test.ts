@@ -44,6 +44,16 @@ describe('runtime: the control table (DynamoDB Local)', function () {
     expect(await store().ledger('other')).to.deep.equal([]);
   });
 
+  it('keeps the error of a failed run and who skipped an extract, when and why', async () => {
+    const entry = { mapping: 'n', extract: '/x.zip|2026-11-01T00:00:00.000Z|10', identity: { uri: '/x.zip', size: 10, lastModified: '2026-11-01T00:00:00.000Z' }, planHash: 'h', asOf: '2026-11-01T00:00:00.000Z', startedAt: '2026-11-02T00:00:00.000Z' };
+    const failed = { ...entry, status: 'failed' as const, finishedAt: '2026-11-02T00:00:01.000Z', error: '/x.zip has no file for table orders' };
+    await store().recordLedger(failed);
+    expect(await store().ledger('n')).to.deep.equal([failed]);
+    const skipped = { ...failed, status: 'skipped' as const, skippedAt: '2026-11-02T09:00:00.000Z', skippedBy: 'ann@host', skipReason: 'truncated: the warehouse sends it again' };
+    await store().recordLedger(skipped);
+    expect(await store().ledger('n')).to.deep.equal([skipped]);
+  });
+
   it('stores rows and markers by key, more than one call holds', async () => {
     const rows = Array.from({ length: 130 }, (_, i) => ({ key: String(i), values: i % 10 === 0 ? null : { id: { N: String(i) }, name: { S: `row ${i}` } } }));
     await store().putRows('m', 'orders', rows);

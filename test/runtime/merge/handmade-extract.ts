@@ -26,18 +26,25 @@ const HEADERS = {
   stock_moves: 'move_id,warehouse_id,sku,moved_at,qty',
 };
 
+export interface HandmadeOptions {
+  /** Tables whose file the archive leaves out (a broken extract, or a delta without rows of an optional table). */
+  omit?: Array<keyof HandmadeTables>;
+  /** Where to write it (the same path again: the extract delivered again); else a new file. */
+  path?: string;
+}
+
 let made = 0;
 
-export async function handmadeExtract(extractedAt: string, tables: HandmadeTables, leftOut: Array<keyof HandmadeTables> = []): Promise<string> {
+export async function handmadeExtract(extractedAt: string, tables: HandmadeTables, options: HandmadeOptions = {}): Promise<string> {
   const files: Record<string, string> = {};
   for (const [table, header] of Object.entries(HEADERS)) {
-    if (leftOut.includes(table as keyof typeof HEADERS)) continue;
     files[`${table}.csv`] = [header, ...(tables[table as keyof typeof HEADERS] ?? [])].join('\n') + '\n';
   }
   // products.txt: "|"-delimited, no header, a trailing "|".
-  if (!leftOut.includes('products')) files['products.txt'] = (tables.products ?? []).map((line) => `${line}|\n`).join('');
+  files['products.txt'] = (tables.products ?? []).map((line) => `${line}|\n`).join('');
+  for (const table of options.omit ?? []) delete files[table === 'products' ? 'products.txt' : `${table}.csv`];
   files['_manifest.json'] = JSON.stringify({ extractedAt });
-  const out = join(mkdtempSync(join(tmpdir(), 'mapc-handmade-')), `extract${++made}.zip`);
+  const out = options.path ?? join(mkdtempSync(join(tmpdir(), 'mapc-handmade-')), `extract${++made}.zip`);
   writeFileSync(out, await zipBytes(files));
   return out;
 }

@@ -2,6 +2,7 @@
 // (incremental-memory.test.ts) and the real servers, DynamoDB Local and s3rver
 // (incremental-servers.test.ts).
 import { expect } from 'chai';
+import { skipExtract } from '../../../runtime/merge/ledger.js';
 import { combinedExtract, compiledPlan, generatedExtracts, type World } from './fixtures.js';
 import { handmadeExtract } from './handmade-extract.js';
 
@@ -88,7 +89,7 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
       customers: [customer(1)], orders: [order(10, 1)], order_lines: [line(10, 1, 'SKU-1')], products: ['SKU-1|Kettle|kitchen|9.99', 'SKU-2|Drill|tools|49.00'],
     }));
     // products and payments are optional (examples/warehouse.map): a delta without new rows of them leaves them out.
-    const delta = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { order_lines: [line(10, 2, 'SKU-2', 3, '49.00')] }, ['products', 'payments']));
+    const delta = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { order_lines: [line(10, 2, 'SKU-2', 3, '49.00')] }, { omit: ['products', 'payments'] }));
     expect(delta.report.status, delta.report.error).to.equal('ok');
     expect(delta.report.tables.products).to.deep.include({ files: [], absent: true, read: 0, used: 0 });
     expect(delta.report.tables.payments).to.deep.include({ files: [], absent: true, read: 0 });
@@ -96,7 +97,7 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     expect(delta.report.reconciled).to.equal(true);
     expect(linesOf(await itemOf(world, 1), 10).map((l: any) => [String(l.line), l.description])).to.deep.equal([['1', 'Kettle'], ['2', 'Drill']]);
     // The run without products kept the stored ones: a later delta without them still finds them.
-    const later = await world.run(plan, await handmadeExtract('2026-11-01T14:00:00Z', { order_lines: [line(10, 3, 'SKU-1')] }, ['products', 'payments']));
+    const later = await world.run(plan, await handmadeExtract('2026-11-01T14:00:00Z', { order_lines: [line(10, 3, 'SKU-1')] }, { omit: ['products', 'payments'] }));
     expect(later.report.status, later.report.error).to.equal('ok');
     expect(linesOf(await itemOf(world, 1), 10).map((l: any) => l.description)).to.deep.equal(['Kettle', 'Drill', 'Kettle']);
   });
@@ -107,7 +108,7 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     await world.run(products, await handmadeExtract('2026-11-01T02:00:00Z', { products: ['SKU-1|Kettle|kitchen|9.99'], warehouses: ['1,Lyon'] }));
     const delta = await world.run(products, await handmadeExtract('2026-11-02T08:00:00Z', {
       stock_moves: ['1,1,SKU-1,2026-11-02T07:00:00Z,5', '2,1,SKU-9,2026-11-02T07:30:00Z,1'],
-    }, ['products', 'warehouses']));
+    }, { omit: ['products', 'warehouses'] }));
     expect(delta.report.status, delta.report.error).to.equal('ok');
     expect(delta.report.tables.products).to.deep.include({ absent: true, read: 0 });
     expect(delta.report.tables.warehouses).to.deep.include({ absent: true, read: 0 });
@@ -123,7 +124,7 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     const world = await newWorld();
     await world.run(plan, await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)], orders: [order(10, 1)] }));
     const before = await world.itemLines();
-    const run = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { customers: [customer(1, 'Renamed')] }, ['orders']));
+    const run = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { customers: [customer(1, 'Renamed')] }, { omit: ['orders'] }));
     expect(run.report.status).to.equal('failed');
     expect(run.report.error).to.match(/has no file for table orders \(pattern "orders\*\.csv"\)/);
     expect(await world.itemLines()).to.deep.equal(before);
@@ -225,12 +226,19 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     expect(item.name).to.equal('Customer 1');
   });
 
-  it('refuses to apply an extract before an unfinished one, or one older than an extract applied already', async () => {
+  it('refuses to apply an extract before a failed or unfinished one, or one older than an extract applied already', async () => {
     const world = await newWorld();
     const first = await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)], orders: [order(10, 1)] });
     const second = await handmadeExtract('2026-11-01T08:00:00Z', { orders: [order(11, 1)] });
     const crashed = await world.run(plan, first, { crashAfterWrites: 0 });
     expect(crashed.report.status).to.equal('failed');
+    const afterFailed = await world.run(plan, second);
+    expect(afterFailed.report.status).to.equal('failed');
+    expect(afterFailed.report.error).to.include(' failed (').and.include('crash injected after 0 writes');
+    // A process killed halfway leaves its entry running: it did not record how it ended.
+    const [entry] = await world.store.ledger('customer');
+    const { mapping, extract, identity, planHash, asOf, startedAt } = entry;
+    await world.store.recordLedger({ mapping, extract, identity, planHash, asOf, startedAt, status: 'running' });
     const early = await world.run(plan, second);
     expect(early.report.status).to.equal('failed');
     expect(early.report.error).to.match(/did not finish: run it again first/);
@@ -239,6 +247,57 @@ describe(`runtime: incremental runs, case by case (${name})`, function () {
     const older = await world.run(plan, await handmadeExtract('2026-11-01T05:00:00Z', { orders: [order(12, 1)] }));
     expect(older.report.error).to.match(/is older than that of .* applied already/);
     expect((await world.run(plan, await handmadeExtract('2026-11-01T05:00:00Z', { orders: [order(12, 1)] }), { force: true })).report.status).to.equal('ok');
+  });
+
+  it('records a run that stops before writing as failed with its error, and a later extract names both and what to do', async () => {
+    const world = await newWorld();
+    const broken = await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)] }, { omit: ['orders'] });
+    const failed = await world.run(plan, broken);
+    expect(failed.report.status).to.equal('failed');
+    expect(failed.report.error).to.include('has no file for table orders');
+    const [entry] = await world.store.ledger('customer');
+    expect(entry).to.include({ status: 'failed', error: failed.report.error });
+    const uri = entry.identity.uri;
+    const next = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { customers: [customer(2)] }));
+    expect(next.report.status).to.equal('failed');
+    expect(next.report.error).to.include(`${uri} failed (${entry.finishedAt}): ${failed.report.error!.replace(/\.$/, '')}. Extracts apply in order`);
+    expect(next.report.error).to.include('fix that extract and deliver it again under the same name');
+    expect(next.report.error).to.include(`mapc ledger skip ${uri} --reason`);
+    expect(await world.itemLines()).to.deep.equal([]);
+  });
+
+  it('applies an extract delivered again under the name of a failed one, and then the extracts after it', async () => {
+    const world = await newWorld();
+    const tables = { customers: [customer(1)], orders: [order(10, 1)] };
+    const path = await handmadeExtract('2026-11-01T02:00:00Z', tables, { omit: ['order_lines'] });
+    expect((await world.run(plan, path)).report.status).to.equal('failed');
+    await handmadeExtract('2026-11-01T02:00:00Z', tables, { path });
+    const redelivered = await world.run(plan, path);
+    expect(redelivered.report.status, redelivered.report.error).to.equal('ok');
+    const later = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { orders: [order(11, 1, '2026-10-02')] }));
+    expect(later.report.status, later.report.error).to.equal('ok');
+    expect((await itemOf(world, 1)).orders.map((o: any) => String(o.id))).to.deep.equal(['11', '10']);
+    const ledger = await world.store.ledger('customer');
+    expect(ledger.map((e) => e.status).sort()).to.deep.equal(['applied', 'applied', 'failed']);
+  });
+
+  it('applies the extracts after a skipped one, and not the skipped one when it is run again', async () => {
+    const world = await newWorld();
+    const broken = await handmadeExtract('2026-11-01T02:00:00Z', { customers: [customer(1)], orders: [order(10, 1)] }, { omit: ['order_lines'] });
+    await world.run(plan, broken);
+    const [failed] = await world.store.ledger('customer');
+    const skip = await skipExtract(world.store, {
+      mappings: [{ mapping: 'customer', planHash: plan.sourceHash }], uri: failed.identity.uri, reason: 'no order lines: the warehouse sends them again tomorrow', by: 'tester',
+      describeExtract: async () => { throw new Error('not to be read: the ledger has the extract'); },
+    });
+    expect(skip.ok, JSON.stringify(skip)).to.equal(true);
+    const later = await world.run(plan, await handmadeExtract('2026-11-01T08:00:00Z', { customers: [customer(2)], orders: [order(20, 2)] }));
+    expect(later.report.status, later.report.error).to.equal('ok');
+    const again = await world.run(plan, broken);
+    expect(again.report.status).to.equal('skipped');
+    expect(again.report.error).to.include('was skipped (no order lines: the warehouse sends them again tomorrow; see mapc ledger)');
+    expect(await world.item('CUST#1', 'PROFILE')).to.equal(undefined);
+    expect(await world.item('CUST#2', 'PROFILE')).to.not.equal(undefined);
   });
 
   it('refuses to write while another run holds the lease', async () => {

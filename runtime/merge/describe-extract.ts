@@ -1,0 +1,42 @@
+// Which extract a user means, as the ledger names it, and what the ledger records of one no
+// run has recorded (to skip it): its identity, and its as_of as a run takes it — the given
+// time, else the archive's _manifest.json, else the file's modification time. The last is
+// also taken when the archive cannot be read, as a broken extract often cannot.
+import { resolve } from 'node:path';
+import { openExtract, parseExtractLocation } from '../archive/extract-location.js';
+import type { S3SourceOptions } from '../archive/s3-source.js';
+import { manifestTime, parseAsOf } from '../run/extract-time.js';
+import { formatIsoTimestamp } from '../values/calendar.js';
+import type { DescribedExtract } from './ledger.js';
+
+/** The URI the ledger shows for an extract argument: s3://bucket/key, or a local file's absolute path. */
+export function extractUri(argument: string): string {
+  const location = parseExtractLocation(argument);
+  return location.kind === 's3' ? `s3://${location.bucket}/${location.key}` : resolve(location.path);
+}
+
+/** Opens the extract (a HEAD on S3, a stat locally; the manifest when no as_of is given) and closes it again. */
+export async function describeExtract(argument: string, options: S3SourceOptions = {}, givenAsOf?: string): Promise<DescribedExtract> {
+  const given = givenAsOf === undefined ? undefined : formatIsoTimestamp(parseAsOf(givenAsOf));
+  const { source, identity } = await openExtract(argument, options);
+  try {
+    if (given !== undefined) return { identity, asOf: given, asOfFrom: 'the given --as-of' };
+    let unreadable: string | undefined;
+    try {
+      const fromManifest = await manifestTime(source);
+      if (fromManifest) return { identity, asOf: formatIsoTimestamp(fromManifest), asOfFrom: 'its _manifest.json' };
+    } catch (error) {
+      unreadable = (error as Error).message;
+    }
+    if (identity.lastModified === undefined) {
+      throw new Error(`${identity.uri}: ${unreadable ?? 'no _manifest.json'} and no modification time; give --as-of`);
+    }
+    return {
+      identity,
+      asOf: formatIsoTimestamp(parseAsOf(identity.lastModified)),
+      asOfFrom: unreadable === undefined ? 'its modification time (it has no _manifest.json)' : `its modification time (its manifest could not be read: ${unreadable})`,
+    };
+  } finally {
+    await source.close();
+  }
+}
