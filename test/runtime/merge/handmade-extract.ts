@@ -27,14 +27,15 @@ const HEADERS = {
 
 let made = 0;
 
-export async function handmadeExtract(extractedAt: string, tables: HandmadeTables): Promise<string> {
+/** `manifest`: members of _manifest.json besides extractedAt (record counts, say). */
+export async function handmadeExtract(extractedAt: string, tables: HandmadeTables, manifest: Record<string, unknown> = {}): Promise<string> {
   const files: Record<string, string> = {};
   for (const [table, header] of Object.entries(HEADERS)) {
     files[`${table}.csv`] = [header, ...(tables[table as keyof typeof HEADERS] ?? [])].join('\n') + '\n';
   }
   // products.txt: "|"-delimited, no header, a trailing "|".
   files['products.txt'] = (tables.products ?? []).map((line) => `${line}|\n`).join('');
-  files['_manifest.json'] = JSON.stringify({ extractedAt });
+  files['_manifest.json'] = JSON.stringify({ extractedAt, ...manifest });
   const out = join(mkdtempSync(join(tmpdir(), 'mapc-handmade-')), `extract${++made}.zip`);
   writeFileSync(out, await zipBytes(files));
   return out;
