@@ -14,8 +14,10 @@
  *                              is left out with omitEmptyTables, as every empty table is)
  *   stock_moves.csv, audit_log.csv
  *   _manifest.json             {"extractedAt": "2026-11-01T02:00:00Z", "sequence": 0, …,
- *                               "rows": {table: count}}: the extract's own timestamp (the
- *                              run's as_of) and row counts to reconcile against
+ *                               "rows": {table: count}, "files": {name: {"rows": count}}}:
+ *                              the extract's own timestamp (the run's as_of), row counts to
+ *                              reconcile against, and each file's rows, which runs check
+ *                              (docs/manifest.md)
  *
  * Dates are %Y-%m-%d, timestamps %Y-%m-%dT%H:%M:%SZ (UTC), null is an empty field.
  * The archive is written to "<out>.partial" and renamed when complete, so a crash never
@@ -73,6 +75,7 @@ export async function writeExtract(options: ExtractOptions): Promise<ExtractSumm
   const partial = `${options.out}.partial`;
   const zip = new ZipWriter(createWriteStream(partial), new Date(shape.extractedAtMs));
   const rows: Record<string, number> = {};
+  const files: Record<string, { rows: number }> = {};
   const entries: EntrySummary[] = [];
   const rowsPerPart = options.rowsPerPart ?? DEFAULT_ROWS_PER_PART;
 
@@ -85,8 +88,10 @@ export async function writeExtract(options: ExtractOptions): Promise<ExtractSumm
     const iterator = source[Symbol.iterator]();
     for (let part = 1; part <= parts; part++) {
       const name = parts === 1 ? `${layout.table}.${layout.extension}` : `${layout.table}_part${part}.${layout.extension}`;
-      const lines = partLines(layout, part, takeRows(iterator, part === parts ? Number.POSITIVE_INFINITY : perPart));
+      const written = { rows: 0 };
+      const lines = partLines(layout, part, countedRows(takeRows(iterator, part === parts ? Number.POSITIVE_INFINITY : perPart), written));
       entries.push(await zip.addEntry(name, batched(lines)));
+      files[name] = written;
     }
   };
 
@@ -109,6 +114,7 @@ export async function writeExtract(options: ExtractOptions): Promise<ExtractSumm
       deltaCustomers: options.deltaCustomers,
       formats: { date: '%Y-%m-%d', timestamp: '%Y-%m-%dT%H:%M:%SZ' },
       rows,
+      files,
     };
     entries.push(await zip.addEntry('_manifest.json', [`${JSON.stringify(manifest, null, 2)}\n`]));
     await zip.finish();
@@ -216,6 +222,14 @@ function* takeRows(iterator: Iterator<FieldValue[]>, count: number): Generator<F
     const next = iterator.next();
     if (next.done) return;
     yield next.value;
+  }
+}
+
+/** The rows, counted into `written` as they are taken. */
+function* countedRows(rows: Iterable<FieldValue[]>, written: { rows: number }): Generator<FieldValue[]> {
+  for (const row of rows) {
+    written.rows++;
+    yield row;
   }
 }
 

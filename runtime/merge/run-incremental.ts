@@ -8,7 +8,9 @@ import type { ByteSource } from '../archive/byte-source.js';
 import { listEntries } from '../archive/central-directory.js';
 import type { Plan } from '../plan/types.js';
 import { accountHeldRows } from '../run/account-held-rows.js';
+import { checkRecordsRead } from '../run/check-records-read.js';
 import { holdTables, type RetriedRow } from '../run/hold-tables.js';
+import { readManifest } from '../run/manifest.js';
 import { RootItems } from '../run/root-items.js';
 import { checkHeaders, entriesByTable } from '../run/run-plan.js';
 import type { RunReport } from '../run/run-report.js';
@@ -88,6 +90,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     const entries = entriesByTable(plan, await listEntries(source), source.name);
     for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
     for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!);
+    const manifest = await readManifest(source);
 
     // Rows parked by earlier runs are read again after the extract's. Those this same extract
     // parked (a run again after a crash, or --force) are not: they are in the extract itself.
@@ -102,6 +105,8 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
       retried.set(table, parked.get(table)!.map((p) => ({ values: decodeRow(planTable, p.values, `parked row ${p.file}:${p.line}`), file: `${p.file} (parked)`, line: p.line, heldIndex: -1 })));
     }
     const held = await holdTables(plan, source, entries, asOf, state, { retried, holdRoots: true, holdScanFiltered: true });
+    // Every table is read, and no item written yet.
+    checkRecordsRead(manifest, state.recordsRead, source.name);
     await hydrateFromStore(plan, held, store, state);
 
     const stored = new StoredItems(plan, input.items, store);

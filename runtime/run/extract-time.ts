@@ -1,12 +1,10 @@
 // The run's reference time (`as_of`) when no --as-of is given: the extract's own timestamp,
 // never the wall clock, so running the same extract again writes the same items.
 import type { ByteSource } from '../archive/byte-source.js';
-import { listEntries } from '../archive/central-directory.js';
-import { openEntry } from '../archive/entry-stream.js';
 import type { TimestampValue } from '../values/value.js';
+import { MANIFEST_ENTRY, readManifest } from './manifest.js';
 
-/** An extract may carry `_manifest.json` with `{"extractedAt": "<ISO timestamp>"}`. */
-export const MANIFEST_ENTRY = '_manifest.json';
+export { MANIFEST_ENTRY };
 
 export function parseAsOf(text: string): TimestampValue {
   const millis = Date.parse(/T|\s/.test(text) || text.length > 10 ? text : `${text}T00:00:00Z`);
@@ -16,17 +14,10 @@ export function parseAsOf(text: string): TimestampValue {
   return { kind: 'timestamp', epochMillis: millis };
 }
 
+/** `extractedAt` of the extract's `_manifest.json` (manifest.ts), or null when it has no manifest. */
 export async function manifestTime(source: ByteSource): Promise<TimestampValue | null> {
-  const entry = (await listEntries(source)).find((e) => e.name === MANIFEST_ENTRY);
-  if (!entry) return null;
-  const chunks: Buffer[] = [];
-  for await (const chunk of openEntry(source, entry)) chunks.push(chunk as Buffer);
-  let manifest: { extractedAt?: unknown };
-  try {
-    manifest = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch (error) {
-    throw new Error(`${source.name}: ${MANIFEST_ENTRY} is not JSON (${(error as Error).message}); fix the extract or give --as-of`);
-  }
-  if (typeof manifest.extractedAt !== 'string') throw new Error(`${source.name}: ${MANIFEST_ENTRY} has no "extractedAt" timestamp; give --as-of`);
+  const manifest = await readManifest(source);
+  if (!manifest) return null;
+  if (manifest.extractedAt === undefined) throw new Error(`${source.name}: ${MANIFEST_ENTRY} has no "extractedAt" timestamp; give --as-of`);
   return parseAsOf(manifest.extractedAt);
 }

@@ -2,8 +2,8 @@
  * Holding tables on several threads (preview runs): the held tables are dealt out to
  * threads (hold-worker.ts), largest first, each to the thread with the fewest bytes so far;
  * each thread reads its tables through this thread's byte source and builds them in shared
- * memory. Their counts and rejects are then applied here table by table, in the plan's
- * order: the rejects file and the counts are those of a run on one thread.
+ * memory. Their counts, rejects and records read per file are then applied here table by
+ * table, in the plan's order: the rejects file and the counts are those of a run on one thread.
  */
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import type { ByteSource } from '../archive/byte-source.js';
@@ -47,8 +47,9 @@ export async function holdTablesOnThreads(
   const byName = new Map(results.flat().map((result) => [result.snapshot.plan.name, result]));
   const held = new Map<string, HeldTable>();
   for (const table of tables) {
-    const { snapshot, counts, rejects } = byName.get(table.name)!;
+    const { snapshot, counts, rejects, recordsRead } = byName.get(table.name)!;
     Object.assign(state.countsOf(table.name), counts);
+    for (const [file, records] of recordsRead) state.recordsReadOf(table.name).set(file, records);
     for (const reject of rejects) state.reject(reject);
     held.set(table.name, HeldTable.fromSnapshot(snapshot));
   }

@@ -1,6 +1,6 @@
 // A holding thread (hold-threads.ts starts it): it reads its share of the held tables from
 // the archive, through the main thread's byte source, and hands back each table in shared
-// memory with its counts and rejects, as data.
+// memory with its counts, rejects and records read per file, as data.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ArchiveEntry } from '../archive/central-directory.js';
 import { PortByteSource } from '../archive/byte-source-port.js';
@@ -24,7 +24,7 @@ export interface HoldWorkerData {
 
 export type HoldWorkerMessage =
   | { kind: 'progress'; table: string; counts: TableCounts; finished: boolean }
-  | { kind: 'held'; tables: Array<{ snapshot: HeldTableSnapshot; counts: TableCounts; rejects: Reject[] }> }
+  | { kind: 'held'; tables: Array<{ snapshot: HeldTableSnapshot; counts: TableCounts; rejects: Reject[]; recordsRead: Map<string, number> }> }
   | { kind: 'failed'; message: string };
 
 /** Progress goes to the main thread at most this often per table (and when a table is finished). */
@@ -52,6 +52,7 @@ try {
       snapshot: table.share(),
       counts: state.countsOf(table.plan.name),
       rejects: rejects.filter((r) => r.table === table.plan.name),
+      recordsRead: state.recordsReadOf(table.plan.name),
     })),
   });
 } catch (error) {

@@ -11,8 +11,10 @@ import { isLineSink, type ItemSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
 import { accountHeldRows } from './account-held-rows.js';
 import { BuildThreads, canBuildInParallel } from './build-threads.js';
+import { checkRecordsRead } from './check-records-read.js';
 import { holdTables, tablesToHold } from './hold-tables.js';
 import { holdTablesOnThreads } from './hold-threads.js';
+import { readManifest } from './manifest.js';
 import type { RunReport } from './run-report.js';
 import { RunFailure, RunState, type RejectSink, type RunProgress } from './run-state.js';
 import { RootItems } from './root-items.js';
@@ -97,6 +99,7 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
     const entries = entriesByTable(plan, await listEntries(source), source.name);
     for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
     for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!);
+    const manifest = await readManifest(source);
     const requested = input.threads ?? 1;
     const toHold = tablesToHold(plan);
     const holdingThreads = threadCount(requested, toHold.map((t) => t.name), entries);
@@ -119,6 +122,8 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
     } finally {
       await buildThreads?.close();
     }
+    // Every file is read: the items file appears only if each holds the records its manifest counts.
+    checkRecordsRead(manifest, state.recordsRead, source.name);
     await sink.commit();
     return report('ok');
   } catch (error) {

@@ -1,5 +1,5 @@
 // What the phases of one run share: the counts per table, the rejects (with the limit the
-// user set), the list of files rows come from, and progress reporting.
+// user set), the list of files rows come from, the records read from each, and progress reporting.
 import type { Plan, PlanTable } from '../plan/types.js';
 import { formatIsoTimestamp } from '../values/calendar.js';
 import type { TimestampValue } from '../values/value.js';
@@ -28,6 +28,8 @@ export class RunState {
   /** Files rows were read from; held rows keep an index into this list. */
   readonly files: string[] = [];
   private readonly fileIndexes = new Map<string, number>();
+  /** Records read from each file of a table (every record, the header not counted), by table: what the manifest's counts are checked against. */
+  readonly recordsRead = new Map<string, Map<string, number>>();
   rejectCount = 0;
   itemsWritten = 0;
 
@@ -43,6 +45,12 @@ export class RunState {
 
   countsOf(table: string): TableCounts {
     return this.counts.get(table)!;
+  }
+
+  recordsReadOf(table: string): Map<string, number> {
+    let files = this.recordsRead.get(table);
+    if (!files) this.recordsRead.set(table, (files = new Map()));
+    return files;
   }
 
   fileIndex(file: string): number {

@@ -95,7 +95,7 @@ export async function streamRoots(
     const rejected = new Set<RowKey>();
     const scanFiltered = new Set<RowKey>();
     seenRootKeys.set(rootTable, { seen, rejected, scanFiltered });
-    for await (const batch of readTable(source, entries.get(rootTable)!, table, asOf)) {
+    for await (const batch of readTable(source, entries.get(rootTable)!, table, asOf, { recordsRead: state.recordsReadOf(rootTable) })) {
       const rows: RootRow[] = [];
       const keys: Array<RowKey | null> = [];
       const readRejects: Reject[] = [];

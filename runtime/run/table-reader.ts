@@ -35,14 +35,15 @@ export type TableEvent =
  * Events in batches (one per decoded chunk): consumers loop over a batch without awaiting.
  * `forHolding`: the rows only go into a held table (HeldTable.add), which takes the ints of
  * a table without scan filters as JS numbers (see compileCellReader); filters compute with
- * the values, so their table's ints stay bigints.
+ * the values, so their table's ints stay bigints. `recordsRead` gets the records read from
+ * each file so far (one event each: a row, filtered or rejected), from 0 when a file opens.
  */
 export async function* readTable(
   source: ByteSource,
   entries: ArchiveEntry[],
   table: PlanTable,
   asOf: TimestampValue,
-  { forHolding = false } = {},
+  { forHolding = false, recordsRead }: { forHolding?: boolean; recordsRead?: Map<string, number> } = {},
 ): AsyncGenerator<TableEvent[]> {
   const intsAsNumbers = forHolding && table.filters.length === 0;
   const casters = table.columns.map((column) => compileCellReader(column, table.format, { intsAsNumbers }));
@@ -54,8 +55,12 @@ export async function* readTable(
   for (const entry of entries) {
     const file = entry.name;
     currentFile = file;
+    let records = 0;
+    recordsRead?.set(file, records);
     // Records are cast as they are read: no cell strings are kept, nor made for most numbers.
     for await (const batch of readCsvBatches(openEntry(source, entry), table, file, castRecord)) {
+      records += batch.length;
+      recordsRead?.set(file, records);
       for (let r = 0; r < batch.length; r++) {
         const record = batch[r];
         if (record.kind !== 'fault') continue;

@@ -42,12 +42,13 @@ const WAREHOUSE: PlanTable[] = [
 
 type Rows = Record<string, Array<Record<string, unknown>>>;
 
-/** Every table of an extract, cast; any fault or reject fails the test. */
-async function readExtract(path: string): Promise<{ rows: Rows; entries: ArchiveEntry[]; manifest: Record<string, unknown> }> {
+/** Every table of an extract, cast; any fault or reject fails the test. `records`: each file's. */
+async function readExtract(path: string): Promise<{ rows: Rows; records: Record<string, number>; entries: ArchiveEntry[]; manifest: Record<string, unknown> }> {
   const source = new LocalFileSource(path);
   try {
     const entries = await listEntries(source);
     const rows: Rows = {};
+    const records: Record<string, number> = {};
     for (const table of WAREHOUSE) {
       const casters = table.columns.map((column) => compileCellCaster(column, table.format));
       rows[table.name] = [];
@@ -61,13 +62,14 @@ async function readExtract(path: string): Promise<{ rows: Rows; entries: Archive
             row[table.columns[index].name] = cast.value;
           });
           rows[table.name].push(row);
+          records[entry.name] = (records[entry.name] ?? 0) + 1;
         }
       }
     }
     const manifestEntry = entries.find((entry) => entry.name === '_manifest.json') as ArchiveEntry;
     const chunks: Buffer[] = [];
     for await (const chunk of openEntry(source, manifestEntry)) chunks.push(chunk as Buffer);
-    return { rows, entries, manifest: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+    return { rows, records, entries, manifest: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   } finally {
     await source.close();
   }
@@ -96,9 +98,12 @@ describe('examples/generate-extract', function () {
 
   it('reads back with the archive and CSV readers: every row parses and casts, counts match the manifest', async () => {
     const summary = await writeExtract({ ...size, sequence: 0, out: join(folder, 'base.zip') });
-    const { rows, entries, manifest } = await readExtract(join(folder, 'base.zip'));
+    const { rows, records, entries, manifest } = await readExtract(join(folder, 'base.zip'));
     for (const table of WAREHOUSE) expect(rows[table.name].length, table.name).to.equal(summary.rows[table.name]);
     expect(manifest).to.deep.include({ extractedAt: '2026-11-01T02:00:00Z', sequence: 0, rows: summary.rows });
+    // Each file's records, as a run checks them (docs/manifest.md).
+    const files = Object.fromEntries(entries.filter((e) => e.name !== '_manifest.json').map((e) => [e.name, { rows: records[e.name] ?? 0 }]));
+    expect(manifest.files).to.deep.equal(files);
     expect(rows.customers.map((row) => row.customer_id)).to.deep.equal(Array.from({ length: 40 }, (_, i) => BigInt(i + 1)));
     expect(matchEntries(entries, 'orders*.csv').length, 'orders come in parts').to.be.greaterThan(1);
     expect(rows.customers.some((row) => row.email === null), 'some nullable values are empty').to.equal(true);

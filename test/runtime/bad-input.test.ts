@@ -482,6 +482,9 @@ describe('bad input: faults that stop the run (mapc run)', function () {
     start('corrupt-root', withDamagedText(await zipBytes(withReplaced({ 'customers.csv': bigCustomers() }), 0), 'DAMAGE-ME-HERE'), ...asOf);
     const rejected = await zipBytes(withAppended({ 'orders.csv': '12,1,x,1,1.00,A\n13,1,y,1,1.00,A\n14,1,z,1,1.00,A\n' }));
     start('max-rejects', rejected, ...asOf, '--max-rejects', '2');
+    // as_of from the manifest, which counts one order line too many (docs/manifest.md).
+    const miscounted = { extractedAt: AS_OF, files: { 'orders.csv': { rows: 2 }, 'order_lines.csv': { rows: 4 } } };
+    start('manifest-count', await zipBytes({ ...BASE, '_manifest.json': JSON.stringify(miscounted) }));
   });
 
   after(() => {
@@ -533,5 +536,14 @@ describe('bad input: faults that stop the run (mapc run)', function () {
     expect(result.stderr).to.contain('more than 2 rows were rejected (the limit set by --max-rejects); the last: orders.csv:6');
     const rejects = readFileSync(`${out('max-rejects')}.rejects.ndjson`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Reject);
     expect(rejects.map((r) => `${r.table} ${r.file}:${r.line} ${r.column}`)).to.deep.equal(['orders orders.csv:4 qty', 'orders orders.csv:5 qty', 'orders orders.csv:6 qty']);
+  });
+
+  it('a file holding other than its manifest counts: exit 1, no items file, the message names the file, both counts and what to do', async () => {
+    const result = await runs.get('manifest-count')!;
+    expect(result.code, result.stderr).to.equal(1);
+    expectNoItemsFile('manifest-count');
+    expect(result.stderr).to.contain('order_lines.csv (table order_lines): _manifest.json counts 4 records, the run read 3. ' +
+      'The extract is incomplete, or its manifest is wrong: ask for the extract again.');
+    expect(failedReport('manifest-count').status).to.equal('failed');
   });
 });

@@ -42,18 +42,26 @@ export async function generatedExtracts(customers: number, deltas: number, seed 
   return paths;
 }
 
-/** One archive holding every row of `paths` (later extracts' files renamed), with the last one's manifest. */
+/**
+ * One archive holding every row of `paths` (later extracts' files renamed), with the last
+ * one's manifest, its "files" counting every file under its new name.
+ */
 export async function combinedExtract(paths: string[]): Promise<string> {
   const files: Record<string, Buffer> = {};
+  const fileRows: Record<string, unknown> = {};
+  let manifest: Record<string, unknown> = {};
   paths.forEach((path, n) => {
+    const renamed = (name: string) => (n === 0 ? name : name.replace(/(\.[^.]+)$/, `-extract${n}$1`));
     for (const [name, content] of readZipEntries(path)) {
       if (name === '_manifest.json') {
-        if (n === paths.length - 1) files[name] = content;
+        manifest = JSON.parse(content.toString('utf8'));
+        for (const [file, rows] of Object.entries(manifest.files as Record<string, unknown>)) fileRows[renamed(file)] = rows;
         continue;
       }
-      files[n === 0 ? name : name.replace(/(\.[^.]+)$/, `-extract${n}$1`)] = content;
+      files[renamed(name)] = content;
     }
   });
+  files['_manifest.json'] = Buffer.from(JSON.stringify({ ...manifest, files: fileRows }));
   const out = join(mkdtempSync(join(tmpdir(), 'mapc-combined-')), 'combined.zip');
   writeFileSync(out, await zipBytes(files));
   return out;

@@ -31,6 +31,8 @@ export interface HandmadeOptions {
   omit?: Array<keyof HandmadeTables>;
   /** Where to write it (the same path again: the extract delivered again); else a new file. */
   path?: string;
+  /** Members of _manifest.json besides extractedAt (record counts, say). */
+  manifest?: Record<string, unknown>;
 }
 
 let made = 0;
@@ -43,7 +45,7 @@ export async function handmadeExtract(extractedAt: string, tables: HandmadeTable
   // products.txt: "|"-delimited, no header, a trailing "|".
   files['products.txt'] = (tables.products ?? []).map((line) => `${line}|\n`).join('');
   for (const table of options.omit ?? []) delete files[table === 'products' ? 'products.txt' : `${table}.csv`];
-  files['_manifest.json'] = JSON.stringify({ extractedAt });
+  files['_manifest.json'] = JSON.stringify({ extractedAt, ...options.manifest });
   const out = options.path ?? join(mkdtempSync(join(tmpdir(), 'mapc-handmade-')), `extract${++made}.zip`);
   writeFileSync(out, await zipBytes(files));
   return out;
