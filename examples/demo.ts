@@ -6,6 +6,7 @@
 //
 //   node --import tsx examples/demo.ts [--customers 500]
 //   node --import tsx examples/demo.ts --aws [--region eu-west-1]     real DynamoDB (see README)
+//   node --import tsx examples/demo.ts --job                          the unattended job (job-demo.ts)
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -24,8 +25,13 @@ const { values } = parseArgs({
     aws: { type: 'boolean', default: false },
     region: { type: 'string' },
     'table-prefix': { type: 'string', default: 'mapc_demo_' },
+    job: { type: 'boolean', default: false },
   },
 });
+if (values.job) {
+  await (await import('./job-demo.js')).runJobDemo(Number(values.customers));
+  process.exit(0);
+}
 const out = join('out', 'demo');
 mkdirSync(out, { recursive: true });
 const customers = Number(values.customers);
@@ -34,7 +40,11 @@ const prefix = values['table-prefix']!;
 const server = values.aws ? null : await startDynamoDbLocal();
 const endpointArgs = server ? ['--endpoint', server.endpoint] : values.region ? ['--region', values.region] : [];
 // DynamoDB Local takes any credentials; real AWS uses the default chain (environment, profile, role).
-const env = server ? { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' } : process.env;
+// The AWS SDK's Node-version warning is shown once, by this process (its client is made first),
+// not again by every mapc command it runs.
+const client = new DynamoDBClient(server ? dynamoDbLocalClientConfig(server.endpoint) : values.region ? { region: values.region } : {});
+const quiet = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+const env = server ? { ...process.env, ...quiet, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' } : { ...process.env, ...quiet };
 const tableArgs = ['--table', `app_table=${prefix}app_table`, '--control-table', `${prefix}control`];
 
 function mapc(...args: string[]): void {
@@ -65,7 +75,6 @@ try {
 
   // A customer of the base whom the delta brought a new order, and one product, as they are
   // now in DynamoDB.
-  const client = new DynamoDBClient(server ? dynamoDbLocalClientConfig(server.endpoint) : values.region ? { region: values.region } : {});
   const customer = await oldCustomerWithNewOrder(extracts[1], customers);
   for (const key of [{ pk: `CUST#${customer}`, sk: 'PROFILE' }, { pk: 'PROD#SKU-000001', sk: 'DETAILS' }]) {
     const answer = await client.send(new GetItemCommand({ TableName: `${prefix}app_table`, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }));

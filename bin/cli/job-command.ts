@@ -61,6 +61,7 @@ export function jobOptions(config: JobConfig, log: JobLog, metrics: NodeJS.Writa
     concurrency: config.concurrency,
     maxRejects: config.maxRejects,
     ...(config.reportDir ? { reportDir: config.reportDir } : {}),
+    ...(config.owner ? { owner: config.owner } : {}),
     log,
     ...(config.metrics === 'emf' ? { onRun: (run: JobRun) => metrics.write(`${JSON.stringify(metricsOf(run))}\n`) } : {}),
   };

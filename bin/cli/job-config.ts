@@ -32,6 +32,8 @@ export interface JobConfig {
   concurrency: number;
   maxRejects: number;
   reportDir?: string;
+  /** Who holds the lease; the same owner takes its own lease over at once (a restarted task). */
+  owner?: string;
 }
 
 export const JOB_OPTIONS = {
@@ -48,6 +50,7 @@ export const JOB_OPTIONS = {
   concurrency: { type: 'string' },
   'max-rejects': { type: 'string' },
   'report-dir': { type: 'string' },
+  owner: { type: 'string' },
 } satisfies Options;
 
 export const JOB_USAGE = `usage: mapc job [mapping.map ...] --source <s3://bucket/prefix/ | folder> [options]
@@ -74,7 +77,10 @@ named after it (a flag wins; an empty variable counts as unset).
   --metrics emf|none       MAPC_METRICS         emf: a CloudWatch metrics record per run (default none)
   --concurrency N          MAPC_CONCURRENCY     BatchWriteItem calls in flight (default 8)
   --max-rejects N          MAPC_MAX_REJECTS     stop a run when more rows than this are rejected
-  --report-dir DIR         MAPC_REPORT_DIR      write each run's report there`;
+  --report-dir DIR         MAPC_REPORT_DIR      write each run's report and rejects there
+  --owner NAME             MAPC_OWNER           who holds the lease while a run writes (default
+                                                host:pid); a job restarted with the same owner
+                                                (a retried task) takes its own lease over at once`;
 
 export type JobFlagValues = {
   [Name in keyof typeof JOB_OPTIONS]?: (typeof JOB_OPTIONS)[Name] extends { type: 'boolean' } ? boolean
@@ -216,6 +222,7 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
   const endpoint = given('endpoint', 'MAPC_ENDPOINT');
   const s3Endpoint = given('s3-endpoint', 'MAPC_S3_ENDPOINT');
   const reportDir = given('report-dir', 'MAPC_REPORT_DIR');
+  const owner = given('owner', 'MAPC_OWNER');
 
   return {
     mappings,
@@ -232,5 +239,6 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
     concurrency: concurrency ? wholeNumber(concurrency, 1) : 8,
     maxRejects: maxRejects ? wholeNumber(maxRejects, 0) : Infinity,
     ...(reportDir ? { reportDir: reportDir.value } : {}),
+    ...(owner ? { owner: owner.value } : {}),
   };
 }

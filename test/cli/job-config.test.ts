@@ -51,13 +51,14 @@ const ALL_ENV: NodeJS.ProcessEnv = {
   MAPC_CONCURRENCY: '4',
   MAPC_MAX_REJECTS: '0',
   MAPC_REPORT_DIR: '/var/mapc/reports',
+  MAPC_OWNER: 'task-from-env',
 };
 
 const ALL_FLAGS = [
   'x.map', 'y.map', '--source', 's3://extracts/nightly/', '--once', 's3://extracts/nightly/delta.zip', '--table', 'app_table=flag-app',
   '--control-table', 'flag_control', '--region', 'ap-south-1', '--endpoint', 'http://localhost:9000',
   '--s3-endpoint', 'https://minio.local', '--metrics', 'none', '--concurrency', '16', '--max-rejects', '25',
-  '--report-dir', 'reports',
+  '--report-dir', 'reports', '--owner', 'task-from-flag',
 ];
 
 describe('jobConfig: flags and environment', () => {
@@ -72,7 +73,7 @@ describe('jobConfig: flags and environment', () => {
         mappings: ['a.map', 'b.map', 'c.map'], source: '/data/extracts', once: 's3://extracts/nightly/2026-11-01.zip', watch: false, intervalMs: 60_000,
         tables: { app_table: 'prod-app', audit: 'prod-audit' }, controlTable: 'prod_control', region: 'eu-west-1',
         endpoint: 'http://127.0.0.1:8000', s3Endpoint: 'http://127.0.0.1:4568', metrics: 'emf', concurrency: 4, maxRejects: 0,
-        reportDir: '/var/mapc/reports',
+        reportDir: '/var/mapc/reports', owner: 'task-from-env',
       },
     },
     {
@@ -83,7 +84,7 @@ describe('jobConfig: flags and environment', () => {
         mappings: ['x.map', 'y.map'], source: 's3://extracts/nightly/', once: 's3://extracts/nightly/delta.zip', watch: false, intervalMs: 60_000,
         tables: { app_table: 'flag-app', audit: 'prod-audit' }, controlTable: 'flag_control', region: 'ap-south-1',
         endpoint: 'http://localhost:9000', s3Endpoint: 'https://minio.local', metrics: 'none', concurrency: 16, maxRejects: 25,
-        reportDir: 'reports',
+        reportDir: 'reports', owner: 'task-from-flag',
       },
     },
     { name: 'AWS_REGION when MAPC_REGION is unset', args: ['--source', 's3://extracts/nightly/'], env: { AWS_REGION: 'us-east-1' }, expected: { ...DEFAULTS, region: 'us-east-1' } },

@@ -2,7 +2,7 @@
 // Lambda handler invoked with real event shapes, against s3rver and DynamoDB Local.
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handler } from '../../bin/lambda/handler.js';
@@ -100,7 +100,7 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     const base = await world.upload('base.zip', extracts.base);
     const delta1 = await world.upload('delta1.zip', extracts.delta1);
     await world.upload('delta2.zip', extracts.delta2);
-    const env = environment(world, { MAPC_CONCURRENCY: '1' });
+    const env = environment(world, { MAPC_CONCURRENCY: '1', MAPC_OWNER: 'job-task-1' });
     const child = start(env, ['--region', 'us-east-1']);
     const done = finished(child);
     // Killed once the ledger says the second extract is being applied.
@@ -122,6 +122,40 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     expect(again.code, again.stderr + again.lines.join('\n')).to.equal(0);
     expect(await ledgerStatuses(world)).to.deep.equal(['base.zip applied', 'delta1.zip applied', 'delta2.zip applied']);
     expect(await world.itemLines()).to.deep.equal(expectedItems);
+  });
+
+  it('a corrupt extract in the middle stops the job there (exit 1, named); after mapc ledger skip the next pass goes on', async () => {
+    const world = await newWorld();
+    await world.upload('1-base.zip', extracts.base);
+    const corrupt = join(mkdtempSync(join(tmpdir(), 'mapc-job-corrupt-')), 'corrupt.zip');
+    writeFileSync(corrupt, 'PK\u0003\u0004 this is no archive');
+    const broken = await world.upload('2-broken-2026-11-01T05:00:00Z.zip', corrupt);
+    await world.upload('3-delta1.zip', extracts.delta1);
+    await world.upload('4-delta2.zip', extracts.delta2);
+    const env = environment(world);
+    const stopped = await finished(start(env));
+    expect(stopped.code).to.equal(1);
+    const last = JSON.parse(stopped.lines[stopped.lines.length - 1]);
+    expect(last).to.include({ message: 'job pass failed', status: 'failed', applied: 1 });
+    expect(last.error).to.include(`${broken}: cannot be read`);
+    expect(await ledgerStatuses(world)).to.deep.equal(['1-base.zip applied', '2-broken-2026-11-01T05:00:00Z.zip failed']);
+
+    const ledgerArgs = ['mappings/customer.map', '--endpoint', dynamo.endpoint, '--control-table', world.controlTable];
+    const skip = await finished(spawn(process.execPath, ['bin/mapc.js', 'ledger', 'skip', broken, '--reason', 'truncated upload, the warehouse resends it tomorrow', ...ledgerArgs], {
+      cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    }));
+    expect(skip.code, skip.stderr).to.equal(0);
+    const goesOn = await finished(start(env));
+    expect(goesOn.code, goesOn.stderr + goesOn.lines.join('\n')).to.equal(0);
+    expect(await ledgerStatuses(world)).to.deep.equal([
+      '1-base.zip applied', '2-broken-2026-11-01T05:00:00Z.zip skipped', '3-delta1.zip applied', '4-delta2.zip applied',
+    ]);
+    expect(await world.itemLines()).to.deep.equal(expectedItems);
+    const listing = await finished(spawn(process.execPath, ['bin/mapc.js', 'ledger', ...ledgerArgs], {
+      cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    }));
+    expect(listing.code, listing.stderr).to.equal(0);
+    expect(listing.lines.join('\n')).to.include('truncated upload, the warehouse resends it tomorrow');
   });
 
   it('the Lambda handler: an EventBridge Object Created event applies the extract once older ones are; a scheduled event catches up', async () => {
