@@ -4,7 +4,7 @@
 // runs `mapc job` once (all three are applied, in order), uploads a third delta, runs it again
 // (only that one is applied), prints `mapc ledger`, and stops the servers. Files it writes are
 // under out/demo/job/.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeExtract } from './extract-generator/write-extract.js';
@@ -30,10 +30,12 @@ export async function runJobDemo(customers: number): Promise<void> {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const tables = ['--table', 'app_table=mapc_job_demo_app', '--control-table', 'mapc_job_demo_control', '--endpoint', dynamo.endpoint];
-    const mapc = (...args: string[]) => {
+    // Not spawnSync: s3rver runs in this process and must go on answering.
+    const mapc = async (...args: string[]) => {
       console.log(`\n$ mapc ${args.join(' ')}`);
-      const result = spawnSync(process.execPath, ['bin/mapc.js', ...args], { stdio: 'inherit', env });
-      if (result.status !== 0) throw new Error(`mapc ${args[0]} exited with ${result.status}`);
+      const child = spawn(process.execPath, ['bin/mapc.js', ...args], { stdio: 'inherit', env });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      if (code !== 0) throw new Error(`mapc ${args[0]} exited with ${code}`);
     };
     const deliver = async (name: string, sequence: number, onlyTables?: string[]) => {
       const path = join(out, name);
@@ -45,12 +47,12 @@ export async function runJobDemo(customers: number): Promise<void> {
     await deliver('base.zip', 0);
     await deliver('delta1.zip', 1);
     await deliver('delta2.zip', 2, ['orders', 'order_lines']);
-    mapc('init', 'mappings/customer.map', 'mappings/product.map', ...tables);
+    await mapc('init', 'mappings/customer.map', 'mappings/product.map', ...tables);
     const job = ['job', 'mappings/customer.map', 'mappings/product.map', '--source', `s3://${BUCKET}/${PREFIX}`, '--s3-endpoint', s3.endpoint, ...tables, '--report-dir', join(out, 'reports')];
-    mapc(...job);
+    await mapc(...job);
     await deliver('delta3.zip', 3);
-    mapc(...job);
-    mapc('ledger', 'mappings/customer.map', 'mappings/product.map', ...tables);
+    await mapc(...job);
+    await mapc('ledger', 'mappings/customer.map', 'mappings/product.map', ...tables);
   } finally {
     await Promise.all([dynamo.stop(), s3.stop()]);
   }
