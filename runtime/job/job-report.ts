@@ -21,6 +21,8 @@ export interface JobExtract {
   asOf: string;
   asOfFrom: AsOfSource;
   status: JobExtractStatus;
+  /** Bytes fetched from the extract by this pass, for every mapping together (each byte at most once). */
+  bytesRead?: number;
 }
 
 export interface JobRun {

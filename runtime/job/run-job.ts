@@ -14,6 +14,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ReadOnceSource } from '../archive/read-once-source.js';
 import type { S3SourceOptions } from '../archive/s3-source.js';
 import { createControlTable, DynamoDbStateStore } from '../dynamodb/control-table.js';
 import type { DynamoDbConnection } from '../dynamodb/dynamodb-connection.js';
@@ -83,6 +84,7 @@ export async function runJob(input: JobInput): Promise<JobReport> {
       const extract = ordered[index];
       if (extracts[index].status === 'done already') continue;
       const failure = await applyExtract(extract, input, runs, log);
+      if (extract.opened?.source instanceof ReadOnceSource) extracts[index].bytesRead = extract.opened.source.fetchedBytes;
       await closeExtracts([extract]);
       if (failure !== null) {
         extracts[index].status = 'failed';

@@ -95,6 +95,48 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     expect(await world.itemLines()).to.deep.equal(expectedItems);
   });
 
+  it('--watch applies each extract as it lands, pass after pass, until SIGTERM', async () => {
+    const world = await newWorld();
+    const child = start(environment(world), ['--watch', '--interval', '1s']);
+    const done = finished(child);
+    const passes: Array<Record<string, any>> = [];
+    let buffered = '';
+    let applied = 0;
+    // Passes run every second: an upload may land between two passes, so count what all of them applied.
+    const appliedInAll = (total: number) => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the passes did not apply ${total} extracts within 60 s`)), 60_000);
+      const look = (chunk: Buffer | string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines) {
+          const record = JSON.parse(line) as Record<string, any>;
+          if (record.message !== 'job pass finished') continue;
+          passes.push(record);
+          applied += record.applied;
+          if (applied >= total) {
+            clearTimeout(timer);
+            child.stdout!.off('data', look);
+            resolve();
+          }
+        }
+      };
+      child.stdout!.on('data', look);
+    });
+    await world.upload('base.zip', extracts.base);
+    await appliedInAll(1);
+    await world.upload('delta1.zip', extracts.delta1);
+    await world.upload('delta2.zip', extracts.delta2);
+    await appliedInAll(3);
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code, result.stderr).to.equal(0);
+    expect(JSON.parse(result.lines[result.lines.length - 1])).to.include({ message: 'stopped watching' });
+    expect(passes.every((p) => p.status === 'ok')).to.equal(true);
+    expect(applied).to.equal(3);
+    expect(await world.itemLines()).to.deep.equal(expectedItems);
+  });
+
   it('a job killed during its second extract, run again, converges to the same items', async () => {
     const world = await newWorld();
     const base = await world.upload('base.zip', extracts.base);

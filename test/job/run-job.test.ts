@@ -1,13 +1,14 @@
 // runJob on the real servers: extracts uploaded under a prefix of s3rver, applied into
 // DynamoDB Local, compared with the combined extract loaded at once.
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runJob, type RunJobOptions } from '../../api/run-job.js';
 import { localS3Client, startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
 import type { JobReport } from '../../runtime/job/job-report.js';
+import type { Plan } from '../../runtime/plan/types.js';
 import { compiledPlan } from '../runtime/merge/fixtures.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 import { jobExtracts, type JobExtracts } from './extracts.js';
@@ -98,6 +99,25 @@ describe('runJob on DynamoDB Local and s3rver', function () {
     expect((await job(world, { once: delta2 })).status).to.equal('ok');
     expect((await job(world, { once: delta2 })).runs).to.deep.equal([]);
     expect(await world.itemLines()).to.deep.equal(expectedItems);
+  });
+
+  it('reads an extract once for every mapping: each byte fetched once, however many mappings read it', async () => {
+    const product = compiledPlan('mappings/product.map');
+    const bytesRead = async (plans: Plan[]) => {
+      const world = await newWorld();
+      await world.upload('base.zip', extracts.base);
+      const report = await job(world, { mappings: plans });
+      expect(report.status, report.error).to.equal('ok');
+      expect(report.runs.map((r) => r.report.status)).to.deep.equal(plans.map(() => 'ok'));
+      return report.extracts[0].bytesRead!;
+    };
+    const both = await bytesRead([plan, product]);
+    const customerAlone = await bytesRead([plan]);
+    const productAlone = await bytesRead([product]);
+    // Both mappings read products.txt (and the directory, the manifest): fetched once.
+    expect(both).to.be.lessThan(customerAlone + productAlone);
+    expect(both).to.be.at.most(statSync(extracts.base).size);
+    expect(both).to.be.at.least(Math.max(customerAlone, productAlone));
   });
 
   it('refuses --once for an extract that is not under the source', async () => {
