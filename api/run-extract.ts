@@ -9,7 +9,7 @@ import { openExtract, type OpenedExtract } from '../runtime/archive/extract-loca
 import type { S3SourceOptions } from '../runtime/archive/s3-source.js';
 import { connectDynamoDb, type DynamoDbConnection, type DynamoDbOptions } from '../runtime/dynamodb/dynamodb-connection.js';
 import type { Plan } from '../runtime/plan/types.js';
-import { manifestTime, parseAsOf } from '../runtime/run/extract-time.js';
+import { extractAsOf } from '../runtime/run/extract-time.js';
 import { RejectsFile } from '../runtime/run/rejects-file.js';
 import { runPlan } from '../runtime/run/run-plan.js';
 import type { RunReport } from '../runtime/run/run-report.js';
@@ -64,7 +64,7 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
     let asOf: TimestampValue;
     try {
       extract = typeof options.extract === 'string' ? await openExtract(options.extract, options.s3 ?? {}) : options.extract;
-      asOf = await resolveAsOf(options.asOf, extract);
+      asOf = (await extractAsOf(extract, { given: options.asOf })).asOf;
     } catch (error) {
       const where = typeof options.extract === 'string' ? options.extract : options.extract.identity.uri;
       return failedBeforeReading(plan, where, rejects, error as Error, !options.preview);
@@ -92,14 +92,6 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
     if (rejects instanceof RejectsFile) await rejects.close();
     if (extract && !givenOpen) await extract.source.close();
   }
-}
-
-export async function resolveAsOf(given: string | undefined, extract: OpenedExtract): Promise<TimestampValue> {
-  if (given) return parseAsOf(given);
-  const fromManifest = await manifestTime(extract.source);
-  if (fromManifest) return fromManifest;
-  if (extract.identity.lastModified) return parseAsOf(extract.identity.lastModified);
-  throw new Error(`${extract.identity.uri}: no _manifest.json and no modification time; give --as-of`);
 }
 
 function failedBeforeReading(plan: Plan, extract: string, rejects: RejectSink, error: Error, incremental: boolean): RunReport {

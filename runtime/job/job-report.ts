@@ -1,8 +1,7 @@
 // What one pass of `mapc job` did, as plain data: the extracts it found under the source,
 // oldest first, what became of each, and every run (one mapping applied to one extract).
+import type { AsOfOrigin } from '../run/extract-time.js';
 import type { RunReport } from '../run/run-report.js';
-
-export type AsOfSource = 'manifest' | 'name' | 'upload time';
 
 export type JobExtractStatus =
   /** Applied by this pass to every mapping that had not applied it. */
@@ -17,9 +16,10 @@ export type JobExtractStatus =
 
 export interface JobExtract {
   uri: string;
-  /** ISO; from the manifest's extractedAt, else the name, else the upload time. */
+  /** ISO; from the manifest's extractedAt, else the name, else the modification (upload) time. */
   asOf: string;
-  asOfFrom: AsOfSource;
+  /** 'ledger': done already, dated by the as_of its runs recorded. */
+  asOfFrom: AsOfOrigin | 'ledger';
   status: JobExtractStatus;
   /** Bytes fetched from the extract by this pass, for every mapping together (each byte at most once). */
   bytesRead?: number;

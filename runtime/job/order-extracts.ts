@@ -15,16 +15,15 @@ import { openExtract, type OpenedExtract } from '../archive/extract-location.js'
 import { ReadOnceSource } from '../archive/read-once-source.js';
 import type { S3SourceOptions } from '../archive/s3-source.js';
 import type { LedgerEntry } from '../merge/state-store.js';
-import { manifestTime } from '../run/extract-time.js';
+import { asOfFromName } from '../run/as-of-from-name.js';
+import { extractAsOf, type AsOfOrigin } from '../run/extract-time.js';
 import { formatIsoTimestamp } from '../values/calendar.js';
-import { asOfFromName } from './as-of-from-name.js';
-import type { AsOfSource } from './job-report.js';
 import { sameObject, type ListedExtract } from './list-extracts.js';
 
 export interface OrderedExtract {
   listed: ListedExtract;
   asOf: string;
-  asOfFrom: AsOfSource;
+  asOfFrom: AsOfOrigin | 'ledger';
   /** Mappings whose ledger has it applied or skipped. */
   doneFor: Set<string>;
   /** Open, read once for every mapping; absent when opening failed (then `error`). */
@@ -70,10 +69,10 @@ export async function closeExtracts(extracts: OrderedExtract[]): Promise<void> {
 }
 
 /** An extract done already is dated by its ledger entries, without opening it. */
-function doneAsOf(extract: ListedExtract, ledgers: Map<string, LedgerEntry[]>): { asOf: string; asOfFrom: AsOfSource } {
+function doneAsOf(extract: ListedExtract, ledgers: Map<string, LedgerEntry[]>): { asOf: string; asOfFrom: AsOfOrigin | 'ledger' } {
   for (const entries of ledgers.values()) {
     const entry = entries.find((e) => sameObject(extract, e.identity) && e.asOf !== undefined);
-    if (entry) return { asOf: entry.asOf!, asOfFrom: 'manifest' };
+    if (entry) return { asOf: entry.asOf!, asOfFrom: 'ledger' };
   }
   return fallbackAsOf(extract);
 }
@@ -83,17 +82,21 @@ async function openAndDate(extract: ListedExtract, options: { s3?: S3SourceOptio
   try {
     const raw = await openExtract(extract.location, options.s3 ?? {});
     opened = { identity: raw.identity, source: new ReadOnceSource(raw.source, options.spoolFolder) };
-    const fromManifest = await manifestTime(opened.source);
-    if (fromManifest) return { opened, asOf: formatIsoTimestamp(fromManifest), asOfFrom: 'manifest' };
-    return { opened, ...fallbackAsOf(extract) };
+    // Ordered by its name or upload time when its manifest cannot be read; it fails when its turn comes.
+    const dated = await extractAsOf(opened, { name: extract.name, tolerant: true });
+    const ordered = { asOf: formatIsoTimestamp(dated.asOf), asOfFrom: dated.from };
+    if (dated.unreadable === undefined) return { opened, ...ordered };
+    await opened.source.close();
+    return { ...ordered, error: dated.unreadable };
   } catch (error) {
     await opened?.source.close();
     return { ...fallbackAsOf(extract), error: (error as Error).message };
   }
 }
 
-function fallbackAsOf(extract: ListedExtract): { asOf: string; asOfFrom: AsOfSource } {
+/** An extract that cannot be opened (or is done already) is dated by its listing: its name, else its upload time. */
+function fallbackAsOf(extract: ListedExtract): { asOf: string; asOfFrom: AsOfOrigin } {
   const fromName = asOfFromName(extract.name);
   if (fromName) return { asOf: fromName, asOfFrom: 'name' };
-  return { asOf: extract.lastModified ?? '', asOfFrom: 'upload time' };
+  return { asOf: extract.lastModified ?? '', asOfFrom: 'modification time' };
 }

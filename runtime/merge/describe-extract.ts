@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { openExtract, parseExtractLocation } from '../archive/extract-location.js';
 import type { S3SourceOptions } from '../archive/s3-source.js';
-import { manifestTime, parseAsOf } from '../run/extract-time.js';
+import { extractAsOf } from '../run/extract-time.js';
 import { formatIsoTimestamp } from '../values/calendar.js';
 import type { DescribedExtract } from './ledger.js';
 
@@ -17,26 +17,13 @@ export function extractUri(argument: string): string {
 
 /** Opens the extract (a HEAD on S3, a stat locally; the manifest when no as_of is given) and closes it again. */
 export async function describeExtract(argument: string, options: S3SourceOptions = {}, givenAsOf?: string): Promise<DescribedExtract> {
-  const given = givenAsOf === undefined ? undefined : formatIsoTimestamp(parseAsOf(givenAsOf));
-  const { source, identity } = await openExtract(argument, options);
+  const opened = await openExtract(argument, options);
   try {
-    if (given !== undefined) return { identity, asOf: given, asOfFrom: 'the given --as-of' };
-    let unreadable: string | undefined;
-    try {
-      const fromManifest = await manifestTime(source);
-      if (fromManifest) return { identity, asOf: formatIsoTimestamp(fromManifest), asOfFrom: 'its _manifest.json' };
-    } catch (error) {
-      unreadable = (error as Error).message;
-    }
-    if (identity.lastModified === undefined) {
-      throw new Error(`${identity.uri}: ${unreadable ?? 'no _manifest.json'} and no modification time; give --as-of`);
-    }
-    return {
-      identity,
-      asOf: formatIsoTimestamp(parseAsOf(identity.lastModified)),
-      asOfFrom: unreadable === undefined ? 'its modification time (it has no _manifest.json)' : `its modification time (its manifest could not be read: ${unreadable})`,
-    };
+    const dated = await extractAsOf(opened, { given: givenAsOf, tolerant: true });
+    const because = dated.unreadable === undefined ? ' (it has no _manifest.json)' : ` (its manifest could not be read: ${dated.unreadable})`;
+    const asOfFrom = dated.from === 'given' ? 'the given --as-of' : dated.from === 'manifest' ? 'its _manifest.json' : `its modification time${because}`;
+    return { identity: opened.identity, asOf: formatIsoTimestamp(dated.asOf), asOfFrom };
   } finally {
-    await source.close();
+    await opened.source.close();
   }
 }

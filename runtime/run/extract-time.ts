@@ -2,6 +2,7 @@
 // never the wall clock, so running the same extract again writes the same items.
 import type { ByteSource } from '../archive/byte-source.js';
 import type { TimestampValue } from '../values/value.js';
+import { asOfFromName } from './as-of-from-name.js';
 import { MANIFEST_ENTRY, readManifest } from './manifest.js';
 
 export { MANIFEST_ENTRY };
@@ -20,4 +21,40 @@ export async function manifestTime(source: ByteSource): Promise<TimestampValue |
   if (!manifest) return null;
   if (manifest.extractedAt === undefined) throw new Error(`${source.name}: ${MANIFEST_ENTRY} has no "extractedAt" timestamp; give --as-of`);
   return parseAsOf(manifest.extractedAt);
+}
+
+/** Where an extract's as_of came from. */
+export type AsOfOrigin = 'given' | 'manifest' | 'name' | 'modification time';
+
+export interface ExtractAsOf {
+  asOf: TimestampValue;
+  from: AsOfOrigin;
+  /** Why the manifest could not be read, when `tolerant` let the next source decide instead. */
+  unreadable?: string;
+}
+
+/**
+ * An extract's as_of: the one given, else its manifest's extractedAt, else (for the job, which
+ * knows the object's name under its prefix) a timestamp in `name` (as-of-from-name.ts), else
+ * its modification time. A manifest that cannot be read throws, unless `tolerant` (ordering or
+ * describing a broken extract), when the next source decides and `unreadable` says why.
+ */
+export async function extractAsOf(
+  extract: { source: ByteSource; identity: { uri: string; lastModified?: string } },
+  options: { given?: string; name?: string; tolerant?: boolean } = {},
+): Promise<ExtractAsOf> {
+  if (options.given !== undefined) return { asOf: parseAsOf(options.given), from: 'given' };
+  let unreadable: string | undefined;
+  try {
+    const fromManifest = await manifestTime(extract.source);
+    if (fromManifest) return { asOf: fromManifest, from: 'manifest' };
+  } catch (error) {
+    if (!options.tolerant) throw error;
+    unreadable = (error as Error).message;
+  }
+  const because = unreadable === undefined ? {} : { unreadable };
+  const fromName = options.name === undefined ? null : asOfFromName(options.name);
+  if (fromName !== null) return { asOf: parseAsOf(fromName), from: 'name', ...because };
+  if (extract.identity.lastModified !== undefined) return { asOf: parseAsOf(extract.identity.lastModified), from: 'modification time', ...because };
+  throw new Error(`${extract.identity.uri}: ${unreadable ?? `no ${MANIFEST_ENTRY}`} and no modification time; give --as-of`);
 }
