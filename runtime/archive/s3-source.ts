@@ -66,15 +66,18 @@ export function s3Uri(address: S3ObjectAddress): string {
   return `s3://${address.bucket}/${address.key}`;
 }
 
-/** A client with the default credential chain; with an endpoint, path-style and (unless given) region us-east-1. */
-export function createS3Client(settings: S3ClientSettings = {}): S3Client {
+/**
+ * A client with the default credential chain; with an endpoint, path-style and (unless given)
+ * region us-east-1. One attempt per request by default: the byte source retries itself.
+ */
+export function createS3Client(settings: S3ClientSettings = {}, maxAttempts = 1): S3Client {
   const region = settings.region ?? (settings.endpoint !== undefined ? 'us-east-1' : undefined);
   return new S3Client({
     ...(region !== undefined ? { region } : {}),
     ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
     // A bucket in another region than the configured one answers with a redirect: follow it.
     followRegionRedirects: true,
-    maxAttempts: 1,
+    maxAttempts,
   });
 }
 

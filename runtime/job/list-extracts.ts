@@ -7,11 +7,11 @@
  * What a listing says of each object (size, ETag or modification time) is enough to tell
  * whether the ledger has seen it already (sameObject), without opening it.
  */
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { ExtractIdentity, ExtractLocation } from '../archive/extract-location.js';
-import type { S3SourceOptions } from '../archive/s3-source.js';
+import { createS3Client, type S3SourceOptions } from '../archive/s3-source.js';
 
 export type JobSource =
   | { kind: 'local'; folder: string }
@@ -57,14 +57,12 @@ export function sameObject(listed: ListedExtract, identity: ExtractIdentity): bo
   return listed.etag !== undefined ? identity.etag === listed.etag : identity.lastModified === listed.lastModified;
 }
 
-/** Listed with the given client (left open), else with one of the SDK's retrying clients made here. */
+/** A listing's requests are retried by the SDK (unlike the byte source's, which retries itself). */
+const LIST_ATTEMPTS = 3;
+
+/** Listed with the given client (left open), else with one made here. */
 async function listS3(source: { bucket: string; prefix: string }, settings: S3SourceOptions): Promise<ListedExtract[]> {
-  const region = settings.region ?? (settings.endpoint !== undefined ? 'us-east-1' : undefined);
-  const client = settings.client ?? new S3Client({
-    ...(region !== undefined ? { region } : {}),
-    ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
-    followRegionRedirects: true,
-  });
+  const client = settings.client ?? createS3Client(settings, LIST_ATTEMPTS);
   const where = `s3://${source.bucket}/${source.prefix}`;
   const found: ListedExtract[] = [];
   try {
