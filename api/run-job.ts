@@ -2,33 +2,20 @@
 // and a Lambda handler alike. Mappings are .map or plan files; the pass itself is
 // runtime/job/run-job.ts. watchJob repeats passes on an interval until it is stopped.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { S3SourceOptions } from '../runtime/archive/s3-source.js';
 import { connectDynamoDb, type DynamoDbConnection, type DynamoDbOptions } from '../runtime/dynamodb/dynamodb-connection.js';
-import type { JobReport, JobRun } from '../runtime/job/job-report.js';
+import type { JobReport } from '../runtime/job/job-report.js';
 import { parseJobSource } from '../runtime/job/list-extracts.js';
-import type { JobLog } from '../runtime/job/job-log.js';
-import { runJob as runJobPass } from '../runtime/job/run-job.js';
+import { runJob as runJobPass, type JobInput } from '../runtime/job/run-job.js';
 import type { Plan } from '../runtime/plan/types.js';
 import { loadPlan } from './load-plan.js';
 
-export interface RunJobOptions {
+export interface RunJobOptions extends Omit<JobInput, 'plans' | 'source' | 'connection'> {
   /** .map or plan .json files, or plans loaded already. */
   mappings: Array<string | Plan>;
   /** s3://bucket/prefix/ or a local folder. */
   source: string;
-  /** Apply only this extract (s3://bucket/key or a path), unless an older one must go first. */
-  once?: string;
+  /** Used as it is (and not destroyed), or a connection made from the options. */
   dynamodb?: DynamoDbOptions & { connection?: DynamoDbConnection };
-  /** How s3:// sources are listed and read: region and endpoint, or a client. */
-  s3?: S3SourceOptions;
-  concurrency?: number;
-  maxRejects?: number;
-  /** Each run's report and rejects go to <reportDir>/<mapping>/. */
-  reportDir?: string;
-  spoolFolder?: string;
-  owner?: string;
-  log?: JobLog;
-  onRun?: (run: JobRun) => void;
 }
 
 export async function runJob(options: RunJobOptions): Promise<JobReport> {
@@ -37,16 +24,12 @@ export async function runJob(options: RunJobOptions): Promise<JobReport> {
   for (const plan of plans) names.set(plan.mapping, (names.get(plan.mapping) ?? 0) + 1);
   const twice = [...names].filter(([, count]) => count > 1).map(([name]) => name);
   if (twice.length > 0) throw new Error(`mapping ${twice.join(', ')} is given more than once: each mapping has one ledger, so name each once`);
-  const connection = options.dynamodb?.connection ?? connectDynamoDb(options.dynamodb);
+  const { mappings, source, dynamodb, ...pass } = options;
+  const connection = dynamodb?.connection ?? connectDynamoDb(dynamodb);
   try {
-    return await runJobPass({
-      plans, source: parseJobSource(options.source), connection,
-      ...(options.s3 ? { s3: options.s3 } : {}),
-      once: options.once, concurrency: options.concurrency, maxRejects: options.maxRejects, reportDir: options.reportDir,
-      spoolFolder: options.spoolFolder, owner: options.owner, log: options.log, onRun: options.onRun,
-    });
+    return await runJobPass({ ...pass, plans, source: parseJobSource(source), connection });
   } finally {
-    if (!options.dynamodb?.connection) connection.destroy();
+    if (!dynamodb?.connection) connection.destroy();
   }
 }
 

@@ -2,9 +2,10 @@
  * The extracts a job pass has to apply, oldest first. For each extract listed under the
  * source that some mapping's ledger has not applied (nor skipped):
  *
- *   open it (a HEAD on S3) through a ReadOnceSource, so the runs of every mapping share one
- *   read of its directory and one download of each entry ──► its as_of: the manifest's
- *   extractedAt, else a timestamp in its name, else its upload time ──► sort by as_of, then URI
+ *   open it: an S3 object (one HEAD) through a ReadOnceSource, so that the runs of every
+ *   mapping share one read of its directory and one download of each entry; a local file in
+ *   place ──► its as_of: the manifest's extractedAt, else a timestamp in its name, else its
+ *   upload time ──► sort by as_of, then URI
  *
  * An extract that cannot be opened or whose manifest cannot be read is kept, ordered by its
  * name or upload time, with the error: the pass fails when it comes to it, not before the
@@ -81,7 +82,7 @@ async function openAndDate(extract: ListedExtract, options: { s3?: S3SourceOptio
   let opened: OpenedExtract | undefined;
   try {
     const raw = await openExtract(extract.location, options.s3 ?? {});
-    opened = { identity: raw.identity, source: new ReadOnceSource(raw.source, options.spoolFolder) };
+    opened = extract.location.kind === 's3' ? { identity: raw.identity, source: new ReadOnceSource(raw.source, options.spoolFolder) } : raw;
     // Ordered by its name or upload time when its manifest cannot be read; it fails when its turn comes.
     const dated = await extractAsOf(opened, { name: extract.name, tolerant: true });
     const ordered = { asOf: formatIsoTimestamp(dated.asOf), asOfFrom: dated.from };

@@ -167,7 +167,7 @@ async function recordUnreadable(extract: OrderedExtract, input: JobInput): Promi
   for (const plan of input.plans) {
     if (extract.doneFor.has(plan.mapping)) continue;
     const identity: ExtractIdentity = { uri: listed.uri, size: listed.size, ...(listed.etag ? { etag: listed.etag } : {}), ...(listed.lastModified ? { lastModified: listed.lastModified } : {}) };
-    const entry: LedgerEntry & { error?: string } = {
+    const entry: LedgerEntry = {
       mapping: plan.mapping, extract: identityKey(identity), identity, planHash: plan.sourceHash, asOf: extract.asOf, status: 'failed', startedAt: now, finishedAt: now,
       error: `cannot be read: ${extract.error}`,
     };

@@ -1,17 +1,14 @@
 // `mapc ledger` and `mapc ledger skip` as a user runs them, around a failed extract: child
 // processes against DynamoDB Local, with the extracts read from s3rver.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { putFile, S3RVER_CREDENTIALS, startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
+import { putFile, startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
 import type { LedgerListing } from '../../runtime/merge/ledger.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 import { handmadeExtract } from '../runtime/merge/handmade-extract.js';
-import { REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
-
-interface Result { code: number; stdout: string; stderr: string }
+import { mapcOnLocalServers } from '../runtime/fixtures/mapc-process.js';
 
 describe('mapc ledger and mapc ledger skip', function () {
   this.timeout(120_000);
@@ -25,12 +22,7 @@ describe('mapc ledger and mapc ledger skip', function () {
     await s3?.stop();
   });
 
-  const mapc = (...args: string[]) => new Promise<Result>((resolve) => {
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' };
-    execFile(process.execPath, ['bin/mapc.js', ...args], { cwd: REPO_ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
+  const mapc = mapcOnLocalServers;
   const control = () => ['--endpoint', dynamo.endpoint, '--control-table', 'ledger_control'];
   const tables = () => [...control(), '--table', 'app_table=ledger_app'];
   const upload = async (name: string, path: string) => {

@@ -1,18 +1,15 @@
 // `mapc init`, `mapc run` into DynamoDB and `mapc pending` as a user runs them: child
 // processes against DynamoDB Local, with the extract read from s3rver.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { putFile, S3RVER_CREDENTIALS, startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
+import { putFile, startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
 import { DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 import { handmadeExtract } from '../runtime/merge/handmade-extract.js';
-import { REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
-
-interface Result { code: number; stdout: string; stderr: string }
+import { mapcOnLocalServers } from '../runtime/fixtures/mapc-process.js';
 
 describe('mapc run into DynamoDB, mapc init, mapc pending', function () {
   this.timeout(120_000);
@@ -26,13 +23,7 @@ describe('mapc run into DynamoDB, mapc init, mapc pending', function () {
     await s3?.stop();
   });
 
-  // One set of credentials for both servers: DynamoDB Local takes any, s3rver only its own.
-  const mapc = (...args: string[]) => new Promise<Result>((resolve) => {
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' };
-    execFile(process.execPath, ['bin/mapc.js', ...args], { cwd: REPO_ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
+  const mapc = mapcOnLocalServers;
   const tables = () => ['--endpoint', dynamo.endpoint, '--table', 'app_table=cli_app', '--control-table', 'cli_control'];
   const upload = async (name: string, path: string) => {
     await putFile(s3.endpoint, 'extracts', name, path);

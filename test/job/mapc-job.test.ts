@@ -6,10 +6,10 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handler } from '../../bin/lambda/handler.js';
-import { S3RVER_CREDENTIALS, startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
+import { startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
 import { DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
 import type { JobReport } from '../../runtime/job/job-report.js';
-import { REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
+import { LOCAL_SERVER_ENV, REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
 import { compiledPlan } from '../runtime/merge/fixtures.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 import { jobExtracts, type JobExtracts } from './extracts.js';
@@ -33,9 +33,7 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
 
   /** The variables a container would be given, for one world. */
   const environment = (world: JobWorld, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-    AWS_REGION: 'us-east-1',
+    ...LOCAL_SERVER_ENV,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     MAPC_SOURCE: world.source,
     MAPC_MAPPINGS: 'mappings/customer.map',
