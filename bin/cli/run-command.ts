@@ -26,7 +26,7 @@ appears only when the run succeeds.
   --threads N             threads holding tables and building items (default: one per
                           core, at most 8, for a phase whose files hold 8 MiB or more, else 1)
 
-DynamoDB (no --out): items merged into the target tables, as DESIGN.md "Running
+DynamoDB (no --out): items merged into the target tables, as docs/design.md "Running
 incrementally" describes; the control table is created on first use (or by mapc init).
   --force                 apply an extract the ledger says was applied already
   --concurrency N         BatchWriteItem calls in flight (default 8)

@@ -1,4 +1,4 @@
-// An incremental run (DESIGN.md "Running incrementally"): under a lease, once per extract
+// An incremental run (docs/design.md, "Running incrementally"): under a lease, once per extract
 // (the ledger), hold the extract's tables with the rows parked by earlier runs, load the
 // stored rows they hang under or look up, build every root's items merged into the stored
 // items, then park what still has no parent and keep the rows later extracts will need.

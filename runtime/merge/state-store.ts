@@ -1,4 +1,4 @@
-// What incremental runs keep between extracts (DESIGN.md "Running incrementally"), behind one
+// What incremental runs keep between extracts (docs/design.md, "Running incrementally"), behind one
 // interface so the merge logic is tested on a store in memory and runs on a DynamoDB control
 // table (dynamodb-state-store.ts). Values are stored as DynamoDB AttributeValues in both.
 import type { ExtractIdentity } from '../archive/extract-location.js';
