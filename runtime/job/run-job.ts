@@ -77,6 +77,7 @@ export async function runJob(input: JobInput): Promise<JobReport> {
     let toApply = ordered.map((_, index) => index);
     if (input.once !== undefined) {
       const picked = pickOnce(input.once, input.source, ordered, extracts, source);
+      if (picked.status === 'done already') return done('ok', extracts);
       if (picked.status !== 'apply') return done(picked.status, extracts, picked.message);
       toApply = [picked.index];
     }
@@ -99,14 +100,14 @@ export async function runJob(input: JobInput): Promise<JobReport> {
   }
 }
 
-type OncePick = { status: 'apply'; index: number } | { status: 'ok' | 'failed' | 'waiting'; message: string };
+type OncePick = { status: 'apply'; index: number } | { status: 'done already' } | { status: 'failed' | 'waiting'; message: string };
 
 /** The extract --once names, if nothing older has to go first. */
 function pickOnce(once: string, jobSource: JobSource, ordered: OrderedExtract[], extracts: JobExtract[], source: string): OncePick {
   const uri = jobSource.kind === 'local' && !/^s3:\/\//i.test(once) ? resolve(once) : once;
   const index = ordered.findIndex((e) => e.listed.uri === uri);
   if (index < 0) return { status: 'failed', message: `${once} is not an extract under ${source} (only .zip objects there are): check --once and --source` };
-  if (extracts[index].status === 'done already') return { status: 'ok', message: `${uri} was applied already` };
+  if (extracts[index].status === 'done already') return { status: 'done already' };
   const older = ordered.slice(0, index).filter((_, i) => extracts[i].status !== 'done already');
   if (older.length === 0) return { status: 'apply', index };
   for (let i = 0; i < index; i++) if (extracts[i].status !== 'done already') extracts[i].status = 'pending';
