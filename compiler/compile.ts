@@ -9,14 +9,14 @@ import { DiagnosticSink, placeOf } from './diagnostics/diagnostic.js';
 import { suggestion } from './diagnostics/did-you-mean.js';
 import { ItemBuilder, type BuiltItem } from './items/build-item.js';
 import { checkItemKeys, checkKeyCollisions } from './items/item-keys.js';
-import { loadSources, readFromDisk, type LoadedSources, type ReadFile } from './load-sources.js';
+import { loadSources, readFromDisk, type LoadedSources, type LoadOptions, type ReadFile } from './load-sources.js';
 import { buildPlan } from './plan/build-plan.js';
 import { reportRequiredLookedUpTables } from './plan/check-looked-up-tables.js';
 import { optimize } from './plan/optimize.js';
 import { buildSchema } from './schema/build-schema.js';
 import type { Schema } from './schema/schema.js';
 
-export interface CompileOptions {
+export interface CompileOptions extends LoadOptions {
   readFile?: ReadFile;
   /** Stop after the logical plan (for tests of the rewrites). */
   optimize?: boolean;
@@ -62,7 +62,7 @@ function buildItems(loaded: LoadedSources, schema: Schema, sink: DiagnosticSink)
 
 export function compile(entryPath: string, options: CompileOptions = {}): CompileResult {
   const sink = new DiagnosticSink();
-  const loaded = loadSources(entryPath, options.readFile ?? readFromDisk, sink);
+  const loaded = loadSources(entryPath, options.readFile ?? readFromDisk, sink, options);
   const sources = new Map((loaded?.files ?? []).map((f) => [f.path, f.text]));
   const done = (plan: Plan | null, items: BuiltItem[] = []): CompileResult => ({ plan, diagnostics: sink.sorted(), sources, items });
   if (!loaded || sink.errorCount > 0) return done(null);

@@ -2,10 +2,12 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type { Expr, MapFile, Span } from './ast.js';
 import { AstBuilder } from './cst-to-ast.js';
+import { MAX_EXPRESSION_DEPTH, MAX_LITERAL_LENGTH, MAX_NESTING_DEPTH } from './limits.js';
+import { tooDeepNode, tooDeepToken } from './nesting.js';
 import { mapParser } from './parser.js';
 import { KEYWORDS, mapLexer, StringLiteral } from './tokens.js';
 
-export type SyntaxProblemKind = 'unexpected-character' | 'unterminated-string' | 'syntax' | 'bad-string';
+export type SyntaxProblemKind = 'unexpected-character' | 'unterminated-string' | 'syntax' | 'bad-string' | 'too-deep' | 'too-long';
 
 export interface SyntaxProblem {
   kind: SyntaxProblemKind;
@@ -36,6 +38,12 @@ function lex(text: string, file: string, problems: SyntaxProblem[]) {
     });
   }
   const tokens: IToken[] = [];
+  const comments = (result.groups.comments ?? []) as IToken[];
+  for (const token of [...result.tokens, ...comments]) {
+    if (token.image.length > MAX_LITERAL_LENGTH) {
+      problems.push({ kind: 'too-long', message: `this ${token.tokenType.name === 'Comment' ? 'comment' : 'token'} is ${token.image.length} characters long; at most ${MAX_LITERAL_LENGTH} are allowed`, span: tokenSpan(file, token) });
+    }
+  }
   for (const token of result.tokens) {
     if (token.tokenType.name === 'UnterminatedString') {
       problems.push({ kind: 'unterminated-string', message: 'this string is never closed: add `"` before the end of the line', span: tokenSpan(file, token) });
@@ -45,10 +53,10 @@ function lex(text: string, file: string, problems: SyntaxProblem[]) {
     }
     tokens.push(token);
   }
-  return { tokens, comments: (result.groups.comments ?? []) as IToken[] };
+  return { tokens, comments };
 }
 
-function recognitionProblem(file: string, error: IRecognitionException, previousEnd: IToken | undefined, tokens: IToken[]): SyntaxProblem {
+function recognitionProblem(file: string, error: IRecognitionException, previousEnd: IToken | undefined, next: (token: IToken) => IToken | undefined): SyntaxProblem {
   const token = error.token;
   let span: Span;
   if (token.tokenType.name === 'EOF' || Number.isNaN(token.startOffset)) {
@@ -63,18 +71,30 @@ function recognitionProblem(file: string, error: IRecognitionException, previous
   }
   const found = error.token;
   if (KEYWORDS.has(found.image)) {
-    const next = tokens[tokens.indexOf(found) + 1];
-    if (next?.tokenType.name === 'Assign' || /expected (a name|an attribute)/.test(error.message)) {
+    if (next(found)?.tokenType.name === 'Assign' || /expected (a name|an attribute)/.test(error.message)) {
       return { kind: 'syntax', message: `\`${found.image}\` is a keyword and cannot be used as a name here`, span, keywordUsedAsName: found.image };
     }
   }
   return { kind: 'syntax', message: error.message, span };
 }
 
+
+function tooDeepTokenProblem(file: string, token: IToken): SyntaxProblem {
+  return { kind: 'too-deep', message: `nested more than ${MAX_NESTING_DEPTH} levels deep (brackets and \`not\`/\`-\`) here`, span: tokenSpan(file, token) };
+}
+
 /** Parses one .map file. Never throws on bad input: problems come back as data. */
 export function parse(text: string, file: string): ParseResult {
   const problems: SyntaxProblem[] = [];
-  const { tokens, comments } = lex(text, file, problems);
+  const lexed = lex(text, file, problems);
+  const { comments } = lexed;
+  let { tokens } = lexed;
+  // Text nested deeper than the parser's recursion can take is reported and not parsed at all.
+  const deepToken = tooDeepToken(tokens);
+  if (deepToken) {
+    problems.push(tooDeepTokenProblem(file, deepToken));
+    tokens = [];
+  }
   mapParser.input = tokens;
   const cst = mapParser.file();
   const parseErrors = [...mapParser.errors];
@@ -82,9 +102,11 @@ export function parse(text: string, file: string): ParseResult {
   // brace); the first error there is the useful one.
   const linesWithErrors = new Set<number>();
   let lastErrorToken = -Infinity;
+  const indexOf = new Map(tokens.map((token, i) => [token, i]));
+  const nextOf = (token: IToken) => tokens[(indexOf.get(token) ?? tokens.length) + 1];
   for (const error of parseErrors) {
-    const problem = recognitionProblem(file, error, tokens[tokens.length - 1], tokens);
-    const index = tokens.indexOf(error.token) < 0 ? tokens.length : tokens.indexOf(error.token);
+    const problem = recognitionProblem(file, error, tokens[tokens.length - 1], nextOf);
+    const index = indexOf.get(error.token) ?? tokens.length;
     const knockOn = linesWithErrors.has(problem.span.line) || index - lastErrorToken <= 2;
     lastErrorToken = index;
     if (knockOn) continue;
@@ -101,6 +123,11 @@ export function parse(text: string, file: string): ParseResult {
       token.startLine = at.line;
     }
     const errorSpan: Span = { file, line: at.line, column: at.column, offset: at.offset, endOffset: at.offset + source.length };
+    const deepInner = tooDeepToken(inner.tokens);
+    if (deepInner) {
+      problems.push(tooDeepTokenProblem(file, deepInner));
+      return { kind: 'Error', span: errorSpan };
+    }
     if (inner.errors.length > 0 || inner.tokens.some((tk) => tk.tokenType.name === 'UnterminatedString' || tk.tokenType.name === 'StringLiteral')) {
       problems.push({ kind: 'bad-string', message: 'a template part `{…}` holds a name, a path or an expression without strings: use concat() for nested strings', span: errorSpan });
       return { kind: 'Error', span: errorSpan };
@@ -108,13 +135,19 @@ export function parse(text: string, file: string): ParseResult {
     mapParser.input = inner.tokens;
     const node = mapParser.expression();
     if (mapParser.errors.length > 0) {
-      for (const error of mapParser.errors) problems.push(recognitionProblem(file, error, inner.tokens[inner.tokens.length - 1], inner.tokens));
+      const next = (token: IToken) => inner.tokens[inner.tokens.indexOf(token) + 1];
+      for (const error of mapParser.errors) problems.push(recognitionProblem(file, error, inner.tokens[inner.tokens.length - 1], next));
       return { kind: 'Error', span: errorSpan };
     }
     return builder.expr(node);
   };
   const builder = new AstBuilder(file, parseTemplatePart, (message, span) => problems.push({ kind: 'bad-string', message, span }));
   const ast = builder.mapFile(cst.children as never);
+  const deepNode = tooDeepNode(ast);
+  if (deepNode) {
+    const span = (deepNode as { span: Span }).span;
+    problems.push({ kind: 'too-deep', message: `this expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep (each operator of a chain \`a + b + …\` is a level)`, span });
+  }
   problems.sort((a, b) => a.span.offset - b.span.offset);
   return { ast, problems, comments: comments.map((c) => ({ text: c.image, span: tokenSpan(file, c) })) };
 }

@@ -24,8 +24,10 @@ export const keywords = Object.fromEntries(
 
 export const KEYWORDS: ReadonlySet<string> = new Set(keywordNames);
 
-export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/ });
-export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/ });
+// Written as runs of plain characters between escapes (not one alternation per character),
+// so that matching a long literal keeps the regular expression engine's stack flat.
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"[^"\\\n]*(?:\\.[^"\\\n]*)*"/ });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"[^"\\\n]*(?:\\.[^"\\\n]*)*/ });
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?/ });
 
 export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });

@@ -7,16 +7,19 @@ import { diagnosticsAsJson, renderDiagnostics } from '../../compiler/diagnostics
 import type { Command } from './main.js';
 import { parseCommandLine } from './parse-options.js';
 
-const checkUsage = `usage: mapc check <file.map>... [--format text|json]
+const checkUsage = `usage: mapc check <file.map>... [--format text|json] [--allow-absolute-imports]
 
 Runs every check of \`mapc compile\` and writes nothing. Exit code: 0 clean (warnings
 allowed), 1 errors found, 2 bad usage.`;
 
 const usage = `usage: mapc compile <file.map>... [-o plan.json | --out-dir DIR] [--format text|json]
+                    [--allow-absolute-imports]
 
 Checks each mapping and writes its plan: to -o (one mapping), into --out-dir as
 <mapping>.plan.json, or to standard output (one mapping, no -o). Mappings given together are
 also checked against each other (their item keys must not collide in a shared table).
+Imports stay inside the project folder (the nearest folder with a mapc.json or package.json);
+--allow-absolute-imports lets \`import "/abs/path.map"\` read files elsewhere.
 Exit code: 0 clean (warnings allowed), 1 errors found, 2 bad usage.`;
 
 export const compileCommand: Command = {
@@ -26,6 +29,7 @@ export const compileCommand: Command = {
       'out-dir': { type: 'string' },
       format: { type: 'string', default: 'text' },
       check: { type: 'boolean' },
+      'allow-absolute-imports': { type: 'boolean' },
     }, usage);
     if (values.help) {
       console.log(values.check ? checkUsage : usage);
@@ -35,7 +39,7 @@ export const compileCommand: Command = {
     if (values.output && positionals.length > 1) throw new Error('-o takes one mapping; use --out-dir for several');
     if (values.format !== 'text' && values.format !== 'json') throw new Error(`--format is text or json, not ${values.format}`);
 
-    const results: CompileResult[] = positionals.map((file) => compile(file));
+    const results: CompileResult[] = positionals.map((file) => compile(file, { allowAbsoluteImports: values['allow-absolute-imports'] }));
     const diagnostics = [...results.flatMap((r) => r.diagnostics), ...checkAcrossMappings(results)];
     const sources = new Map(results.flatMap((r) => [...r.sources]));
     if (values.format === 'json') console.log(diagnosticsAsJson(diagnostics));

@@ -21,6 +21,10 @@ export const CODES = {
   MAP0002: { severity: 'error', title: 'unexpected character', message: (p) => p.detail, hint: () => 'names are letters, digits and `_`; comments start with `#`' },
   MAP0003: { severity: 'error', title: 'unterminated string', message: (p) => p.detail },
   MAP0004: { severity: 'error', title: 'bad string', message: (p) => p.detail },
+  MAP0005: { severity: 'error', title: 'file too large', message: (p) => `${p.path} is ${p.size} bytes; a .map file may hold at most ${p.limit} bytes`, hint: () => 'split the mapping: move shared tables into a file of their own and `import` it' },
+  MAP0006: { severity: 'error', title: 'too many diagnostics', message: (p) => `stopped after ${p.limit} diagnostics in ${p.file}`, hint: () => 'fix the first ones and check again; if this is not a .map file, name the right one' },
+  MAP0007: { severity: 'error', title: 'nested too deep', message: (p) => p.detail, hint: (p) => p.hint },
+  MAP0008: { severity: 'error', title: 'literal too long', message: (p) => p.detail, hint: () => 'a mapping holds names and short texts; long values belong in the extract' },
 
   // 01xx: files, tables and columns
   MAP0101: { severity: 'error', title: 'import not found', message: (p) => `cannot read imported file "${p.path}"`, hint: () => 'import paths are relative to the file that imports them' },
@@ -36,6 +40,9 @@ export const CODES = {
   MAP0111: { severity: 'error', title: 'ambiguous relationship name', message: (p) => `table \`${p.table}\` gets two relationships named \`${p.name}\` (${p.from})`, hint: (p) => `name them apart: \`-> ${p.target} as … inverse …\`` },
   MAP0112: { severity: 'error', title: 'relationship name clashes with a column', message: (p) => `relationship \`${p.name}\` on table \`${p.table}\` has the name of one of its columns`, hint: () => 'give it another name with `as …` or `inverse …`' },
   MAP0113: { severity: 'error', title: 'reference cycle', message: (p) => `tables reference each other in a cycle: ${p.cycle}`, hint: () => 'one side of the cycle must be a plain column (drop its `->`); items can still match it in a `where`' },
+  MAP0115: { severity: 'error', title: 'import outside the project', message: (p) => `import "${p.path}" leaves the project folder ${p.root}`, hint: () => 'imports stay inside the folder of the mapping, or the nearest folder above it with a mapc.json or package.json: move the file there' },
+  MAP0116: { severity: 'error', title: 'absolute import', message: (p) => `import "${p.path}" is an absolute path`, hint: () => 'write the path relative to this file, or pass --allow-absolute-imports' },
+  MAP0117: { severity: 'error', title: 'not a readable .map file', message: (p) => `${p.path} ${p.why}`, hint: (p) => p.hint },
   MAP0114: { severity: 'error', title: 'table has a nullable key', message: (p) => `key column \`${p.column}\` of table \`${p.table}\` is nullable`, hint: () => 'key columns cannot be empty: remove the `?`' },
 
   // 02xx: targets and item structure

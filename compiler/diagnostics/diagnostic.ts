@@ -1,6 +1,7 @@
 // Diagnostics as data: a code, its parameters and where. Messages come from codes.ts only
 // when a diagnostic is rendered or serialised.
 import type { Span } from '../../grammar/ast.js';
+import { MAX_DIAGNOSTICS_PER_FILE } from '../../grammar/limits.js';
 import { codeInfo, type Code, type Severity } from './codes.js';
 
 export interface Diagnostic {
@@ -41,20 +42,37 @@ export function viewOf(d: Diagnostic): DiagnosticView {
   };
 }
 
-/** Collects diagnostics; a second report of the same code at the same place is dropped. */
+/**
+ * Collects diagnostics; a second report of the same code at the same place is dropped. After
+ * MAX_DIAGNOSTICS_PER_FILE in one file, one MAP0006 says so and the rest of that file's are dropped.
+ */
 export class DiagnosticSink {
   private readonly seen = new Set<string>();
+  private readonly perFile = new Map<string, number>();
+  private errors = 0;
   readonly all: Diagnostic[] = [];
 
   report(code: Code, span: Span, params: Record<string, string> = {}): void {
     const key = `${code}@${span.file}:${span.offset}`;
     if (this.seen.has(key)) return;
+    const count = this.perFile.get(span.file) ?? 0;
+    if (count > MAX_DIAGNOSTICS_PER_FILE) return;
     this.seen.add(key);
+    this.perFile.set(span.file, count + 1);
+    if (count === MAX_DIAGNOSTICS_PER_FILE) {
+      this.add('MAP0006', span, { limit: String(MAX_DIAGNOSTICS_PER_FILE), file: span.file });
+      return;
+    }
+    this.add(code, span, params);
+  }
+
+  private add(code: Code, span: Span, params: Record<string, string>) {
     this.all.push({ code, params, span });
+    if (codeInfo(code).severity === 'error') this.errors += 1;
   }
 
   get errorCount(): number {
-    return this.all.filter((d) => codeInfo(d.code).severity === 'error').length;
+    return this.errors;
   }
 
   sorted(): Diagnostic[] {
