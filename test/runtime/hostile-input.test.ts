@@ -13,6 +13,9 @@ import { deflateRawSync } from 'node:zlib';
 import { ZipWriter } from '../../examples/extract-generator/zip-writer.js';
 import { DEFAULT_READ_LIMITS } from '../../runtime/run/read-limits.js';
 import { compileMapping, runRecorded, type RecordedRun } from './fixtures/recorded-run.js';
+import { compiledPlan, memoryWorld } from './merge/fixtures.js';
+import { handmadeExtract } from './merge/handmade-extract.js';
+import { MemoryStateStore } from '../../runtime/merge/memory-state-store.js';
 import { zipBytes, type ExtractFiles } from './fixtures/zip-bytes.js';
 
 const MAPPING = fileURLToPath(new URL('./fixtures/bad-input.map', import.meta.url));
@@ -179,5 +182,22 @@ describe('hostile input: caps and file-level faults', function () {
     const run = await runRecorded(plan, await zipBytes({ ...BASE, 'customers.csv': `${BASE['customers.csv'] as string}2,Bruno again,,,,,\n` }));
     expect(run.report.status, run.report.error).to.equal('ok');
     expect(run.rejects).to.deep.equal([{ table: 'customers', file: 'customers.csv', line: 4, reason: 'duplicate key: the row at customers.csv:3 has the same customer_id ("2"); the first one read is kept' }]);
+  });
+
+  it('incrementally: a quote never closed in the root table stops the run before any write; nothing is applied nor parked', async () => {
+    const store = new MemoryStateStore();
+    const world = await memoryWorld(store);
+    const extract = await handmadeExtract('2026-11-01T09:00:00Z', {
+      customers: ['1,Ada,a@example.com,RETAIL,2026-01-01T00:00:00Z,FR', '2,"Bruno,b@example.com,RETAIL,2026-01-01T00:00:00Z,FR', '3,Cid,c@example.com,RETAIL,2026-01-01T00:00:00Z,FR'],
+      orders: ['10,3,2026-10-01,SHIPPED,web'],
+      order_lines: ['10,1,SKU-1,1,1.00'],
+    });
+    const plan = compiledPlan();
+    const { report } = await world.run(plan, extract);
+    expect(report.status).to.equal('failed');
+    expect(report.error).to.match(/^customers\.csv:3: a quote opened on this line \(column name\) is never closed/);
+    expect(await world.itemLines(), 'items written').to.deep.equal([]);
+    expect((await store.ledger(plan.mapping)).map((e) => e.status)).to.deep.equal(['failed']);
+    expect(await store.parkedRows(plan.mapping, 'order_lines')).to.deep.equal([]);
   });
 });
