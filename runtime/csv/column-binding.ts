@@ -43,13 +43,13 @@ export function bindByHeader(table: PlanTable, header: string[], file: string, h
     const list = missing.map((name) => `"${name}"`).join(', ');
     throw new Error(
       `${file}:${headerLine}: the header has no column ${list} (declared by table ${table.name}). ` +
-        `The header has: ${header.join(', ')}. Ask for the column in the extract, or if it has another name ` +
+        `The header has: ${header.map(showInvisible).join(', ')}. Ask for the column in the extract, or if it has another name ` +
         `there, give that name with header "…" on the column in the mapping.`,
     );
   }
   const ambiguous = required.filter((name) => duplicates.has(name));
   if (ambiguous.length > 0) {
-    throw new Error(`${file}:${headerLine}: the header has column ${ambiguous.map((name) => `"${name}"`).join(', ')} more than once, so table ${table.name} cannot tell which to read; fix the extract`);
+    throw new Error(`${file}:${headerLine}: the header has column ${ambiguous.map((name) => `"${showInvisible(name)}"`).join(', ')} more than once, so table ${table.name} cannot tell which to read; fix the extract`);
   }
   return {
     fieldIndexes: table.columns.map((column) => indexByName.get(column.header) as number),
@@ -57,4 +57,15 @@ export function bindByHeader(table: PlanTable, header: string[], file: string, h
     fieldCountOrigin: 'as the header has',
     fieldNames: header,
   };
+}
+
+/**
+ * Characters a terminal shows as nothing (a second byte order mark, zero-width spaces, control
+ * characters), as \uXXXX escapes: a header name holding one looks right when printed, yet
+ * matches no column.
+ */
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g;
+
+export function showInvisible(name: string): string {
+  return name.replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }

@@ -33,14 +33,17 @@ export class LineAlignedDecoder {
   private heldBytes = 0;
   private atStart = true;
 
-  constructor(private readonly encoding: 'utf-8' | 'latin1') {}
+  /** `maxHeldBytes`: a line longer is passed on in parts (the tokenizer caps a record's length; 64 MiB at most). */
+  constructor(private readonly encoding: 'utf-8' | 'latin1', private readonly maxHeldBytes = MAX_HELD_BYTES) {
+    this.maxHeldBytes = Math.min(maxHeldBytes, MAX_HELD_BYTES);
+  }
 
   /** The text of the whole lines received so far; null while no line is complete. */
   push(chunk: Buffer): DecodedPiece | null {
     const lastNewline = lastLineBreak(chunk);
     if (lastNewline < 0) {
       this.hold(chunk);
-      return this.heldBytes > MAX_HELD_BYTES ? this.decodeHeldPart() : null;
+      return this.heldBytes > this.maxHeldBytes ? this.decodeHeldPart() : null;
     }
     let bytes = chunk.subarray(0, lastNewline + 1);
     if (this.heldBytes > 0) {

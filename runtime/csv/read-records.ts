@@ -3,9 +3,11 @@
  * PROJECTED cells only (PlanTable.columns order), or as what a RecordReader makes of those
  * fields straight from the text (the run casts them there). Problems with one record are data, not
  * exceptions: the reader gives a fault for that record and carries on, so the run can count
- * and report rejects by file and line. Only problems that make the whole file unusable
- * throw: a declared header that is missing or unreadable, or the byte stream failing (e.g. a
- * CRC mismatch in the archive).
+ * and report rejects by file and line. Problems that make the whole file unusable throw
+ * (file-level faults: the run stops before it writes anything), naming the file and line and
+ * what to do: a declared header that is missing or unreadable (an empty file too), a quoting
+ * problem after which where the next record starts cannot be told, a record longer than the
+ * record size cap, or the byte stream failing (e.g. a CRC mismatch in the archive).
  *
  *   bytes ─ line-aligned-decoder.ts → text pieces ─ record-tokenizer.ts → field ranges
  *         ─ BatchBuilder (here) → CsvRecord (or the reader's record) | CsvFault, in batches
@@ -20,17 +22,18 @@
  *   encoding                  utf-8 (a BOM is dropped; invalid bytes fault their record) or latin1
  *   nullTokens                not applied here: cells are the text as read, quotes removed;
  *                             castCell decides what is null
- * Empty lines are skipped. An empty file (no header either) has no records. `line` is the
- * 1-based physical line where the record starts (a quoted field may span several lines).
+ * Empty lines are skipped. An empty file has no records, unless its table declares a header:
+ * then it throws (an export with no rows still writes its header). `line` is the 1-based
+ * physical line where the record starts (a quoted field may span several lines).
  * A quote inside an unquoted field faults its record and reading goes on at the next line; a
- * quoted field followed by text, or a quote never closed, faults and stops the file (the
- * reason says so): where the next record would start cannot be told safely.
+ * quoted field followed by text, or a quote never closed, throws: where the next record would
+ * start cannot be told safely, and the rest of the file would be lost without a word.
  */
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { PlanTable } from '../plan/types.js';
 import { bindByHeader, bindByPosition, type ColumnBinding } from './column-binding.js';
 import { LineAlignedDecoder } from './line-aligned-decoder.js';
-import { MAX_OPEN_RECORD_CHARS, RecordTokenizer, type QuoteProblem, type RecordSink } from './record-tokenizer.js';
+import { DEFAULT_MAX_RECORD_CHARS, RecordTokenizer, type RecordProblem, type RecordSink } from './record-tokenizer.js';
 
 export interface CsvRecord {
   kind: 'record';
@@ -95,16 +98,18 @@ export const BATCH_BYTES = 64 * 1024;
  * The records and faults of one file in line order, in batches: one per BATCH_BYTES of the
  * file (the records that end in it), never empty. For the hot path: a consumer loops over a
  * batch without awaiting per row, and should let go of it soon. Records are CsvRecords, or
- * what `readRecord` makes of each.
+ * what `readRecord` makes of each. A record longer than `maxRecordChars` throws.
  */
 export function readCsvBatches(input: Readable, table: PlanTable, file: string): AsyncGenerator<Array<CsvRecord | CsvFault>>;
-export function readCsvBatches<R>(input: Readable, table: PlanTable, file: string, readRecord: RecordReader<R>): AsyncGenerator<Array<R | CsvFault>>;
-export async function* readCsvBatches<R>(input: Readable, table: PlanTable, file: string, readRecord?: RecordReader<R>): AsyncGenerator<Array<R | CsvRecord | CsvFault>> {
+export function readCsvBatches<R>(input: Readable, table: PlanTable, file: string, readRecord: RecordReader<R>, maxRecordChars?: number): AsyncGenerator<Array<R | CsvFault>>;
+export async function* readCsvBatches<R>(
+  input: Readable, table: PlanTable, file: string, readRecord?: RecordReader<R>, maxRecordChars = DEFAULT_MAX_RECORD_CHARS,
+): AsyncGenerator<Array<R | CsvRecord | CsvFault>> {
   const { format } = table;
   checkFormatCharacters(table, file);
-  const decoder = new LineAlignedDecoder(format.encoding);
-  const tokenizer = new RecordTokenizer(format.delimiter, format.quote, format.escape);
-  const builder = new BatchBuilder<R | CsvRecord>(table, file, readRecord ?? cellsRecord);
+  const decoder = new LineAlignedDecoder(format.encoding, maxRecordChars);
+  const tokenizer = new RecordTokenizer(format.delimiter, format.quote, format.escape, maxRecordChars);
+  const builder = new BatchBuilder<R | CsvRecord>(table, file, readRecord ?? cellsRecord, maxRecordChars);
   const readAhead = new PassThrough({ highWaterMark: READ_AHEAD_BYTES });
   // An error of the input reaches the loop below through readAhead, which pipeline destroys
   // with it; leaving the loop early destroys readAhead, and pipeline the input.
@@ -131,12 +136,15 @@ export async function* readCsvBatches<R>(input: Readable, table: PlanTable, file
   }
   const last = decoder.end();
   tokenizer.feed(last?.text ?? '', last?.invalidLines ?? null, true, builder);
+  if (!builder.hasHeader) {
+    throw new Error(`${file}: the file is empty, yet table ${table.name} declares a header line; an export with no rows still writes its header — ask for the extract again (or, if the file has no header, declare header = false)`);
+  }
   if (builder.batch.length > 0) yield builder.take();
 }
 
 /** The same, one record or fault at a time. */
-export async function* readCsvRecords(input: Readable, table: PlanTable, file: string): AsyncGenerator<CsvRecord | CsvFault> {
-  for await (const batch of readCsvBatches(input, table, file)) yield* batch;
+export async function* readCsvRecords(input: Readable, table: PlanTable, file: string, maxRecordChars = DEFAULT_MAX_RECORD_CHARS): AsyncGenerator<CsvRecord | CsvFault> {
+  for await (const batch of readCsvBatches(input, table, file, cellsRecord, maxRecordChars)) yield* batch;
 }
 
 /** The projected fields of the tokenizer's current record (see RecordFields). */
@@ -178,7 +186,7 @@ class BatchBuilder<R> implements RecordSink {
   private readonly delimiter: string;
   private readonly innerQuoteHint: string;
 
-  constructor(private readonly table: PlanTable, private readonly file: string, private readonly readRecord: RecordReader<R>) {
+  constructor(private readonly table: PlanTable, private readonly file: string, private readonly readRecord: RecordReader<R>, private readonly maxRecordChars: number) {
     const { format } = table;
     this.trailingDelimiter = format.trailingDelimiter;
     this.delimiter = format.delimiter;
@@ -187,6 +195,11 @@ class BatchBuilder<R> implements RecordSink {
       : `write ${format.escape}${format.quote} for each inner quote`;
     this.binding = null;
     if (!format.header) this.bind(bindByPosition(table));
+  }
+
+  /** Whether the header is read (or none is declared). */
+  get hasHeader(): boolean {
+    return this.binding !== null;
   }
 
   take(): Array<R | CsvFault> {
@@ -218,17 +231,24 @@ class BatchBuilder<R> implements RecordSink {
     this.batch.push(this.readRecord(fields, line));
   }
 
-  quoteProblem(problem: QuoteProblem, line: number, quoteLine: number, fieldIndex: number, raw: string): void {
-    const stopped = `the file from line ${line} to its end was not read`;
-    const reasons: Record<QuoteProblem, string> = {
-      'quote-in-unquoted-field': `a quote inside a field that is not quoted (quote the whole field and ${this.innerQuoteHint})`,
-      'text-after-closing-quote': `a quoted field is followed by text instead of a delimiter (${this.innerQuoteHint}); ${stopped}`,
-      'quote-never-closed': `a quote opened on line ${quoteLine} is never closed; ${stopped}`,
-      'quoted-field-too-long': `a quote opened on line ${quoteLine} is not closed within ${MAX_OPEN_RECORD_CHARS} characters, so it is taken as never closed; ${stopped}`,
+  recordProblem(problem: RecordProblem, line: number, quoteLine: number, fieldIndex: number, raw: string): void {
+    const column = fieldIndex >= 0 ? this.binding?.fieldNames[fieldIndex] : undefined;
+    if (problem === 'quote-in-unquoted-field') {
+      const reason = `a quote inside a field that is not quoted (quote the whole field and ${this.innerQuoteHint})`;
+      this.push({ kind: 'fault', file: this.file, line, ...(column === undefined ? {} : { column }), raw: shorten(trimLineBreaks(raw)), reason });
+      return;
+    }
+    // Where the next record starts cannot be told: the rest of the file would be lost.
+    const inColumn = column === undefined ? '' : ` (column ${column})`;
+    const stops = 'so the rest of the file cannot be read and the run stops before writing anything';
+    const cap = `${this.maxRecordChars} characters (the record size limit, maxRecordChars)`;
+    const messages: Record<Exclude<RecordProblem, 'quote-in-unquoted-field'>, string> = {
+      'text-after-closing-quote': `${this.file}:${line}: a quoted field${inColumn} is followed by text instead of a delimiter, ${stops} — fix the export (${this.innerQuoteHint}) and ask for the extract again`,
+      'quote-never-closed': `${this.file}:${quoteLine}: a quote opened on this line${inColumn} is never closed, ${stops} — fix the export (${this.innerQuoteHint}) and ask for the extract again`,
+      'quoted-field-too-long': `${this.file}:${quoteLine}: a quote opened on this line${inColumn} is not closed within ${cap}, ${stops} — look for an unbalanced quote there, or raise the limit if fields this long are expected`,
+      'record-too-long': `${this.file}:${line}: a record starting on this line is longer than ${cap}, ${stops} — check the file's line breaks there, or raise the limit if records this long are expected`,
     };
-    const at = problem === 'quote-never-closed' || problem === 'quoted-field-too-long' ? quoteLine : line;
-    const column = this.binding?.fieldNames[fieldIndex];
-    this.push({ kind: 'fault', file: this.file, line: at, ...(column === undefined ? {} : { column }), raw: shorten(trimLineBreaks(raw)), reason: reasons[problem] });
+    throw new Error(`${messages[problem]}. It starts: ${JSON.stringify(shorten(trimLineBreaks(raw)).slice(0, 80))}`);
   }
 
   /** The header, and records touching invalid bytes. */

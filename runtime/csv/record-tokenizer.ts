@@ -5,9 +5,11 @@
  * the few fields it wants (`field`). Only a quoted field holding escapes is rebuilt.
  *
  * Text comes in pieces (see line-aligned-decoder.ts); a record left incomplete at the end of
- * a piece is carried over to the next one. A quoted field can be very long (or never closed):
- * while it is open, further pieces are only searched for a quote that may close it and kept
- * aside, so a long field costs one pass, not one pass per piece.
+ * a piece is carried over to the next one. A record can be very long (or a quoted field never
+ * closed): while it is incomplete, further pieces are only searched for what may end it (a
+ * line break, or a quote that may close the open field) and kept aside, so a long record
+ * costs one pass, not one pass per piece. A record longer than `maxRecordChars` stops reading:
+ * where it ends cannot be found without reading on unboundedly.
  *
  * Lines are physical lines, numbered from 1 as an editor shows them: each "\n", "\r\n" or lone
  * "\r" ends one, inside a quoted field too. Empty lines are skipped.
@@ -16,25 +18,27 @@
  *   a quote inside an unquoted field      the rest of that physical line is skipped, and
  *                                         reading goes on at the next line
  *   a closing quote followed by text,     reading stops: where the next record starts cannot
- *   a quote never closed                  be told, and guessing could turn the inside of a
- *                                         quoted field into records
+ *   a quote never closed, a record        be told, and guessing could turn the inside of a
+ *   longer than maxRecordChars            quoted field into records
+ * (the sink may also stop reading by throwing).
  */
 
 const LF = 10;
 const CR = 13;
-/** An open quoted field (with its record) longer than this is taken as never closed. */
-export const MAX_OPEN_RECORD_CHARS = 64 * 1024 * 1024;
+/** Records longer than this (in characters) stop reading, unless the tokenizer is given another cap. */
+export const DEFAULT_MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
-export type QuoteProblem = 'quote-in-unquoted-field' | 'text-after-closing-quote' | 'quote-never-closed' | 'quoted-field-too-long';
+export type RecordProblem = 'quote-in-unquoted-field' | 'text-after-closing-quote' | 'quote-never-closed' | 'quoted-field-too-long' | 'record-too-long';
 
 export interface RecordSink {
   /** A complete record: its fields are `tokenizer.field(text, i)` for i < fieldCount. */
   record(tokenizer: RecordTokenizer, text: string, line: number, invalidLine: number): void;
   /**
    * A record that cannot be split into fields. `raw` is its text up to the end of the line
-   * where the problem is; `fieldIndex` the field the problem is in.
+   * where the problem is (its start, for a record too long); `fieldIndex` the field the
+   * problem is in (-1: none).
    */
-  quoteProblem(problem: QuoteProblem, line: number, quoteLine: number, fieldIndex: number, raw: string): void;
+  recordProblem(problem: RecordProblem, line: number, quoteLine: number, fieldIndex: number, raw: string): void;
 }
 
 const enum Scan { Record, NeedMore, NeedMoreInQuote, StrayQuote, TextAfterQuote, NeverClosed }
@@ -59,9 +63,11 @@ export class RecordTokenizer {
   /** Unconsumed text (an incomplete record) and the line it starts on. */
   private carry = '';
   private line = 1;
-  /** Pieces kept aside while a quoted field is open (null when none is). */
+  /** Pieces kept aside while a record is incomplete (null when none is). */
   private aside: string[] | null = null;
   private asideChars = 0;
+  /** The incomplete record ends inside an open quoted field. */
+  private asideInQuote = false;
   private openQuote = OpenQuote.Inside;
   /** Skipping the rest of a line holding a stray quote, up to its line break. */
   private skippingLine = false;
@@ -76,7 +82,7 @@ export class RecordTokenizer {
   private quoteLine = 0;
   private problemAt = 0;
 
-  constructor(delimiter: string, quote: string, escape: string) {
+  constructor(delimiter: string, quote: string, escape: string, private readonly maxRecordChars = DEFAULT_MAX_RECORD_CHARS) {
     this.delimiter = delimiter.charCodeAt(0);
     this.quote = quote === '' ? -1 : quote.charCodeAt(0);
     this.quoteText = quote;
@@ -108,8 +114,8 @@ export class RecordTokenizer {
     if (this.aside !== null) {
       this.aside.push(piece);
       this.asideChars += piece.length;
-      if (!final && !this.mayCloseQuote(piece)) {
-        if (this.carry.length + this.asideChars > MAX_OPEN_RECORD_CHARS) this.giveUpOnQuote(sink);
+      if (!final && !(this.asideInQuote ? this.mayCloseQuote(piece) : hasLineBreak(piece))) {
+        if (this.carry.length + this.asideChars > this.maxRecordChars) this.giveUp(this.carry + this.aside.join(''), this.line, this.asideInQuote, sink);
         return;
       }
       text = this.carry + this.aside.join('');
@@ -148,6 +154,10 @@ export class RecordTokenizer {
       }
       const scan = this.scanRecord(text, pos, final);
       if (scan === Scan.Record) {
+        if (this.scanEnd - pos > this.maxRecordChars) {
+          this.giveUp(text.slice(pos, pos + 1000), line, false, sink);
+          return;
+        }
         const endLine = line + this.scanNewlines;
         const invalidLine = endLine >= this.nextInvalid ? this.takeInvalidLine(line, endLine) : 0;
         sink.record(this, text, line, invalidLine);
@@ -158,23 +168,23 @@ export class RecordTokenizer {
       if (scan === Scan.NeedMore || scan === Scan.NeedMoreInQuote) {
         this.carry = text.slice(pos);
         this.line = line;
-        if (scan === Scan.NeedMoreInQuote) {
-          this.aside = [];
-          this.asideChars = 0;
-        }
+        this.aside = [];
+        this.asideChars = 0;
+        this.asideInQuote = scan === Scan.NeedMoreInQuote;
+        if (this.carry.length > this.maxRecordChars) this.giveUp(this.carry, line, this.asideInQuote, sink);
         return;
       }
       const quoteLine = line + this.quoteLine;
       if (scan === Scan.StrayQuote) {
         const lineEnd = this.skipLine(text, this.problemAt);
-        sink.quoteProblem('quote-in-unquoted-field', line, quoteLine, this.fieldCount, text.slice(pos, lineEnd));
+        sink.recordProblem('quote-in-unquoted-field', line, quoteLine, this.fieldCount, text.slice(pos, lineEnd));
         line += countLineBreaks(text, pos, lineEnd);
         this.dropInvalidLines(line);
         pos = lineEnd;
         continue;
       }
       const problem = scan === Scan.TextAfterQuote ? 'text-after-closing-quote' : 'quote-never-closed';
-      sink.quoteProblem(problem, line, quoteLine, this.fieldCount, text.slice(pos, this.skipLine(text, this.problemAt)));
+      sink.recordProblem(problem, line, quoteLine, this.fieldCount, text.slice(pos, this.skipLine(text, this.problemAt)));
       this.stop();
       return;
     }
@@ -319,12 +329,16 @@ export class RecordTokenizer {
     return false;
   }
 
-  private giveUpOnQuote(sink: RecordSink): void {
-    const text = this.carry + (this.aside as string[]).join('');
+  /** A record (from the start of `text`, on `line`) is longer than maxRecordChars: reading stops. */
+  private giveUp(text: string, line: number, inQuote: boolean, sink: RecordSink): void {
+    this.stop();
+    if (!inQuote) {
+      sink.recordProblem('record-too-long', line, line, -1, text.slice(0, 1000));
+      return;
+    }
     // Scanned once more only to learn where the open field starts.
     this.scanRecord(text, 0, true);
-    sink.quoteProblem('quoted-field-too-long', this.line, this.line + this.quoteLine, this.fieldCount, text.slice(0, 1000));
-    this.stop();
+    sink.recordProblem('quoted-field-too-long', line, line + this.quoteLine, this.fieldCount, text.slice(0, 1000));
   }
 
   private stop(): void {
@@ -393,6 +407,11 @@ export class RecordTokenizer {
     this.fieldEnd = grown(this.fieldEnd, new Int32Array(size));
     this.fieldKind = grown(this.fieldKind, new Uint8Array(size));
   }
+}
+
+/** Whether the text holds a line break (searched natively). */
+function hasLineBreak(text: string): boolean {
+  return text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0;
 }
 
 /** Line breaks ("\n", "\r\n" or a lone "\r") in text[from, to); a "\r" ending the text counts. */

@@ -13,6 +13,7 @@ import { holdTables, type RetriedRow } from '../run/hold-tables.js';
 import { readManifest } from '../run/manifest.js';
 import { RootItems } from '../run/root-items.js';
 import { checkHeaders, entriesByTable } from '../run/run-plan.js';
+import { readLimits, type ReadLimits } from '../run/read-limits.js';
 import type { RunReport } from '../run/run-report.js';
 import { RunState, type RejectSink, type RunProgress } from '../run/run-state.js';
 import { streamRoots } from '../run/stream-roots.js';
@@ -46,12 +47,15 @@ export interface IncrementalRunInput {
   owner: string;
   leaseMs?: number;
   onProgress?: (progress: RunProgress) => void;
+  /** Caps on what is read (see RunInput.limits). */
+  limits?: Partial<ReadLimits>;
 }
 
 export async function runIncremental(input: IncrementalRunInput): Promise<RunReport> {
   const { plan, source, asOf, sink, store } = input;
   const started = Date.now();
-  const state = new RunState(plan, input.rejects, input.maxRejects ?? Infinity, input.onProgress);
+  const limits = readLimits(input.limits);
+  const state = new RunState(plan, input.rejects, input.maxRejects ?? Infinity, input.onProgress, limits);
   const run = { extract: input.identity.uri, asOf, started, files: new Map<string, string[]>() };
   const report = (status: RunReport['status'], error?: string) => state.report(plan, run, status, { error, incremental: true });
 
@@ -87,9 +91,9 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     }
     await store.recordLedger(ledgerEntry('running'));
 
-    const entries = entriesByTable(plan, await listEntries(source), source.name);
+    const entries = entriesByTable(plan, await listEntries(source), source.name, limits);
     for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
-    for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!);
+    for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!, limits);
     const manifest = await readManifest(source);
 
     // Rows parked by earlier runs are read again after the extract's. Those this same extract

@@ -68,7 +68,7 @@ export async function holdTables(
     };
     const files = entries.get(table.name)!;
     let firstBatch = true;
-    for await (const batch of readTable(source, files, table, asOf, { forHolding: true, recordsRead: state.recordsReadOf(table.name) })) {
+    for await (const batch of readTable(source, files, table, asOf, { forHolding: true, recordsRead: state.recordsReadOf(table.name), maxRecordChars: state.limits.maxRecordChars })) {
       if (firstBatch) {
         firstBatch = false;
         heldTable.reserve(estimatedRows(files, batch.length));

@@ -62,6 +62,7 @@ export async function holdTablesOnThreads(
       plan, asOf, tables: names, files: [...state.files],
       entries: names.map((name) => [name, entries.get(name) ?? []]),
       source: { name: source.name, size, port: channel.port2 },
+      limits: state.limits,
     };
     const worker = startWorker('hold-worker', data, [channel.port2]);
     workers.push(worker);

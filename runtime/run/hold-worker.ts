@@ -7,6 +7,7 @@ import { PortByteSource } from '../archive/byte-source-port.js';
 import type { Plan } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import type { HeldTableSnapshot } from './held-table.js';
+import type { ReadLimits } from './read-limits.js';
 import { holdTables } from './hold-tables.js';
 import type { TableCounts } from './run-report.js';
 import { RunState, type RunProgress } from './run-state.js';
@@ -20,6 +21,7 @@ export interface HoldWorkerData {
   /** The run's file list so far: file numbers in held rows are the main thread's. */
   files: string[];
   source: { name: string; size: number; port: MessagePort };
+  limits: ReadLimits;
 }
 
 export type HoldWorkerMessage =
@@ -40,7 +42,7 @@ const onProgress = (progress: RunProgress) => {
   lastProgress = now;
   post({ kind: 'progress', table: progress.table, counts: progress.tables[progress.table], finished: progress.finished });
 };
-const state = new RunState(data.plan, { write: (reject) => void rejects.push(reject) }, Infinity, onProgress);
+const state = new RunState(data.plan, { write: (reject) => void rejects.push(reject) }, Infinity, onProgress, data.limits);
 for (const file of data.files) state.fileIndex(file);
 const source = new PortByteSource(data.source.name, data.source.size, data.source.port);
 

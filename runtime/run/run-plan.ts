@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { ByteSource } from '../archive/byte-source.js';
 import { listEntries, type ArchiveEntry } from '../archive/central-directory.js';
 import { openEntry } from '../archive/entry-stream.js';
+import { checkEntriesToRead, checkEntryCount } from '../archive/archive-limits.js';
 import { matchEntries } from '../archive/match-entries.js';
 import { readCsvRecords } from '../csv/read-records.js';
 import type { Plan, PlanTable } from '../plan/types.js';
@@ -15,6 +16,7 @@ import { checkRecordsRead } from './check-records-read.js';
 import { holdTables, tablesToHold } from './hold-tables.js';
 import { holdTablesOnThreads } from './hold-threads.js';
 import { readManifest } from './manifest.js';
+import { DEFAULT_READ_LIMITS, readLimits, type ReadLimits } from './read-limits.js';
 import type { RunReport } from './run-report.js';
 import { RunFailure, RunState, type RejectSink, type RunProgress } from './run-state.js';
 import { RootItems } from './root-items.js';
@@ -40,6 +42,8 @@ export interface RunInput {
    * it (see canBuildInParallel).
    */
   threads?: number | 'auto';
+  /** Caps on what is read (record size, inflated bytes, entries); each defaults as in DEFAULT_READ_LIMITS. */
+  limits?: Partial<ReadLimits>;
 }
 
 const AUTO_THREADS_FROM_BYTES = 8 * 1024 * 1024;
@@ -56,8 +60,10 @@ function threadCount(requested: number | 'auto', tables: Iterable<string>, entri
 /**
  * Each table's files in the archive. A table without one stops the run, unless it is declared
  * `optional`: then its list is empty, and the run reads no rows of it (the report marks it absent).
+ * The archive and the files to read are checked against the caps first (archive-limits.ts).
  */
-export function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: string): Map<string, ArchiveEntry[]> {
+export function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: string, limits: ReadLimits = DEFAULT_READ_LIMITS): Map<string, ArchiveEntry[]> {
+  checkEntryCount(extract, entries, limits);
   const files = entries.filter((e) => !e.isDirectory);
   const result = new Map<string, ArchiveEntry[]>();
   for (const table of plan.tables) {
@@ -69,17 +75,18 @@ export function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: str
     }
     result.set(table.name, matched);
   }
+  checkEntriesToRead(extract, [...new Set([...result.values()].flat())], limits);
   return result;
 }
 
 const HEADER_READ_CHUNK = 64 * 1024;
 
-export async function checkHeaders(source: ByteSource, table: PlanTable, entries: ArchiveEntry[]) {
+export async function checkHeaders(source: ByteSource, table: PlanTable, entries: ArchiveEntry[], limits: ReadLimits = DEFAULT_READ_LIMITS) {
   // A header that does not match must stop the run before any item is written, even when the
   // file is the last one read: look at every file's first lines up front.
   for (const entry of entries) {
     // A header takes the first few kilobytes: a small read spares S3 a 1 MiB range per file.
-    const records = readCsvRecords(openEntry(source, entry, HEADER_READ_CHUNK), table, entry.name);
+    const records = readCsvRecords(openEntry(source, entry, HEADER_READ_CHUNK), table, entry.name, limits.maxRecordChars);
     try {
       await records.next();
     } finally {
@@ -91,14 +98,15 @@ export async function checkHeaders(source: ByteSource, table: PlanTable, entries
 export async function runPlan(input: RunInput): Promise<RunReport> {
   const { plan, source, asOf, sink } = input;
   const started = Date.now();
-  const state = new RunState(plan, input.rejects, input.maxRejects ?? Infinity, input.onProgress);
+  const limits = readLimits(input.limits);
+  const state = new RunState(plan, input.rejects, input.maxRejects ?? Infinity, input.onProgress, limits);
   const run = { extract: source.name, asOf, started, files: new Map<string, string[]>() };
   const report = (status: RunReport['status'], error?: string) => state.report(plan, run, status, { error });
 
   try {
-    const entries = entriesByTable(plan, await listEntries(source), source.name);
+    const entries = entriesByTable(plan, await listEntries(source), source.name, limits);
     for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
-    for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!);
+    for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!, limits);
     const manifest = await readManifest(source);
     const requested = input.threads ?? 1;
     const toHold = tablesToHold(plan);

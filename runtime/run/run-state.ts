@@ -1,9 +1,10 @@
 // What the phases of one run share: the counts per table, the rejects (with the limit the
-// user set), the list of files rows come from, the records read from each, and progress reporting.
+// user set), the caps on what is read, the list of files rows come from, the records read from each, and progress reporting.
 import type { Plan, PlanTable } from '../plan/types.js';
 import { formatIsoTimestamp } from '../values/calendar.js';
 import type { TimestampValue } from '../values/value.js';
 import { emptyCounts, reconciles, type RunReport, type TableCounts, type TableReport } from './run-report.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './read-limits.js';
 import type { Reject } from './table-reader.js';
 
 export interface RejectSink {
@@ -38,6 +39,7 @@ export class RunState {
     private readonly rejects: RejectSink,
     private readonly maxRejects: number,
     private readonly onProgress?: (progress: RunProgress) => void,
+    readonly limits: ReadLimits = DEFAULT_READ_LIMITS,
   ) {
     this.counts = new Map(plan.tables.map((t) => [t.name, emptyCounts()]));
     this.items = Object.fromEntries(plan.items.map((i) => [i.name, { built: 0, written: 0, filtered: 0 }]));

@@ -8,6 +8,7 @@ import type { Row } from '../eval/compile-expr.js';
 import type { Plan } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import { columnPosition } from '../plan/column-position.js';
+import { FirstSeenKeys } from './first-seen-keys.js';
 import type { HeldTable } from './held-table.js';
 import { keyAt, type RowKey } from './row-key.js';
 import type { RunState } from './run-state.js';
@@ -25,10 +26,10 @@ export type RootOutcome = 'used' | 'filtered' | { rejected: string };
 
 /**
  * Keys of streamed root rows by table, so that children can tell a missing parent from a
- * filtered one: `seen` every key read, `rejected` those whose row was rejected while
+ * filtered one: `seen` every key read (with where it was first read), `rejected` those whose row was rejected while
  * building, `scanFiltered` those the scan filters dropped.
  */
-export type SeenRootKeys = Map<string, { seen: Set<RowKey>; rejected: Set<RowKey>; scanFiltered: Set<RowKey> }>;
+export type SeenRootKeys = Map<string, { seen: FirstSeenKeys; rejected: Set<RowKey>; scanFiltered: Set<RowKey> }>;
 
 /** Builds and writes the items of a batch of root rows, in order. */
 export type RootBatchProcessor = (rows: RootRow[]) => RootOutcome[] | Promise<RootOutcome[]>;
@@ -91,11 +92,11 @@ export async function streamRoots(
     }
     const c = state.countsOf(rootTable);
     const keyPositions = table.key.map((k) => columnPosition(table, k));
-    const seen = new Set<RowKey>();
+    const seen = new FirstSeenKeys();
     const rejected = new Set<RowKey>();
     const scanFiltered = new Set<RowKey>();
     seenRootKeys.set(rootTable, { seen, rejected, scanFiltered });
-    for await (const batch of readTable(source, entries.get(rootTable)!, table, asOf, { recordsRead: state.recordsReadOf(rootTable) })) {
+    for await (const batch of readTable(source, entries.get(rootTable)!, table, asOf, { recordsRead: state.recordsReadOf(rootTable), maxRecordChars: state.limits.maxRecordChars })) {
       const rows: RootRow[] = [];
       const keys: Array<RowKey | null> = [];
       const readRejects: Reject[] = [];
@@ -108,12 +109,14 @@ export async function streamRoots(
         }
         // The first row read wins, whether the scan filters keep it or not.
         const key = keyAt(event.values, keyPositions);
-        if (key !== null && seen.has(key)) {
+        const first = key === null ? undefined : seen.firstOf(key);
+        if (first !== undefined) {
           c.rejected++;
-          readRejects.push({ table: rootTable, file: event.file, line: event.line, reason: duplicateKeyReason(table) });
+          const reason = duplicateKeyReason(table, { file: state.files[first.fileNumber], line: first.line }, keyText(key!));
+          readRejects.push({ table: rootTable, file: event.file, line: event.line, reason });
           continue;
         }
-        if (key !== null) seen.add(key);
+        if (key !== null) seen.add(key, state.fileIndex(event.file), event.line);
         if (event.kind === 'filtered') {
           c.filtered++;
           if (key !== null) scanFiltered.add(key);
@@ -147,4 +150,10 @@ function asPipeline(processor: RootBatchProcessor | RootBatchPipeline<unknown>):
   if (typeof processor !== 'function') return processor;
   // One batch at a time, processed when it is finished: the order of a plain loop.
   return { inFlight: 1, start: (rows) => rows, finish: async (rows) => ((rows as RootRow[]).length === 0 ? [] : processor(rows as RootRow[])) };
+}
+
+/** A key as the reject shows it: a composite key's values joined by ", " (shortened). */
+function keyText(key: RowKey): string {
+  const text = String(key).replaceAll('\u001f', ', ');
+  return text.length <= 100 ? text : `${text.slice(0, 100)}…`;
 }

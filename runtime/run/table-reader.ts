@@ -1,6 +1,7 @@
 // Reads one table's files from the archive: records, cast to their column types, through the
 // scan filters. Bad records and values come out as rejects (data), never exceptions; only a
-// file that cannot be read at all (missing header, damaged archive) throws.
+// file that cannot be read at all (missing header, broken quoting, a record past the size
+// cap, damaged archive) throws.
 import type { ArchiveEntry } from '../archive/central-directory.js';
 import type { ByteSource } from '../archive/byte-source.js';
 import { openEntry } from '../archive/entry-stream.js';
@@ -20,10 +21,11 @@ export interface Reject {
   reason: string;
 }
 
-/** Why a row is rejected as a duplicate; `first` is where the kept row is, when known. */
-export function duplicateKeyReason(table: PlanTable, first?: { file: string; line: number }): string {
+/** Why a row is rejected as a duplicate; `first` is where the kept row is, `key` the key's text, when known. */
+export function duplicateKeyReason(table: PlanTable, first?: { file: string; line: number }, key?: string): string {
   const where = first ? `the row at ${first.file}:${first.line}` : 'an earlier row';
-  return `duplicate key: ${where} has the same ${table.key.join(', ')}; the first one read is kept`;
+  const value = key === undefined ? '' : ` (${JSON.stringify(key)})`;
+  return `duplicate key: ${where} has the same ${table.key.join(', ')}${value}; the first one read is kept`;
 }
 
 export type TableEvent =
@@ -37,13 +39,14 @@ export type TableEvent =
  * a table without scan filters as JS numbers (see compileCellReader); filters compute with
  * the values, so their table's ints stay bigints. `recordsRead` gets the records read from
  * each file so far (one event each: a row, filtered or rejected), from 0 when a file opens.
+ * A record longer than `maxRecordChars` stops the reading (it throws).
  */
 export async function* readTable(
   source: ByteSource,
   entries: ArchiveEntry[],
   table: PlanTable,
   asOf: TimestampValue,
-  { forHolding = false, recordsRead }: { forHolding?: boolean; recordsRead?: Map<string, number> } = {},
+  { forHolding = false, recordsRead, maxRecordChars }: { forHolding?: boolean; recordsRead?: Map<string, number>; maxRecordChars?: number } = {},
 ): AsyncGenerator<TableEvent[]> {
   const intsAsNumbers = forHolding && table.filters.length === 0;
   const casters = table.columns.map((column) => compileCellReader(column, table.format, { intsAsNumbers }));
@@ -58,7 +61,7 @@ export async function* readTable(
     let records = 0;
     recordsRead?.set(file, records);
     // Records are cast as they are read: no cell strings are kept, nor made for most numbers.
-    for await (const batch of readCsvBatches(openEntry(source, entry), table, file, castRecord)) {
+    for await (const batch of readCsvBatches(openEntry(source, entry), table, file, castRecord, maxRecordChars)) {
       records += batch.length;
       recordsRead?.set(file, records);
       for (let r = 0; r < batch.length; r++) {

@@ -33,6 +33,16 @@ async function read(input: string | Buffer | Buffer[], planTable: PlanTable): Pr
 const record = (line: number, ...cells: string[]): CsvRecord => ({ kind: 'record', line, cells });
 
 /** The bytes cut into chunks of `size` (so boundaries fall inside characters, quotes, CRLFs). */
+/** The message of the error reading throws (the test fails if it throws none). */
+async function readError(input: string | Buffer | Buffer[], planTable: PlanTable): Promise<string> {
+  try {
+    await read(input, planTable);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('reading was expected to throw');
+}
+
 function chunked(text: string | Buffer, size: number): Buffer[] {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const chunks: Buffer[] = [];
@@ -141,16 +151,16 @@ describe('runtime/csv', () => {
     expect(result[1]).to.deep.equal(record(3, '2', 'z'));
   });
 
-  it('faults a quote that is never closed, saying where it opened', async () => {
-    const result = await read('a,b\n1,2\n3,"open\n4,5\n', table(['a', 'b'], ['a', 'b']));
-    expect(result[0]).to.deep.equal(record(2, '1', '2'));
-    expect(result[1]).to.deep.include({ kind: 'fault', line: 3 });
-    expect((result[1] as CsvFault).reason).to.match(/quote opened on line 3 is never closed/);
+  it('stops at a quote that is never closed (a file-level fault), saying where it opened', async () => {
+    expect(await readError('a,b\n1,2\n3,"open\n4,5\n', table(['a', 'b'], ['a', 'b'])))
+      .to.match(/^x\.csv:3: a quote opened on this line \(column b\) is never closed, so the rest of the file cannot be read/);
   });
 
-  it('reads an empty file as no records, and a header-only file too', async () => {
-    expect(await read('', table(['a'], ['a']))).to.deep.equal([]);
+  it('reads a header-only file as no records; an empty file is a file-level fault when a header is declared', async () => {
     expect(await read('a\n', table(['a'], ['a']))).to.deep.equal([]);
+    expect(await readError('', table(['a'], ['a']))).to.match(/^x\.csv: the file is empty, yet table t declares a header line/);
+    expect(await readError('\n\n', table(['a'], ['a']))).to.match(/^x\.csv: the file is empty/);
+    expect(await read('', table(['a'], ['a'], { header: false }))).to.deep.equal([]);
   });
 
   it('passes on errors of the byte stream (e.g. a CRC mismatch) instead of hiding them', async () => {
@@ -298,18 +308,29 @@ describe('runtime/csv', () => {
       expect(result[1]).to.deep.equal(record(4, '2', 'z'));
     });
 
-    it('stops the file at a quoted field followed by text, saying so', async () => {
-      const result = await read('a,b\n1,2\n3,"say "hi""\n4,5\n', table(['a', 'b'], ['a', 'b']));
-      expect(result.map(lineOf)).to.deep.equal([2, 'fault 3']);
-      expect((result[1] as CsvFault).reason).to.match(/followed by text instead of a delimiter.*the file from line 3 to its end was not read/);
+    it('stops at a quoted field followed by text (a file-level fault), saying so', async () => {
+      expect(await readError('a,b\n1,2\n3,"say "hi""\n4,5\n', table(['a', 'b'], ['a', 'b'])))
+        .to.match(/^x\.csv:3: a quoted field \(column b\) is followed by text instead of a delimiter, so the rest of the file cannot be read and the run stops before writing anything — fix the export \(double the inner quotes\)/);
     });
 
-    it('faults a quote never closed at the line where it opened, however long the rest', async () => {
+    it('stops at a quote never closed at the line where it opened, however long the rest', async () => {
       const rest = Array.from({ length: 3000 }, (_, i) => `${i},x`).join('\n');
-      const result = await read(chunked(`a,b\n1,2\n3,"ok\nfine"\n4,"open\n${rest}\n`, 512), table(['a', 'b'], ['a', 'b']));
-      expect(result.map(lineOf)).to.deep.equal([2, 3, 'fault 5']);
-      expect(result[2]).to.deep.include({ column: 'b' });
-      expect((result[2] as CsvFault).reason).to.equal('a quote opened on line 5 is never closed; the file from line 5 to its end was not read');
+      expect(await readError(chunked(`a,b\n1,2\n3,"ok\nfine"\n4,"open\n${rest}\n`, 512), table(['a', 'b'], ['a', 'b'])))
+        .to.match(/^x\.csv:5: a quote opened on this line \(column b\) is never closed/);
+    });
+
+    it('reads a record spread over many chunks without a line break once, and stops at the record size cap', async () => {
+      const long = 'y'.repeat(200_000);
+      const result = await read(chunked(`a,b\n1,${long}\n2,z\n`, 1000), table(['a', 'b'], ['a', 'b']));
+      expect(result.map(lineOf)).to.deep.equal([2, 3]);
+      expect((result[0] as CsvRecord).cells[1]).to.have.length(200_000);
+      let message = '';
+      try {
+        for await (const _ of readCsvBatches(Readable.from(chunked(`a,b\n1,2\n3,${long}\n4,z\n`, 1000)), table(['a', 'b'], ['a', 'b']), 'x.csv', (_fields, line) => line, 100_000)) { /* nothing */ }
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).to.match(/^x\.csv:3: a record starting on this line is longer than 100000 characters \(the record size limit, maxRecordChars\)/);
     });
 
     it('cannot read a header with a quoting problem', async () => {
