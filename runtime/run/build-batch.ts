@@ -8,7 +8,7 @@ import { appendNdjsonLine, type NdjsonFormat } from '../sinks/ndjson-line.js';
 import { RootRejected, type RootItems } from './root-items.js';
 import type { RowFailure } from './item-assembler.js';
 import type { RootOutcome, RootRow } from './stream-roots.js';
-import { attemptRoot } from './write-root-items.js';
+import { attemptRoot, itemProblem } from './write-root-items.js';
 
 export interface BatchFailure {
   table: string;
@@ -42,6 +42,11 @@ export function buildRootBatch(roots: RootItems, rows: Array<Pick<RootRow, 'tabl
     fail(attempt.failures);
     if (attempt instanceof RootRejected) {
       batch.outcomes.push({ rejected: attempt.message });
+      continue;
+    }
+    const problem = itemProblem(attempt);
+    if (problem !== null) {
+      batch.outcomes.push({ rejected: problem });
       continue;
     }
     for (const { item } of attempt.leftOut) {
