@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoDbLocalClientConfig } from '../../examples/local-servers/dynamodb-local.js';
 import { openExtract } from '../../runtime/archive/extract-location.js';
 import { connectDynamoDb } from '../../runtime/dynamodb/dynamodb-connection.js';
@@ -19,7 +19,7 @@ import { mergeIntoDynamoDb } from '../../runtime/dynamodb/merge-into-dynamodb.js
 import type { Plan } from '../../runtime/plan/types.js';
 import { canBuildInParallel } from '../../runtime/run/build-threads.js';
 import { runPlan } from '../../runtime/run/run-plan.js';
-import type { RunReport } from '../../runtime/run/run-report.js';
+import { summarize, type RunReport } from '../../runtime/run/run-report.js';
 import type { Reject } from '../../runtime/run/table-reader.js';
 import { NdjsonSink, type NdjsonFormat } from '../../runtime/sinks/ndjson-sink.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
@@ -154,6 +154,35 @@ describe('values an item cannot hold in DynamoDB reject their root row', functio
           plan, extract: await openExtract(laterPath), asOf: { kind: 'timestamp', epochMillis: AS_OF.epochMillis + 86_400_000 }, connection, rejects: { write: () => undefined },
         });
         expect(later.status, later.error).to.equal('ok');
+      } finally {
+        connection.destroy();
+      }
+    });
+
+    it('fails the run when DynamoDB refuses an item the checks let through, and the report claims no item written', async () => {
+      const connection = connectDynamoDb({ endpoint: dynamo.endpoint, clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint), tables: { app_table: 'refused_app' }, controlTable: 'refused_control' });
+      // As DynamoDB answers an item it will not store (a limit the checks do not know of).
+      const refusal = Object.assign(new Error('One or more parameter values were invalid: injected refusal'), {
+        name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 },
+      });
+      const refusing = {
+        ...connection,
+        writerClient: { send: async (command: unknown) => {
+          if (command instanceof BatchWriteItemCommand) throw refusal;
+          return connection.writerClient.send(command as never);
+        } } as unknown as DynamoDBClient,
+      };
+      try {
+        await createTable(connection.client, expectedTable(plan, 'app_table', 'refused_app'));
+        const path = join(dir, 'refused.zip');
+        writeFileSync(path, archive);
+        const report = await mergeIntoDynamoDb({ plan, extract: await openExtract(path), asOf: AS_OF, connection: refusing, rejects: { write: () => undefined } });
+        expect(report.status).to.equal('failed');
+        expect(report.error).to.match(/injected refusal/);
+        const scan = await connection.client.send(new ScanCommand({ TableName: 'refused_app' }));
+        expect(scan.Items ?? []).to.have.length(0);
+        for (const [item, counts] of Object.entries(report.items)) expect(counts.written, `${item}: items written`).to.equal(0);
+        expect(summarize(report)).not.to.match(/[1-9]\d* written/);
       } finally {
         connection.destroy();
       }
