@@ -1,5 +1,6 @@
-// What a build thread does with a batch of root rows: build each root's items, as the
-// preview run does (write-root-items.ts), and serialize them as NDJSON lines. Rows inside
+// What a build thread does with a batch of root rows: build each root's items, check them
+// against DynamoDB's limits, as the preview run does (write-root-items.ts), and serialize
+// them as NDJSON lines. Rows inside
 // written items are marked used in the shared row states; everything else the run must
 // record (row failures, outcomes, item counts) comes back as data, applied by the main
 // thread in batch order (build-threads.ts).
