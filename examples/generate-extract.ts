@@ -22,6 +22,9 @@ const USAGE = `usage: generate-extract --customers N --out FILE [options]
                         orders of old customers, new lines and payments on orders of the
                         previous extract, new products). Use the base's --customers/--seed.
   --delta-customers M   new customers per delta (default: customers / 20, at least 1)
+  --extracted-at T      the base extract's timestamp, ISO 8601 (default 2026-11-01T02:00:00Z;
+                        delta K is 6K hours later, rows date from the year before it). Items
+                        loaded into DynamoDB expire by their TTL: pick a date that keeps them.
   --omit-empty          leave out the files of tables with no rows (as deltas often do)
   --only-tables T,U     write only these tables' files (their rows may name parents left out)
   --rows-per-part R     at most R rows per part file of orders, order_lines, payments
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       delta: { type: 'string' },
       'delta-customers': { type: 'string' },
+      'extracted-at': { type: 'string' },
       'rows-per-part': { type: 'string' },
       'omit-empty': { type: 'boolean' },
       'only-tables': { type: 'string' },
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
     deltaCustomers: wholeNumber('delta-customers', values['delta-customers'], Math.max(1, Math.ceil(customers / 20))),
     rowsPerPart: Math.max(1, wholeNumber('rows-per-part', values['rows-per-part'], 500_000)),
     omitEmptyTables: values['omit-empty'] ?? false,
+    ...(values['extracted-at'] ? { extractedAt: values['extracted-at'] } : {}),
     ...(values['only-tables'] ? { onlyTables: values['only-tables'].split(',').map((t) => t.trim()) } : {}),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

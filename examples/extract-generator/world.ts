@@ -2,7 +2,9 @@
  * The sample warehouse's history: which rows each extract creates, and their ids.
  *
  * Extract 0 (the base) holds the first `customers` customers with everything they did in the
- * twelve months before the reference date 2026-11-01. Extract k >= 1 (a delta) holds only the
+ * twelve months before its extractedAt, by default 2026-11-01T02:00:00Z (the goldens' date;
+ * tests that write items to DynamoDB, whose TTL deletes items dated before the wall clock,
+ * set a date that does not age). Extract k >= 1 (a delta) holds only the
  * rows created in the six hours after extract k-1: `deltaCustomers` new customers and their
  * orders, new orders for old customers, one extra line on some orders of extract k-1, late
  * payments on some orders of extract k-1, new products, stock moves and audit events.
@@ -14,8 +16,8 @@
  */
 import { Random, Stream } from './random.js';
 
-export const REFERENCE_DATE_MS = Date.UTC(2026, 10, 1);
-const BASE_EXTRACTED_AT_MS = REFERENCE_DATE_MS + 2 * 3_600_000;
+/** The base extract's timestamp unless WorldSize.extractedAt says otherwise. */
+export const DEFAULT_EXTRACTED_AT = '2026-11-01T02:00:00Z';
 const BASE_HISTORY_MS = 365 * 86_400_000;
 const DELTA_INTERVAL_MS = 6 * 3_600_000;
 
@@ -25,6 +27,8 @@ export interface WorldSize {
   customers: number;
   /** New customers in each delta extract. */
   deltaCustomers: number;
+  /** The base extract's timestamp, ISO 8601 (default DEFAULT_EXTRACTED_AT); delta k is 6k hours later. */
+  extractedAt?: string;
 }
 
 export interface Range {
@@ -76,6 +80,13 @@ export function extractShapes(size: WorldSize, upTo: number): ExtractShape[] {
   return shapes;
 }
 
+function baseExtractedAtMs(size: WorldSize): number {
+  const text = size.extractedAt ?? DEFAULT_EXTRACTED_AT;
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms) || !/^\d{4}-\d\d-\d\dT/.test(text)) throw new RangeError(`extractedAt "${text}" is not an ISO 8601 timestamp (2026-11-01T02:00:00Z)`);
+  return ms;
+}
+
 function shapeWithoutCensus(size: WorldSize, sequence: number, firstIds: { orders: number; payments: number }): ExtractShape {
   const isBase = sequence === 0;
   const newCustomers = isBase ? size.customers : size.deltaCustomers;
@@ -87,7 +98,7 @@ function shapeWithoutCensus(size: WorldSize, sequence: number, firstIds: { order
   const deltaMoves = Math.ceil(size.deltaCustomers / 2);
   const baseEvents = Math.ceil(size.customers / 2);
   const deltaEvents = size.deltaCustomers;
-  const extractedAtMs = BASE_EXTRACTED_AT_MS + sequence * DELTA_INTERVAL_MS;
+  const extractedAtMs = baseExtractedAtMs(size) + sequence * DELTA_INTERVAL_MS;
   const deltaRepeats = isBase ? 0 : Math.max(1, Math.ceil(size.deltaCustomers / 2));
   const range = (first: number, count: number): Range => ({ first, end: first + count });
   const firstAfter = (base: number, delta: number) => (isBase ? 1 : base + (sequence - 1) * delta + 1);

@@ -67,7 +67,10 @@ const BATCH_CHARS = 64 * 1024;
 const DEFAULT_ROWS_PER_PART = 500_000;
 
 export async function writeExtract(options: ExtractOptions): Promise<ExtractSummary> {
-  const size: WorldSize = { seed: options.seed, customers: options.customers, deltaCustomers: options.deltaCustomers };
+  const size: WorldSize = {
+    seed: options.seed, customers: options.customers, deltaCustomers: options.deltaCustomers,
+    ...(options.extractedAt === undefined ? {} : { extractedAt: options.extractedAt }),
+  };
   const shapes = extractShapes(size, options.sequence);
   const shape = shapes[options.sequence];
   const previous = shapes[options.sequence - 1] ?? null;

@@ -42,7 +42,10 @@ export class ZipWriter {
 
   constructor(private readonly output: Writable, modifiedAt: Date, private readonly level = 6) {
     this.dosTime = (modifiedAt.getUTCHours() << 11) | (modifiedAt.getUTCMinutes() << 5) | (modifiedAt.getUTCSeconds() >> 1);
-    this.dosDate = ((modifiedAt.getUTCFullYear() - 1980) << 9) | ((modifiedAt.getUTCMonth() + 1) << 5) | modifiedAt.getUTCDate();
+    // A DOS date holds the years 1980 to 2107: an extract dated later says 2107-12-31.
+    this.dosDate = modifiedAt.getUTCFullYear() > 2107
+      ? (127 << 9) | (12 << 5) | 31
+      : ((modifiedAt.getUTCFullYear() - 1980) << 9) | ((modifiedAt.getUTCMonth() + 1) << 5) | modifiedAt.getUTCDate();
   }
 
   /** Deflates the chunks into a new entry; resolves once they are all written. */

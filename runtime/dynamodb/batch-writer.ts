@@ -131,10 +131,14 @@ export class BatchWriter {
     return { ...this.counts };
   }
 
-  /** Queues a PutRequest; resolves when the writer has room for more (await it). */
-  write(item: Item): Promise<void> {
+  /**
+   * Queues a PutRequest; resolves when the writer has room for more (await it). `sizeChecked`:
+   * the caller sized the item already (item-limits.ts), it is not sized again.
+   */
+  write(item: Item, { sizeChecked = false }: { sizeChecked?: boolean } = {}): Promise<void> {
     const reading = readKey(item, this.options.key);
     if (!reading.ok) return this.reject('put', reading.key, reading.reason);
+    if (sizeChecked) return this.enqueue({ identity: reading.identity, key: reading.key, kind: 'put', request: { PutRequest: { Item: item } } });
     let size: number;
     try {
       size = itemSize(item);

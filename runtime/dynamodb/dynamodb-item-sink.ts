@@ -1,7 +1,9 @@
 // The main job's sink: items to their target tables through one BatchWriter per table.
-// check() is asked before an item is written: an item DynamoDB would refuse (over 400 KB, a
-// bad key) is rejected there with its key, so its root row is counted rejected and the run's
-// counts stay true; the writer's own refusals can then only mean a bug, and fail the run.
+// Before an item comes here it was checked against DynamoDB's limits (numbers, nesting, 400 KB:
+// item-limits.ts, as for every sink); check() adds what only this sink knows, the physical
+// table's key, and an item without a usable key is rejected there, so its root row is counted
+// rejected and the run's counts stay true. The writer's own refusals can then only mean a
+// bug, and fail the run.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { BuiltItem, ItemObject } from '../eval/item-value.js';
 import { toDynamoItem, type AttributeValue } from '../sinks/dynamodb-json.js';
@@ -9,7 +11,6 @@ import type { ItemSink } from '../sinks/item-sink.js';
 import { BatchWriter } from './batch-writer.js';
 import type { ExpectedTable } from './expected-table.js';
 import { formatKey, readKey } from './item-key.js';
-import { itemSize, MAX_ITEM_BYTES } from './item-size.js';
 
 export class DynamoDbItemSink implements ItemSink {
   private readonly writers = new Map<string, { writer: BatchWriter; table: ExpectedTable }>();
@@ -38,18 +39,15 @@ export class DynamoDbItemSink implements ItemSink {
     this.checked = { object: built.attributes, item };
     const key = readKey(item, { partition: table.partitionKey.name, sort: table.sortKey?.name ?? null });
     if (!key.ok) return `its ${built.item} item cannot be written: ${key.reason}`;
-    const size = itemSize(item);
-    if (size > MAX_ITEM_BYTES) {
-      return `its ${built.item} item ${formatKey(key.key)} is ${size} bytes, over DynamoDB's limit of ${MAX_ITEM_BYTES} (400 KB); ` +
-        'lower a collection\'s limit or keep fewer attributes in the mapping';
-    }
     return null;
   }
 
   write(built: BuiltItem): Promise<void> {
-    const item = this.checked?.object === built.attributes ? this.checked.item : toDynamoItem(built.attributes);
+    const checked = this.checked?.object === built.attributes;
+    const item = checked ? this.checked!.item : toDynamoItem(built.attributes);
     this.checked = null;
-    return this.target(built.target).writer.write(item);
+    // An item that passed check() was sized before it (item-limits.ts, in write-root-items.ts): not again.
+    return this.target(built.target).writer.write(item, { sizeChecked: checked });
   }
 
   delete(target: string, key: Record<string, AttributeValue>): Promise<void> {

@@ -67,7 +67,8 @@ export function numberSize(text: string): number {
   return sizeOfDigits(negative, digits.length, pointPosition);
 }
 
-function sizeOfDigits(negative: boolean, digitCount: number, pointPosition: number): number {
+/** The size of a number from its significant digits: value = ±0.<digitCount digits> × 10^pointPosition. */
+export function sizeOfDigits(negative: boolean, digitCount: number, pointPosition: number): number {
   if (digitCount === 0) return 1;
   // Digit i (0-based) has the power of ten pointPosition - 1 - i; its pair is that power / 2.
   const firstPair = Math.floor((pointPosition - 1) / 2);
@@ -112,7 +113,7 @@ function plainNumberSize(text: string): number {
 // Most names and many values are ASCII: their length is their UTF-8 size, found without
 // encoding. A lone surrogate counts as the 3 bytes of U+FFFD (DynamoDB Local counts 1 for
 // it): an overestimate, so an item we let through is never too large.
-function utf8Length(text: string): number {
+export function utf8Length(text: string): number {
   // Long texts are measured natively; short ones (names, codes) by a look at each unit.
   if (text.length > 32) return Buffer.byteLength(text, 'utf8');
   for (let i = 0; i < text.length; i++) {

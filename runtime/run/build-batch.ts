@@ -1,5 +1,6 @@
-// What a build thread does with a batch of root rows: build each root's items, as the
-// preview run does (write-root-items.ts), and serialize them as NDJSON lines. Rows inside
+// What a build thread does with a batch of root rows: build each root's items, check them
+// against DynamoDB's limits, as the preview run does (write-root-items.ts), and serialize
+// them as NDJSON lines. Rows inside
 // written items are marked used in the shared row states; everything else the run must
 // record (row failures, outcomes, item counts) comes back as data, applied by the main
 // thread in batch order (build-threads.ts).
@@ -8,7 +9,7 @@ import { appendNdjsonLine, type NdjsonFormat } from '../sinks/ndjson-line.js';
 import { RootRejected, type RootItems } from './root-items.js';
 import type { RowFailure } from './item-assembler.js';
 import type { RootOutcome, RootRow } from './stream-roots.js';
-import { attemptRoot } from './write-root-items.js';
+import { attemptRoot, itemProblem } from './write-root-items.js';
 
 export interface BatchFailure {
   table: string;
@@ -42,6 +43,11 @@ export function buildRootBatch(roots: RootItems, rows: Array<Pick<RootRow, 'tabl
     fail(attempt.failures);
     if (attempt instanceof RootRejected) {
       batch.outcomes.push({ rejected: attempt.message });
+      continue;
+    }
+    const problem = itemProblem(attempt);
+    if (problem !== null) {
+      batch.outcomes.push({ rejected: problem });
       continue;
     }
     for (const { item } of attempt.leftOut) {

@@ -19,6 +19,8 @@ export class RootRejected extends Error {
 export interface BuiltRootItem {
   item: PlanItem;
   object: ItemObject;
+  /** The names of its target's key attributes (partition key first), to name the item in a reject. */
+  keyNames: readonly string[];
   markUsed(): void;
 }
 
@@ -35,6 +37,7 @@ interface ItemBuilder {
   assembler: ItemAssembler;
   rootFilter: ((ctx: EvalContext) => boolean) | null;
   partitionKey: string;
+  keyNames: readonly string[];
 }
 
 export type StoredItemOf = (item: PlanItem, built: ItemObject) => ItemObject | null;
@@ -46,11 +49,13 @@ export class RootItems {
     const tables = new Map<string, PlanTable>(plan.tables.map((t) => [t.name, t]));
     for (const item of plan.items) {
       const table = tables.get(item.rootTable)!;
+      const target = plan.targets.find((t) => t.name === item.target)!;
       const builder: ItemBuilder = {
         item,
         assembler: assembleItem(item, tables, held),
         rootFilter: item.rootFilter ? compileCondition(item.rootFilter, singleRowEnv(table, 'a root filter')) : null,
-        partitionKey: plan.targets.find((t) => t.name === item.target)!.partitionKey,
+        partitionKey: target.partitionKey,
+        keyNames: target.sortKey === null ? [target.partitionKey] : [target.partitionKey, target.sortKey],
       };
       const list = this.byTable.get(item.rootTable) ?? [];
       list.push(builder);
@@ -67,7 +72,7 @@ export class RootItems {
     const result: BuiltRoot = { items: [], leftOut: [], failures: [] };
     let passed = false;
     const ctx: EvalContext = { rows: [root], object: null, asOf: this.asOf };
-    for (const { item, assembler, rootFilter, partitionKey } of this.byTable.get(table) ?? []) {
+    for (const { item, assembler, rootFilter, partitionKey, keyNames } of this.byTable.get(table) ?? []) {
       try {
         if (rootFilter && !rootFilter(ctx)) continue;
         passed = true;
@@ -85,7 +90,7 @@ export class RootItems {
         }
         const pk = fieldOf(built.object, partitionKey);
         if (pk === null || pk === undefined) throw new RootRejected(`its item's partition key ${partitionKey} is null`);
-        result.items.push({ item, object: built.object, markUsed: built.markUsed });
+        result.items.push({ item, object: built.object, keyNames, markUsed: built.markUsed });
       } catch (error) {
         if (!(error instanceof EvaluationError) && !(error instanceof RootRejected)) throw error;
         const rejected = error instanceof RootRejected ? error : new RootRejected(error.message);

@@ -35,7 +35,8 @@ export interface RunReport {
   seconds: number;
   tables: Record<string, TableReport>;
   /** deleted: items written by an earlier run that `require` now leaves out (incremental runs). */
-  items: Record<string, { built: number; written: number; filtered: number; deleted?: number }>;
+  /** sent: in a failed run (whose `written` is 0), the items that went to the sink before it failed. */
+  items: Record<string, { built: number; written: number; filtered: number; deleted?: number; sent?: number }>;
   rejects: number;
   /** True when every table's counts add up. */
   reconciled: boolean;
@@ -72,7 +73,8 @@ export function summarize(report: RunReport): string {
     lines.push(`${name.padEnd(width)} ${columns.map((column) => cell(c[column])).join('')}${notes.map((note) => `   ${note}`).join('')}`);
   }
   for (const [item, c] of Object.entries(report.items)) {
-    lines.push(`items ${item}: ${c.written} written${c.filtered > 0 ? `, ${c.filtered} left out by require` : ''}${c.deleted ? `, ${c.deleted} deleted` : ''}`);
+    const written = c.sent === undefined ? `${c.written} written` : `none confirmed written (${c.sent} sent before the run failed)`;
+    lines.push(`items ${item}: ${written}${c.filtered > 0 ? `, ${c.filtered} left out by require` : ''}${c.deleted ? `, ${c.deleted} deleted` : ''}`);
   }
   if (report.rejects > 0) lines.push(`${report.rejects} rejected rows: see the rejects file`);
   if (report.error) lines.push(`${report.status === 'skipped' ? 'skipped' : 'error'}: ${report.error}`);

@@ -85,7 +85,7 @@ export class RunState {
       startedAt: new Date(run.started).toISOString(),
       seconds: (Date.now() - run.started) / 1000,
       tables: Object.fromEntries(plan.tables.map((t) => [t.name, this.tableReport(t, run.files.get(t.name))])),
-      items: this.items,
+      items: status === 'failed' ? unconfirmedItems(this.items) : this.items,
       rejects: this.rejectCount,
       reconciled: [...this.counts.values()].every(reconciles),
       status,
@@ -103,4 +103,13 @@ export class RunState {
   progress(phase: RunProgress['phase'], table: string, finished = false): void {
     this.onProgress?.({ phase, table, finished, tables: Object.fromEntries(this.counts), itemsWritten: this.itemsWritten });
   }
+}
+
+/**
+ * A failed run's item counts: nothing it sent is confirmed written (a preview's file never
+ * appears; a writer that failed may have stored some, which a rerun converges), so `written`
+ * is 0 and `sent` says how many went to the sink before it failed.
+ */
+function unconfirmedItems(items: RunReport['items']): RunReport['items'] {
+  return Object.fromEntries(Object.entries(items).map(([name, counts]) => [name, { ...counts, written: 0, sent: counts.written }]));
 }

@@ -1,6 +1,9 @@
 // Turning built root items into writes: the sink gets each item, the rows inside are marked
 // used once it took it, the failures of rows below are rejected, the item counts move on.
+import { checkItemLimits } from '../dynamodb/item-limits.js';
+import { fieldOf, type ItemObject } from '../eval/item-value.js';
 import type { ItemSink } from '../sinks/item-sink.js';
+import { toPlainJson } from '../sinks/plain-json.js';
 import type { RowFailure } from './item-assembler.js';
 import { RootItems, RootRejected, type BuiltRoot, type StoredItemOf } from './root-items.js';
 import type { RunState } from './run-state.js';
@@ -14,13 +17,36 @@ export function rejectFailures(state: RunState, failures: RowFailure[]): void {
   }
 }
 
+/**
+ * Why a root's items cannot be written, checked once per item before any sink takes them
+ * (item-limits.ts: the limits of DynamoDB, which every sink applies so previews predict the
+ * real run); null when all of them can.
+ */
+export function itemProblem(built: BuiltRoot): string | null {
+  for (const { item, object, keyNames } of built.items) {
+    const check = checkItemLimits(object);
+    if (!check.ok) return `its ${item.name} item ${keyText(object, keyNames)} ${check.reason}`;
+  }
+  return null;
+}
+
+/** The item's key as a reject shows it: pk="CUST#2" sk="PROFILE" (numbers unquoted). */
+function keyText(object: ItemObject, keyNames: readonly string[]): string {
+  return keyNames.map((name) => {
+    const value = fieldOf(object, name);
+    return `${name}=${typeof value === 'string' ? JSON.stringify(value) : toPlainJson(value ?? null)}`;
+  }).join(' ');
+}
+
 /** Writes a root's items; returns the sink's back-pressure promise, if it asked to wait. */
 export function writeBuiltRoot(built: BuiltRoot, sink: ItemSink, state: RunState): { outcome: RootOutcome; backpressure?: Promise<void> } {
   rejectFailures(state, built.failures);
+  const problem = itemProblem(built);
+  if (problem !== null) return { outcome: { rejected: problem } };
   if (sink.check) {
     for (const { item, object } of built.items) {
-      const problem = sink.check({ item: item.name, target: item.target, attributes: object });
-      if (problem !== null) return { outcome: { rejected: problem } };
+      const refusal = sink.check({ item: item.name, target: item.target, attributes: object });
+      if (refusal !== null) return { outcome: { rejected: refusal } };
     }
   }
   const pending: Promise<void>[] = [];

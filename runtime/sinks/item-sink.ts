@@ -5,7 +5,11 @@ import type { AttributeValue } from './dynamodb-json.js';
 import type { NdjsonFormat } from './ndjson-line.js';
 
 export interface ItemSink {
-  /** Why the item cannot be written (too large for the target, say), asked before write(); null: it can. */
+  /**
+   * Why the item cannot be written (a key its physical table cannot take, say), asked before
+   * write(); null: it can. DynamoDB's limits (numbers, nesting, 400 KB) were checked before,
+   * for every sink alike (write-root-items.ts).
+   */
   check?(item: BuiltItem): string | null;
   write(item: BuiltItem): Promise<void> | void;
   /** Deletes a stored item by its key attributes (sinks of incremental runs; in write order). */

@@ -11,6 +11,9 @@ import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 import { handmadeExtract } from '../runtime/merge/handmade-extract.js';
 import { mapcOnLocalServers } from '../runtime/fixtures/mapc-process.js';
 
+// The extracts are dated 2100: `mapc init` enables the mapping's TTL, and DynamoDB Local, like
+// DynamoDB, deletes items whose expires_at (9 months after the last order) is before the wall
+// clock; items of 2100 stay whatever the date the tests run on.
 describe('mapc run into DynamoDB, mapc init, mapc pending', function () {
   this.timeout(120_000);
   const dynamo = useDynamoDbLocal();
@@ -32,7 +35,7 @@ describe('mapc run into DynamoDB, mapc init, mapc pending', function () {
   const report = (name: string) => ['--report', join(dir, `${name}.report.json`), '--rejects', join(dir, `${name}.rejects.ndjson`)];
 
   it('refuses to run before the target table exists, saying how to make it', async () => {
-    const extract = await upload('none.zip', await handmadeExtract('2026-11-01T02:00:00Z', {}));
+    const extract = await upload('none.zip', await handmadeExtract('2100-11-01T02:00:00Z', {}));
     const result = await mapc('run', 'mappings/customer.map', ...extract, ...tables(), ...report('none'));
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include('the target tables do not match the mapping');
@@ -45,9 +48,9 @@ describe('mapc run into DynamoDB, mapc init, mapc pending', function () {
     expect(init.stdout).to.include('control table cli_control: created');
     expect(init.stdout).to.include('target app_table: created table cli_app');
 
-    const extract = await upload('base.zip', await handmadeExtract('2026-11-01T02:00:00Z', {
-      customers: ['1,Ann,ann@example.com,RETAIL,2026-01-01T00:00:00Z,FR'],
-      orders: ['10,1,2026-10-01,SHIPPED,web'],
+    const extract = await upload('base.zip', await handmadeExtract('2100-11-01T02:00:00Z', {
+      customers: ['1,Ann,ann@example.com,RETAIL,2100-01-01T00:00:00Z,FR'],
+      orders: ['10,1,2100-10-01,SHIPPED,web'],
       order_lines: ['10,1,SKU-1,1,5.00', '99,1,SKU-1,1,5.00'],
       products: ['SKU-1|Kettle|kitchen|5.00'],
     }));
@@ -74,7 +77,7 @@ describe('mapc run into DynamoDB, mapc init, mapc pending', function () {
     const store = new DynamoDbStateStore(dynamo.client(), 'cli_control');
     expect(await store.acquireLease('nightly-job', 60_000)).to.deep.equal({ ok: true });
     try {
-      const extract = await upload('later.zip', await handmadeExtract('2026-11-01T08:00:00Z', { orders: ['99,1,2026-10-02,SHIPPED,web'] }));
+      const extract = await upload('later.zip', await handmadeExtract('2100-11-01T08:00:00Z', { orders: ['99,1,2100-10-02,SHIPPED,web'] }));
       const run = await mapc('run', 'mappings/customer.map', ...extract, ...tables(), ...report('later'));
       expect(run.code).to.equal(1);
       expect(run.stderr).to.include('another run (nightly-job) holds the lease');

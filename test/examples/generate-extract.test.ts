@@ -121,6 +121,24 @@ describe('examples/generate-extract', function () {
     expect(Math.max(...days)).to.be.below(Date.UTC(2026, 10, 2) / 86_400_000);
   });
 
+  it('dates an extract from the extractedAt given: the same rows, a century later', async () => {
+    await writeExtract({ ...size, sequence: 1, out: join(folder, 'delta1-2026.zip') });
+    await writeExtract({ ...size, extractedAt: '2126-11-01T02:00:00Z', sequence: 1, out: join(folder, 'delta1-2126.zip') });
+    const then = await readExtract(join(folder, 'delta1-2026.zip'));
+    const later = await readExtract(join(folder, 'delta1-2126.zip'));
+    expect(later.manifest).to.deep.include({ extractedAt: '2126-11-01T08:00:00Z', sequence: 1 });
+    expect(later.rows.orders.map((row) => row.order_id)).to.deep.equal(then.rows.orders.map((row) => row.order_id));
+    const days = later.rows.orders.map((row) => (row.order_date as { days: number }).days);
+    expect(Math.min(...days)).to.be.at.least(Date.UTC(2126, 10, 1) / 86_400_000);
+    expect(Math.max(...days)).to.be.below(Date.UTC(2126, 10, 2) / 86_400_000);
+  });
+
+  it('refuses an extractedAt that is not an ISO timestamp', async () => {
+    let error: unknown;
+    await writeExtract({ ...size, extractedAt: 'next tuesday', sequence: 0, out: join(folder, 'bad.zip') }).catch((e: unknown) => (error = e));
+    expect(String(error)).to.include('extractedAt "next tuesday" is not an ISO 8601 timestamp');
+  });
+
   it('writes deltas holding only rows created after the extract before them', async () => {
     await writeExtract({ ...size, sequence: 0, out: join(folder, 'base.zip') });
     await writeExtract({ ...size, sequence: 1, out: join(folder, 'delta1.zip') });

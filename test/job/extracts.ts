@@ -21,9 +21,19 @@ export interface JobExtracts {
   combinedWithDelta3: string;
 }
 
+/**
+ * The base extract's timestamp: far ahead, so that the items the job loads into DynamoDB
+ * Local are not deleted by their TTL (expires_at: 9 months after the last order) whatever
+ * the date the tests run on. Delta k is 6k hours later.
+ */
+export const JOB_EXTRACTED_AT = '2100-11-01T02:00:00Z';
+
+/** Between the base (02:00) and delta 1 (08:00) of JOB_EXTRACTED_AT's day, as an extract's name can say. */
+export const BETWEEN_BASE_AND_DELTA1 = '2100-11-01T05:00:00Z';
+
 export async function jobExtracts(customers = 120, seed = 11): Promise<JobExtracts> {
   const dir = mkdtempSync(join(tmpdir(), 'mapc-job-extracts-'));
-  const size = { customers, seed, deltaCustomers: Math.max(1, Math.ceil(customers / 20)) };
+  const size = { customers, seed, deltaCustomers: Math.max(1, Math.ceil(customers / 20)), extractedAt: JOB_EXTRACTED_AT };
   const write = async (name: string, sequence: number, extra: { onlyTables?: string[] } = {}) => {
     const out = join(dir, name);
     await writeExtract({ ...size, sequence, out, omitEmptyTables: true, ...extra });

@@ -12,11 +12,24 @@ import type { JobReport } from '../../runtime/job/job-report.js';
 import { LOCAL_SERVER_ENV, REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
 import { compiledPlan } from '../runtime/merge/fixtures.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
-import { jobExtracts, type JobExtracts } from './extracts.js';
+import { BETWEEN_BASE_AND_DELTA1, jobExtracts, type JobExtracts } from './extracts.js';
 import { JOB_BUCKET, jobWorld, type JobWorld } from './job-world.js';
 
 interface Finished { code: number | null; signal: NodeJS.Signals | null; lines: string[]; stderr: string }
 
+
+/**
+ * What a child job keeps of this process's environment: PATH, and a clock override when the
+ * suite runs under one (libfaketime: `faketime -f +365d npm test`), so that the child, the
+ * test and the local servers agree on the time (S3 refuses requests signed a year apart).
+ */
+function inheritedEnvironment(): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name === 'LD_PRELOAD' || name.startsWith('FAKETIME') || name === 'DONT_FAKE_MONOTONIC') kept[name] = value;
+  }
+  return kept;
+}
 describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and s3rver', function () {
   this.timeout(300_000);
   const dynamo = useDynamoDbLocal();
@@ -44,7 +57,7 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     ...extra,
   });
   const start = (env: NodeJS.ProcessEnv, args: string[] = []) => spawn(process.execPath, ['bin/mapc.js', 'job', ...args], {
-    cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: REPO_ROOT, env: { ...inheritedEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const finished = (child: ChildProcess) => new Promise<Finished>((resolve) => {
     let stdout = '';
@@ -169,7 +182,7 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     await world.upload('1-base.zip', extracts.base);
     const corrupt = join(mkdtempSync(join(tmpdir(), 'mapc-job-corrupt-')), 'corrupt.zip');
     writeFileSync(corrupt, 'PK\u0003\u0004 this is no archive');
-    const broken = await world.upload('2-broken-2026-11-01T05:00:00Z.zip', corrupt);
+    const broken = await world.upload(`2-broken-${BETWEEN_BASE_AND_DELTA1}.zip`, corrupt);
     await world.upload('3-delta1.zip', extracts.delta1);
     await world.upload('4-delta2.zip', extracts.delta2);
     const env = environment(world);
@@ -178,21 +191,21 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     const last = JSON.parse(stopped.lines[stopped.lines.length - 1]);
     expect(last).to.include({ message: 'job pass failed', status: 'failed', applied: 1 });
     expect(last.error).to.include(`${broken}: cannot be read`);
-    expect(await ledgerStatuses(world)).to.deep.equal(['1-base.zip applied', '2-broken-2026-11-01T05:00:00Z.zip failed']);
+    expect(await ledgerStatuses(world)).to.deep.equal(['1-base.zip applied', `2-broken-${BETWEEN_BASE_AND_DELTA1}.zip failed`]);
 
     const ledgerArgs = ['mappings/customer.map', '--endpoint', dynamo.endpoint, '--control-table', world.controlTable];
     const skip = await finished(spawn(process.execPath, ['bin/mapc.js', 'ledger', 'skip', broken, '--reason', 'truncated upload, the warehouse resends it tomorrow', ...ledgerArgs], {
-      cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: REPO_ROOT, env: { ...inheritedEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     }));
     expect(skip.code, skip.stderr).to.equal(0);
     const goesOn = await finished(start(env));
     expect(goesOn.code, goesOn.stderr + goesOn.lines.join('\n')).to.equal(0);
     expect(await ledgerStatuses(world)).to.deep.equal([
-      '1-base.zip applied', '2-broken-2026-11-01T05:00:00Z.zip skipped', '3-delta1.zip applied', '4-delta2.zip applied',
+      '1-base.zip applied', `2-broken-${BETWEEN_BASE_AND_DELTA1}.zip skipped`, '3-delta1.zip applied', '4-delta2.zip applied',
     ]);
     expect(await world.itemLines()).to.deep.equal(expectedItems);
     const listing = await finished(spawn(process.execPath, ['bin/mapc.js', 'ledger', ...ledgerArgs], {
-      cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: REPO_ROOT, env: { ...inheritedEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     }));
     expect(listing.code, listing.stderr).to.equal(0);
     expect(listing.lines.join('\n')).to.include('truncated upload, the warehouse resends it tomorrow');

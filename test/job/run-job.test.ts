@@ -11,7 +11,7 @@ import type { JobReport } from '../../runtime/job/job-report.js';
 import type { Plan } from '../../runtime/plan/types.js';
 import { compiledPlan } from '../runtime/merge/fixtures.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
-import { jobExtracts, type JobExtracts } from './extracts.js';
+import { BETWEEN_BASE_AND_DELTA1, jobExtracts, type JobExtracts } from './extracts.js';
 import { JOB_BUCKET, jobWorld, type JobWorld } from './job-world.js';
 
 describe('runJob on DynamoDB Local and s3rver', function () {
@@ -86,7 +86,7 @@ describe('runJob on DynamoDB Local and s3rver', function () {
     const early = await job(world, { once: delta2 });
     expect(early.status).to.equal('waiting');
     expect(early.runs).to.deep.equal([]);
-    expect(early.error).to.include(`${delta2} (as_of 2026-11-01T14:00:00.000Z) waits: 2 older extracts are not applied yet`);
+    expect(early.error).to.include(`${delta2} (as_of 2100-11-01T14:00:00.000Z) waits: 2 older extracts are not applied yet`);
     expect(early.error).to.include(base);
     expect(early.error).to.include('Nothing was written');
     expect(await world.itemLines()).to.deep.equal([]);
@@ -133,12 +133,12 @@ describe('runJob on DynamoDB Local and s3rver', function () {
     await world.upload('1-base.zip', extracts.base);
     const corrupt = join(mkdtempSync(join(tmpdir(), 'mapc-job-corrupt-')), 'corrupt.zip');
     writeFileSync(corrupt, 'this is not a zip archive');
-    const broken = await world.upload('2-broken-2026-11-01T05:00:00Z.zip', corrupt);
+    const broken = await world.upload(`2-broken-${BETWEEN_BASE_AND_DELTA1}.zip`, corrupt);
     await world.upload('3-delta1.zip', extracts.delta1);
     const report = await job(world);
     expect(report.status).to.equal('failed');
     expect(report.error).to.match(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot be read: `));
-    expect(statuses(report)).to.deep.equal(['1-base.zip applied', '2-broken-2026-11-01T05:00:00Z.zip failed', '3-delta1.zip not reached']);
+    expect(statuses(report)).to.deep.equal(['1-base.zip applied', `2-broken-${BETWEEN_BASE_AND_DELTA1}.zip failed`, '3-delta1.zip not reached']);
     expect(report.extracts[1].asOfFrom).to.equal('name');
     const again = await job(world);
     expect(again.status).to.equal('failed');
