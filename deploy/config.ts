@@ -56,6 +56,8 @@ export interface DeployConfig {
   };
   /** Days CloudWatch Logs keeps the job's, the state machine's and the VPC's logs. */
   logRetentionDays: number;
+  /** ECS Container Insights on the job's cluster (per-task CPU and memory; billed as custom metrics). */
+  containerInsights: boolean;
 }
 
 export class DeployConfigError extends Error {
@@ -94,6 +96,7 @@ export const CONFIG_KEYS = [
   'name', 'bucket', 'createBucket', 'bucketKmsKeyArn', 'prefix', 'mappings', 'tables', 'existingTables', 'controlTable',
   'catchUpMinutes', 'cpu', 'memoryMiB', 'ephemeralStorageGiB', 'timeoutMinutes', 'maxRejects',
   'overdueHours', 'rejectedRowsThreshold', 'parkedRowsThreshold', 'throttledWritesThreshold', 'alarmEmail', 'logRetentionDays',
+  'containerInsights',
 ] as const;
 
 export type RawDeployConfig = Partial<Record<(typeof CONFIG_KEYS)[number], unknown>>;
@@ -144,12 +147,13 @@ export function parseDeployConfig(raw: RawDeployConfig, repoRoot: string): Deplo
     }
     return number;
   };
-  const flag = (key: keyof RawDeployConfig): boolean => {
+  const flag = (key: keyof RawDeployConfig, fallback = false): boolean => {
     const value = raw[key];
-    if (value === undefined || value === '' || value === false || value === 'false') return false;
+    if (value === undefined || value === '') return fallback;
+    if (value === false || value === 'false') return false;
     if (value === true || value === 'true') return true;
     problem(`${key}: true or false, not ${JSON.stringify(value)}`);
-    return false;
+    return fallback;
   };
 
   const name = text('name', DEFAULTS.name)!;
@@ -203,6 +207,8 @@ export function parseDeployConfig(raw: RawDeployConfig, repoRoot: string): Deplo
     problem(`logRetentionDays: CloudWatch Logs keeps logs for ${LOG_RETENTION_DAYS.join(', ')} days, not ${logRetentionDays}`);
   }
 
+  const containerInsights = flag('containerInsights', true);
+
   if (problems.length > 0) throw new DeployConfigError(problems);
   return {
     name,
@@ -228,6 +234,7 @@ export function parseDeployConfig(raw: RawDeployConfig, repoRoot: string): Deplo
       ...(email !== undefined ? { email } : {}),
     },
     logRetentionDays: logRetentionDays!,
+    containerInsights,
   };
 }
 

@@ -41,7 +41,7 @@ export class JobTask extends Construct {
     const { config } = props;
     this.network = new JobNetwork(this, 'Network', { logRetention: props.logRetention });
     this.clusterName = `${config.name}-job`;
-    this.cluster = new Cluster(this, 'Cluster', { clusterName: this.clusterName, vpc: this.network.vpc, containerInsightsV2: ContainerInsights.ENABLED });
+    this.cluster = new Cluster(this, 'Cluster', { clusterName: this.clusterName, vpc: this.network.vpc, containerInsightsV2: config.containerInsights ? ContainerInsights.ENABLED : ContainerInsights.DISABLED });
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
     this.taskDefinition = new FargateTaskDefinition(this, 'Definition', {
       family: `${config.name}-job`,

@@ -62,6 +62,14 @@ export function acknowledgeNagFindings(stack: MapcStack): void {
       reason: 'ecs:DescribeTasks and ecs:StopTask on the tasks of the job\'s cluster, which runTask.sync polls and stops; task ids are not known in advance.',
     });
 
+  if (!config.containerInsights) {
+    acknowledge(stack.job.cluster, {
+      id: 'AwsSolutions-ECS4',
+      reason: 'Container Insights is turned off by the containerInsights setting, to save its custom metrics: the job reports its own ' +
+        'metrics (EMF), and Fargate\'s CPU and memory of the cluster stay in AWS/ECS.',
+    });
+  }
+
   // CDK's Lambda-backed custom resource that turns on EventBridge delivery of an existing
   // bucket (keeping its other notifications); absent when the stack creates the bucket.
   for (const child of stack.node.children) {

@@ -13,7 +13,7 @@ import { DEMO_SETTINGS, synthesize } from './synth.js';
 
 const DEPLOYMENTS: Record<string, Record<string, unknown>> = {
   'an existing bucket, new tables': DEMO_SETTINGS,
-  'a new bucket': { ...DEMO_SETTINGS, createBucket: 'true' },
+  'a new bucket, Container Insights off': { ...DEMO_SETTINGS, createBucket: 'true', containerInsights: 'false' },
   'existing tables and an SSE-KMS bucket': {
     ...DEMO_SETTINGS, existingTables: 'mapc-app_table,mapc-control', bucketKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/0f0e0d0c-0b0a-0908-0706-050403020100',
   },

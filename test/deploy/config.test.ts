@@ -33,6 +33,7 @@ describe('deploy configuration', () => {
       controlTable: 'mapc-control',
       catchUpMinutes: 60,
       logRetentionDays: 30,
+      containerInsights: true,
     });
     expect(config.task).to.deep.equal({ cpu: 1024, memoryMiB: 2048, timeoutMinutes: 120 });
     expect(config.alarms).to.deep.equal({ overdueHours: 26, rejectedRows: 100, parkedRows: 1000, throttledWrites: 0 });
@@ -42,13 +43,15 @@ describe('deploy configuration', () => {
     const fromContext = parse({
       ...minimal, name: 'sales', createBucket: 'true', mappings: 'mappings/customer.map', tables: 'app_table=prod-app',
       existingTables: 'prod-app', catchUpMinutes: '15', cpu: '512', memoryMiB: '4096', maxRejects: '0', alarmEmail: 'ops@example.com',
+      containerInsights: 'false',
     });
     const fromFile = parse({
       ...minimal, name: 'sales', createBucket: true, mappings: ['mappings/customer.map'], tables: { app_table: 'prod-app' },
       existingTables: ['prod-app'], catchUpMinutes: 15, cpu: 512, memoryMiB: 4096, maxRejects: 0, alarmEmail: 'ops@example.com',
+      containerInsights: false,
     });
     expect(fromContext).to.deep.equal(fromFile);
-    expect(fromFile).to.deep.include({ name: 'sales', controlTable: 'sales-control', tables: { app_table: 'prod-app' }, catchUpMinutes: 15 });
+    expect(fromFile).to.deep.include({ name: 'sales', controlTable: 'sales-control', tables: { app_table: 'prod-app' }, catchUpMinutes: 15, containerInsights: false });
     expect(fromFile.bucket.create).to.equal(true);
     expect(fromFile.task).to.deep.include({ cpu: 512, memoryMiB: 4096, maxRejects: 0 });
     expect(parse({ ...minimal, tables: '{"app_table": "prod-app"}' }).tables).to.deep.equal({ app_table: 'prod-app' });

@@ -169,6 +169,8 @@ describe('the deploy stack\'s template', function () {
       expect(group.SecurityGroupIngress).to.equal(undefined);
       expect(group.SecurityGroupEgress).to.deep.equal([{ CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS APIs', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 }]);
       template.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'mapc-job', ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+      synthesize({ ...DEMO_SETTINGS, containerInsights: 'false' }).template
+        .hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }] });
     });
 
     it('stages the image\'s build context with only what the Dockerfile copies (.dockerignore)', () => {
