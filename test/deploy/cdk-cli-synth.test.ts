@@ -5,7 +5,7 @@
 // CloudFormation checks and cdk-nag run as in a deployment.
 import { expect } from 'chai';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEPLOY_DIR, REPO_ROOT } from '../../deploy/paths.js';
@@ -15,8 +15,15 @@ interface Finished { code: number; stdout: string; stderr: string }
 /** `unshare -rn` (a user and network namespace, no root needed where user namespaces are on), if it works here. */
 const WITHOUT_NETWORK = spawnSync('unshare', ['-rn', 'true']).status === 0 ? ['unshare', '-rn'] : [];
 
+const scratch: string[] = [];
+const scratchFolder = (prefix: string) => {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(folder);
+  return folder;
+};
+
 function cdk(args: string[]): Promise<Finished> {
-  const home = mkdtempSync(join(tmpdir(), 'mapc-cdk-home-'));
+  const home = scratchFolder('mapc-cdk-home-');
   const env = {
     PATH: process.env.PATH,
     HOME: home,
@@ -37,9 +44,12 @@ function cdk(args: string[]): Promise<Finished> {
 
 describe('cdk synth through the aws-cdk CLI, offline and without an account', function () {
   this.timeout(300_000);
+  after(() => {
+    for (const folder of scratch.splice(0)) rmSync(folder, { recursive: true, force: true });
+  });
 
   it('writes the stack\'s template and stages the image, with cdk-nag and CloudFormation checks passing', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'mapc-cdk-out-'));
+    const out = scratchFolder('mapc-cdk-out-');
     const result = await cdk(['synth', '-c', 'bucket=acme-extracts', '-c', 'prefix=extracts/', '-c', 'alarmEmail=ops@example.com', '-q', '-o', out]);
     expect(result.code, result.stderr).to.equal(0);
     const template = JSON.parse(readFileSync(join(out, 'mapc.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
@@ -56,7 +66,7 @@ describe('cdk synth through the aws-cdk CLI, offline and without an account', fu
   });
 
   it('stops with the configuration\'s problems, named, before anything is written', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'mapc-cdk-out-'));
+    const out = scratchFolder('mapc-cdk-out-');
     const result = await cdk(['synth', '-c', 'prefix=extracts', '-c', 'cpu=3', '-q', '-o', out]);
     expect(result.code).to.not.equal(0);
     expect(result.stderr).to.include('mapc deploy: the deploy configuration has 3 problems:')

@@ -5,11 +5,8 @@ import { expect } from 'chai';
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildMapcApp } from '../../deploy/mapc-app.js';
-import { DEMO_SETTINGS, synthesize } from './synth.js';
+import { assemblyFolder, DEMO_SETTINGS, synthesize } from './synth.js';
 
 const DEPLOYMENTS: Record<string, Record<string, unknown>> = {
   'an existing bucket, new tables': DEMO_SETTINGS,
@@ -46,7 +43,7 @@ describe('cdk-nag AwsSolutions checks on the deploy stack', function () {
       expect(acknowledged.length).to.be.greaterThan(3);
       for (const { id, reason } of acknowledged) expect(reason.length, `the reason for ${id}`).to.be.greaterThan(60);
 
-      const bare = buildMapcApp({ context: settings, outdir: mkdtempSync(join(tmpdir(), 'mapc-cdk-bare-')), cloudFormationValidation: false, withoutNagAcknowledgements: true });
+      const bare = buildMapcApp({ context: settings, outdir: assemblyFolder(), cloudFormationValidation: false, withoutNagAcknowledgements: true });
       bare.app.synth();
       const findings = new AwsSolutionsChecks().validateScope(bare.app).violations
         .flatMap((v) => v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath! })));

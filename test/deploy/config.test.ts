@@ -1,7 +1,7 @@
 // The deploy configuration: defaults, context strings and JSON values alike, and every problem
 // reported at once in words that name the setting.
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeployConfigError, fargateMemoryChoices, parseDeployConfig, type RawDeployConfig } from '../../deploy/config.js';
@@ -97,5 +97,6 @@ describe('deploy configuration', () => {
     expect(raw).to.deep.equal({ bucket: 'from-context', prefix: 'daily/', catchUpMinutes: 30 });
     writeFileSync(join(folder, 'broken.json'), '{"bucket": ');
     expect(() => readDeployInput({ tryGetContext: (key) => ({ config: 'broken.json' })[key] }, folder)).to.throw(DeployConfigError, 'is not JSON');
+    rmSync(folder, { recursive: true, force: true });
   });
 });

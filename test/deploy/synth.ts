@@ -3,7 +3,7 @@
 // synth takes seconds. No account, no credentials, no network, no Docker: the image asset is
 // only staged (copied into the assembly).
 import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildMapcApp, type MapcApp } from '../../deploy/mapc-app.js';
@@ -20,11 +20,22 @@ export const DEMO_SETTINGS = { bucket: 'acme-extracts', prefix: 'warehouse/daily
 
 const done = new Map<string, Synthesized>();
 
+let assemblies: string | undefined;
+/** A fresh folder for a cloud assembly; all of them go when the test process exits. */
+export function assemblyFolder(): string {
+  if (assemblies === undefined) {
+    const parent = mkdtempSync(join(tmpdir(), 'mapc-cdk-'));
+    process.once('exit', () => rmSync(parent, { recursive: true, force: true }));
+    assemblies = parent;
+  }
+  return mkdtempSync(join(assemblies, 'assembly-'));
+}
+
 export function synthesize(settings: Record<string, unknown> = DEMO_SETTINGS): Synthesized {
   const key = JSON.stringify(settings);
   let synthesized = done.get(key);
   if (synthesized === undefined) {
-    const outdir = mkdtempSync(join(tmpdir(), 'mapc-cdk-'));
+    const outdir = assemblyFolder();
     const built = buildMapcApp({ context: settings, outdir, cloudFormationValidation: false });
     // Synthesizes the app: cdk-nag's checks run here, and an unacknowledged error throws.
     const template = Template.fromStack(built.stack);
