@@ -31,7 +31,7 @@ export class JobAlarms extends Construct {
     this.add(new Alarm(this, 'JobFailed', {
       alarmName: `${name}-job-failed`,
       alarmDescription: 'An execution of the mapc job failed or timed out: later extracts wait until the failed one is fixed. ' +
-        'See the execution and the job log; docs/deploy.md, "The job failed".',
+        'See the execution and the job log; docs/deploy.md, "Alarms".',
       metric: new MathExpression({
         expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
         usingMetrics: {
@@ -52,7 +52,7 @@ export class JobAlarms extends Construct {
       this.add(new Alarm(this, `Overdue-${mapping}`, {
         alarmName: `${name}-${mapping}-extract-overdue`,
         alarmDescription: `Mapping ${mapping} has applied no extract for ${thresholds.overdueHours} hours: an extract is overdue, or every run fails. ` +
-          'docs/deploy.md, "An extract is overdue".',
+          'docs/deploy.md, "Alarms".',
         // One EMF record per run: its Failed is 0 or 1, so runs - failures = successful runs.
         metric: new MathExpression({
           expression: 'runs - failures',
@@ -70,7 +70,7 @@ export class JobAlarms extends Construct {
       this.add(new Alarm(this, `Rejected-${mapping}`, {
         alarmName: `${name}-${mapping}-rows-rejected`,
         alarmDescription: `A run of mapping ${mapping} rejected more than ${thresholds.rejectedRows} rows (rows that cannot be used, counted in the run's report). ` +
-          'docs/deploy.md, "Rows rejected".',
+          'docs/deploy.md, "Alarms".',
         metric: jobMetric('RowsRejected', mapping, 'Maximum', period),
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         threshold: thresholds.rejectedRows,
@@ -80,7 +80,7 @@ export class JobAlarms extends Construct {
       this.add(new Alarm(this, `Parked-${mapping}`, {
         alarmName: `${name}-${mapping}-rows-parked`,
         alarmDescription: `A run of mapping ${mapping} parked more than ${thresholds.parkedRows} rows (rows whose parent has not arrived). ` +
-          'docs/deploy.md, "Rows parked".',
+          'docs/deploy.md, "Alarms".',
         metric: jobMetric('RowsParked', mapping, 'Maximum', period),
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         threshold: thresholds.parkedRows,
@@ -93,7 +93,7 @@ export class JobAlarms extends Construct {
       this.add(new Alarm(this, `Throttled-${tableName}`, {
         alarmName: `${name}-${tableName}-writes-throttled`,
         alarmDescription: `DynamoDB throttled more than ${thresholds.throttledWrites} writes to ${tableName} in five minutes. ` +
-          'docs/deploy.md, "Writes throttled".',
+          'docs/deploy.md, "Alarms".',
         metric: writeThrottles(tableName, period),
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         threshold: thresholds.throttledWrites,

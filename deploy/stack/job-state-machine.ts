@@ -84,7 +84,7 @@ export class JobStateMachine extends Construct {
       topic: props.topic,
       subject: `mapc job failed: ${props.name}`,
       message: TaskInput.fromObject({
-        what: 'mapc job failed; later extracts wait until it is fixed (docs/deploy.md, "The job failed")',
+        what: 'mapc job failed; later extracts wait until the failed one is dealt with (docs/deploy.md, "Alarms")',
         execution: JsonPath.executionId,
         error: JsonPath.stringAt('$.failure.Error'),
         cause: JsonPath.stringAt('$.failure.Cause'),
