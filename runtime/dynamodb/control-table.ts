@@ -9,6 +9,10 @@
  *   parked#<mapping>#<table>          <row id>    extract, file, line, parkedAt, reason, values
  *   heldback#<mapping>#<target>#<key> item        item: an item `require` left out, with its rows
  *
+ * Deployed on AWS (deploy/), the state machine keeps its execution lock here too, as
+ * pk "stepfunctions-lock#<deployment>", sk "lock" (deploy/stack/execution-lock.ts); mapc never
+ * reads or writes it.
+ *
  * Stored rows are read by key (BatchGetItem); a table's parked rows and a mapping's ledger
  * are one partition each, read with Query. `createControlTable` makes it (mapc init).
  */
