@@ -33,6 +33,8 @@ describe('the mapping set of a deployment', () => {
     const repo = mkdtempSync(join(tmpdir(), 'mapc-deploy-mappings-'));
     mkdirSync(join(repo, 'mappings'));
     mkdirSync(join(repo, 'examples'));
+    // The project's root, which imports may not leave (mappings import ../examples/).
+    writeFileSync(join(repo, 'mapc.json'), '{}\n');
     cpSync(join(REPO_ROOT, 'examples', 'warehouse.map'), join(repo, 'examples', 'warehouse.map'));
     writeFileSync(join(repo, 'mappings', 'broken.map'), 'mapping broken\nimport "../examples/warehouse.map"\n\nitem B into no_such_table {\n  from customers as c\n  pk = c.customer_id\n}\n');
     try {
