@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table-name.js';
 import type { Plan } from '../../runtime/plan/types.js';
-import type { Options } from './parse-options.js';
+import { UsageError, type Options } from './parse-options.js';
 
 export const DYNAMODB_OPTIONS = {
   region: { type: 'string' },
@@ -32,16 +32,16 @@ export function tableBindings(values: BindingOptions): Map<string, string> {
     try {
       parsed = JSON.parse(readFileSync(values.tables, 'utf8'));
     } catch (error) {
-      throw new Error(`--tables ${values.tables}: ${(error as Error).message}`);
+      throw new UsageError(`--tables ${values.tables}: ${(error as Error).message}`);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
-      throw new Error(`--tables ${values.tables}: expected an object of table names, as in {"app_table": "prod-app-table"}`);
+      throw new UsageError(`--tables ${values.tables}: expected an object of table names, as in {"app_table": "prod-app-table"}`);
     }
     for (const [logical, physical] of Object.entries(parsed as Record<string, string>)) bindings.set(logical, physical);
   }
   for (const binding of values.table ?? []) {
     const match = /^([^=]+)=(.+)$/.exec(binding);
-    if (!match) throw new Error(`--table ${binding}: write it as logical=physical, as in --table app_table=prod-app-table`);
+    if (!match) throw new UsageError(`--table ${binding}: write it as logical=physical, as in --table app_table=prod-app-table`);
     bindings.set(match[1], match[2]);
   }
   return bindings;
@@ -51,7 +51,7 @@ export function tableBindings(values: BindingOptions): Map<string, string> {
 export function checkBindings(plan: Plan, values: BindingOptions): void {
   for (const logical of tableBindings(values).keys()) {
     if (!plan.targets.some((t) => t.name === logical)) {
-      throw new Error(`--table/--tables: the mapping has no target ${logical} (targets: ${plan.targets.map((t) => t.name).join(', ')})`);
+      throw new UsageError(`--table/--tables: the mapping has no target ${logical} (targets: ${plan.targets.map((t) => t.name).join(', ')})`);
     }
   }
 }
