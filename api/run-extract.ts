@@ -94,7 +94,9 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
     } catch (error) {
       const unreachable = describeConnectionError(error, { service: 'DynamoDB', endpoint: settings.endpoint, region: settings.region, flags: '--endpoint and --region' });
       if (unreachable === null) throw error;
-      return failedRunReport(plan, extract.identity.uri, new Error(unreachable), true);
+      // A wrapped failure (items not written, say) keeps what it said after the cause.
+      const wrapped = (error as { code?: unknown }).code === undefined ? ` (${(error as Error).message})` : '';
+      return failedRunReport(plan, extract.identity.uri, new Error(`${unreachable}${wrapped}`), true);
     } finally {
       if (!settings.connection) connection.destroy();
     }
