@@ -29,13 +29,13 @@ export const initCommand: Command = {
     }
     const plans = await Promise.all(positionals.map(loadPlan));
     if (plans.some((p) => p === null)) return 1;
+    for (const plan of plans) checkBindings(plan!, values);
     const settings = dynamoDbSettings(values);
     try {
       const created = await createControlTable(settings.client, settings.controlTable);
       console.log(`control table ${settings.controlTable}: ${created ? 'created' : 'exists'}`);
       const done = new Set<string>();
       for (const plan of plans) {
-        checkBindings(plan!, values);
         for (const target of plan!.targets) {
           const expected = expectedTable(plan!, target.name, settings.physical(target.name));
           if (done.has(expected.tableName)) continue;

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { failedRunReport, runExtract } from '../../api/run-extract.js';
 import { summarize, type RunReport } from '../../runtime/run/run-report.js';
 import { checkOutputFile, writeFailure } from '../../runtime/sinks/output-file.js';
-import { DYNAMODB_OPTIONS, DYNAMODB_USAGE, checkBindings, tableBindings } from './dynamodb-options.js';
+import { DYNAMODB_OPTIONS, DYNAMODB_USAGE, checkBindings, checkControlTableName, tableBindings } from './dynamodb-options.js';
 import { loadPlan } from './load-plan.js';
 import type { Command } from './main.js';
 import { maxThreads, wholeNumberFlag } from './number-flags.js';
@@ -74,7 +74,11 @@ export const runCommand: Command = {
 
     const plan = await loadPlan(positionals[0]);
     if (!plan) return 1;
-    checkBindings(plan, values);
+    // A preview writes no table: its target names need not be DynamoDB's.
+    if (!values.out) {
+      checkBindings(plan, values);
+      checkControlTableName(values['control-table']);
+    }
     const { reportPath, rejectsPath } = runFiles(plan.mapping, values);
     // Before anything is read: a run whose files cannot be written would be lost work.
     if (values.out) checkOutputFile(values.out, 'the items file (--out)');

@@ -11,7 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunReport } from '../../runtime/run/run-report.js';
-import { mapc, REPO_ROOT, type ProcessResult } from '../runtime/fixtures/mapc-process.js';
+import { mapc, mapcOnLocalServers, REPO_ROOT, type ProcessResult } from '../runtime/fixtures/mapc-process.js';
 import { zipBytes } from '../runtime/fixtures/zip-bytes.js';
 
 const MAPPING = fileURLToPath(new URL('../runtime/fixtures/bad-input.map', import.meta.url));
@@ -98,6 +98,48 @@ describe('mapc run: output paths, flags and failures', function () {
     it('accepts --threads up to twice the cores', async () => {
       const out = join(dir, 'threads.ndjson');
       const result = await mapc('run', MAPPING, '--extract', extract, '--out', out, ...AS_OF, '--threads', String(availableParallelism() * 2));
+      expect(result.code, result.stderr).to.equal(0);
+    });
+  });
+
+  describe('DynamoDB table names are checked before DynamoDB is called', () => {
+    // Nothing answers at this endpoint: a name problem must be found without it.
+    const nowhere = ['--endpoint', 'http://127.0.0.1:1'];
+    let shortTarget: string;
+    before(() => {
+      shortTarget = join(dir, 'short-target.map');
+      writeFileSync(shortTarget, readFileSync(MAPPING, 'utf8').replaceAll('app_table', 'ab'));
+    });
+
+    it('mapc check warns about a target name DynamoDB would refuse (MAP0212)', async () => {
+      const result = await mapc('check', shortTarget);
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stderr).to.contain('warning MAP0212: target `ab` is 2 characters long');
+    });
+
+    it('mapc init and mapc run refuse the unbound target as a usage error, and accept it bound to a valid table', async () => {
+      const init = await mapc('init', shortTarget, ...nowhere);
+      expect(init.code, init.stderr).to.equal(2);
+      expect(init.stderr).to.contain('target ab of mapping bad_input is 2 characters long');
+      expect(init.stderr).to.contain('--table ab=');
+      const run = await mapc('run', shortTarget, '--extract', unreadExtract, ...nowhere, ...AS_OF, '--report', join(dir, 'names.report.json'), '--rejects', join(dir, 'names.rejects.ndjson'));
+      expect(run.code, run.stderr).to.equal(2);
+      const bound = await mapcOnLocalServers('init', shortTarget, ...nowhere, '--table', 'ab=app-table');
+      expect(bound.code, bound.stderr).to.equal(1);
+      expect(bound.stderr).to.contain('DynamoDB at http://127.0.0.1:1: connection refused');
+    });
+
+    for (const [flag, value, cause] of [['--table', 'app_table=a!b', 'contains "!"'], ['--control-table', 'xy', 'is 2 characters long']] as const) {
+      it(`refuses ${flag} ${value} as a usage error`, async () => {
+        const result = await mapc('init', MAPPING, ...nowhere, flag, value);
+        expect(result.code, result.stderr).to.equal(2);
+        expect(result.stderr).to.contain(cause);
+      });
+    }
+
+    it('a preview does not care about table names', async () => {
+      const out = join(dir, 'short-target.ndjson');
+      const result = await mapc('run', shortTarget, '--extract', extract, '--out', out, ...AS_OF);
       expect(result.code, result.stderr).to.equal(0);
     });
   });
