@@ -6,6 +6,7 @@ import { viewOf } from '../../compiler/diagnostics/diagnostic.js';
 import { diagnosticsAsJson, renderDiagnostics } from '../../compiler/diagnostics/render.js';
 import type { Command } from './main.js';
 import { parseCommandLine, UsageError } from './parse-options.js';
+import { withPlanHash } from '../../runtime/plan/plan-hash.js';
 
 const checkUsage = `usage: mapc check <file.map>... [--format text|json]
 
@@ -44,7 +45,7 @@ export const compileCommand: Command = {
     if (failed || values.check) return failed ? 1 : 0;
 
     results.forEach((result, i) => {
-      const json = `${JSON.stringify(result.plan, null, 2)}\n`;
+      const json = `${JSON.stringify(withPlanHash(result.plan!), null, 2)}\n`;
       if (values.output) writeFileSync(values.output, json);
       else if (values['out-dir']) {
         mkdirSync(values['out-dir'], { recursive: true });

@@ -22,7 +22,7 @@ export const explainCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(`name one .map or plan file\n\n${usage}`);
     const [file] = positionals;
     if (file.endsWith('.json')) {
-      process.stdout.write(explainPlan(loadPlanFile(file)));
+      process.stdout.write(explainPlan(loadPlanFile(file, { allowEdited: true })));
       return 0;
     }
     const result = compile(file);

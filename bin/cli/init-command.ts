@@ -27,7 +27,7 @@ export const initCommand: Command = {
       console.log(usage);
       return 0;
     }
-    const plans = await Promise.all(positionals.map(loadPlan));
+    const plans = await Promise.all(positionals.map((file) => loadPlan(file)));
     if (plans.some((p) => p === null)) return 1;
     for (const plan of plans) checkBindings(plan!, values);
     const settings = dynamoDbSettings(values);

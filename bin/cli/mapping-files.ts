@@ -17,7 +17,7 @@ export function mappingFiles(named: string[]): string[] {
 
 /** Each file with its plan; null when one does not compile (its diagnostics are shown). */
 export async function loadMappings(files: string[]): Promise<Array<{ file: string; plan: Plan }> | null> {
-  const plans = await Promise.all(files.map(loadPlan));
+  const plans = await Promise.all(files.map((file) => loadPlan(file)));
   if (plans.some((p) => p === null)) return null;
   return files.map((file, i) => ({ file, plan: plans[i]! }));
 }

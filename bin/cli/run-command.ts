@@ -43,7 +43,9 @@ Both:
   --report FILE           default <out>.report.json, or mapc-runs/<mapping>-<time>/report.json
                           (--out, --report and --rejects must be regular files that can be
                           created: they are checked before the extract is read)
-  --s3-endpoint URL       an S3-compatible server to read s3:// extracts from (--region applies too)`;
+  --s3-endpoint URL       an S3-compatible server to read s3:// extracts from (--region applies too)
+  --allow-edited-plan     run a plan file whose content no longer matches its planHash (edited
+                          after mapc compile); the report then names the hash of its content`;
 
 export const runCommand: Command = {
   async run(args) {
@@ -60,6 +62,7 @@ export const runCommand: Command = {
       concurrency: { type: 'string' },
       threads: { type: 'string' },
       's3-endpoint': { type: 'string' },
+      'allow-edited-plan': { type: 'boolean' },
     }, usage);
     if (values.help) {
       console.log(usage);
@@ -72,7 +75,7 @@ export const runCommand: Command = {
     const threads = values.threads === undefined ? 'auto' : wholeNumberFlag('threads', values.threads, 1, 1, maxThreads());
     const tables = tableBindings(values);
 
-    const plan = await loadPlan(positionals[0]);
+    const plan = await loadPlan(positionals[0], { allowEdited: values['allow-edited-plan'] ?? false });
     if (!plan) return 1;
     // A preview writes no table: its target names need not be DynamoDB's.
     if (!values.out) {

@@ -10,6 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { planContentHash } from '../../runtime/plan/plan-hash.js';
+import type { Plan } from '../../runtime/plan/types.js';
 import type { RunReport } from '../../runtime/run/run-report.js';
 import { mapc, mapcOnLocalServers, REPO_ROOT, type ProcessResult } from '../runtime/fixtures/mapc-process.js';
 import { zipBytes } from '../runtime/fixtures/zip-bytes.js';
@@ -141,6 +143,52 @@ describe('mapc run: output paths, flags and failures', function () {
       const out = join(dir, 'short-target.ndjson');
       const result = await mapc('run', shortTarget, '--extract', extract, '--out', out, ...AS_OF);
       expect(result.code, result.stderr).to.equal(0);
+    });
+  });
+
+  describe('plan integrity', () => {
+    let planFile: string;
+    let compiled: Plan;
+    before(async () => {
+      planFile = join(dir, 'bad_input.plan.json');
+      const result = await mapc('compile', MAPPING, '-o', planFile);
+      expect(result.code, result.stderr).to.equal(0);
+      compiled = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
+    });
+    const edited = (name: string, change: (plan: Plan) => void) => {
+      const plan = structuredClone(compiled);
+      change(plan);
+      const path = join(dir, `${name}.plan.json`);
+      writeFileSync(path, JSON.stringify(plan));
+      return { path, plan };
+    };
+    const run = (plan: string, name: string, ...extra: string[]) =>
+      mapc('run', plan, '--extract', extract, '--out', join(dir, `${name}.ndjson`), ...AS_OF, ...extra);
+
+    it('mapc compile writes the hash of the plan\'s content, and the plan runs', async () => {
+      expect(compiled.planHash).to.equal(planContentHash(compiled));
+      const result = await run(planFile, 'intact');
+      expect(result.code, result.stderr).to.equal(0);
+      expect((JSON.parse(readFileSync(join(dir, 'intact.ndjson.report.json'), 'utf8')) as RunReport).planHash).to.equal(compiled.sourceHash);
+    });
+
+    it('refuses a plan edited by hand, and one without a hash, before reading the extract', async () => {
+      const { path } = edited('edited', (plan) => { plan.entries.skipped.push({ table: 'edited', pattern: 'edited.csv', reason: 'edited by hand' }); });
+      const result = await run(path, 'edited');
+      expectCleanFailure(result, 'edited.plan.json was changed after `mapc compile` wrote it', '--allow-edited-plan');
+      expect(existsSync(join(dir, 'edited.ndjson.report.json'))).to.equal(false);
+      const { path: unhashed } = edited('unhashed', (plan) => { delete plan.planHash; });
+      expectCleanFailure(await run(unhashed, 'unhashed'), 'unhashed.plan.json has no planHash');
+    });
+
+    it('runs an edited plan with --allow-edited-plan, and the report names the hash of what ran', async () => {
+      const { path, plan } = edited('allowed', (p) => { p.entries.skipped.push({ table: 'edited', pattern: 'edited.csv', reason: 'edited by hand' }); });
+      const result = await run(path, 'allowed', '--allow-edited-plan');
+      expect(result.code, result.stderr).to.equal(0);
+      const report = JSON.parse(readFileSync(join(dir, 'allowed.ndjson.report.json'), 'utf8')) as RunReport;
+      expect(report.planHash).to.equal(planContentHash(plan));
+      expect(report.planHash).not.to.equal(compiled.sourceHash);
+      expect(report.planHash).not.to.equal(compiled.planHash);
     });
   });
 
