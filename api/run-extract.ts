@@ -3,10 +3,13 @@
 // table's lease and ledger. The extract is a local ZIP or s3://bucket/key; `as_of` is the one
 // given, else the extract's _manifest.json extractedAt, else its modification time.
 //
-// Whatever happens after the plan is loaded, a report comes back: an extract that cannot be
-// opened gives a `failed` report naming it, so a caller always has one to write and show.
+// The files it writes (items, rejects) are checked before anything is read (OutputFileError
+// otherwise). After that, whatever happens, a report comes back: an extract that cannot be
+// opened, or a DynamoDB that cannot be reached, gives a `failed` report naming it, so a caller
+// always has one to write and show.
 import { openExtract, type OpenedExtract } from '../runtime/archive/extract-location.js';
 import type { S3SourceOptions } from '../runtime/archive/s3-source.js';
+import { describeConnectionError } from '../runtime/dynamodb/connection-error.js';
 import { connectDynamoDb, type DynamoDbConnection, type DynamoDbOptions } from '../runtime/dynamodb/dynamodb-connection.js';
 import type { Plan } from '../runtime/plan/types.js';
 import { extractAsOf } from '../runtime/run/extract-time.js';
@@ -15,6 +18,7 @@ import { runPlan } from '../runtime/run/run-plan.js';
 import type { RunReport } from '../runtime/run/run-report.js';
 import { RunState, type RejectSink, type RunProgress } from '../runtime/run/run-state.js';
 import { NdjsonSink } from '../runtime/sinks/ndjson-sink.js';
+import { checkOutputFile } from '../runtime/sinks/output-file.js';
 import type { TimestampValue } from '../runtime/values/value.js';
 
 export interface PreviewOptions {
@@ -57,6 +61,8 @@ export interface RunExtractOptions {
 
 export async function runExtract(options: RunExtractOptions): Promise<RunReport> {
   const { plan } = options;
+  if (options.preview) checkOutputFile(options.preview.out, 'the items file (--out)');
+  if (typeof options.rejects === 'string') checkOutputFile(options.rejects, 'the rejects file');
   const rejects = typeof options.rejects === 'string' ? new RejectsFile(options.rejects) : options.rejects ?? { write: () => undefined };
   const givenOpen = typeof options.extract !== 'string';
   let extract: OpenedExtract | undefined;
@@ -67,7 +73,7 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
       asOf = (await extractAsOf(extract, { given: options.asOf })).asOf;
     } catch (error) {
       const where = typeof options.extract === 'string' ? options.extract : options.extract.identity.uri;
-      return failedBeforeReading(plan, where, rejects, error as Error, !options.preview);
+      return failedRunReport(plan, where, error as Error, !options.preview);
     }
     if (options.preview) {
       return await runPlan({
@@ -85,6 +91,12 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
         plan, extract, asOf, connection, rejects, maxRejects: options.maxRejects, onProgress: options.onProgress,
         concurrency: settings.concurrency, force: settings.force, owner: settings.owner, onControlTableCreated: settings.onControlTableCreated,
       });
+    } catch (error) {
+      const unreachable = describeConnectionError(error, { service: 'DynamoDB', endpoint: settings.endpoint, region: settings.region, flags: '--endpoint and --region' });
+      if (unreachable === null) throw error;
+      // A wrapped failure (items not written, say) keeps what it said after the cause.
+      const wrapped = (error as { code?: unknown }).code === undefined ? ` (${(error as Error).message})` : '';
+      return failedRunReport(plan, extract.identity.uri, new Error(`${unreachable}${wrapped}`), true);
     } finally {
       if (!settings.connection) connection.destroy();
     }
@@ -94,8 +106,9 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
   }
 }
 
-function failedBeforeReading(plan: Plan, extract: string, rejects: RejectSink, error: Error, incremental: boolean): RunReport {
-  const state = new RunState(plan, rejects, Infinity);
+/** The report of a run that stopped without counts to show (before reading, or on a fault it cannot account for). */
+export function failedRunReport(plan: Plan, extract: string, error: Error, incremental: boolean): RunReport {
+  const state = new RunState(plan, { write: () => undefined }, Infinity);
   const report = state.report(plan, { extract, asOf: { kind: 'timestamp', epochMillis: 0 }, started: Date.now(), files: new Map() }, 'failed', { error: error.message, incremental });
   return { ...report, asOf: 'unknown' };
 }

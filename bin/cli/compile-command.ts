@@ -5,7 +5,8 @@ import { checkAcrossMappings, compile, type CompileResult } from '../../compiler
 import { viewOf } from '../../compiler/diagnostics/diagnostic.js';
 import { diagnosticsAsJson, renderDiagnostics } from '../../compiler/diagnostics/render.js';
 import type { Command } from './main.js';
-import { parseCommandLine } from './parse-options.js';
+import { parseCommandLine, UsageError } from './parse-options.js';
+import { withPlanHash } from '../../runtime/plan/plan-hash.js';
 
 const checkUsage = `usage: mapc check <file.map>... [--format text|json] [--allow-absolute-imports]
 
@@ -35,9 +36,9 @@ export const compileCommand: Command = {
       console.log(values.check ? checkUsage : usage);
       return 0;
     }
-    if (positionals.length === 0) throw new Error(`name at least one .map file\n\n${usage}`);
-    if (values.output && positionals.length > 1) throw new Error('-o takes one mapping; use --out-dir for several');
-    if (values.format !== 'text' && values.format !== 'json') throw new Error(`--format is text or json, not ${values.format}`);
+    if (positionals.length === 0) throw new UsageError(`name at least one .map file\n\n${usage}`);
+    if (values.output && positionals.length > 1) throw new UsageError('-o takes one mapping; use --out-dir for several');
+    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format is text or json, not ${values.format}`);
 
     const results: CompileResult[] = positionals.map((file) => compile(file, { allowAbsoluteImports: values['allow-absolute-imports'] }));
     const diagnostics = [...results.flatMap((r) => r.diagnostics), ...checkAcrossMappings(results)];
@@ -48,7 +49,7 @@ export const compileCommand: Command = {
     if (failed || values.check) return failed ? 1 : 0;
 
     results.forEach((result, i) => {
-      const json = `${JSON.stringify(result.plan, null, 2)}\n`;
+      const json = `${JSON.stringify(withPlanHash(result.plan!), null, 2)}\n`;
       if (values.output) writeFileSync(values.output, json);
       else if (values['out-dir']) {
         mkdirSync(values['out-dir'], { recursive: true });

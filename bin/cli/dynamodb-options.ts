@@ -5,8 +5,9 @@
 // loads the AWS SDK: a preview run never does.
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table-name.js';
+import { tableNameProblem } from '../../runtime/dynamodb/table-name.js';
 import type { Plan } from '../../runtime/plan/types.js';
-import type { Options } from './parse-options.js';
+import { UsageError, type Options } from './parse-options.js';
 
 export const DYNAMODB_OPTIONS = {
   region: { type: 'string' },
@@ -32,26 +33,44 @@ export function tableBindings(values: BindingOptions): Map<string, string> {
     try {
       parsed = JSON.parse(readFileSync(values.tables, 'utf8'));
     } catch (error) {
-      throw new Error(`--tables ${values.tables}: ${(error as Error).message}`);
+      throw new UsageError(`--tables ${values.tables}: ${(error as Error).message}`);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
-      throw new Error(`--tables ${values.tables}: expected an object of table names, as in {"app_table": "prod-app-table"}`);
+      throw new UsageError(`--tables ${values.tables}: expected an object of table names, as in {"app_table": "prod-app-table"}`);
     }
     for (const [logical, physical] of Object.entries(parsed as Record<string, string>)) bindings.set(logical, physical);
   }
   for (const binding of values.table ?? []) {
     const match = /^([^=]+)=(.+)$/.exec(binding);
-    if (!match) throw new Error(`--table ${binding}: write it as logical=physical, as in --table app_table=prod-app-table`);
+    if (!match) throw new UsageError(`--table ${binding}: write it as logical=physical, as in --table app_table=prod-app-table`);
     bindings.set(match[1], match[2]);
   }
   return bindings;
 }
 
-/** A binding that names no target of the plan is a mistake (a typo would write to a table named like the target). */
+/**
+ * A binding that names no target of the plan is a mistake (a typo would write to a table named
+ * like the target); so is a physical table name DynamoDB would refuse, bound or the target's own.
+ */
 export function checkBindings(plan: Plan, values: BindingOptions): void {
-  for (const logical of tableBindings(values).keys()) {
+  const bindings = tableBindings(values);
+  for (const logical of bindings.keys()) {
     if (!plan.targets.some((t) => t.name === logical)) {
-      throw new Error(`--table/--tables: the mapping has no target ${logical} (targets: ${plan.targets.map((t) => t.name).join(', ')})`);
+      throw new UsageError(`--table/--tables: the mapping has no target ${logical} (targets: ${plan.targets.map((t) => t.name).join(', ')})`);
     }
   }
+  for (const { name } of plan.targets) {
+    const physical = bindings.get(name);
+    const problem = tableNameProblem(physical ?? name);
+    if (problem === null) continue;
+    throw new UsageError(physical === undefined
+      ? `target ${name} of mapping ${plan.mapping} ${problem}: bind it to a valid table with --table ${name}=my-table (or --tables), or rename the target`
+      : `--table/--tables: ${name}=${physical}: the table name ${problem}`);
+  }
+}
+
+/** --control-table must be a name DynamoDB accepts. */
+export function checkControlTableName(name: string | undefined): void {
+  const problem = name === undefined ? null : tableNameProblem(name);
+  if (problem !== null) throw new UsageError(`--control-table ${name}: the table name ${problem}`);
 }

@@ -4,7 +4,7 @@ import { renderDiagnostics } from '../../compiler/diagnostics/render.js';
 import { explainPlan } from '../../compiler/explain/explain-plan.js';
 import { loadPlanFile } from '../../runtime/plan/validate-plan.js';
 import type { Command } from './main.js';
-import { parseCommandLine } from './parse-options.js';
+import { parseCommandLine, UsageError } from './parse-options.js';
 
 const usage = `usage: mapc explain <file.map | plan.json>
 
@@ -19,10 +19,10 @@ export const explainCommand: Command = {
       console.log(usage);
       return 0;
     }
-    if (positionals.length !== 1) throw new Error(`name one .map or plan file\n\n${usage}`);
+    if (positionals.length !== 1) throw new UsageError(`name one .map or plan file\n\n${usage}`);
     const [file] = positionals;
     if (file.endsWith('.json')) {
-      process.stdout.write(explainPlan(loadPlanFile(file)));
+      process.stdout.write(explainPlan(loadPlanFile(file, { allowEdited: true })));
       return 0;
     }
     const result = compile(file);

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { formatMap } from '../../grammar/format.js';
 import type { Command } from './main.js';
-import { parseCommandLine } from './parse-options.js';
+import { parseCommandLine, UsageError } from './parse-options.js';
 
 const usage = `usage: mapc fmt <file.map>... [--check | --stdout]
 
@@ -17,7 +17,7 @@ export const fmtCommand: Command = {
       console.log(usage);
       return 0;
     }
-    if (positionals.length === 0) throw new Error(`name at least one .map file\n\n${usage}`);
+    if (positionals.length === 0) throw new UsageError(`name at least one .map file\n\n${usage}`);
     let status = 0;
     for (const file of positionals) {
       const text = readFileSync(file, 'utf8');

@@ -2,6 +2,7 @@
 // mappings, the target tables they write (for DynamoDB Local and first trials: production
 // tables are usually made by whoever owns the infrastructure; `mapc run` checks them).
 import { checkTable, formatTableProblem } from '../../runtime/dynamodb/check-tables.js';
+import { describeConnectionError } from '../../runtime/dynamodb/connection-error.js';
 import { createControlTable } from '../../runtime/dynamodb/control-table.js';
 import { createTable } from '../../runtime/dynamodb/create-table.js';
 import { expectedTable } from '../../runtime/dynamodb/expected-table.js';
@@ -26,15 +27,15 @@ export const initCommand: Command = {
       console.log(usage);
       return 0;
     }
-    const plans = await Promise.all(positionals.map(loadPlan));
+    const plans = await Promise.all(positionals.map((file) => loadPlan(file)));
     if (plans.some((p) => p === null)) return 1;
+    for (const plan of plans) checkBindings(plan!, values);
     const settings = dynamoDbSettings(values);
     try {
       const created = await createControlTable(settings.client, settings.controlTable);
       console.log(`control table ${settings.controlTable}: ${created ? 'created' : 'exists'}`);
       const done = new Set<string>();
       for (const plan of plans) {
-        checkBindings(plan!, values);
         for (const target of plan!.targets) {
           const expected = expectedTable(plan!, target.name, settings.physical(target.name));
           if (done.has(expected.tableName)) continue;
@@ -52,6 +53,9 @@ export const initCommand: Command = {
         }
       }
       return 0;
+    } catch (error) {
+      const unreachable = describeConnectionError(error, { service: 'DynamoDB', endpoint: values.endpoint, region: values.region, flags: '--endpoint and --region' });
+      throw unreachable === null ? error : new Error(unreachable);
     } finally {
       settings.destroy();
     }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table-name.js';
 import { DYNAMODB_OPTIONS, tableBindings } from './dynamodb-options.js';
 import { UsageError, type Options } from './parse-options.js';
+import { tableNameProblem } from '../../runtime/dynamodb/table-name.js';
 
 export interface JobConfig {
   /** The mappings to apply to each extract, in this order. */
@@ -213,6 +214,13 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
     if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
   }
+  for (const [logical, physical] of Object.entries(tables)) {
+    const problem = tableNameProblem(physical);
+    if (problem) throw new UsageError(`table binding ${logical}=${physical}: the table name ${problem}`);
+  }
+  const controlTable = given('control-table', 'MAPC_CONTROL_TABLE');
+  const controlTableProblem = controlTable ? tableNameProblem(controlTable.value) : null;
+  if (controlTable && controlTableProblem) throw new UsageError(`${controlTable.name} ${controlTable.value}: the table name ${controlTableProblem}`);
 
   const metrics = given('metrics', 'MAPC_METRICS');
   if (metrics && metrics.value !== 'emf' && metrics.value !== 'none') throw new UsageError(`${metrics.name} is emf or none, not ${JSON.stringify(metrics.value)}`);
@@ -231,7 +239,7 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
     watch,
     intervalMs: interval ? intervalMs(interval) : 60_000,
     tables,
-    controlTable: given('control-table', 'MAPC_CONTROL_TABLE')?.value ?? DEFAULT_CONTROL_TABLE,
+    controlTable: controlTable?.value ?? DEFAULT_CONTROL_TABLE,
     ...(region ? { region: region.value } : {}),
     ...(endpoint ? { endpoint: url(endpoint) } : {}),
     ...(s3Endpoint ? { s3Endpoint: url(s3Endpoint) } : {}),

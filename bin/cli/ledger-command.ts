@@ -9,7 +9,7 @@ import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
 import { ledgerTable } from './ledger-table.js';
 import type { Command } from './main.js';
 import { loadMappings, mappingFiles } from './mapping-files.js';
-import { parseCommandLine } from './parse-options.js';
+import { parseCommandLine, UsageError } from './parse-options.js';
 
 const usage = `usage: mapc ledger [<file.map | plan.json> ...] [--format text|json] [options]
        mapc ledger skip <extract> --reason TEXT [<file.map | plan.json> ...] [options]
@@ -36,7 +36,7 @@ export const ledgerCommand: Command = {
       console.log(usage);
       return 0;
     }
-    if (values.format !== 'text' && values.format !== 'json') throw new Error(`--format is text or json, not ${values.format}`);
+    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format is text or json, not ${values.format}`);
     const mappings = await loadMappings(mappingFiles(positionals));
     if (!mappings) return 1;
     const settings = dynamoDbSettings(values);

@@ -1,4 +1,8 @@
 // `mapc <command>`: dispatches to one file per command, loaded only when it is used.
+// Exit codes: what the command returns; for an error it throws, 2 for a usage error
+// (UsageError: the command line is wrong) and 1 for any other failure, shown as its message
+// (what, where, what to do), never a stack trace.
+import { UsageError } from './parse-options.js';
 
 export interface Command {
   run(args: string[]): Promise<number> | number;
@@ -50,7 +54,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await entry.load()).run(rest);
   } catch (error) {
-    console.error(`mapc ${name}: ${(error as Error).message}`);
-    return 2;
+    console.error(`mapc ${name}: ${messageOf(error)}`);
+    return error instanceof UsageError ? 2 : 1;
   }
+}
+
+/** What a thrown value says, without a stack: its message, or the value itself. */
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
 }

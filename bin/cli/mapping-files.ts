@@ -4,19 +4,20 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../../runtime/plan/types.js';
 import { loadPlan } from './load-plan.js';
+import { UsageError } from './parse-options.js';
 
 export const DEFAULT_MAPPINGS_DIR = 'mappings';
 
 export function mappingFiles(named: string[]): string[] {
   if (named.length > 0) return named;
   const files = existsSync(DEFAULT_MAPPINGS_DIR) ? readdirSync(DEFAULT_MAPPINGS_DIR).filter((f) => f.endsWith('.map')).sort() : [];
-  if (files.length === 0) throw new Error(`no mapping named, and no .map file in ${join(process.cwd(), DEFAULT_MAPPINGS_DIR)}: name the mappings or plans`);
+  if (files.length === 0) throw new UsageError(`no mapping named, and no .map file in ${join(process.cwd(), DEFAULT_MAPPINGS_DIR)}: name the mappings or plans`);
   return files.map((f) => join(DEFAULT_MAPPINGS_DIR, f));
 }
 
 /** Each file with its plan; null when one does not compile (its diagnostics are shown). */
 export async function loadMappings(files: string[]): Promise<Array<{ file: string; plan: Plan }> | null> {
-  const plans = await Promise.all(files.map(loadPlan));
+  const plans = await Promise.all(files.map((file) => loadPlan(file)));
   if (plans.some((p) => p === null)) return null;
   return files.map((file, i) => ({ file, plan: plans[i]! }));
 }

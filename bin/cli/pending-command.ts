@@ -7,7 +7,7 @@ import { valueText } from '../../runtime/eval/value-text.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
 import { dynamoDbSettings } from './dynamodb-client.js';
 import { loadPlan } from './load-plan.js';
-import { parseCommandLine } from './parse-options.js';
+import { parseCommandLine, UsageError } from './parse-options.js';
 
 const usage = `usage: mapc pending <file.map | plan.json> [--json] [options]
 
@@ -24,7 +24,7 @@ export const pendingCommand: Command = {
       console.log(usage);
       return 0;
     }
-    if (positionals.length !== 1) throw new Error(`name one mapping or plan\n\n${usage}`);
+    if (positionals.length !== 1) throw new UsageError(`name one mapping or plan\n\n${usage}`);
     const plan = await loadPlan(positionals[0]);
     if (!plan) return 1;
     const settings = dynamoDbSettings(values);

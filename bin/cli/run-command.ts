@@ -3,13 +3,16 @@
 // under the control table's lease and ledger. Both write a run report and a rejects file and
 // show progress on the terminal.
 import { writeFileSync } from 'node:fs';
-import { runExtract } from '../../api/run-extract.js';
-import { summarize } from '../../runtime/run/run-report.js';
-import { DYNAMODB_OPTIONS, DYNAMODB_USAGE, checkBindings, tableBindings } from './dynamodb-options.js';
+import { failedRunReport, runExtract } from '../../api/run-extract.js';
+import { summarize, type RunReport } from '../../runtime/run/run-report.js';
+import { checkOutputFile, writeFailure } from '../../runtime/sinks/output-file.js';
+import { DYNAMODB_OPTIONS, DYNAMODB_USAGE, checkBindings, checkControlTableName, tableBindings } from './dynamodb-options.js';
 import { loadPlan } from './load-plan.js';
 import type { Command } from './main.js';
-import { parseCommandLine } from './parse-options.js';
+import { maxThreads, wholeNumberFlag } from './number-flags.js';
+import { parseCommandLine, UsageError } from './parse-options.js';
 import { progressReporter } from './progress.js';
+import { runFiles } from './run-files.js';
 
 const usage = `usage: mapc run <file.map | plan.json> --extract <extract.zip | s3://bucket/key.zip> [options]
 
@@ -23,27 +26,26 @@ Preview (--out): items to NDJSON, plain JSON (exact numbers) or DynamoDB JSON; t
 appears only when the run succeeds.
   --out FILE              the items file
   --format plain|dynamodb
-  --threads N             threads holding tables and building items (default: one per
-                          core, at most 8, for a phase whose files hold 8 MiB or more, else 1)
+  --threads N             threads holding tables and building items, at most twice the
+                          cores (default: one per core, at most 8, for a phase whose files
+                          hold 8 MiB or more, else 1)
 
 DynamoDB (no --out): items merged into the target tables, as docs/design.md "Running
 incrementally" describes; the control table is created on first use (or by mapc init).
   --force                 apply an extract the ledger says was applied already
-  --concurrency N         BatchWriteItem calls in flight (default 8)
+  --concurrency N         BatchWriteItem calls in flight, 1 to 1000 (default 8)
 ${DYNAMODB_USAGE}
 
 Both:
   --as-of TIME            e.g. 2026-11-01T02:00:00Z
   --max-rejects N         stop (exit 1) when more rows than this are rejected
-  --rejects FILE          default <out>.rejects.ndjson, or mapc-run.rejects.ndjson
-  --report FILE           default <out>.report.json, or mapc-run.report.json
-  --s3-endpoint URL       an S3-compatible server to read s3:// extracts from (--region applies too)`;
-
-function wholeNumber(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text)) throw new Error(`--${flag} takes a whole number, not ${text}`);
-  return Number(text);
-}
+  --rejects FILE          default <out>.rejects.ndjson, or mapc-runs/<mapping>-<time>/rejects.ndjson
+  --report FILE           default <out>.report.json, or mapc-runs/<mapping>-<time>/report.json
+                          (--out, --report and --rejects must be regular files that can be
+                          created: they are checked before the extract is read)
+  --s3-endpoint URL       an S3-compatible server to read s3:// extracts from (--region applies too)
+  --allow-edited-plan     run a plan file whose content no longer matches its planHash (edited
+                          after mapc compile); the report then names the hash of its content`;
 
 export const runCommand: Command = {
   async run(args) {
@@ -60,40 +62,58 @@ export const runCommand: Command = {
       concurrency: { type: 'string' },
       threads: { type: 'string' },
       's3-endpoint': { type: 'string' },
+      'allow-edited-plan': { type: 'boolean' },
     }, usage);
     if (values.help) {
       console.log(usage);
       return 0;
     }
-    if (positionals.length !== 1 || !values.extract) throw new Error(`name a mapping or plan and --extract\n\n${usage}`);
-    if (values.format !== 'plain' && values.format !== 'dynamodb') throw new Error(`--format is plain or dynamodb, not ${values.format}`);
-    const maxRejects = values['max-rejects'] === undefined ? Infinity : wholeNumber('max-rejects', values['max-rejects'], 0);
-    const concurrency = wholeNumber('concurrency', values.concurrency, 8);
-    const threads = values.threads === undefined ? 'auto' : wholeNumber('threads', values.threads, 1);
-    if (threads === 0) throw new Error('--threads takes a whole number of at least 1');
+    if (positionals.length !== 1 || !values.extract) throw new UsageError(`name a mapping or plan and --extract\n\n${usage}`);
+    if (values.format !== 'plain' && values.format !== 'dynamodb') throw new UsageError(`--format is plain or dynamodb, not ${values.format}`);
+    const maxRejects = wholeNumberFlag('max-rejects', values['max-rejects'], Infinity, 0);
+    const concurrency = wholeNumberFlag('concurrency', values.concurrency, 8, 1, 1000);
+    const threads = values.threads === undefined ? 'auto' : wholeNumberFlag('threads', values.threads, 1, 1, maxThreads());
+    const tables = tableBindings(values);
 
-    const plan = await loadPlan(positionals[0]);
+    const plan = await loadPlan(positionals[0], { allowEdited: values['allow-edited-plan'] ?? false });
     if (!plan) return 1;
-    checkBindings(plan, values);
-    const base = values.out ?? 'mapc-run';
-    const reportPath = values.report ?? `${base}.report.json`;
-    const rejectsPath = values.rejects ?? `${base}.rejects.ndjson`;
+    // A preview writes no table: its target names need not be DynamoDB's.
+    if (!values.out) {
+      checkBindings(plan, values);
+      checkControlTableName(values['control-table']);
+    }
+    const { reportPath, rejectsPath } = runFiles(plan.mapping, values);
+    // Before anything is read: a run whose files cannot be written would be lost work.
+    if (values.out) checkOutputFile(values.out, 'the items file (--out)');
+    checkOutputFile(rejectsPath, 'the rejects file');
+    checkOutputFile(reportPath, 'the report file');
     const progress = progressReporter(process.stderr);
     const s3 = { ...(values.region ? { region: values.region } : {}), ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}) };
-    const report = await runExtract({
-      plan, extract: values.extract, asOf: values['as-of'], rejects: rejectsPath, maxRejects, onProgress: progress.update, s3,
-      ...(values.out
-        ? { preview: { out: values.out, format: values.format, threads } }
-        : {
-          dynamodb: {
-            region: values.region, endpoint: values.endpoint, controlTable: values['control-table'], tables: tableBindings(values), concurrency, force: values.force ?? false,
-            onControlTableCreated: (name: string) => process.stderr.write(`created the control table ${name}\n`),
-          },
-        }),
-    });
+    let report: RunReport;
+    try {
+      report = await runExtract({
+        plan, extract: values.extract, asOf: values['as-of'], rejects: rejectsPath, maxRejects, onProgress: progress.update, s3,
+        ...(values.out
+          ? { preview: { out: values.out, format: values.format, threads } }
+          : {
+            dynamodb: {
+              region: values.region, endpoint: values.endpoint, controlTable: values['control-table'], tables, concurrency, force: values.force ?? false,
+              onControlTableCreated: (name: string) => process.stderr.write(`created the control table ${name}\n`),
+            },
+          }),
+      });
+    } catch (error) {
+      // Whatever stopped the run, its report says so.
+      report = failedRunReport(plan, values.extract, error as Error, !values.out);
+    }
     progress.done();
-    writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    try {
+      writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    } catch (error) {
+      throw writeFailure(reportPath, 'the report file', error as Error);
+    }
     process.stderr.write(summarize(report));
+    if (report.status !== 'ok') process.stderr.write(`report: ${reportPath}\n`);
     if (report.status === 'ok') process.stderr.write(`${values.out ? `items: ${values.out}   ` : ''}report: ${reportPath}   rejects: ${rejectsPath}\n`);
     return report.status === 'failed' || !report.reconciled ? 1 : 0;
   },

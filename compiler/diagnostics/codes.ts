@@ -57,6 +57,7 @@ export const CODES = {
   MAP0209: { severity: 'error', title: 'duplicate attribute', message: (p) => `attribute \`${p.name}\` is set twice in one object` },
   MAP0210: { severity: 'error', title: 'misplaced clause', message: (p) => p.detail },
   MAP0211: { severity: 'error', title: 'unknown root table', message: (p) => `item \`${p.item}\` reads unknown table \`${p.table}\``, hint: didYouMean },
+  MAP0212: { severity: 'warning', title: 'target is not a DynamoDB table name', message: (p) => `target \`${p.target}\` ${p.problem}`, hint: (p) => `rename the target, or bind it to a valid physical table at run time: \`--table ${p.target}=my-table\`` },
 
   // 03xx: expressions
   MAP0301: { severity: 'error', title: 'unknown name', message: (p) => `unknown name \`${p.name}\``, hint: (p) => didYouMean(p) ?? p.hint },

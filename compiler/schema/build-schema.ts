@@ -6,6 +6,7 @@ import { suggestion } from '../diagnostics/did-you-mean.js';
 import type { SourceFile } from '../load-sources.js';
 import { buildFormat } from './format-options.js';
 import type { ColumnInfo, Relation, Schema, TableInfo } from './schema.js';
+import { tableNameProblem } from '../../runtime/dynamodb/table-name.js';
 
 
 function buildTable(decl: TableDecl, declaredInEntry: boolean, sink: DiagnosticSink): TableInfo {
@@ -162,6 +163,9 @@ export function buildSchema(files: SourceFile[], entry: SourceFile, sink: Diagno
         continue;
       }
       if (!decl.partitionKey) sink.report('MAP0202', decl.name.span, { target: decl.name.text });
+      // A warning: the name may be bound to a valid physical table when the plan runs (checked then).
+      const nameProblem = tableNameProblem(decl.name.text);
+      if (nameProblem) sink.report('MAP0212', decl.name.span, { target: decl.name.text, problem: nameProblem });
       targets.set(decl.name.text, {
         name: decl.name.text,
         partitionKey: decl.partitionKey?.text ?? null,

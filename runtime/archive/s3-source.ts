@@ -105,7 +105,11 @@ export class S3ByteSource implements ByteSource {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
     this.baseBackoffMs = options.baseBackoffMs ?? DEFAULT_BASE_BACKOFF_MS;
     this.maxBackoffMs = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
+    this.endpoint = options.endpoint;
   }
+
+  /** The S3-compatible endpoint given (--s3-endpoint), for messages; undefined for AWS S3. */
+  private readonly endpoint?: string;
 
   /** The pinned object: one HEAD, on first use. */
   head(): Promise<S3ObjectFacts> {
@@ -269,10 +273,11 @@ export class S3ByteSource implements ByteSource {
       return new S3ReadError(`${uri}: the bucket lives in another region — pass --region with the bucket's region`, 'configuration');
     }
     if (isTransient(error)) {
-      const hint = code === 'ECONNREFUSED' ? ' — nothing answers at the endpoint: check --endpoint' : ' — S3 or the network is unavailable; run again later';
+      const at = this.endpoint ? `S3 at ${this.endpoint}` : 'S3';
+      const hint = code === 'ECONNREFUSED' ? ` — nothing answers at ${at}: check --s3-endpoint (and that the server is running)` : ` — ${at} or the network is unavailable; run again later`;
       return new S3ReadError(`${uri}: ${what} failed ${tried} times, last: ${message}${hint}`, 'unavailable');
     }
-    if (code === 'ENOTFOUND') return new S3ReadError(`${uri}: ${message} — check --endpoint and --region`, 'configuration');
+    if (code === 'ENOTFOUND') return new S3ReadError(`${uri}: ${message} — the host of ${this.endpoint ? `S3 at ${this.endpoint}` : 'S3'} does not resolve: check --s3-endpoint and --region`, 'configuration');
     return new S3ReadError(`${uri}: ${what}: ${name}: ${message}`, 'other');
   }
 
@@ -298,7 +303,7 @@ function missingKey(uri: string, bucket: string): S3ReadError {
 }
 
 function missingBucket(uri: string, bucket: string): S3ReadError {
-  return new S3ReadError(`${uri}: bucket ${bucket} does not exist — check the bucket name, and --endpoint or --region`, 'missing-bucket');
+  return new S3ReadError(`${uri}: bucket ${bucket} does not exist — check the bucket name, and --s3-endpoint or --region`, 'missing-bucket');
 }
 
 /** No byte arrived for the idle timeout: the request was aborted and may be retried. */

@@ -1,7 +1,8 @@
 // Checks, before a run writes anything, that the physical table is the one the plan needs:
 // it exists and is active, its key schema has the plan's attributes with the right types, and
 // TTL is enabled on the plan's TTL attribute. Every mismatch comes back as data, with what to
-// do about it; an empty list means the table fits.
+// do about it; an empty list means the table fits. A network failure is thrown, not listed:
+// it says nothing about the table.
 import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -9,6 +10,7 @@ import {
   type DescribeTimeToLiveCommandOutput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { networkCode } from './connection-error.js';
 import type { ExpectedKey, ExpectedTable } from './expected-table.js';
 
 export type TableProblemCode =
@@ -43,6 +45,8 @@ export async function checkTable(client: DynamoDBClient, expected: ExpectedTable
   try {
     description = await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error) {
+    // Not a problem of the table: the caller says which endpoint did not answer.
+    if (networkCode(error) !== null) throw error;
     if ((error as Error).name === 'ResourceNotFoundException') {
       problem('table-missing', `a table ${tableName}`, 'no such table', `create it: ${createTableCommandLine(expected)}`);
     } else {

@@ -14,7 +14,8 @@
  * reads or writes it.
  *
  * Stored rows are read by key (BatchGetItem); a table's parked rows and a mapping's ledger
- * are one partition each, read with Query. `createControlTable` makes it (mapc init).
+ * are one partition each, read with Query. `createControlTable` makes it (mapc init), or checks
+ * the keys of the one that exists before any run writes to it.
  */
 import {
   ConditionalCheckFailedException, DeleteItemCommand, DescribeTableCommand, PutItemCommand,
@@ -25,7 +26,9 @@ import type { AttributeValue } from '../sinks/dynamodb-json.js';
 import { batchGetAll, type DynamoItem } from './batch-get.js';
 import { BatchWriter } from './batch-writer.js';
 import { DEFAULT_CONTROL_TABLE } from './control-table-name.js';
+import { checkTable, type TableProblem } from './check-tables.js';
 import { createTable } from './create-table.js';
+import type { ExpectedTable } from './expected-table.js';
 
 type WriteRequest = { put: DynamoItem } | { delete: DynamoItem };
 
@@ -215,14 +218,36 @@ export class DynamoDbStateStore implements StateStore {
   }
 }
 
-/** Creates the control table (on-demand capacity) unless it exists; returns true when it made it. */
+/** The control table's shape: keys pk and sk, both strings (on-demand capacity when mapc makes it). */
+export function expectedControlTable(tableName: string): ExpectedTable {
+  return { tableName, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' }, ttlAttribute: null };
+}
+
+/** The control table exists but is not one mapc can keep its state in (another table's name, say). */
+export class ControlTableMismatch extends Error {
+  constructor(readonly tableName: string, readonly problems: TableProblem[]) {
+    super(`the control table ${tableName} exists but is not a mapc control table (keys pk and sk, both strings): ` +
+      `${problems.map((p) => `expected ${p.expected}, found ${p.found}`).join('; ')}. ` +
+      'Nothing was written to it: name another table with --control-table (mapc creates it), or delete this one if it is a leftover');
+    this.name = 'ControlTableMismatch';
+  }
+}
+
+/**
+ * Creates the control table unless it exists; returns true when it made it. An existing table
+ * is checked first, before anything is written to it: its keys must be pk and sk, both
+ * strings (ControlTableMismatch otherwise). Other errors (network, permissions) pass through.
+ */
 export async function createControlTable(client: DynamoDBClient, tableName: string = DEFAULT_CONTROL_TABLE): Promise<boolean> {
+  const expected = expectedControlTable(tableName);
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return false;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
+    await createTable(client, expected);
+    return true;
   }
-  await createTable(client, { tableName, partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' }, ttlAttribute: null });
-  return true;
+  const problems = (await checkTable(client, expected)).filter((p) => p.code !== 'table-not-active');
+  if (problems.length > 0) throw new ControlTableMismatch(tableName, problems);
+  return false;
 }

@@ -9,6 +9,8 @@ export interface Plan {
   mapping: string;
   /** sha256 over the source files below, in order: identifies the mapping a run used. */
   sourceHash: string;
+  /** sha256 of the plan's own content (plan-hash.ts), written by `mapc compile`: an edit shows. */
+  planHash?: string;
   sources: Array<{ file: string; sha256: string }>;
   entries: {
     /** Archive entries to read, in this order (glob patterns, one per table). */

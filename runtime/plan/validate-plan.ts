@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import schema from './plan.schema.json' with { type: 'json' };
+import { planContentHash } from './plan-hash.js';
 import type { Plan } from './types.js';
 
 /**
@@ -40,12 +41,37 @@ function describeSchemaError(error: ErrorObject): string {
   }
 }
 
-export function loadPlanFile(path: string): Plan {
+export class EditedPlanError extends Error {
+  constructor(readonly source: string, readonly recorded: string | undefined, readonly actual: string) {
+    super(recorded === undefined
+      ? `${source} has no planHash, so whether it was edited cannot be told: recompile the mapping with \`mapc compile\`, or run it anyway with --allow-edited-plan`
+      : `${source} was changed after \`mapc compile\` wrote it (its planHash is ${recorded}, its content hashes to ${actual}): ` +
+        'recompile the mapping with `mapc compile`, or run it anyway with --allow-edited-plan');
+    this.name = 'EditedPlanError';
+  }
+}
+
+export interface LoadPlanFileOptions {
+  /** Accept a plan whose content does not match its planHash (or has none). Default false. */
+  allowEdited?: boolean;
+}
+
+/**
+ * Reads and checks a plan file, then recomputes its planHash from the content (plan-hash.ts):
+ * a mismatch is an EditedPlanError unless `allowEdited`. An edited plan that is allowed comes
+ * back with planHash and sourceHash both set to the hash of its actual content, so the run's
+ * report and ledger name the plan that ran, not the mapping it was compiled from.
+ */
+export function loadPlanFile(path: string, options: LoadPlanFileOptions = {}): Plan {
   let document: unknown;
   try {
     document = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new InvalidPlanError(path, [`cannot be read as JSON: ${(error as Error).message}`]);
   }
-  return checkPlan(document, path);
+  const plan = checkPlan(document, path);
+  const actual = planContentHash(plan);
+  if (plan.planHash === actual) return plan;
+  if (!options.allowEdited) throw new EditedPlanError(path, plan.planHash, actual);
+  return { ...plan, planHash: actual, sourceHash: actual };
 }

@@ -27,6 +27,7 @@ import type { BuiltItem } from '../eval/item-value.js';
 import type { ItemSink, LineSink } from './item-sink.js';
 import { ByteBuffer } from './byte-buffer.js';
 import { appendNdjsonLine, type NdjsonFormat } from './ndjson-line.js';
+import { refuseNonRegularTarget, writeFailure } from './output-file.js';
 
 export type { NdjsonFormat };
 
@@ -106,8 +107,12 @@ export class NdjsonSink implements ItemSink, LineSink {
     await this.#syncing;
     stream.end();
     // Resolves once the data is written, synced (flush: true) and the file closed.
-    await finished(stream);
+    await finished(stream).catch((error: Error) => {
+      this.#failure ??= writeFailure(this.partialPath, 'the items file', error);
+    });
     this.#throwIfFailed();
+    // Checked before the run too; again here, in case a device or folder took its place since.
+    refuseNonRegularTarget(this.path, 'the items file');
     await rename(this.partialPath, this.path);
     this.#state = 'committed';
   }
@@ -156,7 +161,7 @@ export class NdjsonSink implements ItemSink, LineSink {
     this.#unsynced = 0;
     this.#syncing = new Promise<void>((resolve) => {
       fdatasync(fd, (error) => {
-        if (error) this.#failure ??= error;
+        if (error) this.#failure ??= writeFailure(this.partialPath, 'the items file', error);
         this.#syncing = null;
         resolve();
       });
@@ -170,7 +175,7 @@ export class NdjsonSink implements ItemSink, LineSink {
       const stream = createWriteStream(this.partialPath, { flags: 'w', highWaterMark: STREAM_HIGH_WATER_MARK, flush: true });
       // Kept for the next write or commit; without a listener an I/O error would crash the process.
       stream.on('error', (error: Error) => {
-        this.#failure ??= error;
+        this.#failure ??= writeFailure(this.partialPath, 'the items file', error);
       });
       this.#stream = stream;
     }

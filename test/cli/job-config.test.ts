@@ -142,6 +142,9 @@ describe('jobConfig: usage errors name the flag or variable', () => {
     { name: 'MAPC_TABLES, a name that is not a string', args: ['--source', 'in'], env: { MAPC_TABLES: '{"app_table": 1}' }, error: /^MAPC_TABLES: expected an object of table names/ },
     { name: 'MAPC_TABLES, broken JSON', args: ['--source', 'in'], env: { MAPC_TABLES: '{app_table: prod}' }, error: /^MAPC_TABLES: .*JSON/ },
     { name: 'MAPC_TABLES, a binding without =', args: ['--source', 'in'], env: { MAPC_TABLES: 'a=b,c' }, error: /^MAPC_TABLES: write each binding as logical=physical.*\(not "c"\)/ },
+    { name: '--table bound to a 2-character table', args: ['--source', 'in', '--table', 'app_table=ab'], error: /^table binding app_table=ab: the table name is 2 characters long; DynamoDB table names are 3 to 255/ },
+    { name: 'MAPC_TABLES bound to a name with a !', args: ['--source', 'in'], env: { MAPC_TABLES: 'app_table=prod!app' }, error: /^table binding app_table=prod!app: the table name contains "!"/ },
+    { name: 'MAPC_CONTROL_TABLE too short', args: ['--source', 'in'], env: { MAPC_CONTROL_TABLE: 'c' }, error: /^MAPC_CONTROL_TABLE c: the table name is 1 character long/ },
     { name: '--endpoint without a scheme', args: ['--source', 'in', '--endpoint', 'localhost:8000'], error: /^--endpoint takes an http:\/\/ or https:\/\/ URL, not "localhost:8000"/ },
     { name: 'MAPC_S3_ENDPOINT not a URL', args: ['--source', 'in'], env: { MAPC_S3_ENDPOINT: 'minio' }, error: /^MAPC_S3_ENDPOINT takes a URL such as http:\/\/127\.0\.0\.1:8000, not "minio"/ },
   ];

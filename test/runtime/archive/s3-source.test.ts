@@ -236,8 +236,23 @@ describe('S3 byte source (against s3rver)', function () {
     const missingKey = await failure(openExtract(`s3://${BUCKET}/no/such.zip`, { client, ...QUICK }));
     expect(missingKey).to.equal(`s3://${BUCKET}/no/such.zip: no such object in bucket ${BUCKET} — check the key (it is the full path inside the bucket, case-sensitive)`);
     const missingBucket = await failure(openExtract('s3://no-such-bucket/x.zip', { client, ...QUICK }));
-    expect(missingBucket).to.equal('s3://no-such-bucket/x.zip: bucket no-such-bucket does not exist — check the bucket name, and --endpoint or --region');
+    expect(missingBucket).to.equal('s3://no-such-bucket/x.zip: bucket no-such-bucket does not exist — check the bucket name, and --s3-endpoint or --region');
     client.destroy();
+  });
+
+  it('names S3, the endpoint and --s3-endpoint (the S3 flag) when nothing answers', async () => {
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' });
+    try {
+      const message = await failure(openExtract(`s3://${BUCKET}/x.zip`, { endpoint: 'http://127.0.0.1:1', region: 'us-east-1', ...QUICK, maxAttempts: 1 }));
+      expect(message).to.contain('nothing answers at S3 at http://127.0.0.1:1: check --s3-endpoint');
+      expect(message).not.to.match(/check --endpoint/);
+    } finally {
+      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 
   it('gives an identity that stays for the same object and changes when it is replaced', async () => {
