@@ -23,7 +23,7 @@ function garbage(bytes: number, seed = 7): string {
 
 /** A mapping over the sample warehouse whose one attribute `v` is the given expression. */
 function mappingWith(expr: string): string {
-  return `import "examples/warehouse.map"\ntarget t { partition key pk }\nitem x into t {\n  from customers as c\n  pk = "C#{c.customer_id}"\n  v = ${expr}\n}\n`;
+  return `import "examples/warehouse.map"\ntarget items { partition key pk }\nitem x into items {\n  from customers as c\n  pk = "C#{c.customer_id}"\n  v = ${expr}\n}\n`;
 }
 const compileText = (text: string) => compile('hostile.map', { readFile: (p) => (p.endsWith('hostile.map') ? text : execFileSync('cat', [p], { encoding: 'utf8' })), projectRoot: process.cwd() });
 
