@@ -67,7 +67,7 @@ class LimitWalk {
 
   /** The attributes of an object at nesting `level`; `nested`: it is a map inside the item, with its elements' overheads. */
   members(object: ItemObject, level: number, nested: boolean): number {
-    const { names } = object.shape;
+    const nameSizes = nameSizesOf(object.shape);
     const { values } = object;
     let size = nested ? LIST_OR_MAP_OVERHEAD : 0;
     for (let i = 0; i < values.length; i++) {
@@ -75,10 +75,10 @@ class LimitWalk {
       if (value === undefined) continue;
       const valueSize = this.value(value, level);
       if (valueSize < 0) {
-        this.path.push(names[i]);
+        this.path.push(object.shape.names[i]);
         return -1;
       }
-      size += utf8Length(names[i]) + valueSize + (nested ? ELEMENT_OVERHEAD : 0);
+      size += nameSizes[i] + valueSize + (nested ? ELEMENT_OVERHEAD : 0);
     }
     return size;
   }
@@ -107,8 +107,8 @@ class LimitWalk {
         if (level >= MAX_NESTING_LEVELS) return this.fail(nestingProblem());
         return this.members(value, level + 1, true);
       case 'decimal': return this.decimal(value);
-      case 'date': return formatIsoDate(value).length;
-      case 'timestamp': return formatIsoDate({ kind: 'date', days: Math.floor(value.epochMillis / 86_400_000) }).length + TIME_OF_DAY_CHARS;
+      case 'date': return isoDateLength(value.days);
+      case 'timestamp': return isoDateLength(Math.floor(value.epochMillis / 86_400_000)) + TIME_OF_DAY_CHARS;
       default: return this.fail(`${String((value as { kind?: unknown }).kind)} is not an item value`);
     }
   }
@@ -142,6 +142,23 @@ class LimitWalk {
     this.problem = problem;
     return -1;
   }
+}
+
+/** Items of one shape share their names: their UTF-8 sizes are measured once per shape. */
+const NAME_SIZES = new WeakMap<ItemObject['shape'], number[]>();
+
+function nameSizesOf(shape: ItemObject['shape']): number[] {
+  let sizes = NAME_SIZES.get(shape);
+  if (sizes === undefined) NAME_SIZES.set(shape, (sizes = shape.names.map(utf8Length)));
+  return sizes;
+}
+
+/** Days of 1000-01-01 and 9999-12-31 after 1970-01-01: the dates written with ten characters. */
+const FOUR_DIGIT_YEARS = { first: -354_285, last: 2_932_896 };
+
+/** The length of a date's ISO text, without writing it for the years that have four digits. */
+function isoDateLength(days: number): number {
+  return days >= FOUR_DIGIT_YEARS.first && days <= FOUR_DIGIT_YEARS.last ? 10 : formatIsoDate({ kind: 'date', days }).length;
 }
 
 function nestingProblem(): string {
