@@ -23,17 +23,12 @@ import { mapc, type ProcessResult } from './fixtures/mapc-process.js';
 import { fieldEntries, fieldOf, type ItemObject } from '../../runtime/eval/item-value.js';
 import { compileMapping, itemWithKey, runRecorded, type RecordedRun } from './fixtures/recorded-run.js';
 import { entryDataRange, withDamagedText, zipBytes, type ExtractFiles } from './fixtures/zip-bytes.js';
+import { BAD_INPUT_BASE, CUSTOMERS_HEADER } from './fixtures/bad-input-files.js';
 
 const MAPPING = fileURLToPath(new URL('./fixtures/bad-input.map', import.meta.url));
 const AS_OF = '2026-11-01T00:00:00Z';
 
-const CUSTOMERS_HEADER = 'customer_id,name,score,born,seen_at,active,weight\n';
-const BASE: ExtractFiles = {
-  'customers.csv': `${CUSTOMERS_HEADER}1,Ada,12.50,1990-01-31,2026-01-02T03:04:05,true,4\n2,Bruno,,,,,\n`,
-  'orders.csv': 'order_id,customer_id,qty,divisor,amount,code\n10,1,2,4,10.00,A\n11,2,1,1,3.50,B\n',
-  'order_lines.csv': 'order_id,line_no,sku\n10,1,S-1\n10,2,S-2\n11,1,S-3\n',
-  'codes.txt': 'A|Apple|\nB|Banana|\n',
-};
+const BASE = BAD_INPUT_BASE;
 const TABLE_OF_FILE: Record<string, string> = {
   'customers.csv': 'customers', 'orders.csv': 'orders', 'order_lines.csv': 'order_lines', 'codes.txt': 'codes',
 };

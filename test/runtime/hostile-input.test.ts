@@ -7,25 +7,18 @@
  * The warehouse is test/runtime/fixtures/bad-input.map, as in bad-input.test.ts.
  */
 import { expect } from 'chai';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { ZipWriter } from '../../examples/extract-generator/zip-writer.js';
 import { DEFAULT_READ_LIMITS } from '../../runtime/run/read-limits.js';
 import { compileMapping, runRecorded, type RecordedRun } from './fixtures/recorded-run.js';
 import { compiledPlan, memoryWorld } from './merge/fixtures.js';
 import { handmadeExtract } from './merge/handmade-extract.js';
 import { MemoryStateStore } from '../../runtime/merge/memory-state-store.js';
-import { zipBytes, type ExtractFiles } from './fixtures/zip-bytes.js';
+import { zipBytes } from './fixtures/zip-bytes.js';
+import { BAD_INPUT_BASE, CUSTOMERS_HEADER } from './fixtures/bad-input-files.js';
 
 const MAPPING = fileURLToPath(new URL('./fixtures/bad-input.map', import.meta.url));
-const CUSTOMERS_HEADER = 'customer_id,name,score,born,seen_at,active,weight\n';
-const BASE: ExtractFiles = {
-  'customers.csv': `${CUSTOMERS_HEADER}1,Ada,12.50,1990-01-31,2026-01-02T03:04:05,true,4\n2,Bruno,,,,,\n`,
-  'orders.csv': 'order_id,customer_id,qty,divisor,amount,code\n10,1,2,4,10.00,A\n11,2,1,1,3.50,B\n',
-  'order_lines.csv': 'order_id,line_no,sku\n10,1,S-1\n10,2,S-2\n11,1,S-3\n',
-  'codes.txt': 'A|Apple|\nB|Banana|\n',
-};
+const BASE = BAD_INPUT_BASE;
 
 function expectStoppedBeforeWriting(run: RecordedRun, message: RegExp[]): void {
   expect(run.report.status, 'the run must stop').to.equal('failed');
@@ -35,20 +28,6 @@ function expectStoppedBeforeWriting(run: RecordedRun, message: RegExp[]): void {
   for (const pattern of message) expect(run.report.error, `the error: ${run.report.error}`).to.match(pattern);
 }
 
-/** An archive whose entries are written in this order, names repeated as given. */
-async function zipOf(entries: Array<[string, string | Buffer]>, level = 6): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const output = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  const zip = new ZipWriter(output, new Date(Date.UTC(2026, 0, 1)), level);
-  for (const [name, content] of entries) await zip.addEntry(name, [content]);
-  await zip.finish();
-  return Buffer.concat(chunks);
-}
 
 /** A copy of `archive` where the central directory declares `size` as the uncompressed size of `name`. */
 function withDeclaredSize(archive: Buffer, name: string, size: number): Buffer {
@@ -132,20 +111,20 @@ describe('hostile input: caps and file-level faults', function () {
     it('an archive holding more entries than maxEntries is refused before any is read', async () => {
       const entries: Array<[string, string]> = Object.entries(BASE) as Array<[string, string]>;
       for (let i = 0; i < 50; i++) entries.push([`more/order_lines_${i}.txt`, '']);
-      const run = await runRecorded(plan, await zipOf(entries), { name: 'nightly.zip', limits: { maxEntries: 40 } });
+      const run = await runRecorded(plan, await zipBytes(entries), { name: 'nightly.zip', limits: { maxEntries: 40 } });
       expectStoppedBeforeWriting(run, [/^nightly\.zip holds 54 entries, more than the limit of 40 \(maxEntries\)/]);
     });
 
     it('the default cap is 10,000 entries', async () => {
       const entries: Array<[string, string]> = Object.entries(BASE) as Array<[string, string]>;
       for (let i = 0; i < 10_000; i++) entries.push([`junk/${i}.txt`, '']);
-      const run = await runRecorded(plan, await zipOf(entries, 0), { name: 'nightly.zip' });
+      const run = await runRecorded(plan, await zipBytes(entries, 0), { name: 'nightly.zip' });
       expectStoppedBeforeWriting(run, [/^nightly\.zip holds 10004 entries, more than the limit of 10000 \(maxEntries\)/]);
     });
 
     it('two entries with the same name stop the run before any write, naming the entry', async () => {
       const entries = Object.entries(BASE) as Array<[string, string]>;
-      const run = await runRecorded(plan, await zipOf([...entries, ['orders.csv', 'order_id,customer_id,qty,divisor,amount,code\n12,1,2,4,10.00,A\n']]), { name: 'nightly.zip' });
+      const run = await runRecorded(plan, await zipBytes([...entries, ['orders.csv', 'order_id,customer_id,qty,divisor,amount,code\n12,1,2,4,10.00,A\n']]), { name: 'nightly.zip' });
       expectStoppedBeforeWriting(run, [/^nightly\.zip: entry orders\.csv appears more than once in the archive/, /re-create the archive with each file once/]);
     });
   });
