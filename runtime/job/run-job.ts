@@ -84,7 +84,7 @@ export async function runJob(input: JobInput): Promise<JobReport> {
     for (const index of toApply) {
       const extract = ordered[index];
       if (extracts[index].status === 'done already') continue;
-      const failure = await applyExtract(extract, input, runs, log);
+      const failure = await applyExtract(extract, input, store, runs, log);
       if (extract.opened?.source instanceof ReadOnceSource) extracts[index].bytesRead = extract.opened.source.fetchedBytes;
       await closeExtracts([extract]);
       if (failure !== null) {
@@ -120,10 +120,10 @@ function pickOnce(once: string, jobSource: JobSource, ordered: OrderedExtract[],
 }
 
 /** Applies one extract to every mapping that has not applied it; the failure, or null. */
-async function applyExtract(extract: OrderedExtract, input: JobInput, runs: JobRun[], log: JobLog): Promise<string | null> {
+async function applyExtract(extract: OrderedExtract, input: JobInput, store: DynamoDbStateStore, runs: JobRun[], log: JobLog): Promise<string | null> {
   const uri = extract.listed.uri;
   if (!extract.opened) {
-    await recordUnreadable(extract, input);
+    await recordUnreadable(extract, input.plans, store);
     return `cannot be read: ${extract.error ?? 'unknown error'}`;
   }
   for (const plan of input.plans) {
@@ -161,11 +161,10 @@ async function applyExtract(extract: OrderedExtract, input: JobInput, runs: JobR
 }
 
 /** An extract that cannot even be opened is recorded failed for each mapping, so `mapc ledger` shows it and `mapc ledger skip` finds it. */
-async function recordUnreadable(extract: OrderedExtract, input: JobInput): Promise<void> {
-  const store = new DynamoDbStateStore(input.connection.client, input.connection.controlTable);
+async function recordUnreadable(extract: OrderedExtract, plans: Plan[], store: DynamoDbStateStore): Promise<void> {
   const { listed } = extract;
   const now = new Date().toISOString();
-  for (const plan of input.plans) {
+  for (const plan of plans) {
     if (extract.doneFor.has(plan.mapping)) continue;
     const identity: ExtractIdentity = { uri: listed.uri, size: listed.size, ...(listed.etag ? { etag: listed.etag } : {}), ...(listed.lastModified ? { lastModified: listed.lastModified } : {}) };
     const entry: LedgerEntry = {
