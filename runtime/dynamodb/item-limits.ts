@@ -11,9 +11,11 @@
  *             refuses the 32nd with "Nesting Levels have exceeded supported limits"
  *   size      at most 400 KB as DynamoDB counts it (item-size.ts)
  *
- * One pass over the item's own values, without converting it to AttributeValues or text: the
- * size is summed from the values with item-size.ts's rules, the common numbers (ints and
- * decimals of up to 15 digits) sized by arithmetic. The checks cost about one walk per item.
+ * One pass over the item's own values, without converting it to AttributeValues or text. The
+ * pass sums an upper bound of the size (3 bytes per UTF-16 unit of a string, 21 bytes per
+ * number, DynamoDB's most) while it checks numbers and nesting; only an item whose bound
+ * passes 400 KB is walked again to size it exactly with item-size.ts's rules. Nearly every
+ * item is far below the limit, so the check costs one cheap walk per item.
  */
 import type { ItemObject, ItemValue } from '../eval/item-value.js';
 import { formatIsoDate } from '../values/calendar.js';
@@ -31,16 +33,26 @@ const TIME_OF_DAY_CHARS = 14;
 const SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * The item's size as DynamoDB counts it, or why DynamoDB cannot hold the item, worded to
- * follow the item's name: "is 410624 bytes, over …", "cannot be stored in DynamoDB: attribute
- * orders[3].total: the int … has 40 significant digits; …".
+ * Whether DynamoDB can hold the item, or why not, worded to follow the item's name: "is 410624
+ * bytes, over …", "cannot be stored in DynamoDB: attribute orders[3].total: the int … has 40
+ * significant digits; …".
  */
-export type ItemLimitCheck = { ok: true; size: number } | { ok: false; reason: string };
+export type ItemLimitCheck = { ok: true } | { ok: false; reason: string };
 
 export function checkItemLimits(item: ItemObject): ItemLimitCheck {
-  const walk = new LimitWalk();
+  const bound = new LimitWalk(false);
+  const boundSize = bound.members(item, 1, false);
+  if (boundSize < 0) return refusedValue(bound);
+  if (boundSize <= MAX_ITEM_BYTES) return { ok: true };
+  const measured = measureItemLimits(item);
+  return measured.ok ? { ok: true } : measured;
+}
+
+/** As checkItemLimits, with the item's exact size as DynamoDB counts it when it can be held. */
+export function measureItemLimits(item: ItemObject): { ok: true; size: number } | { ok: false; reason: string } {
+  const walk = new LimitWalk(true);
   const size = walk.members(item, 1, false);
-  if (size < 0) return { ok: false, reason: `cannot be stored in DynamoDB: ${walk.reason()}` };
+  if (size < 0) return refusedValue(walk);
   if (size > MAX_ITEM_BYTES) {
     return {
       ok: false,
@@ -50,11 +62,24 @@ export function checkItemLimits(item: ItemObject): ItemLimitCheck {
   return { ok: true, size };
 }
 
-/** Sizes values; a negative size means a limit is broken, `problem` and `path` say which and where. */
+function refusedValue(walk: LimitWalk): { ok: false; reason: string } {
+  return { ok: false, reason: `cannot be stored in DynamoDB: ${walk.reason()}` };
+}
+
+/** The most bytes a DynamoDB number takes (38 significant digits). */
+const MAX_NUMBER_BYTES = 21;
+
+/**
+ * Sizes values, exactly or as an upper bound (`exact` false: strings as 3 bytes per UTF-16
+ * unit, numbers as MAX_NUMBER_BYTES); a negative size means a limit is broken, `problem` and
+ * `path` say which and where.
+ */
 class LimitWalk {
   private problem = '';
   /** Filled innermost first, as the walk unwinds. */
   private readonly path: Array<string | number> = [];
+
+  constructor(private readonly exact: boolean) {}
 
   reason(): string {
     let at = '';
@@ -86,7 +111,7 @@ class LimitWalk {
   /** A value held by a map or list at nesting `level`. */
   private value(value: ItemValue, level: number): number {
     if (value === null || typeof value === 'boolean') return 1;
-    if (typeof value === 'string') return utf8Length(value);
+    if (typeof value === 'string') return this.exact ? utf8Length(value) : 3 * value.length;
     if (typeof value === 'bigint') return this.int(value);
     if (typeof value === 'number') return this.float(value);
     if (Array.isArray(value)) {
@@ -114,18 +139,18 @@ class LimitWalk {
   }
 
   private int(value: bigint): number {
-    if (value >= -SAFE_BIGINT && value <= SAFE_BIGINT) return safeIntegerSize(Number(value), 0);
+    if (value >= -SAFE_BIGINT && value <= SAFE_BIGINT) return this.exact ? safeIntegerSize(Number(value), 0) : MAX_NUMBER_BYTES;
     const violation = dynamoNumberViolation(value, 0);
     if (violation !== null) return this.fail(`the int ${value} ${violation}`);
-    return numberSize(value.toString());
+    return this.exact ? numberSize(value.toString()) : MAX_NUMBER_BYTES;
   }
 
   private decimal(value: Decimal): number {
     const { digits, scale } = value;
-    if (digits >= -SAFE_BIGINT && digits <= SAFE_BIGINT && scale <= 130) return safeIntegerSize(Number(digits), scale);
+    if (digits >= -SAFE_BIGINT && digits <= SAFE_BIGINT && scale <= 130) return this.exact ? safeIntegerSize(Number(digits), scale) : MAX_NUMBER_BYTES;
     const violation = dynamoNumberViolation(digits, scale);
     if (violation !== null) return this.fail(`the decimal ${decimalToString(value)} ${violation}`);
-    return numberSize(decimalToString(value));
+    return this.exact ? numberSize(decimalToString(value)) : MAX_NUMBER_BYTES;
   }
 
   private float(value: number): number {
@@ -134,6 +159,7 @@ class LimitWalk {
     if (magnitude !== 0 && (magnitude < 1e-130 || magnitude >= 1e126)) {
       return this.fail(`the float ${value} is out of the range DynamoDB numbers can hold (1E-130 to 9.99E+125)`);
     }
+    if (!this.exact) return MAX_NUMBER_BYTES;
     if (Number.isSafeInteger(value)) return safeIntegerSize(value, 0);
     return numberSize(String(value));
   }

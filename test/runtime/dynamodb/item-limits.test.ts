@@ -1,14 +1,15 @@
 /*
- * checkItemLimits, the check every sink applies before it takes an item: its size must be
- * the size of the same item as DynamoDB AttributeValues (item-size.ts, which is checked
- * against DynamoDB Local), and the numbers, nesting and sizes DynamoDB refuses are named
+ * checkItemLimits, the check every sink applies before it takes an item, and
+ * measureItemLimits, the same with the exact size: the size must be the size of the same
+ * item as DynamoDB AttributeValues (item-size.ts, which is checked against DynamoDB Local),
+ * the quick check (an upper bound of the size first) must agree with the exact one, and the numbers, nesting and sizes DynamoDB refuses are named
  * with their attribute path. The nesting limit was measured against DynamoDB Local (an
  * attribute of 31 nested maps or lists is taken, one of 32 is refused).
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { itemObjectFrom, type ItemObject, type ItemValue } from '../../../runtime/eval/item-value.js';
-import { checkItemLimits, MAX_NESTING_LEVELS } from '../../../runtime/dynamodb/item-limits.js';
+import { checkItemLimits, MAX_NESTING_LEVELS, measureItemLimits } from '../../../runtime/dynamodb/item-limits.js';
 import { itemSize, MAX_ITEM_BYTES } from '../../../runtime/dynamodb/item-size.js';
 import { toDynamoItem } from '../../../runtime/sinks/dynamodb-json.js';
 import { decimal } from '../../../runtime/values/decimal.js';
@@ -56,9 +57,28 @@ describe('checkItemLimits', () => {
     }));
     const item = fc.array(fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), value), { minLength: 1, maxLength: 6 }).map((pairs) => itemObjectFrom(dedupe(pairs)));
     fc.assert(fc.property(item, (built) => {
-      const check = checkItemLimits(built);
-      expect(check).to.deep.equal({ ok: true, size: itemSize(toDynamoItem(built)) });
+      expect(measureItemLimits(built)).to.deep.equal({ ok: true, size: itemSize(toDynamoItem(built)) });
+      expect(checkItemLimits(built)).to.deep.equal({ ok: true });
     }), { seed: 17, numRuns: 500 });
+  });
+
+  it('takes and refuses the same items near 400 KB as the exact size does', () => {
+    // Long strings of one-, two-, three- and four-byte characters around the limit, where
+    // the upper bound (3 bytes per UTF-16 unit) passes it and the exact size decides.
+    const character = fc.constantFrom('x', 'é', '€', '😀');
+    const item = fc.tuple(character, fc.integer({ min: 90_000, max: 210_000 }), fc.bigInt({ min: -(10n ** 37n), max: 10n ** 37n }))
+      .map(([unit, count, n]) => itemObjectFrom([['pk', 'A'], ['pad', unit.repeat(Math.floor(count / unit.length))], ['n', n]]));
+    let refused = 0;
+    fc.assert(fc.property(item, (built) => {
+      const size = itemSize(toDynamoItem(built));
+      const check = checkItemLimits(built);
+      expect(check.ok, `an item of ${size} bytes`).to.equal(size <= MAX_ITEM_BYTES);
+      if (!check.ok) {
+        refused++;
+        expect(check.reason).to.equal(`is ${size} bytes, over DynamoDB's limit of ${MAX_ITEM_BYTES} (400 KB); lower a collection's limit or keep fewer attributes in the mapping`);
+      }
+    }), { seed: 23, numRuns: 60 });
+    expect(refused, 'some items were over the limit').to.be.greaterThan(0);
   });
 
   it('takes 31 nested maps or lists in an attribute and refuses 32, naming the attribute', () => {
@@ -87,7 +107,8 @@ describe('checkItemLimits', () => {
 
   it('refuses an item over 400 KB and takes one of exactly 400 KB', () => {
     const padded = (bytes: number) => itemObjectFrom([['pk', 'A'], ['pad', 'x'.repeat(bytes - 'pk'.length - 1 - 'pad'.length)]]);
-    expect(checkItemLimits(padded(MAX_ITEM_BYTES))).to.deep.equal({ ok: true, size: MAX_ITEM_BYTES });
+    expect(measureItemLimits(padded(MAX_ITEM_BYTES))).to.deep.equal({ ok: true, size: MAX_ITEM_BYTES });
+    expect(checkItemLimits(padded(MAX_ITEM_BYTES))).to.deep.equal({ ok: true });
     expect(reasonOf(padded(MAX_ITEM_BYTES + 1))).to.equal(`is ${MAX_ITEM_BYTES + 1} bytes, over DynamoDB's limit of ${MAX_ITEM_BYTES} (400 KB); lower a collection's limit or keep fewer attributes in the mapping`);
   });
 });
