@@ -1,0 +1,287 @@
+/*
+ * Benchmark: the main job (`mapc run` into DynamoDB) against the least any loader must do,
+ * a plain BatchWriteItem loop writing exactly the same items, on one DynamoDB Local.
+ *
+ *   npm run build      # mapc runs the compiled JavaScript in build/
+ *   node --import tsx bench/main-job.ts [--customers 20000] [--runs 4] [--concurrency 8] [--keep]
+ *
+ * Steps:
+ *   0. start DynamoDB Local; generate the base extract and delta 1 (dated today, so that the
+ *      items' TTL does not let DynamoDB Local delete them while the benchmark reads them);
+ *      compile mappings/customer.map; preview the base in DynamoDB JSON: the loop's items.
+ *   1. warm-up: the loop writes a few thousand items and the main job runs once on a small
+ *      extract, because the first writes into a fresh DynamoDB Local run on a cold JVM.
+ *   2. --runs times, alternating which goes first: the loop into a fresh table (chunks of
+ *      25, --concurrency calls in flight, unprocessed items retried), and `mapc run` into a
+ *      fresh target table and control table made by `mapc init` (init is not timed; neither
+ *      is the loop's table creation).
+ *   3. once more, the main job through a counting proxy (not timed): requests by operation,
+ *      the items and keys they carry; then the control table's rows and bytes per item.
+ *   4. the delta: delta 1 applied by the main job over the base of step 3, timed, against
+ *      the loop writing only the items delta 1 changed (found by scanning the target table
+ *      before and after), into a fresh table.
+ *
+ * DynamoDB Local's speed swings by 10-20 % between runs (its JVM collects garbage; the two
+ * cores are shared by both programs): read the medians of the alternating runs.
+ */
+import {
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  ScanCommand,
+  type AttributeValue,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeExtract } from '../examples/extract-generator/write-extract.js';
+import { dynamoDbLocalClientConfig, startDynamoDbLocal } from '../examples/local-servers/dynamodb-local.js';
+import { itemSize } from '../runtime/dynamodb/item-size.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAPPING = 'mappings/customer.map';
+const TARGET = 'app_table';
+const BATCH = 25;
+/** DynamoDB Local takes any credentials; the SDK's note about Node versions is left out. */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const MAPC_ENV = { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' };
+
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '20000' },
+    runs: { type: 'string', default: '4' },
+    concurrency: { type: 'string', default: '8' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const customers = Number(values.customers);
+const runs = Number(values.runs);
+const concurrency = Number(values.concurrency);
+for (const [name, value] of [['customers', customers], ['runs', runs], ['concurrency', concurrency]] as const) {
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
+}
+
+type Item = Record<string, AttributeValue>;
+
+const work = await mkdtemp(join(tmpdir(), 'mapc-main-job-'));
+const server = await startDynamoDbLocal();
+const client = new DynamoDBClient({ ...dynamoDbLocalClientConfig(server.endpoint), maxAttempts: 10 });
+let tableCount = 0;
+
+try {
+  // Dated a day ago, so that TTLs (nine months after each order) lie ahead of the wall clock.
+  const extractedAt = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const size = { customers, deltaCustomers: Math.max(1, Math.ceil(customers / 20)), seed: 1, extractedAt };
+  const base = join(work, 'base.zip');
+  const delta = join(work, 'delta1.zip');
+  await writeExtract({ ...size, sequence: 0, out: base });
+  await writeExtract({ ...size, sequence: 1, out: delta });
+  const warmUpExtract = join(work, 'warm-up.zip');
+  await writeExtract({ ...size, customers: 500, sequence: 0, out: warmUpExtract });
+  const plan = join(work, 'customer.plan.json');
+  mapc(['compile', MAPPING, '-o', plan]);
+  const previewFile = join(work, 'base.items.ndjson');
+  mapc(['run', plan, '--extract', base, '--out', previewFile, '--format', 'dynamodb']);
+  const items = (await readFile(previewFile, 'utf8')).split('\n').filter((line) => line !== '').map((line) => (JSON.parse(line) as { Item: Item }).Item);
+  console.log(`${customers} customers: ${items.length} items in the preview (${work})`);
+
+  // 1. Warm-up.
+  await plainLoop(await freshTable(plan), items.slice(0, 5000));
+  mainJob(plan, warmUpExtract, freshTables());
+
+  // 2. Alternating timed runs.
+  const loopSeconds: number[] = [];
+  const jobSeconds: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const order = run % 2 === 0 ? ['loop', 'job'] : ['job', 'loop'];
+    for (const which of order) {
+      if (which === 'loop') {
+        const table = await freshTable(plan);
+        loopSeconds.push(await timed(() => plainLoop(table, items)));
+      } else {
+        jobSeconds.push(mainJob(plan, base, freshTables()).seconds);
+      }
+    }
+    console.log(`run ${run + 1}: loop ${loopSeconds.at(-1)!.toFixed(2)} s, main job ${jobSeconds.at(-1)!.toFixed(2)} s`);
+  }
+
+  // 3. Requests and control-table rows of one more main job, through the counting proxy.
+  const proxy = await countingProxy(server.endpoint);
+  const counted = freshTables();
+  mainJob(plan, base, counted, proxy.endpoint);
+  const baseRequests = proxy.take();
+  const control = await scanAll(counted.control);
+  const controlBytes = control.reduce((sum, row) => sum + itemSize(row as Parameters<typeof itemSize>[0]), 0);
+
+  // 4. The delta, over the base of step 3.
+  const before = keyed(await scanAll(counted.target));
+  const deltaJob = mainJob(plan, delta, counted, proxy.endpoint);
+  const deltaRequests = proxy.take();
+  const after = keyed(await scanAll(counted.target));
+  const changed = [...after].filter(([key, text]) => before.get(key) !== text).map(([, text]) => JSON.parse(text) as Item);
+  const deltaLoopTable = await freshTable(plan);
+  const deltaLoopSeconds = await timed(() => plainLoop(deltaLoopTable, changed));
+  await proxy.close();
+
+  const loopMedian = median(loopSeconds);
+  const jobMedian = median(jobSeconds);
+  console.log('');
+  console.log(`| ${customers} customers, ${items.length} items | median (best) | items/s |`);
+  console.log('| --- | --- | --- |');
+  console.log(`| plain BatchWriteItem loop (concurrency ${concurrency}) | ${loopMedian.toFixed(2)} s (${Math.min(...loopSeconds).toFixed(2)}) | ${Math.round(items.length / loopMedian)} |`);
+  console.log(`| main job (mapc run) | ${jobMedian.toFixed(2)} s (${Math.min(...jobSeconds).toFixed(2)}) | ${Math.round(items.length / jobMedian)} |`);
+  console.log(`| **main job / loop** | **${(jobMedian / loopMedian).toFixed(2)}x** | |`);
+  console.log('');
+  console.log(`base, requests by operation: ${describeRequests(baseRequests)}`);
+  console.log(`control table after the base: ${control.length} rows (${(control.length / items.length).toFixed(2)} per item), ${controlBytes} bytes (${Math.round(controlBytes / items.length)} per item)`);
+  console.log('');
+  console.log(`delta 1: ${changed.length} items changed; main job ${deltaJob.seconds.toFixed(2)} s, loop writing those items ${deltaLoopSeconds.toFixed(2)} s (${(deltaJob.seconds / deltaLoopSeconds).toFixed(2)}x)`);
+  console.log(`delta 1, requests by operation: ${describeRequests(deltaRequests)}`);
+} finally {
+  client.destroy();
+  await server.stop();
+  if (!values.keep) await rm(work, { recursive: true, force: true });
+}
+
+interface Tables {
+  target: string;
+  control: string;
+}
+
+function freshTables(): Tables {
+  tableCount++;
+  return { target: `bench_items_${tableCount}`, control: `bench_control_${tableCount}` };
+}
+
+/** A fresh target table made by `mapc init` (its control table is made too, and not used). */
+async function freshTable(plan: string): Promise<string> {
+  const tables = freshTables();
+  mapc(['init', plan, '--table', `${TARGET}=${tables.target}`, '--control-table', tables.control, '--endpoint', server.endpoint]);
+  return tables.target;
+}
+
+/** `mapc init` (not timed), then `mapc run` into DynamoDB, timed. */
+function mainJob(plan: string, extract: string, tables: Tables, endpoint = server.endpoint): { seconds: number } {
+  const tableArgs = ['--table', `${TARGET}=${tables.target}`, '--control-table', tables.control, '--endpoint', endpoint];
+  mapc(['init', plan, ...tableArgs]);
+  const report = join(work, `${tables.target}-${extract.replace(/.*\//, '')}.report.json`);
+  const started = performance.now();
+  mapc(['run', plan, '--extract', extract, ...tableArgs, '--concurrency', String(concurrency), '--report', report, '--rejects', `${report}.rejects.ndjson`]);
+  return { seconds: (performance.now() - started) / 1000 };
+}
+
+function mapc(args: string[]): void {
+  const result = spawnSync(process.execPath, ['bin/mapc.js', ...args], { cwd: ROOT, encoding: 'utf8', env: MAPC_ENV });
+  if (result.status !== 0) throw new Error(`mapc ${args.join(' ')} exited with ${result.status}:\n${result.stderr}`);
+}
+
+/** Chunks of 25, `concurrency` calls in flight, unprocessed items sent again. */
+async function plainLoop(table: string, items: readonly Item[]): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      let requests: WriteRequest[] = items.slice(next, (next += BATCH)).map((Item) => ({ PutRequest: { Item } }));
+      while (requests.length > 0) {
+        const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
+        requests = answer.UnprocessedItems?.[table] ?? [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+async function scanAll(table: string): Promise<Item[]> {
+  const segments = 4;
+  const parts = await Promise.all(Array.from({ length: segments }, async (_, segment) => {
+    const rows: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await client.send(new ScanCommand({ TableName: table, Segment: segment, TotalSegments: segments, ExclusiveStartKey: start }));
+      rows.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return rows;
+  }));
+  return parts.flat();
+}
+
+/** Items by key (pk and sk) → their canonical JSON text. */
+function keyed(items: Item[]): Map<string, string> {
+  return new Map(items.map((item) => [JSON.stringify([item.pk, item.sk]), canonicalJson(item)]));
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+interface RequestCounts {
+  /** Calls by operation. */
+  calls: Map<string, number>;
+  /** Put and delete requests inside BatchWriteItem, keys inside BatchGetItem. */
+  batchEntries: Map<string, number>;
+}
+
+/** An HTTP proxy in front of DynamoDB Local that counts the calls passing through it. */
+async function countingProxy(target: string): Promise<{ endpoint: string; take(): RequestCounts; close(): Promise<void> }> {
+  const upstream = new URL(target);
+  let counts: RequestCounts = { calls: new Map(), batchEntries: new Map() };
+  const proxy: Server = createServer((incoming: IncomingMessage, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const operation = String(incoming.headers['x-amz-target'] ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
+      counts.calls.set(operation, (counts.calls.get(operation) ?? 0) + 1);
+      if (operation === 'BatchWriteItem' || operation === 'BatchGetItem') {
+        const requested = JSON.parse(body.toString('utf8')).RequestItems as Record<string, unknown[] | { Keys: unknown[] }>;
+        const entries = Object.values(requested).reduce<number>((sum, list) => sum + (Array.isArray(list) ? list.length : list.Keys.length), 0);
+        counts.batchEntries.set(operation, (counts.batchEntries.get(operation) ?? 0) + entries);
+      }
+      const forward = request({ host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+        answer.pipe(outgoing);
+      });
+      forward.on('error', () => outgoing.destroy());
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    take() {
+      const taken = counts;
+      counts = { calls: new Map(), batchEntries: new Map() };
+      return taken;
+    },
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  };
+}
+
+function describeRequests(counts: RequestCounts): string {
+  return [...counts.calls].sort(([a], [b]) => (a < b ? -1 : 1)).map(([operation, calls]) => {
+    const entries = counts.batchEntries.get(operation);
+    return entries === undefined ? `${operation} ${calls}` : `${operation} ${calls} (${entries} ${operation === 'BatchGetItem' ? 'keys' : 'writes'})`;
+  }).join(', ');
+}
+
+async function timed(action: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await action();
+  return (performance.now() - started) / 1000;
+}
+
+function median(numbers: number[]): number {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
