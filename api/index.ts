@@ -12,9 +12,9 @@ export { loadPlan, loadPlanWithDiagnostics, PlanNotCompiled, type LoadedPlan } f
 export { runExtract, type RunExtractOptions, type PreviewOptions, type DynamoDbRunOptions } from './run-extract.js';
 export { runJob, watchJob, type RunJobOptions } from './run-job.js';
 export type { JobReport, JobRun, JobExtract, JobExtractStatus } from '../runtime/job/job-report.js';
-export type { AsOfOrigin } from '../runtime/run/extract-time.js';
+export type { AsOfOrigin } from '../runtime/read/extract-time.js';
 export type { JobLog } from '../runtime/job/job-log.js';
 export type { Plan } from '../runtime/plan/types.js';
-export type { RunReport, TableCounts } from '../runtime/run/run-report.js';
-export type { Reject } from '../runtime/run/table-reader.js';
+export type { RunReport, TableCounts } from '../runtime/report/run-report.js';
+export type { Reject } from '../runtime/report/run-state.js';
 export type { DynamoDbOptions } from '../runtime/dynamodb/dynamodb-connection.js';

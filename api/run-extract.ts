@@ -12,11 +12,11 @@ import type { S3SourceOptions } from '../runtime/archive/s3-source.js';
 import { describeConnectionError } from '../runtime/dynamodb/connection-error.js';
 import { connectDynamoDb, type DynamoDbConnection, type DynamoDbOptions } from '../runtime/dynamodb/dynamodb-connection.js';
 import type { Plan } from '../runtime/plan/types.js';
-import { extractAsOf } from '../runtime/run/extract-time.js';
-import { RejectsFile } from '../runtime/run/rejects-file.js';
+import { extractAsOf } from '../runtime/read/extract-time.js';
+import { RejectsFile } from '../runtime/sinks/rejects-file.js';
 import { runPlan } from '../runtime/run/run-plan.js';
-import type { RunReport } from '../runtime/run/run-report.js';
-import { RunState, type RejectSink, type RunProgress } from '../runtime/run/run-state.js';
+import type { RunReport } from '../runtime/report/run-report.js';
+import { RunState, type RejectSink, type RunProgress } from '../runtime/report/run-state.js';
 import { NdjsonSink } from '../runtime/sinks/ndjson-sink.js';
 import { checkOutputFile } from '../runtime/sinks/output-file.js';
 import type { TimestampValue } from '../runtime/values/value.js';
@@ -83,7 +83,7 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
       });
     }
     // Loaded here: a preview does not load the AWS SDK for DynamoDB.
-    const { mergeIntoDynamoDb } = await import('../runtime/dynamodb/merge-into-dynamodb.js');
+    const { mergeIntoDynamoDb } = await import('../runtime/run/merge-into-dynamodb.js');
     const settings = options.dynamodb ?? {};
     const connection = settings.connection ?? connectDynamoDb(settings);
     try {

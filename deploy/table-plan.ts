@@ -1,6 +1,6 @@
 // Which DynamoDB tables the stack deals with, and whether it creates each or imports it: one
 // per logical target of the mappings (named by the `tables` setting, else `<name>-<target>`),
-// and the control table (keys pk and sk, strings: runtime/dynamodb/control-table.ts). A table
+// and the control table (keys pk and sk, strings: runtime/control/control-table.ts). A table
 // the stack creates gets the mapping's keys and TTL attribute; an existing one is imported by
 // name as it is, and the job checks its keys and TTL before it writes (check-tables.ts).
 import type { DeployConfig } from './config.js';
@@ -30,7 +30,7 @@ export interface TablePlan {
   control: PlannedTable;
 }
 
-/** The control table's keys, as runtime/dynamodb/control-table.ts creates them. */
+/** The control table's keys, as runtime/control/control-table.ts creates them. */
 export const CONTROL_TABLE_KEYS = { partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } } as const;
 
 export function planTables(config: DeployConfig, set: MappingSet): TablePlan {

@@ -3,7 +3,7 @@
 // tables are usually made by whoever owns the infrastructure; `mapc run` checks them).
 import { checkTable, formatTableProblem } from '../../runtime/dynamodb/check-tables.js';
 import { describeConnectionError } from '../../runtime/dynamodb/connection-error.js';
-import { createControlTable } from '../../runtime/dynamodb/control-table.js';
+import { createControlTable } from '../../runtime/control/control-table.js';
 import { createTable } from '../../runtime/dynamodb/create-table.js';
 import { expectedTable } from '../../runtime/dynamodb/expected-table.js';
 import { checkBindings, DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';

@@ -1,7 +1,7 @@
 // `mapc ledger`: the extracts incremental runs recorded per mapping, oldest as_of first, with
 // their status, counts and times, and why one failed or was skipped. `mapc ledger skip` is
 // in ledger-skip-command.ts.
-import { DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
+import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
 import { listLedger, type LedgerListing } from '../../runtime/merge/ledger.js';
 import { controlTableMissing } from './control-table-missing.js';
 import { dynamoDbSettings } from './dynamodb-client.js';

@@ -1,10 +1,10 @@
 // `mapc ledger skip`: marks a broken extract skipped for each mapping, so that the extracts
 // after it can be applied (runtime/merge/ledger.ts skipExtract).
 import { hostname, userInfo } from 'node:os';
-import { DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
+import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
 import { describeExtract, extractUri } from '../../runtime/merge/describe-extract.js';
 import { skipExtract, type SkippedExtract } from '../../runtime/merge/ledger.js';
-import { parseAsOf } from '../../runtime/run/extract-time.js';
+import { parseAsOf } from '../../runtime/read/extract-time.js';
 import { controlTableMissing } from './control-table-missing.js';
 import { dynamoDbSettings } from './dynamodb-client.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';

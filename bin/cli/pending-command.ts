@@ -1,7 +1,7 @@
 // `mapc pending`: the rows incremental runs parked because their parent has not arrived,
 // table by table, with where they were read and why they wait.
 import type { Command } from './main.js';
-import { DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
+import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
 import { decodeRow } from '../../runtime/merge/stored-values.js';
 import { valueText } from '../../runtime/eval/value-text.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';

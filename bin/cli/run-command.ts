@@ -4,7 +4,7 @@
 // show progress on the terminal.
 import { writeFileSync } from 'node:fs';
 import { failedRunReport, runExtract } from '../../api/run-extract.js';
-import { summarize, type RunReport } from '../../runtime/run/run-report.js';
+import { summarize, type RunReport } from '../../runtime/report/run-report.js';
 import { checkOutputFile, writeFailure } from '../../runtime/sinks/output-file.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE, checkBindings, checkControlTableName, tableBindings } from './dynamodb-options.js';
 import { loadPlan } from './load-plan.js';

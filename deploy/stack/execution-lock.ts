@@ -2,7 +2,7 @@
 // lease is not the only guard against two passes at once. Step Functions has no concurrency
 // limit of its own; this is the usual DynamoDB lock, taken with conditional writes on one item
 // (pk "stepfunctions-lock#<name>", sk "lock"; mapc's own items never use that pk: see
-// runtime/dynamodb/control-table.ts) and holding the execution's ARN.
+// runtime/control/control-table.ts) and holding the execution's ARN.
 //
 // Taking it: write our ARN unless another is there. If another is there, ask Step Functions
 // whether that execution still runs (DescribeExecution): if it does, this execution has

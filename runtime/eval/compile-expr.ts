@@ -4,7 +4,7 @@ import type { PlanExpr, PlanTable, RowRef } from '../plan/types.js';
 import type { TimestampValue, Value } from '../values/value.js';
 import { columnPosition } from '../plan/column-position.js';
 import { subExpressions } from '../plan/sub-expressions.js';
-import { keyAt, type RowKey } from '../run/row-key.js';
+import { keyAt, type RowKey } from './row-key.js';
 import { aggregate } from './aggregates.js';
 import { caster } from './casts.js';
 import { FUNCTIONS } from './functions.js';
@@ -29,7 +29,7 @@ export interface ExprEnv {
   alias(name: string): { slot: number; table: string };
   /** Position of a column in the rows of a table (its projected columns). */
   columnIndex(table: string, column: string): number;
-  /** Finds the row of `table` whose keyColumns have the key (see runtime/run/row-key.ts). */
+  /** Finds the row of `table` whose keyColumns have the key (see runtime/eval/row-key.ts). */
   lookup(table: string, keyColumns: string[]): (key: RowKey) => Row | undefined;
 }
 

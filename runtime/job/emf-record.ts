@@ -24,7 +24,7 @@
 // What no record could carry throws: a namespace or mapping name CloudWatch refuses, a
 // timestamp that is not whole milliseconds, a lag that is not a finite number.
 // Pure: the caller gives the time (`timestamp`) and the lag; nothing here reads a clock.
-import type { RunReport } from '../run/run-report.js';
+import type { RunReport } from '../report/run-report.js';
 
 export type EmfUnit = 'Count' | 'Seconds';
 

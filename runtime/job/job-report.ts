@@ -1,7 +1,7 @@
 // What one pass of `mapc job` did, as plain data: the extracts it found under the source,
 // oldest first, what became of each, and every run (one mapping applied to one extract).
-import type { AsOfOrigin } from '../run/extract-time.js';
-import type { RunReport } from '../run/run-report.js';
+import type { AsOfOrigin } from '../read/extract-time.js';
+import type { RunReport } from '../report/run-report.js';
 
 export type JobExtractStatus =
   /** Applied by this pass to every mapping that had not applied it. */

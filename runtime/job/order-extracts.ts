@@ -16,8 +16,8 @@ import { openExtract, type OpenedExtract } from '../archive/extract-location.js'
 import { ReadOnceSource } from '../archive/read-once-source.js';
 import type { S3SourceOptions } from '../archive/s3-source.js';
 import type { LedgerEntry } from '../merge/state-store.js';
-import { asOfFromName } from '../run/as-of-from-name.js';
-import { extractAsOf, type AsOfOrigin } from '../run/extract-time.js';
+import { asOfFromName } from '../read/as-of-from-name.js';
+import { extractAsOf, type AsOfOrigin } from '../read/extract-time.js';
 import { formatIsoTimestamp } from '../values/calendar.js';
 import { sameObject, type ListedExtract } from './list-extracts.js';
 

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { openExtract, parseExtractLocation } from '../archive/extract-location.js';
 import type { S3SourceOptions } from '../archive/s3-source.js';
-import { extractAsOf } from '../run/extract-time.js';
+import { extractAsOf } from '../read/extract-time.js';
 import { formatIsoTimestamp } from '../values/calendar.js';
 import type { DescribedExtract } from './ledger.js';
 

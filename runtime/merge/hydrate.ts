@@ -5,9 +5,9 @@
 // (a row the scan filters dropped) makes the children filtered, as in one extract.
 import type { Plan } from '../plan/types.js';
 import { tableDepth } from '../plan/table-depth.js';
-import type { HeldTable } from '../run/held-table.js';
-import type { RowKey } from '../run/row-key.js';
-import type { RunState } from '../run/run-state.js';
+import type { HeldTable } from '../hold/held-table.js';
+import type { RowKey } from '../eval/row-key.js';
+import type { RunState } from '../report/run-state.js';
 import { lookupRefs } from './lookup-refs.js';
 import type { StateStore } from './state-store.js';
 import { decodeRow } from './stored-values.js';

@@ -4,9 +4,9 @@
 // parking lot the parked rows this run settled (attached, filtered or rejected).
 import { createHash } from 'node:crypto';
 import type { Plan } from '../plan/types.js';
-import type { HeldTable } from '../run/held-table.js';
-import type { RetriedRow } from '../run/hold-tables.js';
-import type { RunState } from '../run/run-state.js';
+import type { HeldTable } from '../hold/held-table.js';
+import type { RetriedRow } from '../hold/hold-tables.js';
+import type { RunState } from '../report/run-state.js';
 import type { ExtractIdentity, ParkedRow, StateStore, StoredRow } from './state-store.js';
 import { encodeRow } from './stored-values.js';
 

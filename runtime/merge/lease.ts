@@ -1,7 +1,7 @@
 // The lease that keeps two runs from writing at once: taken before anything is read,
 // renewed in the background while the run lasts, checked before the run commits, released
 // at the end. A run that cannot take it stops with the holder's name and expiry.
-import { RunFailure } from '../run/run-state.js';
+import { RunFailure } from '../report/run-state.js';
 import type { StateStore } from './state-store.js';
 
 export type HeldLease =

@@ -4,10 +4,10 @@
 import type { ItemObject } from '../eval/item-value.js';
 import type { PlanItem } from '../plan/types.js';
 import type { ItemSink } from '../sinks/item-sink.js';
-import { RootItems, RootRejected } from '../run/root-items.js';
-import type { RunState } from '../run/run-state.js';
-import type { RootBatchProcessor, RootOutcome } from '../run/stream-roots.js';
-import { attemptRoot, finishRoot } from '../run/write-root-items.js';
+import { RootItems, RootRejected } from '../assemble/root-items.js';
+import type { RunState } from '../report/run-state.js';
+import type { RootBatchProcessor, RootOutcome } from '../assemble/stream-roots.js';
+import { attemptRoot, finishRoot } from '../assemble/write-root-items.js';
 import { ROOTS_PER_FETCH, type StoredItems } from './stored-items.js';
 
 /** `beforeWrites`: called before each slice's writes (the lease check). */

@@ -1,6 +1,6 @@
 // What incremental runs keep between extracts (docs/design.md, "Running incrementally"), behind one
 // interface so the merge logic is tested on a store in memory and runs on a DynamoDB control
-// table (dynamodb-state-store.ts). Values are stored as DynamoDB AttributeValues in both.
+// table (control/control-table.ts). Values are stored as DynamoDB AttributeValues in both.
 import type { ExtractIdentity } from '../archive/extract-location.js';
 import { canonicalNumber } from '../dynamodb/number-text.js';
 import type { AttributeValue } from '../sinks/dynamodb-json.js';

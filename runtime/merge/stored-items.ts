@@ -4,7 +4,7 @@
 import { fieldOf, type ItemObject } from '../eval/item-value.js';
 import type { Plan, PlanItem } from '../plan/types.js';
 import { toAttributeValue, toDynamoItem } from '../sinks/dynamodb-json.js';
-import type { BuiltRoot } from '../run/root-items.js';
+import type { BuiltRoot } from '../assemble/root-items.js';
 import type { Value } from '../values/value.js';
 import { itemKeyText, type HeldBackItem, type ItemReader, type StateStore, type StoredAttributes } from './state-store.js';
 import { storedItemReader } from './stored-item.js';

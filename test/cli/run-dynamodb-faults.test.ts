@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunReport } from '../../runtime/run/run-report.js';
+import type { RunReport } from '../../runtime/report/run-report.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 import { mapcOnLocalServers as mapc } from '../runtime/fixtures/mapc-process.js';
 import { zipBytes } from '../runtime/fixtures/zip-bytes.js';

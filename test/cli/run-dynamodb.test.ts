@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { putFile, startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
-import { DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
+import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 import { handmadeExtract } from '../runtime/merge/handmade-extract.js';
 import { mapcOnLocalServers } from '../runtime/fixtures/mapc-process.js';

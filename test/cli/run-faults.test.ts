@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { planContentHash } from '../../runtime/plan/plan-hash.js';
 import type { Plan } from '../../runtime/plan/types.js';
-import type { RunReport } from '../../runtime/run/run-report.js';
+import type { RunReport } from '../../runtime/report/run-report.js';
 import { mapc, mapcOnLocalServers, REPO_ROOT, type ProcessResult } from '../runtime/fixtures/mapc-process.js';
 import { zipBytes } from '../runtime/fixtures/zip-bytes.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handler } from '../../bin/lambda/handler.js';
 import { startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
-import { DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
+import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
 import type { JobReport } from '../../runtime/job/job-report.js';
 import { LOCAL_SERVER_ENV, REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
 import { compiledPlan } from '../runtime/merge/fixtures.js';

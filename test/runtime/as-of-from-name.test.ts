@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { asOfFromName } from '../../runtime/run/as-of-from-name.js';
+import { asOfFromName } from '../../runtime/read/as-of-from-name.js';
 
 describe('runtime/run: as_of from an extract\'s name', () => {
   const cases: Array<[string, string | null]> = [

@@ -17,8 +17,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Reject } from '../../runtime/run/table-reader.js';
-import type { TableCounts } from '../../runtime/run/run-report.js';
+import type { Reject } from '../../runtime/report/run-state.js';
+import type { TableCounts } from '../../runtime/report/run-report.js';
 import { mapc, type ProcessResult } from './fixtures/mapc-process.js';
 import { fieldEntries, fieldOf, type ItemObject } from '../../runtime/eval/item-value.js';
 import { compileMapping, itemWithKey, runRecorded, type RecordedRun } from './fixtures/recorded-run.js';

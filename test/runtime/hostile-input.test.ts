@@ -2,14 +2,14 @@
  * Hostile extracts through runPlan: each must end in a clean stop before any item is written
  * (a failed report whose message names the archive, the entry or file and line, and what to
  * do) or in rejects that reconcile, never in exhausted memory or time. The caps are the run's
- * read limits (runtime/run/read-limits.ts); most cases lower one to keep the test small.
+ * read limits (runtime/report/read-limits.ts); most cases lower one to keep the test small.
  *
  * The warehouse is test/runtime/fixtures/bad-input.map, as in bad-input.test.ts.
  */
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { DEFAULT_READ_LIMITS } from '../../runtime/run/read-limits.js';
+import { DEFAULT_READ_LIMITS } from '../../runtime/report/read-limits.js';
 import { compileMapping, runRecorded, type RecordedRun } from './fixtures/recorded-run.js';
 import { compiledPlan, memoryWorld } from './merge/fixtures.js';
 import { handmadeExtract } from './merge/handmade-extract.js';

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { fileURLToPath } from 'node:url';
-import { HeldTable } from '../../runtime/run/held-table.js';
-import { KeyIndex } from '../../runtime/run/key-index.js';
-import { ColumnStore } from '../../runtime/run/column-store.js';
-import { keyAt } from '../../runtime/run/row-key.js';
+import { HeldTable } from '../../runtime/hold/held-table.js';
+import { KeyIndex } from '../../runtime/hold/key-index.js';
+import { ColumnStore } from '../../runtime/hold/column-store.js';
+import { keyAt } from '../../runtime/eval/row-key.js';
 import type { ColumnType } from '../../runtime/plan/types.js';
 import { dateValue, timestampValue } from '../../runtime/values/calendar.js';
 import { decimal } from '../../runtime/values/decimal.js';

@@ -10,7 +10,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../runtime/plan/types.js';
-import { summarize, type RunReport } from '../../runtime/run/run-report.js';
+import { summarize, type RunReport } from '../../runtime/report/run-report.js';
 import { compileMapping, runRecorded, type RecordedRun } from './fixtures/recorded-run.js';
 import { zipBytes, type ExtractFiles } from './fixtures/zip-bytes.js';
 

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RejectsFile } from '../../runtime/run/rejects-file.js';
+import { RejectsFile } from '../../runtime/sinks/rejects-file.js';
 import { NdjsonSink } from '../../runtime/sinks/ndjson-sink.js';
 import { checkOutputFile, OutputFileError } from '../../runtime/sinks/output-file.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { ColumnType } from '../../runtime/plan/types.js';
-import { packRows, unpackRows } from '../../runtime/run/packed-rows.js';
+import { packRows, unpackRows } from '../../runtime/assemble/packed-rows.js';
 import { decimal } from '../../runtime/values/decimal.js';
 import type { Value } from '../../runtime/values/value.js';
 

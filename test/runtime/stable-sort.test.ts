@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { sortStable } from '../../runtime/run/stable-sort.js';
+import { sortStable } from '../../runtime/assemble/stable-sort.js';
 
 describe('runtime: sortStable', () => {
   it('orders as Array.prototype.sort does, ties kept in input order, on both sides of the insertion-sort length', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { StringIds } from '../../runtime/run/string-ids.js';
+import { StringIds } from '../../runtime/hold/string-ids.js';
 
 describe('runtime: StringIds', () => {
   it('gives each distinct string the next id in first-seen order, as a Map would, across growth', () => {

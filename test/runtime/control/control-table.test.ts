@@ -3,7 +3,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { useDynamoDbLocal } from '../../support/dynamodb-local-hooks.js';
-import { createControlTable, DynamoDbStateStore } from '../../../runtime/dynamodb/control-table.js';
+import { createControlTable, DynamoDbStateStore } from '../../../runtime/control/control-table.js';
 import type { ParkedRow } from '../../../runtime/merge/state-store.js';
 
 describe('runtime: the control table (DynamoDB Local)', function () {

@@ -5,7 +5,7 @@
  * compiled closures, no indexes. Every join is a nested loop over all rows of a table, every
  * collection is filtered, built, kept, sorted (insertion sort) and cut in the order the
  * language defines, and every row read ends up in exactly one of used / filtered / rejected /
- * orphaned (runtime/run/run-report.ts).
+ * orphaned (runtime/report/run-report.ts).
  *
  * Semantics where docs/language.md is silent, chosen here and listed in the test's report:
  *   - a null operand makes arithmetic null (so null / 0 is null, not an error); x / 0 fails the

@@ -12,7 +12,7 @@ import { Ajv } from 'ajv';
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { emfRecord, type EmfRecord } from '../../../runtime/job/emf-record.js';
-import type { RunReport } from '../../../runtime/run/run-report.js';
+import type { RunReport } from '../../../runtime/report/run-report.js';
 import { compileMapping, runRecorded } from '../fixtures/recorded-run.js';
 import { zipBytes, type ExtractFiles } from '../fixtures/zip-bytes.js';
 

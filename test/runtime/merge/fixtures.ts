@@ -12,11 +12,11 @@ import { itemKeyText, type ItemReader, type StateStore, type StoredAttributes } 
 import type { BuiltItem } from '../../../runtime/eval/item-value.js';
 import { fieldOf } from '../../../runtime/eval/item-value.js';
 import { MemoryStateStore } from '../../../runtime/merge/memory-state-store.js';
-import { runIncremental } from '../../../runtime/merge/run-incremental.js';
+import { runIncremental } from '../../../runtime/run/run-incremental.js';
 import type { Plan } from '../../../runtime/plan/types.js';
-import { manifestTime, parseAsOf } from '../../../runtime/run/extract-time.js';
-import type { RunReport } from '../../../runtime/run/run-report.js';
-import type { Reject } from '../../../runtime/run/table-reader.js';
+import { manifestTime, parseAsOf } from '../../../runtime/read/extract-time.js';
+import type { RunReport } from '../../../runtime/report/run-report.js';
+import type { Reject } from '../../../runtime/report/run-state.js';
 import { toAttributeValue, toDynamoItem } from '../../../runtime/sinks/dynamodb-json.js';
 import type { ItemSink } from '../../../runtime/sinks/item-sink.js';
 import type { Value } from '../../../runtime/values/value.js';

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { LocalFileSource } from '../../../runtime/archive/local-file-source.js';
 import { listEntries } from '../../../runtime/archive/central-directory.js';
-import { readManifest } from '../../../runtime/run/manifest.js';
+import { readManifest } from '../../../runtime/read/manifest.js';
 import { compiledPlan, generatedExtracts, memoryWorld } from './fixtures.js';
 import { handmadeExtract, type HandmadeTables } from './handmade-extract.js';
 

@@ -13,8 +13,8 @@ import type { Plan, PlanTable } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import { HeldTable } from './held-table.js';
 import type { HoldWorkerData, HoldWorkerMessage } from './hold-worker.js';
-import type { RunState } from './run-state.js';
-import { startWorker } from './start-worker.js';
+import type { RunState } from '../report/run-state.js';
+import { startWorker } from '../threads/start-worker.js';
 
 type Held = Extract<HoldWorkerMessage, { kind: 'held' }>['tables'];
 
@@ -64,7 +64,7 @@ export async function holdTablesOnThreads(
       source: { name: source.name, size, port: channel.port2 },
       limits: state.limits,
     };
-    const worker = startWorker('hold-worker', data, [channel.port2]);
+    const worker = startWorker(import.meta.url, 'hold-worker', data, [channel.port2]);
     workers.push(worker);
     return new Promise<Held>((resolve, reject) => {
       let settled = false;

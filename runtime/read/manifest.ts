@@ -15,7 +15,7 @@
 import type { ByteSource } from '../archive/byte-source.js';
 import { listEntries, type ArchiveEntry } from '../archive/central-directory.js';
 import { openEntry } from '../archive/entry-stream.js';
-import { RunFailure } from './run-state.js';
+import { RunFailure } from '../report/run-state.js';
 
 export const MANIFEST_ENTRY = '_manifest.json';
 

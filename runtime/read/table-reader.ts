@@ -11,15 +11,7 @@ import { EvaluationError } from '../eval/operators.js';
 import type { PlanTable } from '../plan/types.js';
 import { CastFailure, compileCellReader, compileQuickReader } from '../values/cast-cell.js';
 import type { TimestampValue } from '../values/value.js';
-
-export interface Reject {
-  table: string;
-  file: string;
-  line: number;
-  column?: string;
-  value?: string;
-  reason: string;
-}
+import type { Reject } from '../report/run-state.js';
 
 /** Why a row is rejected as a duplicate; `first` is where the kept row is, `key` the key's text, when known. */
 export function duplicateKeyReason(table: PlanTable, first?: { file: string; line: number }, key?: string): string {

@@ -7,8 +7,8 @@ import type { Row } from '../eval/compile-expr.js';
 import type { Plan, PlanTable } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import { HeldTable } from './held-table.js';
-import type { RunState } from './run-state.js';
-import { duplicateKeyReason, readTable } from './table-reader.js';
+import type { RunState } from '../report/run-state.js';
+import { duplicateKeyReason, readTable } from '../read/table-reader.js';
 
 
 /** A row parked by an earlier run, read again after the table's files; `heldIndex` is set here (-1: rejected). */

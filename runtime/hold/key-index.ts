@@ -2,7 +2,7 @@
 // within 2^53, see row-key.ts) go into an open-addressing table on typed arrays: no object per
 // entry, and a lookup touches one or two cache lines where a Map of a million entries touched
 // several. Other keys (strings, big integers) use a Map.
-import type { RowKey } from './row-key.js';
+import type { RowKey } from '../eval/row-key.js';
 import { inSharedMemory, sharedArray } from './shared-arrays.js';
 
 const INITIAL_SLOTS = 1024;

@@ -23,12 +23,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { itemKeyText, type HeldBackItem, type LeaseResult, type LedgerEntry, type ParkedRow, type StateStore, type StoredAttributes, type StoredRow } from '../merge/state-store.js';
 import type { AttributeValue } from '../sinks/dynamodb-json.js';
-import { batchGetAll, type DynamoItem } from './batch-get.js';
-import { BatchWriter } from './batch-writer.js';
-import { DEFAULT_CONTROL_TABLE } from './control-table-name.js';
-import { checkTable, type TableProblem } from './check-tables.js';
-import { createTable } from './create-table.js';
-import type { ExpectedTable } from './expected-table.js';
+import { batchGetAll, type DynamoItem } from '../dynamodb/batch-get.js';
+import { BatchWriter } from '../dynamodb/batch-writer.js';
+import { DEFAULT_CONTROL_TABLE } from '../dynamodb/control-table-name.js';
+import { checkTable, type TableProblem } from '../dynamodb/check-tables.js';
+import { createTable } from '../dynamodb/create-table.js';
+import type { ExpectedTable } from '../dynamodb/expected-table.js';
 
 type WriteRequest = { put: DynamoItem } | { delete: DynamoItem };
 

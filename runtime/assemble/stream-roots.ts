@@ -9,10 +9,11 @@ import type { Plan } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import { columnPosition } from '../plan/column-position.js';
 import { FirstSeenKeys } from './first-seen-keys.js';
-import type { HeldTable } from './held-table.js';
-import { keyAt, type RowKey } from './row-key.js';
-import type { RunState } from './run-state.js';
-import { duplicateKeyReason, readTable, type Reject } from './table-reader.js';
+import type { HeldTable } from '../hold/held-table.js';
+import { keyAt, type RowKey } from '../eval/row-key.js';
+import type { RunState } from '../report/run-state.js';
+import { duplicateKeyReason, readTable } from '../read/table-reader.js';
+import type { Reject } from '../report/run-state.js';
 
 export interface RootRow {
   table: string;

@@ -15,10 +15,10 @@ import type { LineSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
 import type { BuiltBatch } from './build-batch.js';
 import type { BuildRequest, BuildWorkerData } from './build-worker.js';
-import type { HeldTable } from './held-table.js';
-import type { RunState } from './run-state.js';
+import type { HeldTable } from '../hold/held-table.js';
+import type { RunState } from '../report/run-state.js';
 import { packRows } from './packed-rows.js';
-import { startWorker } from './start-worker.js';
+import { startWorker } from '../threads/start-worker.js';
 import type { RootBatchPipeline, RootOutcome, RootRow } from './stream-roots.js';
 import { rejectFailures } from './write-root-items.js';
 
@@ -69,7 +69,7 @@ export class BuildThreads {
     this.columnTypes = new Map(plan.tables.map((table) => [table.name, table.columns.map((column) => column.type)]));
     this.unfinished = new Array<number>(count).fill(0);
     this.workers = Array.from({ length: count }, (_, thread) => {
-      const worker = startWorker('build-worker', data);
+      const worker = startWorker(import.meta.url, 'build-worker', data);
       worker.on('message', ({ id, batch }: { id: number; batch: BuiltBatch }) => {
         this.unfinished[thread]--;
         const waiting = this.waiting.get(id);

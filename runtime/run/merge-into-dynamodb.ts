@@ -1,19 +1,19 @@
 // One extract merged into DynamoDB (the main job's step): the target tables are checked
 // before any data is read, the control table made if needed, and the extract merged under the
-// control table's lease and ledger (runtime/merge/run-incremental.ts).
+// control table's lease and ledger (runtime/run/run-incremental.ts).
 import { hostname } from 'node:os';
 import type { OpenedExtract } from '../archive/extract-location.js';
-import { runIncremental } from '../merge/run-incremental.js';
+import { runIncremental } from './run-incremental.js';
 import type { Plan } from '../plan/types.js';
-import type { RunReport } from '../run/run-report.js';
-import { RunState, type RejectSink, type RunProgress } from '../run/run-state.js';
+import type { RunReport } from '../report/run-report.js';
+import { RunState, type RejectSink, type RunProgress } from '../report/run-state.js';
 import type { TimestampValue } from '../values/value.js';
-import { checkTargetTables, formatTableProblem } from './check-tables.js';
-import { createControlTable, DynamoDbStateStore } from './control-table.js';
-import type { DynamoDbConnection } from './dynamodb-connection.js';
-import { DynamoDbItemSink } from './dynamodb-item-sink.js';
-import { expectedTable } from './expected-table.js';
-import { DynamoDbItemReader } from './item-reader.js';
+import { checkTargetTables, formatTableProblem } from '../dynamodb/check-tables.js';
+import { createControlTable, DynamoDbStateStore } from '../control/control-table.js';
+import type { DynamoDbConnection } from '../dynamodb/dynamodb-connection.js';
+import { DynamoDbItemSink } from '../dynamodb/dynamodb-item-sink.js';
+import { expectedTable } from '../dynamodb/expected-table.js';
+import { DynamoDbItemReader } from '../control/item-reader.js';
 
 export interface MergeIntoDynamoDb {
   plan: Plan;

@@ -7,28 +7,29 @@
 import type { ByteSource } from '../archive/byte-source.js';
 import { listEntries } from '../archive/central-directory.js';
 import type { Plan } from '../plan/types.js';
-import { accountHeldRows } from '../run/account-held-rows.js';
-import { checkRecordsRead } from '../run/check-records-read.js';
-import { holdTables, type RetriedRow } from '../run/hold-tables.js';
-import { readManifest } from '../run/manifest.js';
-import { RootItems } from '../run/root-items.js';
-import { checkHeaders, entriesByTable } from '../run/run-plan.js';
-import { readLimits, type ReadLimits } from '../run/read-limits.js';
-import type { RunReport } from '../run/run-report.js';
-import { RunState, type RejectSink, type RunProgress } from '../run/run-state.js';
-import { streamRoots } from '../run/stream-roots.js';
+import { accountHeldRows } from '../assemble/account-held-rows.js';
+import { checkRecordsRead } from '../read/check-records-read.js';
+import { holdTables, type RetriedRow } from '../hold/hold-tables.js';
+import { readManifest } from '../read/manifest.js';
+import { RootItems } from '../assemble/root-items.js';
+import { storedElementKeys } from '../merge/stored-element-keys.js';
+import { checkHeaders, entriesByTable } from './run-plan.js';
+import { readLimits, type ReadLimits } from '../report/read-limits.js';
+import type { RunReport } from '../report/run-report.js';
+import { RunState, type RejectSink, type RunProgress } from '../report/run-state.js';
+import { streamRoots } from '../assemble/stream-roots.js';
 import type { ItemSink } from '../sinks/item-sink.js';
 import { formatIsoTimestamp } from '../values/calendar.js';
 import type { TimestampValue } from '../values/value.js';
-import { mergeProblems } from './check-mergeable.js';
-import { hydrateFromStore } from './hydrate.js';
-import { isParkedBy, keepRowsAndParked } from './keep-state.js';
-import { holdLease } from './lease.js';
-import { unfinishedBefore } from './ledger-order.js';
-import { mergeRootsInto } from './merge-roots.js';
-import { identityKey, type ExtractIdentity, type ItemReader, type LedgerEntry, type ParkedRow, type StateStore } from './state-store.js';
-import { StoredItems } from './stored-items.js';
-import { decodeRow } from './stored-values.js';
+import { mergeProblems } from '../merge/check-mergeable.js';
+import { hydrateFromStore } from '../merge/hydrate.js';
+import { isParkedBy, keepRowsAndParked } from '../merge/keep-state.js';
+import { holdLease } from '../merge/lease.js';
+import { unfinishedBefore } from '../merge/ledger-order.js';
+import { mergeRootsInto } from '../merge/merge-roots.js';
+import { identityKey, type ExtractIdentity, type ItemReader, type LedgerEntry, type ParkedRow, type StateStore } from '../merge/state-store.js';
+import { StoredItems } from '../merge/stored-items.js';
+import { decodeRow } from '../merge/stored-values.js';
 
 export interface IncrementalRunInput {
   plan: Plan;
@@ -114,7 +115,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     await hydrateFromStore(plan, held, store, state);
 
     const stored = new StoredItems(plan, input.items, store);
-    const roots = new RootItems(plan, held, asOf);
+    const roots = new RootItems(plan, held, asOf, storedElementKeys);
     const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, state, mergeRootsInto(sink, roots, stored, state, lease.check));
     const toPark = new Map<string, number[]>();
     accountHeldRows(plan, held, seenRootKeys, state, (table, index) => {

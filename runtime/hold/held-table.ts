@@ -7,7 +7,7 @@ import type { Value } from '../values/value.js';
 import { ColumnStore, type ColumnSnapshot } from './column-store.js';
 import { columnPosition } from '../plan/column-position.js';
 import { KeyIndex, type KeyIndexSnapshot } from './key-index.js';
-import { keyAt, type RowKey } from './row-key.js';
+import { keyAt, type RowKey } from '../eval/row-key.js';
 import { grown, inSharedMemory, sharedArray } from './shared-arrays.js';
 
 /** Groups up to this size find twins by comparing keys pairwise. */

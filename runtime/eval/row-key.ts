@@ -4,7 +4,7 @@
 // and, unlike a bigint, costs the hash maps of millions of keys no object per key. A key is
 // only ever compared, never written out: values keep their exact form.
 import type { Value } from '../values/value.js';
-import { valueText } from '../eval/value-text.js';
+import { valueText } from './value-text.js';
 import { safeNumberOf } from '../values/bigint-numbers.js';
 import { decimalToString } from '../values/decimal.js';
 

@@ -4,7 +4,7 @@
 // committed, so that a mismatch leaves nothing behind. Files the manifest does not count, and
 // files the run did not read, are not checked.
 import { MANIFEST_ENTRY, type ExtractManifest } from './manifest.js';
-import { RunFailure } from './run-state.js';
+import { RunFailure } from '../report/run-state.js';
 
 /** Throws a RunFailure naming every file whose records read (`recordsRead`: by table, then file) differ from the manifest's count. */
 export function checkRecordsRead(manifest: ExtractManifest | null, recordsRead: ReadonlyMap<string, ReadonlyMap<string, number>>, extract: string): void {

@@ -7,10 +7,10 @@ import { fieldOf, fieldReader, isItemObject, itemObject, itemShape, type ItemObj
 import { compareValues, EvaluationError } from '../eval/operators.js';
 import { columnPosition } from '../plan/column-position.js';
 import { subExpressions } from '../plan/sub-expressions.js';
-import type { HeldTable } from './held-table.js';
-import { keyAt, type RowKey } from './row-key.js';
+import type { HeldTable } from '../hold/held-table.js';
+import { keyAt, type RowKey } from '../eval/row-key.js';
 import { sortStable } from './stable-sort.js';
-import { storedElementKeys } from './stored-element-keys.js';
+import type { StoredElements } from './stored-elements.js';
 
 /** A held row that could not be built into an element, with why. */
 export interface RowFailure {
@@ -63,7 +63,8 @@ export interface ItemAssembler {
   build(root: Row, asOf: TimestampValue, failures: RowFailure[], stored?: ItemObject | null): AssembledItem;
 }
 
-export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, held: Map<string, HeldTable>): ItemAssembler {
+/** `storedElements`: how stored elements are matched with new rows (incremental runs; a preview has none). */
+export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, held: Map<string, HeldTable>, storedElements?: StoredElements): ItemAssembler {
   const slots = new Map<string, { slot: number; table: string }>([[item.rootAlias, { slot: 0, table: item.rootTable }]]);
   // Sibling collections may reuse an alias: every collection gets a slot of its own.
   let slotCount = 1;
@@ -159,11 +160,11 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       ...tieBreakers.map((attribute) => ({ attribute, descending: false })),
     ].map(({ attribute, descending }) => ({ read: fieldReader(attribute), descending }));
     const compare = (a: ItemObject, b: ItemObject) => compareElements(a, b, sortBy);
-    const storedKeys = storedElementKeys(plan, tables.get(plan.table));
+    const storedKeys = storedElements === undefined ? null : storedElements(plan, tables.get(plan.table));
     const build = (ctx: EvalContext, failures: RowFailure[], stored: ItemValue | undefined): ItemValue[] => {
       const key = parent(ctx);
       const group = key === null ? -1 : idOf(key);
-      const twins = Array.isArray(stored) && stored.length > 0 ? storedKeys.index(stored as ItemObject[]) : null;
+      const twins = storedKeys !== null && Array.isArray(stored) && stored.length > 0 ? storedKeys.index(stored as ItemObject[]) : null;
       if (group < 0 && twins === null) return [];
       const elements: ItemObject[] = [];
       const start = group < 0 ? 0 : starts[group];
@@ -175,7 +176,7 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
         ctx.rows[slot] = row;
         // A new row replaces its stored twin: built, it takes the twin's place (its own
         // collections merged into the twin's); filtered out, it removes the twin.
-        const twinKey = twins === null ? null : storedKeys.ofRow(row);
+        const twinKey = twins === null ? null : storedKeys!.ofRow(row);
         const twin = twinKey === null ? undefined : twins!.get(twinKey);
         try {
           if (child.isScanFiltered(index) || (filter && !filter(ctx))) {

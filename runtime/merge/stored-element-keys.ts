@@ -2,24 +2,19 @@
 // key is its child row's key, less the columns that reference the parent (implied by where
 // the element sits), read from the element attributes that carry those columns
 // (`elementKey.attributes`). merge/check-mergeable.ts refuses plans where one is missing.
-import type { Row } from '../eval/compile-expr.js';
+// This is what the assembler asks of stored items (assemble/stored-elements.ts).
+import type { StoredElementKeys, StoredElements } from '../assemble/stored-elements.js';
 import { fieldOf, type ItemObject } from '../eval/item-value.js';
 import { columnPosition } from '../plan/column-position.js';
 import type { PlanCollection, PlanTable } from '../plan/types.js';
 import type { Value } from '../values/value.js';
-import { keyAt, type RowKey } from './row-key.js';
+import { keyAt, type RowKey } from '../eval/row-key.js';
 
-export interface StoredElementKeys {
-  /** Stored elements by key (elements without a full key are left out, so kept as they are). */
-  index(elements: readonly ItemObject[]): Map<RowKey, ItemObject>;
-  /** The key of a new row, comparable with index()'s. */
-  ofRow(row: Row): RowKey | null;
-}
 
 /** The one key of elements whose row's key is all parent columns (one child per parent). */
 const ONLY_CHILD = '';
 
-export function storedElementKeys(collection: PlanCollection, table: PlanTable | undefined): StoredElementKeys {
+export const storedElementKeys: StoredElements = (collection: PlanCollection, table: PlanTable | undefined): StoredElementKeys => {
   const { columns, attributes } = collection.elementKey;
   if (columns.length === 0 && (table?.key.length ?? 0) > 0) {
     // The child's key is its reference to the parent: a new row is the twin of the stored element.
@@ -46,4 +41,4 @@ export function storedElementKeys(collection: PlanCollection, table: PlanTable |
       return carried.length === 0 ? null : keyAt(row, rowPositions);
     },
   };
-}
+};

@@ -7,11 +7,11 @@ import { PortByteSource } from '../archive/byte-source-port.js';
 import type { Plan } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import type { HeldTableSnapshot } from './held-table.js';
-import type { ReadLimits } from './read-limits.js';
+import type { ReadLimits } from '../report/read-limits.js';
 import { holdTables } from './hold-tables.js';
-import type { TableCounts } from './run-report.js';
-import { RunState, type RunProgress } from './run-state.js';
-import type { Reject } from './table-reader.js';
+import type { TableCounts } from '../report/run-report.js';
+import { RunState, type RunProgress } from '../report/run-state.js';
+import type { Reject } from '../report/run-state.js';
 
 export interface HoldWorkerData {
   plan: Plan;

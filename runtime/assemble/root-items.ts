@@ -7,8 +7,9 @@ import { fieldOf, type ItemObject } from '../eval/item-value.js';
 import { EvaluationError } from '../eval/operators.js';
 import type { Plan, PlanItem, PlanTable } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
-import type { HeldTable } from './held-table.js';
+import type { HeldTable } from '../hold/held-table.js';
 import { assembleItem, type ItemAssembler, type RowFailure } from './item-assembler.js';
+import type { StoredElements } from './stored-elements.js';
 
 /** The root row itself cannot make its item (the message says why). */
 export class RootRejected extends Error {
@@ -45,14 +46,15 @@ export type StoredItemOf = (item: PlanItem, built: ItemObject) => ItemObject | n
 export class RootItems {
   private readonly byTable = new Map<string, ItemBuilder[]>();
 
-  constructor(plan: Plan, held: Map<string, HeldTable>, private readonly asOf: TimestampValue) {
+  /** `storedElements`: given by incremental runs, whose items merge into stored ones. */
+  constructor(plan: Plan, held: Map<string, HeldTable>, private readonly asOf: TimestampValue, storedElements?: StoredElements) {
     const tables = new Map<string, PlanTable>(plan.tables.map((t) => [t.name, t]));
     for (const item of plan.items) {
       const table = tables.get(item.rootTable)!;
       const target = plan.targets.find((t) => t.name === item.target)!;
       const builder: ItemBuilder = {
         item,
-        assembler: assembleItem(item, tables, held),
+        assembler: assembleItem(item, tables, held, storedElements),
         rootFilter: item.rootFilter ? compileCondition(item.rootFilter, singleRowEnv(table, 'a root filter')) : null,
         partitionKey: target.partitionKey,
         keyNames: target.sortKey === null ? [target.partitionKey] : [target.partitionKey, target.sortKey],

@@ -5,7 +5,16 @@ import { formatIsoTimestamp } from '../values/calendar.js';
 import type { TimestampValue } from '../values/value.js';
 import { emptyCounts, reconciles, type RunReport, type TableCounts, type TableReport } from './run-report.js';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from './read-limits.js';
-import type { Reject } from './table-reader.js';
+
+/** A row the run could not use: where it was read and why. */
+export interface Reject {
+  table: string;
+  file: string;
+  line: number;
+  column?: string;
+  value?: string;
+  reason: string;
+}
 
 export interface RejectSink {
   write(reject: Reject): void;

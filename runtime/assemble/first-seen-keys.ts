@@ -4,7 +4,7 @@
  * the map holds a small int per key (a slot), and the slots' file numbers and lines sit in
  * two typed arrays, instead of an object per key.
  */
-import type { RowKey } from './row-key.js';
+import type { RowKey } from '../eval/row-key.js';
 
 export class FirstSeenKeys {
   private readonly slots = new Map<RowKey, number>();

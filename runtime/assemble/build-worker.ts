@@ -6,7 +6,7 @@ import type { NdjsonFormat } from '../sinks/ndjson-line.js';
 import type { TimestampValue } from '../values/value.js';
 import { ByteBuffer } from '../sinks/byte-buffer.js';
 import { buildRootBatch } from './build-batch.js';
-import { HeldTable, type HeldTableSnapshot } from './held-table.js';
+import { HeldTable, type HeldTableSnapshot } from '../hold/held-table.js';
 import { RootItems } from './root-items.js';
 import { unpackRows, type PackedRows } from './packed-rows.js';
 

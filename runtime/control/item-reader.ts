@@ -2,8 +2,8 @@
 // to, so new rows can be merged into them.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { itemKeyText, type ItemReader, type StoredAttributes } from '../merge/state-store.js';
-import { batchGetAll } from './batch-get.js';
-import type { ExpectedTable } from './expected-table.js';
+import { batchGetAll } from '../dynamodb/batch-get.js';
+import type { ExpectedTable } from '../dynamodb/expected-table.js';
 
 export class DynamoDbItemReader implements ItemReader {
   /** `tables`: the physical table of each logical target. */

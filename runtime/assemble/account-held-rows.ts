@@ -3,9 +3,9 @@
 // and filtered out by the mapping otherwise. Rows of lookup-only tables count as used: they were indexed.
 import type { Plan } from '../plan/types.js';
 import { tableDepth } from '../plan/table-depth.js';
-import type { HeldTable } from './held-table.js';
-import type { RowKey } from './row-key.js';
-import type { RunState } from './run-state.js';
+import type { HeldTable } from '../hold/held-table.js';
+import type { RowKey } from '../eval/row-key.js';
+import type { RunState } from '../report/run-state.js';
 import type { SeenRootKeys } from './stream-roots.js';
 
 /**

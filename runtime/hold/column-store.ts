@@ -20,7 +20,7 @@
 import type { ColumnType } from '../plan/types.js';
 import type { Value } from '../values/value.js';
 import { bigintOf, safeNumberOf } from '../values/bigint-numbers.js';
-import { keyAt, type RowKey } from './row-key.js';
+import { keyAt, type RowKey } from '../eval/row-key.js';
 import { grown, inSharedMemory, sharedArray, type Typed } from './shared-arrays.js';
 import { StringIds } from './string-ids.js';
 

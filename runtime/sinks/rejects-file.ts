@@ -4,9 +4,8 @@
 // the process).
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { writeFailure } from '../sinks/output-file.js';
-import type { RejectSink } from './run-plan.js';
-import type { Reject } from './table-reader.js';
+import { writeFailure } from './output-file.js';
+import type { Reject, RejectSink } from '../report/run-state.js';
 
 export class RejectsFile implements RejectSink {
   private readonly stream: WriteStream;
