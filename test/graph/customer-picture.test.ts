@@ -4,6 +4,7 @@
 //
 // Refresh the goldens after an intended change of the picture, then review them like code:
 //   MAPC_UPDATE_GOLDEN=1 npx mocha --no-config -n import=tsx test/graph/customer-picture.test.ts
+//   (or npm run test:update, which also rewrites test/golden/)
 //   npm run graph:readme        # rewrites docs/images/customer-map.svg
 //
 // The PNG is drawn by resvg at a fixed width of 800 px without any font: text is left out, so
