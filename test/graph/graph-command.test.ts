@@ -32,7 +32,7 @@ describe('mapc graph', function () {
   this.timeout(60000);
   const dir = mkdtempSync(join(tmpdir(), 'mapc-graph-'));
   const rejection = async (args: string[]) => {
-    const error = await graphCommand.run(args).then(() => null, (e: Error) => e);
+    const error = await Promise.resolve().then(() => graphCommand.run(args)).then(() => null, (e: Error) => e);
     expect(error, `mapc graph ${args.join(' ')} did not fail`).to.be.an('error');
     return error as Error;
   };
@@ -94,7 +94,7 @@ describe('mapc graph', function () {
     const named = join(dir, 'named.svg');
     expect(mapc('explain', '--graph', named, mapping).status).to.equal(0);
     expect(readFileSync(named, 'utf8')).to.equal(readFileSync(join(folder, 'tiny.svg'), 'utf8'));
-    const plan = await explainCommand.run(['x.plan.json', '--graph']).then(() => null, (e: Error) => e);
+    const plan = await Promise.resolve().then(() => explainCommand.run(['x.plan.json', '--graph'])).then(() => null, (e: Error) => e);
     expect(plan).to.be.instanceOf(UsageError);
   });
 });
