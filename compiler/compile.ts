@@ -29,6 +29,8 @@ export interface CompileResult {
   sources: Map<string, string>;
   /** Built items, kept so that several mappings can be checked against each other. */
   items: BuiltItem[];
+  /** The resolved tables and targets (null when loading failed), for tools that draw the mapping. */
+  schema: Schema | null;
 }
 
 function reportUnusedTables(schema: Schema, plan: Plan, sink: DiagnosticSink) {
@@ -64,10 +66,11 @@ export function compile(entryPath: string, options: CompileOptions = {}): Compil
   const sink = new DiagnosticSink();
   const loaded = loadSources(entryPath, options.readFile ?? readFromDisk, sink, options);
   const sources = new Map((loaded?.files ?? []).map((f) => [f.path, f.text]));
-  const done = (plan: Plan | null, items: BuiltItem[] = []): CompileResult => ({ plan, diagnostics: sink.sorted(), sources, items });
+  let schema: Schema | null = null;
+  const done = (plan: Plan | null, items: BuiltItem[] = []): CompileResult => ({ plan, diagnostics: sink.sorted(), sources, items, schema });
   if (!loaded || sink.errorCount > 0) return done(null);
 
-  const schema = buildSchema(loaded.files, loaded.entry, sink);
+  schema = buildSchema(loaded.files, loaded.entry, sink);
   const items = buildItems(loaded, schema, sink);
   if (sink.errorCount > 0) return done(null, items);
 
