@@ -112,7 +112,7 @@ export async function streamRoots(
         const first = key === null ? undefined : seen.firstOf(key);
         if (first !== undefined) {
           c.rejected++;
-          const reason = duplicateKeyReason(table, { file: state.files[first.fileNumber], line: first.line }, keyText(key!));
+          const reason = duplicateKeyReason(table, { file: state.files[first.fileNumber], line: first.line }, key);
           readRejects.push({ table: rootTable, file: event.file, line: event.line, reason });
           continue;
         }
@@ -152,8 +152,3 @@ function asPipeline(processor: RootBatchProcessor | RootBatchPipeline<unknown>):
   return { inFlight: 1, start: (rows) => rows, finish: async (rows) => ((rows as RootRow[]).length === 0 ? [] : processor(rows as RootRow[])) };
 }
 
-/** A key as the reject shows it: a composite key's values joined by ", " (shortened). */
-function keyText(key: RowKey): string {
-  const text = String(key).replaceAll('\u001f', ', ');
-  return text.length <= 100 ? text : `${text.slice(0, 100)}…`;
-}
