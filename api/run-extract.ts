@@ -9,7 +9,7 @@
 // always has one to write and show.
 import { openExtract, type OpenedExtract } from '../runtime/archive/extract-location.js';
 import type { S3SourceOptions } from '../runtime/archive/s3-source.js';
-import { describeConnectionError } from '../runtime/dynamodb/connection-error.js';
+import { connectionFailureText } from '../runtime/dynamodb/connection-error.js';
 import { connectDynamoDb, type DynamoDbConnection, type DynamoDbOptions } from '../runtime/dynamodb/dynamodb-connection.js';
 import type { Plan } from '../runtime/plan/types.js';
 import { extractAsOf } from '../runtime/read/extract-time.js';
@@ -92,11 +92,9 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
         concurrency: settings.concurrency, force: settings.force, owner: settings.owner, onControlTableCreated: settings.onControlTableCreated,
       });
     } catch (error) {
-      const unreachable = describeConnectionError(error, { service: 'DynamoDB', endpoint: settings.endpoint, region: settings.region, flags: '--endpoint and --region' });
+      const unreachable = connectionFailureText(error, connection.location);
       if (unreachable === null) throw error;
-      // A wrapped failure (items not written, say) keeps what it said after the cause.
-      const wrapped = (error as { code?: unknown }).code === undefined ? ` (${(error as Error).message})` : '';
-      return failedRunReport(plan, extract.identity.uri, new Error(`${unreachable}${wrapped}`), true);
+      return failedRunReport(plan, extract.identity.uri, new Error(unreachable), true);
     } finally {
       if (!settings.connection) connection.destroy();
     }

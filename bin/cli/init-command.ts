@@ -2,7 +2,7 @@
 // mappings, the target tables they write (for DynamoDB Local and first trials: production
 // tables are usually made by whoever owns the infrastructure; `mapc run` checks them).
 import { checkTable, formatTableProblem } from '../../runtime/dynamodb/check-tables.js';
-import { describeConnectionError } from '../../runtime/dynamodb/connection-error.js';
+import { withConnectionCause } from '../../runtime/dynamodb/connection-error.js';
 import { createControlTable } from '../../runtime/control/control-table.js';
 import { createTable } from '../../runtime/dynamodb/create-table.js';
 import { expectedTable } from '../../runtime/dynamodb/expected-table.js';
@@ -54,8 +54,8 @@ export const initCommand: Command = {
       }
       return 0;
     } catch (error) {
-      const unreachable = describeConnectionError(error, { service: 'DynamoDB', endpoint: values.endpoint, region: values.region, flags: '--endpoint and --region' });
-      throw unreachable === null ? error : new Error(unreachable);
+      // Not dynamoDbFailure: init makes the control table, so its absence is no error here.
+      throw withConnectionCause(error, settings.location);
     } finally {
       settings.destroy();
     }

@@ -56,7 +56,10 @@ export function jobOptions(config: JobConfig, log: JobLog, metrics: NodeJS.Writa
     mappings: config.mappings,
     source: config.source,
     ...(config.once ? { once: config.once } : {}),
-    dynamodb: { region: config.region, endpoint: config.endpoint, controlTable: config.controlTable, tables: config.tables },
+    dynamodb: {
+      region: config.region, endpoint: config.endpoint, controlTable: config.controlTable, tables: config.tables,
+      endpointFlags: '--endpoint (MAPC_ENDPOINT) and --region (MAPC_REGION)',
+    },
     s3: { ...(config.region ? { region: config.region } : {}), ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) },
     concurrency: config.concurrency,
     maxRejects: config.maxRejects,

@@ -3,8 +3,7 @@
 // in ledger-skip-command.ts.
 import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
 import { listLedger, type LedgerListing } from '../../runtime/merge/ledger.js';
-import { controlTableMissing } from './control-table-missing.js';
-import { dynamoDbSettings } from './dynamodb-client.js';
+import { dynamoDbFailure, dynamoDbSettings } from './dynamodb-client.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
 import { ledgerTable } from './ledger-table.js';
 import type { Command } from './main.js';
@@ -48,10 +47,7 @@ export const ledgerCommand: Command = {
       else process.stdout.write(listed.map((m) => ledgerTable(m.mapping, m.entries)).join('\n'));
       return 0;
     } catch (error) {
-      const missing = controlTableMissing(error, settings.controlTable);
-      if (!missing) throw error;
-      console.error(`mapc ledger: ${missing}`);
-      return 1;
+      throw dynamoDbFailure(error, settings);
     } finally {
       settings.destroy();
     }

@@ -6,7 +6,7 @@ import { describeExtract, extractUri } from '../../runtime/merge/describe-extrac
 import { skipExtract, type SkippedExtract } from '../../runtime/merge/ledger.js';
 import { parseAsOf } from '../../runtime/read/extract-time.js';
 import { controlTableMissing } from './control-table-missing.js';
-import { dynamoDbSettings } from './dynamodb-client.js';
+import { dynamoDbFailure, dynamoDbSettings } from './dynamodb-client.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
 import { identityText } from './ledger-table.js';
 import type { Command } from './main.js';
@@ -80,7 +80,7 @@ export const ledgerSkipCommand: Command = {
       for (const skipped of result.skipped) console.log(outcome(uri, skipped));
       return 0;
     } catch (error) {
-      console.error(`mapc ledger skip: ${controlTableMissing(error, settings.controlTable) ?? (error as Error).message}`);
+      console.error(`mapc ledger skip: ${(dynamoDbFailure(error, settings) as Error).message}`);
       return 1;
     } finally {
       settings.destroy();

@@ -5,7 +5,7 @@ import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
 import { decodeRow } from '../../runtime/merge/stored-values.js';
 import { valueText } from '../../runtime/eval/value-text.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
-import { dynamoDbSettings } from './dynamodb-client.js';
+import { dynamoDbFailure, dynamoDbSettings } from './dynamodb-client.js';
 import { loadPlan } from './load-plan.js';
 import { parseCommandLine, UsageError } from './parse-options.js';
 
@@ -42,6 +42,8 @@ export const pendingCommand: Command = {
       }
       if (!values.json) console.log(total === 0 ? `no parked rows for mapping ${plan.mapping}` : `${total} parked row${total === 1 ? '' : 's'} for mapping ${plan.mapping}`);
       return 0;
+    } catch (error) {
+      throw dynamoDbFailure(error, settings);
     } finally {
       settings.destroy();
     }

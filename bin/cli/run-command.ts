@@ -34,6 +34,9 @@ DynamoDB (no --out): items merged into the target tables, as docs/design.md "Run
 incrementally" describes; the control table is created on first use (or by mapc init).
   --force                 apply an extract the ledger says was applied already
   --concurrency N         BatchWriteItem calls in flight, 1 to 1000 (default 8)
+  --owner NAME            who holds the lease while the run writes (default host:pid); a run
+                          stopped halfway leaves its lease until it lapses (5 minutes), unless
+                          run again with the same --owner, which takes it over at once
 ${DYNAMODB_USAGE}
 
 Both:
@@ -60,6 +63,7 @@ export const runCommand: Command = {
       report: { type: 'string' },
       force: { type: 'boolean' },
       concurrency: { type: 'string' },
+      owner: { type: 'string' },
       threads: { type: 'string' },
       's3-endpoint': { type: 'string' },
       'allow-edited-plan': { type: 'boolean' },
@@ -74,6 +78,7 @@ export const runCommand: Command = {
     const concurrency = wholeNumberFlag('concurrency', values.concurrency, 8, 1, 1000);
     const threads = values.threads === undefined ? 'auto' : wholeNumberFlag('threads', values.threads, 1, 1, maxThreads());
     const tables = tableBindings(values);
+    if (values.owner !== undefined && values.owner.trim() === '') throw new UsageError('--owner takes a name, such as nightly-loader');
 
     const plan = await loadPlan(positionals[0], { allowEdited: values['allow-edited-plan'] ?? false });
     if (!plan) return 1;
@@ -98,6 +103,7 @@ export const runCommand: Command = {
           : {
             dynamodb: {
               region: values.region, endpoint: values.endpoint, controlTable: values['control-table'], tables, concurrency, force: values.force ?? false,
+              ...(values.owner ? { owner: values.owner } : {}),
               onControlTableCreated: (name: string) => process.stderr.write(`created the control table ${name}\n`),
             },
           }),

@@ -37,16 +37,17 @@ export interface OpenedExtract {
 
 const S3_SCHEME = /^s3:\/\//i;
 
-export function parseExtractLocation(argument: string): ExtractLocation {
+/** `argument` as a place; `given` is how the messages name it ("--extract", "--once", "the extract"). */
+export function parseExtractLocation(argument: string, given = '--extract'): ExtractLocation {
   if (!S3_SCHEME.test(argument)) return { kind: 'local', path: argument };
   const rest = argument.replace(S3_SCHEME, '');
   const slash = rest.indexOf('/');
   const bucket = slash < 0 ? rest : rest.slice(0, slash);
   const key = slash < 0 ? '' : rest.slice(slash + 1);
   const example = 's3://my-bucket/extracts/2026-11-01.zip';
-  if (bucket === '') throw new Error(`--extract ${argument}: no bucket — write it as ${example}`);
-  if (key === '') throw new Error(`--extract ${argument}: no object key after the bucket — name the ZIP itself, as in ${example}`);
-  if (key.endsWith('/')) throw new Error(`--extract ${argument}: names a folder, not an object — name the ZIP itself, as in ${example}`);
+  if (bucket === '') throw new Error(`${given} ${argument}: no bucket — write it as ${example}`);
+  if (key === '') throw new Error(`${given} ${argument}: no object key after the bucket — name the ZIP itself, as in ${example}`);
+  if (key.endsWith('/')) throw new Error(`${given} ${argument}: names a folder, not an object — name the ZIP itself, as in ${example}`);
   return { kind: 's3', bucket, key };
 }
 

@@ -8,7 +8,7 @@ import type { Row } from '../eval/compile-expr.js';
 import type { Plan } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import { columnPosition } from '../plan/column-position.js';
-import { FirstSeenKeys } from './first-seen-keys.js';
+import { FirstSeenKeys } from '../hold/first-seen-keys.js';
 import type { HeldTable } from '../hold/held-table.js';
 import { keyAt, type RowKey } from '../eval/row-key.js';
 import type { RunState } from '../report/run-state.js';
@@ -113,7 +113,7 @@ export async function streamRoots(
         const first = key === null ? undefined : seen.firstOf(key);
         if (first !== undefined) {
           c.rejected++;
-          const reason = duplicateKeyReason(table, { file: state.files[first.fileNumber], line: first.line }, keyText(key!));
+          const reason = duplicateKeyReason(table, { file: state.files[first.fileNumber], line: first.line }, key);
           readRejects.push({ table: rootTable, file: event.file, line: event.line, reason });
           continue;
         }
@@ -153,8 +153,3 @@ function asPipeline(processor: RootBatchProcessor | RootBatchPipeline<unknown>):
   return { inFlight: 1, start: (rows) => rows, finish: async (rows) => ((rows as RootRow[]).length === 0 ? [] : processor(rows as RootRow[])) };
 }
 
-/** A key as the reject shows it: a composite key's values joined by ", " (shortened). */
-function keyText(key: RowKey): string {
-  const text = String(key).replaceAll('\u001f', ', ');
-  return text.length <= 100 ? text : `${text.slice(0, 100)}…`;
-}

@@ -16,7 +16,8 @@
  *
  * Retries: UnprocessedItems and failed calls that may succeed later (throttling, 5xx, broken
  * connections: retry-policy.ts) are sent again after an exponential backoff with full jitter,
- * for at most `retryForMs` after the first send of those items. Past that, or on an error
+ * for at most `retryForMs` after the first send of those items, and for at most `refusedForMs`
+ * of connections refused one after the other (nothing listens there). Past that, or on an error
  * that will not go away (a missing table, a validation error), the writer stops: no new call
  * starts, calls in flight end, and flush() (and any write() still waiting) rejects with a
  * BatchWriteError naming every key not written.
@@ -33,7 +34,7 @@ import type { AttributeValue } from '../sinks/dynamodb-json.js';
 import { BatchWriteError, describeError } from './batch-write-error.js';
 import { readKey, type ItemKey, type KeyAttributeNames } from './item-key.js';
 import { itemSize, MAX_ITEM_BYTES } from './item-size.js';
-import { backoffDelay, DEFAULT_BACKOFF, isRetryable, type Backoff } from './retry-policy.js';
+import { backoffDelay, DEFAULT_BACKOFF, isRefused, isRetryable, REFUSED_RETRY_MS, type Backoff } from './retry-policy.js';
 
 /** BatchWriteItem's limit on requests per call. */
 export const MAX_BATCH_REQUESTS = 25;
@@ -64,6 +65,8 @@ export interface BatchWriterOptions {
   concurrency?: number;
   /** How long items may keep being retried after they were first sent (default 60 s). */
   retryForMs?: number;
+  /** How long calls whose connection is refused, one after the other, are retried (default REFUSED_RETRY_MS, 10 s). */
+  refusedForMs?: number;
   backoff?: Partial<Backoff>;
   /** Items waiting unsent before write() makes its caller wait (default concurrency × 50). */
   queueLimit?: number;
@@ -103,6 +106,7 @@ const RESOLVED = Promise.resolve();
 export class BatchWriter {
   private readonly concurrency: number;
   private readonly retryForMs: number;
+  private readonly refusedForMs: number;
   private readonly backoff: Backoff;
   private readonly queueLimit: number;
   private readonly counts: BatchWriterStats = { written: 0, deleted: 0, rejected: 0, superseded: 0, retried: 0, calls: 0, failedCalls: 0 };
@@ -123,6 +127,7 @@ export class BatchWriter {
   constructor(private readonly client: BatchWriteClient, private readonly options: BatchWriterOptions) {
     this.concurrency = positive(options.concurrency ?? 8, 'concurrency');
     this.retryForMs = options.retryForMs ?? 60_000;
+    this.refusedForMs = options.refusedForMs ?? REFUSED_RETRY_MS;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.queueLimit = positive(options.queueLimit ?? this.concurrency * 2 * MAX_BATCH_REQUESTS, 'queueLimit');
   }
@@ -231,6 +236,8 @@ export class BatchWriter {
   /** One batch until all of it is written or the writer stops; never throws. */
   private async send(batch: PendingWrite[]): Promise<void> {
     const giveUpAt = Date.now() + this.retryForMs;
+    /** When the refusals in a row began (undefined: the last call was not refused). */
+    let refusedSince: number | undefined;
     let pending = batch;
     try {
       for (let retry = 1; ; retry++) {
@@ -241,6 +248,7 @@ export class BatchWriter {
           const output = await this.client.send(new BatchWriteItemCommand({
             RequestItems: { [this.options.tableName]: pending.map((write) => write.request) },
           }));
+          refusedSince = undefined;
           pending = this.unprocessed(pending, output);
           if (pending.length === 0) return;
           lastProblem = `DynamoDB kept returning them as UnprocessedItems`;
@@ -252,10 +260,15 @@ export class BatchWriter {
           this.counts.failedCalls++;
           lastProblem = `the last call failed with ${describeError(error)}`;
           cause = error;
+          refusedSince = isRefused(error) ? refusedSince ?? Date.now() : undefined;
         }
         const delay = backoffDelay(retry, this.backoff);
         if (this.stopping === undefined && Date.now() + delay > giveUpAt) {
           this.stop(`still not written after ${this.retryForMs} ms of retries: ${lastProblem}`, cause, pending);
+          return;
+        }
+        if (this.stopping === undefined && refusedSince !== undefined && Date.now() + delay > refusedSince + this.refusedForMs) {
+          this.stop(`the connection was refused for ${Date.now() - refusedSince} ms of retries: ${lastProblem}`, cause, pending);
           return;
         }
         if (this.stopping === undefined) await sleep(delay);

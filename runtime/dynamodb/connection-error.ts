@@ -42,3 +42,21 @@ export function describeConnectionError(error: unknown, where: ServiceLocation):
   const at = where.endpoint ? `${where.service} at ${where.endpoint}` : `${where.service} in ${where.region ?? process.env.AWS_REGION ?? 'the default region'}`;
   return `${at}: ${NETWORK_CAUSES[code]} (${code}): check ${where.flags}, and that the service is running and reachable; then run again`;
 }
+
+/**
+ * describeConnectionError's line for a network failure, with what a wrapping error said after
+ * it ("3 items were not written to …"); null when `error` is something else.
+ */
+export function connectionFailureText(error: unknown, where: ServiceLocation): string | null {
+  const unreachable = describeConnectionError(error, where);
+  if (unreachable === null) return null;
+  // The network error itself ("connect ECONNREFUSED 127.0.0.1:1") adds nothing to the line.
+  const wrapped = (error as { code?: unknown }).code === undefined && error instanceof Error ? ` (${error.message})` : '';
+  return `${unreachable}${wrapped}`;
+}
+
+/** `error` as it is, or, for a network failure, an Error with connectionFailureText's line (the original as its cause). */
+export function withConnectionCause(error: unknown, where: ServiceLocation): unknown {
+  const text = connectionFailureText(error, where);
+  return text === null ? error : new Error(text, { cause: error });
+}

@@ -3,6 +3,7 @@
 // logical target of the mappings is bound to (unbound targets keep their names).
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { WRITER_CLIENT_SETTINGS } from './batch-writer.js';
+import type { ServiceLocation } from './connection-error.js';
 import { DEFAULT_CONTROL_TABLE } from './control-table-name.js';
 
 export interface DynamoDbOptions {
@@ -15,6 +16,8 @@ export interface DynamoDbOptions {
   tables?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
   /** More settings for the clients (credentials, say); the default credential chain otherwise. */
   clientConfig?: DynamoDBClientConfig;
+  /** The settings that chose the endpoint and region, as a DynamoDB that does not answer is told (default "--endpoint and --region"). */
+  endpointFlags?: string;
 }
 
 export interface DynamoDbConnection {
@@ -24,6 +27,8 @@ export interface DynamoDbConnection {
   controlTable: string;
   /** logical target → physical table name */
   physical(target: string): string;
+  /** Where the clients point, to name it when nothing answers there (connection-error.ts). */
+  location: ServiceLocation;
   destroy(): void;
 }
 
@@ -43,6 +48,7 @@ export function connectDynamoDb(options: DynamoDbOptions = {}): DynamoDbConnecti
     writerClient,
     controlTable: options.controlTable ?? DEFAULT_CONTROL_TABLE,
     physical: (target) => bindings.get(target) ?? target,
+    location: { service: 'DynamoDB', endpoint: options.endpoint, region: options.region, flags: options.endpointFlags ?? '--endpoint and --region' },
     destroy: () => {
       client.destroy();
       writerClient.destroy();

@@ -1,4 +1,5 @@
 // Which failed DynamoDB calls are worth repeating, and how long to wait before the next try.
+import { networkCode } from './connection-error.js';
 
 // Throttling and server-side trouble: the same request may well succeed a moment later.
 const RETRYABLE_ERROR_NAMES = new Set([
@@ -30,6 +31,19 @@ export function isRetryable(error: unknown): boolean {
   if (status !== undefined && status >= 500) return true;
   // The SDK marks what it knows to be transient (throttling, clock skew) with $retryable.
   return $retryable !== undefined && $retryable !== null;
+}
+
+/**
+ * How long refused connections are retried: a refusal means nothing listens at the address
+ * (DynamoDB Local stopped, a wrong --endpoint, a proxy gone), not that DynamoDB is busy. A
+ * restart takes seconds, so a few tries are worth it, but not the minute throttling gets: a
+ * run whose DynamoDB went away says so in about this long.
+ */
+export const REFUSED_RETRY_MS = 10_000;
+
+/** A connection refused (ECONNREFUSED), directly or as the cause of the error. */
+export function isRefused(error: unknown): boolean {
+  return networkCode(error) === 'ECONNREFUSED';
 }
 
 export interface Backoff {

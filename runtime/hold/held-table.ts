@@ -6,6 +6,7 @@ import type { Row } from '../eval/compile-expr.js';
 import type { Value } from '../values/value.js';
 import { ColumnStore, type ColumnSnapshot } from './column-store.js';
 import { columnPosition } from '../plan/column-position.js';
+import { FirstSeenKeys } from './first-seen-keys.js';
 import { KeyIndex, type KeyIndexSnapshot } from './key-index.js';
 import { keyAt, type RowKey } from '../eval/row-key.js';
 import { grown, inSharedMemory, sharedArray } from './shared-arrays.js';
@@ -86,6 +87,8 @@ export class HeldTable {
   private readonly lookupCache: Array<Row | undefined> | null;
   /** Duplicates inside one group, found by seal() (when the key includes the group columns). */
   private readonly duplicateCheckInGroups: { grouping: Grouping; rest: number[] } | null;
+  /** Where each row the scan filters dropped was read (addFiltered), for the reject of a later twin. */
+  private filteredAt: FirstSeenKeys | null = null;
 
   /** `isParent`: other tables' rows hang under this one's (their parent must be findable by key). */
   constructor(readonly plan: PlanTable, private readonly isParent: boolean) {
@@ -157,12 +160,28 @@ export class HeldTable {
    * Records a row the scan filters dropped: its key still counts (children of it are filtered,
    * not orphaned; a later twin is a duplicate). Returns false when the key was seen already.
    */
-  addFiltered(values: Row): boolean {
+  addFiltered(values: Row, file: number, line: number): boolean {
     const key = this.keyOfValues(values, this.keyPositions);
     if (key === null) return true;
     if (this.filteredKeys.has(key) || this.byKey?.has(key)) return false;
     this.filteredKeys.add(key);
+    (this.filteredAt ??= new FirstSeenKeys()).add(key, file, line);
     return true;
+  }
+
+  /** The key of a row being added, as add() takes it (null: a key column is null). */
+  keyOfRow(values: Row): RowKey | null {
+    return this.keyOfValues(values, this.keyPositions);
+  }
+
+  /**
+   * Where the first row read under `key` came from (its file's number and line), held or
+   * dropped by the scan filters; undefined when the table never read one (or keeps no index).
+   */
+  firstRowOf(key: RowKey): { fileNumber: number; line: number } | undefined {
+    const index = this.byKey?.get(key);
+    if (index !== undefined) return { fileNumber: this.files[index], line: this.lines[index] };
+    return this.filteredAt?.firstOf(key);
   }
 
   /**

@@ -67,6 +67,12 @@ export async function holdTables(
       return fileNumber;
     };
     const files = entries.get(table.name)!;
+    // A twin's reject names its key and where the row kept under it was read.
+    const duplicate = (values: Row): string => {
+      const key = heldTable.keyOfRow(values);
+      const first = key === null ? undefined : heldTable.firstRowOf(key);
+      return duplicateKeyReason(table, first && { file: state.files[first.fileNumber], line: first.line }, key);
+    };
     let firstBatch = true;
     for await (const batch of readTable(source, files, table, asOf, { forHolding: true, recordsRead: state.recordsReadOf(table.name), maxRecordChars: state.limits.maxRecordChars })) {
       if (firstBatch) {
@@ -81,19 +87,15 @@ export async function holdTables(
         } else if (event.kind === 'filtered') {
           const accepted = options.holdScanFiltered
             ? heldTable.addScanFiltered(event.values, numberOf(event.file), event.line) === -1
-            : heldTable.addFiltered(event.values);
+            : heldTable.addFiltered(event.values, numberOf(event.file), event.line);
           if (accepted) c.filtered++;
           else {
             c.rejected++;
-            state.reject({ table: table.name, file: event.file, line: event.line, reason: duplicateKeyReason(table) });
+            state.reject({ table: table.name, file: event.file, line: event.line, reason: duplicate(event.values) });
           }
-        } else {
-          const twin = heldTable.add(event.values, numberOf(event.file), event.line);
-          if (twin !== -1) {
-            c.rejected++;
-            const reason = duplicateKeyReason(table, twin >= 0 ? { file: state.files[heldTable.fileOf(twin)], line: heldTable.lineOf(twin) } : undefined);
-            state.reject({ table: table.name, file: event.file, line: event.line, reason });
-          }
+        } else if (heldTable.add(event.values, numberOf(event.file), event.line) !== -1) {
+          c.rejected++;
+          state.reject({ table: table.name, file: event.file, line: event.line, reason: duplicate(event.values) });
         }
       }
       state.progress('holding', table.name);
@@ -110,7 +112,8 @@ export async function holdTables(
     }
     // Twins found in their group stay in the table, marked failed: the final accounting counts them.
     for (const { index, twin } of heldTable.seal()) {
-      state.reject({ table: table.name, file: state.files[heldTable.fileOf(index)], line: heldTable.lineOf(index), reason: duplicateKeyReason(table, { file: state.files[heldTable.fileOf(twin)], line: heldTable.lineOf(twin) }) });
+      const first = { file: state.files[heldTable.fileOf(twin)], line: heldTable.lineOf(twin) };
+      state.reject({ table: table.name, file: state.files[heldTable.fileOf(index)], line: heldTable.lineOf(index), reason: duplicateKeyReason(table, first, heldTable.keyOf(index)) });
     }
     state.progress('holding', table.name, true);
   }

@@ -12,6 +12,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { ExtractIdentity, ExtractLocation } from '../archive/extract-location.js';
 import { createS3Client, type S3SourceOptions } from '../archive/s3-source.js';
+import { describeConnectionError } from '../dynamodb/connection-error.js';
 
 export type JobSource =
   | { kind: 'local'; folder: string }
@@ -57,6 +58,9 @@ export function sameObject(listed: ListedExtract, identity: ExtractIdentity): bo
   return listed.etag !== undefined ? identity.etag === listed.etag : identity.lastModified === listed.lastModified;
 }
 
+/** The settings that choose where S3 is, as `mapc job` takes them. */
+const S3_ENDPOINT_FLAGS = '--s3-endpoint (MAPC_S3_ENDPOINT) and --region (MAPC_REGION)';
+
 /** A listing's requests are retried by the SDK (unlike the byte source's, which retries itself). */
 const LIST_ATTEMPTS = 3;
 
@@ -72,6 +76,8 @@ async function listS3(source: { bucket: string; prefix: string }, settings: S3So
       try {
         page = await client.send(new ListObjectsV2Command({ Bucket: source.bucket, Prefix: source.prefix, ...(token ? { ContinuationToken: token } : {}) }));
       } catch (error) {
+        const unreachable = describeConnectionError(error, { service: 'S3', endpoint: settings.endpoint, region: settings.region, flags: S3_ENDPOINT_FLAGS });
+        if (unreachable !== null) throw new Error(`${where}: cannot list the extracts: ${unreachable}`, { cause: error });
         throw new Error(`${where}: cannot list the extracts (${(error as Error).name}: ${(error as Error).message}); ` +
           'check the bucket and prefix, and that the job may s3:ListBucket on them');
       }

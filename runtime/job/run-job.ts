@@ -13,15 +13,18 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ReadOnceSource } from '../archive/read-once-source.js';
 import type { S3SourceOptions } from '../archive/s3-source.js';
+import { withConnectionCause } from '../dynamodb/connection-error.js';
 import { createControlTable, DynamoDbStateStore } from '../control/control-table.js';
 import type { DynamoDbConnection } from '../dynamodb/dynamodb-connection.js';
 import { mergeIntoDynamoDb } from '../run/merge-into-dynamodb.js';
+import { extractUri } from '../merge/describe-extract.js';
 import { identityKey, type ExtractIdentity, type LedgerEntry } from '../merge/state-store.js';
 import type { Plan } from '../plan/types.js';
 import { parseAsOf } from '../read/extract-time.js';
+import type { ReadLimits } from '../report/read-limits.js';
 import { RejectsFile } from '../sinks/rejects-file.js';
 import type { RunReport } from '../report/run-report.js';
 import type { JobExtract, JobReport, JobRun } from './job-report.js';
@@ -48,6 +51,8 @@ export interface JobInput {
   log?: JobLog;
   /** Called after each run (the CLI emits its metrics). */
   onRun?: (run: JobRun) => void;
+  /** Caps on what each run reads (runtime/run/read-limits.ts). */
+  limits?: Partial<ReadLimits>;
 }
 
 const SILENT: JobLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -63,10 +68,14 @@ export async function runJob(input: JobInput): Promise<JobReport> {
 
   const listed = await listExtracts(input.source, input.s3);
   const { client, controlTable } = input.connection;
-  if (await createControlTable(client, controlTable)) log.info('created the control table', { controlTable });
   const store = new DynamoDbStateStore(client, controlTable);
   const ledgers = new Map<string, LedgerEntry[]>();
-  for (const plan of input.plans) ledgers.set(plan.mapping, await store.ledger(plan.mapping));
+  try {
+    if (await createControlTable(client, controlTable)) log.info('created the control table', { controlTable });
+    for (const plan of input.plans) ledgers.set(plan.mapping, await store.ledger(plan.mapping));
+  } catch (error) {
+    throw withConnectionCause(error, input.connection.location);
+  }
   const ordered = await orderExtracts(listed, ledgers, { s3: input.s3, spoolFolder: input.spoolFolder });
   try {
     const extracts: JobExtract[] = ordered.map((e) => ({
@@ -76,7 +85,7 @@ export async function runJob(input: JobInput): Promise<JobReport> {
 
     let toApply = ordered.map((_, index) => index);
     if (input.once !== undefined) {
-      const picked = pickOnce(input.once, input.source, ordered, extracts, source);
+      const picked = pickOnce(input.once, ordered, extracts, source);
       if (picked.status === 'done already') return done('ok', extracts);
       if (picked.status !== 'apply') return done(picked.status, extracts, picked.message);
       toApply = [picked.index];
@@ -103,8 +112,14 @@ export async function runJob(input: JobInput): Promise<JobReport> {
 type OncePick = { status: 'apply'; index: number } | { status: 'done already' } | { status: 'failed' | 'waiting'; message: string };
 
 /** The extract --once names, if nothing older has to go first. */
-function pickOnce(once: string, jobSource: JobSource, ordered: OrderedExtract[], extracts: JobExtract[], source: string): OncePick {
-  const uri = jobSource.kind === 'local' && !/^s3:\/\//i.test(once) ? resolve(once) : once;
+function pickOnce(once: string, ordered: OrderedExtract[], extracts: JobExtract[], source: string): OncePick {
+  let uri: string;
+  try {
+    // As the ledger and the listing name it: s3://bucket/key (the scheme in any case), or a file's absolute path.
+    uri = extractUri(once, '--once');
+  } catch (error) {
+    return { status: 'failed', message: (error as Error).message };
+  }
   const index = ordered.findIndex((e) => e.listed.uri === uri);
   if (index < 0) return { status: 'failed', message: `${once} is not an extract under ${source} (only .zip objects there are): check --once and --source` };
   if (extracts[index].status === 'done already') return { status: 'done already' };
@@ -135,7 +150,7 @@ async function applyExtract(extract: OrderedExtract, input: JobInput, store: Dyn
     try {
       report = await mergeIntoDynamoDb({
         plan, extract: extract.opened, asOf: parseAsOf(extract.asOf), connection: input.connection, rejects,
-        maxRejects: input.maxRejects, concurrency: input.concurrency, owner: input.owner ?? `${hostname()}:${process.pid}`,
+        maxRejects: input.maxRejects, concurrency: input.concurrency, owner: input.owner ?? `${hostname()}:${process.pid}`, limits: input.limits,
       });
     } finally {
       if (rejects instanceof RejectsFile) await rejects.close();

@@ -9,9 +9,13 @@ import { extractAsOf } from '../read/extract-time.js';
 import { formatIsoTimestamp } from '../values/calendar.js';
 import type { DescribedExtract } from './ledger.js';
 
-/** The URI the ledger shows for an extract argument: s3://bucket/key, or a local file's absolute path. */
-export function extractUri(argument: string): string {
-  const location = parseExtractLocation(argument);
+/**
+ * The URI the ledger (and a job's listing) shows for an extract argument: s3://bucket/key, or a
+ * local file's absolute path. A malformed s3:// URI throws, saying what is missing; `given`
+ * names the argument in that message ("--once", "the extract").
+ */
+export function extractUri(argument: string, given = 'the extract'): string {
+  const location = parseExtractLocation(argument, given);
   return location.kind === 's3' ? `s3://${location.bucket}/${location.key}` : resolve(location.path);
 }
 

@@ -12,12 +12,19 @@ import type { PlanTable } from '../plan/types.js';
 import { CastFailure, compileCellReader, compileQuickReader } from '../values/cast-cell.js';
 import type { TimestampValue } from '../values/value.js';
 import type { Reject } from '../report/run-state.js';
+import type { RowKey } from '../eval/row-key.js';
 
 /** Why a row is rejected as a duplicate; `first` is where the kept row is, `key` the key's text, when known. */
-export function duplicateKeyReason(table: PlanTable, first?: { file: string; line: number }, key?: string): string {
+export function duplicateKeyReason(table: PlanTable, first?: { file: string; line: number }, key?: RowKey | null): string {
   const where = first ? `the row at ${first.file}:${first.line}` : 'an earlier row';
-  const value = key === undefined ? '' : ` (${JSON.stringify(key)})`;
+  const value = key === undefined || key === null ? '' : ` (${JSON.stringify(keyText(key))})`;
   return `duplicate key: ${where} has the same ${table.key.join(', ')}${value}; the first one read is kept`;
+}
+
+/** A key as a reject shows it: a composite key's values joined by ", " (shortened). */
+function keyText(key: RowKey): string {
+  const text = String(key).replaceAll('\u001f', ', ');
+  return text.length <= 100 ? text : `${text.slice(0, 100)}…`;
 }
 
 export type TableEvent =

@@ -5,11 +5,13 @@ import { hostname } from 'node:os';
 import type { OpenedExtract } from '../archive/extract-location.js';
 import { runIncremental } from './run-incremental.js';
 import type { Plan } from '../plan/types.js';
+import type { ReadLimits } from '../report/read-limits.js';
 import type { RunReport } from '../report/run-report.js';
 import { RunState, type RejectSink, type RunProgress } from '../report/run-state.js';
 import type { TimestampValue } from '../values/value.js';
 import { checkTargetTables, formatTableProblem } from '../dynamodb/check-tables.js';
 import { createControlTable, DynamoDbStateStore } from '../control/control-table.js';
+import { connectionFailureText } from '../dynamodb/connection-error.js';
 import type { DynamoDbConnection } from '../dynamodb/dynamodb-connection.js';
 import { DynamoDbItemSink } from '../dynamodb/dynamodb-item-sink.js';
 import { expectedTable } from '../dynamodb/expected-table.js';
@@ -31,10 +33,26 @@ export interface MergeIntoDynamoDb {
   owner?: string;
   /** Called once the control table was made by this run. */
   onControlTableCreated?: (name: string) => void;
+  /** Caps on what is read (runtime/run/read-limits.ts). */
+  limits?: Partial<ReadLimits>;
 }
 
-/** The run's report; `failed` without touching the control table when the target tables do not match the mapping. */
+/**
+ * The run's report; `failed` without touching the control table when the target tables do not
+ * match the mapping, and `failed` naming DynamoDB's endpoint when it does not answer (before or
+ * during the run).
+ */
 export async function mergeIntoDynamoDb(run: MergeIntoDynamoDb): Promise<RunReport> {
+  try {
+    return await merge(run);
+  } catch (error) {
+    const unreachable = connectionFailureText(error, run.connection.location);
+    if (unreachable === null) throw error;
+    return new RunState(run.plan, run.rejects, Infinity).report(run.plan, { extract: run.extract.identity.uri, asOf: run.asOf, started: Date.now(), files: new Map() }, 'failed', { error: unreachable, incremental: true });
+  }
+}
+
+async function merge(run: MergeIntoDynamoDb): Promise<RunReport> {
   const { plan, extract, connection } = run;
   const { client, controlTable, physical } = connection;
   // Before any data is read: the target tables must be there, with the mapping's keys and TTL.
@@ -54,5 +72,7 @@ export async function mergeIntoDynamoDb(run: MergeIntoDynamoDb): Promise<RunRepo
     sink: new DynamoDbItemSink(connection.writerClient, tables, { concurrency: run.concurrency ?? 8 }),
     force: run.force,
     owner: run.owner ?? `${hostname()}:${process.pid}`,
+    limits: run.limits,
+    describeFailure: (error) => connectionFailureText(error, connection.location) ?? error.message,
   });
 }

@@ -50,6 +50,8 @@ export interface IncrementalRunInput {
   onProgress?: (progress: RunProgress) => void;
   /** Caps on what is read (see RunInput.limits). */
   limits?: Partial<ReadLimits>;
+  /** How a failure is told in the report and the ledger (default: its message); the run into DynamoDB names an endpoint that stopped answering. */
+  describeFailure?: (error: Error) => string;
 }
 
 export async function runIncremental(input: IncrementalRunInput): Promise<RunReport> {
@@ -76,6 +78,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     ...(finished ? { finishedAt: new Date().toISOString(), report: JSON.stringify({ tables: finished.tables, items: finished.items, rejects: finished.rejects }) } : {}),
     ...(status === 'failed' && finished?.error ? { error: finished.error } : {}),
   });
+  let failed: RunReport | undefined;
   try {
     const ledger = await store.ledger(plan.mapping);
     const settled = ledger.find((e) => e.extract === extract && (e.status === 'applied' || e.status === 'skipped'));
@@ -134,11 +137,14 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
   } catch (error) {
     await sink.abort();
     if (!(error instanceof Error)) throw error;
-    const failed = report('failed', error.message);
+    failed = report('failed', input.describeFailure?.(error) ?? error.message);
     await store.recordLedger(ledgerEntry('failed', failed)).catch(() => undefined);
     return failed;
   } finally {
-    await lease.release();
+    // After a failure the store may be out of reach too (DynamoDB went away): the lease then
+    // lapses at its time, and the failure, not the release, is what the run reports.
+    if (failed === undefined) await lease.release();
+    else await lease.release().catch(() => undefined);
   }
 }
 

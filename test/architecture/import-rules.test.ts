@@ -46,7 +46,7 @@ export const SURFACES: Record<string, readonly string[]> = {
   'runtime/threads': ['start-worker.ts'],
   'runtime/report': ['read-limits.ts', 'run-report.ts', 'run-state.ts'],
   'runtime/read': ['as-of-from-name.ts', 'check-records-read.ts', 'extract-time.ts', 'manifest.ts', 'table-reader.ts'],
-  'runtime/hold': ['held-table.ts', 'hold-tables.ts', 'hold-threads.ts'],
+  'runtime/hold': ['first-seen-keys.ts', 'held-table.ts', 'hold-tables.ts', 'hold-threads.ts'],
   'runtime/sinks': ['byte-buffer.ts', 'dynamodb-json.ts', 'item-sink.ts', 'ndjson-line.ts', 'ndjson-sink.ts', 'output-file.ts', 'plain-json.ts', 'rejects-file.ts'],
   'runtime/dynamodb': ['batch-get.ts', 'batch-writer.ts', 'check-tables.ts', 'connection-error.ts', 'control-table-name.ts', 'create-table.ts', 'dynamodb-connection.ts', 'dynamodb-item-sink.ts', 'expected-table.ts', 'item-limits.ts', 'number-text.ts', 'table-name.ts'],
   'runtime/assemble': ['account-held-rows.ts', 'build-threads.ts', 'root-items.ts', 'stored-elements.ts', 'stream-roots.ts', 'write-root-items.ts'],

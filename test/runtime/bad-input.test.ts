@@ -219,7 +219,7 @@ const ROW_CASES: RowCase[] = [
     name: 'a duplicate key in a held child table (the first row wins, the reason names it)',
     files: withAppended({ 'orders.csv': '10,2,9,1,1.00,B\n' }),
     file: 'orders.csv',
-    rejects: [{ line: 4, reason: /^duplicate key: the row at orders\.csv:2 has the same order_id; the first one read is kept$/ }],
+    rejects: [{ line: 4, reason: /^duplicate key: the row at orders\.csv:2 has the same order_id \("10"\); the first one read is kept$/ }],
     counts: { orders: { read: 3, used: 2, rejected: 1 } },
     check: (run) => {
       expect(ordersOf(run, 'CUST#1').map((o) => [o.get('id'), o.get('qty')])).to.deep.equal([[10n, 2n]]);
@@ -230,7 +230,7 @@ const ROW_CASES: RowCase[] = [
     name: 'a duplicate composite key inside one group (the first row wins)',
     files: withAppended({ 'order_lines.csv': '10,1,S-9\n' }),
     file: 'order_lines.csv',
-    rejects: [{ line: 5, reason: /^duplicate key: the row at order_lines\.csv:2 has the same order_id, line_no; the first one read is kept$/ }],
+    rejects: [{ line: 5, reason: /^duplicate key: the row at order_lines\.csv:2 has the same order_id, line_no \("10, 1"\); the first one read is kept$/ }],
     counts: { order_lines: { read: 4, used: 3, rejected: 1 } },
     check: (run) => {
       const lines = ordersOf(run, 'CUST#1')[0].get('lines') as ItemObject[];

@@ -260,6 +260,33 @@ describe('BatchWriter against DynamoDB Local', function () {
     expect(again).to.equal(failure);
   });
 
+  it('gives up on refused connections after refusedForMs, well before the retry deadline (injected: nothing listens)', async () => {
+    // As the SDK's HTTP handler throws it when nothing listens at the endpoint.
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED', $metadata: {} });
+    const recording = new RecordingClient(client, () => ({ kind: 'throw', error: refused }));
+    const { batchWriter } = writer(recording, { concurrency: 1, retryForMs: 60_000, refusedForMs: 300 });
+    for (let id = 0; id < 5; id++) await batchWriter.write(customer(id));
+    const started = Date.now();
+    const error = await batchWriter.flush().then(() => null, (e: unknown) => e);
+    const seconds = (Date.now() - started) / 1000;
+
+    expect(error).to.be.instanceOf(BatchWriteError);
+    expect((error as Error).message).to.match(/^5 items were not written to table writer_\d+: the connection was refused for \d+ ms of retries: the last call failed with Error: connect ECONNREFUSED/);
+    expect((error as Error).cause).to.equal(refused);
+    expect(seconds).to.be.below(5);
+    expect(recording.calls.length).to.be.above(1);
+  });
+
+  it('keeps retrying throttling past refusedForMs, until the retry deadline', async () => {
+    const recording = new RecordingClient(client, () => ({ kind: 'throw', error: throttling() }));
+    const { batchWriter } = writer(recording, { concurrency: 1, retryForMs: 1000, refusedForMs: 100 });
+    await batchWriter.write(customer(1));
+    const started = Date.now();
+    const error = await batchWriter.flush().then(() => null, (e: unknown) => e);
+    expect((error as Error).message).to.match(/still not written after 1000 ms of retries/);
+    expect(Date.now() - started).to.be.at.least(500);
+  });
+
   it('stops at once on an error that retrying cannot fix (a missing table)', async () => {
     const recording = new RecordingClient(client);
     const batchWriter = new BatchWriter(recording, { tableName: 'no_such_table', key: KEY, onRejected: () => {}, retryForMs: 60_000 });
