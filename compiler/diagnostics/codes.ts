@@ -7,7 +7,7 @@
 
 export type Severity = 'error' | 'warning';
 
-/** `{ suggestion }` when a close candidate exists (diagnostics/did-you-mean.ts). */
+/** `{ suggestion }` when a close candidate exists (did-you-mean.ts). */
 interface Suggestion {
   suggestion?: string;
 }
