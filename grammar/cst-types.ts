@@ -1,6 +1,6 @@
 // Generated from grammar/parser.ts by `npm run gen:cst` (grammar/cst-types-source.ts): do not edit.
 // test/grammar/cst-types.test.ts fails when the parser changes and this file is not regenerated.
-import type { CstNode, ICstVisitor, IToken } from "chevrotain";
+import type { CstNode, IToken } from "chevrotain";
 
 export interface FileCstNode extends CstNode {
   name: "file";
