@@ -9,7 +9,7 @@ import type { MapFile, Span } from '../grammar/ast.js';
 import { MAX_MAP_FILE_BYTES } from '../grammar/limits.js';
 import { parse, type SyntaxProblem } from '../grammar/parse.js';
 import type { Code } from './diagnostics/codes.js';
-import type { DiagnosticSink } from './diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic, type DiagnosticSink } from './diagnostics/diagnostic.js';
 import { projectRootOf } from './project-root.js';
 import { readMapFile, UnreadableMapFile } from './read-map-file.js';
 
@@ -43,17 +43,17 @@ export function displayPath(path: string): string {
   return (rel.startsWith('..') ? path : rel).split(sep).join('/');
 }
 
-const problemCodes: Record<SyntaxProblem['kind'], Code> = {
+const problemCodes = {
   syntax: 'MAP0001',
   'unexpected-character': 'MAP0002',
   'unterminated-string': 'MAP0003',
   'bad-string': 'MAP0004',
   'too-deep': 'MAP0007',
   'too-long': 'MAP0008',
-};
+} as const satisfies Record<SyntaxProblem['kind'], Code>;
 
 function reportSyntax(problem: SyntaxProblem, sink: DiagnosticSink) {
-  const params: Record<string, string> = { detail: problem.message };
+  const params: { detail: string; hint?: string } = { detail: problem.message };
   if (problem.kind === 'too-deep') params.hint = 'give inner parts names of their own (attributes), or split a long chain `a + b + …` into shorter ones';
   if (problem.keywordUsedAsName) {
     params.hint = `\`${problem.keywordUsedAsName}\` is a keyword: write \`\`${problem.keywordUsedAsName}\`\` (in backticks) to use it as a name`;
@@ -77,14 +77,14 @@ function isInside(root: string, path: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-function unreadable(error: unknown, shown: string): { code: Code; params: Record<string, string> } {
+function unreadable(error: unknown, shown: string, at: Span): Diagnostic {
   if (error instanceof UnreadableMapFile && error.reason === 'too-large') {
-    return { code: 'MAP0005', params: { path: shown, size: String(error.size), limit: String(MAX_MAP_FILE_BYTES) } };
+    return diagnostic('MAP0005', at, { path: shown, size: String(error.size), limit: String(MAX_MAP_FILE_BYTES) });
   }
   if (error instanceof UnreadableMapFile && error.reason === 'not-a-file') {
-    return { code: 'MAP0117', params: { path: shown, why: 'is not a regular file (a folder, device or pipe)', hint: 'name a .map file' } };
+    return diagnostic('MAP0117', at, { path: shown, why: 'is not a regular file (a folder, device or pipe)', hint: 'name a .map file' });
   }
-  return { code: 'MAP0101', params: { path: shown } };
+  return diagnostic('MAP0101', at, { path: shown });
 }
 
 const fileStart = (file: string): Span => ({ file, line: 1, column: 1, offset: 0, endOffset: 0 });
@@ -126,8 +126,8 @@ export function loadSources(entryPath: string, readFile: ReadFile, sink: Diagnos
       text = readFile(path);
       if (text.length > MAX_MAP_FILE_BYTES) throw new UnreadableMapFile('too-large', Buffer.byteLength(text));
     } catch (error) {
-      const { code, params } = unreadable(error, shown);
-      if (importedAt || code !== 'MAP0101') sink.report(code, importedAt ?? fileStart(shown), params);
+      const problem = unreadable(error, shown, importedAt ?? fileStart(shown));
+      if (importedAt || problem.code !== 'MAP0101') sink.add(problem);
       else throw new Error(`cannot read ${shown}: no such file`);
       return null;
     }

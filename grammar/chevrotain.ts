@@ -6,4 +6,4 @@ import type * as Chevrotain from 'chevrotain';
 
 const chevrotain = (await import(new URL('../chevrotain.mjs', import.meta.resolve('chevrotain')).href)) as typeof Chevrotain;
 
-export const { createToken, CstParser, defaultParserErrorProvider, Lexer } = chevrotain;
+export const { createToken, CstParser, defaultParserErrorProvider, generateCstDts, Lexer } = chevrotain;

@@ -2,6 +2,7 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
 import type { Expr, MapFile, Span } from './ast.js';
 import { AstBuilder } from './cst-to-ast.js';
+import type { FileCstNode } from './cst-types.js';
 import { MAX_EXPRESSION_DEPTH, MAX_LITERAL_LENGTH, MAX_NESTING_DEPTH } from './limits.js';
 import { tooDeepNode, tooDeepToken } from './nesting.js';
 import { mapParser } from './parser.js';
@@ -142,7 +143,7 @@ export function parse(text: string, file: string): ParseResult {
     return builder.expr(node);
   };
   const builder = new AstBuilder(file, parseTemplatePart, (message, span) => problems.push({ kind: 'bad-string', message, span }));
-  const ast = builder.mapFile(cst.children as never);
+  const ast = builder.mapFile((cst as FileCstNode).children);
   const deepNode = tooDeepNode(ast);
   if (deepNode) {
     const span = (deepNode as { span: Span }).span;

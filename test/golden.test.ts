@@ -18,6 +18,12 @@ const inputs = [
   ...readdirSync(CASES).filter((f) => f.endsWith('.map')).map((f) => join(CASES, f)),
 ];
 
+/** The name its snapshots start with: `mappings-customer` for mappings/customer.map, else the file's name. */
+function prefixOf(input: string): string {
+  const name = input.replace(/^.*\//, '').replace(/\.map$/, '');
+  return input.startsWith('mappings/') ? `mappings-${name}` : name;
+}
+
 function snapshot(name: string, actual: string) {
   const path = join(SNAPSHOTS, name);
   if (update || !existsSync(path)) {
@@ -31,8 +37,7 @@ function snapshot(name: string, actual: string) {
 
 describe('golden plans, explain output and diagnostics', () => {
   for (const input of inputs) {
-    const name = input.replace(/^.*\//, '').replace(/\.map$/, '');
-    const prefix = input.startsWith('mappings/') ? `mappings-${name}` : name;
+    const prefix = prefixOf(input);
     it(input, () => {
       const result = compile(input);
       snapshot(`${prefix}.diagnostics.txt`, renderDiagnostics(result.diagnostics, (f) => result.sources.get(f)) || '(no diagnostics)\n');
@@ -44,7 +49,17 @@ describe('golden plans, explain output and diagnostics', () => {
     });
   }
 
-  it('has at least one case per mapping and per golden input', () => {
-    expect(inputs.length).to.be.greaterThan(3);
+  it('has exactly one case per mapping and per golden input, and no snapshot without its case', () => {
+    const mappings = readdirSync('mappings').filter((f) => f.endsWith('.map'));
+    expect(mappings, 'mappings/ holds no .map file').not.to.be.empty;
+    const prefixes = inputs.map(prefixOf);
+    expect(new Set(prefixes).size, 'two inputs share one snapshot name').to.equal(prefixes.length);
+    // Each mapping of the repository compiles, so its case has a plan and an explain snapshot.
+    for (const file of mappings) {
+      const prefix = prefixOf(join('mappings', file));
+      for (const kind of ['diagnostics.txt', 'plan.json', 'explain.txt']) expect(existsSync(join(SNAPSHOTS, `${prefix}.${kind}`)), `${prefix}.${kind}`).to.equal(true);
+    }
+    const snapshotted = new Set(readdirSync(SNAPSHOTS).map((f) => f.replace(/\.(diagnostics\.txt|plan\.json|explain\.txt)$/, '')));
+    expect([...snapshotted].sort(), `${SNAPSHOTS} holds snapshots of inputs that are gone (delete them)`).to.deep.equal([...prefixes].sort());
   });
 });

@@ -1,21 +1,99 @@
 // Every diagnostic the compiler can report: one stable code each, with its severity, message
 // and hint built from parameters. Messages live here only; checks report a code and data.
-// docs/diagnostics.md lists the codes for users; test/diagnostics-doc.test.ts keeps it in step.
+// MessageParameterTypes gives each code the parameters its message and hint read (as Malloy's
+// does), so a report that leaves one out, misspells one or adds one is a type error, and a
+// message never prints "undefined". test/compiler/diagnostic-messages.test.ts renders each.
+// docs/diagnostics.md lists the codes for users; test/compiler/diagnostics-doc.test.ts keeps it in step.
 
 export type Severity = 'error' | 'warning';
 
-type Params = Record<string, string>;
-
-interface CodeInfo {
-  severity: Severity;
-  title: string;
-  message: (p: Params) => string;
-  hint?: (p: Params) => string | undefined;
+/** `{ suggestion }` when a close candidate exists (did-you-mean.ts). */
+interface Suggestion {
+  suggestion?: string;
 }
 
-const didYouMean = (p: Params) => (p.suggestion ? `did you mean \`${p.suggestion}\`?` : undefined);
+/** A message that is all detail, written where the problem is found, with an optional hint. */
+interface Detail {
+  detail: string;
+  hint?: string;
+}
 
-export const CODES = {
+/** The parameters of each code's message and hint. */
+export interface MessageParameterTypes {
+  MAP0001: Detail;
+  MAP0002: { detail: string };
+  MAP0003: { detail: string };
+  MAP0004: { detail: string };
+  MAP0005: { path: string; size: string; limit: string };
+  MAP0006: { limit: string; file: string };
+  MAP0007: Detail;
+  MAP0008: { detail: string };
+
+  MAP0101: { path: string };
+  MAP0102: { cycle: string };
+  MAP0103: { what: string; name: string; other: string };
+  MAP0104: { column: string; table: string };
+  MAP0105: { type: string } & Suggestion;
+  MAP0106: Detail & Suggestion;
+  MAP0107: { column: string; table: string } & Suggestion;
+  MAP0108: { table: string; use: string };
+  MAP0109: { column: string; table: string } & Suggestion;
+  MAP0110: Detail;
+  MAP0111: { table: string; name: string; from: string; target: string };
+  MAP0112: { name: string; table: string };
+  MAP0113: { cycle: string };
+  MAP0115: { path: string; root: string };
+  MAP0116: { path: string };
+  MAP0117: { path: string; why: string; hint: string };
+  MAP0114: { column: string; table: string };
+
+  MAP0201: { item: string; target: string } & Suggestion;
+  MAP0202: { target: string };
+  MAP0203: { item: string; attribute: string; role: string; target: string };
+  MAP0204: { attribute: string; why: string };
+  MAP0205: { item: string; missing: string; table: string; attribute: string; example: string };
+  MAP0206: { a: string; b: string; target: string; why: string };
+  MAP0207: { attribute: string; type: string };
+  MAP0208: Detail;
+  MAP0209: { name: string };
+  MAP0210: { detail: string };
+  MAP0211: { item: string; table: string } & Suggestion;
+  MAP0212: { target: string; problem: string };
+
+  MAP0301: { name: string; hint?: string } & Suggestion;
+  MAP0302: { table: string; name: string } & Suggestion;
+  MAP0303: { path: string; hint: string };
+  MAP0304: { path: string; what: string; hint: string };
+  MAP0305: { fn: string; path: string; why: string; hint: string };
+  MAP0306: { name: string };
+  MAP0307: { name: string; known: string } & Suggestion;
+  MAP0308: { name: string; expected: string; actual: string };
+  MAP0309: Detail;
+  MAP0310: { type: string };
+  MAP0311: { term: string };
+  MAP0312: Detail & Suggestion;
+  MAP0313: { path: string; clause: string };
+  MAP0314: { name: string };
+  MAP0315: { value: string };
+
+  MAP0401: { name: string };
+  MAP0402: { table: string };
+  MAP0403: { name: string; missing: string; table: string; column: string; alias: string };
+  MAP0404: { mapping: string; table: string; pattern: string };
+}
+
+export type Code = keyof MessageParameterTypes;
+
+export interface CodeInfo<P> {
+  severity: Severity;
+  title: string;
+  message: (p: P) => string;
+  hint?: (p: P) => string | undefined;
+}
+
+const didYouMean = (p: Suggestion) => (p.suggestion ? `did you mean \`${p.suggestion}\`?` : undefined);
+
+export const CODES: { readonly [C in Code]: CodeInfo<MessageParameterTypes[C]> } = {
   // 00xx: text
   MAP0001: { severity: 'error', title: 'syntax error', message: (p) => p.detail, hint: (p) => p.hint },
   MAP0002: { severity: 'error', title: 'unexpected character', message: (p) => p.detail, hint: () => 'names are letters, digits and `_`; comments start with `#`' },
@@ -81,10 +159,8 @@ export const CODES = {
   MAP0402: { severity: 'warning', title: 'unused table', message: (p) => `table \`${p.table}\` is declared here but no item uses it`, hint: () => 'remove it, or move it into the shared schema file' },
   MAP0403: { severity: 'warning', title: 'element without its key', message: (p) => `elements of \`${p.name}\` do not carry ${p.missing} of \`${p.table}\`'s key: a row delivered again cannot replace its twin`, hint: (p) => `add \`${p.column} = ${p.alias}.${p.column}\`` },
   MAP0404: { severity: 'warning', title: 'looked-up table not optional', message: (p) => `mapping \`${p.mapping}\` only looks rows up in table \`${p.table}\`, which is not declared \`optional\`: an extract without a file of it stops the run`, hint: (p) => `add \`optional\` after its pattern (\`from "${p.pattern}" optional\`) so that an extract without new rows of \`${p.table}\` does not stop the run` },
-} satisfies Record<string, CodeInfo>;
+};
 
-export type Code = keyof typeof CODES;
-
-export function codeInfo(code: Code): CodeInfo {
+export function codeInfo<C extends Code>(code: C): CodeInfo<MessageParameterTypes[C]> {
   return CODES[code];
 }

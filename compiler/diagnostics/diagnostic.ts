@@ -1,13 +1,30 @@
 // Diagnostics as data: a code, its parameters and where. Messages come from codes.ts only
-// when a diagnostic is rendered or serialised.
+// when a diagnostic is rendered or serialised. The parameters are those the code's message
+// reads (MessageParameterTypes), checked where the diagnostic is made.
 import type { Span } from '../../grammar/ast.js';
 import { MAX_DIAGNOSTICS_PER_FILE } from '../../grammar/limits.js';
-import { codeInfo, type Code, type Severity } from './codes.js';
+import { codeInfo, type Code, type MessageParameterTypes, type Severity } from './codes.js';
 
-export interface Diagnostic {
-  code: Code;
-  params: Record<string, string>;
+/** A diagnostic of one code, with that code's parameters. */
+export interface DiagnosticOf<C extends Code> {
+  code: C;
+  params: MessageParameterTypes[C];
   span: Span;
+}
+
+/** A diagnostic of any code; `code` tells which parameters it holds. */
+export type Diagnostic = { [C in Code]: DiagnosticOf<C> }[Code];
+
+/**
+ * The parameters a diagnostic of `C` must be given. When `C` is one of several codes (chosen at
+ * run time), the parameters every one of them reads.
+ */
+export type ParamsFor<C extends Code> = IntersectionOf<MessageParameterTypes[C]>;
+type IntersectionOf<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** Makes a diagnostic: only the parameters of its code are accepted, and all of them. */
+export function diagnostic<C extends Code>(code: C, span: Span, params: ParamsFor<C>): DiagnosticOf<C> {
+  return { code, params: params as MessageParameterTypes[C], span };
 }
 
 /** `file:line:column`, as diagnostics name a place. */
@@ -28,6 +45,10 @@ export interface DiagnosticView {
 }
 
 export function viewOf(d: Diagnostic): DiagnosticView {
+  return viewOfCode(d);
+}
+
+function viewOfCode<C extends Code>(d: DiagnosticOf<C>): DiagnosticView {
   const info = codeInfo(d.code);
   return {
     code: d.code,
@@ -52,7 +73,14 @@ export class DiagnosticSink {
   private errors = 0;
   readonly all: Diagnostic[] = [];
 
-  report(code: Code, span: Span, params: Record<string, string> = {}): void {
+  /** Reports `code` at `span` with the parameters its message reads. */
+  report<C extends Code>(code: C, span: Span, params: ParamsFor<C>): void {
+    this.add(diagnostic(code, span, params) as Diagnostic);
+  }
+
+  /** Reports a diagnostic made with diagnostic(). */
+  add(d: Diagnostic): void {
+    const { code, span } = d;
     const key = `${code}@${span.file}:${span.offset}`;
     if (this.seen.has(key)) return;
     const count = this.perFile.get(span.file) ?? 0;
@@ -60,15 +88,15 @@ export class DiagnosticSink {
     this.seen.add(key);
     this.perFile.set(span.file, count + 1);
     if (count === MAX_DIAGNOSTICS_PER_FILE) {
-      this.add('MAP0006', span, { limit: String(MAX_DIAGNOSTICS_PER_FILE), file: span.file });
+      this.keep(diagnostic('MAP0006', span, { limit: String(MAX_DIAGNOSTICS_PER_FILE), file: span.file }));
       return;
     }
-    this.add(code, span, params);
+    this.keep(d);
   }
 
-  private add(code: Code, span: Span, params: Record<string, string>) {
-    this.all.push({ code, params, span });
-    if (codeInfo(code).severity === 'error') this.errors += 1;
+  private keep(d: Diagnostic) {
+    this.all.push(d);
+    if (codeInfo(d.code).severity === 'error') this.errors += 1;
   }
 
   get errorCount(): number {

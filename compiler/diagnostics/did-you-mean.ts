@@ -29,7 +29,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 }
 
 /** Params for a diagnostic: `{ suggestion }` when a close candidate exists, else nothing. */
-export function suggestion(word: string, candidates: Iterable<string>): Record<string, string> {
+export function suggestion(word: string, candidates: Iterable<string>): { suggestion?: string } {
   const found = closest(word, candidates);
   return found ? { suggestion: found } : {};
 }

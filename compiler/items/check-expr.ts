@@ -83,7 +83,7 @@ export class ExprChecker {
       }
       case 'IsNull': {
         const operand = this.check(expr.operand, scope);
-        return this.typed({ kind: 'isNull', type: 'bool', operand: operand.plan, negated: expr.negated }, false, expr.span);
+        return this.typed({ kind: 'isNull', type: 'bool', operand: operand.plan, negated: expr.negated }, false, expr.span, [operand]);
       }
       case 'Error':
         return poisoned(expr.span);

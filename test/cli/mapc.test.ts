@@ -87,4 +87,15 @@ describe('mapc command', function () {
     expect(mapc('frobnicate').status).to.equal(2);
     expect(mapc('compile', '--bogus', 'x.map').status).to.equal(2);
   });
+
+  it('exits 1, not 2, when a well-formed command fails (README: 1 errors, 2 usage)', () => {
+    const missing = mapc('compile', join(dir, 'missing.map'), '-o', join(dir, 'missing.plan.json'));
+    expect(missing.status, missing.stderr).to.equal(1);
+    expect(missing.stderr).to.contain('missing.map: no such file');
+    expect(missing.stderr).not.to.match(/^\s+at /m);
+    const notAPlan = join(dir, 'not-a-plan.json');
+    writeFileSync(notAPlan, '{"kind": "nonsense"}\n');
+    const explain = mapc('explain', notAPlan);
+    expect(explain.status, explain.stderr).to.equal(1);
+  });
 });
