@@ -9,7 +9,7 @@ import { DiagnosticSink, placeOf } from './diagnostics/diagnostic.js';
 import { suggestion } from './diagnostics/did-you-mean.js';
 import { ItemBuilder, type BuiltItem } from './items/build-item.js';
 import { checkItemKeys, checkKeyCollisions } from './items/item-keys.js';
-import { loadSources, readFromDisk, type LoadedSources, type LoadOptions, type ReadFile } from './load-sources.js';
+import { loadSources, readFromDisk, type LoadedSources, type LoadOptions, type ReadFile, type SourceFile } from './load-sources.js';
 import { buildPlan } from './plan/build-plan.js';
 import { reportRequiredLookedUpTables } from './plan/check-looked-up-tables.js';
 import { optimize } from './plan/optimize.js';
@@ -29,6 +29,8 @@ export interface CompileResult {
   sources: Map<string, string>;
   /** Built items, kept so that several mappings can be checked against each other. */
   items: BuiltItem[];
+  /** The files read, parsed (the entry last), for tools that answer questions about the text (the language server). */
+  files: SourceFile[];
 }
 
 function reportUnusedTables(schema: Schema, plan: Plan, sink: DiagnosticSink) {
@@ -64,7 +66,7 @@ export function compile(entryPath: string, options: CompileOptions = {}): Compil
   const sink = new DiagnosticSink();
   const loaded = loadSources(entryPath, options.readFile ?? readFromDisk, sink, options);
   const sources = new Map((loaded?.files ?? []).map((f) => [f.path, f.text]));
-  const done = (plan: Plan | null, items: BuiltItem[] = []): CompileResult => ({ plan, diagnostics: sink.sorted(), sources, items });
+  const done = (plan: Plan | null, items: BuiltItem[] = []): CompileResult => ({ plan, diagnostics: sink.sorted(), sources, items, files: loaded?.files ?? [] });
   if (!loaded || sink.errorCount > 0) return done(null);
 
   const schema = buildSchema(loaded.files, loaded.entry, sink);

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { compile, type CompileResult } from '../compiler/compile.js';
 import { DiagnosticSink } from '../compiler/diagnostics/diagnostic.js';
-import { loadSources, type SourceFile } from '../compiler/load-sources.js';
+import type { SourceFile } from '../compiler/load-sources.js';
 import { buildSchema } from '../compiler/schema/build-schema.js';
 import type { Schema } from '../compiler/schema/schema.js';
 import type { DocumentStore } from './documents.js';
@@ -28,27 +28,18 @@ export interface Analysis {
 function analyze(path: string, store: DocumentStore): Analysis {
   let compiled: CompileResult;
   try {
-    compiled = compile(path, { readFile: store.readFile });
+    // The optimizer's rewrites add no diagnostic: the logical plan is enough, and quicker.
+    compiled = compile(path, { readFile: store.readFile, optimize: false });
   } catch {
     // The entry itself cannot be read (deleted since it was listed).
-    compiled = { plan: null, diagnostics: [], sources: new Map(), items: [] };
+    compiled = { plan: null, diagnostics: [], sources: new Map(), items: [], files: [] };
   }
-  let files: SourceFile[] = [];
-  let entry: SourceFile | null = null;
-  let schema: Schema | null = null;
-  let index: SemanticIndex = { occurrences: [], scopes: [] };
-  try {
-    const quiet = new DiagnosticSink();
-    const loaded = loadSources(path, store.readFile, quiet);
-    if (loaded) {
-      files = loaded.files;
-      entry = loaded.entry;
-      schema = buildSchema(loaded.files, loaded.entry, quiet);
-      index = buildIndex(loaded.files, loaded.entry, schema);
-    }
-  } catch {
-    // Left empty: requests on a file that cannot be read answer nothing.
-  }
+  const files = compiled.files;
+  const entry = files.at(-1) ?? null;
+  // Built again (quietly) because compile() stops before the schema when there are syntax
+  // errors, which is most of the time while someone types.
+  const schema = entry ? buildSchema(files, entry, new DiagnosticSink()) : null;
+  const index: SemanticIndex = entry && schema ? buildIndex(files, entry, schema) : { occurrences: [], scopes: [] };
   const lineIndexes = new Map<string, LineIndex>();
   const texts = new Map(files.map((f) => [f.path, f.text]));
   for (const [file, text] of compiled.sources) if (!texts.has(file)) texts.set(file, text);

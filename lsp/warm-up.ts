@@ -3,7 +3,6 @@
 // (the JavaScript engine has not compiled the hot paths yet), and the first edit should not.
 import { compile } from '../compiler/compile.js';
 import { DiagnosticSink } from '../compiler/diagnostics/diagnostic.js';
-import { loadSources } from '../compiler/load-sources.js';
 import { buildSchema } from '../compiler/schema/build-schema.js';
 import { buildIndex } from './semantic-index.js';
 import { completionAt } from './completion.js';
@@ -39,11 +38,9 @@ export function warmUp(rounds = 12): void {
   const path = '/mapc-warm-up/warm-up.map';
   const readFile = () => SAMPLE;
   for (let i = 0; i < rounds; i++) {
-    compile(path, { readFile, projectRoot: '/mapc-warm-up' });
-    const sink = new DiagnosticSink();
-    const loaded = loadSources(path, readFile, sink, { projectRoot: '/mapc-warm-up' })!;
-    const schema = buildSchema(loaded.files, loaded.entry, sink);
-    const index = buildIndex(loaded.files, loaded.entry, schema);
+    const { files } = compile(path, { readFile, projectRoot: '/mapc-warm-up' });
+    const schema = buildSchema(files, files[0], new DiagnosticSink());
+    const index = buildIndex(files, files[0], schema);
     const analysis = { schema, index } as Analysis;
     completionAt(analysis, SAMPLE, SAMPLE.indexOf('p.name is') + 2);
     completionAt(analysis, SAMPLE, SAMPLE.indexOf('round(') + 6);
