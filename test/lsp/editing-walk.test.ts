@@ -54,7 +54,11 @@ describe('language server: editing customer.map from empty to complete', functio
   before(async () => (client = await LspClient.start(ws.root)));
   after(async () => client?.stop());
 
-  it(`answers every step within ${BUDGET_MS} ms with the diagnostics of mapc check`, async () => {
+  it(`answers every step within ${BUDGET_MS} ms with the diagnostics of mapc check`, async function () {
+    // On a machine shared with other work, the scheduler alone can hold a process past the
+    // budget once in a few hundred answers: the whole walk may run again, and one full walk
+    // must then keep every step within it.
+    this.retries(2);
     const texts = steps(complete);
     expect(texts.length).to.be.greaterThan(100);
     const times: number[] = [];
