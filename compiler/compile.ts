@@ -9,7 +9,7 @@ import { DiagnosticSink, placeOf } from './diagnostics/diagnostic.js';
 import { suggestion } from './diagnostics/did-you-mean.js';
 import { ItemBuilder, type BuiltItem } from './items/build-item.js';
 import { checkItemKeys, checkKeyCollisions } from './items/item-keys.js';
-import { loadSources, readFromDisk, type LoadedSources, type LoadOptions, type ReadFile } from './load-sources.js';
+import { loadSources, readFromDisk, type LoadedSources, type LoadOptions, type ReadFile, type SourceFile } from './load-sources.js';
 import { buildPlan } from './plan/build-plan.js';
 import { reportRequiredLookedUpTables } from './plan/check-looked-up-tables.js';
 import { optimize } from './plan/optimize.js';
@@ -31,6 +31,8 @@ export interface CompileResult {
   items: BuiltItem[];
   /** The resolved tables and targets (null when loading failed), for tools that draw the mapping. */
   schema: Schema | null;
+  /** The files read, parsed (the entry last), for tools that answer questions about the text (the language server). */
+  files: SourceFile[];
 }
 
 function reportUnusedTables(schema: Schema, plan: Plan, sink: DiagnosticSink) {
@@ -67,7 +69,7 @@ export function compile(entryPath: string, options: CompileOptions = {}): Compil
   const loaded = loadSources(entryPath, options.readFile ?? readFromDisk, sink, options);
   const sources = new Map((loaded?.files ?? []).map((f) => [f.path, f.text]));
   let schema: Schema | null = null;
-  const done = (plan: Plan | null, items: BuiltItem[] = []): CompileResult => ({ plan, diagnostics: sink.sorted(), sources, items, schema });
+  const done = (plan: Plan | null, items: BuiltItem[] = []): CompileResult => ({ plan, diagnostics: sink.sorted(), sources, items, schema, files: loaded?.files ?? [] });
   if (!loaded || sink.errorCount > 0) return done(null);
 
   schema = buildSchema(loaded.files, loaded.entry, sink);

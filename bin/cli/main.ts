@@ -25,6 +25,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'ledger', summary: 'list the extracts applied, failed or skipped per mapping; skip a broken one', load: async () => (await import('./ledger-command.js')).ledgerCommand },
   { name: 'pending', summary: 'list the rows parked until their parent arrives', load: async () => (await import('./pending-command.js')).pendingCommand },
   { name: 'fmt', summary: 'format .map files in the canonical layout', load: async () => (await import('./fmt-command.js')).fmtCommand },
+  { name: 'lsp', summary: 'the language server for editors (diagnostics, hover, completion…) on stdin/stdout', load: async () => (await import('./lsp-command.js')).lspCommand },
 ];
 
 function usage(): string {

@@ -1,0 +1,4 @@
+// The language server as the extension bundles it: `mapc lsp --stdio` without the rest of mapc.
+import { serveOnStdio } from '../../../lsp/stdio.js';
+
+serveOnStdio();
