@@ -19,7 +19,7 @@
  *      the items and keys they carry; then the control table's rows and bytes per item.
  *   4. the delta: delta 1 applied by the main job over the base of step 3, timed, against
  *      the loop writing only the items delta 1 changed (found by scanning the target table
- *      before and after), into a fresh table.
+ *      before and after), into a fresh table; both through the counting proxy.
  *
  * DynamoDB Local's speed swings by 10-20 % between runs (its JVM collects garbage; the two
  * cores are shared by both programs): read the medians of the alternating runs.
@@ -31,7 +31,7 @@ import {
   type AttributeValue,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -84,15 +84,15 @@ try {
   const warmUpExtract = join(work, 'warm-up.zip');
   await writeExtract({ ...size, customers: 500, sequence: 0, out: warmUpExtract });
   const plan = join(work, 'customer.plan.json');
-  mapc(['compile', MAPPING, '-o', plan]);
+  await mapc(['compile', MAPPING, '-o', plan]);
   const previewFile = join(work, 'base.items.ndjson');
-  mapc(['run', plan, '--extract', base, '--out', previewFile, '--format', 'dynamodb']);
+  await mapc(['run', plan, '--extract', base, '--out', previewFile, '--format', 'dynamodb']);
   const items = (await readFile(previewFile, 'utf8')).split('\n').filter((line) => line !== '').map((line) => (JSON.parse(line) as { Item: Item }).Item);
   console.log(`${customers} customers: ${items.length} items in the preview (${work})`);
 
   // 1. Warm-up.
   await plainLoop(await freshTable(plan), items.slice(0, 5000));
-  mainJob(plan, warmUpExtract, freshTables());
+  await mainJob(plan, warmUpExtract, freshTables());
 
   // 2. Alternating timed runs.
   const loopSeconds: number[] = [];
@@ -104,7 +104,7 @@ try {
         const table = await freshTable(plan);
         loopSeconds.push(await timed(() => plainLoop(table, items)));
       } else {
-        jobSeconds.push(mainJob(plan, base, freshTables()).seconds);
+        jobSeconds.push((await mainJob(plan, base, freshTables())).seconds);
       }
     }
     console.log(`run ${run + 1}: loop ${loopSeconds.at(-1)!.toFixed(2)} s, main job ${jobSeconds.at(-1)!.toFixed(2)} s`);
@@ -113,19 +113,22 @@ try {
   // 3. Requests and control-table rows of one more main job, through the counting proxy.
   const proxy = await countingProxy(server.endpoint);
   const counted = freshTables();
-  mainJob(plan, base, counted, proxy.endpoint);
+  await mainJob(plan, base, counted, proxy.endpoint);
   const baseRequests = proxy.take();
   const control = await scanAll(counted.control);
   const controlBytes = control.reduce((sum, row) => sum + itemSize(row as Parameters<typeof itemSize>[0]), 0);
 
   // 4. The delta, over the base of step 3.
   const before = keyed(await scanAll(counted.target));
-  const deltaJob = mainJob(plan, delta, counted, proxy.endpoint);
+  const deltaJob = await mainJob(plan, delta, counted, proxy.endpoint);
   const deltaRequests = proxy.take();
   const after = keyed(await scanAll(counted.target));
   const changed = [...after].filter(([key, text]) => before.get(key) !== text).map(([, text]) => JSON.parse(text) as Item);
   const deltaLoopTable = await freshTable(plan);
-  const deltaLoopSeconds = await timed(() => plainLoop(deltaLoopTable, changed));
+  // Through the proxy too, as the delta's main job went.
+  const proxyClient = new DynamoDBClient({ ...dynamoDbLocalClientConfig(proxy.endpoint), maxAttempts: 10 });
+  const deltaLoopSeconds = await timed(() => plainLoop(deltaLoopTable, changed, proxyClient));
+  proxyClient.destroy();
   await proxy.close();
 
   const loopMedian = median(loopSeconds);
@@ -161,33 +164,39 @@ function freshTables(): Tables {
 /** A fresh target table made by `mapc init` (its control table is made too, and not used). */
 async function freshTable(plan: string): Promise<string> {
   const tables = freshTables();
-  mapc(['init', plan, '--table', `${TARGET}=${tables.target}`, '--control-table', tables.control, '--endpoint', server.endpoint]);
+  await mapc(['init', plan, '--table', `${TARGET}=${tables.target}`, '--control-table', tables.control, '--endpoint', server.endpoint]);
   return tables.target;
 }
 
 /** `mapc init` (not timed), then `mapc run` into DynamoDB, timed. */
-function mainJob(plan: string, extract: string, tables: Tables, endpoint = server.endpoint): { seconds: number } {
+async function mainJob(plan: string, extract: string, tables: Tables, endpoint = server.endpoint): Promise<{ seconds: number }> {
   const tableArgs = ['--table', `${TARGET}=${tables.target}`, '--control-table', tables.control, '--endpoint', endpoint];
-  mapc(['init', plan, ...tableArgs]);
+  await mapc(['init', plan, ...tableArgs]);
   const report = join(work, `${tables.target}-${extract.replace(/.*\//, '')}.report.json`);
   const started = performance.now();
-  mapc(['run', plan, '--extract', extract, ...tableArgs, '--concurrency', String(concurrency), '--report', report, '--rejects', `${report}.rejects.ndjson`]);
+  await mapc(['run', plan, '--extract', extract, ...tableArgs, '--concurrency', String(concurrency), '--report', report, '--rejects', `${report}.rejects.ndjson`]);
   return { seconds: (performance.now() - started) / 1000 };
 }
 
-function mapc(args: string[]): void {
-  const result = spawnSync(process.execPath, ['bin/mapc.js', ...args], { cwd: ROOT, encoding: 'utf8', env: MAPC_ENV });
-  if (result.status !== 0) throw new Error(`mapc ${args.join(' ')} exited with ${result.status}:\n${result.stderr}`);
+/** Runs mapc as a child; asynchronously, so that the counting proxy in this process serves it. */
+function mapc(args: string[]): Promise<void> {
+  const child = spawn(process.execPath, ['bin/mapc.js', ...args], { cwd: ROOT, env: MAPC_ENV, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`mapc ${args.join(' ')} exited with ${code}:\n${stderr}`))));
+  });
 }
 
 /** Chunks of 25, `concurrency` calls in flight, unprocessed items sent again. */
-async function plainLoop(table: string, items: readonly Item[]): Promise<void> {
+async function plainLoop(table: string, items: readonly Item[], through = client): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       let requests: WriteRequest[] = items.slice(next, (next += BATCH)).map((Item) => ({ PutRequest: { Item } }));
       while (requests.length > 0) {
-        const answer = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
+        const answer = await through.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
         requests = answer.UnprocessedItems?.[table] ?? [];
       }
     }
