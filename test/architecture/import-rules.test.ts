@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SOURCE_FOLDERS = ['runtime', 'api', 'bin', 'deploy', 'compiler', 'grammar'];
+const SOURCE_FOLDERS = ['runtime', 'api', 'bin', 'deploy', 'compiler', 'grammar', 'lsp'];
 
 /** Folder → the folders its files may import (besides their own), bottom floor first. */
 export const ALLOWED_EDGES: Record<string, readonly string[]> = {
@@ -31,8 +31,9 @@ export const ALLOWED_EDGES: Record<string, readonly string[]> = {
   'runtime/job': ['runtime/archive', 'runtime/control', 'runtime/dynamodb', 'runtime/merge', 'runtime/plan', 'runtime/read', 'runtime/report', 'runtime/run', 'runtime/sinks', 'runtime/values'],
   grammar: [],
   compiler: ['grammar', 'runtime/plan', 'runtime/dynamodb'],
+  lsp: ['compiler', 'grammar'],
   api: ['compiler', 'runtime/*'],
-  bin: ['api', 'compiler', 'grammar', 'runtime/*'],
+  bin: ['api', 'compiler', 'grammar', 'lsp', 'runtime/*'],
   deploy: ['compiler', 'runtime/dynamodb', 'runtime/job'],
 };
 
