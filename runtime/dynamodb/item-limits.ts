@@ -5,7 +5,7 @@
  * row, with the reason and the attribute path, and the run goes on.
  *
  *   numbers   at most 38 significant digits, magnitudes 1E-130 to 9.99…E+125, no NaN or
- *             Infinity (the same rules dynamodb-json.ts enforces when it converts)
+ *             Infinity (the same rules sinks/dynamodb-json.ts enforces when it converts)
  *   nesting   at most 32 levels of maps and lists, the item itself counting as the first: an
  *             attribute may nest 31 maps or lists. Measured against DynamoDB Local, which
  *             refuses the 32nd with "Nesting Levels have exceeded supported limits"
