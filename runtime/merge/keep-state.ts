@@ -8,6 +8,7 @@ import type { HeldTable } from '../hold/held-table.js';
 import type { RetriedRow } from '../hold/hold-tables.js';
 import type { RunState } from '../report/run-state.js';
 import type { ExtractIdentity, ParkedRow, StateStore, StoredRow } from './state-store.js';
+import { isHydrated } from './hydrate.js';
 import { storedColumns } from './stored-values.js';
 
 export interface KeepStateInput {
@@ -60,7 +61,7 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
     const parked = new Set(input.toPark.get(name) ?? []);
     const rows: StoredRow[] = [];
     for (let index = 0; index < table.count; index++) {
-      if (table.isHydrated(index) || table.isFailed(index) || parked.has(index)) continue;
+      if (isHydrated(table, index) || table.isFailed(index) || parked.has(index)) continue;
       const key = table.keyOf(index);
       if (key !== null) rows.push({ key: String(key), values: table.isScanFiltered(index) ? null : storedColumns(table.plan, table.row(index)) });
     }
