@@ -3,14 +3,14 @@
 // and filtered out by the mapping otherwise. Rows of lookup-only tables count as used: they were indexed.
 import type { Plan } from '../plan/types.js';
 import { tableDepth } from '../plan/table-depth.js';
-import type { HeldTable } from '../hold/held-table.js';
+import { RowOrigin, type HeldTable } from '../hold/held-table.js';
 import type { RowKey } from '../eval/row-key.js';
 import type { RunState } from '../report/run-state.js';
 import type { SeenRootKeys } from './stream-roots.js';
 
 /**
  * `park`: given in incremental runs, where a row whose parent has not arrived is parked (and
- * counted so) rather than orphaned. Rows loaded from the store (hydrated) are not counted.
+ * counted so) rather than orphaned. Rows loaded from the store (of an earlier run, `RowOrigin.Earlier`) are not counted.
  */
 export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRootKeys: SeenRootKeys, state: RunState, park?: (table: string, index: number) => void): void {
   const orphanedKeys = new Map<string, Set<RowKey>>();
@@ -44,7 +44,7 @@ export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRo
       return lastPresent;
     };
     for (let index = 0; index < heldTable.count; index++) {
-      if (heldTable.isHydrated(index)) {
+      if (heldTable.originOf(index) === RowOrigin.Earlier) {
         // Not read from this extract, so not counted; but rows under a stored row whose item
         // was rejected now (grown too large, say) wait for it, as under any rejected row.
         const key = heldTable.isFailed(index) ? heldTable.keyOf(index) : null;

@@ -3,13 +3,13 @@
 import type { PlanCollection, PlanExpr, PlanItem, PlanObject, PlanTable } from '../plan/types.js';
 import type { TimestampValue, Value } from '../values/value.js';
 import { compileCondition, compileExpr, compileRowRef, type EvalContext, type ExprEnv, type Row } from '../eval/compile-expr.js';
-import { fieldOf, fieldReader, isItemObject, itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
-import { compareValues, EvaluationError } from '../eval/operators.js';
+import { fieldOf, isItemObject, itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
+import { EvaluationError } from '../eval/operators.js';
 import { columnPosition } from '../plan/column-position.js';
 import { subExpressions } from '../plan/sub-expressions.js';
 import type { HeldTable } from '../hold/held-table.js';
 import { keyAt, type RowKey } from '../eval/row-key.js';
-import { sortStable } from './stable-sort.js';
+import { compileElementOrder, orderAndLimit } from './element-order.js';
 import type { StoredElements } from './stored-elements.js';
 
 /** A held row that could not be built into an element, with why. */
@@ -152,30 +152,24 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     const filter = plan.filter ? compileCondition(plan.filter, env) : null;
     const retain = plan.retain ? compileCondition(plan.retain, env) : null;
     const element = compileObject(plan.element, [], retain === null ? null : { before: fieldsBefore(plan.retain!, plan.element), holds: retain });
-    // Ties are broken by the element's key so that the order never depends on file order
-    // (a key attribute the order already sorts by cannot break a tie).
-    const tieBreakers = plan.elementKey.attributes.filter((a): a is string => a !== null && !plan.orderBy.some((o) => o.attribute === a));
-    const sortBy = [
-      ...plan.orderBy,
-      ...tieBreakers.map((attribute) => ({ attribute, descending: false })),
-    ].map(({ attribute, descending }) => ({ read: fieldReader(attribute), descending }));
-    const compare = (a: ItemObject, b: ItemObject) => compareElements(a, b, sortBy);
+    const compare = compileElementOrder(plan);
     const storedKeys = storedElements === undefined ? null : storedElements(plan, tables.get(plan.table));
-    const build = (ctx: EvalContext, failures: RowFailure[], stored: ItemValue | undefined): ItemValue[] => {
-      const key = parent(ctx);
-      const group = key === null ? -1 : idOf(key);
-      const twins = storedKeys !== null && Array.isArray(stored) && stored.length > 0 ? storedKeys.index(stored as ItemObject[]) : null;
-      if (group < 0 && twins === null) return [];
-      const elements: ItemObject[] = [];
-      const start = group < 0 ? 0 : starts[group];
-      const end = group < 0 ? 0 : starts[group + 1];
+
+    /** The stored elements by element key, when there are any to merge into (incremental runs). */
+    const storedTwins = (stored: ItemValue | undefined): Map<RowKey, ItemObject> | null =>
+      storedKeys !== null && Array.isArray(stored) && stored.length > 0 ? storedKeys.index(stored as ItemObject[]) : null;
+
+    /**
+     * The group's rows built into elements: failed rows skipped, `filter` and `keep` applied.
+     * A new row replaces its stored twin: built, it takes the twin's place (its own collections
+     * merged into the twin's); filtered out, it removes the twin.
+     */
+    const buildGroup = (ctx: EvalContext, failures: RowFailure[], start: number, end: number, twins: Map<RowKey, ItemObject> | null, elements: ItemObject[]): void => {
       for (let at = start; at < end; at++) {
         const index = rows[at];
         if (child.isFailed(index)) continue;
         const row = child.row(index);
         ctx.rows[slot] = row;
-        // A new row replaces its stored twin: built, it takes the twin's place (its own
-        // collections merged into the twin's); filtered out, it removes the twin.
         const twinKey = twins === null ? null : storedKeys!.ofRow(row);
         const twin = twinKey === null ? undefined : twins!.get(twinKey);
         try {
@@ -195,18 +189,27 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
         }
       }
       ctx.rows[slot] = undefined;
-      // Stored elements no new row replaced: `keep` is checked again (as_of moves on).
-      if (twins !== null) {
-        const outer = ctx.object;
-        for (const stored of twins.values()) {
-          ctx.object = stored;
-          if (retain === null || retain(ctx)) elements.push(stored);
-        }
-        ctx.object = outer;
+    };
+
+    /** Stored elements no new row replaced: `keep` is checked again (as_of moves on). */
+    const keepUnreplaced = (ctx: EvalContext, twins: Map<RowKey, ItemObject>, elements: ItemObject[]): void => {
+      const outer = ctx.object;
+      for (const stored of twins.values()) {
+        ctx.object = stored;
+        if (retain === null || retain(ctx)) elements.push(stored);
       }
-      if (sortBy.length > 0) sortStable(elements, compare);
-      if (plan.limit !== null && elements.length > plan.limit) elements.length = plan.limit;
-      return elements;
+      ctx.object = outer;
+    };
+
+    const build = (ctx: EvalContext, failures: RowFailure[], stored: ItemValue | undefined): ItemValue[] => {
+      const key = parent(ctx);
+      const group = key === null ? -1 : idOf(key);
+      const twins = storedTwins(stored);
+      if (group < 0 && twins === null) return [];
+      const elements: ItemObject[] = [];
+      buildGroup(ctx, failures, group < 0 ? 0 : starts[group], group < 0 ? 0 : starts[group + 1], twins, elements);
+      if (twins !== null) keepUnreplaced(ctx, twins, elements);
+      return orderAndLimit(elements, compare, plan.limit);
     };
     return { build, table: child, element };
   }
@@ -275,17 +278,4 @@ function fieldsBefore(keep: PlanExpr, element: PlanObject): number {
 
 function asObject(value: ItemValue | undefined): ItemObject | null {
   return isItemObject(value) ? value : null;
-}
-
-/** Nulls sort last going up and first going down, as in PostgreSQL. */
-function compareElements(a: ItemObject, b: ItemObject, sortBy: Array<{ read: (object: ItemObject) => ItemValue | undefined; descending: boolean }>): number {
-  for (const { read, descending } of sortBy) {
-    const x = (read(a) ?? null) as Value;
-    const y = (read(b) ?? null) as Value;
-    let order: number;
-    if (x === null || y === null) order = x === y ? 0 : x === null ? 1 : -1;
-    else order = compareValues(x, y);
-    if (order !== 0) return descending ? -order : order;
-  }
-  return 0;
 }

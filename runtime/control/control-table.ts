@@ -21,8 +21,9 @@ import {
   ConditionalCheckFailedException, DeleteItemCommand, DescribeTableCommand, PutItemCommand,
   QueryCommand, ResourceNotFoundException, UpdateItemCommand, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { itemKeyText, type HeldBackItem, type LeaseResult, type LedgerEntry, type ParkedRow, type StateStore, type StoredAttributes, type StoredRow } from '../merge/state-store.js';
-import type { AttributeValue } from '../sinks/dynamodb-json.js';
+import type { ItemObject } from '../eval/item-value.js';
+import { itemKeyText, type HeldBackItem, type LeaseResult, type LedgerEntry, type ParkedRow, type StateStore, type StoredKey, type StoredRow, type StoredValues } from '../merge/state-store.js';
+import { fromAttributeMap, fromDynamoItem, toAttributeMap, toDynamoItem, type AttributeMap, type AttributeValue } from '../dynamodb/attribute-values.js';
 import { batchGetAll, type DynamoItem } from '../dynamodb/batch-get.js';
 import { BatchWriter } from '../dynamodb/batch-writer.js';
 import { DEFAULT_CONTROL_TABLE } from '../dynamodb/control-table-name.js';
@@ -124,13 +125,13 @@ export class DynamoDbStateStore implements StateStore {
     await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item }));
   }
 
-  async getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredAttributes | null>> {
+  async getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredValues | null>> {
     const prefix = `row#${mapping}#${table}#`;
     const items = await batchGetAll(this.client, this.tableName, keys.map((key) => ({ pk: S(prefix + key), sk: S('row') })));
-    const found = new Map<string, StoredAttributes | null>();
+    const found = new Map<string, StoredValues | null>();
     for (const item of items) {
       const values = item.values;
-      found.set(str(item, 'pk').slice(prefix.length), values && 'M' in values ? values.M : null);
+      found.set(str(item, 'pk').slice(prefix.length), values && 'M' in values ? fromAttributeMap(values.M) : null);
     }
     return found;
   }
@@ -139,7 +140,7 @@ export class DynamoDbStateStore implements StateStore {
     await this.write(rows.map((row): WriteRequest => ({
       put: {
         pk: S(`row#${mapping}#${table}#${row.key}`), sk: S('row'),
-        ...(row.values === null ? { filtered: { BOOL: true } } : { values: { M: row.values } }),
+        ...(row.values === null ? { filtered: { BOOL: true } } : { values: { M: attributesOf(row.values) } }),
       },
     })));
   }
@@ -153,7 +154,7 @@ export class DynamoDbStateStore implements StateStore {
       line: Number((item.line as { N: string }).N),
       parkedAt: str(item, 'parkedAt'),
       reason: str(item, 'reason'),
-      values: (item.values as { M: StoredAttributes }).M,
+      values: fromAttributeMap((item.values as { M: AttributeMap }).M),
     }));
   }
 
@@ -161,7 +162,7 @@ export class DynamoDbStateStore implements StateStore {
     await this.write(rows.map((row): WriteRequest => ({
       put: {
         pk: S(`parked#${mapping}#${row.table}`), sk: S(row.id), extract: S(row.extract), file: S(row.file),
-        line: { N: String(row.line) }, parkedAt: S(row.parkedAt), reason: S(row.reason), values: { M: row.values },
+        line: { N: String(row.line) }, parkedAt: S(row.parkedAt), reason: S(row.reason), values: { M: attributesOf(row.values) },
       },
     })));
   }
@@ -170,20 +171,20 @@ export class DynamoDbStateStore implements StateStore {
     await this.write(rows.map((row): WriteRequest => ({ delete: { pk: S(`parked#${mapping}#${row.table}`), sk: S(row.id) } })));
   }
 
-  async heldBackItems(mapping: string, target: string, keys: StoredAttributes[]): Promise<Map<string, StoredAttributes>> {
+  async heldBackItems(mapping: string, target: string, keys: StoredKey[]): Promise<Map<string, ItemObject>> {
     const prefix = `heldback#${mapping}#${target}#`;
     const byPk = new Map(keys.map((key) => [prefix + itemKeyText(key), itemKeyText(key)]));
     const items = await batchGetAll(this.client, this.tableName, [...byPk.keys()].map((pk) => ({ pk: S(pk), sk: S('item') })));
-    const found = new Map<string, StoredAttributes>();
-    for (const item of items) found.set(byPk.get(str(item, 'pk'))!, (item.item as { M: StoredAttributes }).M);
+    const found = new Map<string, ItemObject>();
+    for (const item of items) found.set(byPk.get(str(item, 'pk'))!, fromDynamoItem((item.item as { M: AttributeMap }).M));
     return found;
   }
 
   async holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void> {
-    await this.write(items.map(({ key, item }): WriteRequest => ({ put: { pk: S(`heldback#${mapping}#${target}#${itemKeyText(key)}`), sk: S('item'), item: { M: item } } })));
+    await this.write(items.map(({ key, item }): WriteRequest => ({ put: { pk: S(`heldback#${mapping}#${target}#${itemKeyText(key)}`), sk: S('item'), item: { M: toDynamoItem(item) } } })));
   }
 
-  async releaseHeldBack(mapping: string, target: string, keys: StoredAttributes[]): Promise<void> {
+  async releaseHeldBack(mapping: string, target: string, keys: StoredKey[]): Promise<void> {
     await this.write(keys.map((key): WriteRequest => ({ delete: { pk: S(`heldback#${mapping}#${target}#${itemKeyText(key)}`), sk: S('item') } })));
   }
 
@@ -216,6 +217,11 @@ export class DynamoDbStateStore implements StateStore {
     } while (start);
     return items;
   }
+}
+
+/** A row's values (or a key's attributes) as the control table keeps them. */
+export function attributesOf(values: StoredValues): AttributeMap {
+  return toAttributeMap(Object.entries(values));
 }
 
 /** The control table's shape: keys pk and sk, both strings (on-demand capacity when mapc makes it). */

@@ -2,7 +2,7 @@
 // exponential backoff and full jitter, strongly consistent (a run must see what the run
 // before it wrote). Missing items are simply absent from the result.
 import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { AttributeValue } from '../sinks/dynamodb-json.js';
+import type { AttributeValue } from './attribute-values.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './retry-policy.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 

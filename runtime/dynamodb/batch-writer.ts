@@ -30,7 +30,7 @@
  * Numbers stay as the {N} texts they came in: items are sent as given, never converted.
  */
 import { BatchWriteItemCommand, type BatchWriteItemCommandOutput, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import type { AttributeValue } from '../sinks/dynamodb-json.js';
+import type { AttributeValue } from './attribute-values.js';
 import { BatchWriteError, describeError } from './batch-write-error.js';
 import { readKey, type ItemKey, type KeyAttributeNames } from './item-key.js';
 import { itemSize, MAX_ITEM_BYTES } from './item-size.js';

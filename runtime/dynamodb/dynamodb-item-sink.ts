@@ -5,8 +5,8 @@
 // rejected and the run's counts stay true. The writer's own refusals can then only mean a
 // bug, and fail the run.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { BuiltItem, ItemObject } from '../eval/item-value.js';
-import { toDynamoItem, type AttributeValue } from '../sinks/dynamodb-json.js';
+import type { BuiltItem, ItemObject, ItemValue } from '../eval/item-value.js';
+import { toAttributeMap, toDynamoItem, type AttributeValue } from './attribute-values.js';
 import type { ItemSink } from '../sinks/item-sink.js';
 import { BatchWriter } from './batch-writer.js';
 import type { ExpectedTable } from './expected-table.js';
@@ -50,8 +50,8 @@ export class DynamoDbItemSink implements ItemSink {
     return this.target(built.target).writer.write(item, { sizeChecked: checked });
   }
 
-  delete(target: string, key: Record<string, AttributeValue>): Promise<void> {
-    return this.target(target).writer.delete(key);
+  delete(target: string, key: Readonly<Record<string, ItemValue>>): Promise<void> {
+    return this.target(target).writer.delete(toAttributeMap(Object.entries(key)));
   }
 
   async commit(): Promise<void> {

@@ -1,8 +1,8 @@
 // An item's primary key: read from its key attributes, checked against what DynamoDB accepts
 // in a key, and turned into one identity text per key (so "1.50" and "1.5" are one key, as
 // they are to DynamoDB), for keeping two writes of a key apart.
-import type { AttributeValue } from '../sinks/dynamodb-json.js';
-import { canonicalNumber } from './number-text.js';
+import type { AttributeValue } from './attribute-values.js';
+import { canonicalNumber } from '../values/number-text.js';
 
 /** The names of a table's key attributes. */
 export interface KeyAttributeNames {

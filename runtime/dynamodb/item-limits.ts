@@ -5,7 +5,7 @@
  * row, with the reason and the attribute path, and the run goes on.
  *
  *   numbers   at most 38 significant digits, magnitudes 1E-130 to 9.99…E+125, no NaN or
- *             Infinity (the same rules dynamodb-json.ts enforces when it converts)
+ *             Infinity (the same rules sinks/dynamodb-json.ts enforces when it converts)
  *   nesting   at most 32 levels of maps and lists, the item itself counting as the first: an
  *             attribute may nest 31 maps or lists. Measured against DynamoDB Local, which
  *             refuses the 32nd with "Nesting Levels have exceeded supported limits"
@@ -20,6 +20,7 @@
 import type { ItemObject, ItemValue } from '../eval/item-value.js';
 import { formatIsoDate } from '../values/calendar.js';
 import { decimalToString, dynamoNumberViolation } from '../values/decimal.js';
+import { safeNumberOf } from '../values/bigint-numbers.js';
 import type { Decimal } from '../values/value.js';
 import { MAX_ITEM_BYTES, numberSize, sizeOfDigits, utf8Length } from './item-size.js';
 
@@ -30,7 +31,6 @@ const LIST_OR_MAP_OVERHEAD = 3;
 const ELEMENT_OVERHEAD = 1;
 /** "T00:00:00.000Z" after the date of a timestamp's text. */
 const TIME_OF_DAY_CHARS = 14;
-const SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Whether DynamoDB can hold the item, or why not, worded to follow the item's name: "is 410624
@@ -139,7 +139,8 @@ class LimitWalk {
   }
 
   private int(value: bigint): number {
-    if (value >= -SAFE_BIGINT && value <= SAFE_BIGINT) return this.exact ? safeIntegerSize(Number(value), 0) : MAX_NUMBER_BYTES;
+    const whole = safeNumberOf(value);
+    if (whole !== null) return this.exact ? safeIntegerSize(whole, 0) : MAX_NUMBER_BYTES;
     const violation = dynamoNumberViolation(value, 0);
     if (violation !== null) return this.fail(`the int ${value} ${violation}`);
     return this.exact ? numberSize(value.toString()) : MAX_NUMBER_BYTES;
@@ -147,7 +148,8 @@ class LimitWalk {
 
   private decimal(value: Decimal): number {
     const { digits, scale } = value;
-    if (digits >= -SAFE_BIGINT && digits <= SAFE_BIGINT && scale <= 130) return this.exact ? safeIntegerSize(Number(digits), scale) : MAX_NUMBER_BYTES;
+    const whole = safeNumberOf(digits);
+    if (whole !== null && scale <= 130) return this.exact ? safeIntegerSize(whole, scale) : MAX_NUMBER_BYTES;
     const violation = dynamoNumberViolation(digits, scale);
     if (violation !== null) return this.fail(`the decimal ${decimalToString(value)} ${violation}`);
     return this.exact ? numberSize(decimalToString(value)) : MAX_NUMBER_BYTES;

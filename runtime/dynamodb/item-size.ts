@@ -19,8 +19,8 @@
  * DynamoDB Local (the largest item it accepts as one attribute changes by exactly that many
  * bytes); test/runtime/dynamodb/item-size.test.ts checks the server at the limit.
  */
-import type { AttributeValue } from '../sinks/dynamodb-json.js';
-import { numberDigits } from './number-text.js';
+import type { AttributeValue } from './attribute-values.js';
+import { numberDigits } from '../values/number-text.js';
 
 /** DynamoDB's item size limit, 400 KB: an item of this size is accepted, one byte more is not. */
 export const MAX_ITEM_BYTES = 400 * 1024;

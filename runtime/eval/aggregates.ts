@@ -63,7 +63,7 @@ export function aggregate(fn: AggregateFn, path: string[]): (ctx: EvalContext) =
       case 'avg': {
         const total = sum(values);
         if (total === null) return null;
-        return typeof total === 'number' ? total / values.length : divideExact(total, BigInt(values.length));
+        return typeof total === 'number' ? total / values.length : divideExact(total, bigintOf(values.length));
       }
       case 'min':
       case 'max': {

@@ -6,6 +6,7 @@
  */
 import { civilFromDays, dateAtMidnight, dateOfTimestamp, epochSeconds } from '../values/calendar.js';
 import { compileDateParser, compileTimestampParser } from '../values/datetime-format.js';
+import { bigintOf } from '../values/bigint-numbers.js';
 import { decimal, divideRoundingHalfAwayFromZero, roundDecimal } from '../values/decimal.js';
 import type { DateValue, Decimal, TimestampValue, Value } from '../values/value.js';
 import { EvaluationError } from './operators.js';
@@ -75,7 +76,7 @@ export const FUNCTIONS: Record<string, Fn> = {
   upper: strict(([s]) => (s as string).toUpperCase()),
   lower: strict(([s]) => (s as string).toLowerCase()),
   trim: strict(([s]) => (s as string).trim()),
-  length: strict(([s]) => BigInt([...(s as string)].length)),
+  length: strict(([s]) => bigintOf([...(s as string)].length)),
   replace: strict(([s, from, to]) => (s as string).split(from as string).join(to as string)),
   starts_with: strict(([s, prefix]) => (s as string).startsWith(prefix as string)),
   substr: strict(([s, start, length]) => {
@@ -98,8 +99,8 @@ export const FUNCTIONS: Record<string, Fn> = {
   epoch_seconds: strict(([t]) => epochSeconds(t as DateValue | TimestampValue)),
   date: strict(([x]) => toDate(x)),
   timestamp: strict(([x]) => toTimestamp(x)),
-  year: strict(([t]) => BigInt(civilFromDays(daysOf(t)).year)),
-  month: strict(([t]) => BigInt(civilFromDays(daysOf(t)).month)),
-  day: strict(([t]) => BigInt(civilFromDays(daysOf(t)).day)),
-  days_between: strict(([a, b]) => BigInt(daysOf(b) - daysOf(a))),
+  year: strict(([t]) => bigintOf(civilFromDays(daysOf(t)).year)),
+  month: strict(([t]) => bigintOf(civilFromDays(daysOf(t)).month)),
+  day: strict(([t]) => bigintOf(civilFromDays(daysOf(t)).day)),
+  days_between: strict(([a, b]) => bigintOf(daysOf(b) - daysOf(a))),
 };

@@ -14,14 +14,35 @@ import { grown, inSharedMemory, sharedArray } from './shared-arrays.js';
 /** Groups up to this size find twins by comparing keys pairwise. */
 const SMALL_GROUP = 16;
 
+// A row's state is a byte of bits: what became of it, and where it came from.
 const USED = 1;
 const FAILED = 2;
 /** A twin of a row kept under the same key (also FAILED). */
 const DUPLICATE = 4;
-/** Not read from this extract: kept by an earlier run and loaded to merge new rows under it. */
-const HYDRATED = 8;
-/** Dropped by the scan filters, held anyway (incremental runs): it removes its stored twin. */
-const SCAN_FILTERED = 16;
+
+/** Where a held row came from (its bit in the row's state; numbers at run time). */
+export const RowOrigin = {
+  /** Read from this extract. */
+  Extract: 0,
+  /** Not read from this extract: kept by an earlier run and loaded to merge new rows under it. */
+  Earlier: 8,
+  /** Read from this extract but dropped by the scan filters, held anyway (incremental runs): it removes its stored twin. */
+  ScanFiltered: 16,
+} as const;
+export type RowOrigin = (typeof RowOrigin)[keyof typeof RowOrigin];
+
+/** A held row's index (>= 0). */
+export type HeldIndex = number;
+
+/** What add() did with a row, when it did not find a twin (numbers at run time). */
+export const AddOutcome = {
+  /** The row is held (at index count - 1). */
+  Added: -1,
+  /** Not added: a row with its key was dropped by the scan filters. */
+  TwinFiltered: -2,
+} as const;
+/** add()'s answer: AddOutcome.Added, AddOutcome.TwinFiltered, or the index of the row already held under the key (the new one is then not added). */
+export type AddOutcome = (typeof AddOutcome)[keyof typeof AddOutcome] | HeldIndex;
 
 /**
  * Rows grouped by the columns that reference a parent, laid out compactly once loading ends:
@@ -185,16 +206,18 @@ export class HeldTable {
   }
 
   /**
-   * Adds a row; returns the index of the row already held with the same key (the new one is
-   * then not added), -2 when a row with that key was dropped by the scan filters, or -1.
+   * Adds a row read from `file` at `line`, marked with its origin: read from this extract
+   * (the default), or held though the scan filters drop it (incremental runs: it is no
+   * element, but a re-delivered row the mapping now filters out must take its stored twin
+   * out of the item).
    */
-  add(values: Row, file: number, line: number): number {
+  add(values: Row, file: number, line: number, origin: RowOrigin = RowOrigin.Extract): AddOutcome {
     if (this.byKey) {
       const key = this.keyOfValues(values, this.keyPositions);
       if (key !== null) {
         const twin = this.byKey.get(key);
         if (twin !== undefined) return twin;
-        if (this.filteredKeys.has(key)) return -2;
+        if (this.filteredKeys.has(key)) return AddOutcome.TwinFiltered;
         this.byKey.set(key, this.count);
       }
     }
@@ -207,8 +230,9 @@ export class HeldTable {
     }
     this.files[index] = file;
     this.lines[index] = line;
+    if (origin !== RowOrigin.Extract) this.states[index] = origin;
     for (const grouping of this.groupings.values()) grouping.keysByRow!.push(this.keyOfValues(values, grouping.positions));
-    return -1;
+    return AddOutcome.Added;
   }
 
   /** Room for `rows` rows in all (an estimate is fine): growing the arrays as rows come copies them. */
@@ -219,42 +243,32 @@ export class HeldTable {
     this.states = grown(this.states, rows);
   }
 
-  /**
-   * Holds a row the scan filters dropped (incremental runs), marked so: it is no element, but
-   * a re-delivered row the mapping now filters out must take its stored twin out of the item.
-   * Returns add()'s answer (a twin's index, or -1).
-   */
-  addScanFiltered(values: Row, file: number, line: number): number {
-    const twin = this.add(values, file, line);
-    if (twin === -1) this.states[this.count - 1] |= SCAN_FILTERED;
-    return twin;
-  }
-
   isScanFiltered(index: number): boolean {
-    return (this.states[index] & SCAN_FILTERED) !== 0;
+    return (this.states[index] & RowOrigin.ScanFiltered) !== 0;
   }
 
   /**
-   * Adds rows kept by earlier runs (incremental runs), after seal(): they join the key index
-   * and the groups, marked hydrated so the run's accounting leaves them out. The caller only
-   * adds keys the table does not hold.
+   * Adds rows after seal(), marked with their origin: they join the key index and the groups
+   * (sealed again). Returns how many were not added, a row with their key being held already.
    */
-  addHydrated(rows: readonly Row[], file: number): void {
-    if (rows.length === 0) return;
+  addAfterSeal(rows: readonly Row[], file: number, origin: RowOrigin): number {
+    if (rows.length === 0) return 0;
     for (const grouping of this.groupings.values()) {
       grouping.keysByRow = [];
       grouping.ids = new KeyIndex();
       for (let index = 0; index < this.count; index++) grouping.keysByRow.push(this.keyOfColumns(index, grouping.positions));
     }
-    for (const values of rows) {
-      if (this.add(values, file, 0) !== -1) throw new Error(`a stored row of ${this.plan.name} repeats a key the extract holds`);
-      this.states[this.count - 1] |= HYDRATED;
-    }
+    let twins = 0;
+    for (const values of rows) if (this.add(values, file, 0, origin) !== AddOutcome.Added) twins++;
     this.seal();
+    return twins;
   }
 
-  isHydrated(index: number): boolean {
-    return (this.states[index] & HYDRATED) !== 0;
+  /** Where the row came from: this extract (scan-filtered or not), or an earlier run. */
+  originOf(index: number): RowOrigin {
+    const state = this.states[index];
+    if ((state & RowOrigin.Earlier) !== 0) return RowOrigin.Earlier;
+    return (state & RowOrigin.ScanFiltered) !== 0 ? RowOrigin.ScanFiltered : RowOrigin.Extract;
   }
 
   /** Ends loading: groups become compact arrays; duplicates found inside groups are returned (and left out). */

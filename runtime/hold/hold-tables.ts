@@ -6,7 +6,7 @@ import type { ArchiveEntry } from '../archive/central-directory.js';
 import type { Row } from '../eval/compile-expr.js';
 import type { Plan, PlanTable } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
-import { HeldTable } from './held-table.js';
+import { AddOutcome, HeldTable, RowOrigin } from './held-table.js';
 import type { RunState } from '../report/run-state.js';
 import { duplicateKeyReason, readTable } from '../read/table-reader.js';
 
@@ -86,14 +86,14 @@ export async function holdTables(
           state.reject(event.reject);
         } else if (event.kind === 'filtered') {
           const accepted = options.holdScanFiltered
-            ? heldTable.addScanFiltered(event.values, numberOf(event.file), event.line) === -1
+            ? heldTable.add(event.values, numberOf(event.file), event.line, RowOrigin.ScanFiltered) === AddOutcome.Added
             : heldTable.addFiltered(event.values, numberOf(event.file), event.line);
           if (accepted) c.filtered++;
           else {
             c.rejected++;
             state.reject({ table: table.name, file: event.file, line: event.line, reason: duplicate(event.values) });
           }
-        } else if (heldTable.add(event.values, numberOf(event.file), event.line) !== -1) {
+        } else if (heldTable.add(event.values, numberOf(event.file), event.line) !== AddOutcome.Added) {
           c.rejected++;
           state.reject({ table: table.name, file: event.file, line: event.line, reason: duplicate(event.values) });
         }
@@ -103,9 +103,9 @@ export async function holdTables(
     // After the extract's rows: a row of this extract with the same key is the newer one.
     for (const row of retried.get(table.name) ?? []) {
       c.retried++;
-      const twin = heldTable.add(row.values, state.fileIndex(row.file), row.line);
-      row.heldIndex = twin === -1 ? heldTable.count - 1 : -1;
-      if (twin !== -1) {
+      const added = heldTable.add(row.values, state.fileIndex(row.file), row.line) === AddOutcome.Added;
+      row.heldIndex = added ? heldTable.count - 1 : -1;
+      if (!added) {
         c.rejected++;
         state.reject({ table: table.name, file: row.file, line: row.line, reason: 'parked earlier; replaced by a row with the same key in this extract' });
       }

@@ -1,11 +1,12 @@
 // Before an incremental run builds anything, the rows earlier extracts brought that this
 // one's rows hang under or look up are loaded from the store into the held tables, marked
-// hydrated: a new line of an old order then finds its order, and through it the customer
+// as rows of an earlier run (RowOrigin.Earlier): a new line of an old order then finds its order, and through it the customer
 // whose item it belongs to; a line naming an old product finds the product. A stored marker
 // (a row the scan filters dropped) makes the children filtered, as in one extract.
 import type { Plan } from '../plan/types.js';
 import { tableDepth } from '../plan/table-depth.js';
-import type { HeldTable } from '../hold/held-table.js';
+import { RowOrigin, type HeldTable } from '../hold/held-table.js';
+import type { Row } from '../eval/compile-expr.js';
 import type { RowKey } from '../eval/row-key.js';
 import type { RunState } from '../report/run-state.js';
 import { lookupRefs } from './lookup-refs.js';
@@ -13,6 +14,18 @@ import type { StateStore } from './state-store.js';
 import { decodeRow } from './stored-values.js';
 
 export const HYDRATED_FILE = '(kept by an earlier run)';
+
+/** True for a held row kept by an earlier run and loaded back here (not read from the extract). */
+export function isHydrated(table: HeldTable, index: number): boolean {
+  return table.originOf(index) === RowOrigin.Earlier;
+}
+
+/** Adds stored rows to a sealed held table; the caller adds only keys the table does not hold. */
+function addHydrated(table: HeldTable, rows: readonly Row[], state: RunState): void {
+  if (rows.length === 0) return;
+  const twins = table.addAfterSeal(rows, state.fileIndex(HYDRATED_FILE), RowOrigin.Earlier);
+  if (twins > 0) throw new Error(`a stored row of ${table.plan.name} repeats a key the extract holds`);
+}
 
 export async function hydrateFromStore(plan: Plan, held: Map<string, HeldTable>, store: StateStore, state: RunState): Promise<void> {
   const load = async (table: HeldTable, needed: Map<string, RowKey>) => {
@@ -23,7 +36,7 @@ export async function hydrateFromStore(plan: Plan, held: Map<string, HeldTable>,
       if (values === null) table.filteredKeys.add(needed.get(text)!);
       else rows.push(decodeRow(table.plan, values, `the stored ${table.plan.name} row ${text}`));
     }
-    table.addHydrated(rows, state.fileIndex(HYDRATED_FILE));
+    addHydrated(table, rows, state);
     return stored.size;
   };
   const missing = (table: HeldTable, key: RowKey | null) =>

@@ -8,7 +8,8 @@ import type { HeldTable } from '../hold/held-table.js';
 import type { RetriedRow } from '../hold/hold-tables.js';
 import type { RunState } from '../report/run-state.js';
 import type { ExtractIdentity, ParkedRow, StateStore, StoredRow } from './state-store.js';
-import { encodeRow } from './stored-values.js';
+import { isHydrated } from './hydrate.js';
+import { storedColumns } from './stored-values.js';
 
 export interface KeepStateInput {
   plan: Plan;
@@ -60,9 +61,9 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
     const parked = new Set(input.toPark.get(name) ?? []);
     const rows: StoredRow[] = [];
     for (let index = 0; index < table.count; index++) {
-      if (table.isHydrated(index) || table.isFailed(index) || parked.has(index)) continue;
+      if (isHydrated(table, index) || table.isFailed(index) || parked.has(index)) continue;
       const key = table.keyOf(index);
-      if (key !== null) rows.push({ key: String(key), values: table.isScanFiltered(index) ? null : encodeRow(table.plan, table.row(index)) });
+      if (key !== null) rows.push({ key: String(key), values: table.isScanFiltered(index) ? null : storedColumns(table.plan, table.row(index)) });
     }
     for (const key of table.filteredKeys) rows.push({ key: String(key), values: null });
     await store.putRows(plan.mapping, name, rows);
@@ -86,7 +87,7 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
         line,
         parkedAt: now,
         reason: parent?.kind === 'grouped' ? `its parent ${parent.parentTable} ${parentKey} has not arrived (or is parked itself)` : 'its parent has not arrived',
-        values: encodeRow(table.plan, table.row(index)),
+        values: storedColumns(table.plan, table.row(index)),
       };
     });
     for (const row of rows) parkedNow.add(`${name}#${row.id}`);

@@ -1,13 +1,22 @@
 // What incremental runs keep between extracts (docs/design.md, "Running incrementally"), behind one
 // interface so the merge logic is tested on a store in memory and runs on a DynamoDB control
-// table (control/control-table.ts). Values are stored as DynamoDB AttributeValues in both.
+// table (control/control-table.ts). The interface speaks the runtime's own values; a store
+// keeps them in its own form (the control table as DynamoDB AttributeValues) and gives them
+// back in their stored form: a value's type is not kept, so numbers come back as bigints
+// (whole) or decimals, dates and timestamps as their ISO text, maps as objects; the plan's
+// types read them again (stored-values.ts, stored-item.ts).
 import type { ExtractIdentity } from '../archive/extract-location.js';
-import { canonicalNumber } from '../dynamodb/number-text.js';
-import type { AttributeValue } from '../sinks/dynamodb-json.js';
+import type { ItemObject, ItemValue } from '../eval/item-value.js';
+import { formatIsoDate, formatIsoTimestamp } from '../values/calendar.js';
+import { decimalToString } from '../values/decimal.js';
+import { canonicalNumber } from '../values/number-text.js';
 
 export type { ExtractIdentity };
 
-export type StoredAttributes = Record<string, AttributeValue>;
+/** Values by name: a row's projected columns, or an item's key attributes. */
+export type StoredValues = Record<string, ItemValue>;
+/** An item's key attributes (partition key, and sort key if any), by name. */
+export type StoredKey = StoredValues;
 
 /**
  * What became of an extract for a mapping:
@@ -51,13 +60,13 @@ export interface ParkedRow {
   line: number;
   parkedAt: string;
   reason: string;
-  values: StoredAttributes;
+  values: StoredValues;
 }
 
 /** A stored row of a root, parent or lookup table; null values: the scan filters dropped it. */
 export interface StoredRow {
   key: string;
-  values: StoredAttributes | null;
+  values: StoredValues | null;
 }
 
 export type LeaseResult = { ok: true } | { ok: false; holder: string; until: string };
@@ -71,7 +80,7 @@ export interface StateStore {
   ledger(mapping: string): Promise<LedgerEntry[]>;
   recordLedger(entry: LedgerEntry): Promise<void>;
 
-  getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredAttributes | null>>;
+  getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredValues | null>>;
   putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void>;
 
   parkedRows(mapping: string, table: string): Promise<ParkedRow[]>;
@@ -82,19 +91,19 @@ export interface StateStore {
    * Items the mapping's `require` left out, kept here instead of in their table, so that the
    * rows in them are not lost: a later extract may bring what makes the item pass.
    */
-  heldBackItems(mapping: string, target: string, keys: StoredAttributes[]): Promise<Map<string, StoredAttributes>>;
+  heldBackItems(mapping: string, target: string, keys: StoredKey[]): Promise<Map<string, ItemObject>>;
   holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void>;
-  releaseHeldBack(mapping: string, target: string, keys: StoredAttributes[]): Promise<void>;
+  releaseHeldBack(mapping: string, target: string, keys: StoredKey[]): Promise<void>;
 }
 
 export interface HeldBackItem {
-  key: StoredAttributes;
-  item: StoredAttributes;
+  key: StoredKey;
+  item: ItemObject;
 }
 
-/** Reads the items earlier runs wrote, by key (the key attributes as AttributeValues). */
+/** Reads the items earlier runs wrote, by key; found items by itemKeyText of their key. */
 export interface ItemReader {
-  getItems(target: string, keys: StoredAttributes[]): Promise<Map<string, StoredAttributes>>;
+  getItems(target: string, keys: StoredKey[]): Promise<Map<string, ItemObject>>;
 }
 
 /** S3 objects by version or ETag (a re-upload of the same bytes is the same extract); local files by modification time. */
@@ -102,10 +111,25 @@ export function identityKey(identity: ExtractIdentity): string {
   return [identity.uri, identity.versionId ?? identity.etag ?? identity.lastModified ?? '', String(identity.size)].join('|');
 }
 
-/** The text a key's attributes are matched by: equal keys, equal text (12.50 and 12.5 are one number key, as to DynamoDB). */
-export function itemKeyText(key: StoredAttributes): string {
-  return JSON.stringify(Object.keys(key).sort().map((name) => {
-    const value = key[name];
-    return [name, 'N' in value ? { N: canonicalNumber(value.N) } : value];
-  }));
+/**
+ * The text a key's attributes are matched by: equal keys, equal text (12.50 and 12.5 are one
+ * number key, as to DynamoDB). The control table keeps it in its own keys, so it does not
+ * change: each attribute as its DynamoDB type ({"S":…} or {"N":…}, numbers canonical).
+ */
+export function itemKeyText(key: StoredKey): string {
+  return JSON.stringify(Object.keys(key).sort().map((name) => [name, keyAttribute(key[name])]));
+}
+
+function keyAttribute(value: ItemValue): object {
+  if (value === null) return { NULL: true };
+  if (typeof value === 'string') return { S: value };
+  if (typeof value === 'boolean') return { BOOL: value };
+  if (typeof value === 'bigint' || typeof value === 'number') return { N: canonicalNumber(String(value)) };
+  if (Array.isArray(value)) throw new TypeError('a key attribute is a list');
+  switch (value.kind) {
+    case 'decimal': return { N: canonicalNumber(decimalToString(value)) };
+    case 'date': return { S: formatIsoDate(value) };
+    case 'timestamp': return { S: formatIsoTimestamp(value) };
+    default: throw new TypeError('a key attribute is a map');
+  }
 }

@@ -3,10 +3,8 @@
 // the state store, which keeps them (held back) so that the rows in them are not lost.
 import { fieldOf, type ItemObject } from '../eval/item-value.js';
 import type { Plan, PlanItem } from '../plan/types.js';
-import { toAttributeValue, toDynamoItem } from '../sinks/dynamodb-json.js';
 import type { BuiltRoot } from '../assemble/root-items.js';
-import type { Value } from '../values/value.js';
-import { itemKeyText, type HeldBackItem, type ItemReader, type StateStore, type StoredAttributes } from './state-store.js';
+import { itemKeyText, type HeldBackItem, type ItemReader, type StateStore, type StoredKey } from './state-store.js';
 import { storedItemReader } from './stored-item.js';
 
 /** Root rows whose stored items are fetched together (BatchGetItem takes 100 keys a call: batch-get.ts splits). */
@@ -14,23 +12,23 @@ export const ROOTS_PER_FETCH = 100;
 
 export class StoredItems {
   private readonly keyNames = new Map<string, string[]>();
-  private readonly readers = new Map<string, (attributes: StoredAttributes) => ItemObject>();
-  private fetched = new Map<string, StoredAttributes>();
+  private readonly readers = new Map<string, (stored: ItemObject) => ItemObject>();
+  private fetched = new Map<string, ItemObject>();
   /** Fetched keys (target and key text) whose item was held back, or is in its table. */
   private fetchedHeldBack = new Set<string>();
   private fetchedFromTable = new Set<string>();
   /** What settle() decided, for persistHeldBack(), by target. */
   private readonly toHoldBack = new Map<string, Map<string, HeldBackItem>>();
-  private readonly toRelease = new Map<string, Map<string, StoredAttributes>>();
+  private readonly toRelease = new Map<string, Map<string, StoredKey>>();
 
   constructor(private readonly plan: Plan, private readonly reader: ItemReader, private readonly store: StateStore) {
     for (const target of plan.targets) this.keyNames.set(target.name, [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]);
     for (const item of plan.items) this.readers.set(item.name, storedItemReader(item));
   }
 
-  keyOf(item: PlanItem, object: ItemObject): StoredAttributes {
-    const key: StoredAttributes = {};
-    for (const name of this.keyNames.get(item.target)!) key[name] = toAttributeValue((fieldOf(object, name) ?? null) as Value);
+  keyOf(item: PlanItem, object: ItemObject): StoredKey {
+    const key: StoredKey = {};
+    for (const name of this.keyNames.get(item.target)!) key[name] = fieldOf(object, name) ?? null;
     return key;
   }
 
@@ -39,23 +37,23 @@ export class StoredItems {
     this.fetched = new Map();
     this.fetchedHeldBack = new Set();
     this.fetchedFromTable = new Set();
-    const byTarget = new Map<string, StoredAttributes[]>();
+    const byTarget = new Map<string, StoredKey[]>();
     for (const { item, object } of built) {
       const key = this.keyOf(item, object);
       // An item without a usable key is never written (its root row is rejected): nothing to find.
-      if (Object.values(key).some((value) => 'NULL' in value || ('S' in value && value.S === ''))) continue;
+      if (Object.values(key).some((value) => value === null || value === '')) continue;
       const keys = byTarget.get(item.target) ?? [];
       keys.push(key);
       byTarget.set(item.target, keys);
     }
     for (const [target, keys] of byTarget) {
-      for (const [text, attributes] of await this.reader.getItems(target, keys)) {
-        this.fetched.set(`${target}\u0000${text}`, attributes);
+      for (const [text, stored] of await this.reader.getItems(target, keys)) {
+        this.fetched.set(`${target}\u0000${text}`, stored);
         this.fetchedFromTable.add(`${target}\u0000${text}`);
       }
       // A held-back item is newer than a table item with its key (written before `require` failed).
-      for (const [text, attributes] of await this.store.heldBackItems(this.plan.mapping, target, keys)) {
-        this.fetched.set(`${target}\u0000${text}`, attributes);
+      for (const [text, stored] of await this.store.heldBackItems(this.plan.mapping, target, keys)) {
+        this.fetched.set(`${target}\u0000${text}`, stored);
         this.fetchedHeldBack.add(`${target}\u0000${text}`);
       }
     }
@@ -65,14 +63,14 @@ export class StoredItems {
    * Notes what becomes of a root's items: left out by `require`, held back; written, no
    * longer held back. Returns the items to delete from their table: written once, now left out.
    */
-  settle(built: BuiltRoot): Array<{ item: string; target: string; key: StoredAttributes }> {
-    const toDelete: Array<{ item: string; target: string; key: StoredAttributes }> = [];
+  settle(built: BuiltRoot): Array<{ item: string; target: string; key: StoredKey }> {
+    const toDelete: Array<{ item: string; target: string; key: StoredKey }> = [];
     for (const { item, object } of built.leftOut) {
       const key = this.keyOf(item, object);
-      if (Object.values(key).some((value) => 'NULL' in value)) continue;
+      if (Object.values(key).some((value) => value === null)) continue;
       const text = itemKeyText(key);
       this.pending(this.toRelease, item.target).delete(text);
-      this.pending(this.toHoldBack, item.target).set(text, { key, item: toDynamoItem(object) });
+      this.pending(this.toHoldBack, item.target).set(text, { key, item: object });
       if (this.fetchedFromTable.has(`${item.target}\u0000${text}`)) toDelete.push({ item: item.name, target: item.target, key });
     }
     for (const { item, object } of built.items) {
@@ -103,7 +101,7 @@ export class StoredItems {
 
   /** The fetched stored item with the built item's key, read into the item model; null: none. */
   storedOf(item: PlanItem, object: ItemObject): ItemObject | null {
-    const attributes = this.fetched.get(`${item.target}\u0000${itemKeyText(this.keyOf(item, object))}`);
-    return attributes ? this.readers.get(item.name)!(attributes) : null;
+    const stored = this.fetched.get(`${item.target}\u0000${itemKeyText(this.keyOf(item, object))}`);
+    return stored ? this.readers.get(item.name)!(stored) : null;
   }
 }

@@ -1,6 +1,7 @@
 /*
- * Items as DynamoDB AttributeValues ("DynamoDB JSON"), the form PutItem, BatchWriteItem and
- * `aws dynamodb put-item` take:
+ * Items as DynamoDB JSON text, the form `aws dynamodb put-item` and the preview's 'dynamodb'
+ * format take, written straight from the item model (no AttributeValue objects in between)
+ * for files of millions of items:
  *
  *   string           {S}     kept as is, empty strings included (DynamoDB allows them
  *                            outside key attributes; a key check belongs upstream)
@@ -12,30 +13,19 @@
  *   list             {L}
  *   object           {M}     a whole item is the map's contents, without the {M} wrapper
  *
- * toDynamoItem builds the objects (for an SDK call); toDynamoItemJson writes the same thing
- * straight to JSON text (for files), about three times faster.
+ * The same mapping as objects for SDK calls is dynamodb/attribute-values.ts, which checks
+ * numbers with the functions here.
  *
  * DynamoDB numbers hold at most 38 significant digits and magnitudes from 1E-130 to
  * 9.99…E+125. Values are checked upstream when they are cast or computed; a number that
  * still breaks the limit here throws a DynamoValueError (a RangeError) naming the value and
  * the attribute path, rather than being rounded into a different number.
- *
- * AttributeValue is declared here, structurally a subset of @aws-sdk/client-dynamodb's type
- * (values of this type can be passed to the SDK), so the runtime does not depend on the SDK.
  */
-import { fieldEntries, type ItemObject, type ItemValue } from '../eval/item-value.js';
+import type { ItemObject, ItemValue } from '../eval/item-value.js';
 import { formatIsoDate, formatIsoTimestamp } from '../values/calendar.js';
 import { decimalToString, dynamoNumberViolation } from '../values/decimal.js';
 import { MAX_SIGNIFICANT_DIGITS, type Decimal } from '../values/value.js';
 import { memberNamesJson, numberText } from './plain-json.js';
-
-export type AttributeValue =
-  | { S: string }
-  | { N: string }
-  | { BOOL: boolean }
-  | { NULL: true }
-  | { L: AttributeValue[] }
-  | { M: Record<string, AttributeValue> };
 
 /** A value DynamoDB cannot store; `path` is the attribute path inside the item, if known. */
 export class DynamoValueError extends RangeError {
@@ -45,45 +35,8 @@ export class DynamoValueError extends RangeError {
   }
 }
 
-export function toAttributeValue(value: ItemValue): AttributeValue {
-  if (value === null) return { NULL: true };
-  if (typeof value === 'string') return { S: value };
-  if (typeof value === 'boolean') return { BOOL: value };
-  if (typeof value === 'bigint') return { N: checkedInt(value) };
-  if (typeof value === 'number') return { N: checkedFloat(value) };
-  if (Array.isArray(value)) return { L: listValues(value) };
-  switch (value.kind) {
-    case 'object': return { M: toDynamoItem(value) };
-    case 'decimal': return { N: checkedDecimal(value) };
-    case 'date': return { S: formatIsoDate(value) };
-    case 'timestamp': return { S: formatIsoTimestamp(value) };
-    default: return unknownValue(value);
-  }
-}
-
-/** A whole item: attribute name → AttributeValue, in the mapping's field order. */
-export function toDynamoItem(item: ItemObject): Record<string, AttributeValue> {
-  const attributes: Record<string, AttributeValue> = {};
-  for (const [name, field] of fieldEntries(item)) {
-    let converted: AttributeValue;
-    try {
-      converted = toAttributeValue(field);
-    } catch (error) {
-      throw located(error, name);
-    }
-    // Assigning "__proto__" would set the object's prototype instead of adding an attribute.
-    if (name === '__proto__') {
-      Object.defineProperty(attributes, name, { value: converted, enumerable: true, writable: true, configurable: true });
-    } else {
-      attributes[name] = converted;
-    }
-  }
-  return attributes;
-}
-
 /**
- * The JSON text of toDynamoItem(item), written directly (no AttributeValue objects in
- * between) for files of millions of items. Unlike JSON.stringify of the object, it keeps
+ * The DynamoDB JSON text of an item. Unlike JSON.stringify of its AttributeValues, it keeps
  * attribute names that look like array indexes ("10") in the mapping's order too.
  */
 export function toDynamoItemJson(item: ItemObject): string {
@@ -99,7 +52,7 @@ export function toDynamoItemJson(item: ItemObject): string {
     try {
       text += names[i] + attributeJson(field);
     } catch (error) {
-      throw located(error, name);
+      throw locatedError(error, name);
     }
   }
   return text + '}';
@@ -118,7 +71,7 @@ function attributeJson(value: ItemValue): string {
     case 'decimal': return `{"N":"${checkedDecimal(value)}"}`;
     case 'date': return `{"S":"${formatIsoDate(value)}"}`;
     case 'timestamp': return `{"S":"${formatIsoTimestamp(value)}"}`;
-    default: return unknownValue(value);
+    default: return notAnItemValue(value);
   }
 }
 
@@ -129,22 +82,10 @@ function listJson(list: ItemValue[]): string {
     try {
       text += attributeJson(list[index]);
     } catch (error) {
-      throw located(error, index);
+      throw locatedError(error, index);
     }
   }
   return text + ']';
-}
-
-function listValues(list: ItemValue[]): AttributeValue[] {
-  const converted = new Array<AttributeValue>(list.length);
-  for (let index = 0; index < list.length; index++) {
-    try {
-      converted[index] = toAttributeValue(list[index]);
-    } catch (error) {
-      throw located(error, index);
-    }
-  }
-  return converted;
 }
 
 const SIGNIFICANT_LIMIT = 10n ** BigInt(MAX_SIGNIFICANT_DIGITS);
@@ -152,12 +93,14 @@ const SIGNIFICANT_LIMIT = 10n ** BigInt(MAX_SIGNIFICANT_DIGITS);
 // pushing its leading digit under 1E-130; the fast paths skip the full check.
 const MAX_SAFE_SCALE = 130;
 
-function checkedInt(value: bigint): string {
+/** The int's {N} text; a DynamoValueError when DynamoDB cannot hold it. */
+export function checkedInt(value: bigint): string {
   if (value > -SIGNIFICANT_LIMIT && value < SIGNIFICANT_LIMIT) return value.toString();
   return checkedExact(value, 0, value.toString(), 'int');
 }
 
-function checkedDecimal(value: Decimal): string {
+/** The decimal's {N} text; a DynamoValueError when DynamoDB cannot hold it. */
+export function checkedDecimal(value: Decimal): string {
   const { digits, scale } = value;
   if (digits > -SIGNIFICANT_LIMIT && digits < SIGNIFICANT_LIMIT && scale <= MAX_SAFE_SCALE) {
     return decimalToString(value);
@@ -171,7 +114,8 @@ function checkedExact(digits: bigint, scale: number, text: string, type: string)
   return text;
 }
 
-function checkedFloat(value: number): string {
+/** The float's {N} text; a DynamoValueError when DynamoDB cannot hold it. */
+export function checkedFloat(value: number): string {
   if (!Number.isFinite(value)) throw new DynamoValueError(`the float ${value} cannot be stored: DynamoDB has no NaN or Infinity`);
   const text = numberText(value);
   // A float's shortest text has at most 17 significant digits, so only the magnitude can
@@ -181,7 +125,8 @@ function checkedFloat(value: number): string {
   throw new DynamoValueError(`the float ${text} is out of the range DynamoDB numbers can hold (1E-130 to 9.99E+125)`);
 }
 
-function located(error: unknown, step: string | number): unknown {
+/** A DynamoValueError thrown inside attribute (or list index) `step`, with the step added to its path. */
+export function locatedError(error: unknown, step: string | number): unknown {
   if (error instanceof DynamoValueError) return new DynamoValueError(error.detail, [step, ...error.path]);
   return error;
 }
@@ -195,6 +140,7 @@ function formatPath(path: ReadonlyArray<string | number>): string {
   return text;
 }
 
-function unknownValue(value: never): never {
+/** Reached only by a value outside the item model. */
+export function notAnItemValue(value: never): never {
   throw new TypeError(`cannot write ${String((value as { kind?: unknown }).kind)} as DynamoDB JSON: not an item value`);
 }

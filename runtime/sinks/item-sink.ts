@@ -1,7 +1,6 @@
 // Where built items go. A sink is transactional for the run: nothing is visible until
 // commit() (a preview file appears whole or not at all), and abort() leaves nothing behind.
-import type { BuiltItem } from '../eval/item-value.js';
-import type { AttributeValue } from './dynamodb-json.js';
+import type { BuiltItem, ItemValue } from '../eval/item-value.js';
 import type { NdjsonFormat } from './ndjson-line.js';
 
 export interface ItemSink {
@@ -12,8 +11,8 @@ export interface ItemSink {
    */
   check?(item: BuiltItem): string | null;
   write(item: BuiltItem): Promise<void> | void;
-  /** Deletes a stored item by its key attributes (sinks of incremental runs; in write order). */
-  delete?(target: string, key: Record<string, AttributeValue>): Promise<void> | void;
+  /** Deletes a stored item by its key attributes, by name (sinks of incremental runs; in write order). */
+  delete?(target: string, key: Readonly<Record<string, ItemValue>>): Promise<void> | void;
   /**
    * Starts making what was written so far durable, in the background, so that commit() has
    * less left to do: the run calls it once the last item is written, before the work that

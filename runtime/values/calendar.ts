@@ -14,6 +14,7 @@
  * Durations are whole numbers (bigint or integer number); a fractional amount throws.
  */
 import type { DurationUnit } from '../plan/types.js';
+import { bigintOf, safeNumberOf } from './bigint-numbers.js';
 import type { DateValue, TimestampValue } from './value.js';
 
 export const MILLIS_PER_SECOND = 1000;
@@ -136,7 +137,7 @@ export function epochMillisOf(value: DateValue | TimestampValue): number {
 }
 
 export function epochSeconds(value: DateValue | TimestampValue): bigint {
-  return BigInt(Math.floor(epochMillisOf(value) / MILLIS_PER_SECOND));
+  return bigintOf(Math.floor(epochMillisOf(value) / MILLIS_PER_SECOND));
 }
 
 const dateTexts = new Map<number, string>();
@@ -182,7 +183,7 @@ function pad2(value: number): string {
 }
 
 function wholeAmount(amount: bigint | number): number {
-  const count = typeof amount === 'bigint' ? Number(amount) : amount;
-  if (!Number.isSafeInteger(count)) throw new RangeError(`a duration must be a whole number, got ${amount}`);
+  const count = typeof amount === 'bigint' ? safeNumberOf(amount) : amount;
+  if (count === null || !Number.isSafeInteger(count)) throw new RangeError(`a duration must be a whole number, got ${amount}`);
   return count;
 }

@@ -18,6 +18,7 @@
  * result is beyond it throws a RangeError (the caller rejects the row: rounding it silently
  * would change the number the user sees).
  */
+import { bigintOf, safeNumberOf } from './bigint-numbers.js';
 import { MAX_SIGNIFICANT_DIGITS, parsedFrom, type Decimal, type Parsed } from './value.js';
 
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
@@ -121,13 +122,14 @@ export function sumSmallDecimals(terms: ReadonlyArray<bigint | Decimal>): Decima
   // result is enough.
   let total = 0;
   for (const term of terms) {
-    const digits = Number(typeof term === 'bigint' ? term : term.digits);
+    const digits = safeNumberOf(typeof term === 'bigint' ? term : term.digits);
+    if (digits === null) return null;
     const scaled = digits * EXACT_POWERS_OF_TEN[scale - (typeof term === 'bigint' ? 0 : term.scale)];
-    if (!Number.isSafeInteger(digits) || !Number.isSafeInteger(scaled)) return null;
+    if (!Number.isSafeInteger(scaled)) return null;
     total += scaled;
     if (!Number.isSafeInteger(total)) return null;
   }
-  return decimal(BigInt(total), scale);
+  return decimal(bigintOf(total), scale);
 }
 
 export function multiplyDecimals(a: Decimal, b: Decimal): Decimal {

@@ -25,8 +25,8 @@ export const ALLOWED_EDGES: Record<string, readonly string[]> = {
   'runtime/sinks': ['runtime/eval', 'runtime/report', 'runtime/values'],
   'runtime/dynamodb': ['runtime/eval', 'runtime/plan', 'runtime/sinks', 'runtime/values'],
   'runtime/assemble': ['runtime/archive', 'runtime/dynamodb', 'runtime/eval', 'runtime/hold', 'runtime/plan', 'runtime/read', 'runtime/report', 'runtime/sinks', 'runtime/threads', 'runtime/values'],
-  'runtime/merge': ['runtime/archive', 'runtime/assemble', 'runtime/dynamodb', 'runtime/eval', 'runtime/hold', 'runtime/plan', 'runtime/read', 'runtime/report', 'runtime/sinks', 'runtime/values'],
-  'runtime/control': ['runtime/dynamodb', 'runtime/merge', 'runtime/sinks'],
+  'runtime/merge': ['runtime/archive', 'runtime/assemble', 'runtime/eval', 'runtime/hold', 'runtime/plan', 'runtime/read', 'runtime/report', 'runtime/sinks', 'runtime/values'],
+  'runtime/control': ['runtime/dynamodb', 'runtime/eval', 'runtime/merge'],
   'runtime/run': ['runtime/archive', 'runtime/assemble', 'runtime/control', 'runtime/csv', 'runtime/dynamodb', 'runtime/eval', 'runtime/hold', 'runtime/merge', 'runtime/plan', 'runtime/read', 'runtime/report', 'runtime/sinks', 'runtime/values'],
   'runtime/job': ['runtime/archive', 'runtime/control', 'runtime/dynamodb', 'runtime/merge', 'runtime/plan', 'runtime/read', 'runtime/report', 'runtime/run', 'runtime/sinks', 'runtime/values'],
   grammar: [],
@@ -40,7 +40,7 @@ export const ALLOWED_EDGES: Record<string, readonly string[]> = {
 /** runtime/ folder → the files of it other folders may import (its public surface). */
 export const SURFACES: Record<string, readonly string[]> = {
   'runtime/plan': ['column-position.ts', 'plan-hash.ts', 'plan.schema.json', 'sub-expressions.ts', 'table-depth.ts', 'types.ts', 'validate-plan.ts'],
-  'runtime/values': ['bigint-numbers.ts', 'calendar.ts', 'cast-cell.ts', 'datetime-format.ts', 'decimal.ts', 'value.ts'],
+  'runtime/values': ['bigint-numbers.ts', 'calendar.ts', 'cast-cell.ts', 'datetime-format.ts', 'decimal.ts', 'number-text.ts', 'value.ts'],
   'runtime/eval': ['compile-expr.ts', 'item-value.ts', 'operators.ts', 'row-key.ts', 'value-text.ts'],
   'runtime/archive': ['archive-limits.ts', 'byte-source-port.ts', 'byte-source.ts', 'central-directory.ts', 'entry-stream.ts', 'extract-location.ts', 'match-entries.ts', 'read-once-source.ts', 's3-source.ts'],
   'runtime/csv': ['read-records.ts'],
@@ -49,7 +49,7 @@ export const SURFACES: Record<string, readonly string[]> = {
   'runtime/read': ['as-of-from-name.ts', 'check-records-read.ts', 'extract-time.ts', 'manifest.ts', 'table-reader.ts'],
   'runtime/hold': ['first-seen-keys.ts', 'held-table.ts', 'hold-tables.ts', 'hold-threads.ts'],
   'runtime/sinks': ['byte-buffer.ts', 'dynamodb-json.ts', 'item-sink.ts', 'ndjson-line.ts', 'ndjson-sink.ts', 'output-file.ts', 'plain-json.ts', 'rejects-file.ts'],
-  'runtime/dynamodb': ['batch-get.ts', 'batch-writer.ts', 'check-tables.ts', 'connection-error.ts', 'control-table-name.ts', 'create-table.ts', 'dynamodb-connection.ts', 'dynamodb-item-sink.ts', 'expected-table.ts', 'item-limits.ts', 'number-text.ts', 'table-name.ts'],
+  'runtime/dynamodb': ['attribute-values.ts', 'batch-get.ts', 'batch-writer.ts', 'check-tables.ts', 'connection-error.ts', 'control-table-name.ts', 'create-table.ts', 'dynamodb-connection.ts', 'dynamodb-item-sink.ts', 'expected-table.ts', 'item-limits.ts', 'table-name.ts'],
   'runtime/assemble': ['account-held-rows.ts', 'build-threads.ts', 'root-items.ts', 'stored-elements.ts', 'stream-roots.ts', 'write-root-items.ts'],
   'runtime/merge': ['check-mergeable.ts', 'describe-extract.ts', 'hydrate.ts', 'keep-state.ts', 'lease.ts', 'ledger-order.ts', 'ledger.ts', 'merge-roots.ts', 'state-store.ts', 'stored-element-keys.ts', 'stored-items.ts', 'stored-values.ts'],
   'runtime/control': ['control-table.ts', 'item-reader.ts'],

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeExtract } from '../../examples/extract-generator/write-extract.js';
 import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
-import type { StoredAttributes } from '../../runtime/merge/state-store.js';
+import type { AttributeMap } from '../../runtime/dynamodb/attribute-values.js';
 import type { RunReport } from '../../runtime/report/run-report.js';
 import { mapcOnLocalServers as mapc } from '../runtime/fixtures/mapc-process.js';
 import { normalisedLines } from '../runtime/merge/fixtures.js';
@@ -56,11 +56,11 @@ describe('mapc run when DynamoDB goes away mid-run', function () {
     mapc('run', MAPPING, '--extract', extract, ...tables(name.replace(/-.*$/, ''), endpoint), ...files(name), ...more);
   const itemLines = async (table: string) => {
     const client = dynamo.client();
-    const found: Array<{ target: string; item: StoredAttributes }> = [];
+    const found: Array<{ target: string; item: AttributeMap }> = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start as never } : {}) }));
-      for (const item of page.Items ?? []) found.push({ target: 'app_table', item: item as StoredAttributes });
+      for (const item of page.Items ?? []) found.push({ target: 'app_table', item: item as AttributeMap });
       start = page.LastEvaluatedKey;
     } while (start);
     return normalisedLines(found);

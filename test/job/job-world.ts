@@ -7,7 +7,7 @@ import { WRITER_CLIENT_SETTINGS } from '../../runtime/dynamodb/batch-writer.js';
 import { createTable } from '../../runtime/dynamodb/create-table.js';
 import { connectDynamoDb, type DynamoDbConnection } from '../../runtime/dynamodb/dynamodb-connection.js';
 import { expectedTable } from '../../runtime/dynamodb/expected-table.js';
-import type { StoredAttributes } from '../../runtime/merge/state-store.js';
+import type { AttributeMap } from '../../runtime/dynamodb/attribute-values.js';
 import type { Plan } from '../../runtime/plan/types.js';
 import type { LocalDynamoDb } from '../support/dynamodb-local-hooks.js';
 import { normalisedLines } from '../runtime/merge/fixtures.js';
@@ -47,11 +47,11 @@ export async function jobWorld(dynamo: LocalDynamoDb, s3: LocalS3Server, plan: P
       return `s3://${JOB_BUCKET}/${prefix}${name}`;
     },
     async itemLines() {
-      const found: Array<{ target: string; item: StoredAttributes }> = [];
+      const found: Array<{ target: string; item: AttributeMap }> = [];
       let start: Record<string, unknown> | undefined;
       do {
         const page = await setup.send(new ScanCommand({ TableName: appTable, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start as never } : {}) }));
-        for (const item of page.Items ?? []) found.push({ target: 'app_table', item: item as StoredAttributes });
+        for (const item of page.Items ?? []) found.push({ target: 'app_table', item: item as AttributeMap });
         start = page.LastEvaluatedKey;
       } while (start);
       return normalisedLines(found);

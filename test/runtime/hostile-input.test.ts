@@ -13,7 +13,7 @@ import { DEFAULT_READ_LIMITS } from '../../runtime/report/read-limits.js';
 import { compileMapping, runRecorded, type RecordedRun } from './fixtures/recorded-run.js';
 import { compiledPlan, memoryWorld } from './merge/fixtures.js';
 import { handmadeExtract } from './merge/handmade-extract.js';
-import { MemoryStateStore } from '../../runtime/merge/memory-state-store.js';
+import { MemoryStateStore } from '../support/memory-state-store.js';
 import { zipBytes } from './fixtures/zip-bytes.js';
 import { BAD_INPUT_BASE, CUSTOMERS_HEADER } from './fixtures/bad-input-files.js';
 

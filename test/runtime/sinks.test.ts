@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { itemObject, itemObjectFrom, itemShape, type BuiltItem, type ItemObject, type ItemValue } from '../../runtime/eval/item-value.js';
-import { DynamoValueError, toAttributeValue, toDynamoItem, toDynamoItemJson } from '../../runtime/sinks/dynamodb-json.js';
+import { toAttributeValue, toDynamoItem } from '../../runtime/dynamodb/attribute-values.js';
+import { DynamoValueError, toDynamoItemJson } from '../../runtime/sinks/dynamodb-json.js';
 import { ByteBuffer } from '../../runtime/sinks/byte-buffer.js';
 import { ndjsonLine } from '../../runtime/sinks/ndjson-line.js';
 import { NdjsonSink } from '../../runtime/sinks/ndjson-sink.js';

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { itemObjectFrom, type ItemObject, type ItemValue } from '../../../runtime/eval/item-value.js';
 import { checkItemLimits, MAX_NESTING_LEVELS, measureItemLimits } from '../../../runtime/dynamodb/item-limits.js';
 import { itemSize, MAX_ITEM_BYTES } from '../../../runtime/dynamodb/item-size.js';
-import { toDynamoItem } from '../../../runtime/sinks/dynamodb-json.js';
+import { toDynamoItem } from '../../../runtime/dynamodb/attribute-values.js';
 import { decimal } from '../../../runtime/values/decimal.js';
 
 function nestedMaps(levels: number, inner: ItemValue): ItemValue {

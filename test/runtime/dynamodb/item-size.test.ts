@@ -2,7 +2,7 @@ import { CreateTableCommand, PutItemCommand, type DynamoDBClient } from '@aws-sd
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { attributeSize, itemSize, MAX_ITEM_BYTES, numberSize } from '../../../runtime/dynamodb/item-size.js';
-import type { AttributeValue } from '../../../runtime/sinks/dynamodb-json.js';
+import type { AttributeValue } from '../../../runtime/dynamodb/attribute-values.js';
 import { useDynamoDbLocal } from '../../support/dynamodb-local-hooks.js';
 
 type Item = Record<string, AttributeValue>;

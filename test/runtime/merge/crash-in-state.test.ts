@@ -2,7 +2,7 @@
 // stored rows, parked rows, the ledger), run again, reaches the same final state as a run
 // that never died. The store in memory fails on purpose at each of those steps in turn.
 import { expect } from 'chai';
-import { MemoryStateStore } from '../../../runtime/merge/memory-state-store.js';
+import { MemoryStateStore } from '../../support/memory-state-store.js';
 import { compiledPlan, generatedExtracts, memoryWorld, type World } from './fixtures.js';
 import { handmadeExtract } from './handmade-extract.js';
 

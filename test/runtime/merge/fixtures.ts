@@ -8,18 +8,17 @@ import { writeExtract } from '../../../examples/extract-generator/write-extract.
 import { compile } from '../../../compiler/compile.js';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { openExtract, type OpenedExtract } from '../../../runtime/archive/extract-location.js';
-import { itemKeyText, type ItemReader, type StateStore, type StoredAttributes } from '../../../runtime/merge/state-store.js';
+import { itemKeyText, type ItemReader, type StateStore, type StoredKey } from '../../../runtime/merge/state-store.js';
 import type { BuiltItem } from '../../../runtime/eval/item-value.js';
 import { fieldOf } from '../../../runtime/eval/item-value.js';
-import { MemoryStateStore } from '../../../runtime/merge/memory-state-store.js';
+import { MemoryStateStore } from '../../support/memory-state-store.js';
 import { runIncremental } from '../../../runtime/run/run-incremental.js';
 import type { Plan } from '../../../runtime/plan/types.js';
 import { manifestTime, parseAsOf } from '../../../runtime/read/extract-time.js';
 import type { RunReport } from '../../../runtime/report/run-report.js';
 import type { Reject } from '../../../runtime/report/run-state.js';
-import { toAttributeValue, toDynamoItem } from '../../../runtime/sinks/dynamodb-json.js';
+import type { AttributeMap } from '../../../runtime/dynamodb/attribute-values.js';
 import type { ItemSink } from '../../../runtime/sinks/item-sink.js';
-import type { Value } from '../../../runtime/values/value.js';
 import { zipBytes } from '../fixtures/zip-bytes.js';
 import { readZipEntries } from '../fixtures/read-zip.js';
 import { REPO_ROOT } from '../fixtures/mapc-process.js';
@@ -72,9 +71,9 @@ export function memorySink(store: MemoryStateStore, plan: Plan): ItemSink {
   return {
     write(built: BuiltItem) {
       const target = plan.targets.find((t) => t.name === built.target)!;
-      const key: Record<string, ReturnType<typeof toAttributeValue>> = {};
-      for (const name of [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]) key[name] = toAttributeValue((fieldOf(built.attributes, name) ?? null) as Value);
-      store.putItem(built.target, key, toDynamoItem(built.attributes));
+      const key: StoredKey = {};
+      for (const name of [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]) key[name] = fieldOf(built.attributes, name) ?? null;
+      store.putItem(built.target, key, built.attributes);
     },
     delete(target, key) {
       store.items.get(target)?.delete(itemKeyText(key));
@@ -130,7 +129,7 @@ export function crashingSink(sink: ItemSink, crashAfterWrites = Infinity): ItemS
   let writes = 0;
   return {
     ...(sink.check ? { check: (item: BuiltItem) => sink.check!(item) } : {}),
-    ...(sink.delete ? { delete: (target: string, key: StoredAttributes) => sink.delete!(target, key) } : {}),
+    ...(sink.delete ? { delete: (target: string, key: StoredKey) => sink.delete!(target, key) } : {}),
     write(item) {
       if (++writes > crashAfterWrites) throw new Error(`crash injected after ${crashAfterWrites} writes`);
       return sink.write(item);
@@ -152,14 +151,14 @@ export async function memoryWorld(store = new MemoryStateStore()): Promise<World
       return normalisedLines([...store.items].flatMap(([target, items]) => [...items.values()].map((item) => ({ target, item }))));
     },
     async item(pk, sk) {
-      const found = store.items.get('app_table')?.get(itemKeyText({ pk: { S: pk }, sk: { S: sk } }));
+      const found = store.items.get('app_table')?.get(itemKeyText({ pk, sk }));
       return found ? unmarshall(found as never, { wrapNumbers: true }) : undefined;
     },
   };
 }
 
 /** Items as sorted JSON lines, numbers normalised as DynamoDB stores them (12.50 → 12.5). */
-export function normalisedLines(items: Array<{ target: string; item: StoredAttributes }>): string[] {
+export function normalisedLines(items: Array<{ target: string; item: AttributeMap }>): string[] {
   return items.map(({ target, item }) => `${target} ${JSON.stringify(item, normaliseNumbers)}`).sort();
 }
 

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { holdLease } from '../../../runtime/merge/lease.js';
-import { MemoryStateStore } from '../../../runtime/merge/memory-state-store.js';
+import { MemoryStateStore } from '../../support/memory-state-store.js';
 import { RunFailure } from '../../../runtime/report/run-state.js';
 
 describe('runtime: the lease of an incremental run', () => {

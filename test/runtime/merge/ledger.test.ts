@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { describeExtract, extractUri } from '../../../runtime/merge/describe-extract.js';
 import { listLedger, skipExtract, type DescribedExtract, type SkipRequest } from '../../../runtime/merge/ledger.js';
 import { latestPerUri, unfinishedBefore } from '../../../runtime/merge/ledger-order.js';
-import { MemoryStateStore } from '../../../runtime/merge/memory-state-store.js';
+import { MemoryStateStore } from '../../support/memory-state-store.js';
 import { identityKey, type ExtractIdentity, type LedgerEntry, type LedgerStatus } from '../../../runtime/merge/state-store.js';
 import { handmadeExtract } from './handmade-extract.js';
 

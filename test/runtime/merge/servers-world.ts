@@ -13,7 +13,7 @@ import { createTable } from '../../../runtime/dynamodb/create-table.js';
 import { DynamoDbItemSink } from '../../../runtime/dynamodb/dynamodb-item-sink.js';
 import { expectedTable } from '../../../runtime/dynamodb/expected-table.js';
 import { DynamoDbItemReader } from '../../../runtime/control/item-reader.js';
-import type { StoredAttributes } from '../../../runtime/merge/state-store.js';
+import type { AttributeMap } from '../../../runtime/dynamodb/attribute-values.js';
 import type { LocalDynamoDb } from '../../support/dynamodb-local-hooks.js';
 import { compiledPlan, crashingSink, normalisedLines, runIncrementallyOn, type World } from './fixtures.js';
 
@@ -43,11 +43,11 @@ export async function serversWorld(dynamo: LocalDynamoDb, s3: () => LocalS3Serve
       return runIncrementallyOn(opened, plan, { store, items, sink }, options);
     },
     async itemLines() {
-      const found: Array<{ target: string; item: StoredAttributes }> = [];
+      const found: Array<{ target: string; item: AttributeMap }> = [];
       let start: Record<string, unknown> | undefined;
       do {
         const page = await client.send(new ScanCommand({ TableName: appTable.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start as never } : {}) }));
-        for (const item of page.Items ?? []) found.push({ target: 'app_table', item: item as StoredAttributes });
+        for (const item of page.Items ?? []) found.push({ target: 'app_table', item: item as AttributeMap });
         start = page.LastEvaluatedKey;
       } while (start);
       return normalisedLines(found);
