@@ -14,9 +14,10 @@ const usage = `usage: mapc ledger [<file.map | plan.json> ...] [--format text|js
        mapc ledger skip <extract> --reason TEXT [<file.map | plan.json> ...] [options]
 
 Lists the extracts incremental runs recorded for each mapping (default: every .map file in
-mappings/), oldest as_of first: the extract (S3 URI with ETag or version, or local path with
-size and modification time), as_of, status, rows read, rejected and parked, items written,
-when the run started and finished, and the error of a failed run or the reason of a skip.
+mappings/ that declares an item), oldest as_of first: the extract (S3 URI with ETag or
+version, or local path with size and modification time), as_of, status, rows read, rejected
+and parked, items written, when the run started and finished, and the error of a failed run
+or the reason of a skip.
 
 Statuses: applied; failed (the run stopped with the error shown); running (a run is going
 on, or one crashed: run the extract again); skipped (mapc ledger skip). An extract that is

@@ -14,12 +14,12 @@ import { parseCommandLine, UsageError } from './parse-options.js';
 
 const usage = `usage: mapc ledger skip <extract> --reason TEXT [<file.map | plan.json> ...] [options]
 
-Marks the extract skipped for each mapping (default: every .map file in mappings/): it is
-not applied, and the extracts after it may go on. Name it as \`mapc ledger\` shows it:
-s3://bucket/key, or the file's path. The skip is recorded against the newest entry of that
-extract; an extract no run recorded is read for its identity and as_of (--as-of, else its
-_manifest.json, else its modification time). An extract a mapping applied already is not
-skipped. Exit code: 0 skipped, 1 refused or failed, 2 bad usage.
+Marks the extract skipped for each mapping (default: every .map file in mappings/ that
+declares an item): it is not applied, and the extracts after it may go on. Name it as
+\`mapc ledger\` shows it: s3://bucket/key, or the file's path. The skip is recorded against
+the newest entry of that extract; an extract no run recorded is read for its identity and
+as_of (--as-of, else its _manifest.json, else its modification time). An extract a mapping
+applied already is not skipped. Exit code: 0 skipped, 1 refused or failed, 2 bad usage.
 
   --reason TEXT           why (required): \`mapc ledger\` shows it
   --as-of TIME            the as_of to record for an extract no run recorded
@@ -54,7 +54,12 @@ export const ledgerSkipCommand: Command = {
     if (values.reason === undefined || values.reason.trim() === '') throw new UsageError(`give --reason: the ledger shows why the extract was skipped\n\n${usage}`);
     if (values['as-of'] !== undefined) parseAsOf(values['as-of']);
     const [extract, ...named] = positionals;
-    const uri = extractUri(extract);
+    let uri: string;
+    try {
+      uri = extractUri(extract);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const files = mappingFiles(named);
     const mappings = await loadMappings(files);
     if (!mappings) return 1;

@@ -12,6 +12,7 @@ import type { Command } from './main.js';
 import { maxThreads, wholeNumberFlag } from './number-flags.js';
 import { parseCommandLine, UsageError } from './parse-options.js';
 import { progressReporter } from './progress.js';
+import { fromFlags, READ_LIMIT_OPTIONS, readLimitsGiven, readLimitUsage } from './read-limit-flags.js';
 import { runFiles } from './run-files.js';
 
 const usage = `usage: mapc run <file.map | plan.json> --extract <extract.zip | s3://bucket/key.zip> [options]
@@ -47,6 +48,7 @@ Both:
                           (--out, --report and --rejects must be regular files that can be
                           created: they are checked before the extract is read)
   --s3-endpoint URL       an S3-compatible server to read s3:// extracts from (--region applies too)
+${readLimitUsage(false)}
   --allow-edited-plan     run a plan file whose content no longer matches its planHash (edited
                           after mapc compile); the report then names the hash of its content`;
 
@@ -67,6 +69,7 @@ export const runCommand: Command = {
       threads: { type: 'string' },
       's3-endpoint': { type: 'string' },
       'allow-edited-plan': { type: 'boolean' },
+      ...READ_LIMIT_OPTIONS,
     }, usage);
     if (values.help) {
       console.log(usage);
@@ -78,6 +81,7 @@ export const runCommand: Command = {
     const concurrency = wholeNumberFlag('concurrency', values.concurrency, 8, 1, 1000);
     const threads = values.threads === undefined ? 'auto' : wholeNumberFlag('threads', values.threads, 1, 1, maxThreads());
     const tables = tableBindings(values);
+    const limits = readLimitsGiven(fromFlags(values));
     if (values.owner !== undefined && values.owner.trim() === '') throw new UsageError('--owner takes a name, such as nightly-loader');
 
     const plan = await loadPlan(positionals[0], { allowEdited: values['allow-edited-plan'] ?? false });
@@ -97,7 +101,7 @@ export const runCommand: Command = {
     let report: RunReport;
     try {
       report = await runExtract({
-        plan, extract: values.extract, asOf: values['as-of'], rejects: rejectsPath, maxRejects, onProgress: progress.update, s3,
+        plan, extract: values.extract, asOf: values['as-of'], rejects: rejectsPath, maxRejects, onProgress: progress.update, s3, limits,
         ...(values.out
           ? { preview: { out: values.out, format: values.format, threads } }
           : {

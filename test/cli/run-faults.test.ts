@@ -88,7 +88,11 @@ describe('mapc run: output paths, flags and failures', function () {
   });
 
   describe('flags are checked before anything is read', () => {
-    for (const [flag, value] of [['--concurrency', '0'], ['--threads', String(availableParallelism() * 2 + 1)], ['--threads', '1000'], ['--max-rejects', '-1'], ['--max-rejects', '1e3']]) {
+    for (const [flag, value] of [
+      ['--concurrency', '0'], ['--threads', String(availableParallelism() * 2 + 1)], ['--threads', '1000'], ['--max-rejects', '-1'], ['--max-rejects', '1e3'],
+      ['--max-record-size', '16M'], ['--max-record-size', '0'], ['--max-entry-size', '1.5'], ['--max-total-size', 'lots'],
+      ['--max-compression-ratio', '0'], ['--max-compression-ratio', 'high'], ['--max-entries', '2.5'], ['--max-entries', '0'],
+    ]) {
       it(`refuses ${flag} ${value} as a usage error`, async () => {
         const result = await mapc('run', MAPPING, '--extract', unreadExtract, '--out', join(dir, 'flags.ndjson'), ...AS_OF, flag, value);
         expect(result.code, result.stderr).to.equal(2);
@@ -96,6 +100,22 @@ describe('mapc run: output paths, flags and failures', function () {
         expect(result.stderr).not.to.contain('never-read.zip');
       });
     }
+
+    it('a read limit given as a flag applies: --max-entries below the archive\'s entries stops the run, naming the cap and its flag', async () => {
+      const out = join(dir, 'few-entries.ndjson');
+      const result = await mapc('run', MAPPING, '--extract', extract, '--out', out, ...AS_OF, '--max-entries', '3');
+      expectCleanFailure(result, `${extract} holds 4 entries, more than the limit of 3 (maxEntries, --max-entries)`);
+      expect(existsSync(out)).to.equal(false);
+      const passes = await mapc('run', MAPPING, '--extract', extract, '--out', out, ...AS_OF, '--max-entries', '4', '--max-record-size', '1KiB', '--max-entry-size', '1MB');
+      expect(passes.code, passes.stderr).to.equal(0);
+    });
+
+    it('--max-record-size takes a unit: a record longer than 64 characters stops the run at 64', async () => {
+      const long = join(dir, 'long-record.zip');
+      writeFileSync(long, await zipBytes({ ...EXTRACT_FILES, 'order_lines.csv': `order_id,line_no,sku\n10,1,${'S'.repeat(100)}\n` }));
+      const result = await mapc('run', MAPPING, '--extract', long, '--out', join(dir, 'long.ndjson'), ...AS_OF, '--max-record-size', '0.0625KiB');
+      expectCleanFailure(result, 'order_lines.csv:2: a record starting on this line is longer than 64 characters (the record size limit: maxRecordChars, --max-record-size)');
+    });
 
     it('accepts --threads up to twice the cores', async () => {
       const out = join(dir, 'threads.ndjson');
