@@ -8,6 +8,7 @@ import { parseAsOf } from '../../runtime/run/extract-time.js';
 import { dynamoDbFailure, dynamoDbSettings } from './dynamodb-client.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
 import { identityText } from './ledger-table.js';
+import { ALLOW_EDITED_PLAN_OPTION, ALLOW_EDITED_PLAN_USAGE } from './load-plan.js';
 import type { Command } from './main.js';
 import { loadMappings, mappingFiles } from './mapping-files.js';
 import { parseCommandLine, UsageError } from './parse-options.js';
@@ -24,6 +25,7 @@ applied already is not skipped. Exit code: 0 skipped, 1 refused or failed, 2 bad
   --reason TEXT           why (required): \`mapc ledger\` shows it
   --as-of TIME            the as_of to record for an extract no run recorded
   --s3-endpoint URL       an S3-compatible server to read an s3:// extract from (--region applies too)
+${ALLOW_EDITED_PLAN_USAGE}
 ${DYNAMODB_USAGE}`;
 
 function whoAmI(): string {
@@ -44,7 +46,7 @@ function outcome(uri: string, { entry, previously, described }: SkippedExtract):
 export const ledgerSkipCommand: Command = {
   async run(args) {
     const { values, positionals } = parseCommandLine(args, {
-      ...DYNAMODB_OPTIONS, reason: { type: 'string' }, 'as-of': { type: 'string' }, 's3-endpoint': { type: 'string' },
+      ...DYNAMODB_OPTIONS, ...ALLOW_EDITED_PLAN_OPTION, reason: { type: 'string' }, 'as-of': { type: 'string' }, 's3-endpoint': { type: 'string' },
     }, usage);
     if (values.help) {
       console.log(usage);
@@ -61,7 +63,7 @@ export const ledgerSkipCommand: Command = {
       throw new UsageError((error as Error).message);
     }
     const files = mappingFiles(named);
-    const mappings = await loadMappings(files);
+    const mappings = await loadMappings(files, { allowEdited: values['allow-edited-plan'] ?? false });
     if (!mappings) return 1;
     const settings = dynamoDbSettings(values);
     try {

@@ -2,6 +2,7 @@
 // mappings/ of the current directory (mappings-folder.ts), each loaded as load-plan.ts does.
 import { join } from 'node:path';
 import type { Plan } from '../../runtime/plan/types.js';
+import type { LoadPlanFileOptions } from '../../runtime/plan/validate-plan.js';
 import { loadPlan } from './load-plan.js';
 import { mappingsInFolder } from './mappings-folder.js';
 import { UsageError } from './parse-options.js';
@@ -16,8 +17,8 @@ export function mappingFiles(named: string[]): string[] {
 }
 
 /** Each file with its plan; null when one does not compile (its diagnostics are shown). */
-export async function loadMappings(files: string[]): Promise<Array<{ file: string; plan: Plan }> | null> {
-  const plans = await Promise.all(files.map((file) => loadPlan(file)));
+export async function loadMappings(files: string[], options: LoadPlanFileOptions = {}): Promise<Array<{ file: string; plan: Plan }> | null> {
+  const plans = await Promise.all(files.map((file) => loadPlan(file, options)));
   if (plans.some((p) => p === null)) return null;
   return files.map((file, i) => ({ file, plan: plans[i]! }));
 }

@@ -7,7 +7,7 @@ import { failedRunReport, runExtract } from '../../api/run-extract.js';
 import { summarize, type RunReport } from '../../runtime/run/run-report.js';
 import { checkOutputFile, writeFailure } from '../../runtime/sinks/output-file.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE, checkBindings, checkControlTableName, tableBindings } from './dynamodb-options.js';
-import { loadPlan } from './load-plan.js';
+import { ALLOW_EDITED_PLAN_OPTION, loadPlan } from './load-plan.js';
 import type { Command } from './main.js';
 import { maxThreads, wholeNumberFlag } from './number-flags.js';
 import { parseCommandLine, UsageError } from './parse-options.js';
@@ -68,7 +68,7 @@ export const runCommand: Command = {
       owner: { type: 'string' },
       threads: { type: 'string' },
       's3-endpoint': { type: 'string' },
-      'allow-edited-plan': { type: 'boolean' },
+      ...ALLOW_EDITED_PLAN_OPTION,
       ...READ_LIMIT_OPTIONS,
     }, usage);
     if (values.help) {

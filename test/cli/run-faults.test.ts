@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { planContentHash } from '../../runtime/plan/plan-hash.js';
 import type { Plan } from '../../runtime/plan/types.js';
@@ -198,8 +198,32 @@ describe('mapc run: output paths, flags and failures', function () {
       expectCleanFailure(result, 'edited.plan.json was changed after `mapc compile` wrote it', '--allow-edited-plan');
       expect(existsSync(join(dir, 'edited.ndjson.report.json'))).to.equal(false);
       const { path: unhashed } = edited('unhashed', (plan) => { delete plan.planHash; });
-      expectCleanFailure(await run(unhashed, 'unhashed'), 'unhashed.plan.json has no planHash');
+      const older = await run(unhashed, 'unhashed');
+      expectCleanFailure(older, `${unhashed} was compiled by an older mapc (it has no planHash, so an edit cannot be told): recompile it with \`mapc compile ${relative(REPO_ROOT, MAPPING)} -o ${unhashed}\`, or load it as it is with --allow-edited-plan`);
+      expect(older.stderr.trim().split('\n')).to.have.length(1);
     });
+
+    // Every command that loads a plan: refused without the flag; with it, the plan loads and the
+    // command goes on to DynamoDB (nothing answers at this endpoint, which it then says).
+    const nowhere = ['--endpoint', 'http://127.0.0.1:1'];
+    for (const [command, args] of [
+      ['init', (plan: string) => ['init', plan, ...nowhere]],
+      ['pending', (plan: string) => ['pending', plan, ...nowhere]],
+      ['ledger', (plan: string) => ['ledger', plan, ...nowhere]],
+      ['ledger skip', (plan: string) => ['ledger', 'skip', join(dir, 'gone.zip'), '--reason', 'broken', plan, ...nowhere]],
+      ['job', (plan: string) => ['job', plan, '--source', dir, ...nowhere]],
+    ] as const) {
+      it(`mapc ${command} refuses a plan compiled by an older mapc, and loads it with --allow-edited-plan`, async () => {
+        const { path } = edited(`older-${command.replace(' ', '-')}`, (plan) => { delete plan.planHash; });
+        const refused = await mapcOnLocalServers(...args(path));
+        expect(refused.code, refused.stdout + refused.stderr).to.equal(1);
+        expect(refused.stdout + refused.stderr).to.contain(`${path} was compiled by an older mapc`);
+        const allowed = await mapcOnLocalServers(...args(path), '--allow-edited-plan');
+        expect(allowed.code, allowed.stdout + allowed.stderr).to.equal(1);
+        expect(allowed.stdout + allowed.stderr).not.to.contain('older mapc');
+        expect(allowed.stdout + allowed.stderr).to.contain('DynamoDB at http://127.0.0.1:1: connection refused');
+      });
+    }
 
     it('runs an edited plan with --allow-edited-plan, and the report names the hash of what ran', async () => {
       const { path, plan } = edited('allowed', (p) => { p.entries.skipped.push({ table: 'edited', pattern: 'edited.csv', reason: 'edited by hand' }); });
