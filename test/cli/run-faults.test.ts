@@ -237,6 +237,13 @@ describe('mapc run: output paths, flags and failures', function () {
   });
 
   describe('failures', () => {
+    it('mapc ledger skip of an s3:// URI without a key is a usage error saying what is missing, before DynamoDB is called', async () => {
+      const result = await mapc('ledger', 'skip', 's3://extracts', '--reason', 'broken', MAPPING, '--endpoint', 'http://127.0.0.1:1');
+      expect(result.code, result.stderr).to.equal(2);
+      expect(result.stderr).to.contain('mapc ledger: the extract s3://extracts: no object key after the bucket');
+      expect(result.stderr).not.to.contain('DynamoDB');
+    });
+
     it('exit 1, not 2, with the cause in one line and a failed report, when the extract cannot be opened', async () => {
       const out = join(dir, 'missing.ndjson');
       const result = await mapc('run', MAPPING, '--extract', unreadExtract, '--out', out, ...AS_OF);
