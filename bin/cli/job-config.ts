@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { parseExtractLocation } from '../../runtime/archive/extract-location.js';
 import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table-name.js';
+import { endpointUrl } from './checked-flags.js';
 import { DYNAMODB_OPTIONS, tableBindings } from './dynamodb-options.js';
 import { mappingsInFolder } from './mappings-folder.js';
 import { UsageError, type Options } from './parse-options.js';
@@ -153,16 +154,7 @@ function intervalMs(given: Given<string>): number {
 }
 
 function url(given: Given<string>): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(given.value);
-  } catch {
-    throw new UsageError(`${given.name} takes a URL such as http://127.0.0.1:8000, not ${JSON.stringify(given.value)}`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`${given.name} takes an http:// or https:// URL, not ${JSON.stringify(given.value)}`);
-  }
-  return given.value;
+  return endpointUrl(given.name, given.value);
 }
 
 /** MAPC_TABLES: {"app_table": "prod"} or app_table=prod,other=prod-other. */

@@ -4,7 +4,7 @@ import { hostname, userInfo } from 'node:os';
 import { DynamoDbStateStore } from '../../runtime/dynamodb/control-table.js';
 import { describeExtract, extractUri } from '../../runtime/merge/describe-extract.js';
 import { skipExtract, type SkippedExtract } from '../../runtime/merge/ledger.js';
-import { parseAsOf } from '../../runtime/run/extract-time.js';
+import { checkAsOf, checkEndpoints } from './checked-flags.js';
 import { dynamoDbFailure, dynamoDbSettings } from './dynamodb-client.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
 import { identityText } from './ledger-table.js';
@@ -54,7 +54,8 @@ export const ledgerSkipCommand: Command = {
     }
     if (positionals.length === 0) throw new UsageError(`name the extract to skip\n\n${usage}`);
     if (values.reason === undefined || values.reason.trim() === '') throw new UsageError(`give --reason: the ledger shows why the extract was skipped\n\n${usage}`);
-    if (values['as-of'] !== undefined) parseAsOf(values['as-of']);
+    checkAsOf(values['as-of']);
+    checkEndpoints(values);
     const [extract, ...named] = positionals;
     let uri: string;
     try {

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { failedRunReport, runExtract } from '../../api/run-extract.js';
 import { summarize, type RunReport } from '../../runtime/run/run-report.js';
 import { checkOutputFile, writeFailure } from '../../runtime/sinks/output-file.js';
+import { checkAsOf, checkEndpoints } from './checked-flags.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE, checkBindings, checkControlTableName, tableBindings } from './dynamodb-options.js';
 import { ALLOW_EDITED_PLAN_OPTION, loadPlan } from './load-plan.js';
 import type { Command } from './main.js';
@@ -82,6 +83,8 @@ export const runCommand: Command = {
     const threads = values.threads === undefined ? 'auto' : wholeNumberFlag('threads', values.threads, 1, 1, maxThreads());
     const tables = tableBindings(values);
     const limits = readLimitsGiven(fromFlags(values));
+    checkEndpoints(values);
+    checkAsOf(values['as-of']);
     if (values.owner !== undefined && values.owner.trim() === '') throw new UsageError('--owner takes a name, such as nightly-loader');
 
     const plan = await loadPlan(positionals[0], { allowEdited: values['allow-edited-plan'] ?? false });

@@ -92,6 +92,7 @@ describe('mapc run: output paths, flags and failures', function () {
       ['--concurrency', '0'], ['--threads', String(availableParallelism() * 2 + 1)], ['--threads', '1000'], ['--max-rejects', '-1'], ['--max-rejects', '1e3'],
       ['--max-record-size', '16M'], ['--max-record-size', '0'], ['--max-entry-size', '1.5'], ['--max-total-size', 'lots'],
       ['--max-compression-ratio', '0'], ['--max-compression-ratio', 'high'], ['--max-entries', '2.5'], ['--max-entries', '0'],
+      ['--as-of', 'yesterday'], ['--endpoint', 'localhost:8000'], ['--s3-endpoint', 'minio'], ['--endpoint', 'ftp://127.0.0.1'],
     ]) {
       it(`refuses ${flag} ${value} as a usage error`, async () => {
         const result = await mapc('run', MAPPING, '--extract', unreadExtract, '--out', join(dir, 'flags.ndjson'), ...AS_OF, flag, value);
@@ -115,6 +116,24 @@ describe('mapc run: output paths, flags and failures', function () {
       writeFileSync(long, await zipBytes({ ...EXTRACT_FILES, 'order_lines.csv': `order_id,line_no,sku\n10,1,${'S'.repeat(100)}\n` }));
       const result = await mapc('run', MAPPING, '--extract', long, '--out', join(dir, 'long.ndjson'), ...AS_OF, '--max-record-size', '0.0625KiB');
       expectCleanFailure(result, 'order_lines.csv:2: a record starting on this line is longer than 64 characters (the record size limit: maxRecordChars, --max-record-size)');
+    });
+
+    for (const [command, args] of [
+      ['init', ['init', MAPPING]], ['pending', ['pending', MAPPING]], ['ledger', ['ledger', MAPPING]],
+      ['ledger skip', ['ledger', 'skip', '/tmp/gone.zip', '--reason', 'broken', MAPPING]],
+    ] as const) {
+      it(`mapc ${command} refuses --endpoint without a scheme as a usage error, before calling DynamoDB`, async () => {
+        const result = await mapc(...args, '--endpoint', 'localhost:8000');
+        expect(result.code, result.stderr).to.equal(2);
+        expect(result.stderr).to.contain('--endpoint takes an http:// or https:// URL, not "localhost:8000"');
+        expect(result.stderr).not.to.contain('UnknownError');
+      });
+    }
+
+    it('mapc ledger skip refuses an --as-of that is no time as a usage error', async () => {
+      const result = await mapc('ledger', 'skip', '/tmp/gone.zip', '--reason', 'broken', '--as-of', 'yesterday', MAPPING, '--endpoint', 'http://127.0.0.1:1');
+      expect(result.code, result.stderr).to.equal(2);
+      expect(result.stderr).to.contain('--as-of "yesterday" is not a date or timestamp');
     });
 
     it('accepts --threads up to twice the cores', async () => {
