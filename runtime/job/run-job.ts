@@ -138,7 +138,9 @@ function pickOnce(once: string, ordered: OrderedExtract[], extracts: JobExtract[
 async function applyExtract(extract: OrderedExtract, input: JobInput, store: DynamoDbStateStore, runs: JobRun[], log: JobLog): Promise<string | null> {
   const uri = extract.listed.uri;
   if (!extract.opened) {
-    await recordUnreadable(extract, input.plans, store);
+    await recordUnreadable(extract, input.plans, store).catch((error: unknown) => {
+      throw withConnectionCause(error, input.connection.location);
+    });
     return `cannot be read: ${extract.error ?? 'unknown error'}`;
   }
   for (const plan of input.plans) {
