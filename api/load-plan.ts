@@ -5,7 +5,7 @@ import { compile } from '../compiler/compile.js';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { renderDiagnostics } from '../compiler/diagnostics/render.js';
 import type { Plan } from '../runtime/plan/types.js';
-import { loadPlanFile } from '../runtime/plan/validate-plan.js';
+import { loadPlanFile, type LoadPlanFileOptions } from '../runtime/plan/validate-plan.js';
 
 export class PlanNotCompiled extends Error {
   constructor(readonly file: string, readonly diagnostics: Diagnostic[], readonly rendered: string) {
@@ -22,14 +22,15 @@ export interface LoadedPlan {
   rendered: string;
 }
 
-export function loadPlanWithDiagnostics(file: string): LoadedPlan {
-  if (file.endsWith('.json')) return { plan: loadPlanFile(file), diagnostics: [], rendered: '' };
+/** `options` apply to plan files (a .map file is compiled, so its plan is what it says). */
+export function loadPlanWithDiagnostics(file: string, options: LoadPlanFileOptions = {}): LoadedPlan {
+  if (file.endsWith('.json')) return { plan: loadPlanFile(file, options), diagnostics: [], rendered: '' };
   const result = compile(file);
   const rendered = renderDiagnostics(result.diagnostics, (f) => result.sources.get(f));
   if (!result.plan) throw new PlanNotCompiled(file, result.diagnostics, rendered);
   return { plan: result.plan, diagnostics: result.diagnostics, rendered };
 }
 
-export function loadPlan(file: string): Plan {
-  return loadPlanWithDiagnostics(file).plan;
+export function loadPlan(file: string, options: LoadPlanFileOptions = {}): Plan {
+  return loadPlanWithDiagnostics(file, options).plan;
 }

@@ -4,15 +4,16 @@
 // given, else the extract's _manifest.json extractedAt, else its modification time.
 //
 // The files it writes (items, rejects) are checked before anything is read (OutputFileError
-// otherwise). After that, whatever happens, a report comes back: an extract that cannot be
-// opened, or a DynamoDB that cannot be reached, gives a `failed` report naming it, so a caller
-// always has one to write and show.
+// otherwise). Apart from that, whatever happens, a report comes back: invalid `limits`, an
+// extract that cannot be opened, or a DynamoDB that cannot be reached, gives a `failed` report
+// naming it, so a caller always has one to write and show.
 import { openExtract, type OpenedExtract } from '../runtime/archive/extract-location.js';
 import type { S3SourceOptions } from '../runtime/archive/s3-source.js';
 import { connectionFailureText } from '../runtime/dynamodb/connection-error.js';
 import { connectDynamoDb, type DynamoDbConnection, type DynamoDbOptions } from '../runtime/dynamodb/dynamodb-connection.js';
 import type { Plan } from '../runtime/plan/types.js';
 import { extractAsOf } from '../runtime/read/extract-time.js';
+import { readLimits, type ReadLimits } from '../runtime/report/read-limits.js';
 import { RejectsFile } from '../runtime/sinks/rejects-file.js';
 import { runPlan } from '../runtime/run/run-plan.js';
 import type { RunReport } from '../runtime/report/run-report.js';
@@ -57,10 +58,18 @@ export interface RunExtractOptions {
   /** How s3:// extracts are read (region, endpoint, client). */
   s3?: S3SourceOptions;
   onProgress?: (progress: RunProgress) => void;
+  /** Caps on what the run reads (runtime/report/read-limits.ts); each must be a positive number. */
+  limits?: Partial<ReadLimits>;
 }
 
 export async function runExtract(options: RunExtractOptions): Promise<RunReport> {
   const { plan } = options;
+  const where = typeof options.extract === 'string' ? options.extract : options.extract.identity.uri;
+  try {
+    readLimits(options.limits);
+  } catch (error) {
+    return failedRunReport(plan, where, new Error(`limits: ${(error as Error).message}`), !options.preview);
+  }
   if (options.preview) checkOutputFile(options.preview.out, 'the items file (--out)');
   if (typeof options.rejects === 'string') checkOutputFile(options.rejects, 'the rejects file');
   const rejects = typeof options.rejects === 'string' ? new RejectsFile(options.rejects) : options.rejects ?? { write: () => undefined };
@@ -72,13 +81,12 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
       extract = typeof options.extract === 'string' ? await openExtract(options.extract, options.s3 ?? {}) : options.extract;
       asOf = (await extractAsOf(extract, { given: options.asOf })).asOf;
     } catch (error) {
-      const where = typeof options.extract === 'string' ? options.extract : options.extract.identity.uri;
       return failedRunReport(plan, where, error as Error, !options.preview);
     }
     if (options.preview) {
       return await runPlan({
         plan, source: extract.source, asOf, rejects, maxRejects: options.maxRejects, onProgress: options.onProgress,
-        threads: options.preview.threads ?? 'auto',
+        threads: options.preview.threads ?? 'auto', limits: options.limits,
         sink: new NdjsonSink({ path: options.preview.out, format: options.preview.format ?? 'plain' }),
       });
     }
@@ -90,6 +98,7 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
       return await mergeIntoDynamoDb({
         plan, extract, asOf, connection, rejects, maxRejects: options.maxRejects, onProgress: options.onProgress,
         concurrency: settings.concurrency, force: settings.force, owner: settings.owner, onControlTableCreated: settings.onControlTableCreated,
+        limits: options.limits,
       });
     } catch (error) {
       const unreachable = connectionFailureText(error, connection.location);

@@ -7,6 +7,7 @@ import type { JobReport } from '../runtime/job/job-report.js';
 import { parseJobSource } from '../runtime/job/list-extracts.js';
 import { runJob as runJobPass, type JobInput } from '../runtime/job/run-job.js';
 import type { Plan } from '../runtime/plan/types.js';
+import { readLimits } from '../runtime/report/read-limits.js';
 import { loadPlan } from './load-plan.js';
 
 export interface RunJobOptions extends Omit<JobInput, 'plans' | 'source' | 'connection'> {
@@ -16,15 +17,23 @@ export interface RunJobOptions extends Omit<JobInput, 'plans' | 'source' | 'conn
   source: string;
   /** Used as it is (and not destroyed), or a connection made from the options. */
   dynamodb?: DynamoDbOptions & { connection?: DynamoDbConnection };
+  /** Load plan files whose content no longer matches their planHash (edited after `mapc compile`). */
+  allowEditedPlan?: boolean;
 }
 
 export async function runJob(options: RunJobOptions): Promise<JobReport> {
-  const plans = options.mappings.map((mapping) => (typeof mapping === 'string' ? loadPlan(mapping) : mapping));
+  try {
+    readLimits(options.limits);
+  } catch (error) {
+    // As a pass that fails reports it: nothing was listed, nothing applied.
+    return { source: options.source, status: 'failed', startedAt: new Date().toISOString(), seconds: 0, extracts: [], runs: [], error: `limits: ${(error as Error).message}` };
+  }
+  const plans = options.mappings.map((mapping) => (typeof mapping === 'string' ? loadPlan(mapping, { allowEdited: options.allowEditedPlan }) : mapping));
   const names = new Map<string, number>();
   for (const plan of plans) names.set(plan.mapping, (names.get(plan.mapping) ?? 0) + 1);
   const twice = [...names].filter(([, count]) => count > 1).map(([name]) => name);
   if (twice.length > 0) throw new Error(`mapping ${twice.join(', ')} is given more than once: each mapping has one ledger, so name each once`);
-  const { mappings, source, dynamodb, ...pass } = options;
+  const { mappings, source, dynamodb, allowEditedPlan: _allowEdited, ...pass } = options;
   const connection = dynamodb?.connection ?? connectDynamoDb(dynamodb);
   try {
     return await runJobPass({ ...pass, plans, source: parseJobSource(source), connection });

@@ -7,7 +7,8 @@
 // (config-input.ts) and give the same raw record, checked by parseDeployConfig. Every problem
 // is reported at once, one line each.
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { mappingsInFolder } from '../bin/cli/mappings-folder.js';
 
 export interface DeployConfig {
   /** Names the stack and what it makes (state machine, cluster, alarms); one mapping set per stack. */
@@ -251,14 +252,19 @@ function nameList(value: unknown, key: string, problem: (text: string) => undefi
   return [];
 }
 
-/** The image compiles every .map directly in mappings/ (Dockerfile), so those are the ones a stack can name. */
+/**
+ * The image compiles every .map directly in mappings/ (Dockerfile), so those are the ones a stack
+ * can name; by default, those that declare an item, as `mapc job` takes them (a shared schema
+ * kept there is no mapping).
+ */
 function mappingFiles(value: unknown, repoRoot: string, problem: (text: string) => undefined): string[] {
   const folder = join(repoRoot, 'mappings');
   const available = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.map')).sort().map((f) => `mappings/${f}`) : [];
   const named = nameList(value, 'mappings', problem);
   if (named.length === 0) {
-    if (available.length === 0) problem('mappings: none found in mappings/; put the .map files there (the image compiles them)');
-    return available;
+    const mappings = mappingsInFolder(folder).map((file) => `mappings/${basename(file)}`);
+    if (mappings.length === 0) problem('mappings: none found in mappings/; put the .map files there (the image compiles them)');
+    return mappings;
   }
   const seen = new Set<string>();
   for (const file of named) {

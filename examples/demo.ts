@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { listEntries } from '../runtime/archive/central-directory.js';
 import { openEntry } from '../runtime/archive/entry-stream.js';
 import { LocalFileSource } from '../runtime/archive/local-file-source.js';
+import { demoWorld } from './demo-world.js';
 import { writeExtract } from './extract-generator/write-extract.js';
 import { dynamoDbLocalClientConfig, startDynamoDbLocal } from './local-servers/dynamodb-local.js';
 import { printableItem } from './printable-item.js';
@@ -56,9 +57,10 @@ function mapc(...args: string[]): void {
 try {
   console.log(server ? `DynamoDB Local is listening on ${server.endpoint}` : `using DynamoDB in ${values.region ?? 'the default region'}`);
   const extracts = [join(out, 'base.zip'), join(out, 'delta1.zip')];
+  const world = demoWorld(customers);
   for (const [sequence, path] of extracts.entries()) {
-    console.log(`generating ${sequence === 0 ? `a base extract of ${customers} customers` : 'the delta extract after it'}: ${path}`);
-    await writeExtract({ customers, deltaCustomers: Math.max(1, Math.ceil(customers / 20)), out: path, seed: 1, sequence });
+    console.log(`generating ${sequence === 0 ? `a base extract of ${customers} customers, as of ${world.extractedAt}` : 'the delta extract 6 hours after it'}: ${path}`);
+    await writeExtract({ ...world, out: path, sequence });
   }
 
   const plans = join(out, 'plans');
@@ -73,8 +75,8 @@ try {
   }
   mapc('pending', join(plans, 'customer.plan.json'), ...tableArgs, ...endpointArgs);
 
-  // A customer of the base whom the delta brought a new order, and one product, as they are
-  // now in DynamoDB.
+  // A customer of the base whom the delta brought a new order (one the mapping keeps), and one
+  // product, as they are now in DynamoDB.
   const customer = await oldCustomerWithNewOrder(extracts[1], customers);
   for (const key of [{ pk: `CUST#${customer}`, sk: 'PROFILE' }, { pk: 'PROD#SKU-000001', sk: 'DETAILS' }]) {
     const answer = await client.send(new GetItemCommand({ TableName: `${prefix}app_table`, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }));
@@ -86,17 +88,18 @@ try {
   await server?.stop();
 }
 
-/** The first customer of the base extract that has an order in the delta. */
+/** The first customer of the base extract that has an order in the delta the mapping keeps (not CANCELLED). */
 async function oldCustomerWithNewOrder(delta: string, baseCustomers: number): Promise<number> {
   const source = new LocalFileSource(delta);
   try {
     for (const entry of (await listEntries(source)).filter((e) => e.name.startsWith('orders'))) {
       const chunks: Buffer[] = [];
       for await (const chunk of openEntry(source, entry)) chunks.push(chunk as Buffer);
-      // order_id,customer_id,…: no quoted fields before the second column.
+      // order_id,customer_id,order_date,status,…: no quoted fields before the fifth column.
       for (const line of Buffer.concat(chunks).toString('utf8').split('\n').slice(1)) {
-        const customer = Number(line.split(',')[1]);
-        if (customer >= 1 && customer <= baseCustomers) return customer;
+        const [, id, , status] = line.split(',');
+        const customer = Number(id);
+        if (customer >= 1 && customer <= baseCustomers && status !== 'CANCELLED') return customer;
       }
     }
     return 1;

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { demoWorld } from './demo-world.js';
 import { writeExtract } from './extract-generator/write-extract.js';
 import { startDynamoDbLocal } from './local-servers/dynamodb-local.js';
 import { putFile, S3RVER_CREDENTIALS, startS3Server } from './local-servers/s3-server.js';
@@ -37,9 +38,10 @@ export async function runJobDemo(customers: number): Promise<void> {
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       if (code !== 0) throw new Error(`mapc ${args[0]} exited with ${code}`);
     };
+    const world = demoWorld(customers);
     const deliver = async (name: string, sequence: number, onlyTables?: string[]) => {
       const path = join(out, name);
-      await writeExtract({ customers, deltaCustomers: Math.max(1, Math.ceil(customers / 20)), seed: 1, sequence, out: path, omitEmptyTables: true, ...(onlyTables ? { onlyTables } : {}) });
+      await writeExtract({ ...world, sequence, out: path, omitEmptyTables: true, ...(onlyTables ? { onlyTables } : {}) });
       await putFile(s3.endpoint, BUCKET, PREFIX + name, path);
       console.log(`uploaded s3://${BUCKET}/${PREFIX}${name}${onlyTables ? ` (only ${onlyTables.join(' and ')})` : ''}`);
     };

@@ -3,6 +3,7 @@
 // command says when that DynamoDB does not answer or has no control table.
 import { withConnectionCause } from '../../runtime/dynamodb/connection-error.js';
 import { connectDynamoDb, type DynamoDbConnection } from '../../runtime/dynamodb/dynamodb-connection.js';
+import { checkEndpoints } from './checked-flags.js';
 import { controlTableMissing } from './control-table-missing.js';
 import { checkControlTableName, tableBindings, type BindingOptions } from './dynamodb-options.js';
 
@@ -10,6 +11,7 @@ export type DynamoDbSettings = DynamoDbConnection;
 
 export function dynamoDbSettings(values: { region?: string; endpoint?: string; 'control-table'?: string } & BindingOptions): DynamoDbSettings {
   checkControlTableName(values['control-table']);
+  checkEndpoints(values);
   return connectDynamoDb({ region: values.region, endpoint: values.endpoint, controlTable: values['control-table'], tables: tableBindings(values) });
 }
 

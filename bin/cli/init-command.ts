@@ -8,7 +8,7 @@ import { createTable } from '../../runtime/dynamodb/create-table.js';
 import { expectedTable } from '../../runtime/dynamodb/expected-table.js';
 import { checkBindings, DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
 import { dynamoDbSettings } from './dynamodb-client.js';
-import { loadPlan } from './load-plan.js';
+import { ALLOW_EDITED_PLAN_OPTION, ALLOW_EDITED_PLAN_USAGE, loadPlan } from './load-plan.js';
 import type { Command } from './main.js';
 import { parseCommandLine } from './parse-options.js';
 
@@ -18,16 +18,17 @@ Creates the control table (ledger, lease, stored and parked rows) unless it exis
 mappings, also creates each target table they write that does not exist yet: on-demand
 capacity, the mapping's key attributes and types, TTL on its ttl attribute.
 
+${ALLOW_EDITED_PLAN_USAGE}
 ${DYNAMODB_USAGE}`;
 
 export const initCommand: Command = {
   async run(args) {
-    const { values, positionals } = parseCommandLine(args, DYNAMODB_OPTIONS, usage);
+    const { values, positionals } = parseCommandLine(args, { ...DYNAMODB_OPTIONS, ...ALLOW_EDITED_PLAN_OPTION }, usage);
     if (values.help) {
       console.log(usage);
       return 0;
     }
-    const plans = await Promise.all(positionals.map((file) => loadPlan(file)));
+    const plans = await Promise.all(positionals.map((file) => loadPlan(file, { allowEdited: values['allow-edited-plan'] ?? false })));
     if (plans.some((p) => p === null)) return 1;
     for (const plan of plans) checkBindings(plan!, values);
     const settings = dynamoDbSettings(values);

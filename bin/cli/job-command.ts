@@ -63,6 +63,8 @@ export function jobOptions(config: JobConfig, log: JobLog, metrics: NodeJS.Writa
     s3: { ...(config.region ? { region: config.region } : {}), ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) },
     concurrency: config.concurrency,
     maxRejects: config.maxRejects,
+    limits: config.limits,
+    allowEditedPlan: config.allowEditedPlan,
     ...(config.reportDir ? { reportDir: config.reportDir } : {}),
     ...(config.owner ? { owner: config.owner } : {}),
     log,

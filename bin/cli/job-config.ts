@@ -6,12 +6,16 @@
 // MAPC_TABLES first, then --tables, then --table, each binding of a later one winning.
 // --watch and --interval are flags only; --once (one named extract, as an S3 event asks) with
 // --watch is a usage error, and --watch leaves MAPC_ONCE aside.
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseExtractLocation } from '../../runtime/archive/extract-location.js';
 import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table-name.js';
+import { endpointUrl } from './checked-flags.js';
 import { DYNAMODB_OPTIONS, tableBindings } from './dynamodb-options.js';
+import { mappingsInFolder } from './mappings-folder.js';
 import { UsageError, type Options } from './parse-options.js';
 import { tableNameProblem } from '../../runtime/dynamodb/table-name.js';
+import type { ReadLimits } from '../../runtime/report/read-limits.js';
+import { READ_LIMIT_OPTIONS, readLimitsGiven, readLimitUsage } from './read-limit-flags.js';
 
 export interface JobConfig {
   /** The mappings to apply to each extract, in this order. */
@@ -35,6 +39,10 @@ export interface JobConfig {
   reportDir?: string;
   /** Who holds the lease; the same owner takes its own lease over at once (a restarted task). */
   owner?: string;
+  /** Caps on what each run reads; those absent keep their defaults. */
+  limits: Partial<ReadLimits>;
+  /** Load plan files edited after `mapc compile` (their planHash no longer matches). */
+  allowEditedPlan: boolean;
 }
 
 export const JOB_OPTIONS = {
@@ -52,6 +60,8 @@ export const JOB_OPTIONS = {
   'max-rejects': { type: 'string' },
   'report-dir': { type: 'string' },
   owner: { type: 'string' },
+  'allow-edited-plan': { type: 'boolean' },
+  ...READ_LIMIT_OPTIONS,
 } satisfies Options;
 
 export const JOB_USAGE = `usage: mapc job [mapping.map ...] --source <s3://bucket/prefix/ | folder> [options]
@@ -61,7 +71,8 @@ order, merging the items into DynamoDB. Each option can also be set by the envir
 named after it (a flag wins; an empty variable counts as unset).
 
   mapping.map ...          MAPC_MAPPINGS (space- or comma-separated); default: every
-                           mappings/*.map of the current directory, sorted
+                           mappings/*.map of the current directory that declares an
+                           item, sorted (a file of shared tables and targets is left out)
   --source URI|DIR         MAPC_SOURCE          where extracts land (required)
   --once EXTRACT           MAPC_ONCE            apply this extract only (as an S3 event asks); it
                                                 waits while an older one is not applied
@@ -81,7 +92,13 @@ named after it (a flag wins; an empty variable counts as unset).
   --report-dir DIR         MAPC_REPORT_DIR      write each run's report and rejects there
   --owner NAME             MAPC_OWNER           who holds the lease while a run writes (default
                                                 host:pid); a job restarted with the same owner
-                                                (a retried task) takes its own lease over at once`;
+                                                (a retried task) takes its own lease over at once
+  --allow-edited-plan      MAPC_ALLOW_EDITED_PLAN=true
+                                                load plan files edited after mapc compile (their
+                                                planHash no longer matches their content)
+
+Caps on what a run reads (a run past one stops before writing, naming the entry or line):
+${readLimitUsage(true)}`;
 
 export type JobFlagValues = {
   [Name in keyof typeof JOB_OPTIONS]?: (typeof JOB_OPTIONS)[Name] extends { type: 'boolean' } ? boolean
@@ -137,16 +154,7 @@ function intervalMs(given: Given<string>): number {
 }
 
 function url(given: Given<string>): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(given.value);
-  } catch {
-    throw new UsageError(`${given.name} takes a URL such as http://127.0.0.1:8000, not ${JSON.stringify(given.value)}`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`${given.name} takes an http:// or https:// URL, not ${JSON.stringify(given.value)}`);
-  }
-  return given.value;
+  return endpointUrl(given.name, given.value);
 }
 
 /** MAPC_TABLES: {"app_table": "prod"} or app_table=prod,other=prod-other. */
@@ -175,14 +183,18 @@ function tablesFromEnv(text: string, name = 'MAPC_TABLES'): Record<string, strin
 
 function defaultMappings(cwd: string): string[] {
   const folder = join(cwd, 'mappings');
-  let names: string[];
+  const files = mappingsInFolder(folder);
+  if (files.length === 0) throw new UsageError(`no mappings: name them, set MAPC_MAPPINGS, or put .map files that declare items in ${folder}`);
+  return files;
+}
+
+/** `check`'s error as a usage error. */
+function usage(check: () => unknown): void {
   try {
-    names = readdirSync(folder).filter((name) => name.endsWith('.map')).sort();
-  } catch {
-    names = [];
+    check();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
-  if (names.length === 0) throw new UsageError(`no mappings: name them, set MAPC_MAPPINGS, or put .map files in ${folder}`);
-  return names.map((name) => join(folder, name));
 }
 
 function sourceOf(given: Given<string> | undefined): string {
@@ -205,6 +217,8 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
   if (watch && values.once) throw new UsageError('--once and --watch ask for opposite things: one extract, or keep watching');
   // --watch, a flag, leaves MAPC_ONCE aside.
   const once = watch ? undefined : given('once', 'MAPC_ONCE');
+  // A malformed s3:// URI is told now (what is missing), not after the source was listed.
+  if (once) usage(() => parseExtractLocation(once.value, once.name));
   const interval = given('interval');
 
   let tables: Record<string, string>;
@@ -231,6 +245,8 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
   const s3Endpoint = given('s3-endpoint', 'MAPC_S3_ENDPOINT');
   const reportDir = given('report-dir', 'MAPC_REPORT_DIR');
   const owner = given('owner', 'MAPC_OWNER');
+  const limits = readLimitsGiven(({ flag, variable }) => pick(flag, values[flag as keyof JobFlagValues] as string | undefined, env, [variable]));
+  const allowEditedPlan = values['allow-edited-plan'] === true || booleanVariable(env, 'MAPC_ALLOW_EDITED_PLAN');
 
   return {
     mappings,
@@ -248,5 +264,15 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
     maxRejects: maxRejects ? wholeNumber(maxRejects, 0) : Infinity,
     ...(reportDir ? { reportDir: reportDir.value } : {}),
     ...(owner ? { owner: owner.value } : {}),
+    limits,
+    allowEditedPlan,
   };
+}
+
+/** true, false (also 1/0, yes/no) or unset (false). */
+function booleanVariable(env: NodeJS.ProcessEnv, variable: string): boolean {
+  const text = (env[variable] ?? '').trim().toLowerCase();
+  if (text === '' || text === 'false' || text === '0' || text === 'no') return false;
+  if (text === 'true' || text === '1' || text === 'yes') return true;
+  throw new UsageError(`${variable} is true or false, not ${JSON.stringify(env[variable])}`);
 }

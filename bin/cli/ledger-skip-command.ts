@@ -4,27 +4,28 @@ import { hostname, userInfo } from 'node:os';
 import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
 import { describeExtract, extractUri } from '../../runtime/merge/describe-extract.js';
 import { skipExtract, type SkippedExtract } from '../../runtime/merge/ledger.js';
-import { parseAsOf } from '../../runtime/read/extract-time.js';
-import { controlTableMissing } from './control-table-missing.js';
+import { checkAsOf, checkEndpoints } from './checked-flags.js';
 import { dynamoDbFailure, dynamoDbSettings } from './dynamodb-client.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
 import { identityText } from './ledger-table.js';
+import { ALLOW_EDITED_PLAN_OPTION, ALLOW_EDITED_PLAN_USAGE } from './load-plan.js';
 import type { Command } from './main.js';
 import { loadMappings, mappingFiles } from './mapping-files.js';
 import { parseCommandLine, UsageError } from './parse-options.js';
 
 const usage = `usage: mapc ledger skip <extract> --reason TEXT [<file.map | plan.json> ...] [options]
 
-Marks the extract skipped for each mapping (default: every .map file in mappings/): it is
-not applied, and the extracts after it may go on. Name it as \`mapc ledger\` shows it:
-s3://bucket/key, or the file's path. The skip is recorded against the newest entry of that
-extract; an extract no run recorded is read for its identity and as_of (--as-of, else its
-_manifest.json, else its modification time). An extract a mapping applied already is not
-skipped. Exit code: 0 skipped, 1 refused or failed, 2 bad usage.
+Marks the extract skipped for each mapping (default: every .map file in mappings/ that
+declares an item): it is not applied, and the extracts after it may go on. Name it as
+\`mapc ledger\` shows it: s3://bucket/key, or the file's path. The skip is recorded against
+the newest entry of that extract; an extract no run recorded is read for its identity and
+as_of (--as-of, else its _manifest.json, else its modification time). An extract a mapping
+applied already is not skipped. Exit code: 0 skipped, 1 refused or failed, 2 bad usage.
 
   --reason TEXT           why (required): \`mapc ledger\` shows it
   --as-of TIME            the as_of to record for an extract no run recorded
   --s3-endpoint URL       an S3-compatible server to read an s3:// extract from (--region applies too)
+${ALLOW_EDITED_PLAN_USAGE}
 ${DYNAMODB_USAGE}`;
 
 function whoAmI(): string {
@@ -45,7 +46,7 @@ function outcome(uri: string, { entry, previously, described }: SkippedExtract):
 export const ledgerSkipCommand: Command = {
   async run(args) {
     const { values, positionals } = parseCommandLine(args, {
-      ...DYNAMODB_OPTIONS, reason: { type: 'string' }, 'as-of': { type: 'string' }, 's3-endpoint': { type: 'string' },
+      ...DYNAMODB_OPTIONS, ...ALLOW_EDITED_PLAN_OPTION, reason: { type: 'string' }, 'as-of': { type: 'string' }, 's3-endpoint': { type: 'string' },
     }, usage);
     if (values.help) {
       console.log(usage);
@@ -53,11 +54,17 @@ export const ledgerSkipCommand: Command = {
     }
     if (positionals.length === 0) throw new UsageError(`name the extract to skip\n\n${usage}`);
     if (values.reason === undefined || values.reason.trim() === '') throw new UsageError(`give --reason: the ledger shows why the extract was skipped\n\n${usage}`);
-    if (values['as-of'] !== undefined) parseAsOf(values['as-of']);
+    checkAsOf(values['as-of']);
+    checkEndpoints(values);
     const [extract, ...named] = positionals;
-    const uri = extractUri(extract);
+    let uri: string;
+    try {
+      uri = extractUri(extract);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const files = mappingFiles(named);
-    const mappings = await loadMappings(files);
+    const mappings = await loadMappings(files, { allowEdited: values['allow-edited-plan'] ?? false });
     if (!mappings) return 1;
     const settings = dynamoDbSettings(values);
     try {

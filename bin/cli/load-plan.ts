@@ -3,6 +3,13 @@
 // `mapc compile` wrote it is refused unless `allowEdited` (validate-plan.ts).
 import type { Plan } from '../../runtime/plan/types.js';
 import { loadPlanFile, type LoadPlanFileOptions } from '../../runtime/plan/validate-plan.js';
+import type { Options } from './parse-options.js';
+
+/** The flag of every command that loads plans. */
+export const ALLOW_EDITED_PLAN_OPTION = { 'allow-edited-plan': { type: 'boolean' } } satisfies Options;
+
+export const ALLOW_EDITED_PLAN_USAGE = `  --allow-edited-plan     load a plan file whose content no longer matches its planHash (edited
+                          after mapc compile), or that has none (compiled by an older mapc)`;
 
 export async function loadPlan(file: string, options: LoadPlanFileOptions = {}): Promise<Plan | null> {
   if (file.endsWith('.json')) return loadPlanFile(file, options);

@@ -6,7 +6,7 @@ import { decodeRow } from '../../runtime/merge/stored-values.js';
 import { valueText } from '../../runtime/eval/value-text.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE } from './dynamodb-options.js';
 import { dynamoDbFailure, dynamoDbSettings } from './dynamodb-client.js';
-import { loadPlan } from './load-plan.js';
+import { ALLOW_EDITED_PLAN_OPTION, ALLOW_EDITED_PLAN_USAGE, loadPlan } from './load-plan.js';
 import { parseCommandLine, UsageError } from './parse-options.js';
 
 const usage = `usage: mapc pending <file.map | plan.json> [--json] [options]
@@ -15,17 +15,18 @@ Lists the rows that incremental runs of the mapping parked: rows whose parent ha
 when they were read. Every later run retries them; they leave the list once attached.
 
 ${DYNAMODB_USAGE}
-  --json                  one JSON object per parked row instead of a table`;
+  --json                  one JSON object per parked row instead of a table
+${ALLOW_EDITED_PLAN_USAGE}`;
 
 export const pendingCommand: Command = {
   async run(args) {
-    const { values, positionals } = parseCommandLine(args, { ...DYNAMODB_OPTIONS, json: { type: 'boolean' } }, usage);
+    const { values, positionals } = parseCommandLine(args, { ...DYNAMODB_OPTIONS, ...ALLOW_EDITED_PLAN_OPTION, json: { type: 'boolean' } }, usage);
     if (values.help) {
       console.log(usage);
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError(`name one mapping or plan\n\n${usage}`);
-    const plan = await loadPlan(positionals[0]);
+    const plan = await loadPlan(positionals[0], { allowEdited: values['allow-edited-plan'] ?? false });
     if (!plan) return 1;
     const settings = dynamoDbSettings(values);
     try {

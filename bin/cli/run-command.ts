@@ -6,12 +6,14 @@ import { writeFileSync } from 'node:fs';
 import { failedRunReport, runExtract } from '../../api/run-extract.js';
 import { summarize, type RunReport } from '../../runtime/report/run-report.js';
 import { checkOutputFile, writeFailure } from '../../runtime/sinks/output-file.js';
+import { checkAsOf, checkEndpoints } from './checked-flags.js';
 import { DYNAMODB_OPTIONS, DYNAMODB_USAGE, checkBindings, checkControlTableName, tableBindings } from './dynamodb-options.js';
-import { loadPlan } from './load-plan.js';
+import { ALLOW_EDITED_PLAN_OPTION, loadPlan } from './load-plan.js';
 import type { Command } from './main.js';
 import { maxThreads, wholeNumberFlag } from './number-flags.js';
 import { parseCommandLine, UsageError } from './parse-options.js';
 import { progressReporter } from './progress.js';
+import { fromFlags, READ_LIMIT_OPTIONS, readLimitsGiven, readLimitUsage } from './read-limit-flags.js';
 import { runFiles } from './run-files.js';
 
 const usage = `usage: mapc run <file.map | plan.json> --extract <extract.zip | s3://bucket/key.zip> [options]
@@ -47,6 +49,7 @@ Both:
                           (--out, --report and --rejects must be regular files that can be
                           created: they are checked before the extract is read)
   --s3-endpoint URL       an S3-compatible server to read s3:// extracts from (--region applies too)
+${readLimitUsage(false)}
   --allow-edited-plan     run a plan file whose content no longer matches its planHash (edited
                           after mapc compile); the report then names the hash of its content`;
 
@@ -66,7 +69,8 @@ export const runCommand: Command = {
       owner: { type: 'string' },
       threads: { type: 'string' },
       's3-endpoint': { type: 'string' },
-      'allow-edited-plan': { type: 'boolean' },
+      ...ALLOW_EDITED_PLAN_OPTION,
+      ...READ_LIMIT_OPTIONS,
     }, usage);
     if (values.help) {
       console.log(usage);
@@ -78,6 +82,9 @@ export const runCommand: Command = {
     const concurrency = wholeNumberFlag('concurrency', values.concurrency, 8, 1, 1000);
     const threads = values.threads === undefined ? 'auto' : wholeNumberFlag('threads', values.threads, 1, 1, maxThreads());
     const tables = tableBindings(values);
+    const limits = readLimitsGiven(fromFlags(values));
+    checkEndpoints(values);
+    checkAsOf(values['as-of']);
     if (values.owner !== undefined && values.owner.trim() === '') throw new UsageError('--owner takes a name, such as nightly-loader');
 
     const plan = await loadPlan(positionals[0], { allowEdited: values['allow-edited-plan'] ?? false });
@@ -97,7 +104,7 @@ export const runCommand: Command = {
     let report: RunReport;
     try {
       report = await runExtract({
-        plan, extract: values.extract, asOf: values['as-of'], rejects: rejectsPath, maxRejects, onProgress: progress.update, s3,
+        plan, extract: values.extract, asOf: values['as-of'], rejects: rejectsPath, maxRejects, onProgress: progress.update, s3, limits,
         ...(values.out
           ? { preview: { out: values.out, format: values.format, threads } }
           : {

@@ -241,7 +241,7 @@ class BatchBuilder<R> implements RecordSink {
     // Where the next record starts cannot be told: the rest of the file would be lost.
     const inColumn = column === undefined ? '' : ` (column ${column})`;
     const stops = 'so the rest of the file cannot be read and the run stops before writing anything';
-    const cap = `${this.maxRecordChars} characters (the record size limit, maxRecordChars)`;
+    const cap = `${this.maxRecordChars} characters (the record size limit: maxRecordChars, --max-record-size)`;
     const messages: Record<Exclude<RecordProblem, 'quote-in-unquoted-field'>, string> = {
       'text-after-closing-quote': `${this.file}:${line}: a quoted field${inColumn} is followed by text instead of a delimiter, ${stops} — fix the export (${this.innerQuoteHint}) and ask for the extract again`,
       'quote-never-closed': `${this.file}:${quoteLine}: a quote opened on this line${inColumn} is never closed, ${stops} — fix the export (${this.innerQuoteHint}) and ask for the extract again`,

@@ -51,7 +51,7 @@ export interface JobInput {
   log?: JobLog;
   /** Called after each run (the CLI emits its metrics). */
   onRun?: (run: JobRun) => void;
-  /** Caps on what each run reads (runtime/run/read-limits.ts). */
+  /** Caps on what each run reads (runtime/report/read-limits.ts). */
   limits?: Partial<ReadLimits>;
 }
 
@@ -138,7 +138,9 @@ function pickOnce(once: string, ordered: OrderedExtract[], extracts: JobExtract[
 async function applyExtract(extract: OrderedExtract, input: JobInput, store: DynamoDbStateStore, runs: JobRun[], log: JobLog): Promise<string | null> {
   const uri = extract.listed.uri;
   if (!extract.opened) {
-    await recordUnreadable(extract, input.plans, store);
+    await recordUnreadable(extract, input.plans, store).catch((error: unknown) => {
+      throw withConnectionCause(error, input.connection.location);
+    });
     return `cannot be read: ${extract.error ?? 'unknown error'}`;
   }
   for (const plan of input.plans) {

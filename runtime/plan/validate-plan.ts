@@ -42,11 +42,14 @@ function describeSchemaError(error: ErrorObject): string {
 }
 
 export class EditedPlanError extends Error {
-  constructor(readonly source: string, readonly recorded: string | undefined, readonly actual: string) {
+  /** `entry`: the .map file the plan was compiled from, as its sources list it (the last one). */
+  constructor(readonly source: string, readonly recorded: string | undefined, readonly actual: string, entry?: string) {
+    const recompile = entry === undefined ? '`mapc compile`' : `\`mapc compile ${entry} -o ${source}\``;
     super(recorded === undefined
-      ? `${source} has no planHash, so whether it was edited cannot be told: recompile the mapping with \`mapc compile\`, or run it anyway with --allow-edited-plan`
+      // Plans have carried planHash since it was added; one without it (an edit can no longer be told) comes from before.
+      ? `${source} was compiled by an older mapc (it has no planHash, so an edit cannot be told): recompile it with ${recompile}, or load it as it is with --allow-edited-plan`
       : `${source} was changed after \`mapc compile\` wrote it (its planHash is ${recorded}, its content hashes to ${actual}): ` +
-        'recompile the mapping with `mapc compile`, or run it anyway with --allow-edited-plan');
+        `recompile the mapping with ${recompile}, or run it anyway with --allow-edited-plan`);
     this.name = 'EditedPlanError';
   }
 }
@@ -72,6 +75,6 @@ export function loadPlanFile(path: string, options: LoadPlanFileOptions = {}): P
   const plan = checkPlan(document, path);
   const actual = planContentHash(plan);
   if (plan.planHash === actual) return plan;
-  if (!options.allowEdited) throw new EditedPlanError(path, plan.planHash, actual);
+  if (!options.allowEdited) throw new EditedPlanError(path, plan.planHash, actual, plan.sources.at(-1)?.file);
   return { ...plan, planHash: actual, sourceHash: actual };
 }

@@ -33,7 +33,7 @@ export interface MergeIntoDynamoDb {
   owner?: string;
   /** Called once the control table was made by this run. */
   onControlTableCreated?: (name: string) => void;
-  /** Caps on what is read (runtime/run/read-limits.ts). */
+  /** Caps on what is read (runtime/report/read-limits.ts). */
   limits?: Partial<ReadLimits>;
 }
 

@@ -13,7 +13,12 @@ const withMappings = join(dir, 'with');
 const withoutMappings = join(dir, 'without');
 mkdirSync(join(withMappings, 'mappings'), { recursive: true });
 mkdirSync(withoutMappings);
-for (const name of ['product.map', 'customer.map', 'README.md', 'order.map.bak']) writeFileSync(join(withMappings, 'mappings', name), '');
+for (const name of ['product.map', 'customer.map']) writeFileSync(join(withMappings, 'mappings', name), 'import "schema.map"\nitem X into t {\n  from a as a\n  pk = a.id\n}\n');
+for (const name of ['README.md', 'order.map.bak']) writeFileSync(join(withMappings, 'mappings', name), '');
+// A shared schema kept beside the mappings: tables and a target, no item. It is no mapping.
+writeFileSync(join(withMappings, 'mappings', 'schema.map'), 'table a from "a.csv" {\n  id string key\n}\ntarget t {\n  partition key pk\n}\n');
+// Broken text is kept, so that running it shows why.
+writeFileSync(join(withMappings, 'mappings', 'zz-broken.map'), 'item {{{\n');
 const tablesFile = join(dir, 'tables.json');
 writeFileSync(tablesFile, JSON.stringify({ app_table: 'from-file', audit: 'audit-from-file' }));
 const badTablesFile = join(dir, 'bad-tables.json');
@@ -26,7 +31,7 @@ function configOf(args: string[], env: NodeJS.ProcessEnv = {}, cwd = withMapping
 }
 
 const DEFAULTS: JobConfig = {
-  mappings: [join(withMappings, 'mappings', 'customer.map'), join(withMappings, 'mappings', 'product.map')],
+  mappings: ['customer.map', 'product.map', 'zz-broken.map'].map((name) => join(withMappings, 'mappings', name)),
   source: 's3://extracts/nightly/',
   watch: false,
   intervalMs: 60_000,
@@ -35,6 +40,8 @@ const DEFAULTS: JobConfig = {
   metrics: 'none',
   concurrency: 8,
   maxRejects: Infinity,
+  limits: {},
+  allowEditedPlan: false,
 };
 
 const ALL_ENV: NodeJS.ProcessEnv = {
@@ -52,13 +59,21 @@ const ALL_ENV: NodeJS.ProcessEnv = {
   MAPC_MAX_REJECTS: '0',
   MAPC_REPORT_DIR: '/var/mapc/reports',
   MAPC_OWNER: 'task-from-env',
+  MAPC_ALLOW_EDITED_PLAN: 'true',
+  MAPC_MAX_RECORD_SIZE: '1MiB',
+  MAPC_MAX_ENTRY_SIZE: '2GB',
+  MAPC_MAX_TOTAL_SIZE: '1.5GiB',
+  MAPC_MAX_COMPRESSION_RATIO: '200:1',
+  MAPC_MAX_ENTRIES: '500',
 };
+
+const LIMITS_FROM_ENV = { maxRecordChars: 1024 ** 2, maxEntryBytes: 2e9, maxTotalBytes: 1.5 * 1024 ** 3, maxCompressionRatio: 200, maxEntries: 500 };
 
 const ALL_FLAGS = [
   'x.map', 'y.map', '--source', 's3://extracts/nightly/', '--once', 's3://extracts/nightly/delta.zip', '--table', 'app_table=flag-app',
   '--control-table', 'flag_control', '--region', 'ap-south-1', '--endpoint', 'http://localhost:9000',
   '--s3-endpoint', 'https://minio.local', '--metrics', 'none', '--concurrency', '16', '--max-rejects', '25',
-  '--report-dir', 'reports', '--owner', 'task-from-flag',
+  '--report-dir', 'reports', '--owner', 'task-from-flag', '--max-record-size', '64KiB', '--max-entries', '20',
 ];
 
 describe('jobConfig: flags and environment', () => {
@@ -73,7 +88,7 @@ describe('jobConfig: flags and environment', () => {
         mappings: ['a.map', 'b.map', 'c.map'], source: '/data/extracts', once: 's3://extracts/nightly/2026-11-01.zip', watch: false, intervalMs: 60_000,
         tables: { app_table: 'prod-app', audit: 'prod-audit' }, controlTable: 'prod_control', region: 'eu-west-1',
         endpoint: 'http://127.0.0.1:8000', s3Endpoint: 'http://127.0.0.1:4568', metrics: 'emf', concurrency: 4, maxRejects: 0,
-        reportDir: '/var/mapc/reports', owner: 'task-from-env',
+        reportDir: '/var/mapc/reports', owner: 'task-from-env', limits: LIMITS_FROM_ENV, allowEditedPlan: true,
       },
     },
     {
@@ -84,7 +99,7 @@ describe('jobConfig: flags and environment', () => {
         mappings: ['x.map', 'y.map'], source: 's3://extracts/nightly/', once: 's3://extracts/nightly/delta.zip', watch: false, intervalMs: 60_000,
         tables: { app_table: 'flag-app', audit: 'prod-audit' }, controlTable: 'flag_control', region: 'ap-south-1',
         endpoint: 'http://localhost:9000', s3Endpoint: 'https://minio.local', metrics: 'none', concurrency: 16, maxRejects: 25,
-        reportDir: 'reports', owner: 'task-from-flag',
+        reportDir: 'reports', owner: 'task-from-flag', limits: { ...LIMITS_FROM_ENV, maxRecordChars: 64 * 1024, maxEntries: 20 }, allowEditedPlan: true,
       },
     },
     { name: 'AWS_REGION when MAPC_REGION is unset', args: ['--source', 's3://extracts/nightly/'], env: { AWS_REGION: 'us-east-1' }, expected: { ...DEFAULTS, region: 'us-east-1' } },
@@ -103,6 +118,13 @@ describe('jobConfig: flags and environment', () => {
     { name: '--watch', args: ['--source', 'in', '--watch'], expected: { ...DEFAULTS, source: 'in', watch: true } },
     { name: '--watch leaves MAPC_ONCE aside', args: ['--source', 'in', '--watch'], env: { MAPC_ONCE: 'in/a.zip' }, expected: { ...DEFAULTS, source: 'in', watch: true } },
     { name: '--max-rejects 0 stops at the first reject', args: ['--source', 'in', '--max-rejects', '0'], expected: { ...DEFAULTS, source: 'in', maxRejects: 0 } },
+    {
+      name: 'read limits: sizes with units (binary and decimal) or bytes, a ratio, a count',
+      args: ['--source', 'in', '--max-record-size', '16MiB', '--max-entry-size', '4096', '--max-total-size', '3 TB', '--max-compression-ratio', '20.5', '--max-entries', '1'],
+      expected: { ...DEFAULTS, source: 'in', limits: { maxRecordChars: 16 * 1024 ** 2, maxEntryBytes: 4096, maxTotalBytes: 3e12, maxCompressionRatio: 20.5, maxEntries: 1 } },
+    },
+    { name: '--allow-edited-plan', args: ['--source', 'in', '--allow-edited-plan'], expected: { ...DEFAULTS, source: 'in', allowEditedPlan: true } },
+    { name: 'MAPC_ALLOW_EDITED_PLAN=false', args: ['--source', 'in'], env: { MAPC_ALLOW_EDITED_PLAN: 'false' }, expected: { ...DEFAULTS, source: 'in' } },
   ];
   for (const { name, args, env, cwd, expected } of valid) {
     it(name, () => expect(configOf(args, env, cwd)).to.deep.equal(expected));
@@ -123,7 +145,7 @@ describe('jobConfig: usage errors name the flag or variable', () => {
   const invalid: Array<{ name: string; args: string[]; env?: NodeJS.ProcessEnv; cwd?: string; error: RegExp }> = [
     { name: 'no source', args: [], error: /--source s3:\/\/bucket\/prefix\/ or a folder \(or MAPC_SOURCE\)/ },
     { name: 'an s3:// source without a bucket', args: ['--source', 's3://'], error: /^--source s3:\/\/: name the bucket/ },
-    { name: 'no mappings anywhere', args: ['--source', 'in'], cwd: withoutMappings, error: /^no mappings: name them, set MAPC_MAPPINGS, or put \.map files in .*without\/mappings$/ },
+    { name: 'no mappings anywhere', args: ['--source', 'in'], cwd: withoutMappings, error: /^no mappings: name them, set MAPC_MAPPINGS, or put .map files that declare items in .*without\/mappings$/ },
     ...['0', '0s', '1.5m', '5 minutes', '-1', 'abc', '500ms', '1d'].map((text) => ({
       name: `--interval ${text}`, args: ['--source', 'in', '--watch', `--interval=${text}`], error: /^--interval takes a whole number of seconds \(90\), or with a unit \(60s, 5m, 1h\), of at least 1s/,
     })),
@@ -147,6 +169,17 @@ describe('jobConfig: usage errors name the flag or variable', () => {
     { name: 'MAPC_CONTROL_TABLE too short', args: ['--source', 'in'], env: { MAPC_CONTROL_TABLE: 'c' }, error: /^MAPC_CONTROL_TABLE c: the table name is 1 character long/ },
     { name: '--endpoint without a scheme', args: ['--source', 'in', '--endpoint', 'localhost:8000'], error: /^--endpoint takes an http:\/\/ or https:\/\/ URL, not "localhost:8000"/ },
     { name: 'MAPC_S3_ENDPOINT not a URL', args: ['--source', 'in'], env: { MAPC_S3_ENDPOINT: 'minio' }, error: /^MAPC_S3_ENDPOINT takes a URL such as http:\/\/127\.0\.0\.1:8000, not "minio"/ },
+    { name: '--once s3:// without a key', args: ['--source', 's3://extracts/nightly/', '--once', 's3://extracts'], error: /^--once s3:\/\/extracts: no object key after the bucket/ },
+    { name: 'MAPC_ONCE naming a folder', args: ['--source', 's3://extracts/nightly/'], env: { MAPC_ONCE: 's3://extracts/nightly/' }, error: /^MAPC_ONCE s3:\/\/extracts\/nightly\/: names a folder, not an object/ },
+    ...['16M', '-1', '0', '0B', '1.5', 'lots', '1e6', '0.1KiB'].map((text) => ({
+      name: `--max-record-size ${text}`, args: ['--source', 'in', `--max-record-size=${text}`], error: /^--max-record-size (takes a size|.* is not a whole number of bytes)/,
+    })),
+    { name: 'MAPC_MAX_TOTAL_SIZE past 2^53 bytes', args: ['--source', 'in'], env: { MAPC_MAX_TOTAL_SIZE: '9000TiB' }, error: /^MAPC_MAX_TOTAL_SIZE takes a size of at least 1 byte and at most/ },
+    ...['0', '-3', 'x', '1:2', 'Infinity'].map((text) => ({
+      name: `--max-compression-ratio ${text}`, args: ['--source', 'in', `--max-compression-ratio=${text}`], error: /^--max-compression-ratio takes a ratio above 0/,
+    })),
+    { name: 'MAPC_MAX_ENTRIES 0', args: ['--source', 'in'], env: { MAPC_MAX_ENTRIES: '0' }, error: /^MAPC_MAX_ENTRIES takes a whole number of at least 1, not "0"/ },
+    { name: 'MAPC_ALLOW_EDITED_PLAN maybe', args: ['--source', 'in'], env: { MAPC_ALLOW_EDITED_PLAN: 'maybe' }, error: /^MAPC_ALLOW_EDITED_PLAN is true or false, not "maybe"/ },
   ];
   for (const { name, args, env, cwd, error } of invalid) {
     it(name, () => {

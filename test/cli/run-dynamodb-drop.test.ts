@@ -5,18 +5,16 @@
 // endpoint, write a failed report saying so, and leave the extract not applied; run again
 // with the proxy back (and the same --owner, whose lease the stopped run could not release),
 // it must converge to the items of a run that was never interrupted.
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeExtract } from '../../examples/extract-generator/write-extract.js';
 import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
-import type { AttributeMap } from '../../runtime/dynamodb/attribute-values.js';
 import type { RunReport } from '../../runtime/report/run-report.js';
 import { mapcOnLocalServers as mapc } from '../runtime/fixtures/mapc-process.js';
-import { normalisedLines } from '../runtime/merge/fixtures.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
+import { tableItemLines } from '../support/table-item-lines.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 /** Far ahead, so that mapc init's TTL never deletes the items whatever the date. */
@@ -54,17 +52,7 @@ describe('mapc run when DynamoDB goes away mid-run', function () {
   const reportOf = (name: string) => JSON.parse(readFileSync(join(dir, `${name}.report.json`), 'utf8')) as RunReport;
   const run = (name: string, extract: string, endpoint: string, ...more: string[]) =>
     mapc('run', MAPPING, '--extract', extract, ...tables(name.replace(/-.*$/, ''), endpoint), ...files(name), ...more);
-  const itemLines = async (table: string) => {
-    const client = dynamo.client();
-    const found: Array<{ target: string; item: AttributeMap }> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start as never } : {}) }));
-      for (const item of page.Items ?? []) found.push({ target: 'app_table', item: item as AttributeMap });
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return normalisedLines(found);
-  };
+  const itemLines = (table: string) => tableItemLines(dynamo.client(), table);
   const deltaStatus = async (name: string) =>
     (await new DynamoDbStateStore(dynamo.client(), `${name}_control`).ledger('customer')).find((e) => e.identity.uri.endsWith('delta1.zip'))?.status;
 

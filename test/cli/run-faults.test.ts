@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { planContentHash } from '../../runtime/plan/plan-hash.js';
 import type { Plan } from '../../runtime/plan/types.js';
@@ -88,7 +88,12 @@ describe('mapc run: output paths, flags and failures', function () {
   });
 
   describe('flags are checked before anything is read', () => {
-    for (const [flag, value] of [['--concurrency', '0'], ['--threads', String(availableParallelism() * 2 + 1)], ['--threads', '1000'], ['--max-rejects', '-1'], ['--max-rejects', '1e3']]) {
+    for (const [flag, value] of [
+      ['--concurrency', '0'], ['--threads', String(availableParallelism() * 2 + 1)], ['--threads', '1000'], ['--max-rejects', '-1'], ['--max-rejects', '1e3'],
+      ['--max-record-size', '16M'], ['--max-record-size', '0'], ['--max-entry-size', '1.5'], ['--max-total-size', 'lots'],
+      ['--max-compression-ratio', '0'], ['--max-compression-ratio', 'high'], ['--max-entries', '2.5'], ['--max-entries', '0'],
+      ['--as-of', 'yesterday'], ['--endpoint', 'localhost:8000'], ['--s3-endpoint', 'minio'], ['--endpoint', 'ftp://127.0.0.1'],
+    ]) {
       it(`refuses ${flag} ${value} as a usage error`, async () => {
         const result = await mapc('run', MAPPING, '--extract', unreadExtract, '--out', join(dir, 'flags.ndjson'), ...AS_OF, flag, value);
         expect(result.code, result.stderr).to.equal(2);
@@ -96,6 +101,40 @@ describe('mapc run: output paths, flags and failures', function () {
         expect(result.stderr).not.to.contain('never-read.zip');
       });
     }
+
+    it('a read limit given as a flag applies: --max-entries below the archive\'s entries stops the run, naming the cap and its flag', async () => {
+      const out = join(dir, 'few-entries.ndjson');
+      const result = await mapc('run', MAPPING, '--extract', extract, '--out', out, ...AS_OF, '--max-entries', '3');
+      expectCleanFailure(result, `${extract} holds 4 entries, more than the limit of 3 (maxEntries, --max-entries)`);
+      expect(existsSync(out)).to.equal(false);
+      const passes = await mapc('run', MAPPING, '--extract', extract, '--out', out, ...AS_OF, '--max-entries', '4', '--max-record-size', '1KiB', '--max-entry-size', '1MB');
+      expect(passes.code, passes.stderr).to.equal(0);
+    });
+
+    it('--max-record-size takes a unit: a record longer than 64 characters stops the run at 64', async () => {
+      const long = join(dir, 'long-record.zip');
+      writeFileSync(long, await zipBytes({ ...EXTRACT_FILES, 'order_lines.csv': `order_id,line_no,sku\n10,1,${'S'.repeat(100)}\n` }));
+      const result = await mapc('run', MAPPING, '--extract', long, '--out', join(dir, 'long.ndjson'), ...AS_OF, '--max-record-size', '0.0625KiB');
+      expectCleanFailure(result, 'order_lines.csv:2: a record starting on this line is longer than 64 characters (the record size limit: maxRecordChars, --max-record-size)');
+    });
+
+    for (const [command, args] of [
+      ['init', ['init', MAPPING]], ['pending', ['pending', MAPPING]], ['ledger', ['ledger', MAPPING]],
+      ['ledger skip', ['ledger', 'skip', '/tmp/gone.zip', '--reason', 'broken', MAPPING]],
+    ] as const) {
+      it(`mapc ${command} refuses --endpoint without a scheme as a usage error, before calling DynamoDB`, async () => {
+        const result = await mapc(...args, '--endpoint', 'localhost:8000');
+        expect(result.code, result.stderr).to.equal(2);
+        expect(result.stderr).to.contain('--endpoint takes an http:// or https:// URL, not "localhost:8000"');
+        expect(result.stderr).not.to.contain('UnknownError');
+      });
+    }
+
+    it('mapc ledger skip refuses an --as-of that is no time as a usage error', async () => {
+      const result = await mapc('ledger', 'skip', '/tmp/gone.zip', '--reason', 'broken', '--as-of', 'yesterday', MAPPING, '--endpoint', 'http://127.0.0.1:1');
+      expect(result.code, result.stderr).to.equal(2);
+      expect(result.stderr).to.contain('--as-of "yesterday" is not a date or timestamp');
+    });
 
     it('accepts --threads up to twice the cores', async () => {
       const out = join(dir, 'threads.ndjson');
@@ -178,8 +217,32 @@ describe('mapc run: output paths, flags and failures', function () {
       expectCleanFailure(result, 'edited.plan.json was changed after `mapc compile` wrote it', '--allow-edited-plan');
       expect(existsSync(join(dir, 'edited.ndjson.report.json'))).to.equal(false);
       const { path: unhashed } = edited('unhashed', (plan) => { delete plan.planHash; });
-      expectCleanFailure(await run(unhashed, 'unhashed'), 'unhashed.plan.json has no planHash');
+      const older = await run(unhashed, 'unhashed');
+      expectCleanFailure(older, `${unhashed} was compiled by an older mapc (it has no planHash, so an edit cannot be told): recompile it with \`mapc compile ${relative(REPO_ROOT, MAPPING)} -o ${unhashed}\`, or load it as it is with --allow-edited-plan`);
+      expect(older.stderr.trim().split('\n')).to.have.length(1);
     });
+
+    // Every command that loads a plan: refused without the flag; with it, the plan loads and the
+    // command goes on to DynamoDB (nothing answers at this endpoint, which it then says).
+    const nowhere = ['--endpoint', 'http://127.0.0.1:1'];
+    for (const [command, args] of [
+      ['init', (plan: string) => ['init', plan, ...nowhere]],
+      ['pending', (plan: string) => ['pending', plan, ...nowhere]],
+      ['ledger', (plan: string) => ['ledger', plan, ...nowhere]],
+      ['ledger skip', (plan: string) => ['ledger', 'skip', join(dir, 'gone.zip'), '--reason', 'broken', plan, ...nowhere]],
+      ['job', (plan: string) => ['job', plan, '--source', dir, ...nowhere]],
+    ] as const) {
+      it(`mapc ${command} refuses a plan compiled by an older mapc, and loads it with --allow-edited-plan`, async () => {
+        const { path } = edited(`older-${command.replace(' ', '-')}`, (plan) => { delete plan.planHash; });
+        const refused = await mapcOnLocalServers(...args(path));
+        expect(refused.code, refused.stdout + refused.stderr).to.equal(1);
+        expect(refused.stdout + refused.stderr).to.contain(`${path} was compiled by an older mapc`);
+        const allowed = await mapcOnLocalServers(...args(path), '--allow-edited-plan');
+        expect(allowed.code, allowed.stdout + allowed.stderr).to.equal(1);
+        expect(allowed.stdout + allowed.stderr).not.to.contain('older mapc');
+        expect(allowed.stdout + allowed.stderr).to.contain('DynamoDB at http://127.0.0.1:1: connection refused');
+      });
+    }
 
     it('runs an edited plan with --allow-edited-plan, and the report names the hash of what ran', async () => {
       const { path, plan } = edited('allowed', (p) => { p.entries.skipped.push({ table: 'edited', pattern: 'edited.csv', reason: 'edited by hand' }); });
@@ -193,6 +256,13 @@ describe('mapc run: output paths, flags and failures', function () {
   });
 
   describe('failures', () => {
+    it('mapc ledger skip of an s3:// URI without a key is a usage error saying what is missing, before DynamoDB is called', async () => {
+      const result = await mapc('ledger', 'skip', 's3://extracts', '--reason', 'broken', MAPPING, '--endpoint', 'http://127.0.0.1:1');
+      expect(result.code, result.stderr).to.equal(2);
+      expect(result.stderr).to.contain('mapc ledger: the extract s3://extracts: no object key after the bucket');
+      expect(result.stderr).not.to.contain('DynamoDB');
+    });
+
     it('exit 1, not 2, with the cause in one line and a failed report, when the extract cannot be opened', async () => {
       const out = join(dir, 'missing.ndjson');
       const result = await mapc('run', MAPPING, '--extract', unreadExtract, '--out', out, ...AS_OF);

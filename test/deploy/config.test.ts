@@ -1,7 +1,7 @@
 // The deploy configuration: defaults, context strings and JSON values alike, and every problem
 // reported at once in words that name the setting.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeployConfigError, fargateMemoryChoices, parseDeployConfig, type RawDeployConfig } from '../../deploy/config.js';
@@ -37,6 +37,18 @@ describe('deploy configuration', () => {
     });
     expect(config.task).to.deep.equal({ cpu: 1024, memoryMiB: 2048, timeoutMinutes: 120 });
     expect(config.alarms).to.deep.equal({ overdueHours: 26, rejectedRows: 100, parkedRows: 1000, throttledWrites: 0 });
+  });
+
+  it('leaves a shared schema kept in mappings/ (tables and targets, no item) out of the default mappings', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mapc-deploy-mappings-'));
+    try {
+      mkdirSync(join(root, 'mappings'));
+      writeFileSync(join(root, 'mappings', 'schema.map'), 'table a from "a.csv" {\n  id string key\n}\ntarget t {\n  partition key pk\n}\n');
+      writeFileSync(join(root, 'mappings', 'orders.map'), 'import "schema.map"\nitem Order into t {\n  from a as a\n  pk = a.id\n}\n');
+      expect(parseDeployConfig(minimal, root).mappings).to.deep.equal(['mappings/orders.map']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('reads context strings (-c key=value) and JSON values the same way', () => {

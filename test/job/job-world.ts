@@ -1,16 +1,14 @@
 // A world for job tests on the real servers: a fresh control table and target table on
 // DynamoDB Local, a prefix of its own in s3rver's bucket, and the items read back as lines.
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbLocalClientConfig } from '../../examples/local-servers/dynamodb-local.js';
 import { putFile, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
 import { WRITER_CLIENT_SETTINGS } from '../../runtime/dynamodb/batch-writer.js';
 import { createTable } from '../../runtime/dynamodb/create-table.js';
 import { connectDynamoDb, type DynamoDbConnection } from '../../runtime/dynamodb/dynamodb-connection.js';
 import { expectedTable } from '../../runtime/dynamodb/expected-table.js';
-import type { AttributeMap } from '../../runtime/dynamodb/attribute-values.js';
 import type { Plan } from '../../runtime/plan/types.js';
 import type { LocalDynamoDb } from '../support/dynamodb-local-hooks.js';
-import { normalisedLines } from '../runtime/merge/fixtures.js';
+import { tableItemLines } from '../support/table-item-lines.js';
 
 export const JOB_BUCKET = 'extracts';
 let worlds = 0;
@@ -46,15 +44,6 @@ export async function jobWorld(dynamo: LocalDynamoDb, s3: LocalS3Server, plan: P
       await putFile(s3.endpoint, JOB_BUCKET, prefix + name, path);
       return `s3://${JOB_BUCKET}/${prefix}${name}`;
     },
-    async itemLines() {
-      const found: Array<{ target: string; item: AttributeMap }> = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await setup.send(new ScanCommand({ TableName: appTable, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start as never } : {}) }));
-        for (const item of page.Items ?? []) found.push({ target: 'app_table', item: item as AttributeMap });
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return normalisedLines(found);
-    },
+    itemLines: () => tableItemLines(setup, appTable),
   };
 }

@@ -128,6 +128,18 @@ describe('runJob on DynamoDB Local and s3rver', function () {
     expect(report.error).to.include('is not an extract under');
   });
 
+  it('names --once as the ledger does: the scheme in any case is the extract listed; a URI without a key says what is missing', async () => {
+    const world = await newWorld();
+    const base = await world.upload('base.zip', extracts.base);
+    const shouted = await job(world, { once: base.replace(/^s3:/, 'S3:') });
+    expect(shouted.status, shouted.error).to.equal('ok');
+    expect(shouted.runs.map((r) => r.extract)).to.deep.equal([base]);
+    const keyless = await job(world, { once: `s3://${JOB_BUCKET}` });
+    expect(keyless.status).to.equal('failed');
+    expect(keyless.error).to.equal(`--once s3://${JOB_BUCKET}: no object key after the bucket — name the ZIP itself, as in s3://my-bucket/extracts/2026-11-01.zip`);
+    expect(keyless.runs).to.deep.equal([]);
+  });
+
   it('stops at a corrupt extract in the middle, applying nothing after it, and names it', async () => {
     const world = await newWorld();
     await world.upload('1-base.zip', extracts.base);

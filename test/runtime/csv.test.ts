@@ -330,7 +330,7 @@ describe('runtime/csv', () => {
       } catch (error) {
         message = (error as Error).message;
       }
-      expect(message).to.match(/^x\.csv:3: a record starting on this line is longer than 100000 characters \(the record size limit, maxRecordChars\)/);
+      expect(message).to.match(/^x\.csv:3: a record starting on this line is longer than 100000 characters \(the record size limit: maxRecordChars, --max-record-size\)/);
     });
 
     it('cannot read a header with a quoting problem', async () => {

@@ -51,7 +51,7 @@ describe('hostile input: caps and file-level faults', function () {
     it('a record longer than the cap stops the run, naming the file and the line it starts on', async () => {
       const long = `12,1,2,4,10.00,${'x'.repeat(300_000)}\n`;
       const run = await runRecorded(plan, await zipBytes({ ...BASE, 'orders.csv': `${BASE['orders.csv'] as string}${long}13,1,2,4,1.00,A\n` }), { limits: { maxRecordChars: 100_000 } });
-      expectStoppedBeforeWriting(run, [/^orders\.csv:4: a record starting on this line is longer than 100000 characters \(the record size limit, maxRecordChars\)/, /raise the limit if records this long are expected/]);
+      expectStoppedBeforeWriting(run, [/^orders\.csv:4: a record starting on this line is longer than 100000 characters \(the record size limit: maxRecordChars, --max-record-size\)/, /raise the limit if records this long are expected/]);
     });
 
     it('a record just under the cap is read (its row is rejected for its field count, the run goes on)', async () => {
@@ -86,18 +86,18 @@ describe('hostile input: caps and file-level faults', function () {
       const bomb = Buffer.alloc(64 * 1024 * 1024, 0);
       const archive = await zipBytes({ ...BASE, 'customers.csv': bomb }, 9);
       const run = await runRecorded(plan, archive, { name: 'nightly.zip' });
-      expectStoppedBeforeWriting(run, [/^nightly\.zip: entry customers\.csv inflates \d+ times \(\d+ bytes to 67108864\), more than the limit of 1000:1 \(maxCompressionRatio\)/, /ask for the extract again/]);
+      expectStoppedBeforeWriting(run, [/^nightly\.zip: entry customers\.csv inflates \d+ times \(\d+ bytes to 67108864\), more than the limit of 1000:1 \(maxCompressionRatio, --max-compression-ratio\)/, /ask for the extract again/]);
       expect(deflateRawSync(bomb, { level: 9 }).length).to.be.below(67108864 / 1000);
     });
 
     it('an entry declaring more than maxEntryBytes is refused, naming it', async () => {
       const run = await runRecorded(plan, await zipBytes(BASE), { name: 'nightly.zip', limits: { maxEntryBytes: 100 } });
-      expectStoppedBeforeWriting(run, [/^nightly\.zip: entry (customers|orders)\.csv declares \d+ bytes once inflated, more than the limit of 100 \(maxEntryBytes\)/]);
+      expectStoppedBeforeWriting(run, [/^nightly\.zip: entry (customers|orders)\.csv declares \d+ bytes once inflated, more than the limit of 100 \(maxEntryBytes, --max-entry-size\)/]);
     });
 
     it('entries declaring more than maxTotalBytes together are refused', async () => {
       const run = await runRecorded(plan, await zipBytes(BASE), { name: 'nightly.zip', limits: { maxTotalBytes: 200 } });
-      expectStoppedBeforeWriting(run, [/^nightly\.zip: the files to read declare \d+ bytes once inflated, more than the limit of 200 \(maxTotalBytes\)/]);
+      expectStoppedBeforeWriting(run, [/^nightly\.zip: the files to read declare \d+ bytes once inflated, more than the limit of 200 \(maxTotalBytes, --max-total-size\)/]);
     });
 
     it('an entry inflating past the size the central directory declares stops as soon as it does, naming it', async () => {
@@ -112,14 +112,14 @@ describe('hostile input: caps and file-level faults', function () {
       const entries: Array<[string, string]> = Object.entries(BASE) as Array<[string, string]>;
       for (let i = 0; i < 50; i++) entries.push([`more/order_lines_${i}.txt`, '']);
       const run = await runRecorded(plan, await zipBytes(entries), { name: 'nightly.zip', limits: { maxEntries: 40 } });
-      expectStoppedBeforeWriting(run, [/^nightly\.zip holds 54 entries, more than the limit of 40 \(maxEntries\)/]);
+      expectStoppedBeforeWriting(run, [/^nightly\.zip holds 54 entries, more than the limit of 40 \(maxEntries, --max-entries\)/]);
     });
 
     it('the default cap is 10,000 entries', async () => {
       const entries: Array<[string, string]> = Object.entries(BASE) as Array<[string, string]>;
       for (let i = 0; i < 10_000; i++) entries.push([`junk/${i}.txt`, '']);
       const run = await runRecorded(plan, await zipBytes(entries, 0), { name: 'nightly.zip' });
-      expectStoppedBeforeWriting(run, [/^nightly\.zip holds 10004 entries, more than the limit of 10000 \(maxEntries\)/]);
+      expectStoppedBeforeWriting(run, [/^nightly\.zip holds 10004 entries, more than the limit of 10000 \(maxEntries, --max-entries\)/]);
     });
 
     it('two entries with the same name stop the run before any write, naming the entry', async () => {

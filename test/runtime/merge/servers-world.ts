@@ -1,7 +1,7 @@
 // The incremental-run world on the real servers: a fresh control table and target table on
 // DynamoDB Local per world, extracts uploaded to s3rver and read back through s3:// (range
 // requests), items written by the BatchWriter, stored items read with BatchGetItem.
-import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
@@ -13,9 +13,9 @@ import { createTable } from '../../../runtime/dynamodb/create-table.js';
 import { DynamoDbItemSink } from '../../../runtime/dynamodb/dynamodb-item-sink.js';
 import { expectedTable } from '../../../runtime/dynamodb/expected-table.js';
 import { DynamoDbItemReader } from '../../../runtime/control/item-reader.js';
-import type { AttributeMap } from '../../../runtime/dynamodb/attribute-values.js';
 import type { LocalDynamoDb } from '../../support/dynamodb-local-hooks.js';
-import { compiledPlan, crashingSink, normalisedLines, runIncrementallyOn, type World } from './fixtures.js';
+import { compiledPlan, crashingSink, runIncrementallyOn, type World } from './fixtures.js';
+import { tableItemLines } from '../../support/table-item-lines.js';
 
 export const EXTRACTS_BUCKET = 'extracts';
 let worlds = 0;
@@ -42,16 +42,7 @@ export async function serversWorld(dynamo: LocalDynamoDb, s3: () => LocalS3Serve
       const sink = crashingSink(new DynamoDbItemSink(client, tables), options.crashAfterWrites);
       return runIncrementallyOn(opened, plan, { store, items, sink }, options);
     },
-    async itemLines() {
-      const found: Array<{ target: string; item: AttributeMap }> = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(new ScanCommand({ TableName: appTable.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start as never } : {}) }));
-        for (const item of page.Items ?? []) found.push({ target: 'app_table', item: item as AttributeMap });
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return normalisedLines(found);
-    },
+    itemLines: () => tableItemLines(client, appTable.tableName),
     async item(pk, sk) {
       const answer = await client.send(new GetItemCommand({ TableName: appTable.tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }));
       return answer.Item ? unmarshall(answer.Item, { wrapNumbers: true }) : undefined;
