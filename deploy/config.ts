@@ -8,7 +8,7 @@
 // is reported at once, one line each.
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { mappingsInFolder } from '../bin/cli/mappings-folder.js';
+import { mappingsInFolder } from '../compiler/mappings-folder.js';
 
 export interface DeployConfig {
   /** Names the stack and what it makes (state machine, cluster, alarms); one mapping set per stack. */

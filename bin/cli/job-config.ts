@@ -11,7 +11,7 @@ import { parseExtractLocation } from '../../runtime/archive/extract-location.js'
 import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table-name.js';
 import { endpointUrl } from './checked-flags.js';
 import { DYNAMODB_OPTIONS, tableBindings } from './dynamodb-options.js';
-import { mappingsInFolder } from './mappings-folder.js';
+import { mappingsInFolder } from '../../compiler/mappings-folder.js';
 import { UsageError, type Options } from './parse-options.js';
 import { tableNameProblem } from '../../runtime/dynamodb/table-name.js';
 import type { ReadLimits } from '../../runtime/report/read-limits.js';

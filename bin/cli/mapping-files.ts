@@ -1,10 +1,10 @@
 // The mappings a command works on: the .map or plan files named, else the mappings in
-// mappings/ of the current directory (mappings-folder.ts), each loaded as load-plan.ts does.
+// mappings/ of the current directory (compiler/mappings-folder.ts), each loaded as load-plan.ts does.
 import { join } from 'node:path';
 import type { Plan } from '../../runtime/plan/types.js';
 import type { LoadPlanFileOptions } from '../../runtime/plan/validate-plan.js';
 import { loadPlan } from './load-plan.js';
-import { mappingsInFolder } from './mappings-folder.js';
+import { mappingsInFolder } from '../../compiler/mappings-folder.js';
 import { UsageError } from './parse-options.js';
 
 export const DEFAULT_MAPPINGS_DIR = 'mappings';

@@ -4,7 +4,7 @@
 // kept: loading it shows what is wrong with it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from '../../grammar/parse.js';
+import { parse } from '../grammar/parse.js';
 
 /** The mapping files in `folder`; none when there is no such folder. */
 export function mappingsInFolder(folder: string): string[] {
