@@ -33,7 +33,7 @@ export async function runJob(options: RunJobOptions): Promise<JobReport> {
   for (const plan of plans) names.set(plan.mapping, (names.get(plan.mapping) ?? 0) + 1);
   const twice = [...names].filter(([, count]) => count > 1).map(([name]) => name);
   if (twice.length > 0) throw new Error(`mapping ${twice.join(', ')} is given more than once: each mapping has one ledger, so name each once`);
-  const { mappings, source, dynamodb, allowEditedPlan: _allowEdited, ...pass } = options;
+  const { mappings: _mappings, source, dynamodb, allowEditedPlan: _allowEdited, ...pass } = options;
   const connection = dynamodb?.connection ?? connectDynamoDb(dynamodb);
   try {
     return await runJobPass({ ...pass, plans, source: parseJobSource(source), connection });

@@ -39,5 +39,5 @@ function readConfigFile(file: string, cwd: string): RawDeployConfig {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new DeployConfigError([`config: ${path} holds ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}; expected an object of settings, as in {"bucket": "my-extracts", "prefix": "extracts/"}`]);
   }
-  return parsed as RawDeployConfig;
+  return parsed;
 }

@@ -36,7 +36,7 @@ if (values.job) {
 const out = join('out', 'demo');
 mkdirSync(out, { recursive: true });
 const customers = Number(values.customers);
-const prefix = values['table-prefix']!;
+const prefix = values['table-prefix'];
 
 const server = values.aws ? null : await startDynamoDbLocal();
 const endpointArgs = server ? ['--endpoint', server.endpoint] : values.region ? ['--region', values.region] : [];

@@ -4,7 +4,6 @@
 // Works on the token stream, not on the AST: every token and comment is printed again, in the
 // same order and with the same image, with canonical spacing (format-lines.ts) and alignment
 // (format-align.ts). The AST only says where columns and attributes begin and end.
-import type { IToken } from 'chevrotain';
 import type { Member, MapFile } from './ast.js';
 import { renderLines, type AlignmentShapes } from './format-align.js';
 import { layoutLines, type Piece } from './format-lines.js';
@@ -25,7 +24,7 @@ export function formatMap(text: string, file: string): FormatResult {
 /** Tokens and comments merged in source order. A comment loses its trailing whitespace. */
 function sourcePieces(text: string): Piece[] {
   const lexed = mapLexer.tokenize(text);
-  const comments = (lexed.groups.comments ?? []) as IToken[];
+  const comments = (lexed.groups.comments ?? []);
   const ordered = [...lexed.tokens, ...comments].sort((a, b) => a.startOffset - b.startOffset);
   let previousEnd = 0;
   return ordered.map((token) => {

@@ -39,7 +39,7 @@ function lex(text: string, file: string, problems: SyntaxProblem[]) {
     });
   }
   const tokens: IToken[] = [];
-  const comments = (result.groups.comments ?? []) as IToken[];
+  const comments = (result.groups.comments ?? []);
   for (const token of [...result.tokens, ...comments]) {
     if (token.image.length > MAX_LITERAL_LENGTH) {
       problems.push({ kind: 'too-long', message: `this ${token.tokenType.name === 'Comment' ? 'comment' : 'token'} is ${token.image.length} characters long; at most ${MAX_LITERAL_LENGTH} are allowed`, span: tokenSpan(file, token) });

@@ -117,7 +117,7 @@ function insideAggregate(tokens: IToken[]): boolean {
 
 function inCommentOrString(text: string, offset: number): boolean {
   const lexed = mapLexer.tokenize(text.slice(0, offset));
-  const comments = (lexed.groups.comments ?? []) as IToken[];
+  const comments = (lexed.groups.comments ?? []);
   const lastComment = comments.at(-1);
   if (lastComment && !text.slice(lastComment.startOffset, offset).includes('\n')) return true;
   const last = lexed.tokens.at(-1);

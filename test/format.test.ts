@@ -4,7 +4,6 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IToken } from 'chevrotain';
 import fc from 'fast-check';
 import { formatMap } from '../grammar/format.js';
 import { parse } from '../grammar/parse.js';
@@ -29,7 +28,7 @@ const otherTestInputs = mapFilesUnder('test').filter((path) => !path.startsWith(
 /** Every token and comment as (type, image); a comment's trailing whitespace is not part of it. */
 function tokenSequence(text: string): string[] {
   const lexed = mapLexer.tokenize(text);
-  const all = [...lexed.tokens, ...((lexed.groups.comments ?? []) as IToken[])].sort((a, b) => a.startOffset - b.startOffset);
+  const all = [...lexed.tokens, ...((lexed.groups.comments ?? []))].sort((a, b) => a.startOffset - b.startOffset);
   return all.map((token) => `${token.tokenType.name} ${token.tokenType.name === 'Comment' ? token.image.trimEnd() : token.image}`);
 }
 
@@ -45,7 +44,7 @@ function commentPlaces(text: string): string[] {
 /** The text cut into the gaps between tokens and comments and the pieces themselves. */
 function gapsAndPieces(text: string): { gaps: string[]; pieces: string[] } {
   const lexed = mapLexer.tokenize(text);
-  const all = [...lexed.tokens, ...((lexed.groups.comments ?? []) as IToken[])].sort((a, b) => a.startOffset - b.startOffset);
+  const all = [...lexed.tokens, ...((lexed.groups.comments ?? []))].sort((a, b) => a.startOffset - b.startOffset);
   const gaps: string[] = [];
   let end = 0;
   for (const token of all) {

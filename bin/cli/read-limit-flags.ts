@@ -66,7 +66,7 @@ export function readLimitsGiven(given: GivenLimit): Partial<ReadLimits> {
 
 /** The flags of a parsed command line, as readLimitsGiven takes them. */
 export function fromFlags(values: Partial<Record<string, unknown>>): GivenLimit {
-  return ({ flag }) => (typeof values[flag] === 'string' ? { value: values[flag] as string, name: `--${flag}` } : undefined);
+  return ({ flag }) => (typeof values[flag] === 'string' ? { value: values[flag], name: `--${flag}` } : undefined);
 }
 
 const UNITS: Record<string, bigint> = {

@@ -67,13 +67,13 @@ export function spawnGuarded(command: string, args: string[], cwd: string): Guar
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_KEPT);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   // The server must not keep this process alive (a test run that forgot stop() still ends,
   // and the guard then kills the server); stop() or the pipe closing ends it.
   child.unref();
   for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
-  child.stdin!.on('error', () => { /* the guard is gone already: nothing to tell it */ });
+  child.stdin.on('error', () => { /* the guard is gone already: nothing to tell it */ });
 
   const killGroup = () => {
     try {
@@ -86,7 +86,7 @@ export function spawnGuarded(command: string, args: string[], cwd: string): Guar
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => {
       process.removeListener('exit', killGroup);
-      child.stdin!.destroy();
+      child.stdin.destroy();
       resolve(signal ?? String(code));
     });
     child.once('error', (error) => {
@@ -101,7 +101,7 @@ export function spawnGuarded(command: string, args: string[], cwd: string): Guar
     exited,
     async stop(graceMs = 5000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.stdin!.end();
+      child.stdin.end();
       const timer = setTimeout(killGroup, graceMs);
       await exited;
       clearTimeout(timer);

@@ -35,16 +35,16 @@ export function unpackRows(packed: PackedRows): Row[] {
 }
 
 function packColumn(rows: readonly Row[], position: number, type: ColumnType): PackedColumn {
-  if (type !== 'int' && type !== 'date' && type !== 'timestamp') return { kind: 'values', values: rows.map((row) => row[position] as Value) };
+  if (type !== 'int' && type !== 'date' && type !== 'timestamp') return { kind: 'values', values: rows.map((row) => row[position]) };
   const numbers = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const value = rows[i][position] as Value;
+    const value = rows[i][position];
     if (value === null) numbers[i] = Number.NaN;
     else if (type === 'date') numbers[i] = (value as DateValue).days;
     else if (type === 'timestamp') numbers[i] = (value as TimestampValue).epochMillis;
     else {
       const whole = safeNumberOf(value as bigint);
-      if (whole === null) return { kind: 'values', values: rows.map((row) => row[position] as Value) };
+      if (whole === null) return { kind: 'values', values: rows.map((row) => row[position]) };
       numbers[i] = whole;
     }
   }

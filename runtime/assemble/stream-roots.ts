@@ -133,7 +133,7 @@ export async function streamRoots(
           else {
             c.rejected++;
             // Its children count as orphaned, as they do under a row rejected for a bad value.
-            if (keys[i] !== null) rejected.add(keys[i]!);
+            if (keys[i] !== null) rejected.add(keys[i]);
             state.reject({ table: rootTable, file: rows[i].file, line: rows[i].line, reason: outcome.rejected });
           }
         });

@@ -5,7 +5,7 @@ import { fieldOf, type ItemObject } from '../eval/item-value.js';
 import type { ItemSink } from '../sinks/item-sink.js';
 import { toPlainJson } from '../sinks/plain-json.js';
 import type { RowFailure } from './item-assembler.js';
-import { RootItems, RootRejected, type BuiltRoot, type StoredItemOf } from './root-items.js';
+import { type RootItems, RootRejected, type BuiltRoot, type StoredItemOf } from './root-items.js';
 import type { RunState } from '../report/run-state.js';
 import type { RootBatchProcessor, RootOutcome, RootRow } from './stream-roots.js';
 

@@ -19,7 +19,7 @@ export async function batchGetAll(client: DynamoDBClient, table: string, keys: D
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_ROUNDS) throw new Error(`DynamoDB did not return ${pending.length} items of ${table} after ${MAX_ROUNDS} tries (throttled); run again later`);
       if (round > 0) await sleep(backoffDelay(round, DEFAULT_BACKOFF));
-      const answer = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending as never, ConsistentRead: true } } }));
+      const answer = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
       found.push(...((answer.Responses?.[table] ?? []) as DynamoItem[]));
       pending = (answer.UnprocessedKeys?.[table]?.Keys ?? []) as DynamoKey[];
     }

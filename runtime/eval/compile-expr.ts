@@ -102,7 +102,7 @@ function oncePerAsOf(evaluate: Evaluate): Evaluate {
 function compileNode(expr: PlanExpr, env: ExprEnv): Evaluate {
   switch (expr.kind) {
     case 'literal': {
-      const value: Value = expr.value === null ? null : expr.type === 'int' ? BigInt(expr.value as string) : expr.type === 'decimal' ? caster('decimal')(expr.value as string) : (expr.value as Value);
+      const value: Value = expr.value === null ? null : expr.type === 'int' ? BigInt(expr.value) : expr.type === 'decimal' ? caster('decimal')(expr.value) : (expr.value);
       return () => value;
     }
     case 'column': {

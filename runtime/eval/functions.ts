@@ -81,13 +81,13 @@ export const FUNCTIONS: Record<string, Fn> = {
   starts_with: strict(([s, prefix]) => (s as string).startsWith(prefix as string)),
   substr: strict(([s, start, length]) => {
     const chars = [...(s as string)];
-    const from = Math.max(0, Number(start as bigint) - 1);
-    const to = length === undefined ? chars.length : from + Math.max(0, Number(length as bigint));
+    const from = Math.max(0, Number(start) - 1);
+    const to = length === undefined ? chars.length : from + Math.max(0, Number(length));
     return chars.slice(from, to).join('');
   }),
   concat: (args) => args.filter((a) => a !== null).map(valueText).join(''),
   coalesce: (args) => args.find((a) => a !== null) ?? null,
-  round: strict(([x, places]) => roundNumber(x, places === undefined ? 0 : Number(places as bigint), 'round')),
+  round: strict(([x, places]) => roundNumber(x, places === undefined ? 0 : Number(places), 'round')),
   floor: strict(([x]) => roundNumber(x, 0, 'floor')),
   ceil: strict(([x]) => roundNumber(x, 0, 'ceil')),
   abs: strict(([x]) => {

@@ -4,7 +4,7 @@
 import type { ItemObject } from '../eval/item-value.js';
 import type { PlanItem } from '../plan/types.js';
 import type { ItemSink } from '../sinks/item-sink.js';
-import { RootItems, RootRejected } from '../assemble/root-items.js';
+import { type RootItems, RootRejected } from '../assemble/root-items.js';
 import type { RunState } from '../report/run-state.js';
 import type { RootBatchProcessor, RootOutcome } from '../assemble/stream-roots.js';
 import { attemptRoot, finishRoot } from '../assemble/write-root-items.js';

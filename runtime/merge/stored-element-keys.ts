@@ -23,7 +23,7 @@ export const storedElementKeys: StoredElements = (collection: PlanCollection, ta
       ofRow: () => ONLY_CHILD,
     };
   }
-  const carried = columns.flatMap((column, i) => (attributes[i] !== null ? [{ column, attribute: attributes[i]! }] : []));
+  const carried = columns.flatMap((column, i) => (attributes[i] !== null ? [{ column, attribute: attributes[i] }] : []));
   const rowPositions = table ? carried.map((c) => columnPosition(table, c.column)) : [];
   const valuePositions = carried.map((_, i) => i);
   return {

@@ -17,7 +17,7 @@ export function planContentHash(plan: Plan): string {
 /** The plan with its planHash field set (first, after planFormat, for readers). */
 export function withPlanHash(plan: Plan): Plan {
   const { planFormat, planHash: _old, ...rest } = plan;
-  return { planFormat, planHash: planContentHash(plan), ...rest } as Plan;
+  return { planFormat, planHash: planContentHash(plan), ...rest };
 }
 
 function canonicalJson(value: unknown): string {

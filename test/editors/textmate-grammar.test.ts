@@ -70,7 +70,7 @@ describe('TextMate grammar', function () {
         const got = scopes[offset] ?? [];
         if (!got.some((s) => s.startsWith(want))) problems.push(`${file}:${token.startLine}:${token.startColumn}: ${what} \`${token.image.slice(0, 30)}\` has ${got.join(' ')}, not ${want}`);
       };
-      for (const comment of (lexed.groups.comments ?? []) as LexToken[]) expectScope(comment, comment.startOffset, 'comment.line.number-sign.mapc', 'comment');
+      for (const comment of (lexed.groups.comments ?? [])) expectScope(comment, comment.startOffset, 'comment.line.number-sign.mapc', 'comment');
       lexed.tokens.forEach((token, i) => {
         const kind = token.tokenType.name;
         const next = lexed.tokens[i + 1];

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Attribute, Expr, ItemDecl } from '../../grammar/ast.js';
+import type { Attribute, Expr } from '../../grammar/ast.js';
 import { parse } from '../../grammar/parse.js';
 
 const itemWith = (body: string) => `item I into t {\n  from x as a\n${body}\n}\n`;
@@ -7,7 +7,7 @@ const itemWith = (body: string) => `item I into t {\n  from x as a\n${body}\n}\n
 function firstAttribute(source: string): Attribute {
   const { ast, problems } = parse(source, 'test.map');
   expect(problems, JSON.stringify(problems)).to.deep.equal([]);
-  return (ast.items[0] as ItemDecl).members[0] as Attribute;
+  return (ast.items[0]).members[0] as Attribute;
 }
 
 const valueOf = (body: string) => firstAttribute(itemWith(body)).value as Expr;

@@ -40,14 +40,14 @@ describe('the library: read limits', function () {
     it(`runExtract with limits ${name} returns a failed report saying so`, async () => {
       const plan = mapc.loadPlan(join(REPO_ROOT, 'mappings/customer.map'));
       const out = join(dir, 'items.ndjson');
-      const report = await mapc.runExtract({ plan, extract, preview: { out }, limits: limits as never });
+      const report = await mapc.runExtract({ plan, extract, preview: { out }, limits: limits });
       expect(report).to.include({ status: 'failed', error });
       expect(existsSync(out)).to.equal(false);
     });
 
     it(`runJob with limits ${name} returns a failed job report saying so, before reaching anything`, async () => {
       // Nothing answers at this endpoint, and the source does not exist: neither is reached.
-      const report = await mapc.runJob({ mappings: ['mappings/customer.map'], source: join(dir, 'nowhere'), dynamodb: { endpoint: 'http://127.0.0.1:1' }, limits: limits as never });
+      const report = await mapc.runJob({ mappings: ['mappings/customer.map'], source: join(dir, 'nowhere'), dynamodb: { endpoint: 'http://127.0.0.1:1' }, limits: limits });
       expect(report).to.include({ status: 'failed', error });
       expect(report.runs).to.deep.equal([]);
     });

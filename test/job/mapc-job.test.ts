@@ -127,12 +127,12 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
           applied += record.applied;
           if (applied >= total) {
             clearTimeout(timer);
-            child.stdout!.off('data', look);
+            child.stdout.off('data', look);
             resolve();
           }
         }
       };
-      child.stdout!.on('data', look);
+      child.stdout.on('data', look);
     });
     await world.upload('base.zip', extracts.base);
     await appliedInAll(1);

@@ -65,7 +65,7 @@ describe('output files', () => {
   it('a rejects file that cannot be written fails on close with the file named, without crashing', async () => {
     const path = join(dir, 'gone', 'rejects.ndjson');
     const rejects = new RejectsFile(path);
-    rejects.write(REJECT as never);
+    rejects.write(REJECT);
     let error: Error | undefined;
     await rejects.close().catch((e: Error) => { error = e; });
     expect(error?.message).to.match(/^the rejects file .*gone\/rejects\.ndjson: cannot be written/);

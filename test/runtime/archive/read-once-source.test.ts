@@ -30,7 +30,7 @@ function recordingSource(bytes: Buffer) {
 describe('runtime/archive: ByteRanges', () => {
   it('answers missing() as a byte-by-byte set would, whatever was added (property)', () => {
     const size = 64;
-    const range = fc.tuple(fc.nat(size), fc.nat(size)).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [number, number]);
+    const range = fc.tuple(fc.nat(size), fc.nat(size)).map(([a, b]) => (a <= b ? [a, b] : [b, a]));
     fc.assert(fc.property(fc.array(range, { maxLength: 12 }), range, (added, asked) => {
       const ranges = new ByteRanges();
       const held = new Array<boolean>(size).fill(false);

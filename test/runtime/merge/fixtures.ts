@@ -152,7 +152,7 @@ export async function memoryWorld(store = new MemoryStateStore()): Promise<World
     },
     async item(pk, sk) {
       const found = store.items.get('app_table')?.get(itemKeyText({ pk, sk }));
-      return found ? unmarshall(found as never, { wrapNumbers: true }) : undefined;
+      return found ? unmarshall(found, { wrapNumbers: true }) : undefined;
     },
   };
 }
