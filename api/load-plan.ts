@@ -8,7 +8,11 @@ import type { Plan } from '../runtime/plan/types.js';
 import { loadPlanFile, type LoadPlanFileOptions } from '../runtime/plan/validate-plan.js';
 
 export class PlanNotCompiled extends Error {
-  constructor(readonly file: string, readonly diagnostics: Diagnostic[], readonly rendered: string) {
+  constructor(
+    readonly file: string,
+    readonly diagnostics: Diagnostic[],
+    readonly rendered: string,
+  ) {
     super(`${file} does not compile:\n${rendered}`);
     this.name = 'PlanNotCompiled';
   }

@@ -10,7 +10,11 @@
 import { openExtract, type OpenedExtract } from '../runtime/archive/extract-location.js';
 import type { S3SourceOptions } from '../runtime/archive/s3-source.js';
 import { connectionFailureText } from '../runtime/dynamodb/connection-error.js';
-import { connectDynamoDb, type DynamoDbConnection, type DynamoDbOptions } from '../runtime/dynamodb/dynamodb-connection.js';
+import {
+  connectDynamoDb,
+  type DynamoDbConnection,
+  type DynamoDbOptions,
+} from '../runtime/dynamodb/dynamodb-connection.js';
 import type { Plan } from '../runtime/plan/types.js';
 import { extractAsOf } from '../runtime/read/extract-time.js';
 import { readLimits, type ReadLimits } from '../runtime/report/read-limits.js';
@@ -72,21 +76,31 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
   }
   if (options.preview) checkOutputFile(options.preview.out, 'the items file (--out)');
   if (typeof options.rejects === 'string') checkOutputFile(options.rejects, 'the rejects file');
-  const rejects = typeof options.rejects === 'string' ? new RejectsFile(options.rejects) : options.rejects ?? { write: () => undefined };
+  const rejects =
+    typeof options.rejects === 'string'
+      ? new RejectsFile(options.rejects)
+      : (options.rejects ?? { write: () => undefined });
   const givenOpen = typeof options.extract !== 'string';
   let extract: OpenedExtract | undefined;
   try {
     let asOf: TimestampValue;
     try {
-      extract = typeof options.extract === 'string' ? await openExtract(options.extract, options.s3 ?? {}) : options.extract;
+      extract =
+        typeof options.extract === 'string' ? await openExtract(options.extract, options.s3 ?? {}) : options.extract;
       asOf = (await extractAsOf(extract, { given: options.asOf })).asOf;
     } catch (error) {
       return failedRunReport(plan, where, error as Error, !options.preview);
     }
     if (options.preview) {
       return await runPlan({
-        plan, source: extract.source, asOf, rejects, maxRejects: options.maxRejects, onProgress: options.onProgress,
-        threads: options.preview.threads ?? 'auto', limits: options.limits,
+        plan,
+        source: extract.source,
+        asOf,
+        rejects,
+        maxRejects: options.maxRejects,
+        onProgress: options.onProgress,
+        threads: options.preview.threads ?? 'auto',
+        limits: options.limits,
         sink: new NdjsonSink({ path: options.preview.out, format: options.preview.format ?? 'plain' }),
       });
     }
@@ -96,8 +110,17 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
     const connection = settings.connection ?? connectDynamoDb(settings);
     try {
       return await mergeIntoDynamoDb({
-        plan, extract, asOf, connection, rejects, maxRejects: options.maxRejects, onProgress: options.onProgress,
-        concurrency: settings.concurrency, force: settings.force, owner: settings.owner, onControlTableCreated: settings.onControlTableCreated,
+        plan,
+        extract,
+        asOf,
+        connection,
+        rejects,
+        maxRejects: options.maxRejects,
+        onProgress: options.onProgress,
+        concurrency: settings.concurrency,
+        force: settings.force,
+        owner: settings.owner,
+        onControlTableCreated: settings.onControlTableCreated,
         limits: options.limits,
       });
     } catch (error) {
@@ -116,6 +139,11 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
 /** The report of a run that stopped without counts to show (before reading, or on a fault it cannot account for). */
 export function failedRunReport(plan: Plan, extract: string, error: Error, incremental: boolean): RunReport {
   const state = new RunState(plan, { write: () => undefined }, Infinity);
-  const report = state.report(plan, { extract, asOf: { kind: 'timestamp', epochMillis: 0 }, started: Date.now(), files: new Map() }, 'failed', { error: error.message, incremental });
+  const report = state.report(
+    plan,
+    { extract, asOf: { kind: 'timestamp', epochMillis: 0 }, started: Date.now(), files: new Map() },
+    'failed',
+    { error: error.message, incremental },
+  );
   return { ...report, asOf: 'unknown' };
 }

@@ -2,7 +2,11 @@
 // and a Lambda handler alike. Mappings are .map or plan files; the pass itself is
 // runtime/job/run-job.ts. watchJob repeats passes on an interval until it is stopped.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectDynamoDb, type DynamoDbConnection, type DynamoDbOptions } from '../runtime/dynamodb/dynamodb-connection.js';
+import {
+  connectDynamoDb,
+  type DynamoDbConnection,
+  type DynamoDbOptions,
+} from '../runtime/dynamodb/dynamodb-connection.js';
 import type { JobReport } from '../runtime/job/job-report.js';
 import { parseJobSource } from '../runtime/job/list-extracts.js';
 import { runJob as runJobPass, type JobInput } from '../runtime/job/run-job.js';
@@ -26,13 +30,26 @@ export async function runJob(options: RunJobOptions): Promise<JobReport> {
     readLimits(options.limits);
   } catch (error) {
     // As a pass that fails reports it: nothing was listed, nothing applied.
-    return { source: options.source, status: 'failed', startedAt: new Date().toISOString(), seconds: 0, extracts: [], runs: [], error: `limits: ${(error as Error).message}` };
+    return {
+      source: options.source,
+      status: 'failed',
+      startedAt: new Date().toISOString(),
+      seconds: 0,
+      extracts: [],
+      runs: [],
+      error: `limits: ${(error as Error).message}`,
+    };
   }
-  const plans = options.mappings.map((mapping) => (typeof mapping === 'string' ? loadPlan(mapping, { allowEdited: options.allowEditedPlan }) : mapping));
+  const plans = options.mappings.map((mapping) =>
+    typeof mapping === 'string' ? loadPlan(mapping, { allowEdited: options.allowEditedPlan }) : mapping,
+  );
   const names = new Map<string, number>();
   for (const plan of plans) names.set(plan.mapping, (names.get(plan.mapping) ?? 0) + 1);
   const twice = [...names].filter(([, count]) => count > 1).map(([name]) => name);
-  if (twice.length > 0) throw new Error(`mapping ${twice.join(', ')} is given more than once: each mapping has one ledger, so name each once`);
+  if (twice.length > 0)
+    throw new Error(
+      `mapping ${twice.join(', ')} is given more than once: each mapping has one ledger, so name each once`,
+    );
   const { mappings: _mappings, source, dynamodb, allowEditedPlan: _allowEdited, ...pass } = options;
   const connection = dynamodb?.connection ?? connectDynamoDb(dynamodb);
   try {
@@ -43,7 +60,9 @@ export async function runJob(options: RunJobOptions): Promise<JobReport> {
 }
 
 /** Runs a pass every `intervalMs` (from the start of one to the start of the next) until `signal` aborts; each pass's report goes to onPass. */
-export async function watchJob(options: RunJobOptions & { intervalMs: number; signal: AbortSignal; onPass: (report: JobReport) => void }): Promise<void> {
+export async function watchJob(
+  options: RunJobOptions & { intervalMs: number; signal: AbortSignal; onPass: (report: JobReport) => void },
+): Promise<void> {
   while (!options.signal.aborted) {
     const started = Date.now();
     try {

@@ -17,7 +17,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
 import { dynamoDbLocalClientConfig, startDynamoDbLocal } from '../examples/local-servers/dynamodb-local.js';
-import { BatchWriter, MAX_BATCH_REQUESTS, WRITER_CLIENT_SETTINGS, type Item } from '../runtime/dynamodb/batch-writer.js';
+import {
+  BatchWriter,
+  MAX_BATCH_REQUESTS,
+  WRITER_CLIENT_SETTINGS,
+  type Item,
+} from '../runtime/dynamodb/batch-writer.js';
 import { createTable, deleteTable } from '../runtime/dynamodb/create-table.js';
 import type { ExpectedTable } from '../runtime/dynamodb/expected-table.js';
 import { itemSize } from '../runtime/dynamodb/item-size.js';
@@ -50,7 +55,17 @@ function customerItem(id: number): Item {
       date: { S: `2024-0${1 + order}-1${order}` },
       status: { S: order === 0 ? 'SHIPPED' : 'DELIVERED' },
       total: { N: `${(id % 997) + order}.${String(id % 100).padStart(2, '0')}` },
-      lines: { L: [{ M: { sku: { S: `SKU-${String(id % 5000).padStart(6, '0')}` }, qty: { N: String(1 + (id % 9)) }, amount: { N: '12.50' } } }] },
+      lines: {
+        L: [
+          {
+            M: {
+              sku: { S: `SKU-${String(id % 5000).padStart(6, '0')}` },
+              qty: { N: String(1 + (id % 9)) },
+              amount: { N: '12.50' },
+            },
+          },
+        ],
+      },
     });
   }
   return {
@@ -59,7 +74,14 @@ function customerItem(id: number): Item {
     name: { S: `Customer Number ${id}` },
     email: { S: `customer.${id}@example.com` },
     segment: { S: ['RETAIL', 'SMB', 'ENTERPRISE'][id % 3] },
-    address: { M: { street: { S: `${id} Long Street Name Avenue` }, city: { S: 'Springfield' }, country: { S: 'FR' }, since: { S: '2019-04-01' } } },
+    address: {
+      M: {
+        street: { S: `${id} Long Street Name Avenue` },
+        city: { S: 'Springfield' },
+        country: { S: 'FR' },
+        since: { S: '2019-04-01' },
+      },
+    },
     balance: { N: `${id}.${String(id % 100).padStart(2, '0')}` },
     active: { BOOL: id % 7 !== 0 },
     notes: { S: 'Prefers delivery in the morning; call before arriving. '.repeat(8) },
@@ -74,7 +96,9 @@ const mapcWriter: Writer = async (client, items, concurrency) => {
     tableName: TABLE.tableName,
     key: { partition: 'pk', sort: 'sk' },
     concurrency,
-    onRejected: (rejection) => { throw new Error(`rejected ${JSON.stringify(rejection.key)}: ${rejection.reason}`); },
+    onRejected: (rejection) => {
+      throw new Error(`rejected ${JSON.stringify(rejection.key)}: ${rejection.reason}`);
+    },
   });
   for (const item of items) await writer.write(item);
   await writer.flush();
@@ -127,7 +151,13 @@ interface Rates {
 }
 
 /** Each writer's rates over `runs` rounds, the order of the writers turning each round. */
-async function ratesOf(client: DynamoDBClient, writers: Writer[], items: Item[], concurrency: number, rounds = runs): Promise<Rates[]> {
+async function ratesOf(
+  client: DynamoDBClient,
+  writers: Writer[],
+  items: Item[],
+  concurrency: number,
+  rounds = runs,
+): Promise<Rates[]> {
   const rates: number[][] = writers.map(() => []);
   for (let run = 0; run < rounds; run++) {
     for (let turn = 0; turn < writers.length; turn++) {
@@ -138,7 +168,10 @@ async function ratesOf(client: DynamoDBClient, writers: Writer[], items: Item[],
   return rates.map((list) => {
     const sorted = [...list].sort((a, b) => a - b);
     const middle = sorted.length >> 1;
-    return { median: sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2, best: sorted[sorted.length - 1] };
+    return {
+      median: sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2,
+      best: sorted[sorted.length - 1],
+    };
   });
 }
 
@@ -147,18 +180,25 @@ const client = new DynamoDBClient({ ...dynamoDbLocalClientConfig(server.endpoint
 try {
   const items = Array.from({ length: itemCount }, (_, id) => customerItem(id));
   const averageBytes = items.reduce((sum, item) => sum + itemSize(item), 0) / items.length;
-  console.log(`DynamoDB Local ${server.endpoint}; ${itemCount} items of ${Math.round(averageBytes)} bytes on average; ${runs} run(s) of each`);
+  console.log(
+    `DynamoDB Local ${server.endpoint}; ${itemCount} items of ${Math.round(averageBytes)} bytes on average; ${runs} run(s) of each`,
+  );
 
   const warmUp = items.slice(0, Math.min(items.length, 5000));
   await timed(client, rawBatchLoop, warmUp, 4);
   await timed(client, mapcWriter, warmUp, 4);
 
   const rate = (n: number) => Math.round(n).toString().padStart(7);
-  const row = (label: string, rates: Rates, note = '') => console.log(`${label.padEnd(34)}median ${rate(rates.median)} items/s, best ${rate(rates.best)}${note}`);
+  const row = (label: string, rates: Rates, note = '') =>
+    console.log(`${label.padEnd(34)}median ${rate(rates.median)} items/s, best ${rate(rates.best)}${note}`);
   for (const concurrency of CONCURRENCY) {
     const [raw, mapc] = await ratesOf(client, [rawBatchLoop, mapcWriter], items, concurrency);
     row(`raw BatchWriteItem, concurrency ${concurrency}`, raw);
-    row(`mapc BatchWriter, concurrency ${concurrency}`, mapc, `   mapc/raw: median ${(mapc.median / raw.median).toFixed(2)}, best ${(mapc.best / raw.best).toFixed(2)}`);
+    row(
+      `mapc BatchWriter, concurrency ${concurrency}`,
+      mapc,
+      `   mapc/raw: median ${(mapc.median / raw.median).toFixed(2)}, best ${(mapc.best / raw.best).toFixed(2)}`,
+    );
   }
   const [puts] = await ratesOf(client, [sequentialPuts], items.slice(0, putItemCount), 1, 1);
   row(`sequential PutItem (${putItemCount} items)`, puts);

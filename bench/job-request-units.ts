@@ -21,31 +21,43 @@ import { connectDynamoDb } from '../runtime/dynamodb/dynamodb-connection.js';
 import { expectedTable } from '../runtime/dynamodb/expected-table.js';
 import { itemSize } from '../runtime/dynamodb/item-size.js';
 
-const { values } = parseArgs({ options: { customers: { type: 'string', default: '500' }, deltas: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { customers: { type: 'string', default: '500' }, deltas: { type: 'string', default: '3' } },
+});
 const customers = Number(values.customers);
 const deltas = Number(values.deltas);
 
-interface Units { read: number; write: number; requests: number }
+interface Units {
+  read: number;
+  write: number;
+  requests: number;
+}
 const units = new Map<string, Units>();
 
 const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand']);
 
 /** Asks every request for its consumed capacity and adds it up per table, reads apart from writes. */
 function countUnits(client: DynamoDBClient): void {
-  client.middlewareStack.add((next, context) => async (args) => {
-    (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
-    const result = await next(args);
-    const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-    const entries = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Array<{ TableName?: string; CapacityUnits?: number }>;
-    for (const entry of entries) {
-      const sum = units.get(entry.TableName ?? '?') ?? { read: 0, write: 0, requests: 0 };
-      if (READS.has(context.commandName ?? '')) sum.read += entry.CapacityUnits ?? 0;
-      else sum.write += entry.CapacityUnits ?? 0;
-      sum.requests += 1;
-      units.set(entry.TableName ?? '?', sum);
-    }
-    return result;
-  }, { step: 'initialize', name: 'countConsumedCapacity' });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      const entries = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Array<{
+        TableName?: string;
+        CapacityUnits?: number;
+      }>;
+      for (const entry of entries) {
+        const sum = units.get(entry.TableName ?? '?') ?? { read: 0, write: 0, requests: 0 };
+        if (READS.has(context.commandName ?? '')) sum.read += entry.CapacityUnits ?? 0;
+        else sum.write += entry.CapacityUnits ?? 0;
+        sum.requests += 1;
+        units.set(entry.TableName ?? '?', sum);
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'countConsumedCapacity' },
+  );
 }
 
 const folder = mkdtempSync(join(tmpdir(), 'mapc-bench-units-'));
@@ -56,7 +68,11 @@ try {
   const plans = ['mappings/customer.map', 'mappings/product.map'].map((file) => loadPlan(file));
   const setup = connectDynamoDb({ clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint) });
   await createTable(setup.writerClient, expectedTable(plans[0], 'app_table', 'bench_app'));
-  const connection = connectDynamoDb({ controlTable: 'bench_control', tables: { app_table: 'bench_app' }, clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint) });
+  const connection = connectDynamoDb({
+    controlTable: 'bench_control',
+    tables: { app_table: 'bench_app' },
+    clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint),
+  });
   countUnits(connection.client);
   countUnits(connection.writerClient);
 
@@ -68,21 +84,35 @@ try {
     let written = 0;
     const started = Date.now();
     const report = await runJob({
-      mappings: plans, source, dynamodb: { connection }, owner: 'bench',
+      mappings: plans,
+      source,
+      dynamodb: { connection },
+      owner: 'bench',
       onRun: (run) => {
         rows += Object.values(run.report.tables).reduce((n, t) => n + t.read, 0);
         written += Object.values(run.report.items).reduce((n, i) => n + i.written, 0);
       },
     });
     if (report.status !== 'ok') throw new Error(`pass ${label}: ${report.status} ${report.error ?? ''}`);
-    const perTable = [...units].map(([table, u]) => `${table}: ${u.read.toFixed(1)} / ${u.write.toFixed(1)}`).join(', ');
+    const perTable = [...units]
+      .map(([table, u]) => `${table}: ${u.read.toFixed(1)} / ${u.write.toFixed(1)}`)
+      .join(', ');
     const size = extractPath === null ? '-' : String(Math.round(statSync(extractPath).size / 1024));
-    console.log(`${label.padEnd(10)} ${size.padStart(10)} ${String(rows).padStart(11)} ${String(written).padStart(14)} ${((Date.now() - started) / 1000).toFixed(1).padStart(8)}  ${perTable}`);
+    console.log(
+      `${label.padEnd(10)} ${size.padStart(10)} ${String(rows).padStart(11)} ${String(written).padStart(14)} ${((Date.now() - started) / 1000).toFixed(1).padStart(8)}  ${perTable}`,
+    );
   };
   for (let sequence = 0; sequence <= deltas; sequence++) {
     const name = sequence === 0 ? 'base.zip' : `delta${sequence}.zip`;
     const path = join(source, `${String(sequence).padStart(2, '0')}-${name}`);
-    await writeExtract({ customers, deltaCustomers: Math.ceil(customers / 20), seed: 1, sequence, out: path, omitEmptyTables: true });
+    await writeExtract({
+      customers,
+      deltaCustomers: Math.ceil(customers / 20),
+      seed: 1,
+      sequence,
+      out: path,
+      omitEmptyTables: true,
+    });
     await pass(name, path);
   }
   // A catch-up that finds nothing new, as most scheduled ones do.
@@ -93,14 +123,18 @@ try {
     let count = 0;
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await setup.client.send(new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start as never } : {}) }));
+      const page = await setup.client.send(
+        new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start as never } : {}) }),
+      );
       for (const item of page.Items ?? []) {
         bytes += itemSize(item as never);
         count++;
       }
       start = page.LastEvaluatedKey;
     } while (start);
-    console.log(`${table}: ${count} items, ${(bytes / 1024 / 1024).toFixed(2)} MiB (item sizes as DynamoDB counts them)`);
+    console.log(
+      `${table}: ${count} items, ${(bytes / 1024 / 1024).toFixed(2)} MiB (item sizes as DynamoDB counts them)`,
+    );
   }
   connection.destroy();
   setup.destroy();

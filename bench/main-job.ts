@@ -49,7 +49,12 @@ const TARGET = 'app_table';
 const BATCH = 25;
 /** DynamoDB Local takes any credentials; the SDK's note about Node versions is left out. */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const MAPC_ENV = { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' };
+const MAPC_ENV = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_REGION: 'us-east-1',
+};
 
 const { values } = parseArgs({
   options: {
@@ -62,7 +67,11 @@ const { values } = parseArgs({
 const customers = Number(values.customers);
 const runs = Number(values.runs);
 const concurrency = Number(values.concurrency);
-for (const [name, value] of [['customers', customers], ['runs', runs], ['concurrency', concurrency]] as const) {
+for (const [name, value] of [
+  ['customers', customers],
+  ['runs', runs],
+  ['concurrency', concurrency],
+] as const) {
   if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
 }
 
@@ -87,7 +96,10 @@ try {
   await mapc(['compile', MAPPING, '-o', plan]);
   const previewFile = join(work, 'base.items.ndjson');
   await mapc(['run', plan, '--extract', base, '--out', previewFile, '--format', 'dynamodb']);
-  const items = (await readFile(previewFile, 'utf8')).split('\n').filter((line) => line !== '').map((line) => (JSON.parse(line) as { Item: Item }).Item);
+  const items = (await readFile(previewFile, 'utf8'))
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => (JSON.parse(line) as { Item: Item }).Item);
   console.log(`${customers} customers: ${items.length} items in the preview (${work})`);
 
   // 1. Warm-up.
@@ -107,7 +119,9 @@ try {
         jobSeconds.push((await mainJob(plan, base, freshTables())).seconds);
       }
     }
-    console.log(`run ${run + 1}: loop ${loopSeconds.at(-1)!.toFixed(2)} s, main job ${jobSeconds.at(-1)!.toFixed(2)} s`);
+    console.log(
+      `run ${run + 1}: loop ${loopSeconds.at(-1)!.toFixed(2)} s, main job ${jobSeconds.at(-1)!.toFixed(2)} s`,
+    );
   }
 
   // 3. Requests and control-table rows of one more main job, through the counting proxy.
@@ -123,7 +137,9 @@ try {
   const deltaJob = await mainJob(plan, delta, counted, proxy.endpoint);
   const deltaRequests = proxy.take();
   const after = keyed(await scanAll(counted.target));
-  const changed = [...after].filter(([key, text]) => before.get(key) !== text).map(([, text]) => JSON.parse(text) as Item);
+  const changed = [...after]
+    .filter(([key, text]) => before.get(key) !== text)
+    .map(([, text]) => JSON.parse(text) as Item);
   const deltaLoopTable = await freshTable(plan);
   // Through the proxy too, as the delta's main job went.
   const proxyClient = new DynamoDBClient({ ...dynamoDbLocalClientConfig(proxy.endpoint), maxAttempts: 10 });
@@ -136,14 +152,22 @@ try {
   console.log('');
   console.log(`| ${customers} customers, ${items.length} items | median (best) | items/s |`);
   console.log('| --- | --- | --- |');
-  console.log(`| plain BatchWriteItem loop (concurrency ${concurrency}) | ${loopMedian.toFixed(2)} s (${Math.min(...loopSeconds).toFixed(2)}) | ${Math.round(items.length / loopMedian)} |`);
-  console.log(`| main job (mapc run) | ${jobMedian.toFixed(2)} s (${Math.min(...jobSeconds).toFixed(2)}) | ${Math.round(items.length / jobMedian)} |`);
+  console.log(
+    `| plain BatchWriteItem loop (concurrency ${concurrency}) | ${loopMedian.toFixed(2)} s (${Math.min(...loopSeconds).toFixed(2)}) | ${Math.round(items.length / loopMedian)} |`,
+  );
+  console.log(
+    `| main job (mapc run) | ${jobMedian.toFixed(2)} s (${Math.min(...jobSeconds).toFixed(2)}) | ${Math.round(items.length / jobMedian)} |`,
+  );
   console.log(`| **main job / loop** | **${(jobMedian / loopMedian).toFixed(2)}x** | |`);
   console.log('');
   console.log(`base, requests by operation: ${describeRequests(baseRequests)}`);
-  console.log(`control table after the base: ${control.length} rows (${(control.length / items.length).toFixed(2)} per item), ${controlBytes} bytes (${Math.round(controlBytes / items.length)} per item)`);
+  console.log(
+    `control table after the base: ${control.length} rows (${(control.length / items.length).toFixed(2)} per item), ${controlBytes} bytes (${Math.round(controlBytes / items.length)} per item)`,
+  );
   console.log('');
-  console.log(`delta 1: ${changed.length} items changed; main job ${deltaJob.seconds.toFixed(2)} s, loop writing those items ${deltaLoopSeconds.toFixed(2)} s (${(deltaJob.seconds / deltaLoopSeconds).toFixed(2)}x)`);
+  console.log(
+    `delta 1: ${changed.length} items changed; main job ${deltaJob.seconds.toFixed(2)} s, loop writing those items ${deltaLoopSeconds.toFixed(2)} s (${(deltaJob.seconds / deltaLoopSeconds).toFixed(2)}x)`,
+  );
   console.log(`delta 1, requests by operation: ${describeRequests(deltaRequests)}`);
 } finally {
   client.destroy();
@@ -164,28 +188,67 @@ function freshTables(): Tables {
 /** A fresh target table made by `mapc init` (its control table is made too, and not used). */
 async function freshTable(plan: string): Promise<string> {
   const tables = freshTables();
-  await mapc(['init', plan, '--table', `${TARGET}=${tables.target}`, '--control-table', tables.control, '--endpoint', server.endpoint]);
+  await mapc([
+    'init',
+    plan,
+    '--table',
+    `${TARGET}=${tables.target}`,
+    '--control-table',
+    tables.control,
+    '--endpoint',
+    server.endpoint,
+  ]);
   return tables.target;
 }
 
 /** `mapc init` (not timed), then `mapc run` into DynamoDB, timed. */
-async function mainJob(plan: string, extract: string, tables: Tables, endpoint = server.endpoint): Promise<{ seconds: number }> {
-  const tableArgs = ['--table', `${TARGET}=${tables.target}`, '--control-table', tables.control, '--endpoint', endpoint];
+async function mainJob(
+  plan: string,
+  extract: string,
+  tables: Tables,
+  endpoint = server.endpoint,
+): Promise<{ seconds: number }> {
+  const tableArgs = [
+    '--table',
+    `${TARGET}=${tables.target}`,
+    '--control-table',
+    tables.control,
+    '--endpoint',
+    endpoint,
+  ];
   await mapc(['init', plan, ...tableArgs]);
   const report = join(work, `${tables.target}-${extract.replace(/.*\//, '')}.report.json`);
   const started = performance.now();
-  await mapc(['run', plan, '--extract', extract, ...tableArgs, '--concurrency', String(concurrency), '--report', report, '--rejects', `${report}.rejects.ndjson`]);
+  await mapc([
+    'run',
+    plan,
+    '--extract',
+    extract,
+    ...tableArgs,
+    '--concurrency',
+    String(concurrency),
+    '--report',
+    report,
+    '--rejects',
+    `${report}.rejects.ndjson`,
+  ]);
   return { seconds: (performance.now() - started) / 1000 };
 }
 
 /** Runs mapc as a child; asynchronously, so that the counting proxy in this process serves it. */
 function mapc(args: string[]): Promise<void> {
-  const child = spawn(process.execPath, ['bin/mapc.js', ...args], { cwd: ROOT, env: MAPC_ENV, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/mapc.js', ...args], {
+    cwd: ROOT,
+    env: MAPC_ENV,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`mapc ${args.join(' ')} exited with ${code}:\n${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`mapc ${args.join(' ')} exited with ${code}:\n${stderr}`)),
+    );
   });
 }
 
@@ -206,16 +269,20 @@ async function plainLoop(table: string, items: readonly Item[], through = client
 
 async function scanAll(table: string): Promise<Item[]> {
   const segments = 4;
-  const parts = await Promise.all(Array.from({ length: segments }, async (_, segment) => {
-    const rows: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await client.send(new ScanCommand({ TableName: table, Segment: segment, TotalSegments: segments, ExclusiveStartKey: start }));
-      rows.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return rows;
-  }));
+  const parts = await Promise.all(
+    Array.from({ length: segments }, async (_, segment) => {
+      const rows: Item[] = [];
+      let start: Item | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({ TableName: table, Segment: segment, TotalSegments: segments, ExclusiveStartKey: start }),
+        );
+        rows.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined);
+      return rows;
+    }),
+  );
   return parts.flat();
 }
 
@@ -241,7 +308,9 @@ interface RequestCounts {
 }
 
 /** An HTTP proxy in front of DynamoDB Local that counts the calls passing through it. */
-async function countingProxy(target: string): Promise<{ endpoint: string; take(): RequestCounts; close(): Promise<void> }> {
+async function countingProxy(
+  target: string,
+): Promise<{ endpoint: string; take(): RequestCounts; close(): Promise<void> }> {
   const upstream = new URL(target);
   let counts: RequestCounts = { calls: new Map(), batchEntries: new Map() };
   const proxy: Server = createServer((incoming: IncomingMessage, outgoing) => {
@@ -252,14 +321,29 @@ async function countingProxy(target: string): Promise<{ endpoint: string; take()
       const operation = String(incoming.headers['x-amz-target'] ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
       counts.calls.set(operation, (counts.calls.get(operation) ?? 0) + 1);
       if (operation === 'BatchWriteItem' || operation === 'BatchGetItem') {
-        const requested = JSON.parse(body.toString('utf8')).RequestItems as Record<string, unknown[] | { Keys: unknown[] }>;
-        const entries = Object.values(requested).reduce<number>((sum, list) => sum + (Array.isArray(list) ? list.length : list.Keys.length), 0);
+        const requested = JSON.parse(body.toString('utf8')).RequestItems as Record<
+          string,
+          unknown[] | { Keys: unknown[] }
+        >;
+        const entries = Object.values(requested).reduce<number>(
+          (sum, list) => sum + (Array.isArray(list) ? list.length : list.Keys.length),
+          0,
+        );
         counts.batchEntries.set(operation, (counts.batchEntries.get(operation) ?? 0) + entries);
       }
-      const forward = request({ host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
-        answer.pipe(outgoing);
-      });
+      const forward = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: incoming.headers,
+        },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
       forward.on('error', () => outgoing.destroy());
       forward.end(body);
     });
@@ -277,10 +361,15 @@ async function countingProxy(target: string): Promise<{ endpoint: string; take()
 }
 
 function describeRequests(counts: RequestCounts): string {
-  return [...counts.calls].sort(([a], [b]) => (a < b ? -1 : 1)).map(([operation, calls]) => {
-    const entries = counts.batchEntries.get(operation);
-    return entries === undefined ? `${operation} ${calls}` : `${operation} ${calls} (${entries} ${operation === 'BatchGetItem' ? 'keys' : 'writes'})`;
-  }).join(', ');
+  return [...counts.calls]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([operation, calls]) => {
+      const entries = counts.batchEntries.get(operation);
+      return entries === undefined
+        ? `${operation} ${calls}`
+        : `${operation} ${calls} (${entries} ${operation === 'BatchGetItem' ? 'keys' : 'writes'})`;
+    })
+    .join(', ');
 }
 
 async function timed(action: () => Promise<void>): Promise<number> {

@@ -68,11 +68,15 @@ function checkTools(): void {
     throw new BenchError('`unzip` was not found on PATH: install it (Debian/Ubuntu: apt-get install unzip)');
   }
   if (!existsSync(TIME)) {
-    throw new BenchError(`${TIME} was not found: install GNU time (Debian/Ubuntu: apt-get install time); the shell builtin \`time\` cannot report peak RSS`);
+    throw new BenchError(
+      `${TIME} was not found: install GNU time (Debian/Ubuntu: apt-get install time); the shell builtin \`time\` cannot report peak RSS`,
+    );
   }
   const probe = spawnSync(TIME, ['-f', '%e %M', 'true'], { encoding: 'utf8' });
   if (probe.status !== 0 || !/^\d+(\.\d+)? \d+\s*$/m.test(probe.stderr)) {
-    throw new BenchError(`${TIME} does not understand -f '%e %M' (GNU time is needed): ${probe.stderr.trim() || probe.error?.message}`);
+    throw new BenchError(
+      `${TIME} does not understand -f '%e %M' (GNU time is needed): ${probe.stderr.trim() || probe.error?.message}`,
+    );
   }
   if (!existsSync(join(ROOT, 'build', 'bin', 'cli', 'main.js'))) {
     throw new BenchError('build/ is missing: run `npm run build` first (bin/mapc.js runs the compiled JavaScript)');
@@ -89,7 +93,13 @@ function checkTools(): void {
  * %e), peak RSS from time's %M (KiB). stdout and stderr go to files in `dir` named after
  * `label`; a failure throws with the tail of stderr.
  */
-async function measured(label: string, dir: string, command: string, args: string[], stdoutFile?: string): Promise<Measured & { stdout: string }> {
+async function measured(
+  label: string,
+  dir: string,
+  command: string,
+  args: string[],
+  stdoutFile?: string,
+): Promise<Measured & { stdout: string }> {
   const timeFile = join(dir, `${label}.time`);
   const outPath = stdoutFile ?? join(dir, `${label}.stdout`);
   const errPath = join(dir, `${label}.stderr`);
@@ -144,7 +154,10 @@ const ORDER_COUNT = /"order_count":(\d+)/;
  * of every document's text.
  */
 async function readOutput(
-  path: string, sampled: (pk: string) => boolean, unwrap: (line: Json) => Json, comparable: (line: string) => string,
+  path: string,
+  sampled: (pk: string) => boolean,
+  unwrap: (line: Json) => Json,
+  comparable: (line: string) => string,
 ): Promise<Output> {
   const output: Output = { documents: 0, orders: 0, sample: new Map(), digests: new Map() };
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
@@ -181,7 +194,14 @@ function firstDifference(a: Json, b: Json, path = ''): string | null {
     }
     return null;
   }
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+  if (
+    a !== null &&
+    b !== null &&
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    !Array.isArray(a) &&
+    !Array.isArray(b)
+  ) {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       if (!(key in a)) return `${path}.${key}: missing in mapc's vs ${JSON.stringify(b[key])}`;
       if (!(key in b)) return `${path}.${key}: ${JSON.stringify(a[key])} vs missing in DuckDB's`;
@@ -194,9 +214,12 @@ function firstDifference(a: Json, b: Json, path = ''): string | null {
 }
 
 function orderIds(document: Json | undefined): string {
-  const orders = document !== null && typeof document === 'object' && !Array.isArray(document) ? document.orders : undefined;
+  const orders =
+    document !== null && typeof document === 'object' && !Array.isArray(document) ? document.orders : undefined;
   if (!Array.isArray(orders)) return '-';
-  return orders.map((order) => (order !== null && typeof order === 'object' && !Array.isArray(order) ? String(order.id) : '?')).join(',');
+  return orders
+    .map((order) => (order !== null && typeof order === 'object' && !Array.isArray(order) ? String(order.id) : '?'))
+    .join(',');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,7 +233,8 @@ function median<T extends Measured>(measuredRuns: T[]): T {
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i].length)));
-  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -238,9 +262,11 @@ async function main(): Promise<void> {
     return;
   }
   const customers = Number(values.customers);
-  if (!Number.isInteger(customers) || customers < 1) throw new BenchError(`--customers needs a whole number, got ${values.customers}`);
+  if (!Number.isInteger(customers) || customers < 1)
+    throw new BenchError(`--customers needs a whole number, got ${values.customers}`);
   const sampleSize = Number(values.sample);
-  if (!Number.isInteger(sampleSize) || sampleSize < 1) throw new BenchError(`--sample needs a whole number, got ${values.sample}`);
+  if (!Number.isInteger(sampleSize) || sampleSize < 1)
+    throw new BenchError(`--sample needs a whole number, got ${values.sample}`);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs needs a whole number, got ${values.runs}`);
   const asOf = values['as-of'] ?? '2026-11-01T02:00:00Z';
@@ -262,9 +288,17 @@ async function main(): Promise<void> {
       zip = join(work, `extract-${customers}.zip`);
       log(`generating an extract of ${customers} customers …`);
       const generated = await measured('generate', work, process.execPath, [
-        '--import', 'tsx', 'examples/generate-extract.ts', '--customers', String(customers), '--out', zip,
+        '--import',
+        'tsx',
+        'examples/generate-extract.ts',
+        '--customers',
+        String(customers),
+        '--out',
+        zip,
       ]);
-      log(`${generated.stdout.trimEnd()}\n  (generation ${fixed(generated.wallSeconds, 1)} s, not part of the benchmark)`);
+      log(
+        `${generated.stdout.trimEnd()}\n  (generation ${fixed(generated.wallSeconds, 1)} s, not part of the benchmark)`,
+      );
     }
 
     // 1. The floor: inflating the whole archive, output thrown away.
@@ -273,7 +307,7 @@ async function main(): Promise<void> {
 
     // 2, 3. mapc, then DuckDB on the unzipped files of the mapping's tables, `runs` times in
     // turn: both meet the same machine, and the median tells a steady figure from a lucky one.
-    log('unzip the mapping\'s tables to a directory …');
+    log("unzip the mapping's tables to a directory …");
     const csvDir = join(work, 'csv');
     await mkdir(csvDir);
     const unzipped = await measured('unzip-d', work, 'unzip', ['-q', '-o', zip, ...MAPPING_ENTRIES, '-d', csvDir]);
@@ -283,13 +317,33 @@ async function main(): Promise<void> {
     const duckRuns: Array<Measured & { stdout: string }> = [];
     for (let run = 1; run <= runs; run++) {
       log(`run ${run} of ${runs}: mapc run …`);
-      mapcRuns.push(await measured('mapc', work, process.execPath, [
-        'bin/mapc.js', 'run', MAPPING, '--extract', zip, '--out', mapcOut, '--as-of', asOf,
-      ]));
+      mapcRuns.push(
+        await measured('mapc', work, process.execPath, [
+          'bin/mapc.js',
+          'run',
+          MAPPING,
+          '--extract',
+          zip,
+          '--out',
+          mapcOut,
+          '--as-of',
+          asOf,
+        ]),
+      );
       log(`  ${fixed(mapcRuns[run - 1].wallSeconds, 2)} s; DuckDB …`);
-      duckRuns.push(await measured('duckdb', work, process.execPath, [
-        '--import', 'tsx', 'bench/duckdb/build-documents.ts', '--dir', csvDir, '--out', duckOut, '--as-of', asOf,
-      ]));
+      duckRuns.push(
+        await measured('duckdb', work, process.execPath, [
+          '--import',
+          'tsx',
+          'bench/duckdb/build-documents.ts',
+          '--dir',
+          csvDir,
+          '--out',
+          duckOut,
+          '--as-of',
+          asOf,
+        ]),
+      );
       log(`  ${fixed(duckRuns[run - 1].wallSeconds, 2)} s`);
     }
     const mapc = median(mapcRuns);
@@ -299,30 +353,79 @@ async function main(): Promise<void> {
       seconds?: number;
     };
     const rows = Object.values(report.tables).reduce((sum, entry) => sum + entry.read, 0);
-    const readsByTable = Object.entries(report.tables).map(([name, entry]) => `${name} ${entry.read}`).join(', ');
+    const readsByTable = Object.entries(report.tables)
+      .map(([name, entry]) => `${name} ${entry.read}`)
+      .join(', ');
     log(`  rows read: ${thousands(rows)} (${readsByTable})`);
-    const duckInfo = JSON.parse(duck.stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; documents: number; threads: number; version: string };
+    const duckInfo = JSON.parse(duck.stdout.trim().split('\n').pop() ?? '{}') as {
+      seconds: number;
+      documents: number;
+      threads: number;
+      version: string;
+    };
 
     // 4. The figures.
     const rate = (seconds: number) => thousands(rows / seconds);
     log('');
-    log(`extract: ${values.extract === undefined ? `${customers} customers, ` : ''}${thousands(rows)} rows read by the mapping; as_of ${asOf}; ` +
-      `DuckDB ${duckInfo.version}, ${duckInfo.threads} threads; ${runs} run(s) each, in turn: medians (best in brackets)`);
+    log(
+      `extract: ${values.extract === undefined ? `${customers} customers, ` : ''}${thousands(rows)} rows read by the mapping; as_of ${asOf}; ` +
+        `DuckDB ${duckInfo.version}, ${duckInfo.threads} threads; ${runs} run(s) each, in turn: medians (best in brackets)`,
+    );
     const best = (measuredRuns: Measured[]) => Math.min(...measuredRuns.map((m) => m.wallSeconds));
-    log(table(['tool', 'wall s', 'rows/s', 'peak RSS MB'], [
-      ['unzip -p > /dev/null (floor)', fixed(floor.wallSeconds, 2), rate(floor.wallSeconds), fixed(floor.peakRssMb, 0)],
-      ['mapc run', `${fixed(mapc.wallSeconds, 2)} (${fixed(best(mapcRuns), 2)})`, rate(mapc.wallSeconds), fixed(Math.max(...mapcRuns.map((m) => m.peakRssMb)), 0)],
-      ['unzip to directory (for DuckDB)', fixed(unzipped.wallSeconds, 2), '', fixed(unzipped.peakRssMb, 0)],
-      ['DuckDB (process)', `${fixed(duck.wallSeconds, 2)} (${fixed(best(duckRuns), 2)})`, rate(duck.wallSeconds), fixed(Math.max(...duckRuns.map((m) => m.peakRssMb)), 0)],
-      ['  of which the query', fixed(duckInfo.seconds, 2), rate(duckInfo.seconds), ''],
-      ['DuckDB + unzip', fixed(duck.wallSeconds + unzipped.wallSeconds, 2), rate(duck.wallSeconds + unzipped.wallSeconds), ''],
-    ]));
+    log(
+      table(
+        ['tool', 'wall s', 'rows/s', 'peak RSS MB'],
+        [
+          [
+            'unzip -p > /dev/null (floor)',
+            fixed(floor.wallSeconds, 2),
+            rate(floor.wallSeconds),
+            fixed(floor.peakRssMb, 0),
+          ],
+          [
+            'mapc run',
+            `${fixed(mapc.wallSeconds, 2)} (${fixed(best(mapcRuns), 2)})`,
+            rate(mapc.wallSeconds),
+            fixed(Math.max(...mapcRuns.map((m) => m.peakRssMb)), 0),
+          ],
+          ['unzip to directory (for DuckDB)', fixed(unzipped.wallSeconds, 2), '', fixed(unzipped.peakRssMb, 0)],
+          [
+            'DuckDB (process)',
+            `${fixed(duck.wallSeconds, 2)} (${fixed(best(duckRuns), 2)})`,
+            rate(duck.wallSeconds),
+            fixed(Math.max(...duckRuns.map((m) => m.peakRssMb)), 0),
+          ],
+          ['  of which the query', fixed(duckInfo.seconds, 2), rate(duckInfo.seconds), ''],
+          [
+            'DuckDB + unzip',
+            fixed(duck.wallSeconds + unzipped.wallSeconds, 2),
+            rate(duck.wallSeconds + unzipped.wallSeconds),
+            '',
+          ],
+        ],
+      ),
+    );
     log('');
-    log(table(['mapc / DuckDB', 'wall', 'rows/s', 'peak RSS'], [
-      ['vs DuckDB process', `${fixed(mapc.wallSeconds / duck.wallSeconds, 2)}x`, `${fixed(duck.wallSeconds / mapc.wallSeconds, 2)}x`, `${fixed(mapc.peakRssMb / duck.peakRssMb, 2)}x`],
-      ['vs DuckDB + unzip', `${fixed(mapc.wallSeconds / (duck.wallSeconds + unzipped.wallSeconds), 2)}x`, `${fixed((duck.wallSeconds + unzipped.wallSeconds) / mapc.wallSeconds, 2)}x`, ''],
-      ['mapc / floor', `${fixed(mapc.wallSeconds / floor.wallSeconds, 2)}x`, '', ''],
-    ]));
+    log(
+      table(
+        ['mapc / DuckDB', 'wall', 'rows/s', 'peak RSS'],
+        [
+          [
+            'vs DuckDB process',
+            `${fixed(mapc.wallSeconds / duck.wallSeconds, 2)}x`,
+            `${fixed(duck.wallSeconds / mapc.wallSeconds, 2)}x`,
+            `${fixed(mapc.peakRssMb / duck.peakRssMb, 2)}x`,
+          ],
+          [
+            'vs DuckDB + unzip',
+            `${fixed(mapc.wallSeconds / (duck.wallSeconds + unzipped.wallSeconds), 2)}x`,
+            `${fixed((duck.wallSeconds + unzipped.wallSeconds) / mapc.wallSeconds, 2)}x`,
+            '',
+          ],
+          ['mapc / floor', `${fixed(mapc.wallSeconds / floor.wallSeconds, 2)}x`, '', ''],
+        ],
+      ),
+    );
 
     // 5. The same documents?
     log('');
@@ -333,18 +436,29 @@ async function main(): Promise<void> {
     };
     // Text comparison: mapc's attributes object vs DuckDB's line without its null email
     // (mapc leaves the attribute out: `email = … when c.email is not null`).
-    const mapcOutput = await readOutput(mapcOut, sampled, (line) => withoutNulls((line as { attributes: Json }).attributes),
-      (line) => line.slice(line.indexOf('"attributes":') + '"attributes":'.length, -1));
+    const mapcOutput = await readOutput(
+      mapcOut,
+      sampled,
+      (line) => withoutNulls((line as { attributes: Json }).attributes),
+      (line) => line.slice(line.indexOf('"attributes":') + '"attributes":'.length, -1),
+    );
     const duckOutput = await readOutput(duckOut, sampled, withoutNulls, (line) => line.replace(',"email":null', ''));
-    log(`documents: mapc ${mapcOutput.documents}, DuckDB ${duckOutput.documents}` +
-      `${mapcOutput.documents === duckOutput.documents ? ' (same)' : ` (DIFFERENT by ${mapcOutput.documents - duckOutput.documents})`}`);
-    log(`orders in them: mapc ${mapcOutput.orders}, DuckDB ${duckOutput.orders}${mapcOutput.orders === duckOutput.orders ? ' (same)' : ' (DIFFERENT)'}`);
+    log(
+      `documents: mapc ${mapcOutput.documents}, DuckDB ${duckOutput.documents}` +
+        `${mapcOutput.documents === duckOutput.documents ? ' (same)' : ` (DIFFERENT by ${mapcOutput.documents - duckOutput.documents})`}`,
+    );
+    log(
+      `orders in them: mapc ${mapcOutput.orders}, DuckDB ${duckOutput.orders}${mapcOutput.orders === duckOutput.orders ? ' (same)' : ' (DIFFERENT)'}`,
+    );
     let identical = 0;
     for (const [pk, digest] of mapcOutput.digests) if (duckOutput.digests.get(pk) === digest) identical++;
-    log(`identical document text (email null dropped): ${identical}/${mapcOutput.documents}` +
-      `${identical === mapcOutput.documents && identical === duckOutput.documents ? ' (all)' : ''}`);
+    log(
+      `identical document text (email null dropped): ${identical}/${mapcOutput.documents}` +
+        `${identical === mapcOutput.documents && identical === duckOutput.documents ? ' (all)' : ''}`,
+    );
     const pks = [...new Set([...mapcOutput.sample.keys(), ...duckOutput.sample.keys()])]
-      .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).slice(0, Math.ceil(sampleSize * 1.2));
+      .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))
+      .slice(0, Math.ceil(sampleSize * 1.2));
     let sameIds = 0;
     let sameDocuments = 0;
     const differences: string[] = [];
@@ -361,13 +475,17 @@ async function main(): Promise<void> {
       if (difference === null) sameDocuments++;
       else differences.push(`  ${pk}: first difference ${difference}`);
     }
-    log(`sample of ${pks.length} customers: same order ids ${sameIds}/${pks.length}, same documents (nulls dropped) ${sameDocuments}/${pks.length}`);
+    log(
+      `sample of ${pks.length} customers: same order ids ${sameIds}/${pks.length}, same documents (nulls dropped) ${sameDocuments}/${pks.length}`,
+    );
     for (const line of differences.slice(0, 20)) log(line);
     if (differences.length > 20) log(`  … ${differences.length - 20} more`);
 
     const larger = Math.max(mapcOutput.documents, duckOutput.documents);
     if (larger > 0 && Math.abs(mapcOutput.documents - duckOutput.documents) > larger * 0.05) {
-      throw new BenchError(`the document counts differ by more than 5% (mapc ${mapcOutput.documents}, DuckDB ${duckOutput.documents}): the two are not building the same thing`);
+      throw new BenchError(
+        `the document counts differ by more than 5% (mapc ${mapcOutput.documents}, DuckDB ${duckOutput.documents}): the two are not building the same thing`,
+      );
     }
   } finally {
     await cleanUp();

@@ -9,7 +9,14 @@ import { DiagnosticSink, placeOf } from './diagnostics/diagnostic.js';
 import { suggestion } from './diagnostics/did-you-mean.js';
 import { ItemBuilder, type BuiltItem } from './items/build-item.js';
 import { checkItemKeys, checkKeyCollisions } from './items/item-keys.js';
-import { loadSources, readFromDisk, type LoadedSources, type LoadOptions, type ReadFile, type SourceFile } from './load-sources.js';
+import {
+  loadSources,
+  readFromDisk,
+  type LoadedSources,
+  type LoadOptions,
+  type ReadFile,
+  type SourceFile,
+} from './load-sources.js';
 import { buildPlan } from './plan/build-plan.js';
 import { reportRequiredLookedUpTables } from './plan/check-looked-up-tables.js';
 import { optimize } from './plan/optimize.js';
@@ -38,7 +45,8 @@ export interface CompileResult {
 function reportUnusedTables(schema: Schema, plan: Plan, sink: DiagnosticSink) {
   const skipped = new Set(plan.entries.skipped.map((s) => s.table));
   for (const table of schema.tables.values()) {
-    if (table.declaredInEntry && skipped.has(table.name)) sink.report('MAP0402', table.decl.name.span, { table: table.name });
+    if (table.declaredInEntry && skipped.has(table.name))
+      sink.report('MAP0402', table.decl.name.span, { table: table.name });
   }
 }
 
@@ -49,7 +57,11 @@ function buildItems(loaded: LoadedSources, schema: Schema, sink: DiagnosticSink)
   for (const decl of loaded.entry.ast.items) {
     const other = names.get(decl.name.text);
     if (other) {
-      sink.report('MAP0103', decl.name.span, { what: 'item', name: decl.name.text, other: placeOf(other.decl.name.span) });
+      sink.report('MAP0103', decl.name.span, {
+        what: 'item',
+        name: decl.name.text,
+        other: placeOf(other.decl.name.span),
+      });
       continue;
     }
     const built = builder.build(decl);
@@ -57,7 +69,12 @@ function buildItems(loaded: LoadedSources, schema: Schema, sink: DiagnosticSink)
     names.set(decl.name.text, built);
     items.push(built);
     const target = schema.targets.get(decl.target.text);
-    if (!target) sink.report('MAP0201', decl.target.span, { item: decl.name.text, target: decl.target.text, ...suggestion(decl.target.text, schema.targets.keys()) });
+    if (!target)
+      sink.report('MAP0201', decl.target.span, {
+        item: decl.name.text,
+        target: decl.target.text,
+        ...suggestion(decl.target.text, schema.targets.keys()),
+      });
     else checkItemKeys(built, target, schema, sink);
   }
   checkKeyCollisions(items, schema.targets, sink);
@@ -69,7 +86,14 @@ export function compile(entryPath: string, options: CompileOptions = {}): Compil
   const loaded = loadSources(entryPath, options.readFile ?? readFromDisk, sink, options);
   const sources = new Map((loaded?.files ?? []).map((f) => [f.path, f.text]));
   let schema: Schema | null = null;
-  const done = (plan: Plan | null, items: BuiltItem[] = []): CompileResult => ({ plan, diagnostics: sink.sorted(), sources, items, schema, files: loaded?.files ?? [] });
+  const done = (plan: Plan | null, items: BuiltItem[] = []): CompileResult => ({
+    plan,
+    diagnostics: sink.sorted(),
+    sources,
+    items,
+    schema,
+    files: loaded?.files ?? [],
+  });
   if (!loaded || sink.errorCount > 0) return done(null);
 
   schema = buildSchema(loaded.files, loaded.entry, sink);
@@ -77,7 +101,12 @@ export function compile(entryPath: string, options: CompileOptions = {}): Compil
   if (sink.errorCount > 0) return done(null, items);
 
   const mapping = loaded.entry.ast.mapping?.text ?? basename(loaded.entry.path).replace(/\.map$/, '');
-  const logical = buildPlan(mapping, loaded.files, schema, items.map((i) => i.plan));
+  const logical = buildPlan(
+    mapping,
+    loaded.files,
+    schema,
+    items.map((i) => i.plan),
+  );
   reportUnusedTables(schema, logical, sink);
   reportRequiredLookedUpTables(logical, schema, sink);
   const plan = options.optimize === false ? logical : optimize(logical);
@@ -88,6 +117,11 @@ export function compile(entryPath: string, options: CompileOptions = {}): Compil
 export function checkAcrossMappings(results: CompileResult[]): Diagnostic[] {
   const sink = new DiagnosticSink();
   const targets = new Map(results.flatMap((r) => r.plan?.targets ?? []).map((t) => [t.name, t]));
-  checkKeyCollisions(results.flatMap((r) => r.items), targets, sink, true);
+  checkKeyCollisions(
+    results.flatMap((r) => r.items),
+    targets,
+    sink,
+    true,
+  );
   return sink.sorted();
 }

@@ -54,7 +54,9 @@ const problemCodes = {
 
 function reportSyntax(problem: SyntaxProblem, sink: DiagnosticSink) {
   const params: { detail: string; hint?: string } = { detail: problem.message };
-  if (problem.kind === 'too-deep') params.hint = 'give inner parts names of their own (attributes), or split a long chain `a + b + …` into shorter ones';
+  if (problem.kind === 'too-deep')
+    params.hint =
+      'give inner parts names of their own (attributes), or split a long chain `a + b + …` into shorter ones';
   if (problem.keywordUsedAsName) {
     params.hint = `\`${problem.keywordUsedAsName}\` is a keyword: write \`\`${problem.keywordUsedAsName}\`\` (in backticks) to use it as a name`;
   }
@@ -82,14 +84,23 @@ function unreadable(error: unknown, shown: string, at: Span): Diagnostic {
     return diagnostic('MAP0005', at, { path: shown, size: String(error.size), limit: String(MAX_MAP_FILE_BYTES) });
   }
   if (error instanceof UnreadableMapFile && error.reason === 'not-a-file') {
-    return diagnostic('MAP0117', at, { path: shown, why: 'is not a regular file (a folder, device or pipe)', hint: 'name a .map file' });
+    return diagnostic('MAP0117', at, {
+      path: shown,
+      why: 'is not a regular file (a folder, device or pipe)',
+      hint: 'name a .map file',
+    });
   }
   return diagnostic('MAP0101', at, { path: shown });
 }
 
 const fileStart = (file: string): Span => ({ file, line: 1, column: 1, offset: 0, endOffset: 0 });
 
-export function loadSources(entryPath: string, readFile: ReadFile, sink: DiagnosticSink, options: LoadOptions = {}): LoadedSources | null {
+export function loadSources(
+  entryPath: string,
+  readFile: ReadFile,
+  sink: DiagnosticSink,
+  options: LoadOptions = {},
+): LoadedSources | null {
   const files: SourceFile[] = [];
   const byPath = new Map<string, SourceFile>();
   const visiting: string[] = [];
@@ -106,7 +117,11 @@ export function loadSources(entryPath: string, readFile: ReadFile, sink: Diagnos
       return false;
     }
     if (!isMapFile(path)) {
-      sink.report('MAP0117', at, { path: written, why: 'is not a .map file', hint: 'imports name .map files; their content is never read otherwise' });
+      sink.report('MAP0117', at, {
+        path: written,
+        why: 'is not a .map file',
+        hint: 'imports name .map files; their content is never read otherwise',
+      });
       return false;
     }
     return true;

@@ -10,7 +10,9 @@ import { parse } from '../grammar/parse.js';
 export function mappingsInFolder(folder: string): string[] {
   let names: string[];
   try {
-    names = readdirSync(folder).filter((name) => name.endsWith('.map')).sort();
+    names = readdirSync(folder)
+      .filter((name) => name.endsWith('.map'))
+      .sort();
   } catch {
     return [];
   }

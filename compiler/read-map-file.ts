@@ -5,7 +5,10 @@ import { MAX_MAP_FILE_BYTES } from '../grammar/limits.js';
 
 /** Why a file was not read, as data for a diagnostic. */
 export class UnreadableMapFile extends Error {
-  constructor(readonly reason: 'missing' | 'not-a-file' | 'too-large', readonly size = 0) {
+  constructor(
+    readonly reason: 'missing' | 'not-a-file' | 'too-large',
+    readonly size = 0,
+  ) {
     super(reason);
   }
 }
@@ -28,7 +31,8 @@ export function readMapFile(path: string): string {
     checkRegular(fstatSync(fd)); // the file may have been swapped since the first look
     const buffer = Buffer.alloc(MAX_MAP_FILE_BYTES + 1);
     let length = 0;
-    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += n;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;)
+      length += n;
     if (length > MAX_MAP_FILE_BYTES) throw new UnreadableMapFile('too-large', length);
     return buffer.subarray(0, length).toString('utf8');
   } finally {

@@ -37,7 +37,9 @@ function readConfigFile(file: string, cwd: string): RawDeployConfig {
     throw new DeployConfigError([`config: ${path} is not JSON: ${(error as Error).message}`]);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new DeployConfigError([`config: ${path} holds ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}; expected an object of settings, as in {"bucket": "my-extracts", "prefix": "extracts/"}`]);
+    throw new DeployConfigError([
+      `config: ${path} holds ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}; expected an object of settings, as in {"bucket": "my-extracts", "prefix": "extracts/"}`,
+    ]);
   }
   return parsed;
 }

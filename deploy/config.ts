@@ -63,13 +63,17 @@ export interface DeployConfig {
 
 export class DeployConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`the deploy configuration has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `the deploy configuration has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'DeployConfigError';
   }
 }
 
 /** The values CloudWatch Logs accepts for a log group's retention, in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 /** Fargate's CPU units and the memory (MiB) each takes: [cpu, lowest, highest, step]. */
 const FARGATE_SIZES: Array<[number, number, number, number]> = [
@@ -94,9 +98,27 @@ export function fargateMemoryChoices(cpu: number): number[] {
 
 /** The keys a configuration may have; anything else is a typo worth naming. */
 export const CONFIG_KEYS = [
-  'name', 'bucket', 'createBucket', 'bucketKmsKeyArn', 'prefix', 'mappings', 'tables', 'existingTables', 'controlTable',
-  'catchUpMinutes', 'cpu', 'memoryMiB', 'ephemeralStorageGiB', 'timeoutMinutes', 'maxRejects',
-  'overdueHours', 'rejectedRowsThreshold', 'parkedRowsThreshold', 'throttledWritesThreshold', 'alarmEmail', 'logRetentionDays',
+  'name',
+  'bucket',
+  'createBucket',
+  'bucketKmsKeyArn',
+  'prefix',
+  'mappings',
+  'tables',
+  'existingTables',
+  'controlTable',
+  'catchUpMinutes',
+  'cpu',
+  'memoryMiB',
+  'ephemeralStorageGiB',
+  'timeoutMinutes',
+  'maxRejects',
+  'overdueHours',
+  'rejectedRowsThreshold',
+  'parkedRowsThreshold',
+  'throttledWritesThreshold',
+  'alarmEmail',
+  'logRetentionDays',
   'containerInsights',
 ] as const;
 
@@ -130,7 +152,8 @@ export function parseDeployConfig(raw: RawDeployConfig, repoRoot: string): Deplo
     return undefined;
   };
   for (const key of Object.keys(raw)) {
-    if (!(CONFIG_KEYS as readonly string[]).includes(key)) problem(`${key}: not a setting (the settings are ${CONFIG_KEYS.join(', ')})`);
+    if (!(CONFIG_KEYS as readonly string[]).includes(key))
+      problem(`${key}: not a setting (the settings are ${CONFIG_KEYS.join(', ')})`);
   }
 
   const text = (key: keyof RawDeployConfig, fallback?: string): string | undefined => {
@@ -139,10 +162,16 @@ export function parseDeployConfig(raw: RawDeployConfig, repoRoot: string): Deplo
     if (typeof value !== 'string') return problem(`${key}: expected text, not ${JSON.stringify(value)}`);
     return value.trim();
   };
-  const whole = (key: keyof RawDeployConfig, minimum: number, maximum: number, fallback?: number): number | undefined => {
+  const whole = (
+    key: keyof RawDeployConfig,
+    minimum: number,
+    maximum: number,
+    fallback?: number,
+  ): number | undefined => {
     const value = raw[key];
     if (value === undefined || value === '') return fallback;
-    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    const number =
+      typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
     if (!Number.isSafeInteger(number) || number < minimum || number > maximum) {
       return problem(`${key}: a whole number from ${minimum} to ${maximum}, not ${JSON.stringify(value)}`);
     }
@@ -158,40 +187,64 @@ export function parseDeployConfig(raw: RawDeployConfig, repoRoot: string): Deplo
   };
 
   const name = text('name', DEFAULTS.name)!;
-  if (!NAME.test(name)) problem(`name: lower-case letters, digits and "-", starting with a letter, at most 32 characters (it prefixes the stack and its resources), not ${JSON.stringify(name)}`);
+  if (!NAME.test(name))
+    problem(
+      `name: lower-case letters, digits and "-", starting with a letter, at most 32 characters (it prefixes the stack and its resources), not ${JSON.stringify(name)}`,
+    );
 
   const bucketName = text('bucket');
   if (bucketName === undefined) problem('bucket: required: the S3 bucket extracts land in (-c bucket=my-extracts)');
-  else if (!BUCKET_NAME.test(bucketName)) problem(`bucket: ${JSON.stringify(bucketName)} is not an S3 bucket name (3-63 lower-case letters, digits, "." and "-")`);
+  else if (!BUCKET_NAME.test(bucketName))
+    problem(
+      `bucket: ${JSON.stringify(bucketName)} is not an S3 bucket name (3-63 lower-case letters, digits, "." and "-")`,
+    );
   const create = flag('createBucket');
   const kmsKeyArn = text('bucketKmsKeyArn');
-  if (kmsKeyArn !== undefined && !KMS_KEY_ARN.test(kmsKeyArn)) problem(`bucketKmsKeyArn: a KMS key ARN (arn:aws:kms:region:account:key/id), not ${JSON.stringify(kmsKeyArn)}`);
-  if (kmsKeyArn !== undefined && create) problem('bucketKmsKeyArn: only for an existing bucket (a bucket the stack creates is encrypted with S3-managed keys)');
+  if (kmsKeyArn !== undefined && !KMS_KEY_ARN.test(kmsKeyArn))
+    problem(`bucketKmsKeyArn: a KMS key ARN (arn:aws:kms:region:account:key/id), not ${JSON.stringify(kmsKeyArn)}`);
+  if (kmsKeyArn !== undefined && create)
+    problem(
+      'bucketKmsKeyArn: only for an existing bucket (a bucket the stack creates is encrypted with S3-managed keys)',
+    );
 
   const prefix = text('prefix');
-  if (prefix === undefined) problem('prefix: required: the folder of the bucket extracts land under, ending with "/" (-c prefix=extracts/)');
+  if (prefix === undefined)
+    problem('prefix: required: the folder of the bucket extracts land under, ending with "/" (-c prefix=extracts/)');
   else if (!prefix.endsWith('/') || prefix.startsWith('/') || prefix.includes('//') || prefix.length > 512) {
-    problem(`prefix: ${JSON.stringify(prefix)} must end with "/" and not start with one (extracts/, or warehouse/daily/), so that extracts-old/ is not under it`);
-  } else if (/[*?\\]/.test(prefix)) problem(`prefix: ${JSON.stringify(prefix)}: "*", "?" and "\\" are not allowed (the event rule matches the prefix as a pattern)`);
+    problem(
+      `prefix: ${JSON.stringify(prefix)} must end with "/" and not start with one (extracts/, or warehouse/daily/), so that extracts-old/ is not under it`,
+    );
+  } else if (/[*?\\]/.test(prefix))
+    problem(
+      `prefix: ${JSON.stringify(prefix)}: "*", "?" and "\\" are not allowed (the event rule matches the prefix as a pattern)`,
+    );
 
   const mappings = mappingFiles(raw.mappings, repoRoot, problem);
   const existingTables = nameList(raw.existingTables, 'existingTables', problem);
-  for (const table of existingTables) if (!TABLE_NAME.test(table)) problem(`existingTables: ${JSON.stringify(table)} is not a DynamoDB table name`);
+  for (const table of existingTables)
+    if (!TABLE_NAME.test(table)) problem(`existingTables: ${JSON.stringify(table)} is not a DynamoDB table name`);
   const tables = tableBindings(raw.tables, problem);
   for (const [target, tableName] of Object.entries(tables)) {
-    if (!TABLE_NAME.test(tableName)) problem(`tables: ${target}=${JSON.stringify(tableName)}: a DynamoDB table name is 3-255 letters, digits, "_", "-" and "."`);
+    if (!TABLE_NAME.test(tableName))
+      problem(
+        `tables: ${target}=${JSON.stringify(tableName)}: a DynamoDB table name is 3-255 letters, digits, "_", "-" and "."`,
+      );
   }
   const controlTable = text('controlTable', `${name}-control`)!;
-  if (!TABLE_NAME.test(controlTable)) problem(`controlTable: ${JSON.stringify(controlTable)} is not a DynamoDB table name`);
-  if (Object.values(tables).includes(controlTable)) problem(`controlTable: ${controlTable} is also bound to a target; the control table holds mapc's state only`);
+  if (!TABLE_NAME.test(controlTable))
+    problem(`controlTable: ${JSON.stringify(controlTable)} is not a DynamoDB table name`);
+  if (Object.values(tables).includes(controlTable))
+    problem(`controlTable: ${controlTable} is also bound to a target; the control table holds mapc's state only`);
 
   const catchUpMinutes = whole('catchUpMinutes', 1, 1440, DEFAULTS.catchUpMinutes);
   const cpu = whole('cpu', 256, 16384, DEFAULTS.cpu);
   const memoryMiB = whole('memoryMiB', 512, 122880, DEFAULTS.memoryMiB);
   if (cpu !== undefined && memoryMiB !== undefined) {
     const choices = fargateMemoryChoices(cpu);
-    if (choices.length === 0) problem(`cpu: Fargate takes ${FARGATE_SIZES.map(([units]) => units).join(', ')} CPU units, not ${cpu}`);
-    else if (!choices.includes(memoryMiB)) problem(`memoryMiB: with cpu ${cpu}, Fargate takes ${describeChoices(choices)} MiB, not ${memoryMiB}`);
+    if (choices.length === 0)
+      problem(`cpu: Fargate takes ${FARGATE_SIZES.map(([units]) => units).join(', ')} CPU units, not ${cpu}`);
+    else if (!choices.includes(memoryMiB))
+      problem(`memoryMiB: with cpu ${cpu}, Fargate takes ${describeChoices(choices)} MiB, not ${memoryMiB}`);
   }
   const ephemeralStorageGiB = whole('ephemeralStorageGiB', 21, 200);
   const timeoutMinutes = whole('timeoutMinutes', 5, 24 * 60, DEFAULTS.timeoutMinutes);
@@ -200,12 +253,20 @@ export function parseDeployConfig(raw: RawDeployConfig, repoRoot: string): Deplo
   const overdueHours = whole('overdueHours', 1, 168, DEFAULTS.overdueHours);
   const rejectedRows = whole('rejectedRowsThreshold', 0, Number.MAX_SAFE_INTEGER, DEFAULTS.rejectedRowsThreshold);
   const parkedRows = whole('parkedRowsThreshold', 0, Number.MAX_SAFE_INTEGER, DEFAULTS.parkedRowsThreshold);
-  const throttledWrites = whole('throttledWritesThreshold', 0, Number.MAX_SAFE_INTEGER, DEFAULTS.throttledWritesThreshold);
+  const throttledWrites = whole(
+    'throttledWritesThreshold',
+    0,
+    Number.MAX_SAFE_INTEGER,
+    DEFAULTS.throttledWritesThreshold,
+  );
   const email = text('alarmEmail');
-  if (email !== undefined && !EMAIL.test(email)) problem(`alarmEmail: ${JSON.stringify(email)} is not an e-mail address`);
+  if (email !== undefined && !EMAIL.test(email))
+    problem(`alarmEmail: ${JSON.stringify(email)} is not an e-mail address`);
   const logRetentionDays = whole('logRetentionDays', 1, 3653, DEFAULTS.logRetentionDays);
   if (logRetentionDays !== undefined && !LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    problem(`logRetentionDays: CloudWatch Logs keeps logs for ${LOG_RETENTION_DAYS.join(', ')} days, not ${logRetentionDays}`);
+    problem(
+      `logRetentionDays: CloudWatch Logs keeps logs for ${LOG_RETENTION_DAYS.join(', ')} days, not ${logRetentionDays}`,
+    );
   }
 
   const containerInsights = flag('containerInsights', true);
@@ -240,7 +301,9 @@ export function parseDeployConfig(raw: RawDeployConfig, repoRoot: string): Deplo
 }
 
 function describeChoices(choices: number[]): string {
-  return choices.length <= 4 ? choices.join(', ') : `${choices[0]} to ${choices[choices.length - 1]} in steps of ${choices[1] - choices[0]}`;
+  return choices.length <= 4
+    ? choices.join(', ')
+    : `${choices[0]} to ${choices[choices.length - 1]} in steps of ${choices[1] - choices[0]}`;
 }
 
 /** A list given as a JSON array or as text separated by commas or spaces. */
@@ -259,17 +322,27 @@ function nameList(value: unknown, key: string, problem: (text: string) => undefi
  */
 function mappingFiles(value: unknown, repoRoot: string, problem: (text: string) => undefined): string[] {
   const folder = join(repoRoot, 'mappings');
-  const available = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.map')).sort().map((f) => `mappings/${f}`) : [];
+  const available = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((f) => f.endsWith('.map'))
+        .sort()
+        .map((f) => `mappings/${f}`)
+    : [];
   const named = nameList(value, 'mappings', problem);
   if (named.length === 0) {
     const mappings = mappingsInFolder(folder).map((file) => `mappings/${basename(file)}`);
-    if (mappings.length === 0) problem('mappings: none found in mappings/; put the .map files there (the image compiles them)');
+    if (mappings.length === 0)
+      problem('mappings: none found in mappings/; put the .map files there (the image compiles them)');
     return mappings;
   }
   const seen = new Set<string>();
   for (const file of named) {
-    if (!/^mappings\/[^/]+\.map$/.test(file)) problem(`mappings: ${JSON.stringify(file)}: name .map files directly in mappings/ (mappings/customer.map): the image compiles those`);
-    else if (!available.includes(file)) problem(`mappings: ${file} does not exist (there: ${available.join(', ') || 'none'})`);
+    if (!/^mappings\/[^/]+\.map$/.test(file))
+      problem(
+        `mappings: ${JSON.stringify(file)}: name .map files directly in mappings/ (mappings/customer.map): the image compiles those`,
+      );
+    else if (!available.includes(file))
+      problem(`mappings: ${file} does not exist (there: ${available.join(', ') || 'none'})`);
     if (seen.has(file)) problem(`mappings: ${file} is named twice`);
     seen.add(file);
   }
@@ -290,14 +363,25 @@ function tableBindings(value: unknown, problem: (text: string) => undefined): Re
       }
     }
     const bindings: Record<string, string> = {};
-    for (const binding of trimmed.split(',').map((b) => b.trim()).filter((b) => b !== '')) {
+    for (const binding of trimmed
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b !== '')) {
       const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(binding);
       if (match) bindings[match[1]] = match[2];
-      else problem(`tables: write each binding as target=table, as in app_table=prod-app,other=prod-other (not ${JSON.stringify(binding)})`);
+      else
+        problem(
+          `tables: write each binding as target=table, as in app_table=prod-app,other=prod-other (not ${JSON.stringify(binding)})`,
+        );
     }
     return bindings;
   }
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string' && v !== '')) {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string' && v !== '')
+  ) {
     return { ...(value as Record<string, string>) };
   }
   problem(`tables: an object of target → table name, as in {"app_table": "prod-app"}, not ${JSON.stringify(value)}`);

@@ -14,11 +14,21 @@
 // Not granted: CreateTable, UpdateTimeToLive and DeleteTable (mapc init, the demo and tests;
 // the stack makes the tables), and HeadBucket (s3-source.ts asks it only to tell a missing
 // bucket from a missing key after a 404; denied, the message names a missing key).
-export const TARGET_TABLE_ACTIONS = ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'];
+export const TARGET_TABLE_ACTIONS = [
+  'dynamodb:DescribeTable',
+  'dynamodb:DescribeTimeToLive',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+];
 
 export const CONTROL_TABLE_ACTIONS = [
-  'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query',
-  'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
 ];
 
 export const EXTRACT_OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];

@@ -9,7 +9,12 @@ import type { TablePlan } from './table-plan.js';
 /** The container's command after the image's entry point (`node bin/mapc.js`). */
 export const JOB_COMMAND = ['job'];
 
-export function jobEnvironment(config: DeployConfig, set: MappingSet, tables: TablePlan, region: string): Record<string, string> {
+export function jobEnvironment(
+  config: DeployConfig,
+  set: MappingSet,
+  tables: TablePlan,
+  region: string,
+): Record<string, string> {
   const bindings = Object.fromEntries(tables.targets.map((t) => [t.target!, t.tableName]));
   return {
     MAPC_SOURCE: `s3://${config.bucket.name}/${config.prefix}`,

@@ -18,7 +18,9 @@ export { DEPLOY_DIR, REPO_ROOT };
 
 /** The context of deploy/cdk.json: CDK's feature flags, as `cdk` passes them to the app. */
 export function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(join(DEPLOY_DIR, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(join(DEPLOY_DIR, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   return cdkJson.context ?? {};
 }
 
@@ -58,7 +60,13 @@ export function buildMapcApp(options: MapcAppOptions = {}): MapcApp {
   const mappingSet = compileMappingSet(REPO_ROOT, config.mappings);
   const tablePlan = planTables(config, mappingSet);
   const acknowledge = options.withoutNagAcknowledgements !== true;
-  const stack = new MapcStack(app, config.name, { config, mappingSet, tablePlan, imageContext: REPO_ROOT, acknowledgeNagFindings: acknowledge });
+  const stack = new MapcStack(app, config.name, {
+    config,
+    mappingSet,
+    tablePlan,
+    imageContext: REPO_ROOT,
+    acknowledgeNagFindings: acknowledge,
+  });
   if (acknowledge) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack, config, mappingSet, tablePlan };
 }

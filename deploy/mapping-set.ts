@@ -52,11 +52,18 @@ export function compileMappingSet(repoRoot: string, files: string[]): MappingSet
     throw new MappingSetError(`the mappings do not compile:\n${renderDiagnostics(diagnostics, (f) => sources.get(f))}`);
   }
 
-  const mappings = results.map((result, i) => ({ file: files[i], name: result.plan!.mapping, planPath: planPathInImage(files[i]) }));
+  const mappings = results.map((result, i) => ({
+    file: files[i],
+    name: result.plan!.mapping,
+    planPath: planPathInImage(files[i]),
+  }));
   const names = new Map<string, string>();
   for (const mapping of mappings) {
     const other = names.get(mapping.name);
-    if (other !== undefined) throw new MappingSetError(`${other} and ${mapping.file} are both mapping ${mapping.name}: each mapping has its own ledger, so names must differ`);
+    if (other !== undefined)
+      throw new MappingSetError(
+        `${other} and ${mapping.file} are both mapping ${mapping.name}: each mapping has its own ledger, so names must differ`,
+      );
     names.set(mapping.name, mapping.file);
   }
 
@@ -79,7 +86,9 @@ export function compileMappingSet(repoRoot: string, files: string[]): MappingSet
       }
       const merged = mergeShapes(known, shape);
       if (merged === null) {
-        throw new MappingSetError(`target ${target.name} is declared differently by mapping ${known.mappings.join(', ')} (${describeShape(known)}) and mapping ${plan.mapping} (${describeShape(shape)}): one table cannot be both`);
+        throw new MappingSetError(
+          `target ${target.name} is declared differently by mapping ${known.mappings.join(', ')} (${describeShape(known)}) and mapping ${plan.mapping} (${describeShape(shape)}): one table cannot be both`,
+        );
       }
       targets.set(target.name, { ...merged, mappings: [...known.mappings, plan.mapping] });
     }
@@ -90,14 +99,26 @@ export function compileMappingSet(repoRoot: string, files: string[]): MappingSet
 /** One shape from two mappings' views of a target: the same attributes, and key types that agree where both know them. */
 function mergeShapes(a: TargetShape, b: TargetShape): TargetShape | null {
   const key = (x: ExpectedKey, y: ExpectedKey): ExpectedKey | null =>
-    x.name !== y.name || (x.type !== null && y.type !== null && x.type !== y.type) ? null : { name: x.name, type: x.type ?? y.type };
+    x.name !== y.name || (x.type !== null && y.type !== null && x.type !== y.type)
+      ? null
+      : { name: x.name, type: x.type ?? y.type };
   const partitionKey = key(a.partitionKey, b.partitionKey);
   const sortKey = a.sortKey && b.sortKey ? key(a.sortKey, b.sortKey) : null;
-  if (partitionKey === null || (a.sortKey === null) !== (b.sortKey === null) || (a.sortKey !== null && sortKey === null) || a.ttlAttribute !== b.ttlAttribute) return null;
+  if (
+    partitionKey === null ||
+    (a.sortKey === null) !== (b.sortKey === null) ||
+    (a.sortKey !== null && sortKey === null) ||
+    a.ttlAttribute !== b.ttlAttribute
+  )
+    return null;
   return { ...a, partitionKey, sortKey };
 }
 
 export function describeShape(shape: Pick<TargetShape, 'partitionKey' | 'sortKey' | 'ttlAttribute'>): string {
   const key = (k: ExpectedKey) => `${k.name} ${k.type ?? '(type unknown)'}`;
-  return [`partition key ${key(shape.partitionKey)}`, shape.sortKey ? `sort key ${key(shape.sortKey)}` : 'no sort key', `ttl ${shape.ttlAttribute ?? 'none'}`].join(', ');
+  return [
+    `partition key ${key(shape.partitionKey)}`,
+    shape.sortKey ? `sort key ${key(shape.sortKey)}` : 'no sort key',
+    `ttl ${shape.ttlAttribute ?? 'none'}`,
+  ].join(', ');
 }

@@ -31,19 +31,24 @@ export interface TablePlan {
 }
 
 /** The control table's keys, as runtime/control/control-table.ts creates them. */
-export const CONTROL_TABLE_KEYS = { partitionKey: { name: 'pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' } } as const;
+export const CONTROL_TABLE_KEYS = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+} as const;
 
 export function planTables(config: DeployConfig, set: MappingSet): TablePlan {
   const problems: string[] = [];
   const known = set.targets.map((t) => t.target);
   for (const target of Object.keys(config.tables)) {
-    if (!known.includes(target)) problems.push(`tables: ${target} is not a target of the mappings (their targets: ${known.join(', ')})`);
+    if (!known.includes(target))
+      problems.push(`tables: ${target} is not a target of the mappings (their targets: ${known.join(', ')})`);
   }
   const existing = new Set(config.existingTables);
   const used = new Map<string, string>();
   const claim = (tableName: string, what: string) => {
     const other = used.get(tableName);
-    if (other !== undefined) problems.push(`tables: ${what} and ${other} are both bound to table ${tableName}; give each its own table`);
+    if (other !== undefined)
+      problems.push(`tables: ${what} and ${other} are both bound to table ${tableName}; give each its own table`);
     used.set(tableName, what);
   };
 
@@ -53,15 +58,21 @@ export function planTables(config: DeployConfig, set: MappingSet): TablePlan {
     const isExisting = existing.has(tableName);
     const unknownTypes = [shape.partitionKey, ...(shape.sortKey ? [shape.sortKey] : [])].filter((k) => k.type === null);
     if (!isExisting && unknownTypes.length > 0) {
-      problems.push(`target ${shape.target} (${describeShape(shape)}): the mappings do not settle the type of ${unknownTypes.map((k) => k.name).join(' and ')}, ` +
-        `so the stack cannot create ${tableName}; create it yourself and list it in existingTables`);
+      problems.push(
+        `target ${shape.target} (${describeShape(shape)}): the mappings do not settle the type of ${unknownTypes.map((k) => k.name).join(' and ')}, ` +
+          `so the stack cannot create ${tableName}; create it yourself and list it in existingTables`,
+      );
     }
     return {
       tableName,
       existing: isExisting,
       target: shape.target,
-      partitionKey: shape.partitionKey.type === null ? null : { name: shape.partitionKey.name, type: shape.partitionKey.type },
-      sortKey: shape.sortKey === null || shape.sortKey.type === null ? null : { name: shape.sortKey.name, type: shape.sortKey.type },
+      partitionKey:
+        shape.partitionKey.type === null ? null : { name: shape.partitionKey.name, type: shape.partitionKey.type },
+      sortKey:
+        shape.sortKey === null || shape.sortKey.type === null
+          ? null
+          : { name: shape.sortKey.name, type: shape.sortKey.type },
       ttlAttribute: shape.ttlAttribute,
     };
   });
@@ -75,7 +86,10 @@ export function planTables(config: DeployConfig, set: MappingSet): TablePlan {
     ttlAttribute: null,
   };
   for (const name of config.existingTables) {
-    if (!used.has(name)) problems.push(`existingTables: ${name} is neither a target's table (${targets.map((t) => t.tableName).join(', ')}) nor the control table (${control.tableName})`);
+    if (!used.has(name))
+      problems.push(
+        `existingTables: ${name} is neither a target's table (${targets.map((t) => t.tableName).join(', ')}) nor the control table (${control.tableName})`,
+      );
   }
   if (problems.length > 0) throw new DeployConfigError(problems);
   return { targets, control };

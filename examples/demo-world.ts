@@ -10,5 +10,10 @@ const HOUR_MS = 3_600_000;
 
 export function demoWorld(customers: number, now = Date.now()): Required<WorldSize> {
   const base = Math.floor((now - BASE_AGE_MS) / HOUR_MS) * HOUR_MS;
-  return { customers, deltaCustomers: Math.max(1, Math.ceil(customers / 20)), seed: 1, extractedAt: new Date(base).toISOString().replace('.000Z', 'Z') };
+  return {
+    customers,
+    deltaCustomers: Math.max(1, Math.ceil(customers / 20)),
+    seed: 1,
+    extractedAt: new Date(base).toISOString().replace('.000Z', 'Z'),
+  };
 }

@@ -43,9 +43,13 @@ const endpointArgs = server ? ['--endpoint', server.endpoint] : values.region ? 
 // DynamoDB Local takes any credentials; real AWS uses the default chain (environment, profile, role).
 // The AWS SDK's Node-version warning is shown once, by this process (its client is made first),
 // not again by every mapc command it runs.
-const client = new DynamoDBClient(server ? dynamoDbLocalClientConfig(server.endpoint) : values.region ? { region: values.region } : {});
+const client = new DynamoDBClient(
+  server ? dynamoDbLocalClientConfig(server.endpoint) : values.region ? { region: values.region } : {},
+);
 const quiet = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-const env = server ? { ...process.env, ...quiet, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' } : { ...process.env, ...quiet };
+const env = server
+  ? { ...process.env, ...quiet, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' }
+  : { ...process.env, ...quiet };
 const tableArgs = ['--table', `app_table=${prefix}app_table`, '--control-table', `${prefix}control`];
 
 function mapc(...args: string[]): void {
@@ -55,11 +59,17 @@ function mapc(...args: string[]): void {
 }
 
 try {
-  console.log(server ? `DynamoDB Local is listening on ${server.endpoint}` : `using DynamoDB in ${values.region ?? 'the default region'}`);
+  console.log(
+    server
+      ? `DynamoDB Local is listening on ${server.endpoint}`
+      : `using DynamoDB in ${values.region ?? 'the default region'}`,
+  );
   const extracts = [join(out, 'base.zip'), join(out, 'delta1.zip')];
   const world = demoWorld(customers);
   for (const [sequence, path] of extracts.entries()) {
-    console.log(`generating ${sequence === 0 ? `a base extract of ${customers} customers, as of ${world.extractedAt}` : 'the delta extract 6 hours after it'}: ${path}`);
+    console.log(
+      `generating ${sequence === 0 ? `a base extract of ${customers} customers, as of ${world.extractedAt}` : 'the delta extract 6 hours after it'}: ${path}`,
+    );
     await writeExtract({ ...world, out: path, sequence });
   }
 
@@ -69,8 +79,18 @@ try {
   for (const [n, extract] of extracts.entries()) {
     for (const mapping of ['customer', 'product']) {
       const name = `${mapping}-${n === 0 ? 'base' : 'delta1'}`;
-      mapc('run', join(plans, `${mapping}.plan.json`), '--extract', extract, ...tableArgs, ...endpointArgs,
-        '--report', join(out, `${name}.report.json`), '--rejects', join(out, `${name}.rejects.ndjson`));
+      mapc(
+        'run',
+        join(plans, `${mapping}.plan.json`),
+        '--extract',
+        extract,
+        ...tableArgs,
+        ...endpointArgs,
+        '--report',
+        join(out, `${name}.report.json`),
+        '--rejects',
+        join(out, `${name}.rejects.ndjson`),
+      );
     }
   }
   mapc('pending', join(plans, 'customer.plan.json'), ...tableArgs, ...endpointArgs);
@@ -78,8 +98,17 @@ try {
   // A customer of the base whom the delta brought a new order (one the mapping keeps), and one
   // product, as they are now in DynamoDB.
   const customer = await oldCustomerWithNewOrder(extracts[1], customers);
-  for (const key of [{ pk: `CUST#${customer}`, sk: 'PROFILE' }, { pk: 'PROD#SKU-000001', sk: 'DETAILS' }]) {
-    const answer = await client.send(new GetItemCommand({ TableName: `${prefix}app_table`, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }));
+  for (const key of [
+    { pk: `CUST#${customer}`, sk: 'PROFILE' },
+    { pk: 'PROD#SKU-000001', sk: 'DETAILS' },
+  ]) {
+    const answer = await client.send(
+      new GetItemCommand({
+        TableName: `${prefix}app_table`,
+        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+        ConsistentRead: true,
+      }),
+    );
     const text = answer.Item ? printableItem(answer.Item) : '(no such item)';
     console.log(`\nitem ${key.pk} ${key.sk}:\n${text.length > 2500 ? `${text.slice(0, 2500)} …` : text}`);
   }

@@ -33,7 +33,8 @@ const USAGE = `usage: generate-extract --customers N --out FILE [options]
 
 function wholeNumber(flag: string, text: string | undefined, fallback?: number): number {
   if (text === undefined && fallback !== undefined) return fallback;
-  if (text === undefined || !/^\d+$/.test(text)) throw new UsageError(`--${flag} needs a whole number, got ${text ?? 'nothing'}`);
+  if (text === undefined || !/^\d+$/.test(text))
+    throw new UsageError(`--${flag} needs a whole number, got ${text ?? 'nothing'}`);
   return Number(text);
 }
 
@@ -76,8 +77,12 @@ async function main(): Promise<void> {
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const bytes = (await stat(summary.out)).size;
-  const rows = Object.entries(summary.rows).map(([table, count]) => `${table} ${count}`).join(', ');
-  process.stdout.write(`${summary.out}: extract at ${summary.extractedAt}, ${summary.entries.length} entries, ${bytes} bytes, ${seconds} s\n  rows: ${rows}\n`);
+  const rows = Object.entries(summary.rows)
+    .map(([table, count]) => `${table} ${count}`)
+    .join(', ');
+  process.stdout.write(
+    `${summary.out}: extract at ${summary.extractedAt}, ${summary.entries.length} entries, ${bytes} bytes, ${seconds} s\n  rows: ${rows}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

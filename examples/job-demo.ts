@@ -30,7 +30,14 @@ export async function runJobDemo(customers: number): Promise<void> {
       // The AWS SDK's Node-version warning: this process has shown it once already.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    const tables = ['--table', 'app_table=mapc_job_demo_app', '--control-table', 'mapc_job_demo_control', '--endpoint', dynamo.endpoint];
+    const tables = [
+      '--table',
+      'app_table=mapc_job_demo_app',
+      '--control-table',
+      'mapc_job_demo_control',
+      '--endpoint',
+      dynamo.endpoint,
+    ];
     // Not spawnSync: s3rver runs in this process and must go on answering.
     const mapc = async (...args: string[]) => {
       console.log(`\n$ mapc ${args.join(' ')}`);
@@ -41,7 +48,13 @@ export async function runJobDemo(customers: number): Promise<void> {
     const world = demoWorld(customers);
     const deliver = async (name: string, sequence: number, onlyTables?: string[]) => {
       const path = join(out, name);
-      await writeExtract({ ...world, sequence, out: path, omitEmptyTables: true, ...(onlyTables ? { onlyTables } : {}) });
+      await writeExtract({
+        ...world,
+        sequence,
+        out: path,
+        omitEmptyTables: true,
+        ...(onlyTables ? { onlyTables } : {}),
+      });
       await putFile(s3.endpoint, BUCKET, PREFIX + name, path);
       console.log(`uploaded s3://${BUCKET}/${PREFIX}${name}${onlyTables ? ` (only ${onlyTables.join(' and ')})` : ''}`);
     };
@@ -50,7 +63,18 @@ export async function runJobDemo(customers: number): Promise<void> {
     await deliver('delta1.zip', 1);
     await deliver('delta2.zip', 2, ['orders', 'order_lines']);
     await mapc('init', 'mappings/customer.map', 'mappings/product.map', ...tables);
-    const job = ['job', 'mappings/customer.map', 'mappings/product.map', '--source', `s3://${BUCKET}/${PREFIX}`, '--s3-endpoint', s3.endpoint, ...tables, '--report-dir', join(out, 'reports')];
+    const job = [
+      'job',
+      'mappings/customer.map',
+      'mappings/product.map',
+      '--source',
+      `s3://${BUCKET}/${PREFIX}`,
+      '--s3-endpoint',
+      s3.endpoint,
+      ...tables,
+      '--report-dir',
+      join(out, 'reports'),
+    ];
     await mapc(...job);
     await deliver('delta3.zip', 3);
     await mapc(...job);

@@ -1,6 +1,13 @@
 // An item read from DynamoDB, printed as plain JSON with its numbers exactly as stored
 // (JSON.parse-free: 12.5 stays 12.5, a 38-digit number keeps its digits).
-type Attribute = { S?: string; N?: string; BOOL?: boolean; NULL?: boolean; L?: Attribute[]; M?: Record<string, Attribute> };
+type Attribute = {
+  S?: string;
+  N?: string;
+  BOOL?: boolean;
+  NULL?: boolean;
+  L?: Attribute[];
+  M?: Record<string, Attribute>;
+};
 
 export function printableItem(item: Record<string, Attribute>): string {
   // DynamoDB returns attributes in no particular order: the key first reads better.
@@ -9,7 +16,9 @@ export function printableItem(item: Record<string, Attribute>): string {
 }
 
 function objectText(object: Record<string, Attribute>): string {
-  return `{${Object.entries(object).map(([name, value]) => `${JSON.stringify(name)}:${valueText(value)}`).join(',')}}`;
+  return `{${Object.entries(object)
+    .map(([name, value]) => `${JSON.stringify(name)}:${valueText(value)}`)
+    .join(',')}}`;
 }
 
 function valueText(value: Attribute): string {

@@ -4,6 +4,8 @@
 // against 30 ms for the single file. Types come from the package as usual.
 import type * as Chevrotain from 'chevrotain';
 
-const chevrotain = (await import(new URL('../chevrotain.mjs', import.meta.resolve('chevrotain')).href)) as typeof Chevrotain;
+const chevrotain = (await import(
+  new URL('../chevrotain.mjs', import.meta.resolve('chevrotain')).href
+)) as typeof Chevrotain;
 
 export const { createToken, CstParser, defaultParserErrorProvider, generateCstDts, Lexer } = chevrotain;

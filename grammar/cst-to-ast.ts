@@ -87,7 +87,12 @@ export class AstBuilder {
     const span = this.tokenSpan(token);
     const { pieces, problems } = decodeString(token.image, interpolate);
     for (const problem of problems) {
-      this.reportStringProblem(problem.message, { ...span, column: span.column + problem.index, offset: span.offset + problem.index, endOffset: span.offset + problem.index + problem.length });
+      this.reportStringProblem(problem.message, {
+        ...span,
+        column: span.column + problem.index,
+        offset: span.offset + problem.index,
+        endOffset: span.offset + problem.index + problem.length,
+      });
     }
     return pieces;
   }
@@ -95,10 +100,22 @@ export class AstBuilder {
   // ---- declarations ------------------------------------------------------------------------
 
   mapFile(ctx: C.FileCstChildren): A.MapFile {
-    const result: A.MapFile = { kind: 'File', file: this.file, mapping: null, imports: [], tables: [], targets: [], items: [] };
+    const result: A.MapFile = {
+      kind: 'File',
+      file: this.file,
+      mapping: null,
+      imports: [],
+      tables: [],
+      targets: [],
+      items: [],
+    };
     for (const node of ctx.mappingDecl ?? []) result.mapping = this.name(child(node.children.name));
     for (const node of ctx.importDecl ?? []) {
-      result.imports.push({ kind: 'Import', path: this.plainString(realToken(node.children.StringLiteral)).text, span: this.nodeSpan(node) });
+      result.imports.push({
+        kind: 'Import',
+        path: this.plainString(realToken(node.children.StringLiteral)).text,
+        span: this.nodeSpan(node),
+      });
     }
     for (const node of ctx.tableDecl ?? []) result.tables.push(this.tableDecl(node));
     for (const node of ctx.targetDecl ?? []) result.targets.push(this.targetDecl(node));
@@ -135,7 +152,9 @@ export class AstBuilder {
     else if (numberToken) value = { kind: 'number', value: numberToken.image };
     else value = { kind: 'bool', value: c.Kw_true !== undefined };
     const keywordOption = realToken(c.keywordOption);
-    const name = keywordOption ? { text: keywordOption.image, span: this.tokenSpan(keywordOption) } : this.name(child(c.name));
+    const name = keywordOption
+      ? { text: keywordOption.image, span: this.tokenSpan(keywordOption) }
+      : this.name(child(c.name));
     return { kind: 'FormatOption', name, value, span: this.nodeSpan(node) };
   }
 
@@ -207,10 +226,20 @@ export class AstBuilder {
     const keep = child(c.keepClause);
     if (keep) {
       const kc = keep.children;
-      return { kind: 'Keep', collection: this.name(child(kc.name)), condition: this.expr(child(kc.expression)), span: this.nodeSpan(keep) };
+      return {
+        kind: 'Keep',
+        collection: this.name(child(kc.name)),
+        condition: this.expr(child(kc.expression)),
+        span: this.nodeSpan(keep),
+      };
     }
     const require = child(c.requireClause);
-    if (require) return { kind: 'Require', condition: this.expr(child(require.children.expression)), span: this.nodeSpan(require) };
+    if (require)
+      return {
+        kind: 'Require',
+        condition: this.expr(child(require.children.expression)),
+        span: this.nodeSpan(require),
+      };
     const ttl = child(c.ttlClause);
     if (ttl) return { kind: 'Ttl', value: this.expr(child(ttl.children.expression)), span: this.nodeSpan(ttl) };
     const attribute = child(c.attribute);
@@ -218,12 +247,26 @@ export class AstBuilder {
     const each = child(ac.eachValue);
     const object = child(ac.objectValue);
     const when = child(ac.when);
-    const value: A.AttrValue = each ? this.eachValue(each) : object ? this.objectValue(object) : this.expr(child(ac.value));
-    return { kind: 'Attribute', name: this.name(child(ac.name)), value, when: when ? this.expr(when) : null, span: this.nodeSpan(attribute ?? node) };
+    const value: A.AttrValue = each
+      ? this.eachValue(each)
+      : object
+        ? this.objectValue(object)
+        : this.expr(child(ac.value));
+    return {
+      kind: 'Attribute',
+      name: this.name(child(ac.name)),
+      value,
+      when: when ? this.expr(when) : null,
+      span: this.nodeSpan(attribute ?? node),
+    };
   }
 
   objectValue(node: C.ObjectValueCstNode): A.ObjectValue {
-    return { kind: 'Object', members: (node.children.member ?? []).map((m) => this.member(m)), span: this.nodeSpan(node) };
+    return {
+      kind: 'Object',
+      members: (node.children.member ?? []).map((m) => this.member(m)),
+      span: this.nodeSpan(node),
+    };
   }
 
   eachValue(node: C.EachValueCstNode): A.Each {
@@ -278,7 +321,9 @@ export class AstBuilder {
     }
   }
 
-  private leftAssociative(node: C.ExpressionCstNode | C.AndExprCstNode | C.AdditiveCstNode | C.MultiplicativeCstNode): A.Expr {
+  private leftAssociative(
+    node: C.ExpressionCstNode | C.AndExprCstNode | C.AdditiveCstNode | C.MultiplicativeCstNode,
+  ): A.Expr {
     const c = node.children;
     const operands: CstNode[] = c.operands ?? [];
     const operators = c.operators ?? [];
@@ -310,7 +355,13 @@ export class AstBuilder {
       const digits = realToken(number.children.NumberLiteral);
       const unit = realToken(number.children.unit);
       if (!digits) return { kind: 'Error', span };
-      if (unit) return { kind: 'Duration', amount: digits.image, unit: DURATION_UNITS[unit.image], span: this.nodeSpan(number) };
+      if (unit)
+        return {
+          kind: 'Duration',
+          amount: digits.image,
+          unit: DURATION_UNITS[unit.image],
+          span: this.nodeSpan(number),
+        };
       return { kind: 'Literal', type: 'number', value: digits.image, span };
     }
     const string = realToken(c.StringLiteral);
@@ -325,7 +376,12 @@ export class AstBuilder {
     if (cast) {
       const cc = cast.children;
       const type = this.name(child(cc.type));
-      return { kind: 'Cast', operand: this.expr(child(cc.expression)), type: { name: type.text, span: type.span }, span: this.nodeSpan(cast) };
+      return {
+        kind: 'Cast',
+        operand: this.expr(child(cc.expression)),
+        type: { name: type.text, span: type.span },
+        span: this.nodeSpan(cast),
+      };
     }
     const call = child(c.call);
     if (call) {
@@ -367,12 +423,24 @@ export class AstBuilder {
     const span = this.tokenSpan(token);
     const pieces = this.decode(token, true);
     if (pieces.every((p) => p.kind === 'text')) {
-      return { kind: 'Literal', type: 'string', value: pieces.map((p) => (p.kind === 'text' ? p.text : '')).join(''), span };
+      return {
+        kind: 'Literal',
+        type: 'string',
+        value: pieces.map((p) => (p.kind === 'text' ? p.text : '')).join(''),
+        span,
+      };
     }
     const parts: A.TemplateExpr['parts'] = pieces.map((piece) =>
       piece.kind === 'text'
         ? piece
-        : { kind: 'expr', expr: this.parseTemplatePart(piece.source, { offset: span.offset + piece.index, line: span.line, column: span.column + piece.index }) },
+        : {
+            kind: 'expr',
+            expr: this.parseTemplatePart(piece.source, {
+              offset: span.offset + piece.index,
+              line: span.line,
+              column: span.column + piece.index,
+            }),
+          },
     );
     return { kind: 'Template', parts, span };
   }

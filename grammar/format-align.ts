@@ -19,7 +19,8 @@ interface Row {
 }
 
 export function renderLines(lines: Line[], pieces: Piece[], shapes: AlignmentShapes): string {
-  const text = (tokens: number[]) => tokens.map((index, position) => (position === 0 ? '' : pieces[index].space) + pieces[index].image).join('');
+  const text = (tokens: number[]) =>
+    tokens.map((index, position) => (position === 0 ? '' : pieces[index].space) + pieces[index].image).join('');
   const lineOfPiece = new Map<number, Line>();
   for (const line of lines) for (const index of line.tokens) lineOfPiece.set(index, line);
 
@@ -78,7 +79,10 @@ export function renderLines(lines: Line[], pieces: Piece[], shapes: AlignmentSha
       });
     }
     for (const { line, cells } of rows) {
-      aligned.set(line, cells.map((cell, position) => (position < cells.length - 1 ? cell.padEnd(widths[position]) : cell)).join(' '));
+      aligned.set(
+        line,
+        cells.map((cell, position) => (position < cells.length - 1 ? cell.padEnd(widths[position]) : cell)).join(' '),
+      );
     }
   }
 

@@ -39,8 +39,17 @@ const noSpaceBefore = new Set(['Comma', 'RParen', 'RBracket', 'Question', 'Dot']
 const noSpaceAfter = new Set(['LParen', 'LBracket', 'Dot']);
 /** Tokens that can end an operand: a `-` after one of them is binary, otherwise unary. */
 const operandEnds = new Set([
-  'Identifier', 'QuotedIdentifier', 'NumberLiteral', 'StringLiteral', 'RParen', 'RBracket',
-  'Kw_true', 'Kw_false', 'Kw_null', 'Kw_as_of', 'Kw_end',
+  'Identifier',
+  'QuotedIdentifier',
+  'NumberLiteral',
+  'StringLiteral',
+  'RParen',
+  'RBracket',
+  'Kw_true',
+  'Kw_false',
+  'Kw_null',
+  'Kw_as_of',
+  'Kw_end',
 ]);
 
 function spaceBetween(beforePrevious: Piece | undefined, previous: Piece, next: Piece): string {
@@ -62,7 +71,8 @@ export function layoutLines(pieces: Piece[], starts: StatementStarts): Line[] {
   const isToken = (index: number) => pieces[index].type !== 'Comment';
   // The index of the first token at or after each piece (pieces.length when none).
   const nextTokenAt: number[] = new Array<number>(pieces.length + 1).fill(pieces.length);
-  for (let index = pieces.length - 1; index >= 0; index--) nextTokenAt[index] = isToken(index) ? index : nextTokenAt[index + 1];
+  for (let index = pieces.length - 1; index >= 0; index--)
+    nextTokenAt[index] = isToken(index) ? index : nextTokenAt[index + 1];
 
   // Brace depth in front of each piece (a `}` already counts as closed) and statement starts.
   const depthAt: number[] = [];
@@ -74,12 +84,13 @@ export function layoutLines(pieces: Piece[], starts: StatementStarts): Line[] {
     if (piece.type === 'LBrace') depth++;
     if (!isToken(index)) continue;
     const following = pieces[nextTokenAt[index + 1]] as Piece | undefined;
-    const isStart = (depthAt[index] === 0 && declarationKeywords.has(piece.type))
-      || statementKeywords.has(piece.type)
-      || (piece.type === 'Kw_from' && depthAt[index] > 0)
-      || (piece.type === 'Kw_key' && following?.type === 'LParen')
-      || following?.type === 'Assign'
-      || starts.columns.has(piece.offset);
+    const isStart =
+      (depthAt[index] === 0 && declarationKeywords.has(piece.type)) ||
+      statementKeywords.has(piece.type) ||
+      (piece.type === 'Kw_from' && depthAt[index] > 0) ||
+      (piece.type === 'Kw_key' && following?.type === 'LParen') ||
+      following?.type === 'Assign' ||
+      starts.columns.has(piece.offset);
     if (isStart) startsStatement.add(index);
   }
 
@@ -107,9 +118,15 @@ export function layoutLines(pieces: Piece[], starts: StatementStarts): Line[] {
     if (index === 0) return 1;
     if (piece.type === 'Comment' && piece.newlinesBefore === 0) return 0;
     const upcoming = pieces[nextTokenAt[index]] as Piece | undefined;
-    if (lastToken >= 0 && !lineSinceLastToken && upcoming && depthAt[nextTokenAt[index]] === 0
-      && declarationKeywords.has(upcoming.type)
-      && (blockDeclarations.has(declarationKind) || blockDeclarations.has(upcoming.type))) return 2;
+    if (
+      lastToken >= 0 &&
+      !lineSinceLastToken &&
+      upcoming &&
+      depthAt[nextTokenAt[index]] === 0 &&
+      declarationKeywords.has(upcoming.type) &&
+      (blockDeclarations.has(declarationKind) || blockDeclarations.has(upcoming.type))
+    )
+      return 2;
     if (previous.type === 'Comment') return Math.max(authored, 1);
     // A block opens on its statement's line, and `optional` stays beside its table's pattern.
     if (piece.type === 'LBrace' || piece.type === 'Kw_optional') return 0;

@@ -24,7 +24,7 @@ export function formatMap(text: string, file: string): FormatResult {
 /** Tokens and comments merged in source order. A comment loses its trailing whitespace. */
 function sourcePieces(text: string): Piece[] {
   const lexed = mapLexer.tokenize(text);
-  const comments = (lexed.groups.comments ?? []);
+  const comments = lexed.groups.comments ?? [];
   const ordered = [...lexed.tokens, ...comments].sort((a, b) => a.startOffset - b.startOffset);
   let previousEnd = 0;
   return ordered.map((token) => {

@@ -35,7 +35,8 @@ export function tooDeepNode(root: object): Spanned | undefined {
     const isNode = !Array.isArray(value) && 'span' in value && 'kind' in value;
     const below = isNode ? depth + 1 : depth;
     if (below > MAX_EXPRESSION_DEPTH) return value as Spanned;
-    for (const [key, child] of Object.entries(value)) if (key !== 'span' && typeof child === 'object') stack.push([child, below]);
+    for (const [key, child] of Object.entries(value))
+      if (key !== 'span' && typeof child === 'object') stack.push([child, below]);
   }
   return undefined;
 }

@@ -8,7 +8,8 @@ import { tooDeepNode, tooDeepToken } from './nesting.js';
 import { mapParser } from './parser.js';
 import { KEYWORDS, mapLexer, StringLiteral } from './tokens.js';
 
-export type SyntaxProblemKind = 'unexpected-character' | 'unterminated-string' | 'syntax' | 'bad-string' | 'too-deep' | 'too-long';
+export type SyntaxProblemKind =
+  'unexpected-character' | 'unterminated-string' | 'syntax' | 'bad-string' | 'too-deep' | 'too-long';
 
 export interface SyntaxProblem {
   kind: SyntaxProblemKind;
@@ -26,7 +27,13 @@ export interface ParseResult {
 }
 
 function tokenSpan(file: string, token: IToken): Span {
-  return { file, line: token.startLine ?? 1, column: token.startColumn ?? 1, offset: token.startOffset, endOffset: (token.endOffset ?? token.startOffset) + 1 };
+  return {
+    file,
+    line: token.startLine ?? 1,
+    column: token.startColumn ?? 1,
+    offset: token.startOffset,
+    endOffset: (token.endOffset ?? token.startOffset) + 1,
+  };
 }
 
 function lex(text: string, file: string, problems: SyntaxProblem[]) {
@@ -35,19 +42,33 @@ function lex(text: string, file: string, problems: SyntaxProblem[]) {
     problems.push({
       kind: 'unexpected-character',
       message: `unexpected character \`${text.slice(error.offset, error.offset + error.length)}\``,
-      span: { file, line: error.line ?? 1, column: error.column ?? 1, offset: error.offset, endOffset: error.offset + error.length },
+      span: {
+        file,
+        line: error.line ?? 1,
+        column: error.column ?? 1,
+        offset: error.offset,
+        endOffset: error.offset + error.length,
+      },
     });
   }
   const tokens: IToken[] = [];
-  const comments = (result.groups.comments ?? []);
+  const comments = result.groups.comments ?? [];
   for (const token of [...result.tokens, ...comments]) {
     if (token.image.length > MAX_LITERAL_LENGTH) {
-      problems.push({ kind: 'too-long', message: `this ${token.tokenType.name === 'Comment' ? 'comment' : 'token'} is ${token.image.length} characters long; at most ${MAX_LITERAL_LENGTH} are allowed`, span: tokenSpan(file, token) });
+      problems.push({
+        kind: 'too-long',
+        message: `this ${token.tokenType.name === 'Comment' ? 'comment' : 'token'} is ${token.image.length} characters long; at most ${MAX_LITERAL_LENGTH} are allowed`,
+        span: tokenSpan(file, token),
+      });
     }
   }
   for (const token of result.tokens) {
     if (token.tokenType.name === 'UnterminatedString') {
-      problems.push({ kind: 'unterminated-string', message: 'this string is never closed: add `"` before the end of the line', span: tokenSpan(file, token) });
+      problems.push({
+        kind: 'unterminated-string',
+        message: 'this string is never closed: add `"` before the end of the line',
+        span: tokenSpan(file, token),
+      });
       // Parse on as if it were closed, so the one mistake is reported once.
       token.tokenType = StringLiteral;
       token.tokenTypeIdx = StringLiteral.tokenTypeIdx!;
@@ -57,7 +78,12 @@ function lex(text: string, file: string, problems: SyntaxProblem[]) {
   return { tokens, comments };
 }
 
-function recognitionProblem(file: string, error: IRecognitionException, previousEnd: IToken | undefined, next: (token: IToken) => IToken | undefined): SyntaxProblem {
+function recognitionProblem(
+  file: string,
+  error: IRecognitionException,
+  previousEnd: IToken | undefined,
+  next: (token: IToken) => IToken | undefined,
+): SyntaxProblem {
   const token = error.token;
   let span: Span;
   if (token.tokenType.name === 'EOF' || Number.isNaN(token.startOffset)) {
@@ -65,7 +91,13 @@ function recognitionProblem(file: string, error: IRecognitionException, previous
     // point just after the last real token instead.
     const last = previousEnd && tokenSpan(file, previousEnd);
     span = last
-      ? { file, line: last.line, column: last.column + (last.endOffset - last.offset), offset: last.endOffset, endOffset: last.endOffset + 1 }
+      ? {
+          file,
+          line: last.line,
+          column: last.column + (last.endOffset - last.offset),
+          offset: last.endOffset,
+          endOffset: last.endOffset + 1,
+        }
       : { file, line: 1, column: 1, offset: 0, endOffset: 0 };
   } else {
     span = tokenSpan(file, token);
@@ -73,15 +105,23 @@ function recognitionProblem(file: string, error: IRecognitionException, previous
   const found = error.token;
   if (KEYWORDS.has(found.image)) {
     if (next(found)?.tokenType.name === 'Assign' || /expected (a name|an attribute)/.test(error.message)) {
-      return { kind: 'syntax', message: `\`${found.image}\` is a keyword and cannot be used as a name here`, span, keywordUsedAsName: found.image };
+      return {
+        kind: 'syntax',
+        message: `\`${found.image}\` is a keyword and cannot be used as a name here`,
+        span,
+        keywordUsedAsName: found.image,
+      };
     }
   }
   return { kind: 'syntax', message: error.message, span };
 }
 
-
 function tooDeepTokenProblem(file: string, token: IToken): SyntaxProblem {
-  return { kind: 'too-deep', message: `nested more than ${MAX_NESTING_DEPTH} levels deep (brackets and \`not\`/\`-\`) here`, span: tokenSpan(file, token) };
+  return {
+    kind: 'too-deep',
+    message: `nested more than ${MAX_NESTING_DEPTH} levels deep (brackets and \`not\`/\`-\`) here`,
+    span: tokenSpan(file, token),
+  };
 }
 
 /** Parses one .map file. Never throws on bad input: problems come back as data. */
@@ -123,31 +163,52 @@ export function parse(text: string, file: string): ParseResult {
       token.startColumn = (token.startColumn ?? 1) + at.column - 1;
       token.startLine = at.line;
     }
-    const errorSpan: Span = { file, line: at.line, column: at.column, offset: at.offset, endOffset: at.offset + source.length };
+    const errorSpan: Span = {
+      file,
+      line: at.line,
+      column: at.column,
+      offset: at.offset,
+      endOffset: at.offset + source.length,
+    };
     const deepInner = tooDeepToken(inner.tokens);
     if (deepInner) {
       problems.push(tooDeepTokenProblem(file, deepInner));
       return { kind: 'Error', span: errorSpan };
     }
-    if (inner.errors.length > 0 || inner.tokens.some((tk) => tk.tokenType.name === 'UnterminatedString' || tk.tokenType.name === 'StringLiteral')) {
-      problems.push({ kind: 'bad-string', message: 'a template part `{…}` holds a name, a path or an expression without strings: use concat() for nested strings', span: errorSpan });
+    if (
+      inner.errors.length > 0 ||
+      inner.tokens.some((tk) => tk.tokenType.name === 'UnterminatedString' || tk.tokenType.name === 'StringLiteral')
+    ) {
+      problems.push({
+        kind: 'bad-string',
+        message:
+          'a template part `{…}` holds a name, a path or an expression without strings: use concat() for nested strings',
+        span: errorSpan,
+      });
       return { kind: 'Error', span: errorSpan };
     }
     mapParser.input = inner.tokens;
     const node = mapParser.expression();
     if (mapParser.errors.length > 0) {
       const next = (token: IToken) => inner.tokens[inner.tokens.indexOf(token) + 1];
-      for (const error of mapParser.errors) problems.push(recognitionProblem(file, error, inner.tokens[inner.tokens.length - 1], next));
+      for (const error of mapParser.errors)
+        problems.push(recognitionProblem(file, error, inner.tokens[inner.tokens.length - 1], next));
       return { kind: 'Error', span: errorSpan };
     }
     return builder.expr(node);
   };
-  const builder = new AstBuilder(file, parseTemplatePart, (message, span) => problems.push({ kind: 'bad-string', message, span }));
+  const builder = new AstBuilder(file, parseTemplatePart, (message, span) =>
+    problems.push({ kind: 'bad-string', message, span }),
+  );
   const ast = builder.mapFile((cst as FileCstNode).children);
   const deepNode = tooDeepNode(ast);
   if (deepNode) {
     const span = (deepNode as { span: Span }).span;
-    problems.push({ kind: 'too-deep', message: `this expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep (each operator of a chain \`a + b + …\` is a level)`, span });
+    problems.push({
+      kind: 'too-deep',
+      message: `this expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep (each operator of a chain \`a + b + …\` is a level)`,
+      span,
+    });
   }
   problems.sort((a, b) => a.span.offset - b.span.offset);
   return { ast, problems, comments: comments.map((c) => ({ text: c.image, span: tokenSpan(file, c) })) };

@@ -9,7 +9,12 @@ const k = t.keywords;
 
 export class MapParser extends CstParser {
   constructor() {
-    super(t.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', errorMessageProvider: syntaxErrorMessages });
+    super(t.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: 'full',
+      errorMessageProvider: syntaxErrorMessages,
+    });
     this.performSelfAnalysis();
   }
 
@@ -26,10 +31,7 @@ export class MapParser extends CstParser {
   });
 
   private name = this.RULE('name', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(t.Identifier) },
-      { ALT: () => this.CONSUME(t.QuotedIdentifier) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(t.Identifier) }, { ALT: () => this.CONSUME(t.QuotedIdentifier) }]);
   });
 
   private mappingDecl = this.RULE('mappingDecl', () => {
@@ -103,16 +105,17 @@ export class MapParser extends CstParser {
     const notCompositeKey = () => !(this.LA(1).tokenType === k.key && this.LA(2).tokenType === t.LParen);
     this.MANY({
       GATE: notCompositeKey,
-      DEF: () => this.OR([
-        { ALT: () => this.CONSUME(k.key) },
-        { ALT: () => this.SUBRULE(this.reference) },
-        {
-          ALT: () => {
-            this.CONSUME(k.header);
-            this.CONSUME(t.StringLiteral);
+      DEF: () =>
+        this.OR([
+          { ALT: () => this.CONSUME(k.key) },
+          { ALT: () => this.SUBRULE(this.reference) },
+          {
+            ALT: () => {
+              this.CONSUME(k.header);
+              this.CONSUME(t.StringLiteral);
+            },
           },
-        },
-      ]),
+        ]),
     });
   });
 
@@ -231,10 +234,7 @@ export class MapParser extends CstParser {
   private orderTerm = this.RULE('orderTerm', () => {
     this.SUBRULE(this.expression);
     this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(k.asc) },
-        { ALT: () => this.CONSUME(k.desc) },
-      ]);
+      this.OR([{ ALT: () => this.CONSUME(k.asc) }, { ALT: () => this.CONSUME(k.desc) }]);
     });
   });
 

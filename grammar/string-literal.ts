@@ -13,7 +13,10 @@ export interface StringProblem {
 
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r', '{': '{', '}': '}' };
 
-export function decodeString(image: string, interpolate: boolean): { pieces: StringPiece[]; problems: StringProblem[] } {
+export function decodeString(
+  image: string,
+  interpolate: boolean,
+): { pieces: StringPiece[]; problems: StringProblem[] } {
   const pieces: StringPiece[] = [];
   const problems: StringProblem[] = [];
   const end = image.endsWith('"') && image.length > 1 ? image.length - 1 : image.length;
@@ -33,19 +36,33 @@ export function decodeString(image: string, interpolate: boolean): { pieces: Str
         text += ESCAPES[next];
         i += 1;
       } else {
-        problems.push({ message: `unknown escape \`\\${next ?? ''}\` in a string (known: \\" \\\\ \\n \\t \\r \\{ \\} \\uXXXX)`, index: i, length: 2 });
+        problems.push({
+          message: `unknown escape \`\\${next ?? ''}\` in a string (known: \\" \\\\ \\n \\t \\r \\{ \\} \\uXXXX)`,
+          index: i,
+          length: 2,
+        });
         i += 1;
       }
     } else if (interpolate && ch === '{') {
       const close = image.indexOf('}', i + 1);
       if (close < 0 || close >= end) {
-        problems.push({ message: 'a `{` in this string opens a template part that is never closed: add `}`, or write `\\{` for a brace', index: i, length: 1 });
+        problems.push({
+          message:
+            'a `{` in this string opens a template part that is never closed: add `}`, or write `\\{` for a brace',
+          index: i,
+          length: 1,
+        });
         text += image.slice(i, end);
         break;
       }
       flush();
       const source = image.slice(i + 1, close);
-      if (source.trim() === '') problems.push({ message: 'empty `{}` in a template string: put an expression inside, or write `\\{\\}`', index: i, length: close - i + 1 });
+      if (source.trim() === '')
+        problems.push({
+          message: 'empty `{}` in a template string: put an expression inside, or write `\\{\\}`',
+          index: i,
+          length: close - i + 1,
+        });
       else pieces.push({ kind: 'expr', source, index: i + 1 });
       i = close;
     } else if (interpolate && ch === '}') {

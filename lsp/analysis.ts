@@ -44,7 +44,12 @@ function analyze(path: string, store: DocumentStore): Analysis {
   const texts = new Map(files.map((f) => [f.path, f.text]));
   for (const [file, text] of compiled.sources) if (!texts.has(file)) texts.set(file, text);
   return {
-    path, compiled, files, entry, schema, index,
+    path,
+    compiled,
+    files,
+    entry,
+    schema,
+    index,
     reads: new Set([...texts.keys()].map((f) => resolve(f))),
     lines(file) {
       const text = texts.get(file);

@@ -29,21 +29,34 @@ const nameText = (token: IToken) => token.image.replace(/^`|`$/g, '');
 
 function innermostScope(scopes: ScopeRegion[], offset: number): ScopeRegion | null {
   let best: ScopeRegion | null = null;
-  for (const s of scopes) if (s.start <= offset && offset <= s.end && (!best || s.end - s.start <= best.end - best.start)) best = s;
+  for (const s of scopes)
+    if (s.start <= offset && offset <= s.end && (!best || s.end - s.start <= best.end - best.start)) best = s;
   return best;
 }
 
 function tableMembers(table: TableInfo): CompletionItem[] {
   return [
-    ...[...table.columns.values()].map((c) => ({ label: c.name, kind: CompletionItemKind.Field, detail: `${c.type}${c.nullable ? '?' : ''} · column of ${table.name}` })),
-    ...[...table.relations.values()].map((r) => ({ label: r.name, kind: CompletionItemKind.Reference, detail: `${directionOf(r)} → ${relationTarget(r)}` })),
+    ...[...table.columns.values()].map((c) => ({
+      label: c.name,
+      kind: CompletionItemKind.Field,
+      detail: `${c.type}${c.nullable ? '?' : ''} · column of ${table.name}`,
+    })),
+    ...[...table.relations.values()].map((r) => ({
+      label: r.name,
+      kind: CompletionItemKind.Reference,
+      detail: `${directionOf(r)} → ${relationTarget(r)}`,
+    })),
   ];
 }
 
 function attributes(shape: ObjectShape | null, onlyLists = false): CompletionItem[] {
   return [...(shape?.attrs.values() ?? [])]
     .filter((a) => !onlyLists || a.type === 'list')
-    .map((a) => ({ label: a.name, kind: CompletionItemKind.Property, detail: a.type === 'list' ? 'list of objects' : `${a.type}${a.nullable ? '?' : ''} · attribute` }));
+    .map((a) => ({
+      label: a.name,
+      kind: CompletionItemKind.Property,
+      detail: a.type === 'list' ? 'list of objects' : `${a.type}${a.nullable ? '?' : ''} · attribute`,
+    }));
 }
 
 /** Which kind of block encloses the end of `tokens`: table, format, target, item or object. */
@@ -53,7 +66,10 @@ function enclosingBlock(tokens: IToken[]): string | null {
   for (let i = 0; i < tokens.length; i++) {
     const type = tokens[i].tokenType.name;
     if (stack.length === 0 && TOP_LEVEL.has(type)) declaration = type.slice(3);
-    if (type === 'LBrace') stack.push(stack.length === 0 ? declaration : tokens[i - 1]?.tokenType.name === 'Kw_format' ? 'format' : 'object');
+    if (type === 'LBrace')
+      stack.push(
+        stack.length === 0 ? declaration : tokens[i - 1]?.tokenType.name === 'Kw_format' ? 'format' : 'object',
+      );
     if (type === 'RBrace') stack.pop();
   }
   return stack.at(-1) ?? null;
@@ -95,7 +111,12 @@ function afterDot(names: string[], scope: ScopeRegion | null, schema: Schema): C
   if (!scope || names.length === 0) return [];
   const span: Span = { file: '', line: 1, column: 1, offset: 0, endOffset: 0 };
   const path: PathExpr = { kind: 'Path', segments: names.map((text): Name => ({ text, span })), span };
-  const resolved = resolvePath(path, { rows: scope.rows, attrs: scope.attrs, later: new Set(), attributesOnly: null }, schema, new DiagnosticSink());
+  const resolved = resolvePath(
+    path,
+    { rows: scope.rows, attrs: scope.attrs, later: new Set(), attributesOnly: null },
+    schema,
+    new DiagnosticSink(),
+  );
   if (resolved.kind === 'row') return tableMembers(resolved.table);
   if (resolved.kind === 'attr') return attributes(resolved.attr.shape);
   return [];
@@ -117,7 +138,7 @@ function insideAggregate(tokens: IToken[]): boolean {
 
 function inCommentOrString(text: string, offset: number): boolean {
   const lexed = mapLexer.tokenize(text.slice(0, offset));
-  const comments = (lexed.groups.comments ?? []);
+  const comments = lexed.groups.comments ?? [];
   const lastComment = comments.at(-1);
   if (lastComment && !text.slice(lastComment.startOffset, offset).includes('\n')) return true;
   const last = lexed.tokens.at(-1);
@@ -142,12 +163,26 @@ export function completionAt(analysis: Analysis, text: string, offset: number): 
   const keywords: CompletionItem[] = next
     .filter((t) => t.name.startsWith('Kw_'))
     .map((t) => ({ label: t.name.slice(3), kind: CompletionItemKind.Keyword }));
-  const tables = () => [...schema.tables.values()].map((t) => ({ label: t.name, kind: CompletionItemKind.Class, detail: `table from "${t.pattern}"` }));
+  const tables = () =>
+    [...schema.tables.values()].map((t) => ({
+      label: t.name,
+      kind: CompletionItemKind.Class,
+      detail: `table from "${t.pattern}"`,
+    }));
 
   if (previous === 'Arrow' || (previous === 'Kw_from' && names)) return tables();
-  if (previous === 'Kw_into') return [...schema.targets.values()].map((t) => ({ label: t.name, kind: CompletionItemKind.Module, detail: 'target' }));
+  if (previous === 'Kw_into')
+    return [...schema.targets.values()].map((t) => ({
+      label: t.name,
+      kind: CompletionItemKind.Module,
+      detail: 'target',
+    }));
   if (previous === 'Kw_keep') return attributes(scope?.attrs ?? null, true);
-  const rows = (scope?.rows ?? []).map((r) => ({ label: r.alias, kind: CompletionItemKind.Variable, detail: `a row of ${r.table.name}` }));
+  const rows = (scope?.rows ?? []).map((r) => ({
+    label: r.alias,
+    kind: CompletionItemKind.Variable,
+    detail: `a row of ${r.table.name}`,
+  }));
   if (previous === 'Kw_in') return rows;
 
   const block = enclosingBlock(tokens);
@@ -156,7 +191,12 @@ export function completionAt(analysis: Analysis, text: string, offset: number): 
   }
   if (insideAggregate(tokens) && names) return attributes(scope?.attrs ?? null, true);
   if (names && next.some((t) => EXPRESSION_STARTS.has(t.name))) {
-    const functions = Object.entries(FUNCTION_DOCS).map(([label, doc]) => ({ label, kind: CompletionItemKind.Function, detail: doc.signature, documentation: doc.doc }));
+    const functions = Object.entries(FUNCTION_DOCS).map(([label, doc]) => ({
+      label,
+      kind: CompletionItemKind.Function,
+      detail: doc.signature,
+      documentation: doc.doc,
+    }));
     return [...rows, ...attributes(scope?.attrs ?? null), ...functions, ...keywords];
   }
   return keywords;

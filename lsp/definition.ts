@@ -16,7 +16,14 @@ export function definitionAt(analysis: Analysis, path: string, offset: number, s
   return occurrence.declaration ? locationOf(analysis, occurrence.declaration, (p) => store.uriOf(p)) : null;
 }
 
-export function referencesAt(analysis: Analysis, path: string, offset: number, includeDeclaration: boolean, analyses: Analyses, store: DocumentStore): Location[] {
+export function referencesAt(
+  analysis: Analysis,
+  path: string,
+  offset: number,
+  includeDeclaration: boolean,
+  analyses: Analyses,
+  store: DocumentStore,
+): Location[] {
   const occurrence = occurrenceAt(analysis, path, offset);
   if (!occurrence) return [];
   return occurrencesOf(occurrence.key, analyses, store, analysis)

@@ -32,7 +32,8 @@ export function directionOf(relation: Relation): string {
 
 /** `orders.customer_id → customers.customer_id`, written from the row that holds the reference. */
 export function joinOf(relation: Relation): string {
-  if (relation.kind === 'lookup') return `${relation.table}.(${relation.fromColumns.join(', ')}) → ${relation.target}.(${relation.keyColumns.join(', ')})`;
+  if (relation.kind === 'lookup')
+    return `${relation.table}.(${relation.fromColumns.join(', ')}) → ${relation.target}.(${relation.keyColumns.join(', ')})`;
   return `${relation.child}.(${relation.childColumns.join(', ')}) → ${relation.table}.(${relation.parentColumns.join(', ')})`;
 }
 
@@ -64,9 +65,18 @@ export function typeText(type: string, nullable: boolean): string {
   return `${type}${nullable ? ', nullable' : ', not nullable'}`;
 }
 
-export function describeAttribute(info: AttrInfo, value: { type: string; nullable: boolean } | null, when: boolean): string {
-  const lines = [`**${info.name}**: attribute, ${info.type === 'list' ? 'list of objects' : typeText(info.type, info.nullable)}`];
+export function describeAttribute(
+  info: AttrInfo,
+  value: { type: string; nullable: boolean } | null,
+  when: boolean,
+): string {
+  const lines = [
+    `**${info.name}**: attribute, ${info.type === 'list' ? 'list of objects' : typeText(info.type, info.nullable)}`,
+  ];
   if (info.shape) lines.push(`attributes: ${[...info.shape.attrs.keys()].map(code).join(', ') || 'none'}`);
-  if (value) lines.push(`value: ${typeText(value.type, value.nullable)}${when ? ' (left out when the `when` condition is not true)' : ''}`);
+  if (value)
+    lines.push(
+      `value: ${typeText(value.type, value.nullable)}${when ? ' (left out when the `when` condition is not true)' : ''}`,
+    );
   return lines.join('\n\n');
 }

@@ -3,7 +3,11 @@
 // a parameter, such as the other declaration of a duplicate).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
+import {
+  DiagnosticSeverity,
+  type Diagnostic as LspDiagnostic,
+  type DiagnosticRelatedInformation,
+} from 'vscode-languageserver';
 import { viewOf } from '../compiler/diagnostics/diagnostic.js';
 import type { Analysis } from './analysis.js';
 
@@ -18,7 +22,10 @@ function related(analysis: Analysis, params: object): DiagnosticRelatedInformati
     const character = Number(match[3]) - 1;
     const lines = analysis.lines(match[1]);
     const end = lines ? lines.positionAt(lines.offsetAt({ line, character }) + 1) : { line, character: character + 1 };
-    found.push({ location: { uri: pathToFileURL(resolve(match[1])).href, range: { start: { line, character }, end } }, message: 'also declared here' });
+    found.push({
+      location: { uri: pathToFileURL(resolve(match[1])).href, range: { start: { line, character }, end } },
+      message: 'also declared here',
+    });
   }
   return found;
 }
@@ -30,7 +37,12 @@ export function lspDiagnostics(analysis: Analysis, path: string): LspDiagnostic[
     if (resolve(d.span.file) !== path) continue;
     const view = viewOf(d);
     const lines = analysis.lines(d.span.file);
-    const range = lines ? lines.rangeOf(d.span) : { start: { line: d.span.line - 1, character: d.span.column - 1 }, end: { line: d.span.line - 1, character: d.span.column - 1 } };
+    const range = lines
+      ? lines.rangeOf(d.span)
+      : {
+          start: { line: d.span.line - 1, character: d.span.column - 1 },
+          end: { line: d.span.line - 1, character: d.span.column - 1 },
+        };
     const info = related(analysis, d.params);
     result.push({
       range,

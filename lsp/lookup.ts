@@ -17,13 +17,22 @@ export function occurrenceAt(analysis: Analysis, path: string, offset: number): 
   return best;
 }
 
-export function locationOf(analysis: Analysis, span: Occurrence['span'], uriOf: (path: string) => string): Location | null {
+export function locationOf(
+  analysis: Analysis,
+  span: Occurrence['span'],
+  uriOf: (path: string) => string,
+): Location | null {
   const lines = analysis.lines(span.file);
   return lines ? { uri: uriOf(resolve(span.file)), range: lines.rangeOf(span) } : null;
 }
 
 /** Every occurrence of the symbol `key`, once each, with the analysis that found it. */
-export function occurrencesOf(key: string, analyses: Analyses, store: DocumentStore, first: Analysis): Array<{ occurrence: Occurrence; analysis: Analysis }> {
+export function occurrencesOf(
+  key: string,
+  analyses: Analyses,
+  store: DocumentStore,
+  first: Analysis,
+): Array<{ occurrence: Occurrence; analysis: Analysis }> {
   const seen = new Set<string>();
   const found: Array<{ occurrence: Occurrence; analysis: Analysis }> = [];
   const collect = (analysis: Analysis) => {
@@ -38,7 +47,9 @@ export function occurrencesOf(key: string, analyses: Analyses, store: DocumentSt
   collect(first);
   // Symbols of one file (aliases, attributes) are only ever used in that file.
   if (key.startsWith('alias:') || key.startsWith('attribute:')) return found;
-  const declaredIn = new Set(found.filter((f) => f.occurrence.isDeclaration).map((f) => resolve(f.occurrence.span.file)));
+  const declaredIn = new Set(
+    found.filter((f) => f.occurrence.isDeclaration).map((f) => resolve(f.occurrence.span.file)),
+  );
   for (const path of store.knownFiles()) {
     if (path === first.path) continue;
     const analysis = analyses.of(path);

@@ -12,19 +12,37 @@ import type { Occurrence } from './occurrences.js';
 const RENAMABLE = new Set<Occurrence['kind']>(['column', 'alias', 'attribute']);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function prepareRenameAt(analysis: Analysis, path: string, offset: number): { range: Range; placeholder: string } | null {
+export function prepareRenameAt(
+  analysis: Analysis,
+  path: string,
+  offset: number,
+): { range: Range; placeholder: string } | null {
   const occurrence = occurrenceAt(analysis, path, offset);
   const lines = occurrence && analysis.lines(occurrence.span.file);
   if (!occurrence || !lines || !RENAMABLE.has(occurrence.kind)) {
     throw new ResponseError(ErrorCodes.InvalidRequest, 'only columns, row aliases and attributes can be renamed');
   }
-  return { range: lines.rangeOf(occurrence.span), placeholder: lines.text.slice(occurrence.span.offset, occurrence.span.endOffset).replace(/^`|`$/g, '') };
+  return {
+    range: lines.rangeOf(occurrence.span),
+    placeholder: lines.text.slice(occurrence.span.offset, occurrence.span.endOffset).replace(/^`|`$/g, ''),
+  };
 }
 
-export function renameAt(analysis: Analysis, path: string, offset: number, newName: string, analyses: Analyses, store: DocumentStore): WorkspaceEdit | null {
+export function renameAt(
+  analysis: Analysis,
+  path: string,
+  offset: number,
+  newName: string,
+  analyses: Analyses,
+  store: DocumentStore,
+): WorkspaceEdit | null {
   const occurrence = occurrenceAt(analysis, path, offset);
   if (!occurrence || !RENAMABLE.has(occurrence.kind)) return null;
-  if (!NAME.test(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `\`${newName}\` is not a name: names are letters, digits and _, not starting with a digit`);
+  if (!NAME.test(newName))
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      `\`${newName}\` is not a name: names are letters, digits and _, not starting with a digit`,
+    );
   const written = KEYWORDS.has(newName) ? `\`${newName}\`` : newName;
   const changes: Record<string, TextEdit[]> = {};
   for (const { occurrence: o, analysis: a } of occurrencesOf(occurrence.key, analyses, store, analysis)) {

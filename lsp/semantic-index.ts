@@ -12,7 +12,15 @@ import type { AttrInfo, ObjectShape, RowBinding, Scope } from '../compiler/items
 import type { SourceFile } from '../compiler/load-sources.js';
 import type { Schema, TableInfo } from '../compiler/schema/schema.js';
 import {
-  describeAlias, describeAttribute, describeColumn, describeRelation, describeTable, describeTarget, directionOf, joinOf, relationTarget,
+  describeAlias,
+  describeAttribute,
+  describeColumn,
+  describeRelation,
+  describeTable,
+  describeTarget,
+  directionOf,
+  joinOf,
+  relationTarget,
 } from './describe.js';
 import { describeFunction } from './function-docs.js';
 import { symbolKey, type Occurrence } from './occurrences.js';
@@ -46,35 +54,86 @@ export function buildIndex(files: SourceFile[], entry: SourceFile, schema: Schem
 function indexDeclarations(file: SourceFile, schema: Schema, add: (o: Occurrence) => void) {
   for (const imp of file.ast.imports) {
     const target = imp.path;
-    add({ kind: 'import', key: symbolKey.import(target), span: imp.span, declaration: null, isDeclaration: false, hover: `imports ${'`'}${target}${'`'}` });
+    add({
+      kind: 'import',
+      key: symbolKey.import(target),
+      span: imp.span,
+      declaration: null,
+      isDeclaration: false,
+      hover: `imports ${'`'}${target}${'`'}`,
+    });
   }
   for (const decl of file.ast.tables) {
     const table = schema.tables.get(decl.name.text);
     const own = table?.decl === decl ? table : undefined;
-    add({ kind: 'table', key: symbolKey.table(decl.name.text), span: decl.name.span, declaration: decl.name.span, isDeclaration: true, hover: own ? describeTable(own) : `**${decl.name.text}**: table` });
+    add({
+      kind: 'table',
+      key: symbolKey.table(decl.name.text),
+      span: decl.name.span,
+      declaration: decl.name.span,
+      isDeclaration: true,
+      hover: own ? describeTable(own) : `**${decl.name.text}**: table`,
+    });
     for (const col of decl.columns) {
       const info = own?.columns.get(col.name.text);
       add({
-        kind: 'column', key: symbolKey.column(decl.name.text, col.name.text), span: col.name.span, declaration: col.name.span, isDeclaration: info?.decl === col,
+        kind: 'column',
+        key: symbolKey.column(decl.name.text, col.name.text),
+        span: col.name.span,
+        declaration: col.name.span,
+        isDeclaration: info?.decl === col,
         hover: own && info ? describeColumn(own, info) : `**${col.name.text}**: column of ${decl.name.text}`,
       });
       const ref = col.reference;
       if (!ref) continue;
       const target = schema.tables.get(ref.target.text);
-      add({ kind: 'table', key: symbolKey.table(ref.target.text), span: ref.target.span, declaration: target?.decl.name.span ?? null, isDeclaration: false, hover: target ? describeTable(target) : `unknown table \`${ref.target.text}\`` });
-      for (const [name, onTable] of [[ref.as, decl.name.text], [ref.inverse, ref.target.text]] as const) {
+      add({
+        kind: 'table',
+        key: symbolKey.table(ref.target.text),
+        span: ref.target.span,
+        declaration: target?.decl.name.span ?? null,
+        isDeclaration: false,
+        hover: target ? describeTable(target) : `unknown table \`${ref.target.text}\``,
+      });
+      for (const [name, onTable] of [
+        [ref.as, decl.name.text],
+        [ref.inverse, ref.target.text],
+      ] as const) {
         const relation = name && schema.tables.get(onTable)?.relations.get(name.text);
-        if (name && relation) add({ kind: 'relation', key: symbolKey.relation(onTable, name.text), span: name.span, declaration: name.span, isDeclaration: true, hover: describeRelation(relation) });
+        if (name && relation)
+          add({
+            kind: 'relation',
+            key: symbolKey.relation(onTable, name.text),
+            span: name.span,
+            declaration: name.span,
+            isDeclaration: true,
+            hover: describeRelation(relation),
+          });
       }
     }
     for (const name of decl.compositeKey ?? []) {
       const info = own?.columns.get(name.text);
-      if (own && info) add({ kind: 'column', key: symbolKey.column(own.name, name.text), span: name.span, declaration: info.decl.name.span, isDeclaration: false, hover: describeColumn(own, info) });
+      if (own && info)
+        add({
+          kind: 'column',
+          key: symbolKey.column(own.name, name.text),
+          span: name.span,
+          declaration: info.decl.name.span,
+          isDeclaration: false,
+          hover: describeColumn(own, info),
+        });
     }
   }
   for (const decl of file.ast.targets) {
     const target = schema.targets.get(decl.name.text);
-    add({ kind: 'target', key: symbolKey.target(decl.name.text), span: decl.name.span, declaration: decl.name.span, isDeclaration: target?.decl === decl, hover: target ? describeTarget(target) : `**${decl.name.text}**: target table` });
+    add({
+      kind: 'target',
+      key: symbolKey.target(decl.name.text),
+      span: decl.name.span,
+      declaration: decl.name.span,
+      isDeclaration: target?.decl === decl,
+      hover: target ? describeTarget(target) : `**${decl.name.text}**: target table`,
+    });
   }
 }
 
@@ -84,15 +143,33 @@ class ItemWalker {
   /** Where each row alias was declared. */
   private readonly aliasDecl = new Map<RowBinding, Span>();
 
-  constructor(private readonly schema: Schema, private readonly add: (o: Occurrence) => void, private readonly scopes: ScopeRegion[]) {
+  constructor(
+    private readonly schema: Schema,
+    private readonly add: (o: Occurrence) => void,
+    private readonly scopes: ScopeRegion[],
+  ) {
     this.checker = new ExprChecker(schema, this.sink);
   }
 
   item(decl: ItemDecl) {
     const target = this.schema.targets.get(decl.target.text);
-    this.add({ kind: 'target', key: symbolKey.target(decl.target.text), span: decl.target.span, declaration: target?.decl.name.span ?? null, isDeclaration: false, hover: target ? describeTarget(target) : `unknown target \`${decl.target.text}\`` });
+    this.add({
+      kind: 'target',
+      key: symbolKey.target(decl.target.text),
+      span: decl.target.span,
+      declaration: target?.decl.name.span ?? null,
+      isDeclaration: false,
+      hover: target ? describeTarget(target) : `unknown target \`${decl.target.text}\``,
+    });
     const table = this.schema.tables.get(decl.root.table.text);
-    this.add({ kind: 'table', key: symbolKey.table(decl.root.table.text), span: decl.root.table.span, declaration: table?.decl.name.span ?? null, isDeclaration: false, hover: table ? describeTable(table) : `unknown table \`${decl.root.table.text}\`` });
+    this.add({
+      kind: 'table',
+      key: symbolKey.table(decl.root.table.text),
+      span: decl.root.table.span,
+      declaration: table?.decl.name.span ?? null,
+      isDeclaration: false,
+      hover: table ? describeTable(table) : `unknown table \`${decl.root.table.text}\``,
+    });
     const rows = table ? [this.bind(decl.root.alias.text, decl.root.alias.span, table, null)] : [];
     if (decl.root.filter) this.expr(decl.root.filter, { rows, attrs: null });
     const shape = this.object(decl.members, rows, decl.span);
@@ -105,7 +182,14 @@ class ItemWalker {
   private bind(alias: string, span: Span, table: TableInfo, source: string | null): RowBinding {
     const binding: RowBinding = { alias, table, ref: { kind: 'alias', name: alias } };
     this.aliasDecl.set(binding, span);
-    this.add({ kind: 'alias', key: symbolKey.alias(span), span, declaration: span, isDeclaration: true, hover: describeAlias(alias, table, source) });
+    this.add({
+      kind: 'alias',
+      key: symbolKey.alias(span),
+      span,
+      declaration: span,
+      isDeclaration: true,
+      hover: describeAlias(alias, table, source),
+    });
     return binding;
   }
 
@@ -123,14 +207,27 @@ class ItemWalker {
     for (const member of members) {
       if (member.kind !== 'Keep') continue;
       const attr = shape.attrs.get(member.collection.text);
-      if (attr) this.add({ kind: 'attribute', key: symbolKey.attribute(attr.span), span: member.collection.span, declaration: attr.span, isDeclaration: false, hover: describeAttribute(attr, null, false) });
+      if (attr)
+        this.add({
+          kind: 'attribute',
+          key: symbolKey.attribute(attr.span),
+          span: member.collection.span,
+          declaration: attr.span,
+          isDeclaration: false,
+          hover: describeAttribute(attr, null, false),
+        });
       const element = collections.get(member.collection.text);
       this.expr(member.condition, { rows: element ? [...rows, element] : rows, attrs: attr?.shape ?? null });
     }
     return shape;
   }
 
-  private attribute(member: Attribute, rows: RowBinding[], scope: { rows: RowBinding[]; attrs: ObjectShape }, collections: Map<string, RowBinding>): AttrInfo {
+  private attribute(
+    member: Attribute,
+    rows: RowBinding[],
+    scope: { rows: RowBinding[]; attrs: ObjectShape },
+    collections: Map<string, RowBinding>,
+  ): AttrInfo {
     const name = member.name.text;
     const value = member.value;
     let info: AttrInfo;
@@ -140,23 +237,45 @@ class ItemWalker {
       if (built.binding) collections.set(name, built.binding);
       info = { name, type: 'list', nullable: false, shape: built.shape, copyOf: null, span: member.name.span };
     } else if (value.kind === 'Object') {
-      info = { name, type: 'object', nullable: false, shape: this.object(value.members, rows, value.span), copyOf: null, span: member.name.span };
+      info = {
+        name,
+        type: 'object',
+        nullable: false,
+        shape: this.object(value.members, rows, value.span),
+        copyOf: null,
+        span: member.name.span,
+      };
     } else {
       this.expr(value, scope);
       const typed = this.checker.check(value, this.fullScope(scope));
       const plan = typed.plan;
       valueType = { type: typed.poison ? 'unknown' : plan.type, nullable: typed.nullable };
-      const copyOf = plan.kind === 'column' && plan.row.kind === 'alias' ? { alias: plan.row.name, column: plan.column } : null;
-      info = { name, type: plan.type, nullable: typed.nullable || member.when !== null, shape: null, copyOf, span: member.name.span };
+      const copyOf =
+        plan.kind === 'column' && plan.row.kind === 'alias' ? { alias: plan.row.name, column: plan.column } : null;
+      info = {
+        name,
+        type: plan.type,
+        nullable: typed.nullable || member.when !== null,
+        shape: null,
+        copyOf,
+        span: member.name.span,
+      };
     }
-    this.add({ kind: 'attribute', key: symbolKey.attribute(member.name.span), span: member.name.span, declaration: member.name.span, isDeclaration: true, hover: describeAttribute(info, valueType, member.when !== null) });
+    this.add({
+      kind: 'attribute',
+      key: symbolKey.attribute(member.name.span),
+      span: member.name.span,
+      declaration: member.name.span,
+      isDeclaration: true,
+      hover: describeAttribute(info, valueType, member.when !== null),
+    });
     return info;
   }
 
   private each(each: Each, rows: RowBinding[]): { shape: ObjectShape; binding: RowBinding | null } {
     this.path(each.source, { rows, attrs: null });
     const source = resolvePath(each.source, this.fullScope({ rows, attrs: null }), this.schema, this.sink);
-    const child = source.kind === 'sourceCollection' ? this.schema.tables.get(source.relation.child) ?? null : null;
+    const child = source.kind === 'sourceCollection' ? (this.schema.tables.get(source.relation.child) ?? null) : null;
     const shown = each.source.segments.map((s) => s.text).join('.');
     const binding = child ? this.bind(each.alias.text, each.alias.span, child, shown) : null;
     const inner = binding ? [...rows, binding] : rows;
@@ -186,7 +305,14 @@ class ItemWalker {
         return this.expr(expr.right, scope);
       case 'Call':
         if (isFunction(expr.callee.text)) {
-          this.add({ kind: 'function', key: symbolKey.function(expr.callee.text), span: expr.callee.span, declaration: null, isDeclaration: false, hover: describeFunction(expr.callee.text) });
+          this.add({
+            kind: 'function',
+            key: symbolKey.function(expr.callee.text),
+            span: expr.callee.span,
+            declaration: null,
+            isDeclaration: false,
+            hover: describeFunction(expr.callee.text),
+          });
         }
         for (const arg of expr.args) this.expr(arg, scope);
         return;
@@ -215,21 +341,49 @@ class ItemWalker {
       const binding = i === 0 ? [...scope.rows].reverse().find((r) => r.alias === segment.text) : undefined;
       if (binding) {
         const decl = this.aliasDecl.get(binding)!;
-        found.push({ ...at, kind: 'alias', key: symbolKey.alias(decl), declaration: decl, headline: describeAlias(binding.alias, binding.table, null), step: `\`${segment.text}\`: a row of \`${binding.table.name}\`` });
+        found.push({
+          ...at,
+          kind: 'alias',
+          key: symbolKey.alias(decl),
+          declaration: decl,
+          headline: describeAlias(binding.alias, binding.table, null),
+          step: `\`${segment.text}\`: a row of \`${binding.table.name}\``,
+        });
         table = binding.table;
         continue;
       }
       if (resolved.kind === 'attr') {
         const attr = resolved.attr;
-        found.push({ ...at, kind: 'attribute', key: symbolKey.attribute(attr.span), declaration: attr.span, headline: describeAttribute(attr, null, false), step: `\`${segment.text}\`: attribute, ${attr.type}` });
+        found.push({
+          ...at,
+          kind: 'attribute',
+          key: symbolKey.attribute(attr.span),
+          declaration: attr.span,
+          headline: describeAttribute(attr, null, false),
+          step: `\`${segment.text}\`: attribute, ${attr.type}`,
+        });
         continue;
       }
       const relation = table?.relations.get(segment.text);
       if (resolved.kind === 'column' && table) {
         const column = resolved.table.columns.get(resolved.column)!;
-        found.push({ ...at, kind: 'column', key: symbolKey.column(resolved.table.name, resolved.column), declaration: column.decl.name.span, headline: describeColumn(resolved.table, column), step: `\`.${segment.text}\`: column of \`${resolved.table.name}\`, ${column.type}${column.nullable ? ', nullable' : ''}` });
+        found.push({
+          ...at,
+          kind: 'column',
+          key: symbolKey.column(resolved.table.name, resolved.column),
+          declaration: column.decl.name.span,
+          headline: describeColumn(resolved.table, column),
+          step: `\`.${segment.text}\`: column of \`${resolved.table.name}\`, ${column.type}${column.nullable ? ', nullable' : ''}`,
+        });
       } else if (relation && table) {
-        found.push({ ...at, kind: 'relation', key: symbolKey.relation(table.name, relation.name), declaration: relation.span, headline: describeRelation(relation), step: `\`.${segment.text}\` → \`${relationTarget(relation)}\`: ${directionOf(relation)} (${joinOf(relation)})` });
+        found.push({
+          ...at,
+          kind: 'relation',
+          key: symbolKey.relation(table.name, relation.name),
+          declaration: relation.span,
+          headline: describeRelation(relation),
+          step: `\`.${segment.text}\` → \`${relationTarget(relation)}\`: ${directionOf(relation)} (${joinOf(relation)})`,
+        });
         table = this.schema.tables.get(relationTarget(relation)) ?? null;
         continue;
       }

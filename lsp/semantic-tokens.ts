@@ -5,7 +5,13 @@ import type { Occurrence, SymbolKind } from './occurrences.js';
 import type { LineIndex } from './positions.js';
 
 const TYPES: Record<Exclude<SymbolKind, 'import'>, string> = {
-  table: 'class', target: 'namespace', column: 'property', relation: 'enumMember', alias: 'parameter', attribute: 'variable', function: 'function',
+  table: 'class',
+  target: 'namespace',
+  column: 'property',
+  relation: 'enumMember',
+  alias: 'parameter',
+  attribute: 'variable',
+  function: 'function',
 };
 
 export const SEMANTIC_LEGEND: SemanticTokensLegend = {
@@ -26,8 +32,13 @@ export function semanticTokens(occurrences: Occurrence[], file: string, lines: L
     const start = lines.positionAt(o.span.offset);
     const end = lines.positionAt(o.span.endOffset);
     if (end.line !== start.line) continue;
-    data.push(start.line - line, start.line === line ? start.character - character : start.character, end.character - start.character,
-      SEMANTIC_LEGEND.tokenTypes.indexOf(TYPES[o.kind]), o.isDeclaration ? 1 : 0);
+    data.push(
+      start.line - line,
+      start.line === line ? start.character - character : start.character,
+      end.character - start.character,
+      SEMANTIC_LEGEND.tokenTypes.indexOf(TYPES[o.kind]),
+      o.isDeclaration ? 1 : 0,
+    );
     line = start.line;
     character = start.character;
     lastEnd = o.span.endOffset;

@@ -29,7 +29,11 @@ export function startServer(connection: Connection): void {
     if (!document) return;
     const analysis = analyses.of(path);
     reads.set(path, analysis.reads);
-    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: lspDiagnostics(analysis, path) });
+    void connection.sendDiagnostics({
+      uri: document.uri,
+      version: document.version,
+      diagnostics: lspDiagnostics(analysis, path),
+    });
   };
   const changed = (path: string | null) => {
     if (!path) return;
@@ -45,7 +49,9 @@ export function startServer(connection: Connection): void {
   };
 
   connection.onInitialize((params): InitializeResult => {
-    const folders = params.workspaceFolders?.map((f) => fileURLToPath(f.uri)) ?? (params.rootUri ? [fileURLToPath(params.rootUri)] : []);
+    const folders =
+      params.workspaceFolders?.map((f) => fileURLToPath(f.uri)) ??
+      (params.rootUri ? [fileURLToPath(params.rootUri)] : []);
     store.scanWorkspace(folders.map((f) => resolve(f)));
     warmUp();
     return {
@@ -65,7 +71,9 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDidOpenTextDocument(({ textDocument: d }) => changed(store.openDocument(d.uri, d.version, d.text)));
-  connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => changed(store.changeDocument(d.uri, d.version, contentChanges)));
+  connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) =>
+    changed(store.changeDocument(d.uri, d.version, contentChanges)),
+  );
   connection.onDidCloseTextDocument(({ textDocument: d }) => {
     const path = store.closeDocument(d.uri);
     if (path) reads.delete(path);
@@ -87,7 +95,9 @@ export function startServer(connection: Connection): void {
   });
   connection.onReferences(({ textDocument, position, context }) => {
     const found = at(textDocument.uri, position);
-    return found ? referencesAt(found.analysis, found.path, found.offset, context.includeDeclaration, analyses, store) : [];
+    return found
+      ? referencesAt(found.analysis, found.path, found.offset, context.includeDeclaration, analyses, store)
+      : [];
   });
   connection.onCompletion(({ textDocument, position }) => {
     const found = at(textDocument.uri, position);
@@ -113,7 +123,9 @@ export function startServer(connection: Connection): void {
   connection.languages.semanticTokens.on(({ textDocument }) => {
     const found = at(textDocument.uri);
     const lines = found?.analysis.lines(displayPath(found.path));
-    return found && lines ? semanticTokens(found.analysis.index.occurrences, displayPath(found.path), lines) : { data: [] };
+    return found && lines
+      ? semanticTokens(found.analysis.index.occurrences, displayPath(found.path), lines)
+      : { data: [] };
   });
 
   connection.listen();

@@ -48,7 +48,9 @@ function readExpectations(file: string): Expectations {
   return result;
 }
 
-const files = readdirSync(corpusDir).filter((f) => f.endsWith('.map')).sort();
+const files = readdirSync(corpusDir)
+  .filter((f) => f.endsWith('.map'))
+  .sort();
 const expectations = new Map(files.map((f) => [f, readExpectations(f)]));
 
 describe('bad mappings', () => {
@@ -70,7 +72,9 @@ describe('bad mappings', () => {
       const result = compile(path);
       const rendered = renderDiagnostics(result.diagnostics, (p) => result.sources.get(p));
       const actual = result.diagnostics.map((d) => `${d.code} ${d.span.file}:${d.span.line}:${d.span.column}`);
-      expect([...actual].sort(), `diagnostics of ${file}:\n${rendered}`).to.deep.equal([...expected.diagnostics].sort());
+      expect([...actual].sort(), `diagnostics of ${file}:\n${rendered}`).to.deep.equal(
+        [...expected.diagnostics].sort(),
+      );
       for (const text of expected.texts) expect(rendered, `rendered diagnostics of ${file}`).to.include(text);
     });
   }

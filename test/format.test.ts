@@ -14,11 +14,13 @@ const update = process.env.MAPC_UPDATE_GOLDEN === '1';
 
 function mapFilesUnder(folder: string): string[] {
   if (!existsSync(folder)) return [];
-  return readdirSync(folder).sort().flatMap((entry) => {
-    const path = join(folder, entry);
-    if (statSync(path).isDirectory()) return mapFilesUnder(path);
-    return entry.endsWith('.map') ? [path] : [];
-  });
+  return readdirSync(folder)
+    .sort()
+    .flatMap((entry) => {
+      const path = join(folder, entry);
+      if (statSync(path).isDirectory()) return mapFilesUnder(path);
+      return entry.endsWith('.map') ? [path] : [];
+    });
 }
 
 /** Files that must format: the samples and the fixtures. Other test inputs may be broken on purpose. */
@@ -28,8 +30,10 @@ const otherTestInputs = mapFilesUnder('test').filter((path) => !path.startsWith(
 /** Every token and comment as (type, image); a comment's trailing whitespace is not part of it. */
 function tokenSequence(text: string): string[] {
   const lexed = mapLexer.tokenize(text);
-  const all = [...lexed.tokens, ...((lexed.groups.comments ?? []))].sort((a, b) => a.startOffset - b.startOffset);
-  return all.map((token) => `${token.tokenType.name} ${token.tokenType.name === 'Comment' ? token.image.trimEnd() : token.image}`);
+  const all = [...lexed.tokens, ...(lexed.groups.comments ?? [])].sort((a, b) => a.startOffset - b.startOffset);
+  return all.map(
+    (token) => `${token.tokenType.name} ${token.tokenType.name === 'Comment' ? token.image.trimEnd() : token.image}`,
+  );
 }
 
 /** Each comment's text, and whether it stands alone on its line or trails code. */
@@ -44,7 +48,7 @@ function commentPlaces(text: string): string[] {
 /** The text cut into the gaps between tokens and comments and the pieces themselves. */
 function gapsAndPieces(text: string): { gaps: string[]; pieces: string[] } {
   const lexed = mapLexer.tokenize(text);
-  const all = [...lexed.tokens, ...((lexed.groups.comments ?? []))].sort((a, b) => a.startOffset - b.startOffset);
+  const all = [...lexed.tokens, ...(lexed.groups.comments ?? [])].sort((a, b) => a.startOffset - b.startOffset);
   const gaps: string[] = [];
   let end = 0;
   for (const token of all) {
@@ -65,7 +69,10 @@ function astWithoutSpans(text: string): string {
 
 function formatted(text: string, file: string): string {
   const result = formatMap(text, file);
-  if (!result.ok) throw new Error(`${file} was refused: ${result.problems.map((p) => `${p.span.line}:${p.span.column} ${p.message}`).join('; ')}`);
+  if (!result.ok)
+    throw new Error(
+      `${file} was refused: ${result.problems.map((p) => `${p.span.line}:${p.span.column} ${p.message}`).join('; ')}`,
+    );
   return result.text;
 }
 
@@ -81,20 +88,25 @@ function expectFormattingProperties(input: string, file: string): void {
   lines.forEach((line, index) => {
     expect(line, `line ${index + 1} has no trailing whitespace`).to.not.match(/\s$/);
     expect(line, `line ${index + 1} is indented by two spaces a level`).to.match(/^(  )*(\S|$)/);
-    if (index > 0) expect(line === '' && lines[index - 1] === '', `line ${index + 1} is a second blank line`).to.equal(false);
+    if (index > 0)
+      expect(line === '' && lines[index - 1] === '', `line ${index + 1} is a second blank line`).to.equal(false);
   });
 }
 
 describe('formatMap', () => {
   describe('fixtures', () => {
-    const inputs = readdirSync(FIXTURES).filter((f) => f.endsWith('.input.map')).sort();
+    const inputs = readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.input.map'))
+      .sort();
     it('has fixtures', () => expect(inputs).to.not.be.empty);
     for (const input of inputs) {
       it(input.replace(/\.input\.map$/, ''), () => {
         const actual = formatted(readFileSync(join(FIXTURES, input), 'utf8'), input);
         const expectedPath = join(FIXTURES, input.replace(/\.input\.map$/, '.expected.map'));
         if (update) writeFileSync(expectedPath, actual);
-        expect(actual, `${expectedPath} differs: run with MAPC_UPDATE_GOLDEN=1 if the change is intended`).to.equal(readFileSync(expectedPath, 'utf8'));
+        expect(actual, `${expectedPath} differs: run with MAPC_UPDATE_GOLDEN=1 if the change is intended`).to.equal(
+          readFileSync(expectedPath, 'utf8'),
+        );
       });
     }
   });
@@ -113,37 +125,67 @@ describe('formatMap', () => {
 
   describe('properties under random re-spacing', () => {
     const blanks = fc.array(fc.constantFrom(' ', '\t'), { minLength: 1, maxLength: 4 }).map((chars) => chars.join(''));
-    for (const file of [...mapFilesUnder('examples'), ...mapFilesUnder('mappings'), join(FIXTURES, 'comments.input.map')]) {
+    for (const file of [
+      ...mapFilesUnder('examples'),
+      ...mapFilesUnder('mappings'),
+      join(FIXTURES, 'comments.input.map'),
+    ]) {
       const text = readFileSync(file, 'utf8');
       const { gaps, pieces } = gapsAndPieces(text);
 
       it(`${file}: spaces and indentation do not matter, only line breaks do`, () => {
         const expected = formatted(text, file);
-        fc.assert(fc.property(fc.array(blanks, { minLength: gaps.length, maxLength: gaps.length }), (fill) => {
-          // Keep each gap's line breaks; replace every run of spaces around them.
-          const respaced = gaps.map((gap, index) => (gap === '' ? '' : gap.split('\n').map(() => fill[index]).join('\n')));
-          expect(formatted(rebuild(respaced, pieces), file)).to.equal(expected);
-        }), { numRuns: 25 });
+        fc.assert(
+          fc.property(fc.array(blanks, { minLength: gaps.length, maxLength: gaps.length }), (fill) => {
+            // Keep each gap's line breaks; replace every run of spaces around them.
+            const respaced = gaps.map((gap, index) =>
+              gap === ''
+                ? ''
+                : gap
+                    .split('\n')
+                    .map(() => fill[index])
+                    .join('\n'),
+            );
+            expect(formatted(rebuild(respaced, pieces), file)).to.equal(expected);
+          }),
+          { numRuns: 25 },
+        );
       });
 
       it(`${file}: extra line breaks anywhere keep every property`, () => {
-        fc.assert(fc.property(fc.array(fc.constantFrom(0, 0, 0, 1, 2), { minLength: gaps.length, maxLength: gaps.length }), (breaks) => {
-          // A break before a comment would move it off its line; the breaks go in front of tokens only.
-          const broken = gaps.map((gap, index) => (index < pieces.length && !pieces[index].startsWith('#') && index > 0 ? `${gap}${'\n'.repeat(breaks[index])} ` : gap));
-          expectFormattingProperties(rebuild(broken, pieces), file);
-        }), { numRuns: 25 });
+        fc.assert(
+          fc.property(
+            fc.array(fc.constantFrom(0, 0, 0, 1, 2), { minLength: gaps.length, maxLength: gaps.length }),
+            (breaks) => {
+              // A break before a comment would move it off its line; the breaks go in front of tokens only.
+              const broken = gaps.map((gap, index) =>
+                index < pieces.length && !pieces[index].startsWith('#') && index > 0
+                  ? `${gap}${'\n'.repeat(breaks[index])} `
+                  : gap,
+              );
+              expectFormattingProperties(rebuild(broken, pieces), file);
+            },
+          ),
+          { numRuns: 25 },
+        );
       });
     }
   });
 
   describe('layout', () => {
     it('aligns a table by the longest name and the longest type, `?` included', () => {
-      const text = formatted('table t from "t.csv" {\n id int key\n  description string?\n  n decimal -> other\n}\n', 't.map');
-      expect(text).to.equal('table t from "t.csv" {\n  id          int     key\n  description string?\n  n           decimal -> other\n}\n');
+      const text = formatted(
+        'table t from "t.csv" {\n id int key\n  description string?\n  n decimal -> other\n}\n',
+        't.map',
+      );
+      expect(text).to.equal(
+        'table t from "t.csv" {\n  id          int     key\n  description string?\n  n           decimal -> other\n}\n',
+      );
     });
 
     it('aligns `=` only within a run of one-line attributes', () => {
-      const input = 'item I into t {\nfrom a as x\nab = 1\nabcd = 2\n\nz = 3\nlong_name = {\ny = 1\n}\nq = 4\nrr = 5\n}\n';
+      const input =
+        'item I into t {\nfrom a as x\nab = 1\nabcd = 2\n\nz = 3\nlong_name = {\ny = 1\n}\nq = 4\nrr = 5\n}\n';
       expect(formatted(input, 'i.map')).to.equal(
         'item I into t {\n  from a as x\n  ab   = 1\n  abcd = 2\n\n  z = 3\n  long_name = {\n    y = 1\n  }\n  q  = 4\n  rr = 5\n}\n',
       );

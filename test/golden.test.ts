@@ -14,8 +14,12 @@ const SNAPSHOTS = 'test/golden/snapshots';
 const update = process.env.MAPC_UPDATE_GOLDEN === '1';
 
 const inputs = [
-  ...readdirSync('mappings').filter((f) => f.endsWith('.map')).map((f) => join('mappings', f)),
-  ...readdirSync(CASES).filter((f) => f.endsWith('.map')).map((f) => join(CASES, f)),
+  ...readdirSync('mappings')
+    .filter((f) => f.endsWith('.map'))
+    .map((f) => join('mappings', f)),
+  ...readdirSync(CASES)
+    .filter((f) => f.endsWith('.map'))
+    .map((f) => join(CASES, f)),
 ];
 
 /** The name its snapshots start with: `mappings-customer` for mappings/customer.map, else the file's name. */
@@ -32,7 +36,9 @@ function snapshot(name: string, actual: string) {
     writeFileSync(path, actual);
     return;
   }
-  expect(actual, `${path} differs: run \`npm run test:update\` if the change is intended`).to.equal(readFileSync(path, 'utf8'));
+  expect(actual, `${path} differs: run \`npm run test:update\` if the change is intended`).to.equal(
+    readFileSync(path, 'utf8'),
+  );
 }
 
 describe('golden plans, explain output and diagnostics', () => {
@@ -40,7 +46,10 @@ describe('golden plans, explain output and diagnostics', () => {
     const prefix = prefixOf(input);
     it(input, () => {
       const result = compile(input);
-      snapshot(`${prefix}.diagnostics.txt`, renderDiagnostics(result.diagnostics, (f) => result.sources.get(f)) || '(no diagnostics)\n');
+      snapshot(
+        `${prefix}.diagnostics.txt`,
+        renderDiagnostics(result.diagnostics, (f) => result.sources.get(f)) || '(no diagnostics)\n',
+      );
       if (!result.plan) return;
       snapshot(`${prefix}.plan.json`, `${JSON.stringify(result.plan, null, 2)}\n`);
       snapshot(`${prefix}.explain.txt`, explainPlan(result.plan));
@@ -57,9 +66,14 @@ describe('golden plans, explain output and diagnostics', () => {
     // Each mapping of the repository compiles, so its case has a plan and an explain snapshot.
     for (const file of mappings) {
       const prefix = prefixOf(join('mappings', file));
-      for (const kind of ['diagnostics.txt', 'plan.json', 'explain.txt']) expect(existsSync(join(SNAPSHOTS, `${prefix}.${kind}`)), `${prefix}.${kind}`).to.equal(true);
+      for (const kind of ['diagnostics.txt', 'plan.json', 'explain.txt'])
+        expect(existsSync(join(SNAPSHOTS, `${prefix}.${kind}`)), `${prefix}.${kind}`).to.equal(true);
     }
-    const snapshotted = new Set(readdirSync(SNAPSHOTS).map((f) => f.replace(/\.(diagnostics\.txt|plan\.json|explain\.txt)$/, '')));
-    expect([...snapshotted].sort(), `${SNAPSHOTS} holds snapshots of inputs that are gone (delete them)`).to.deep.equal([...prefixes].sort());
+    const snapshotted = new Set(
+      readdirSync(SNAPSHOTS).map((f) => f.replace(/\.(diagnostics\.txt|plan\.json|explain\.txt)$/, '')),
+    );
+    expect([...snapshotted].sort(), `${SNAPSHOTS} holds snapshots of inputs that are gone (delete them)`).to.deep.equal(
+      [...prefixes].sort(),
+    );
   });
 });

@@ -43,16 +43,18 @@ async function main(): Promise<void> {
   const started = performance.now();
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
-  const settings = (await connection.runAndReadAll(
-    "SELECT current_setting('threads') AS threads, version() AS version",
-  )).getRowObjectsJson()[0];
+  const settings = (
+    await connection.runAndReadAll("SELECT current_setting('threads') AS threads, version() AS version")
+  ).getRowObjectsJson()[0];
   const result = await connection.runAndReadAll(sql);
   const rows = result.getRows();
   const documents = Number(rows[0]?.[0] ?? -1);
   const seconds = (performance.now() - started) / 1000;
   connection.closeSync();
   instance.closeSync();
-  process.stdout.write(`${JSON.stringify({ seconds, documents, threads: Number(settings.threads), version: settings.version })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ seconds, documents, threads: Number(settings.threads), version: settings.version })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -25,22 +25,30 @@ Exit code: 0 clean (warnings allowed), 1 errors found, 2 bad usage.`;
 
 export const compileCommand: Command = {
   run(args) {
-    const { values, positionals } = parseCommandLine(args, {
-      output: { type: 'string', short: 'o' },
-      'out-dir': { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      check: { type: 'boolean' },
-      'allow-absolute-imports': { type: 'boolean' },
-    }, usage);
+    const { values, positionals } = parseCommandLine(
+      args,
+      {
+        output: { type: 'string', short: 'o' },
+        'out-dir': { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        check: { type: 'boolean' },
+        'allow-absolute-imports': { type: 'boolean' },
+      },
+      usage,
+    );
     if (values.help) {
       console.log(values.check ? checkUsage : usage);
       return 0;
     }
     if (positionals.length === 0) throw new UsageError(`name at least one .map file\n\n${usage}`);
-    if (values.output && positionals.length > 1) throw new UsageError('-o takes one mapping; use --out-dir for several');
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format is text or json, not ${values.format}`);
+    if (values.output && positionals.length > 1)
+      throw new UsageError('-o takes one mapping; use --out-dir for several');
+    if (values.format !== 'text' && values.format !== 'json')
+      throw new UsageError(`--format is text or json, not ${values.format}`);
 
-    const results: CompileResult[] = positionals.map((file) => compile(file, { allowAbsoluteImports: values['allow-absolute-imports'] }));
+    const results: CompileResult[] = positionals.map((file) =>
+      compile(file, { allowAbsoluteImports: values['allow-absolute-imports'] }),
+    );
     const diagnostics = [...results.flatMap((r) => r.diagnostics), ...checkAcrossMappings(results)];
     const sources = new Map(results.flatMap((r) => [...r.sources]));
     if (values.format === 'json') console.log(diagnosticsAsJson(diagnostics));

@@ -9,10 +9,17 @@ import { checkControlTableName, tableBindings, type BindingOptions } from './dyn
 
 export type DynamoDbSettings = DynamoDbConnection;
 
-export function dynamoDbSettings(values: { region?: string; endpoint?: string; 'control-table'?: string } & BindingOptions): DynamoDbSettings {
+export function dynamoDbSettings(
+  values: { region?: string; endpoint?: string; 'control-table'?: string } & BindingOptions,
+): DynamoDbSettings {
   checkControlTableName(values['control-table']);
   checkEndpoints(values);
-  return connectDynamoDb({ region: values.region, endpoint: values.endpoint, controlTable: values['control-table'], tables: tableBindings(values) });
+  return connectDynamoDb({
+    region: values.region,
+    endpoint: values.endpoint,
+    controlTable: values['control-table'],
+    tables: tableBindings(values),
+  });
 }
 
 /**

@@ -35,14 +35,22 @@ export function tableBindings(values: BindingOptions): Map<string, string> {
     } catch (error) {
       throw new UsageError(`--tables ${values.tables}: ${(error as Error).message}`);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
-      throw new UsageError(`--tables ${values.tables}: expected an object of table names, as in {"app_table": "prod-app-table"}`);
+    if (
+      parsed === null ||
+      typeof parsed !== 'object' ||
+      Array.isArray(parsed) ||
+      Object.values(parsed).some((v) => typeof v !== 'string')
+    ) {
+      throw new UsageError(
+        `--tables ${values.tables}: expected an object of table names, as in {"app_table": "prod-app-table"}`,
+      );
     }
     for (const [logical, physical] of Object.entries(parsed as Record<string, string>)) bindings.set(logical, physical);
   }
   for (const binding of values.table ?? []) {
     const match = /^([^=]+)=(.+)$/.exec(binding);
-    if (!match) throw new UsageError(`--table ${binding}: write it as logical=physical, as in --table app_table=prod-app-table`);
+    if (!match)
+      throw new UsageError(`--table ${binding}: write it as logical=physical, as in --table app_table=prod-app-table`);
     bindings.set(match[1], match[2]);
   }
   return bindings;
@@ -56,16 +64,20 @@ export function checkBindings(plan: Plan, values: BindingOptions): void {
   const bindings = tableBindings(values);
   for (const logical of bindings.keys()) {
     if (!plan.targets.some((t) => t.name === logical)) {
-      throw new UsageError(`--table/--tables: the mapping has no target ${logical} (targets: ${plan.targets.map((t) => t.name).join(', ')})`);
+      throw new UsageError(
+        `--table/--tables: the mapping has no target ${logical} (targets: ${plan.targets.map((t) => t.name).join(', ')})`,
+      );
     }
   }
   for (const { name } of plan.targets) {
     const physical = bindings.get(name);
     const problem = tableNameProblem(physical ?? name);
     if (problem === null) continue;
-    throw new UsageError(physical === undefined
-      ? `target ${name} of mapping ${plan.mapping} ${problem}: bind it to a valid table with --table ${name}=my-table (or --tables), or rename the target`
-      : `--table/--tables: ${name}=${physical}: the table name ${problem}`);
+    throw new UsageError(
+      physical === undefined
+        ? `target ${name} of mapping ${plan.mapping} ${problem}: bind it to a valid table with --table ${name}=my-table (or --tables), or rename the target`
+        : `--table/--tables: ${name}=${physical}: the table name ${problem}`,
+    );
   }
 }
 

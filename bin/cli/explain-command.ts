@@ -57,17 +57,24 @@ export const explainCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(`name one .map or plan file\n\n${usage}`);
     const [file] = positionals;
     if (file.endsWith('.json')) {
-      if (graph) throw new UsageError(`--graph draws a .map file, not the plan ${file} (a plan holds no table relationships): name the mapping instead`);
+      if (graph)
+        throw new UsageError(
+          `--graph draws a .map file, not the plan ${file} (a plan holds no table relationships): name the mapping instead`,
+        );
       process.stdout.write(explainPlan(loadPlanFile(file, { allowEdited: true })));
       return 0;
     }
-    const picturePath = graph ? graph.path ?? `${file.replace(/\.map$/, '')}.svg` : null;
+    const picturePath = graph ? (graph.path ?? `${file.replace(/\.map$/, '')}.svg`) : null;
     if (picturePath) checkOutputFile(picturePath, 'the picture (--graph)');
     const result = compile(file);
     process.stderr.write(renderDiagnostics(result.diagnostics, (f) => result.sources.get(f)));
     if (!result.plan) return 1;
     if (picturePath && result.schema) {
-      writePicture(picturePath, await renderSvg(buildMappingGraph(result.schema, result.plan)), 'the picture (--graph)');
+      writePicture(
+        picturePath,
+        await renderSvg(buildMappingGraph(result.schema, result.plan)),
+        'the picture (--graph)',
+      );
       process.stderr.write(`mapc explain: picture written to ${picturePath}\n`);
     }
     process.stdout.write(explainPlan(result.plan));

@@ -12,7 +12,11 @@ Rewrites each file in the canonical layout (comments kept; formatting twice chan
 
 export const fmtCommand: Command = {
   run(args) {
-    const { values, positionals } = parseCommandLine(args, { check: { type: 'boolean' }, stdout: { type: 'boolean' } }, usage);
+    const { values, positionals } = parseCommandLine(
+      args,
+      { check: { type: 'boolean' }, stdout: { type: 'boolean' } },
+      usage,
+    );
     if (values.help) {
       console.log(usage);
       return 0;

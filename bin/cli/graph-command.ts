@@ -22,29 +22,38 @@ Exit code: 0 drawn, 1 errors in the mapping (reported as by \`mapc check\`) or a
 
 function chooseFormat(format: string | undefined, out: string | undefined): GraphFormat {
   if (format !== undefined) {
-    if (!(GRAPH_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format is svg, mermaid or dot, not ${format}`);
+    if (!(GRAPH_FORMATS as readonly string[]).includes(format))
+      throw new UsageError(`--format is svg, mermaid or dot, not ${format}`);
     return format as GraphFormat;
   }
   if (out === undefined) return 'svg';
   const fromPath = graphFormatOfPath(out);
-  if (!fromPath) throw new UsageError(`cannot tell the format from the name ${out}: end it in .svg, .mmd or .dot, or give --format svg|mermaid|dot`);
+  if (!fromPath)
+    throw new UsageError(
+      `cannot tell the format from the name ${out}: end it in .svg, .mmd or .dot, or give --format svg|mermaid|dot`,
+    );
   return fromPath;
 }
 
 export const graphCommand: Command = {
   async run(args) {
-    const { values, positionals } = parseCommandLine(args, {
-      format: { type: 'string' },
-      out: { type: 'string', short: 'o' },
-      'allow-absolute-imports': { type: 'boolean' },
-    }, usage);
+    const { values, positionals } = parseCommandLine(
+      args,
+      {
+        format: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        'allow-absolute-imports': { type: 'boolean' },
+      },
+      usage,
+    );
     if (values.help) {
       console.log(usage);
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError(`name one .map file\n\n${usage}`);
     const [file] = positionals;
-    if (!file.endsWith('.map')) throw new UsageError(`mapc graph draws a .map file, not ${file} (a plan holds no table relationships to draw)`);
+    if (!file.endsWith('.map'))
+      throw new UsageError(`mapc graph draws a .map file, not ${file} (a plan holds no table relationships to draw)`);
     const format = chooseFormat(values.format, values.out);
     if (values.out) checkOutputFile(values.out, 'the picture (--out)');
 

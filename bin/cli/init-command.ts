@@ -28,7 +28,9 @@ export const initCommand: Command = {
       console.log(usage);
       return 0;
     }
-    const plans = await Promise.all(positionals.map((file) => loadPlan(file, { allowEdited: values['allow-edited-plan'] ?? false })));
+    const plans = await Promise.all(
+      positionals.map((file) => loadPlan(file, { allowEdited: values['allow-edited-plan'] ?? false })),
+    );
     if (plans.some((p) => p === null)) return 1;
     for (const plan of plans) checkBindings(plan!, values);
     const settings = dynamoDbSettings(values);
@@ -46,7 +48,9 @@ export const initCommand: Command = {
             await createTable(settings.client, expected);
             console.log(`target ${target.name}: created table ${expected.tableName}`);
           } else if (problems.length > 0) {
-            console.log(`target ${target.name}: table ${expected.tableName} exists but does not fit the mapping:\n${problems.map((p) => `  ${formatTableProblem(p)}`).join('\n')}`);
+            console.log(
+              `target ${target.name}: table ${expected.tableName} exists but does not fit the mapping:\n${problems.map((p) => `  ${formatTableProblem(p)}`).join('\n')}`,
+            );
             return 1;
           } else {
             console.log(`target ${target.name}: table ${expected.tableName} exists and fits`);

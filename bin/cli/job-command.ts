@@ -40,7 +40,12 @@ export const jobCommand: Command = {
     process.once('SIGTERM', onSignal);
     try {
       log.info('watching', { source: config.source, intervalSeconds: config.intervalMs / 1000 });
-      await watchJob({ ...options, intervalMs: config.intervalMs, signal: stop.signal, onPass: (report) => logPass(report, log) });
+      await watchJob({
+        ...options,
+        intervalMs: config.intervalMs,
+        signal: stop.signal,
+        onPass: (report) => logPass(report, log),
+      });
       log.info('stopped watching');
       return 0;
     } finally {
@@ -57,10 +62,16 @@ export function jobOptions(config: JobConfig, log: JobLog, metrics: NodeJS.Writa
     source: config.source,
     ...(config.once ? { once: config.once } : {}),
     dynamodb: {
-      region: config.region, endpoint: config.endpoint, controlTable: config.controlTable, tables: config.tables,
+      region: config.region,
+      endpoint: config.endpoint,
+      controlTable: config.controlTable,
+      tables: config.tables,
       endpointFlags: '--endpoint (MAPC_ENDPOINT) and --region (MAPC_REGION)',
     },
-    s3: { ...(config.region ? { region: config.region } : {}), ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) },
+    s3: {
+      ...(config.region ? { region: config.region } : {}),
+      ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
+    },
     concurrency: config.concurrency,
     maxRejects: config.maxRejects,
     limits: config.limits,
@@ -68,13 +79,20 @@ export function jobOptions(config: JobConfig, log: JobLog, metrics: NodeJS.Writa
     ...(config.reportDir ? { reportDir: config.reportDir } : {}),
     ...(config.owner ? { owner: config.owner } : {}),
     log,
-    ...(config.metrics === 'emf' ? { onRun: (run: JobRun) => metrics.write(`${JSON.stringify(metricsOf(run))}\n`) } : {}),
+    ...(config.metrics === 'emf'
+      ? { onRun: (run: JobRun) => metrics.write(`${JSON.stringify(metricsOf(run))}\n`) }
+      : {}),
   };
 }
 
 export function metricsOf(run: JobRun, now = Date.now()) {
   const asOf = Date.parse(run.report.asOf);
-  return emfRecord({ report: run.report, extract: run.extract, lagSeconds: Number.isFinite(asOf) ? Math.max(0, (now - asOf) / 1000) : 0, timestamp: now });
+  return emfRecord({
+    report: run.report,
+    extract: run.extract,
+    lagSeconds: Number.isFinite(asOf) ? Math.max(0, (now - asOf) / 1000) : 0,
+    timestamp: now,
+  });
 }
 
 /** One pass with its outcome logged; null when it could not start (the cause logged). */
@@ -91,7 +109,14 @@ export async function runJobLogged(options: RunJobOptions, log: JobLog): Promise
 
 function logPass(report: JobReport, log: JobLog): void {
   const applied = report.extracts.filter((e) => e.status === 'applied').length;
-  const fields = { source: report.source, status: report.status, extracts: report.extracts.length, applied, runs: report.runs.length, seconds: report.seconds };
+  const fields = {
+    source: report.source,
+    status: report.status,
+    extracts: report.extracts.length,
+    applied,
+    runs: report.runs.length,
+    seconds: report.seconds,
+  };
   if (report.status === 'ok') log.info('job pass finished', fields);
   else if (report.status === 'waiting') log.warn('job pass waits', { ...fields, error: report.error });
   else log.error('job pass failed', { ...fields, error: report.error });

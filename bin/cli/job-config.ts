@@ -101,8 +101,11 @@ Caps on what a run reads (a run past one stops before writing, naming the entry 
 ${readLimitUsage(true)}`;
 
 export type JobFlagValues = {
-  [Name in keyof typeof JOB_OPTIONS]?: (typeof JOB_OPTIONS)[Name] extends { type: 'boolean' } ? boolean
-    : (typeof JOB_OPTIONS)[Name] extends { multiple: true } ? string[] : string;
+  [Name in keyof typeof JOB_OPTIONS]?: (typeof JOB_OPTIONS)[Name] extends { type: 'boolean' }
+    ? boolean
+    : (typeof JOB_OPTIONS)[Name] extends { multiple: true }
+      ? string[]
+      : string;
 };
 
 /** What parseCommandLine(args, JOB_OPTIONS, JOB_USAGE) returns. */
@@ -126,7 +129,12 @@ interface Given<T> {
   name: string;
 }
 
-function pick(flag: string, flagValue: string | undefined, env: NodeJS.ProcessEnv, variables: string[]): Given<string> | undefined {
+function pick(
+  flag: string,
+  flagValue: string | undefined,
+  env: NodeJS.ProcessEnv,
+  variables: string[],
+): Given<string> | undefined {
   if (flagValue !== undefined && flagValue !== '') return { value: flagValue, name: `--${flag}` };
   for (const variable of variables) {
     const value = env[variable];
@@ -138,7 +146,9 @@ function pick(flag: string, flagValue: string | undefined, env: NodeJS.ProcessEn
 function wholeNumber(given: Given<string>, minimum: number): number {
   const text = given.value.trim();
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < minimum) {
-    throw new UsageError(`${given.name} takes a whole number${minimum > 0 ? ` of at least ${minimum}` : ''}, not ${JSON.stringify(given.value)}`);
+    throw new UsageError(
+      `${given.name} takes a whole number${minimum > 0 ? ` of at least ${minimum}` : ''}, not ${JSON.stringify(given.value)}`,
+    );
   }
   return Number(text);
 }
@@ -147,9 +157,14 @@ function intervalMs(given: Given<string>): number {
   const match = /^(\d+)(s|m|h)?$/.exec(given.value.trim());
   const ms = match ? Number(match[1]) * INTERVAL_UNITS[match[2] ?? ''] : NaN;
   if (!match || !(ms >= 1000)) {
-    throw new UsageError(`${given.name} takes a whole number of seconds (90), or with a unit (60s, 5m, 1h), of at least 1s; not ${JSON.stringify(given.value)}`);
+    throw new UsageError(
+      `${given.name} takes a whole number of seconds (90), or with a unit (60s, 5m, 1h), of at least 1s; not ${JSON.stringify(given.value)}`,
+    );
   }
-  if (ms > MAX_INTERVAL_MS) throw new UsageError(`${given.name} ${given.value} is longer than the ${Math.floor(MAX_INTERVAL_MS / 3_600_000)}h a timer can wait`);
+  if (ms > MAX_INTERVAL_MS)
+    throw new UsageError(
+      `${given.name} ${given.value} is longer than the ${Math.floor(MAX_INTERVAL_MS / 3_600_000)}h a timer can wait`,
+    );
   return ms;
 }
 
@@ -167,15 +182,26 @@ function tablesFromEnv(text: string, name = 'MAPC_TABLES'): Record<string, strin
     } catch (error) {
       throw new UsageError(`${name}: ${(error as Error).message}`);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string' || v === '')) {
+    if (
+      parsed === null ||
+      typeof parsed !== 'object' ||
+      Array.isArray(parsed) ||
+      Object.values(parsed).some((v) => typeof v !== 'string' || v === '')
+    ) {
       throw new UsageError(`${name}: expected an object of table names, as in {"app_table": "prod-app-table"}`);
     }
     return { ...(parsed as Record<string, string>) };
   }
   const bindings: Record<string, string> = {};
-  for (const binding of trimmed.split(',').map((b) => b.trim()).filter((b) => b !== '')) {
+  for (const binding of trimmed
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '')) {
     const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(binding);
-    if (!match) throw new UsageError(`${name}: write each binding as logical=physical, as in app_table=prod-app-table,other=prod-other (not ${JSON.stringify(binding)})`);
+    if (!match)
+      throw new UsageError(
+        `${name}: write each binding as logical=physical, as in app_table=prod-app-table,other=prod-other (not ${JSON.stringify(binding)})`,
+      );
     bindings[match[1]] = match[2];
   }
   return bindings;
@@ -184,7 +210,10 @@ function tablesFromEnv(text: string, name = 'MAPC_TABLES'): Record<string, strin
 function defaultMappings(cwd: string): string[] {
   const folder = join(cwd, 'mappings');
   const files = mappingsInFolder(folder);
-  if (files.length === 0) throw new UsageError(`no mappings: name them, set MAPC_MAPPINGS, or put .map files that declare items in ${folder}`);
+  if (files.length === 0)
+    throw new UsageError(
+      `no mappings: name them, set MAPC_MAPPINGS, or put .map files that declare items in ${folder}`,
+    );
   return files;
 }
 
@@ -198,7 +227,8 @@ function usage(check: () => unknown): void {
 }
 
 function sourceOf(given: Given<string> | undefined): string {
-  if (!given) throw new UsageError('name where extracts land with --source s3://bucket/prefix/ or a folder (or MAPC_SOURCE)');
+  if (!given)
+    throw new UsageError('name where extracts land with --source s3://bucket/prefix/ or a folder (or MAPC_SOURCE)');
   if (given.value.startsWith('s3://') && !/^s3:\/\/[^/]+/.test(given.value)) {
     throw new UsageError(`${given.name} ${given.value}: name the bucket, as in s3://bucket/prefix/`);
   }
@@ -207,14 +237,21 @@ function sourceOf(given: Given<string> | undefined): string {
 
 export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobConfigContext = {}): JobConfig {
   const { values, positionals } = flags;
-  const given = (flag: keyof JobFlagValues & string, ...variables: string[]) => pick(flag, values[flag] as string | undefined, env, variables);
+  const given = (flag: keyof JobFlagValues & string, ...variables: string[]) =>
+    pick(flag, values[flag] as string | undefined, env, variables);
   const source = sourceOf(given('source', 'MAPC_SOURCE'));
 
   const mappingsFromEnv = (env.MAPC_MAPPINGS ?? '').split(/[\s,]+/).filter((m) => m !== '');
-  const mappings = positionals.length > 0 ? [...positionals] : mappingsFromEnv.length > 0 ? mappingsFromEnv : defaultMappings(context.cwd ?? '.');
+  const mappings =
+    positionals.length > 0
+      ? [...positionals]
+      : mappingsFromEnv.length > 0
+        ? mappingsFromEnv
+        : defaultMappings(context.cwd ?? '.');
 
   const watch = values.watch ?? false;
-  if (watch && values.once) throw new UsageError('--once and --watch ask for opposite things: one extract, or keep watching');
+  if (watch && values.once)
+    throw new UsageError('--once and --watch ask for opposite things: one extract, or keep watching');
   // --watch, a flag, leaves MAPC_ONCE aside.
   const once = watch ? undefined : given('once', 'MAPC_ONCE');
   // A malformed s3:// URI is told now (what is missing), not after the source was listed.
@@ -223,7 +260,10 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
 
   let tables: Record<string, string>;
   try {
-    tables = { ...(env.MAPC_TABLES ? tablesFromEnv(env.MAPC_TABLES) : {}), ...Object.fromEntries(tableBindings(values)) };
+    tables = {
+      ...(env.MAPC_TABLES ? tablesFromEnv(env.MAPC_TABLES) : {}),
+      ...Object.fromEntries(tableBindings(values)),
+    };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
@@ -234,10 +274,12 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
   }
   const controlTable = given('control-table', 'MAPC_CONTROL_TABLE');
   const controlTableProblem = controlTable ? tableNameProblem(controlTable.value) : null;
-  if (controlTable && controlTableProblem) throw new UsageError(`${controlTable.name} ${controlTable.value}: the table name ${controlTableProblem}`);
+  if (controlTable && controlTableProblem)
+    throw new UsageError(`${controlTable.name} ${controlTable.value}: the table name ${controlTableProblem}`);
 
   const metrics = given('metrics', 'MAPC_METRICS');
-  if (metrics && metrics.value !== 'emf' && metrics.value !== 'none') throw new UsageError(`${metrics.name} is emf or none, not ${JSON.stringify(metrics.value)}`);
+  if (metrics && metrics.value !== 'emf' && metrics.value !== 'none')
+    throw new UsageError(`${metrics.name} is emf or none, not ${JSON.stringify(metrics.value)}`);
   const concurrency = given('concurrency', 'MAPC_CONCURRENCY');
   const maxRejects = given('max-rejects', 'MAPC_MAX_REJECTS');
   const region = given('region', 'MAPC_REGION', 'AWS_REGION');
@@ -245,7 +287,9 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
   const s3Endpoint = given('s3-endpoint', 'MAPC_S3_ENDPOINT');
   const reportDir = given('report-dir', 'MAPC_REPORT_DIR');
   const owner = given('owner', 'MAPC_OWNER');
-  const limits = readLimitsGiven(({ flag, variable }) => pick(flag, values[flag as keyof JobFlagValues] as string | undefined, env, [variable]));
+  const limits = readLimitsGiven(({ flag, variable }) =>
+    pick(flag, values[flag as keyof JobFlagValues] as string | undefined, env, [variable]),
+  );
   const allowEditedPlan = values['allow-edited-plan'] === true || booleanVariable(env, 'MAPC_ALLOW_EDITED_PLAN');
 
   return {

@@ -33,20 +33,35 @@ Run \`mapc ledger skip --help\` for skipping a broken extract.`;
 export const ledgerCommand: Command = {
   async run(args) {
     if (args[0] === 'skip') return (await import('./ledger-skip-command.js')).ledgerSkipCommand.run(args.slice(1));
-    const { values, positionals } = parseCommandLine(args, { ...DYNAMODB_OPTIONS, ...ALLOW_EDITED_PLAN_OPTION, format: { type: 'string', default: 'text' } }, usage);
+    const { values, positionals } = parseCommandLine(
+      args,
+      { ...DYNAMODB_OPTIONS, ...ALLOW_EDITED_PLAN_OPTION, format: { type: 'string', default: 'text' } },
+      usage,
+    );
     if (values.help) {
       console.log(usage);
       return 0;
     }
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format is text or json, not ${values.format}`);
-    const mappings = await loadMappings(mappingFiles(positionals), { allowEdited: values['allow-edited-plan'] ?? false });
+    if (values.format !== 'text' && values.format !== 'json')
+      throw new UsageError(`--format is text or json, not ${values.format}`);
+    const mappings = await loadMappings(mappingFiles(positionals), {
+      allowEdited: values['allow-edited-plan'] ?? false,
+    });
     if (!mappings) return 1;
     const settings = dynamoDbSettings(values);
     try {
       const store = new DynamoDbStateStore(settings.client, settings.controlTable);
       const listed: Array<{ mapping: string; entries: LedgerListing[] }> = [];
-      for (const { plan } of mappings) listed.push({ mapping: plan.mapping, entries: await listLedger(store, plan.mapping) });
-      if (values.format === 'json') console.log(JSON.stringify(listed.flatMap((m) => m.entries), null, 2));
+      for (const { plan } of mappings)
+        listed.push({ mapping: plan.mapping, entries: await listLedger(store, plan.mapping) });
+      if (values.format === 'json')
+        console.log(
+          JSON.stringify(
+            listed.flatMap((m) => m.entries),
+            null,
+            2,
+          ),
+        );
       else process.stdout.write(listed.map((m) => ledgerTable(m.mapping, m.entries)).join('\n'));
       return 0;
     } catch (error) {

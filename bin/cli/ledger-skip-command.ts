@@ -37,23 +37,35 @@ function whoAmI(): string {
 }
 
 function outcome(uri: string, { entry, previously, described }: SkippedExtract): string {
-  const before = previously === 'unrecorded'
-    ? `no run had recorded it; recorded as ${identityText(entry.identity)}, as_of ${entry.asOf} from ${described?.asOfFrom}`
-    : previously === 'failed' ? `it had failed: ${entry.error ?? 'no error recorded'}` : `it was ${previously}`;
+  const before =
+    previously === 'unrecorded'
+      ? `no run had recorded it; recorded as ${identityText(entry.identity)}, as_of ${entry.asOf} from ${described?.asOfFrom}`
+      : previously === 'failed'
+        ? `it had failed: ${entry.error ?? 'no error recorded'}`
+        : `it was ${previously}`;
   return `skipped ${uri} for mapping ${entry.mapping} (${before})`;
 }
 
 export const ledgerSkipCommand: Command = {
   async run(args) {
-    const { values, positionals } = parseCommandLine(args, {
-      ...DYNAMODB_OPTIONS, ...ALLOW_EDITED_PLAN_OPTION, reason: { type: 'string' }, 'as-of': { type: 'string' }, 's3-endpoint': { type: 'string' },
-    }, usage);
+    const { values, positionals } = parseCommandLine(
+      args,
+      {
+        ...DYNAMODB_OPTIONS,
+        ...ALLOW_EDITED_PLAN_OPTION,
+        reason: { type: 'string' },
+        'as-of': { type: 'string' },
+        's3-endpoint': { type: 'string' },
+      },
+      usage,
+    );
     if (values.help) {
       console.log(usage);
       return 0;
     }
     if (positionals.length === 0) throw new UsageError(`name the extract to skip\n\n${usage}`);
-    if (values.reason === undefined || values.reason.trim() === '') throw new UsageError(`give --reason: the ledger shows why the extract was skipped\n\n${usage}`);
+    if (values.reason === undefined || values.reason.trim() === '')
+      throw new UsageError(`give --reason: the ledger shows why the extract was skipped\n\n${usage}`);
     checkAsOf(values['as-of']);
     checkEndpoints(values);
     const [extract, ...named] = positionals;
@@ -68,7 +80,10 @@ export const ledgerSkipCommand: Command = {
     if (!mappings) return 1;
     const settings = dynamoDbSettings(values);
     try {
-      const s3 = { ...(values.region ? { region: values.region } : {}), ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}) };
+      const s3 = {
+        ...(values.region ? { region: values.region } : {}),
+        ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}),
+      };
       const result = await skipExtract(new DynamoDbStateStore(settings.client, settings.controlTable), {
         mappings: mappings.map(({ plan }) => ({ mapping: plan.mapping, planHash: plan.sourceHash })),
         uri,
@@ -78,9 +93,10 @@ export const ledgerSkipCommand: Command = {
       });
       if (!result.ok) {
         const others = mappings.filter(({ plan }) => !result.appliedFor.includes(plan.mapping));
-        const hint = result.appliedFor.length > 0 && others.length > 0
-          ? `\nto skip it for the other mappings only: mapc ledger skip ${extract} --reason "…" ${others.map((m) => m.file).join(' ')}`
-          : '';
+        const hint =
+          result.appliedFor.length > 0 && others.length > 0
+            ? `\nto skip it for the other mappings only: mapc ledger skip ${extract} --reason "…" ${others.map((m) => m.file).join(' ')}`
+            : '';
         console.error(`mapc ledger skip: ${result.error}${hint}`);
         return 1;
       }

@@ -3,7 +3,18 @@
 import type { ExtractIdentity } from '../../runtime/archive/extract-location.js';
 import type { LedgerListing } from '../../runtime/merge/ledger.js';
 
-const COLUMNS = ['AS_OF', 'STATUS', 'READ', 'REJECTED', 'PARKED', 'ITEMS', 'STARTED', 'FINISHED', 'TOOK', 'EXTRACT'] as const;
+const COLUMNS = [
+  'AS_OF',
+  'STATUS',
+  'READ',
+  'REJECTED',
+  'PARKED',
+  'ITEMS',
+  'STARTED',
+  'FINISHED',
+  'TOOK',
+  'EXTRACT',
+] as const;
 const NUMERIC = new Set<string>(['READ', 'REJECTED', 'PARKED', 'ITEMS', 'TOOK']);
 
 /** How the extract is known: S3 by version or ETag, a local file by size and modification time. */
@@ -22,16 +33,25 @@ function row(entry: LedgerListing): string[] {
   const c = entry.counts;
   const count = (n: number | undefined) => (n === undefined ? '-' : String(n));
   return [
-    time(entry.asOf), entry.status, count(c?.rowsRead), count(c?.rowsRejected), count(c?.rowsParked), count(c?.itemsWritten),
-    time(entry.startedAt), time(entry.finishedAt), entry.seconds === undefined ? '-' : `${entry.seconds.toFixed(1)} s`,
+    time(entry.asOf),
+    entry.status,
+    count(c?.rowsRead),
+    count(c?.rowsRejected),
+    count(c?.rowsParked),
+    count(c?.itemsWritten),
+    time(entry.startedAt),
+    time(entry.finishedAt),
+    entry.seconds === undefined ? '-' : `${entry.seconds.toFixed(1)} s`,
     `${entry.identity.uri} (${identityText(entry.identity)})`,
   ];
 }
 
 function note(entry: LedgerListing): string | null {
   if (entry.status === 'skipped') {
-    return `skipped ${time(entry.skippedAt)}${entry.skippedBy ? ` by ${entry.skippedBy}` : ''}: ${entry.skipReason ?? 'no reason given'}` +
-      (entry.error ? `\n    (its run had failed: ${entry.error})` : '');
+    return (
+      `skipped ${time(entry.skippedAt)}${entry.skippedBy ? ` by ${entry.skippedBy}` : ''}: ${entry.skipReason ?? 'no reason given'}` +
+      (entry.error ? `\n    (its run had failed: ${entry.error})` : '')
+    );
   }
   if (entry.status === 'failed') return `error: ${entry.error ?? 'none recorded (see the run report)'}`;
   if (entry.status === 'running') return 'did not finish: a run is going on, or crashed (then run the extract again)';
@@ -43,9 +63,12 @@ export function ledgerTable(mapping: string, listings: LedgerListing[]): string 
   if (listings.length === 0) return `${heading}\n`;
   const rows = listings.map(row);
   const widths = COLUMNS.map((name, i) => Math.max(name.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) => cells
-    .map((cell, i) => (i === cells.length - 1 ? cell : NUMERIC.has(COLUMNS[i]) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
-    .join('  ');
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) =>
+        i === cells.length - 1 ? cell : NUMERIC.has(COLUMNS[i]) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]),
+      )
+      .join('  ');
   const lines = [heading, line(COLUMNS)];
   listings.forEach((entry, i) => {
     lines.push(line(rows[i]));

@@ -15,17 +15,61 @@ interface CommandEntry {
 }
 
 const COMMANDS: CommandEntry[] = [
-  { name: 'compile', summary: 'check mappings and write their plans (JSON)', load: async () => (await import('./compile-command.js')).compileCommand },
-  { name: 'check', summary: 'check mappings and report diagnostics, writing nothing', load: async () => (await import('./compile-command.js')).checkCommand },
-  { name: 'explain', summary: 'show the plan of a mapping as a readable tree', load: async () => (await import('./explain-command.js')).explainCommand },
-  { name: 'graph', summary: 'draw a mapping: its tables, their roles in the plan and the item shape (SVG, Mermaid, DOT)', load: async () => (await import('./graph-command.js')).graphCommand },
-  { name: 'run', summary: 'run a plan on an extract: merge the items into DynamoDB, or preview them as NDJSON', load: async () => (await import('./run-command.js')).runCommand },
-  { name: 'job', summary: 'apply every new extract under an S3 prefix or folder to every mapping, in order (unattended)', load: async () => (await import('./job-command.js')).jobCommand },
-  { name: 'init', summary: 'create the control table (and, for local use, the target tables)', load: async () => (await import('./init-command.js')).initCommand },
-  { name: 'ledger', summary: 'list the extracts applied, failed or skipped per mapping; skip a broken one', load: async () => (await import('./ledger-command.js')).ledgerCommand },
-  { name: 'pending', summary: 'list the rows parked until their parent arrives', load: async () => (await import('./pending-command.js')).pendingCommand },
-  { name: 'fmt', summary: 'format .map files in the canonical layout', load: async () => (await import('./fmt-command.js')).fmtCommand },
-  { name: 'lsp', summary: 'the language server for editors (diagnostics, hover, completion…) on stdin/stdout', load: async () => (await import('./lsp-command.js')).lspCommand },
+  {
+    name: 'compile',
+    summary: 'check mappings and write their plans (JSON)',
+    load: async () => (await import('./compile-command.js')).compileCommand,
+  },
+  {
+    name: 'check',
+    summary: 'check mappings and report diagnostics, writing nothing',
+    load: async () => (await import('./compile-command.js')).checkCommand,
+  },
+  {
+    name: 'explain',
+    summary: 'show the plan of a mapping as a readable tree',
+    load: async () => (await import('./explain-command.js')).explainCommand,
+  },
+  {
+    name: 'graph',
+    summary: 'draw a mapping: its tables, their roles in the plan and the item shape (SVG, Mermaid, DOT)',
+    load: async () => (await import('./graph-command.js')).graphCommand,
+  },
+  {
+    name: 'run',
+    summary: 'run a plan on an extract: merge the items into DynamoDB, or preview them as NDJSON',
+    load: async () => (await import('./run-command.js')).runCommand,
+  },
+  {
+    name: 'job',
+    summary: 'apply every new extract under an S3 prefix or folder to every mapping, in order (unattended)',
+    load: async () => (await import('./job-command.js')).jobCommand,
+  },
+  {
+    name: 'init',
+    summary: 'create the control table (and, for local use, the target tables)',
+    load: async () => (await import('./init-command.js')).initCommand,
+  },
+  {
+    name: 'ledger',
+    summary: 'list the extracts applied, failed or skipped per mapping; skip a broken one',
+    load: async () => (await import('./ledger-command.js')).ledgerCommand,
+  },
+  {
+    name: 'pending',
+    summary: 'list the rows parked until their parent arrives',
+    load: async () => (await import('./pending-command.js')).pendingCommand,
+  },
+  {
+    name: 'fmt',
+    summary: 'format .map files in the canonical layout',
+    load: async () => (await import('./fmt-command.js')).fmtCommand,
+  },
+  {
+    name: 'lsp',
+    summary: 'the language server for editors (diagnostics, hover, completion…) on stdin/stdout',
+    load: async () => (await import('./lsp-command.js')).lspCommand,
+  },
 ];
 
 function usage(): string {

@@ -9,7 +9,13 @@ export function maxThreads(): number {
 }
 
 /** `text` as a whole number in [minimum, maximum]; `fallback` when the flag is not given. */
-export function wholeNumberFlag(flag: string, text: string | undefined, fallback: number, minimum: number, maximum = Number.MAX_SAFE_INTEGER): number {
+export function wholeNumberFlag(
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+  minimum: number,
+  maximum = Number.MAX_SAFE_INTEGER,
+): number {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < minimum || value > maximum) {

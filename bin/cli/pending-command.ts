@@ -20,7 +20,11 @@ ${ALLOW_EDITED_PLAN_USAGE}`;
 
 export const pendingCommand: Command = {
   async run(args) {
-    const { values, positionals } = parseCommandLine(args, { ...DYNAMODB_OPTIONS, ...ALLOW_EDITED_PLAN_OPTION, json: { type: 'boolean' } }, usage);
+    const { values, positionals } = parseCommandLine(
+      args,
+      { ...DYNAMODB_OPTIONS, ...ALLOW_EDITED_PLAN_OPTION, json: { type: 'boolean' } },
+      usage,
+    );
     if (values.help) {
       console.log(usage);
       return 0;
@@ -36,12 +40,40 @@ export const pendingCommand: Command = {
         const planTable = plan.tables.find((t) => t.name === table)!;
         for (const row of await store.parkedRows(plan.mapping, table)) {
           total++;
-          const columns = Object.fromEntries(planTable.columns.map((c, i) => [c.name, valueText(decodeRow(planTable, row.values, `parked row ${row.id}`)[i])]));
-          if (values.json) console.log(JSON.stringify({ table, file: row.file, line: row.line, extract: row.extract, parkedAt: row.parkedAt, reason: row.reason, columns }));
-          else console.log(`${table}  ${row.file}:${row.line}  parked ${row.parkedAt} from ${row.extract}\n    ${row.reason}\n    ${Object.entries(columns).map(([k, v]) => `${k}=${v}`).join('  ')}`);
+          const columns = Object.fromEntries(
+            planTable.columns.map((c, i) => [
+              c.name,
+              valueText(decodeRow(planTable, row.values, `parked row ${row.id}`)[i]),
+            ]),
+          );
+          if (values.json)
+            console.log(
+              JSON.stringify({
+                table,
+                file: row.file,
+                line: row.line,
+                extract: row.extract,
+                parkedAt: row.parkedAt,
+                reason: row.reason,
+                columns,
+              }),
+            );
+          else
+            console.log(
+              `${table}  ${row.file}:${row.line}  parked ${row.parkedAt} from ${row.extract}\n    ${row.reason}\n    ${Object.entries(
+                columns,
+              )
+                .map(([k, v]) => `${k}=${v}`)
+                .join('  ')}`,
+            );
         }
       }
-      if (!values.json) console.log(total === 0 ? `no parked rows for mapping ${plan.mapping}` : `${total} parked row${total === 1 ? '' : 's'} for mapping ${plan.mapping}`);
+      if (!values.json)
+        console.log(
+          total === 0
+            ? `no parked rows for mapping ${plan.mapping}`
+            : `${total} parked row${total === 1 ? '' : 's'} for mapping ${plan.mapping}`,
+        );
       return 0;
     } catch (error) {
       throw dynamoDbFailure(error, settings);

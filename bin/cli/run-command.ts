@@ -7,7 +7,13 @@ import { failedRunReport, runExtract } from '../../api/run-extract.js';
 import { summarize, type RunReport } from '../../runtime/report/run-report.js';
 import { checkOutputFile, writeFailure } from '../../runtime/sinks/output-file.js';
 import { checkAsOf, checkEndpoints } from './checked-flags.js';
-import { DYNAMODB_OPTIONS, DYNAMODB_USAGE, checkBindings, checkControlTableName, tableBindings } from './dynamodb-options.js';
+import {
+  DYNAMODB_OPTIONS,
+  DYNAMODB_USAGE,
+  checkBindings,
+  checkControlTableName,
+  tableBindings,
+} from './dynamodb-options.js';
 import { ALLOW_EDITED_PLAN_OPTION, loadPlan } from './load-plan.js';
 import type { Command } from './main.js';
 import { maxThreads, wholeNumberFlag } from './number-flags.js';
@@ -55,37 +61,45 @@ ${readLimitUsage(false)}
 
 export const runCommand: Command = {
   async run(args) {
-    const { values, positionals } = parseCommandLine(args, {
-      ...DYNAMODB_OPTIONS,
-      extract: { type: 'string' },
-      out: { type: 'string' },
-      format: { type: 'string', default: 'plain' },
-      'as-of': { type: 'string' },
-      'max-rejects': { type: 'string' },
-      rejects: { type: 'string' },
-      report: { type: 'string' },
-      force: { type: 'boolean' },
-      concurrency: { type: 'string' },
-      owner: { type: 'string' },
-      threads: { type: 'string' },
-      's3-endpoint': { type: 'string' },
-      ...ALLOW_EDITED_PLAN_OPTION,
-      ...READ_LIMIT_OPTIONS,
-    }, usage);
+    const { values, positionals } = parseCommandLine(
+      args,
+      {
+        ...DYNAMODB_OPTIONS,
+        extract: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string', default: 'plain' },
+        'as-of': { type: 'string' },
+        'max-rejects': { type: 'string' },
+        rejects: { type: 'string' },
+        report: { type: 'string' },
+        force: { type: 'boolean' },
+        concurrency: { type: 'string' },
+        owner: { type: 'string' },
+        threads: { type: 'string' },
+        's3-endpoint': { type: 'string' },
+        ...ALLOW_EDITED_PLAN_OPTION,
+        ...READ_LIMIT_OPTIONS,
+      },
+      usage,
+    );
     if (values.help) {
       console.log(usage);
       return 0;
     }
-    if (positionals.length !== 1 || !values.extract) throw new UsageError(`name a mapping or plan and --extract\n\n${usage}`);
-    if (values.format !== 'plain' && values.format !== 'dynamodb') throw new UsageError(`--format is plain or dynamodb, not ${values.format}`);
+    if (positionals.length !== 1 || !values.extract)
+      throw new UsageError(`name a mapping or plan and --extract\n\n${usage}`);
+    if (values.format !== 'plain' && values.format !== 'dynamodb')
+      throw new UsageError(`--format is plain or dynamodb, not ${values.format}`);
     const maxRejects = wholeNumberFlag('max-rejects', values['max-rejects'], Infinity, 0);
     const concurrency = wholeNumberFlag('concurrency', values.concurrency, 8, 1, 1000);
-    const threads = values.threads === undefined ? 'auto' : wholeNumberFlag('threads', values.threads, 1, 1, maxThreads());
+    const threads =
+      values.threads === undefined ? 'auto' : wholeNumberFlag('threads', values.threads, 1, 1, maxThreads());
     const tables = tableBindings(values);
     const limits = readLimitsGiven(fromFlags(values));
     checkEndpoints(values);
     checkAsOf(values['as-of']);
-    if (values.owner !== undefined && values.owner.trim() === '') throw new UsageError('--owner takes a name, such as nightly-loader');
+    if (values.owner !== undefined && values.owner.trim() === '')
+      throw new UsageError('--owner takes a name, such as nightly-loader');
 
     const plan = await loadPlan(positionals[0], { allowEdited: values['allow-edited-plan'] ?? false });
     if (!plan) return 1;
@@ -100,20 +114,35 @@ export const runCommand: Command = {
     checkOutputFile(rejectsPath, 'the rejects file');
     checkOutputFile(reportPath, 'the report file');
     const progress = progressReporter(process.stderr);
-    const s3 = { ...(values.region ? { region: values.region } : {}), ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}) };
+    const s3 = {
+      ...(values.region ? { region: values.region } : {}),
+      ...(values['s3-endpoint'] ? { endpoint: values['s3-endpoint'] } : {}),
+    };
     let report: RunReport;
     try {
       report = await runExtract({
-        plan, extract: values.extract, asOf: values['as-of'], rejects: rejectsPath, maxRejects, onProgress: progress.update, s3, limits,
+        plan,
+        extract: values.extract,
+        asOf: values['as-of'],
+        rejects: rejectsPath,
+        maxRejects,
+        onProgress: progress.update,
+        s3,
+        limits,
         ...(values.out
           ? { preview: { out: values.out, format: values.format, threads } }
           : {
-            dynamodb: {
-              region: values.region, endpoint: values.endpoint, controlTable: values['control-table'], tables, concurrency, force: values.force ?? false,
-              ...(values.owner ? { owner: values.owner } : {}),
-              onControlTableCreated: (name: string) => process.stderr.write(`created the control table ${name}\n`),
-            },
-          }),
+              dynamodb: {
+                region: values.region,
+                endpoint: values.endpoint,
+                controlTable: values['control-table'],
+                tables,
+                concurrency,
+                force: values.force ?? false,
+                ...(values.owner ? { owner: values.owner } : {}),
+                onControlTableCreated: (name: string) => process.stderr.write(`created the control table ${name}\n`),
+              },
+            }),
       });
     } catch (error) {
       // Whatever stopped the run, its report says so.
@@ -127,7 +156,10 @@ export const runCommand: Command = {
     }
     process.stderr.write(summarize(report));
     if (report.status !== 'ok') process.stderr.write(`report: ${reportPath}\n`);
-    if (report.status === 'ok') process.stderr.write(`${values.out ? `items: ${values.out}   ` : ''}report: ${reportPath}   rejects: ${rejectsPath}\n`);
+    if (report.status === 'ok')
+      process.stderr.write(
+        `${values.out ? `items: ${values.out}   ` : ''}report: ${reportPath}   rejects: ${rejectsPath}\n`,
+      );
     return report.status === 'failed' || !report.reconciled ? 1 : 0;
   },
 };

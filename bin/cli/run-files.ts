@@ -12,13 +12,23 @@ export interface RunFiles {
   rejectsPath: string;
 }
 
-export function runFiles(mapping: string, values: { out?: string; report?: string; rejects?: string }, now = new Date()): RunFiles {
+export function runFiles(
+  mapping: string,
+  values: { out?: string; report?: string; rejects?: string },
+  now = new Date(),
+): RunFiles {
   if (values.out) {
-    return { reportPath: values.report ?? `${values.out}.report.json`, rejectsPath: values.rejects ?? `${values.out}.rejects.ndjson` };
+    return {
+      reportPath: values.report ?? `${values.out}.report.json`,
+      rejectsPath: values.rejects ?? `${values.out}.rejects.ndjson`,
+    };
   }
   if (values.report && values.rejects) return { reportPath: values.report, rejectsPath: values.rejects };
   const stamp = now.toISOString().replace(/[-:]/g, '');
   const folder = join(RUNS_FOLDER, `${mapping.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}`);
   mkdirSync(folder, { recursive: true });
-  return { reportPath: values.report ?? join(folder, 'report.json'), rejectsPath: values.rejects ?? join(folder, 'rejects.ndjson') };
+  return {
+    reportPath: values.report ?? join(folder, 'report.json'),
+    rejectsPath: values.rejects ?? join(folder, 'rejects.ndjson'),
+  };
 }

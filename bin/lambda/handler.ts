@@ -26,8 +26,15 @@ export const handler: Handler<unknown, JobReport> = async (event) => {
   const request = jobRequestOf(event);
   const config = jobConfig({ values: {}, positionals: [] }, process.env);
   const log = createJobLog(process.stdout);
-  log.info('invoked', { request: request.kind, ...(request.kind === 'extract-landed' ? { extract: request.uri } : {}) });
-  const options = jobOptions({ ...config, ...(request.kind === 'extract-landed' ? { once: request.uri } : { once: undefined }) }, log, process.stdout);
+  log.info('invoked', {
+    request: request.kind,
+    ...(request.kind === 'extract-landed' ? { extract: request.uri } : {}),
+  });
+  const options = jobOptions(
+    { ...config, ...(request.kind === 'extract-landed' ? { once: request.uri } : { once: undefined }) },
+    log,
+    process.stdout,
+  );
   const report = await runJobLogged(options, log);
   if (report === null || report.status === 'failed') throw new JobFailed(report);
   return report;

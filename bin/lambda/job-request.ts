@@ -24,7 +24,8 @@ export type JobRequest = { kind: 'extract-landed'; uri: string } | { kind: 'catc
 
 export class UnexpectedEventError extends Error {}
 
-const EXPECTED = 'mapc job takes an EventBridge S3 "Object Created" event (source aws.s3), ' +
+const EXPECTED =
+  'mapc job takes an EventBridge S3 "Object Created" event (source aws.s3), ' +
   'a "Scheduled Event" (EventBridge rule or Scheduler), or the input {"mapc": "catch-up"} or {}';
 
 type S3ObjectCreatedEvent = EventBridgeEvent<'Object Created', S3ObjectCreatedNotificationEventDetail>;
@@ -33,7 +34,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function isEventBridgeEvent(event: Record<string, unknown>): event is Record<string, unknown> & { source: string; 'detail-type': string } {
+function isEventBridgeEvent(
+  event: Record<string, unknown>,
+): event is Record<string, unknown> & { source: string; 'detail-type': string } {
   return typeof event.source === 'string' && typeof event['detail-type'] === 'string';
 }
 
@@ -42,7 +45,9 @@ function isS3ObjectCreated(event: Record<string, unknown>): event is Record<stri
 }
 
 function isScheduled(event: Record<string, unknown>): event is Record<string, unknown> & ScheduledEvent {
-  return event['detail-type'] === 'Scheduled Event' && (event.source === 'aws.events' || event.source === 'aws.scheduler');
+  return (
+    event['detail-type'] === 'Scheduled Event' && (event.source === 'aws.events' || event.source === 'aws.scheduler')
+  );
 }
 
 /** What came, short enough for an error message. */
@@ -70,20 +75,30 @@ function extractLanded(event: S3ObjectCreatedEvent): JobRequest {
   try {
     key = decodeS3EventKey(encodedKey);
   } catch {
-    refuse(event, `an S3 "Object Created" event whose key ${JSON.stringify(encodedKey)} is not URL-encoded as S3 event keys are`);
+    refuse(
+      event,
+      `an S3 "Object Created" event whose key ${JSON.stringify(encodedKey)} is not URL-encoded as S3 event keys are`,
+    );
   }
   return { kind: 'extract-landed', uri: `s3://${bucket}/${key}` };
 }
 
 export function jobRequestOf(event: unknown): JobRequest {
-  if (!isObject(event)) return refuse(event, `received ${event === null ? 'null' : Array.isArray(event) ? 'an array' : `a ${typeof event}`}`);
+  if (!isObject(event))
+    return refuse(
+      event,
+      `received ${event === null ? 'null' : Array.isArray(event) ? 'an array' : `a ${typeof event}`}`,
+    );
   if (isEventBridgeEvent(event)) {
     if (isS3ObjectCreated(event)) return extractLanded(event);
     if (isScheduled(event)) return { kind: 'catch-up' };
     return refuse(event, `received an EventBridge event "${event['detail-type']}" from ${event.source}`);
   }
   if (Array.isArray(event.Records)) {
-    return refuse(event, 'received an S3 event notification sent to Lambda directly (Records); send the bucket\'s events to EventBridge instead');
+    return refuse(
+      event,
+      "received an S3 event notification sent to Lambda directly (Records); send the bucket's events to EventBridge instead",
+    );
   }
   const keys = Object.keys(event);
   if (keys.length === 0 || (keys.length === 1 && event.mapc === 'catch-up')) return { kind: 'catch-up' };

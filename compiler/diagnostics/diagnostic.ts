@@ -104,6 +104,8 @@ export class DiagnosticSink {
   }
 
   sorted(): Diagnostic[] {
-    return [...this.all].sort((a, b) => a.span.file.localeCompare(b.span.file) || a.span.offset - b.span.offset || a.code.localeCompare(b.code));
+    return [...this.all].sort(
+      (a, b) => a.span.file.localeCompare(b.span.file) || a.span.offset - b.span.offset || a.code.localeCompare(b.code),
+    );
   }
 }

@@ -1,7 +1,21 @@
 // Prints plan expressions back in the .map syntax, for `mapc explain`.
 import type { PlanExpr, RowRef } from '../../runtime/plan/types.js';
 
-const PRECEDENCE: Record<string, number> = { or: 1, and: 2, '==': 4, '!=': 4, '<': 4, '<=': 4, '>': 4, '>=': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
+const PRECEDENCE: Record<string, number> = {
+  or: 1,
+  and: 2,
+  '==': 4,
+  '!=': 4,
+  '<': 4,
+  '<=': 4,
+  '>': 4,
+  '>=': 4,
+  '+': 5,
+  '-': 5,
+  '*': 6,
+  '/': 6,
+  '%': 6,
+};
 
 export function printRow(ref: RowRef): string {
   return ref.kind === 'alias' ? ref.name : `${printRow(ref.from)}->${ref.table}`;

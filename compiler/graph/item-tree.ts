@@ -32,7 +32,13 @@ function fieldLine(name: string, when: PlanExpr | null): string {
   return when ? `${name}  when ${printExpr(when)}` : name;
 }
 
-function node(id: string, kind: ShapeNode['kind'], title: string, table: string | null, lines: string[] = []): ShapeNode {
+function node(
+  id: string,
+  kind: ShapeNode['kind'],
+  title: string,
+  table: string | null,
+  lines: string[] = [],
+): ShapeNode {
   return { id, kind, title, lines, table, children: [] };
 }
 
@@ -49,7 +55,12 @@ function addFields(object: PlanObject, into: ShapeNode) {
     } else if (value.kind === 'collection') {
       into.children.push(collectionNode(id, field.name, value, field.when));
     } else if (hasAggregate(value.expr)) {
-      into.children.push(node(id, 'aggregate', field.name, null, [`= ${printExpr(value.expr)}`, ...(field.when ? [`when ${printExpr(field.when)}`] : [])]));
+      into.children.push(
+        node(id, 'aggregate', field.name, null, [
+          `= ${printExpr(value.expr)}`,
+          ...(field.when ? [`when ${printExpr(field.when)}`] : []),
+        ]),
+      );
     } else {
       const through = lookupsOf(value.expr);
       if (through.length === 0) {
@@ -62,7 +73,9 @@ function addFields(object: PlanObject, into: ShapeNode) {
         const path = printRow(ref);
         let lookup = lookups.get(path);
         if (!lookup) {
-          const via = ref.fromColumns.map((c, i) => `${printRow(ref.from)}.${c} = ${ref.table}.${ref.keyColumns[i]}`).join(' and ');
+          const via = ref.fromColumns
+            .map((c, i) => `${printRow(ref.from)}.${c} = ${ref.table}.${ref.keyColumns[i]}`)
+            .join(' and ');
           lookup = node(`${into.id}->${path}`, 'lookup', `lookup ${ref.table}`, ref.table, [`by ${via}`]);
           lookups.set(path, lookup);
           into.children.push(lookup);
@@ -77,12 +90,14 @@ function addFields(object: PlanObject, into: ShapeNode) {
 function collectionNode(id: string, name: string, c: PlanCollection, when: PlanExpr | null): ShapeNode {
   const lines = [];
   if (c.filter) lines.push(`where ${printExpr(c.filter)}`);
-  if (c.orderBy.length > 0) lines.push(`order by ${c.orderBy.map((o) => `${o.attribute}${o.descending ? ' desc' : ''}`).join(', ')}`);
+  if (c.orderBy.length > 0)
+    lines.push(`order by ${c.orderBy.map((o) => `${o.attribute}${o.descending ? ' desc' : ''}`).join(', ')}`);
   if (c.limit !== null) lines.push(`limit ${c.limit}`);
   if (when) lines.push(`when ${printExpr(when)}`);
   const collection = node(id, 'collection', `${name} [ each ${c.alias} in ${c.table} ]`, c.table, lines);
   addFields(c.element, collection);
-  if (c.retain) collection.children.push(node(`${id}#keep`, 'keep', `keep ${name}`, null, [`where ${printExpr(c.retain)}`]));
+  if (c.retain)
+    collection.children.push(node(`${id}#keep`, 'keep', `keep ${name}`, null, [`where ${printExpr(c.retain)}`]));
   return collection;
 }
 
@@ -92,6 +107,7 @@ export function itemTree(item: PlanItem): ShapeNode {
   const root = node(item.name, 'item', `item ${item.name} into ${item.target}`, item.rootTable, lines);
   addFields(item.shape, root);
   if (item.ttl) root.lines.push(`ttl ${item.ttl.attribute} = ${printExpr(item.ttl.value)}`);
-  if (item.require) root.children.push(node(`${item.name}#require`, 'require', 'require', null, [printExpr(item.require)]));
+  if (item.require)
+    root.children.push(node(`${item.name}#require`, 'require', 'require', null, [printExpr(item.require)]));
   return root;
 }

@@ -40,9 +40,14 @@ function tableLabel(table: GraphTable): string {
   const swatch = role ? ROLE_STYLE[role] : SHAPE_STYLE.object;
   const rows = [
     ...table.key.map((k) => row(`<u>${html(k)}</u>  key${referenced(table, k)}`)),
-    ...table.references.filter((r) => !table.key.includes(r.column)).map((r) => row(`${html(r.column)} → ${html(r.table)}`)),
+    ...table.references
+      .filter((r) => !table.key.includes(r.column))
+      .map((r) => row(`${html(r.column)} → ${html(r.table)}`)),
   ];
-  if (table.otherColumns > 0) rows.push(row(`<font color="#6b6b6b">+ ${table.otherColumns} more column${table.otherColumns === 1 ? '' : 's'}</font>`));
+  if (table.otherColumns > 0)
+    rows.push(
+      row(`<font color="#6b6b6b">+ ${table.otherColumns} more column${table.otherColumns === 1 ? '' : 's'}</font>`),
+    );
   for (const r of table.roles) rows.push(row(`<i>${html(r.text)}</i>`, ` bgcolor="${ROLE_STYLE[r.kind].fill}"`));
   for (const f of table.scanFilters) rows.push(row(`<font color="#6b6b6b">scan filter: ${html(f)}</font>`));
   const title = table.optional ? `${table.name}  (optional)` : table.name;
@@ -50,7 +55,11 @@ function tableLabel(table: GraphTable): string {
 }
 
 function shapeLabel(node: ShapeNode): string {
-  return box(SHAPE_STYLE[node.kind], node.title, node.lines.map((l) => row(html(l))));
+  return box(
+    SHAPE_STYLE[node.kind],
+    node.title,
+    node.lines.map((l) => row(html(l))),
+  );
 }
 
 function flatten(node: ShapeNode): ShapeNode[] {
@@ -58,13 +67,20 @@ function flatten(node: ShapeNode): ShapeNode[] {
 }
 
 function legend(): string[] {
-  const cell = (s: Swatch) => `<td bgcolor="${s.fill}" border="1" color="${s.stroke}"${s.dashed ? ' style="dashed"' : ''}>${html(s.label)}</td>`;
+  const cell = (s: Swatch) =>
+    `<td bgcolor="${s.fill}" border="1" color="${s.stroke}"${s.dashed ? ' style="dashed"' : ''}>${html(s.label)}</td>`;
   const roles = ROLE_ORDER.map((k) => cell(ROLE_STYLE[k])).join('');
   const shapes = SHAPE_LEGEND.map((k) => cell(SHAPE_STYLE[k])).join('');
-  const label = `<<table border="0" cellspacing="4" cellpadding="3"><tr><td align="right"><b>table roles</b></td>${roles}</tr>`
-    + `<tr><td align="right"><b>item shape</b></td>${shapes}</tr>`
-    + `<tr><td align="right"><b>arrows</b></td><td colspan="5" align="left">solid: many rows → the one row they reference · dashed: table read by that part of the item</td></tr></table>>`;
-  return ['  subgraph cluster_legend {', '    label="legend"; style="rounded"; color="#bbbbbb";', `    legend [label=${label}];`, '  }'];
+  const label =
+    `<<table border="0" cellspacing="4" cellpadding="3"><tr><td align="right"><b>table roles</b></td>${roles}</tr>` +
+    `<tr><td align="right"><b>item shape</b></td>${shapes}</tr>` +
+    `<tr><td align="right"><b>arrows</b></td><td colspan="5" align="left">solid: many rows → the one row they reference · dashed: table read by that part of the item</td></tr></table>>`;
+  return [
+    '  subgraph cluster_legend {',
+    '    label="legend"; style="rounded"; color="#bbbbbb";',
+    `    legend [label=${label}];`,
+    '  }',
+  ];
 }
 
 export function renderDot(graph: MappingGraph): string {
@@ -79,23 +95,32 @@ export function renderDot(graph: MappingGraph): string {
     '  }',
   ];
   graph.items.forEach((item, i) => {
-    out.push(`  subgraph cluster_item_${i} {`, `    label=${quoted(`item ${item.id}`)}; style="rounded"; color="#999999";`);
+    out.push(
+      `  subgraph cluster_item_${i} {`,
+      `    label=${quoted(`item ${item.id}`)}; style="rounded"; color="#999999";`,
+    );
     for (const node of flatten(item)) out.push(`    ${shapeId(node)} [label=${shapeLabel(node)}];`);
     out.push('  }');
   });
   out.push(...legend());
   for (const r of graph.relations) {
     const label = r.name === r.to ? r.columns.join(', ') : `${r.columns.join(', ')} (${r.name})`;
-    out.push(`  ${tableId(r.from)} -> ${tableId(r.to)} [label=${quoted(label)}, dir=both, arrowtail=crow, arrowhead=tee];`);
+    out.push(
+      `  ${tableId(r.from)} -> ${tableId(r.to)} [label=${quoted(label)}, dir=both, arrowtail=crow, arrowhead=tee];`,
+    );
   }
   for (const item of graph.items) {
     for (const node of flatten(item)) {
-      for (const child of node.children) out.push(`  ${shapeId(node)} -> ${shapeId(child)} [arrowhead=none, color="#888888"];`);
+      for (const child of node.children)
+        out.push(`  ${shapeId(node)} -> ${shapeId(child)} [arrowhead=none, color="#888888"];`);
     }
   }
   for (const item of graph.items) {
     for (const node of flatten(item)) {
-      if (node.table) out.push(`  ${tableId(node.table)} -> ${shapeId(node)} [style=dashed, color=${quoted(SHAPE_STYLE[node.kind].stroke)}];`);
+      if (node.table)
+        out.push(
+          `  ${tableId(node.table)} -> ${shapeId(node)} [style=dashed, color=${quoted(SHAPE_STYLE[node.kind].stroke)}];`,
+        );
     }
   }
   out.push('}', '');

@@ -5,7 +5,12 @@ import { ROLE_ORDER, ROLE_STYLE, SHAPE_LEGEND, SHAPE_STYLE, mainRole, type Swatc
 
 /** Text inside a quoted Mermaid label: entity codes for the characters Mermaid reads itself. */
 function text(value: string): string {
-  return value.replace(/#/g, '#35;').replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  return value
+    .replace(/#/g, '#35;')
+    .replace(/&/g, '#amp;')
+    .replace(/"/g, '#quot;')
+    .replace(/</g, '#lt;')
+    .replace(/>/g, '#gt;');
 }
 
 function label(title: string, lines: string[]): string {
@@ -15,7 +20,13 @@ function label(title: string, lines: string[]): string {
 const tableId = (name: string) => `t_${name}`;
 
 function tableLines(table: GraphTable): string[] {
-  const lines = table.key.map((k) => `${k} key${table.references.filter((r) => r.column === k).map((r) => ` → ${r.table}`).join('')}`);
+  const lines = table.key.map(
+    (k) =>
+      `${k} key${table.references
+        .filter((r) => r.column === k)
+        .map((r) => ` → ${r.table}`)
+        .join('')}`,
+  );
   for (const r of table.references) if (!table.key.includes(r.column)) lines.push(`${r.column} → ${r.table}`);
   if (table.otherColumns > 0) lines.push(`+ ${table.otherColumns} more column${table.otherColumns === 1 ? '' : 's'}`);
   for (const r of table.roles) lines.push(r.text);
@@ -34,9 +45,13 @@ function flatten(node: ShapeNode): ShapeNode[] {
 export function renderMermaid(graph: MappingGraph): string {
   const shapes = graph.items.map(flatten);
   const ids = new Map(shapes.flat().map((node, i) => [node, `s${i}`]));
-  const out = [`%% mapping ${graph.mapping}: source tables, item shapes and the plan's table roles (mapc graph)`, 'flowchart LR'];
+  const out = [
+    `%% mapping ${graph.mapping}: source tables, item shapes and the plan's table roles (mapc graph)`,
+    'flowchart LR',
+  ];
   out.push('  subgraph tables["source tables"]');
-  for (const t of graph.tables) out.push(`    ${tableId(t.name)}[${label(t.optional ? `${t.name} (optional)` : t.name, tableLines(t))}]`);
+  for (const t of graph.tables)
+    out.push(`    ${tableId(t.name)}[${label(t.optional ? `${t.name} (optional)` : t.name, tableLines(t))}]`);
   out.push('  end');
   graph.items.forEach((item, i) => {
     out.push(`  subgraph item_${i}["item ${text(item.id)}"]`);
@@ -51,10 +66,12 @@ export function renderMermaid(graph: MappingGraph): string {
     const name = r.name === r.to ? r.columns.join(', ') : `${r.columns.join(', ')} (${r.name})`;
     out.push(`  ${tableId(r.from)} -->|"${text(name)}"| ${tableId(r.to)}`);
   }
-  for (const node of shapes.flat()) for (const child of node.children) out.push(`  ${ids.get(node)} --- ${ids.get(child)}`);
+  for (const node of shapes.flat())
+    for (const child of node.children) out.push(`  ${ids.get(node)} --- ${ids.get(child)}`);
   for (const node of shapes.flat()) if (node.table) out.push(`  ${tableId(node.table)} -.-> ${ids.get(node)}`);
   for (const kind of ROLE_ORDER) out.push(classDef(`role_${kind}`, ROLE_STYLE[kind]));
-  for (const kind of Object.keys(SHAPE_STYLE) as Array<keyof typeof SHAPE_STYLE>) out.push(classDef(`shape_${kind}`, SHAPE_STYLE[kind]));
+  for (const kind of Object.keys(SHAPE_STYLE) as Array<keyof typeof SHAPE_STYLE>)
+    out.push(classDef(`shape_${kind}`, SHAPE_STYLE[kind]));
   for (const t of graph.tables) {
     const role = mainRole(t.roles);
     if (role) out.push(`  class ${tableId(t.name)} role_${role}`);

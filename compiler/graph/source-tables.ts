@@ -14,7 +14,13 @@ export function sourceTables(schema: Schema, plan: Plan): { tables: GraphTable[]
     const references: GraphTable['references'] = [];
     for (const relation of table.relations.values()) {
       if (relation.kind !== 'lookup') continue;
-      relations.push({ name: relation.name, from: table.name, to: relation.target, columns: relation.fromColumns, keyColumns: relation.keyColumns });
+      relations.push({
+        name: relation.name,
+        from: table.name,
+        to: relation.target,
+        columns: relation.fromColumns,
+        keyColumns: relation.keyColumns,
+      });
       for (const column of relation.fromColumns) references.push({ column, table: relation.target });
     }
     const shown = new Set([...table.key, ...references.map((r) => r.column)]);

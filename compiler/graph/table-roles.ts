@@ -19,6 +19,7 @@ function roleOf(role: TableRole): GraphRole {
 export function tableRoles(plan: Plan): Map<string, GraphRole[]> {
   const roles = new Map<string, GraphRole[]>();
   for (const table of plan.tables) roles.set(table.name, table.roles.map(roleOf));
-  for (const skipped of plan.entries.skipped) roles.set(skipped.table, [{ kind: 'skipped', text: `skipped: ${skipped.reason}` }]);
+  for (const skipped of plan.entries.skipped)
+    roles.set(skipped.table, [{ kind: 'skipped', text: `skipped: ${skipped.reason}` }]);
   return roles;
 }

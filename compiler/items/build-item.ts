@@ -32,17 +32,28 @@ interface ObjectResult {
 export class ItemBuilder {
   private readonly exprs: ExprChecker;
 
-  constructor(private readonly schema: Schema, private readonly sink: DiagnosticSink) {
+  constructor(
+    private readonly schema: Schema,
+    private readonly sink: DiagnosticSink,
+  ) {
     this.exprs = new ExprChecker(schema, sink);
   }
 
   build(decl: ItemDecl): BuiltItem | null {
     const table = this.schema.tables.get(decl.root.table.text);
     if (!table) {
-      this.sink.report('MAP0211', decl.root.table.span, { item: decl.name.text, table: decl.root.table.text, ...suggestion(decl.root.table.text, this.schema.tables.keys()) });
+      this.sink.report('MAP0211', decl.root.table.span, {
+        item: decl.name.text,
+        table: decl.root.table.text,
+        ...suggestion(decl.root.table.text, this.schema.tables.keys()),
+      });
       return null;
     }
-    if (table.key.length === 0) this.sink.report('MAP0108', decl.root.table.span, { table: table.name, use: `item \`${decl.name.text}\` is built from its rows` });
+    if (table.key.length === 0)
+      this.sink.report('MAP0108', decl.root.table.span, {
+        table: table.name,
+        use: `item \`${decl.name.text}\` is built from its rows`,
+      });
     const alias = decl.root.alias.text;
     const root: RowBinding = { alias, table, ref: { kind: 'alias', name: alias } };
     const rowScope: Scope = { rows: [root], attrs: null, later: new Set(), attributesOnly: null };
@@ -50,8 +61,15 @@ export class ItemBuilder {
 
     const object = this.object(decl.members, [root], true);
     // Rows stay in scope only so that reading one is reported as such (MAP0313), not as unknown.
-    const itemScope: Scope = { rows: [root], attrs: object.shape, later: new Set(), attributesOnly: 'a `require` condition' };
-    const requires = decl.members.filter((m) => m.kind === 'Require').map((m) => this.exprs.condition(m.condition, itemScope).plan);
+    const itemScope: Scope = {
+      rows: [root],
+      attrs: object.shape,
+      later: new Set(),
+      attributesOnly: 'a `require` condition',
+    };
+    const requires = decl.members
+      .filter((m) => m.kind === 'Require')
+      .map((m) => this.exprs.condition(m.condition, itemScope).plan);
     const ttlMember = decl.members.find((m) => m.kind === 'Ttl');
     let ttl: PlanItem['ttl'] = null;
     if (ttlMember) {
@@ -60,10 +78,16 @@ export class ItemBuilder {
       if (!value.poison && value.plan.type !== 'int' && value.plan.type !== 'null') {
         this.sink.report('MAP0208', ttlMember.value.span, {
           detail: `the TTL is ${value.plan.type}; DynamoDB expects whole seconds since the epoch (int)`,
-          hint: value.plan.type === 'date' || value.plan.type === 'timestamp' ? 'wrap it: epoch_seconds(…)' : 'compute it with epoch_seconds(a date or timestamp)',
+          hint:
+            value.plan.type === 'date' || value.plan.type === 'timestamp'
+              ? 'wrap it: epoch_seconds(…)'
+              : 'compute it with epoch_seconds(a date or timestamp)',
         });
       } else if (target && !target.ttlAttribute) {
-        this.sink.report('MAP0208', ttlMember.span, { detail: `target \`${target.name}\` declares no TTL attribute`, hint: `add \`ttl expires_at\` to \`target ${target.name} { … }\`` });
+        this.sink.report('MAP0208', ttlMember.span, {
+          detail: `target \`${target.name}\` declares no TTL attribute`,
+          hint: `add \`ttl expires_at\` to \`target ${target.name} { … }\``,
+        });
       } else if (target?.ttlAttribute) {
         ttl = { attribute: target.ttlAttribute, value: value.plan };
       }
@@ -92,8 +116,12 @@ export class ItemBuilder {
     const collections = new Map<string, PlanCollection>();
 
     for (const member of members) {
-      if (member.kind === 'Require' && !topLevel) this.sink.report('MAP0210', member.span, { detail: '`require` belongs at the top level of an item; inside a collection use `where`' });
-      if (member.kind === 'Ttl' && !topLevel) this.sink.report('MAP0210', member.span, { detail: '`ttl` belongs at the top level of an item' });
+      if (member.kind === 'Require' && !topLevel)
+        this.sink.report('MAP0210', member.span, {
+          detail: '`require` belongs at the top level of an item; inside a collection use `where`',
+        });
+      if (member.kind === 'Ttl' && !topLevel)
+        this.sink.report('MAP0210', member.span, { detail: '`ttl` belongs at the top level of an item' });
       if (member.kind !== 'Attribute') continue;
       const name = member.name.text;
       pending.delete(name);
@@ -118,8 +146,18 @@ export class ItemBuilder {
       } else {
         typed = this.exprs.check(member.value, scope);
         value = { kind: 'expr', expr: typed.plan };
-        const copy = typed.plan.kind === 'column' && typed.plan.row.kind === 'alias' ? { alias: typed.plan.row.name, column: typed.plan.column } : null;
-        info = { name, type: typed.plan.type, nullable: typed.nullable, shape: null, copyOf: copy, span: member.name.span };
+        const copy =
+          typed.plan.kind === 'column' && typed.plan.row.kind === 'alias'
+            ? { alias: typed.plan.row.name, column: typed.plan.column }
+            : null;
+        info = {
+          name,
+          type: typed.plan.type,
+          nullable: typed.nullable,
+          shape: null,
+          copyOf: copy,
+          span: member.name.span,
+        };
       }
       if (when) info = { ...info, nullable: true };
       shape.attrs.set(name, info);
@@ -136,35 +174,81 @@ export class ItemBuilder {
     const collection = collections.get(name);
     const attr = shape.attrs.get(name);
     if (!attr) {
-      this.sink.report('MAP0301', member.collection.span, { name, ...suggestion(name, collections.keys()), hint: '`keep` names a collection attribute of the same object' });
+      this.sink.report('MAP0301', member.collection.span, {
+        name,
+        ...suggestion(name, collections.keys()),
+        hint: '`keep` names a collection attribute of the same object',
+      });
       return;
     }
     if (!collection || !attr.shape) {
-      this.sink.report('MAP0304', member.collection.span, { path: name, what: `a ${attr.type}`, hint: '`keep` names a collection built with `each`' });
+      this.sink.report('MAP0304', member.collection.span, {
+        path: name,
+        what: `a ${attr.type}`,
+        hint: '`keep` names a collection built with `each`',
+      });
       return;
     }
     const elementRow = this.schema.tables.get(collection.table);
-    const keepRows = elementRow ? [...rows, { alias: collection.alias, table: elementRow, ref: { kind: 'alias' as const, name: collection.alias } }] : rows;
-    const condition = this.exprs.condition(member.condition, { rows: keepRows, attrs: attr.shape, later: new Set(), attributesOnly: 'a `keep` condition' });
-    collection.retain = collection.retain ? { kind: 'binary', type: 'bool', op: 'and', left: collection.retain, right: condition.plan } : condition.plan;
+    const keepRows = elementRow
+      ? [
+          ...rows,
+          { alias: collection.alias, table: elementRow, ref: { kind: 'alias' as const, name: collection.alias } },
+        ]
+      : rows;
+    const condition = this.exprs.condition(member.condition, {
+      rows: keepRows,
+      attrs: attr.shape,
+      later: new Set(),
+      attributesOnly: 'a `keep` condition',
+    });
+    collection.retain = collection.retain
+      ? { kind: 'binary', type: 'bool', op: 'and', left: collection.retain, right: condition.plan }
+      : condition.plan;
   }
 
-  private collection(each: Each, rows: RowBinding[], attributeName: string): { plan: PlanCollection; shape: ObjectShape } {
+  private collection(
+    each: Each,
+    rows: RowBinding[],
+    attributeName: string,
+  ): { plan: PlanCollection; shape: ObjectShape } {
     const empty: ObjectShape = { attrs: new Map() };
     const scope: Scope = { rows, attrs: null, later: new Set(), attributesOnly: null };
     const source = resolvePath(each.source, scope, this.schema, this.sink);
     const shown = each.source.segments.map((s) => s.text).join('.');
     const placeholder = (): { plan: PlanCollection; shape: ObjectShape } => ({
       plan: {
-        kind: 'collection', alias: each.alias.text, table: '', parent: { kind: 'alias', name: '' }, childColumns: [], parentColumns: [],
-        filter: null, element: { kind: 'object', fields: [] }, retain: null, orderBy: [], limit: null, elementKey: { columns: [], attributes: [] },
+        kind: 'collection',
+        alias: each.alias.text,
+        table: '',
+        parent: { kind: 'alias', name: '' },
+        childColumns: [],
+        parentColumns: [],
+        filter: null,
+        element: { kind: 'object', fields: [] },
+        retain: null,
+        orderBy: [],
+        limit: null,
+        elementKey: { columns: [], attributes: [] },
       },
       shape: empty,
     });
     if (source.kind !== 'sourceCollection') {
       if (source.kind !== 'error') {
-        const what = source.kind === 'row' ? `one row of \`${source.table.name}\` (a many-to-one lookup)` : source.kind === 'column' ? 'a column' : 'an attribute';
-        this.sink.report('MAP0304', each.source.span, { path: shown, what, hint: source.kind === 'row' ? `read its columns directly: \`${shown}.column\`` : 'iterate over a relationship such as `c.orders`' });
+        const what =
+          source.kind === 'row'
+            ? `one row of \`${source.table.name}\` (a many-to-one lookup)`
+            : source.kind === 'column'
+              ? 'a column'
+              : 'an attribute';
+        this.sink.report('MAP0304', each.source.span, {
+          path: shown,
+          what,
+          hint:
+            source.kind === 'row'
+              ? `read its columns directly: \`${shown}.column\``
+              : 'iterate over a relationship such as `c.orders`',
+        });
       }
       return placeholder();
     }
@@ -173,14 +257,25 @@ export class ItemBuilder {
       return placeholder();
     }
     const child = this.schema.tables.get(source.relation.child)!;
-    if (child.key.length === 0) this.sink.report('MAP0108', each.source.span, { table: child.name, use: `its rows are embedded as \`${attributeName}\` and merged by key` });
+    if (child.key.length === 0)
+      this.sink.report('MAP0108', each.source.span, {
+        table: child.name,
+        use: `its rows are embedded as \`${attributeName}\` and merged by key`,
+      });
     const binding: RowBinding = { alias: each.alias.text, table: child, ref: { kind: 'alias', name: each.alias.text } };
     const innerRows = [...rows, binding];
-    const filter = each.filter ? this.exprs.condition(each.filter, { rows: innerRows, attrs: null, later: new Set(), attributesOnly: null }) : null;
+    const filter = each.filter
+      ? this.exprs.condition(each.filter, { rows: innerRows, attrs: null, later: new Set(), attributesOnly: null })
+      : null;
     const element = this.object(each.members, innerRows, false);
 
     const orderBy = each.orderBy.flatMap((term) => {
-      const typed = this.exprs.check(term.expr, { rows: innerRows, attrs: element.shape, later: new Set(), attributesOnly: null });
+      const typed = this.exprs.check(term.expr, {
+        rows: innerRows,
+        attrs: element.shape,
+        later: new Set(),
+        attributesOnly: null,
+      });
       if (typed.poison) return [];
       const attribute = attributeFor(typed.plan, element.shape, binding.alias);
       if (!attribute) {
@@ -200,10 +295,20 @@ export class ItemBuilder {
     }
 
     const keyColumns = child.key.filter((c) => !source.relation.childColumns.includes(c));
-    const keyAttributes = keyColumns.map((column) => [...element.shape.attrs.values()].find((a) => a.copyOf?.alias === binding.alias && a.copyOf.column === column)?.name ?? null);
+    const keyAttributes = keyColumns.map(
+      (column) =>
+        [...element.shape.attrs.values()].find((a) => a.copyOf?.alias === binding.alias && a.copyOf.column === column)
+          ?.name ?? null,
+    );
     const missing = keyColumns.filter((_, i) => keyAttributes[i] === null);
     if (missing.length > 0) {
-      this.sink.report('MAP0403', each.span, { name: attributeName, missing: missing.map((m) => `\`${m}\``).join(', '), table: child.name, column: missing[0], alias: binding.alias });
+      this.sink.report('MAP0403', each.span, {
+        name: attributeName,
+        missing: missing.map((m) => `\`${m}\``).join(', '),
+        table: child.name,
+        column: missing[0],
+        alias: binding.alias,
+      });
     }
 
     return {

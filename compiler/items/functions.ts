@@ -35,12 +35,20 @@ function stringFunction(fn: string, result: ValueType, argTypes: ValueType[][]):
 function numericSameType(fn: string, extraArgs: number): Signature {
   return {
     arity: [1, 1 + extraArgs],
-    check: (args) => expect(args, 0, ['int', 'decimal', 'float'], fn) ?? expect(args, 1, ['int'], fn) ?? { type: typeOf(args[0]) === 'null' ? 'decimal' : typeOf(args[0]), nullable: anyNullable(args) },
+    check: (args) =>
+      expect(args, 0, ['int', 'decimal', 'float'], fn) ??
+      expect(args, 1, ['int'], fn) ?? {
+        type: typeOf(args[0]) === 'null' ? 'decimal' : typeOf(args[0]),
+        nullable: anyNullable(args),
+      },
   };
 }
 
 function datePart(fn: string): Signature {
-  return { arity: [1, 1], check: (args) => expect(args, 0, ['date', 'timestamp'], fn) ?? { type: 'int', nullable: anyNullable(args) } };
+  return {
+    arity: [1, 1],
+    check: (args) => expect(args, 0, ['date', 'timestamp'], fn) ?? { type: 'int', nullable: anyNullable(args) },
+  };
 }
 
 /** A common type for coalesce and case branches: numbers widen, null fits anything. */
@@ -62,7 +70,10 @@ export const FUNCTIONS: Record<string, Signature> = {
   starts_with: stringFunction('starts_with', 'bool', [['string'], ['string']]),
   substr: {
     arity: [2, 3],
-    check: (args) => expect(args, 0, ['string'], 'substr') ?? expect(args, 1, ['int'], 'substr') ?? expect(args, 2, ['int'], 'substr') ?? { type: 'string', nullable: anyNullable(args) },
+    check: (args) =>
+      expect(args, 0, ['string'], 'substr') ??
+      expect(args, 1, ['int'], 'substr') ??
+      expect(args, 2, ['int'], 'substr') ?? { type: 'string', nullable: anyNullable(args) },
   },
   concat: { arity: [1, 64], check: () => ({ type: 'string', nullable: false }) },
   coalesce: {
@@ -77,15 +88,32 @@ export const FUNCTIONS: Record<string, Signature> = {
   abs: numericSameType('abs', 0),
   floor: numericSameType('floor', 0),
   ceil: numericSameType('ceil', 0),
-  epoch_seconds: { arity: [1, 1], check: (args) => expect(args, 0, ['date', 'timestamp'], 'epoch_seconds') ?? { type: 'int', nullable: anyNullable(args) } },
-  date: { arity: [1, 1], check: (args) => expect(args, 0, ['timestamp', 'date', 'string'], 'date') ?? { type: 'date', nullable: anyNullable(args) } },
-  timestamp: { arity: [1, 1], check: (args) => expect(args, 0, ['timestamp', 'date', 'string'], 'timestamp') ?? { type: 'timestamp', nullable: anyNullable(args) } },
+  epoch_seconds: {
+    arity: [1, 1],
+    check: (args) =>
+      expect(args, 0, ['date', 'timestamp'], 'epoch_seconds') ?? { type: 'int', nullable: anyNullable(args) },
+  },
+  date: {
+    arity: [1, 1],
+    check: (args) =>
+      expect(args, 0, ['timestamp', 'date', 'string'], 'date') ?? { type: 'date', nullable: anyNullable(args) },
+  },
+  timestamp: {
+    arity: [1, 1],
+    check: (args) =>
+      expect(args, 0, ['timestamp', 'date', 'string'], 'timestamp') ?? {
+        type: 'timestamp',
+        nullable: anyNullable(args),
+      },
+  },
   year: datePart('year'),
   month: datePart('month'),
   day: datePart('day'),
   days_between: {
     arity: [2, 2],
-    check: (args) => expect(args, 0, ['date', 'timestamp'], 'days_between') ?? expect(args, 1, ['date', 'timestamp'], 'days_between') ?? { type: 'int', nullable: anyNullable(args) },
+    check: (args) =>
+      expect(args, 0, ['date', 'timestamp'], 'days_between') ??
+      expect(args, 1, ['date', 'timestamp'], 'days_between') ?? { type: 'int', nullable: anyNullable(args) },
   },
 };
 

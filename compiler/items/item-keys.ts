@@ -9,7 +9,8 @@ import type { BuiltItem } from './build-item.js';
 function carriedColumns(expr: PlanExpr, rootAlias: string, into: Set<string>) {
   if (expr.kind === 'column' && expr.row.kind === 'alias' && expr.row.name === rootAlias) into.add(expr.column);
   else if (expr.kind === 'cast') carriedColumns(expr.operand, rootAlias, into);
-  else if (expr.kind === 'call' && (expr.fn === 'template' || expr.fn === 'concat')) expr.args.forEach((a) => carriedColumns(a, rootAlias, into));
+  else if (expr.kind === 'call' && (expr.fn === 'template' || expr.fn === 'concat'))
+    expr.args.forEach((a) => carriedColumns(a, rootAlias, into));
 }
 
 function nullableParts(expr: PlanExpr): string {
@@ -18,7 +19,10 @@ function nullableParts(expr: PlanExpr): string {
 }
 
 export function checkItemKeys(item: BuiltItem, target: TargetInfo, schema: Schema, sink: DiagnosticSink) {
-  const roles: Array<[string | null, 'partition' | 'sort']> = [[target.partitionKey, 'partition'], [target.sortKey, 'sort']];
+  const roles: Array<[string | null, 'partition' | 'sort']> = [
+    [target.partitionKey, 'partition'],
+    [target.sortKey, 'sort'],
+  ];
   const carried = new Set<string>();
   let keyAttribute = target.partitionKey ?? 'pk';
   for (const [attribute, role] of roles) {
@@ -36,7 +40,11 @@ export function checkItemKeys(item: BuiltItem, target: TargetInfo, schema: Schem
       continue;
     }
     if (expr?.poison) continue;
-    if (info.nullable) sink.report('MAP0204', entry.span, { attribute, why: entry.hasWhen ? 'it has a `when`' : expr ? nullableParts(expr.plan) : 'it is not a value' });
+    if (info.nullable)
+      sink.report('MAP0204', entry.span, {
+        attribute,
+        why: entry.hasWhen ? 'it has a `when`' : expr ? nullableParts(expr.plan) : 'it is not a value',
+      });
   }
   const rootKey = schema.tables.get(item.plan.rootTable)?.key ?? [];
   const missing = rootKey.filter((c) => !carried.has(c));
@@ -58,7 +66,8 @@ interface KeyPattern {
 
 function patternOf(expr: PlanExpr | undefined): KeyPattern {
   if (!expr) return { prefix: '', exact: true };
-  if (expr.kind === 'literal' && typeof expr.value === 'string') return { prefix: expr.value, exact: expr.type === 'string' };
+  if (expr.kind === 'literal' && typeof expr.value === 'string')
+    return { prefix: expr.value, exact: expr.type === 'string' };
   if (expr.kind === 'call' && expr.fn === 'template') {
     let prefix = '';
     for (const arg of expr.args) {
@@ -89,7 +98,12 @@ export interface KeyAttributes {
 }
 
 /** Reports pairs of items whose keys can be equal; `acrossFilesOnly` when pairs within one mapping were already checked. */
-export function checkKeyCollisions(items: BuiltItem[], targets: ReadonlyMap<string, KeyAttributes>, sink: DiagnosticSink, acrossFilesOnly = false) {
+export function checkKeyCollisions(
+  items: BuiltItem[],
+  targets: ReadonlyMap<string, KeyAttributes>,
+  sink: DiagnosticSink,
+  acrossFilesOnly = false,
+) {
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
       const a = items[i];
@@ -103,7 +117,9 @@ export function checkKeyCollisions(items: BuiltItem[], targets: ReadonlyMap<stri
       if (canBeEqual(pk[0], pk[1]) && canBeEqual(sk[0], sk[1])) {
         const show = (p: KeyPattern) => (p.exact ? `"${p.prefix}"` : `"${p.prefix}…"`);
         sink.report('MAP0206', b.decl.name.span, {
-          a: a.plan.name, b: b.plan.name, target: target.name,
+          a: a.plan.name,
+          b: b.plan.name,
+          target: target.name,
           why: `${target.partitionKey}: ${show(pk[0])} and ${show(pk[1])}${target.sortKey ? `; ${target.sortKey}: ${show(sk[0])} and ${show(sk[1])}` : ''}`,
         });
       }

@@ -41,20 +41,36 @@ export function resolvePath(path: PathExpr, scope: Scope, schema: Schema, sink: 
       const relation = table.relations.get(segment.text);
       if (!relation && table.brokenRelations.has(segment.text)) return { kind: 'error' };
       if (!relation) {
-        sink.report('MAP0302', segment.span, { table: table.name, name: segment.text, ...suggestion(segment.text, [...table.columns.keys(), ...table.relations.keys()]) });
+        sink.report('MAP0302', segment.span, {
+          table: table.name,
+          name: segment.text,
+          ...suggestion(segment.text, [...table.columns.keys(), ...table.relations.keys()]),
+        });
         return { kind: 'error' };
       }
       if (relation.kind === 'collection') {
         if (!isLast) {
           sink.report('MAP0303', segment.span, {
-            path: path.segments.slice(0, i + 2).map((s) => s.text).join('.'),
-            hint: `iterate it with \`each x in ${path.segments.slice(0, i + 2).map((s) => s.text).join('.')} { … }\` and read \`x.${rest[i + 1].text}\` inside`,
+            path: path.segments
+              .slice(0, i + 2)
+              .map((s) => s.text)
+              .join('.'),
+            hint: `iterate it with \`each x in ${path.segments
+              .slice(0, i + 2)
+              .map((s) => s.text)
+              .join('.')} { … }\` and read \`x.${rest[i + 1].text}\` inside`,
           });
           return { kind: 'error' };
         }
         return { kind: 'sourceCollection', parentRef: ref, relation };
       }
-      ref = { kind: 'lookup', table: relation.target, from: ref, fromColumns: relation.fromColumns, keyColumns: relation.keyColumns };
+      ref = {
+        kind: 'lookup',
+        table: relation.target,
+        from: ref,
+        fromColumns: relation.fromColumns,
+        keyColumns: relation.keyColumns,
+      };
       table = schema.tables.get(relation.target)!;
     }
     return { kind: 'row', ref, table };
@@ -67,7 +83,11 @@ export function resolvePath(path: PathExpr, scope: Scope, schema: Schema, sink: 
     else {
       const candidates = [...scope.rows.map((r) => r.alias), ...(attrs ? attrs.attrs.keys() : [])];
       const hint = scope.attributesOnly ? `${scope.attributesOnly} reads attributes by name` : undefined;
-      sink.report('MAP0301', head.span, { name: head.text, ...suggestion(head.text, candidates), ...(hint ? { hint } : {}) });
+      sink.report('MAP0301', head.span, {
+        name: head.text,
+        ...suggestion(head.text, candidates),
+        ...(hint ? { hint } : {}),
+      });
     }
     return { kind: 'error' };
   }
@@ -77,7 +97,11 @@ export function resolvePath(path: PathExpr, scope: Scope, schema: Schema, sink: 
     if (current.type === 'list') throughLists += 1;
     const next = current.shape?.attrs.get(segment.text);
     if (!current.shape || !next) {
-      sink.report('MAP0301', segment.span, { name: segment.text, ...suggestion(segment.text, current.shape ? current.shape.attrs.keys() : []), hint: `\`${current.name}\` has no attribute \`${segment.text}\`` });
+      sink.report('MAP0301', segment.span, {
+        name: segment.text,
+        ...suggestion(segment.text, current.shape ? current.shape.attrs.keys() : []),
+        hint: `\`${current.name}\` has no attribute \`${segment.text}\``,
+      });
       return { kind: 'error' };
     }
     current = next;

@@ -11,7 +11,13 @@ import { forEachRefInChain, forEachRowRef, walkItem } from './walk-plan.js';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function planTable(table: TableInfo, roles: TableRole[]): PlanTable {
-  const columns = [...table.columns.values()].map((c) => ({ name: c.name, header: c.header, position: c.position, type: c.type, nullable: c.nullable }));
+  const columns = [...table.columns.values()].map((c) => ({
+    name: c.name,
+    header: c.header,
+    position: c.position,
+    type: c.type,
+    nullable: c.nullable,
+  }));
   return {
     name: table.name,
     pattern: table.pattern,
@@ -40,8 +46,14 @@ function collectRoles(items: PlanItem[]): Map<string, TableRole[]> {
     };
     walkItem(item, {
       collection(collection, aliases) {
-        const parentTable = collection.parent.kind === 'alias' ? aliases.get(collection.parent.name)! : collection.parent.table;
-        addRole(roles, collection.table, { kind: 'grouped', byColumns: collection.childColumns, parentTable, parentColumns: collection.parentColumns });
+        const parentTable =
+          collection.parent.kind === 'alias' ? aliases.get(collection.parent.name)! : collection.parent.table;
+        addRole(roles, collection.table, {
+          kind: 'grouped',
+          byColumns: collection.childColumns,
+          parentTable,
+          parentColumns: collection.parentColumns,
+        });
         // A collection under a looked-up row (`each m in l.products.stock_moves`) looks that row up.
         forEachRefInChain(collection.parent, lookedUp);
       },

@@ -9,13 +9,19 @@ export function deriveState(items: PlanItem[], tables: PlanTable[]): Plan['state
   for (const item of items) {
     walkItem(item, {
       collection(collection, aliases, depth) {
-        const parentTable = collection.parent.kind === 'alias' ? aliases.get(collection.parent.name)! : collection.parent.table;
+        const parentTable =
+          collection.parent.kind === 'alias' ? aliases.get(collection.parent.name)! : collection.parent.table;
         // A child of an element (not of the root) arrives on its own later: it must find its
         // item through its parent's key.
         if (depth > 1 && !keyIndexes.some((k) => k.item === item.name && k.table === parentTable)) {
-          keyIndexes.push({ item: item.name, table: parentTable, keyColumns: tables.find((t) => t.name === parentTable)?.key ?? [] });
+          keyIndexes.push({
+            item: item.name,
+            table: parentTable,
+            keyColumns: tables.find((t) => t.name === parentTable)?.key ?? [],
+          });
         }
-        if (!parkable.some((p) => p.table === collection.table && p.parentTable === parentTable)) parkable.push({ table: collection.table, parentTable });
+        if (!parkable.some((p) => p.table === collection.table && p.parentTable === parentTable))
+          parkable.push({ table: collection.table, parentTable });
       },
     });
   }
@@ -45,8 +51,13 @@ export function deriveState(items: PlanItem[], tables: PlanTable[]): Plan['state
     const lookup = t.roles.find((r) => r.kind === 'lookup');
     if (!lookup || lookup.kind !== 'lookup') return [];
     const columns = readThroughLookups.get(t.name) ?? new Set();
-    return [{ table: t.name, keyColumns: lookup.keyColumns, columns: t.columns.map((c) => c.name).filter((c) => columns.has(c)) }];
+    return [
+      {
+        table: t.name,
+        keyColumns: lookup.keyColumns,
+        columns: t.columns.map((c) => c.name).filter((c) => columns.has(c)),
+      },
+    ];
   });
   return { keyIndexes, lookupStores, parkable };
 }
-

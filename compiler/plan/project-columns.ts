@@ -30,7 +30,8 @@ export function projectColumns(input: Plan): Plan {
     });
   }
   for (const table of plan.tables) {
-    for (const filter of table.filters) forEachSubExpr(filter, (e) => e.kind === 'column' && used.get(table.name)!.add(e.column));
+    for (const filter of table.filters)
+      forEachSubExpr(filter, (e) => e.kind === 'column' && used.get(table.name)!.add(e.column));
     const keep = used.get(table.name)!;
     table.columns = table.columns.filter((c) => keep.has(c.name));
   }

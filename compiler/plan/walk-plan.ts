@@ -7,7 +7,7 @@ export type AliasTables = ReadonlyMap<string, string>;
 
 /** The table a row reference reads, given the tables of the aliases in scope. */
 export function tableOf(ref: RowRef, aliases: AliasTables): string {
-  return ref.kind === 'alias' ? aliases.get(ref.name) ?? '' : ref.table;
+  return ref.kind === 'alias' ? (aliases.get(ref.name) ?? '') : ref.table;
 }
 
 export function forEachSubExpr(expr: PlanExpr, visit: (e: PlanExpr) => void): void {

@@ -8,7 +8,6 @@ import { buildFormat } from './format-options.js';
 import type { ColumnInfo, Relation, Schema, TableInfo } from './schema.js';
 import { tableNameProblem } from '../../runtime/dynamodb/table-name.js';
 
-
 function buildTable(decl: TableDecl, declaredInEntry: boolean, sink: DiagnosticSink): TableInfo {
   const columns = new Map<string, ColumnInfo>();
   decl.columns.forEach((col, position) => {
@@ -22,14 +21,27 @@ function buildTable(decl: TableDecl, declaredInEntry: boolean, sink: DiagnosticS
       sink.report('MAP0105', col.type.span, { type: col.type.name, ...suggestion(col.type.name, COLUMN_TYPES) });
       type = 'string';
     }
-    columns.set(col.name.text, { name: col.name.text, type, nullable: col.nullable, header: col.header?.text ?? col.name.text, position, poison: !known, decl: col });
+    columns.set(col.name.text, {
+      name: col.name.text,
+      type,
+      nullable: col.nullable,
+      header: col.header?.text ?? col.name.text,
+      position,
+      poison: !known,
+      decl: col,
+    });
   });
 
   let key = decl.columns.filter((c) => c.isKey).map((c) => c.name.text);
   if (decl.compositeKey) {
     key = [];
     for (const name of decl.compositeKey) {
-      if (!columns.has(name.text)) sink.report('MAP0107', name.span, { column: name.text, table: decl.name.text, ...suggestion(name.text, columns.keys()) });
+      if (!columns.has(name.text))
+        sink.report('MAP0107', name.span, {
+          column: name.text,
+          table: decl.name.text,
+          ...suggestion(name.text, columns.keys()),
+        });
       else key.push(name.text);
     }
   }
@@ -70,7 +82,10 @@ function addRelation(table: TableInfo, relation: Relation, sink: DiagnosticSink,
 }
 
 function linkReferences(tables: Map<string, TableInfo>, sink: DiagnosticSink) {
-  const describe = (r: Relation) => (r.kind === 'lookup' ? `${r.table}.${r.fromColumns[0]} -> ${r.target}` : `${r.child}.${r.childColumns[0]} -> ${r.table}`);
+  const describe = (r: Relation) =>
+    r.kind === 'lookup'
+      ? `${r.table}.${r.fromColumns[0]} -> ${r.target}`
+      : `${r.child}.${r.childColumns[0]} -> ${r.table}`;
   for (const table of tables.values()) {
     for (const col of table.decl.columns) {
       const ref = col.reference;
@@ -81,7 +96,11 @@ function linkReferences(tables: Map<string, TableInfo>, sink: DiagnosticSink) {
         target?.brokenRelations.add(ref.inverse?.text ?? table.name);
       };
       if (!target) {
-        sink.report('MAP0109', ref.target.span, { column: col.name.text, table: ref.target.text, ...suggestion(ref.target.text, tables.keys()) });
+        sink.report('MAP0109', ref.target.span, {
+          column: col.name.text,
+          table: ref.target.text,
+          ...suggestion(ref.target.text, tables.keys()),
+        });
         broken();
         continue;
       }
@@ -108,14 +127,34 @@ function linkReferences(tables: Map<string, TableInfo>, sink: DiagnosticSink) {
         broken();
         continue;
       }
-      addRelation(table, {
-        kind: 'lookup', name: ref.as?.text ?? target.name, table: table.name, target: target.name,
-        fromColumns: [col.name.text], keyColumns: [...target.key], span: ref.as?.span ?? ref.span,
-      }, sink, describe);
-      addRelation(target, {
-        kind: 'collection', name: ref.inverse?.text ?? table.name, table: target.name, child: table.name,
-        childColumns: [col.name.text], parentColumns: [...target.key], span: ref.inverse?.span ?? ref.span,
-      }, sink, describe);
+      addRelation(
+        table,
+        {
+          kind: 'lookup',
+          name: ref.as?.text ?? target.name,
+          table: table.name,
+          target: target.name,
+          fromColumns: [col.name.text],
+          keyColumns: [...target.key],
+          span: ref.as?.span ?? ref.span,
+        },
+        sink,
+        describe,
+      );
+      addRelation(
+        target,
+        {
+          kind: 'collection',
+          name: ref.inverse?.text ?? table.name,
+          table: target.name,
+          child: table.name,
+          childColumns: [col.name.text],
+          parentColumns: [...target.key],
+          span: ref.inverse?.span ?? ref.span,
+        },
+        sink,
+        describe,
+      );
     }
   }
 }
@@ -151,7 +190,11 @@ export function buildSchema(files: SourceFile[], entry: SourceFile, sink: Diagno
     for (const decl of file.ast.tables) {
       const other = tables.get(decl.name.text);
       if (other) {
-        sink.report('MAP0103', decl.name.span, { what: 'table', name: decl.name.text, other: placeOf(other.decl.name.span) });
+        sink.report('MAP0103', decl.name.span, {
+          what: 'table',
+          name: decl.name.text,
+          other: placeOf(other.decl.name.span),
+        });
         continue;
       }
       tables.set(decl.name.text, buildTable(decl, file === entry, sink));
@@ -159,7 +202,11 @@ export function buildSchema(files: SourceFile[], entry: SourceFile, sink: Diagno
     for (const decl of file.ast.targets) {
       const other = targets.get(decl.name.text);
       if (other) {
-        sink.report('MAP0103', decl.name.span, { what: 'target', name: decl.name.text, other: placeOf(other.decl.name.span) });
+        sink.report('MAP0103', decl.name.span, {
+          what: 'target',
+          name: decl.name.text,
+          other: placeOf(other.decl.name.span),
+        });
         continue;
       }
       if (!decl.partitionKey) sink.report('MAP0202', decl.name.span, { target: decl.name.text });

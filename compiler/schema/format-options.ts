@@ -36,7 +36,8 @@ function flag(key: 'header' | 'trailingDelimiter'): Setter {
 
 function pattern(key: 'dateFormat' | 'timestampFormat', example: string): Setter {
   return (format, { value }) => {
-    if (value.kind !== 'string' || !/%[YmdHMSf]/.test(value.value)) return `must be a pattern with %Y %m %d %H %M %S %f, e.g. "${example}"`;
+    if (value.kind !== 'string' || !/%[YmdHMSf]/.test(value.value))
+      return `must be a pattern with %Y %m %d %H %M %S %f, e.g. "${example}"`;
     const unknown = value.value.match(/%[^YmdHMSf%]/);
     if (unknown) return `has unknown field \`${unknown[0]}\` (known: %Y %m %d %H %M %S %f %%)`;
     format[key] = value.value;
@@ -51,7 +52,8 @@ const SETTERS: Record<string, Setter> = {
   header: flag('header'),
   trailing_delimiter: flag('trailingDelimiter'),
   encoding: (format, { value }) => {
-    if (value.kind !== 'string' || !['utf-8', 'latin1'].includes(value.value.toLowerCase())) return 'must be "utf-8" or "latin1"';
+    if (value.kind !== 'string' || !['utf-8', 'latin1'].includes(value.value.toLowerCase()))
+      return 'must be "utf-8" or "latin1"';
     format.encoding = value.value.toLowerCase() as PlanFormat['encoding'];
     return null;
   },

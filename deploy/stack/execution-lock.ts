@@ -14,7 +14,15 @@
 import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Choice, Condition, CustomState, JsonPath, Succeed, type IChainable, type State } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  Choice,
+  Condition,
+  CustomState,
+  JsonPath,
+  Succeed,
+  type IChainable,
+  type State,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { CallAwsService } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 
@@ -23,7 +31,9 @@ export const lockPartitionKey = (name: string) => `stepfunctions-lock#${name}`;
 
 /** DynamoDB errors worth another try, as Step Functions names them. */
 const DYNAMODB_TRANSIENT = [
-  'DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.RequestLimitExceeded', 'DynamoDB.ThrottlingException',
+  'DynamoDB.ProvisionedThroughputExceededException',
+  'DynamoDB.RequestLimitExceeded',
+  'DynamoDB.ThrottlingException',
   'DynamoDB.InternalServerErrorException',
 ];
 export const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
@@ -42,11 +52,18 @@ export class ExecutionLock extends Construct {
   /** This state machine's executions (its name is fixed, so no reference to itself is needed). */
   private readonly executions: string;
 
-  constructor(scope: Construct, id: string, private readonly props: ExecutionLockProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ExecutionLockProps,
+  ) {
     super(scope, id);
     this.key = { pk: { S: lockPartitionKey(props.name) }, sk: { S: LOCK_SORT_KEY } };
     this.executions = Stack.of(this).formatArn({
-      service: 'states', resource: 'execution', resourceName: `${props.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${props.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }
 
@@ -93,7 +110,8 @@ export class ExecutionLock extends Construct {
     takeOver.addCatch(take, { errors: [CONDITION_FAILED], resultPath: JsonPath.DISCARD });
     // The holder's execution is older than Step Functions keeps history: it has ended.
     describe.addCatch(takeOver, { errors: ['Sfn.ExecutionDoesNotExistException'], resultPath: JsonPath.DISCARD });
-    for (const state of [take, read, takeOver]) state.addCatch(onError, { errors: ['States.ALL'], resultPath: '$.failure' });
+    for (const state of [take, read, takeOver])
+      state.addCatch(onError, { errors: ['States.ALL'], resultPath: '$.failure' });
     describe.addCatch(onError, { errors: ['States.ALL'], resultPath: '$.failure' });
 
     take.next(whenHeld);
@@ -108,29 +126,48 @@ export class ExecutionLock extends Construct {
 
   /** A state that lets go of the lock if this execution still holds it, then goes on. */
   release(id: string): CustomState {
-    const release = this.dynamo(id, 'deleteItem', {
-      Key: this.key,
-      ConditionExpression: '#holder = :me',
-      ExpressionAttributeNames: { '#holder': 'holder' },
-      ExpressionAttributeValues: { ':me': { 'S.$': '$$.Execution.Id' } },
-    }, null);
+    const release = this.dynamo(
+      id,
+      'deleteItem',
+      {
+        Key: this.key,
+        ConditionExpression: '#holder = :me',
+        ExpressionAttributeNames: { '#holder': 'holder' },
+        ExpressionAttributeValues: { ':me': { 'S.$': '$$.Execution.Id' } },
+      },
+      null,
+    );
     release.addRetry({ errors: DYNAMODB_TRANSIENT, maxAttempts: 4 });
     return release;
   }
 
   private update(id: string, condition: string, values: Record<string, unknown>): CustomState {
-    return this.dynamo(id, 'updateItem', {
-      Key: this.key,
-      UpdateExpression: 'SET #holder = :me, #since = :now',
-      ConditionExpression: condition,
-      ExpressionAttributeNames: { '#holder': 'holder', '#since': 'since' },
-      ExpressionAttributeValues: { ':me': { 'S.$': '$$.Execution.Id' }, ':now': { 'S.$': '$$.State.EnteredTime' }, ...values },
-    }, null);
+    return this.dynamo(
+      id,
+      'updateItem',
+      {
+        Key: this.key,
+        UpdateExpression: 'SET #holder = :me, #since = :now',
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#holder': 'holder', '#since': 'since' },
+        ExpressionAttributeValues: {
+          ':me': { 'S.$': '$$.Execution.Id' },
+          ':now': { 'S.$': '$$.State.EnteredTime' },
+          ...values,
+        },
+      },
+      null,
+    );
   }
 
   // The optimized DynamoDB integration written out, rather than the CDK's Dynamo* tasks, which
   // grant their actions on the whole table: this role may touch the lock item only.
-  private dynamo(id: string, action: 'updateItem' | 'getItem' | 'deleteItem', parameters: Record<string, unknown>, resultPath: string | null): CustomState {
+  private dynamo(
+    id: string,
+    action: 'updateItem' | 'getItem' | 'deleteItem',
+    parameters: Record<string, unknown>,
+    resultPath: string | null,
+  ): CustomState {
     return new CustomState(this, id, {
       stateJson: {
         Type: 'Task',

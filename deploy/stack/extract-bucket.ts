@@ -5,7 +5,14 @@
 // existing one through CDK's notifications custom resource, which adds EventBridge to the
 // bucket's notification configuration and keeps what is already there.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+  type CfnBucket,
+  type IBucket,
+} from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config.js';
 
@@ -35,7 +42,9 @@ export class ExtractBucket extends Construct {
     });
     // EventBridge delivery set on the bucket itself (CloudFormation's NotificationConfiguration),
     // rather than bucket.enableEventBridgeNotification(), which adds a Lambda-backed custom resource.
-    (bucket.node.defaultChild as CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    (bucket.node.defaultChild as CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
     this.bucket = bucket;
   }
 }

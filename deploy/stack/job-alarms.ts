@@ -28,78 +28,96 @@ export class JobAlarms extends Construct {
     const { name, thresholds } = props;
     const period = Duration.minutes(5);
 
-    this.add(new Alarm(this, 'JobFailed', {
-      alarmName: `${name}-job-failed`,
-      alarmDescription: 'An execution of the mapc job failed or timed out: later extracts wait until the failed one is fixed. ' +
-        'See the execution and the job log; docs/deploy.md, "Alarms".',
-      metric: new MathExpression({
-        expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
-        usingMetrics: {
-          failed: props.stateMachine.metricFailed({ period, statistic: 'Sum' }),
-          timedOut: props.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
-        },
-        period,
-        label: 'failed executions',
+    this.add(
+      new Alarm(this, 'JobFailed', {
+        alarmName: `${name}-job-failed`,
+        alarmDescription:
+          'An execution of the mapc job failed or timed out: later extracts wait until the failed one is fixed. ' +
+          'See the execution and the job log; docs/deploy.md, "Alarms".',
+        metric: new MathExpression({
+          expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
+          usingMetrics: {
+            failed: props.stateMachine.metricFailed({ period, statistic: 'Sum' }),
+            timedOut: props.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
+          },
+          period,
+          label: 'failed executions',
+        }),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }));
+    );
 
     for (const mapping of props.mappings) {
       const hour = Duration.hours(1);
-      this.add(new Alarm(this, `Overdue-${mapping}`, {
-        alarmName: `${name}-${mapping}-extract-overdue`,
-        alarmDescription: `Mapping ${mapping} has applied no extract for ${thresholds.overdueHours} hours: an extract is overdue, or every run fails. ` +
-          'docs/deploy.md, "Alarms".',
-        // One EMF record per run: its Failed is 0 or 1, so runs - failures = successful runs.
-        metric: new MathExpression({
-          expression: 'runs - failures',
-          usingMetrics: { runs: jobMetric('Failed', mapping, 'SampleCount', hour), failures: jobMetric('Failed', mapping, 'Sum', hour) },
-          period: hour,
-          label: 'successful runs',
+      this.add(
+        new Alarm(this, `Overdue-${mapping}`, {
+          alarmName: `${name}-${mapping}-extract-overdue`,
+          alarmDescription:
+            `Mapping ${mapping} has applied no extract for ${thresholds.overdueHours} hours: an extract is overdue, or every run fails. ` +
+            'docs/deploy.md, "Alarms".',
+          // One EMF record per run: its Failed is 0 or 1, so runs - failures = successful runs.
+          metric: new MathExpression({
+            expression: 'runs - failures',
+            usingMetrics: {
+              runs: jobMetric('Failed', mapping, 'SampleCount', hour),
+              failures: jobMetric('Failed', mapping, 'Sum', hour),
+            },
+            period: hour,
+            label: 'successful runs',
+          }),
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          threshold: 1,
+          evaluationPeriods: thresholds.overdueHours,
+          datapointsToAlarm: thresholds.overdueHours,
+          // An hour with no run is an hour with no successful run.
+          treatMissingData: TreatMissingData.BREACHING,
         }),
-        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-        threshold: 1,
-        evaluationPeriods: thresholds.overdueHours,
-        datapointsToAlarm: thresholds.overdueHours,
-        // An hour with no run is an hour with no successful run.
-        treatMissingData: TreatMissingData.BREACHING,
-      }));
-      this.add(new Alarm(this, `Rejected-${mapping}`, {
-        alarmName: `${name}-${mapping}-rows-rejected`,
-        alarmDescription: `A run of mapping ${mapping} rejected more than ${thresholds.rejectedRows} rows (rows that cannot be used, counted in the run's report). ` +
-          'docs/deploy.md, "Alarms".',
-        metric: jobMetric('RowsRejected', mapping, 'Maximum', period),
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        threshold: thresholds.rejectedRows,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }));
-      this.add(new Alarm(this, `Parked-${mapping}`, {
-        alarmName: `${name}-${mapping}-rows-parked`,
-        alarmDescription: `A run of mapping ${mapping} parked more than ${thresholds.parkedRows} rows (rows whose parent has not arrived). ` +
-          'docs/deploy.md, "Alarms".',
-        metric: jobMetric('RowsParked', mapping, 'Maximum', period),
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        threshold: thresholds.parkedRows,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }));
+      );
+      this.add(
+        new Alarm(this, `Rejected-${mapping}`, {
+          alarmName: `${name}-${mapping}-rows-rejected`,
+          alarmDescription:
+            `A run of mapping ${mapping} rejected more than ${thresholds.rejectedRows} rows (rows that cannot be used, counted in the run's report). ` +
+            'docs/deploy.md, "Alarms".',
+          metric: jobMetric('RowsRejected', mapping, 'Maximum', period),
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          threshold: thresholds.rejectedRows,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      this.add(
+        new Alarm(this, `Parked-${mapping}`, {
+          alarmName: `${name}-${mapping}-rows-parked`,
+          alarmDescription:
+            `A run of mapping ${mapping} parked more than ${thresholds.parkedRows} rows (rows whose parent has not arrived). ` +
+            'docs/deploy.md, "Alarms".',
+          metric: jobMetric('RowsParked', mapping, 'Maximum', period),
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          threshold: thresholds.parkedRows,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
     }
 
     for (const tableName of props.tableNames) {
-      this.add(new Alarm(this, `Throttled-${tableName}`, {
-        alarmName: `${name}-${tableName}-writes-throttled`,
-        alarmDescription: `DynamoDB throttled more than ${thresholds.throttledWrites} writes to ${tableName} in five minutes. ` +
-          'docs/deploy.md, "Alarms".',
-        metric: writeThrottles(tableName, period),
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        threshold: thresholds.throttledWrites,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }));
+      this.add(
+        new Alarm(this, `Throttled-${tableName}`, {
+          alarmName: `${name}-${tableName}-writes-throttled`,
+          alarmDescription:
+            `DynamoDB throttled more than ${thresholds.throttledWrites} writes to ${tableName} in five minutes. ` +
+            'docs/deploy.md, "Alarms".',
+          metric: writeThrottles(tableName, period),
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          threshold: thresholds.throttledWrites,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
     }
 
     const action = new SnsAction(props.topic);

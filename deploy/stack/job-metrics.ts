@@ -4,9 +4,16 @@ import { Duration } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { DEFAULT_EMF_NAMESPACE } from '../../runtime/job/emf-record.js';
 
-export type JobMetricName = 'RowsRead' | 'RowsRejected' | 'RowsParked' | 'ItemsWritten' | 'ItemsDeleted' | 'Seconds' | 'LagSeconds' | 'Failed';
+export type JobMetricName =
+  'RowsRead' | 'RowsRejected' | 'RowsParked' | 'ItemsWritten' | 'ItemsDeleted' | 'Seconds' | 'LagSeconds' | 'Failed';
 
-export function jobMetric(metricName: JobMetricName, mapping: string, statistic: string, period: Duration = Duration.minutes(5), label?: string): Metric {
+export function jobMetric(
+  metricName: JobMetricName,
+  mapping: string,
+  statistic: string,
+  period: Duration = Duration.minutes(5),
+  label?: string,
+): Metric {
   return new Metric({
     namespace: DEFAULT_EMF_NAMESPACE,
     metricName,
@@ -19,5 +26,11 @@ export function jobMetric(metricName: JobMetricName, mapping: string, statistic:
 
 /** What DynamoDB reports of a table's throttled writes. */
 export function writeThrottles(tableName: string, period: Duration = Duration.minutes(5)): Metric {
-  return new Metric({ namespace: 'AWS/DynamoDB', metricName: 'WriteThrottleEvents', dimensionsMap: { TableName: tableName }, statistic: 'Sum', period });
+  return new Metric({
+    namespace: 'AWS/DynamoDB',
+    metricName: 'WriteThrottleEvents',
+    dimensionsMap: { TableName: tableName },
+    statistic: 'Sum',
+    period,
+  });
 }

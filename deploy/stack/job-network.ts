@@ -2,7 +2,16 @@
 // (a task gets a public IP address for ECR and CloudWatch Logs, and reaches S3 and DynamoDB
 // through free gateway endpoints), a security group that lets nothing in, and flow logs kept
 // as long as the other logs. The job serves nothing: it only calls AWS APIs.
-import { FlowLogDestination, FlowLogTrafficType, GatewayVpcEndpointAwsService, Peer, Port, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import {
+  FlowLogDestination,
+  FlowLogTrafficType,
+  GatewayVpcEndpointAwsService,
+  Peer,
+  Port,
+  SecurityGroup,
+  SubnetType,
+  Vpc,
+} from 'aws-cdk-lib/aws-ec2';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -22,7 +31,9 @@ export class JobNetwork extends Construct {
       },
     });
     this.vpc.addFlowLog('FlowLog', {
-      destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention: props.logRetention })),
+      destination: FlowLogDestination.toCloudWatchLogs(
+        new LogGroup(this, 'FlowLogs', { retention: props.logRetention }),
+      ),
       trafficType: FlowLogTrafficType.ALL,
     });
     this.securityGroup = new SecurityGroup(this, 'JobTasks', {

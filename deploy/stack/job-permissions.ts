@@ -3,7 +3,12 @@
 // key only through S3. Every statement names its resources; none is "*".
 import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { CONTROL_TABLE_ACTIONS, EXTRACT_LIST_ACTIONS, EXTRACT_OBJECT_ACTIONS, TARGET_TABLE_ACTIONS } from '../job-actions.js';
+import {
+  CONTROL_TABLE_ACTIONS,
+  EXTRACT_LIST_ACTIONS,
+  EXTRACT_OBJECT_ACTIONS,
+  TARGET_TABLE_ACTIONS,
+} from '../job-actions.js';
 import type { MapcTables } from './tables.js';
 
 export interface JobPermissionsProps {
@@ -18,18 +23,37 @@ export function grantJobPermissions(role: IGrantable, props: JobPermissionsProps
   // Built from the bucket's name (created or imported alike), so the ARNs read the same in the template.
   const bucketArn = `arn:${Aws.PARTITION}:s3:::${props.bucketName}`;
   const statements = [
-    new PolicyStatement({ sid: 'ListExtractsUnderThePrefix', actions: EXTRACT_LIST_ACTIONS, resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } }),
-    new PolicyStatement({ sid: 'ReadExtractsUnderThePrefix', actions: EXTRACT_OBJECT_ACTIONS, resources: [`${bucketArn}/${prefix}*`] }),
-    new PolicyStatement({ sid: 'MergeIntoTargetTables', actions: TARGET_TABLE_ACTIONS, resources: tables.targets.map((t) => t.table.tableArn) }),
-    new PolicyStatement({ sid: 'KeepStateInTheControlTable', actions: CONTROL_TABLE_ACTIONS, resources: [tables.control.table.tableArn] }),
+    new PolicyStatement({
+      sid: 'ListExtractsUnderThePrefix',
+      actions: EXTRACT_LIST_ACTIONS,
+      resources: [bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+    }),
+    new PolicyStatement({
+      sid: 'ReadExtractsUnderThePrefix',
+      actions: EXTRACT_OBJECT_ACTIONS,
+      resources: [`${bucketArn}/${prefix}*`],
+    }),
+    new PolicyStatement({
+      sid: 'MergeIntoTargetTables',
+      actions: TARGET_TABLE_ACTIONS,
+      resources: tables.targets.map((t) => t.table.tableArn),
+    }),
+    new PolicyStatement({
+      sid: 'KeepStateInTheControlTable',
+      actions: CONTROL_TABLE_ACTIONS,
+      resources: [tables.control.table.tableArn],
+    }),
   ];
   if (props.kmsKeyArn !== undefined) {
-    statements.push(new PolicyStatement({
-      sid: 'DecryptExtractsThroughS3',
-      actions: ['kms:Decrypt'],
-      resources: [props.kmsKeyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-    }));
+    statements.push(
+      new PolicyStatement({
+        sid: 'DecryptExtractsThroughS3',
+        actions: ['kms:Decrypt'],
+        resources: [props.kmsKeyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
   }
   for (const statement of statements) role.grantPrincipal.addToPrincipalPolicy(statement);
 }

@@ -13,10 +13,20 @@ const TASK_ACTIONS = ['ecs:StopTask', 'ecs:DescribeTasks'];
 export class JobRunTask extends EcsRunTask {
   constructor(scope: Construct, id: string, props: EcsRunTaskProps & { clusterName: string; cluster: ICluster }) {
     super(scope, id, props);
-    const tasks = Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.clusterName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const tasks = Stack.of(this).formatArn({
+      service: 'ecs',
+      resource: 'task',
+      resourceName: `${props.clusterName}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
     const policies = this.taskPolicies ?? [];
-    const unscoped = policies.findIndex((p) => TASK_ACTIONS.every((a) => p.actions.includes(a)) && p.resources.includes('*'));
-    if (unscoped < 0) throw new Error('EcsRunTask no longer grants ecs:StopTask and ecs:DescribeTasks on "*": check what it grants, and drop JobRunTask if it scopes them');
+    const unscoped = policies.findIndex(
+      (p) => TASK_ACTIONS.every((a) => p.actions.includes(a)) && p.resources.includes('*'),
+    );
+    if (unscoped < 0)
+      throw new Error(
+        'EcsRunTask no longer grants ecs:StopTask and ecs:DescribeTasks on "*": check what it grants, and drop JobRunTask if it scopes them',
+      );
     policies.splice(unscoped, 1, new PolicyStatement({ actions: TASK_ACTIONS, resources: [tasks] }));
   }
 }

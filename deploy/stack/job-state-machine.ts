@@ -21,7 +21,17 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import {
-  DefinitionBody, Fail, IntegrationPattern, JitterType, JsonPath, LogLevel, StateMachine, StateMachineType, Succeed, TaskInput, Timeout,
+  DefinitionBody,
+  Fail,
+  IntegrationPattern,
+  JitterType,
+  JsonPath,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+  Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { EcsFargateLaunchTarget, SnsPublish } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -45,7 +55,13 @@ export interface JobStateMachineProps {
 
 /** The retry policy of the job's task, as data (asserted by the tests). */
 export const JOB_RETRIES = [
-  { errors: ['ECS.AmazonECSException', 'AmazonECS.Unknown'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 4, maxDelay: Duration.minutes(5) },
+  {
+    errors: ['ECS.AmazonECSException', 'AmazonECS.Unknown'],
+    interval: Duration.seconds(30),
+    backoffRate: 2,
+    maxAttempts: 4,
+    maxDelay: Duration.minutes(5),
+  },
   { errors: ['States.TaskFailed'], interval: Duration.minutes(2), backoffRate: 2, maxAttempts: 2 },
 ];
 
@@ -58,7 +74,11 @@ export class JobStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: JobStateMachineProps) {
     super(scope, id);
     const name = stateMachineName(props.name);
-    const lock = new ExecutionLock(this, 'Lock', { table: props.controlTable, name: props.name, stateMachineName: name });
+    const lock = new ExecutionLock(this, 'Lock', {
+      table: props.controlTable,
+      name: props.name,
+      stateMachineName: name,
+    });
 
     const runJob = new JobRunTask(this, 'Run mapc job', {
       integrationPattern: IntegrationPattern.RUN_JOB,
@@ -69,11 +89,13 @@ export class JobStateMachine extends Construct {
       assignPublicIp: true,
       subnets: { subnetType: SubnetType.PUBLIC },
       securityGroups: [props.securityGroup],
-      containerOverrides: [{
-        containerDefinition: props.container,
-        // The lease's owner: a retried task of this execution takes its own lease over at once.
-        environment: [{ name: 'MAPC_OWNER', value: JsonPath.stringAt('$$.Execution.Name') }],
-      }],
+      containerOverrides: [
+        {
+          containerDefinition: props.container,
+          // The lease's owner: a retried task of this execution takes its own lease over at once.
+          environment: [{ name: 'MAPC_OWNER', value: JsonPath.stringAt('$$.Execution.Name') }],
+        },
+      ],
       taskTimeout: Timeout.duration(Duration.minutes(props.timeoutMinutes)),
       resultPath: JsonPath.DISCARD,
     });
@@ -115,7 +137,8 @@ export class JobStateMachine extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // A task that runs and fails is tried again (States.TaskFailed); one that cannot start fails fast.
-    const runs = 1 + JOB_RETRIES.filter((r) => r.errors.includes('States.TaskFailed')).reduce((n, r) => n + r.maxAttempts, 0);
+    const runs =
+      1 + JOB_RETRIES.filter((r) => r.errors.includes('States.TaskFailed')).reduce((n, r) => n + r.maxAttempts, 0);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: name,
       stateMachineType: StateMachineType.STANDARD,

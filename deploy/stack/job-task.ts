@@ -6,7 +6,14 @@
 import { Aws } from 'aws-cdk-lib';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import {
-  Cluster, type ContainerDefinition, ContainerImage, ContainerInsights, CpuArchitecture, FargateTaskDefinition, LogDrivers, OperatingSystemFamily,
+  Cluster,
+  type ContainerDefinition,
+  ContainerImage,
+  ContainerInsights,
+  CpuArchitecture,
+  FargateTaskDefinition,
+  LogDrivers,
+  OperatingSystemFamily,
 } from 'aws-cdk-lib/aws-ecs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -41,13 +48,19 @@ export class JobTask extends Construct {
     const { config } = props;
     this.network = new JobNetwork(this, 'Network', { logRetention: props.logRetention });
     this.clusterName = `${config.name}-job`;
-    this.cluster = new Cluster(this, 'Cluster', { clusterName: this.clusterName, vpc: this.network.vpc, containerInsightsV2: config.containerInsights ? ContainerInsights.ENABLED : ContainerInsights.DISABLED });
+    this.cluster = new Cluster(this, 'Cluster', {
+      clusterName: this.clusterName,
+      vpc: this.network.vpc,
+      containerInsightsV2: config.containerInsights ? ContainerInsights.ENABLED : ContainerInsights.DISABLED,
+    });
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
     this.taskDefinition = new FargateTaskDefinition(this, 'Definition', {
       family: `${config.name}-job`,
       cpu: config.task.cpu,
       memoryLimitMiB: config.task.memoryMiB,
-      ...(config.task.ephemeralStorageGiB !== undefined ? { ephemeralStorageGiB: config.task.ephemeralStorageGiB } : {}),
+      ...(config.task.ephemeralStorageGiB !== undefined
+        ? { ephemeralStorageGiB: config.task.ephemeralStorageGiB }
+        : {}),
       runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
     });
     this.container = this.taskDefinition.addContainer(CONTAINER_NAME, {

@@ -40,16 +40,28 @@ export class MapcStack extends Stack {
   readonly alarms: JobAlarms;
 
   constructor(scope: Construct, id: string, props: MapcStackProps) {
-    super(scope, id, { description: `mapc: ${props.config.prefix} of s3://${props.config.bucket.name} into DynamoDB`, ...props });
+    super(scope, id, {
+      description: `mapc: ${props.config.prefix} of s3://${props.config.bucket.name} into DynamoDB`,
+      ...props,
+    });
     const { config, mappingSet, tablePlan } = props;
     this.config = config;
     const logRetention = config.logRetentionDays as RetentionDays;
 
     this.extracts = new ExtractBucket(this, 'Input', config.bucket);
     this.tables = new MapcTables(this, 'Tables', tablePlan);
-    this.job = new JobTask(this, 'Job', { config, mappingSet, tablePlan, imageContext: props.imageContext, logRetention });
+    this.job = new JobTask(this, 'Job', {
+      config,
+      mappingSet,
+      tablePlan,
+      imageContext: props.imageContext,
+      logRetention,
+    });
     grantJobPermissions(this.job.taskDefinition.taskRole, {
-      bucketName: config.bucket.name, prefix: config.prefix, kmsKeyArn: config.bucket.kmsKeyArn, tables: this.tables,
+      bucketName: config.bucket.name,
+      prefix: config.prefix,
+      kmsKeyArn: config.bucket.kmsKeyArn,
+      tables: this.tables,
     });
     this.alerts = new AlertsTopic(this, 'Alerts', { name: config.name, email: config.alarms.email });
     this.orchestration = new JobStateMachine(this, 'Orchestration', {
@@ -66,16 +78,43 @@ export class MapcStack extends Stack {
       logRetention,
     });
     const stateMachine = this.orchestration.stateMachine;
-    this.triggers = new Triggers(this, 'Triggers', { stateMachine, bucketName: config.bucket.name, prefix: config.prefix, catchUpMinutes: config.catchUpMinutes });
+    this.triggers = new Triggers(this, 'Triggers', {
+      stateMachine,
+      bucketName: config.bucket.name,
+      prefix: config.prefix,
+      catchUpMinutes: config.catchUpMinutes,
+    });
 
     const mappings = mappingSet.mappings.map((m) => m.name);
     const tableNames = this.tables.all.map((t) => t.plan.tableName);
-    this.alarms = new JobAlarms(this, 'Alarms', { name: config.name, stateMachine, mappings, tableNames, thresholds: config.alarms, topic: this.alerts.topic });
-    new JobDashboard(this, 'Dashboard', { name: config.name, mappings, tableNames, stateMachine, alarms: this.alarms.alarms });
+    this.alarms = new JobAlarms(this, 'Alarms', {
+      name: config.name,
+      stateMachine,
+      mappings,
+      tableNames,
+      thresholds: config.alarms,
+      topic: this.alerts.topic,
+    });
+    new JobDashboard(this, 'Dashboard', {
+      name: config.name,
+      mappings,
+      tableNames,
+      stateMachine,
+      alarms: this.alarms.alarms,
+    });
 
-    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'Start an execution with {} to catch up by hand' });
-    new CfnOutput(this, 'JobLogGroup', { value: this.job.logGroup.logGroupName, description: 'The job\'s log lines and EMF records' });
-    new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn, description: 'Subscribe to hear of failures and alarms' });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: stateMachine.stateMachineArn,
+      description: 'Start an execution with {} to catch up by hand',
+    });
+    new CfnOutput(this, 'JobLogGroup', {
+      value: this.job.logGroup.logGroupName,
+      description: "The job's log lines and EMF records",
+    });
+    new CfnOutput(this, 'AlertsTopicArn', {
+      value: this.alerts.topic.topicArn,
+      description: 'Subscribe to hear of failures and alarms',
+    });
     new CfnOutput(this, 'ExtractSource', { value: `s3://${config.bucket.name}/${config.prefix}` });
 
     if (props.acknowledgeNagFindings !== false) acknowledgeNagFindings(this);

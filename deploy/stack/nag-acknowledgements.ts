@@ -19,7 +19,8 @@ export interface NagAcknowledgement {
 }
 
 function acknowledge(construct: IConstruct | undefined, ...acknowledgements: NagAcknowledgement[]): void {
-  if (construct === undefined) throw new Error(`nothing to acknowledge ${acknowledgements.map((a) => a.id).join(', ')} on`);
+  if (construct === undefined)
+    throw new Error(`nothing to acknowledge ${acknowledgements.map((a) => a.id).join(', ')} on`);
   for (const acknowledgement of acknowledgements) Validations.of(construct).acknowledge(acknowledgement);
 }
 
@@ -30,43 +31,48 @@ const REGION_ACCOUNT = '<AWS::Region>:<AWS::AccountId>';
 export function acknowledgeNagFindings(stack: MapcStack): void {
   const { config } = stack;
 
-  acknowledge(stack.job.taskDefinition,
-    {
-      id: 'AwsSolutions-ECS2',
-      reason: 'The MAPC_* variables are configuration, not secrets: the S3 prefix, plan paths, table names, the region and the metrics format. ' +
-        'mapc job reads its configuration from them by design (docs/job.md).',
-    });
-  acknowledge(stack.job.taskDefinition.taskRole.node.tryFindChild('DefaultPolicy'),
-    {
-      id: iam5(`arn:${PARTITION}:s3:::${config.bucket.name}/${config.prefix}*`),
-      reason: `The job reads every extract under the prefix ${config.prefix} and only there: object keys are not known before they land.`,
-    });
-  acknowledge(stack.job.taskDefinition.executionRole?.node.tryFindChild('DefaultPolicy'),
+  acknowledge(stack.job.taskDefinition, {
+    id: 'AwsSolutions-ECS2',
+    reason:
+      'The MAPC_* variables are configuration, not secrets: the S3 prefix, plan paths, table names, the region and the metrics format. ' +
+      'mapc job reads its configuration from them by design (docs/job.md).',
+  });
+  acknowledge(stack.job.taskDefinition.taskRole.node.tryFindChild('DefaultPolicy'), {
+    id: iam5(`arn:${PARTITION}:s3:::${config.bucket.name}/${config.prefix}*`),
+    reason: `The job reads every extract under the prefix ${config.prefix} and only there: object keys are not known before they land.`,
+  });
+  acknowledge(stack.job.taskDefinition.executionRole?.node.tryFindChild('DefaultPolicy'), {
+    id: iam5('*'),
+    reason:
+      'ecr:GetAuthorizationToken only (pulling the image; the repository actions are on the repository): it has no resource-level permission.',
+  });
+  acknowledge(
+    stack.orchestration.stateMachine.role.node.tryFindChild('DefaultPolicy'),
     {
       id: iam5('*'),
-      reason: 'ecr:GetAuthorizationToken only (pulling the image; the repository actions are on the repository): it has no resource-level permission.',
-    });
-  acknowledge(stack.orchestration.stateMachine.role.node.tryFindChild('DefaultPolicy'),
-    {
-      id: iam5('*'),
-      reason: 'CloudWatch Logs delivery (logs:*LogDelivery*, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray ' +
+      reason:
+        'CloudWatch Logs delivery (logs:*LogDelivery*, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray ' +
         '(PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) only: these actions have no resource-level permission.',
     },
     {
       id: iam5(`arn:${PARTITION}:states:${REGION_ACCOUNT}:execution:${stateMachineName(config.name)}:*`),
-      reason: 'states:DescribeExecution on this state machine\'s own executions, to tell whether the holder of the execution lock still runs; ' +
+      reason:
+        "states:DescribeExecution on this state machine's own executions, to tell whether the holder of the execution lock still runs; " +
         'their names are not known in advance.',
     },
     {
       id: iam5(`arn:${PARTITION}:ecs:${REGION_ACCOUNT}:task/${stack.job.clusterName}/*`),
-      reason: 'ecs:DescribeTasks and ecs:StopTask on the tasks of the job\'s cluster, which runTask.sync polls and stops; task ids are not known in advance.',
-    });
+      reason:
+        "ecs:DescribeTasks and ecs:StopTask on the tasks of the job's cluster, which runTask.sync polls and stops; task ids are not known in advance.",
+    },
+  );
 
   if (!config.containerInsights) {
     acknowledge(stack.job.cluster, {
       id: 'AwsSolutions-ECS4',
-      reason: 'Container Insights is turned off by the containerInsights setting, to save its custom metrics: the job reports its own ' +
-        'metrics (EMF), and Fargate\'s CPU and memory of the cluster stay in AWS/ECS.',
+      reason:
+        'Container Insights is turned off by the containerInsights setting, to save its custom metrics: the job reports its own ' +
+        "metrics (EMF), and Fargate's CPU and memory of the cluster stay in AWS/ECS.",
     });
   }
 
@@ -76,7 +82,8 @@ export function acknowledgeNagFindings(stack: MapcStack): void {
     if (!child.node.id.startsWith('BucketNotificationsHandler')) continue;
     acknowledge(child.node.tryFindChild('Role'), {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'CDK\'s handler that adds EventBridge to an existing bucket\'s notifications: AWSLambdaBasicExecutionRole only lets it write its own logs.',
+      reason:
+        "CDK's handler that adds EventBridge to an existing bucket's notifications: AWSLambdaBasicExecutionRole only lets it write its own logs.",
     });
   }
 }

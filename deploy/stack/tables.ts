@@ -18,7 +18,10 @@ export class MapcTables extends Construct {
 
   constructor(scope: Construct, id: string, plan: TablePlan) {
     super(scope, id);
-    this.targets = plan.targets.map((table) => ({ plan: table, table: this.tableFor(`Target-${table.target}`, table) }));
+    this.targets = plan.targets.map((table) => ({
+      plan: table,
+      table: this.tableFor(`Target-${table.target}`, table),
+    }));
     this.control = { plan: plan.control, table: this.tableFor('Control', plan.control) };
   }
 
@@ -29,7 +32,8 @@ export class MapcTables extends Construct {
 
   private tableFor(id: string, planned: PlannedTable): ITable {
     if (planned.existing) return Table.fromTableName(this, id, planned.tableName);
-    if (planned.partitionKey === null) throw new Error(`${planned.tableName}: cannot create a table whose partition key type is unknown`);
+    if (planned.partitionKey === null)
+      throw new Error(`${planned.tableName}: cannot create a table whose partition key type is unknown`);
     return new Table(this, id, {
       tableName: planned.tableName,
       partitionKey: attribute(planned.partitionKey),

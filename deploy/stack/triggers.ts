@@ -38,11 +38,17 @@ export class Triggers extends Construct {
         detail: { bucket: { name: [props.bucketName] }, object: { key: extractKeyPatterns(props.prefix) } },
       },
     });
-    this.rule.addTarget(new SfnStateMachine(props.stateMachine, {
-      input: RuleTargetInput.fromObject({ mapc: 'catch-up', trigger: 'extract-landed', extract: EventField.fromPath('$.detail.object.key') }),
-      retryAttempts: 10,
-      maxEventAge: Duration.hours(2),
-    }));
+    this.rule.addTarget(
+      new SfnStateMachine(props.stateMachine, {
+        input: RuleTargetInput.fromObject({
+          mapc: 'catch-up',
+          trigger: 'extract-landed',
+          extract: EventField.fromPath('$.detail.object.key'),
+        }),
+        retryAttempts: 10,
+        maxEventAge: Duration.hours(2),
+      }),
+    );
     this.schedule = new Schedule(this, 'CatchUp', {
       description: `Catch up with s3://${props.bucketName}/${props.prefix} every ${props.catchUpMinutes} minutes`,
       schedule: ScheduleExpression.rate(Duration.minutes(props.catchUpMinutes)),

@@ -13,7 +13,7 @@ export const ACTIONS_WITHOUT_RESOURCES: Record<string, string> = {
   'logs:UpdateLogDelivery': 'log deliveries are not resources IAM can name',
   'logs:DeleteLogDelivery': 'log deliveries are not resources IAM can name',
   'logs:ListLogDeliveries': 'a listing; no resource type',
-  'logs:PutResourcePolicy': 'the account\'s CloudWatch Logs resource policy; no resource type',
+  'logs:PutResourcePolicy': "the account's CloudWatch Logs resource policy; no resource type",
   'logs:DescribeResourcePolicies': 'a listing; no resource type',
   'logs:DescribeLogGroups': 'a listing of the account\'s log groups, asked on "*" by the log delivery',
   // The state machine's role, sending X-Ray traces.

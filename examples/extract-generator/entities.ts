@@ -8,12 +8,42 @@
 import type { FieldValue } from './delimited-line.js';
 import { Random, Stream } from './random.js';
 import {
-  customerCreatedAt, lineCount, orderStatus, paymentCount, WAREHOUSE_COUNT,
-  type ExtractShape, type OrderHeader, type WorldSize,
+  customerCreatedAt,
+  lineCount,
+  orderStatus,
+  paymentCount,
+  WAREHOUSE_COUNT,
+  type ExtractShape,
+  type OrderHeader,
+  type WorldSize,
 } from './world.js';
 
-const FIRST_NAMES = ['Ada', 'Bruno', 'Chloé', 'Dmitri', 'Emeka', 'Fatima', 'Grace', 'Hiro', 'Inès', 'José', 'Katarzyna', 'Liam'];
-const LAST_NAMES = ['Okafor', 'Müller', "O'Brien", 'Nguyen', 'García', 'Smith, Jr.', 'Kowalski', 'Tanaka', 'Rossi', 'Dubois'];
+const FIRST_NAMES = [
+  'Ada',
+  'Bruno',
+  'Chloé',
+  'Dmitri',
+  'Emeka',
+  'Fatima',
+  'Grace',
+  'Hiro',
+  'Inès',
+  'José',
+  'Katarzyna',
+  'Liam',
+];
+const LAST_NAMES = [
+  'Okafor',
+  'Müller',
+  "O'Brien",
+  'Nguyen',
+  'García',
+  'Smith, Jr.',
+  'Kowalski',
+  'Tanaka',
+  'Rossi',
+  'Dubois',
+];
 const SEGMENTS = ['RETAIL', 'SMB', 'ENTERPRISE'];
 const COUNTRIES = ['FR', 'DE', 'GB', 'US', 'JP', 'BR', 'NG', 'PL'];
 const LOYALTY_TIERS = ['', 'silver', 'gold'];

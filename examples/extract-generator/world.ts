@@ -83,11 +83,16 @@ export function extractShapes(size: WorldSize, upTo: number): ExtractShape[] {
 function baseExtractedAtMs(size: WorldSize): number {
   const text = size.extractedAt ?? DEFAULT_EXTRACTED_AT;
   const ms = Date.parse(text);
-  if (!Number.isFinite(ms) || !/^\d{4}-\d\d-\d\dT/.test(text)) throw new RangeError(`extractedAt "${text}" is not an ISO 8601 timestamp (2026-11-01T02:00:00Z)`);
+  if (!Number.isFinite(ms) || !/^\d{4}-\d\d-\d\dT/.test(text))
+    throw new RangeError(`extractedAt "${text}" is not an ISO 8601 timestamp (2026-11-01T02:00:00Z)`);
   return ms;
 }
 
-function shapeWithoutCensus(size: WorldSize, sequence: number, firstIds: { orders: number; payments: number }): ExtractShape {
+function shapeWithoutCensus(
+  size: WorldSize,
+  sequence: number,
+  firstIds: { orders: number; payments: number },
+): ExtractShape {
   const isBase = sequence === 0;
   const newCustomers = isBase ? size.customers : size.deltaCustomers;
   const customersFirst = isBase ? 1 : size.customers + (sequence - 1) * size.deltaCustomers + 1;
@@ -138,7 +143,11 @@ export function* ordersOf(size: WorldSize, shape: ExtractShape): Generator<Order
     const count = shape.sequence === 0 ? random.int(0, 10) : random.int(0, 2);
     const createdAtMs = customerCreatedAt(size.seed, shape, customerId);
     for (let n = 0; n < count; n++) {
-      yield { orderId, customerId, placedAtMs: createdAtMs + Math.floor(random.next() * (shape.extractedAtMs - createdAtMs)) };
+      yield {
+        orderId,
+        customerId,
+        placedAtMs: createdAtMs + Math.floor(random.next() * (shape.extractedAtMs - createdAtMs)),
+      };
       orderId++;
     }
   }
@@ -181,7 +190,13 @@ export function paymentCount(seed: number, orderId: number): number {
 }
 
 /** `count` distinct order ids drawn from the previous extract's orders (sorted). */
-export function pickOrdersOfPreviousExtract(seed: number, stream: number, previous: Range, sequence: number, count: number): number[] {
+export function pickOrdersOfPreviousExtract(
+  seed: number,
+  stream: number,
+  previous: Range,
+  sequence: number,
+  count: number,
+): number[] {
   const available = previous.end - previous.first;
   const wanted = Math.min(count, available);
   const random = new Random(seed, stream, sequence);

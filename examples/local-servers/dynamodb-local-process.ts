@@ -10,7 +10,9 @@ import { delimiter, join } from 'node:path';
 
 export class JavaMissingError extends Error {
   constructor() {
-    super('DynamoDB Local needs java, which is neither on the PATH nor in $JAVA_HOME/bin: install a Java runtime, e.g. apt-get install openjdk-17-jre-headless');
+    super(
+      'DynamoDB Local needs java, which is neither on the PATH nor in $JAVA_HOME/bin: install a Java runtime, e.g. apt-get install openjdk-17-jre-headless',
+    );
     this.name = 'JavaMissingError';
   }
 }
@@ -72,8 +74,11 @@ export function spawnGuarded(command: string, args: string[], cwd: string): Guar
   // The server must not keep this process alive (a test run that forgot stop() still ends,
   // and the guard then kills the server); stop() or the pipe closing ends it.
   child.unref();
-  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
-  child.stdin.on('error', () => { /* the guard is gone already: nothing to tell it */ });
+  for (const stream of [child.stdin, child.stdout, child.stderr])
+    (stream as unknown as { unref?: () => void }).unref?.();
+  child.stdin.on('error', () => {
+    /* the guard is gone already: nothing to tell it */
+  });
 
   const killGroup = () => {
     try {

@@ -58,10 +58,20 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   try {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const server = spawnGuarded(java, [
-        `-Djava.library.path=${files.libDir}`, '-jar', files.jar,
-        '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port),
-      ], workDir);
+      const server = spawnGuarded(
+        java,
+        [
+          `-Djava.library.path=${files.libDir}`,
+          '-jar',
+          files.jar,
+          '-inMemory',
+          '-sharedDb',
+          '-disableTelemetry',
+          '-port',
+          String(port),
+        ],
+        workDir,
+      );
       const endpoint = `http://127.0.0.1:${port}`;
       const outcome = await waitUntilAnswering(server, endpoint, options.startTimeoutMs ?? 60_000);
       if (outcome === 'ready') return running(server, endpoint, port, workDir);
@@ -111,7 +121,9 @@ async function waitUntilAnswering(server: GuardedProcess, endpoint: string, time
     requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
   });
   let exitedWith: string | undefined;
-  void server.exited.then((status) => { exitedWith = status; });
+  void server.exited.then((status) => {
+    exitedWith = status;
+  });
   const deadline = Date.now() + timeoutMs;
   try {
     while (true) {

@@ -87,7 +87,12 @@ export function localS3Client(endpoint: string): S3Client {
 }
 
 /** Uploads a local file as `s3://bucket/key`; returns the object's ETag. */
-export async function putFile(endpoint: string, bucket: string, key: string, path: string): Promise<string | undefined> {
+export async function putFile(
+  endpoint: string,
+  bucket: string,
+  key: string,
+  path: string,
+): Promise<string | undefined> {
   const client = localS3Client(endpoint);
   try {
     // A Buffer body, not a stream: the SDK then sends a plain signed PUT with a length,
@@ -104,7 +109,9 @@ async function main(): Promise<void> {
   const buckets = values.bucket ?? [];
   const server = await startS3Server({ buckets });
   process.stdout.write(`s3rver at ${server.endpoint} (data in ${server.directory})\n`);
-  process.stdout.write(`buckets: ${buckets.join(', ') || 'none (pass --bucket NAME)'}; credentials ${S3RVER_CREDENTIALS.accessKeyId}/${S3RVER_CREDENTIALS.secretAccessKey}\n`);
+  process.stdout.write(
+    `buckets: ${buckets.join(', ') || 'none (pass --bucket NAME)'}; credentials ${S3RVER_CREDENTIALS.accessKeyId}/${S3RVER_CREDENTIALS.secretAccessKey}\n`,
+  );
   process.stdout.write('Ctrl-C stops it and removes the data.\n');
   process.once('SIGINT', () => {
     server.stop().then(

@@ -28,7 +28,11 @@ export class PortByteSource implements ByteSource {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve(bytes: Buffer): void; reject(error: Error): void }>();
 
-  constructor(readonly name: string, private readonly sourceSize: number, private readonly port: MessagePort) {
+  constructor(
+    readonly name: string,
+    private readonly sourceSize: number,
+    private readonly port: MessagePort,
+  ) {
     port.on('message', (reply: Reply) => {
       const waiting = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);

@@ -87,7 +87,9 @@ async function locateCentralDirectory(source: ByteSource): Promise<DirectoryLoca
   const tail = await source.read(tailStart, tailSize);
   const eocd = findEndRecord(tail);
   if (eocd < 0) {
-    throw new Error(`${source.name}: not a ZIP archive or truncated: end of central directory not found — re-download the extract`);
+    throw new Error(
+      `${source.name}: not a ZIP archive or truncated: end of central directory not found — re-download the extract`,
+    );
   }
   if (tail.readUInt16LE(eocd + 4) !== 0 || tail.readUInt16LE(eocd + 6) !== 0) {
     throw new Error(`${source.name}: a split (multi-disk) ZIP archive is not supported — extract one archive file`);
@@ -104,7 +106,9 @@ async function locateCentralDirectory(source: ByteSource): Promise<DirectoryLoca
     throw corrupt(source, 'the end record points to a ZIP64 record that is missing');
   }
   if (location.offset + location.size > tailStart + eocd) {
-    throw new Error(`${source.name}: not a ZIP archive or truncated: the central directory lies beyond the end of the file — re-download the extract`);
+    throw new Error(
+      `${source.name}: not a ZIP archive or truncated: the central directory lies beyond the end of the file — re-download the extract`,
+    );
   }
   return location;
 }
@@ -122,7 +126,8 @@ function findEndRecord(tail: Buffer): number {
 
 async function readZip64End(source: ByteSource, offset: number): Promise<DirectoryLocation> {
   const record = await source.read(offset, ZIP64_EOCD_SIZE);
-  if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) throw corrupt(source, 'the ZIP64 end of central directory record is damaged');
+  if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE)
+    throw corrupt(source, 'the ZIP64 end of central directory record is damaged');
   return {
     entryCount: safeNumber(source, record.readBigUInt64LE(32)),
     size: safeNumber(source, record.readBigUInt64LE(40)),
@@ -137,9 +142,11 @@ function applyZip64Extra(
   extra: Buffer,
   sizes: { uncompressedSize: number; compressedSize: number; localHeaderOffset: number },
 ): void {
-  const needed = (['uncompressedSize', 'compressedSize', 'localHeaderOffset'] as const).filter((field) => sizes[field] === UINT32_MAX);
+  const needed = (['uncompressedSize', 'compressedSize', 'localHeaderOffset'] as const).filter(
+    (field) => sizes[field] === UINT32_MAX,
+  );
   if (needed.length === 0) return;
-  for (let at = 0; at + 4 <= extra.length; ) {
+  for (let at = 0; at + 4 <= extra.length;) {
     const id = extra.readUInt16LE(at);
     const length = extra.readUInt16LE(at + 2);
     if (id === ZIP64_EXTRA_ID) {
@@ -155,7 +162,8 @@ function applyZip64Extra(
 }
 
 function safeNumber(source: ByteSource, value: bigint): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw corrupt(source, `a size or offset of ${value} bytes is not plausible`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+    throw corrupt(source, `a size or offset of ${value} bytes is not plausible`);
   return Number(value);
 }
 

@@ -29,7 +29,9 @@ export function openEntry(source: ByteSource, entry: ArchiveEntry, readChunk = D
   const where = `${source.name}: entry ${entry.name}`;
   if (entry.flags & FLAG_ENCRYPTED) throw new Error(`${where} is encrypted; mapc reads unencrypted archives only`);
   if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATE) {
-    throw new Error(`${where} uses compression method ${entry.method}; only stored (0) and deflate (8) are supported — re-create the archive with deflate`);
+    throw new Error(
+      `${where} uses compression method ${entry.method}; only stored (0) and deflate (8) are supported — re-create the archive with deflate`,
+    );
   }
   const compressed = Readable.from(readCompressedRange(source, entry, where, readChunk), { objectMode: false });
   const verified = new VerifyingPassThrough(entry, where);
@@ -42,15 +44,23 @@ export function openEntry(source: ByteSource, entry: ArchiveEntry, readChunk = D
       error.message = `${where}: ${error.message}${isInflateError ? ' — the compressed data is damaged, the archive is corrupt; re-download the extract' : ''}`;
     }
   };
-  if (entry.method === METHOD_DEFLATE) pipeline(compressed, zlib.createInflateRaw({ chunkSize: INFLATED_CHUNK }), verified, onDone);
+  if (entry.method === METHOD_DEFLATE)
+    pipeline(compressed, zlib.createInflateRaw({ chunkSize: INFLATED_CHUNK }), verified, onDone);
   else pipeline(compressed, verified, onDone);
   return verified;
 }
 
-async function* readCompressedRange(source: ByteSource, entry: ArchiveEntry, where: string, readChunk: number): AsyncGenerator<Buffer> {
+async function* readCompressedRange(
+  source: ByteSource,
+  entry: ArchiveEntry,
+  where: string,
+  readChunk: number,
+): AsyncGenerator<Buffer> {
   const header = await source.read(entry.localHeaderOffset, LOCAL_HEADER_SIZE);
   if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
-    throw new Error(`${where}: local header not found at byte ${entry.localHeaderOffset} — the archive is corrupt; re-download the extract`);
+    throw new Error(
+      `${where}: local header not found at byte ${entry.localHeaderOffset} — the archive is corrupt; re-download the extract`,
+    );
   }
   const dataStart = entry.localHeaderOffset + LOCAL_HEADER_SIZE + header.readUInt16LE(26) + header.readUInt16LE(28);
   const dataEnd = dataStart + entry.compressedSize;
@@ -63,7 +73,10 @@ class VerifyingPassThrough extends Transform {
   private crc = 0;
   private size = 0;
 
-  constructor(private readonly entry: ArchiveEntry, private readonly where: string) {
+  constructor(
+    private readonly entry: ArchiveEntry,
+    private readonly where: string,
+  ) {
     super();
   }
 
@@ -71,7 +84,9 @@ class VerifyingPassThrough extends Transform {
     this.size += chunk.length;
     // Stop early on an entry inflating past its declared size (a damaged or hostile archive).
     if (this.size > this.entry.uncompressedSize) {
-      callback(this.mismatch(`inflates to more than the ${this.entry.uncompressedSize} bytes the central directory declares`));
+      callback(
+        this.mismatch(`inflates to more than the ${this.entry.uncompressedSize} bytes the central directory declares`),
+      );
       return;
     }
     this.crc = crc32(chunk, this.crc);
@@ -80,7 +95,9 @@ class VerifyingPassThrough extends Transform {
 
   override _flush(callback: TransformCallback): void {
     if (this.size !== this.entry.uncompressedSize) {
-      callback(this.mismatch(`inflates to ${this.size} bytes, the central directory declares ${this.entry.uncompressedSize}`));
+      callback(
+        this.mismatch(`inflates to ${this.size} bytes, the central directory declares ${this.entry.uncompressedSize}`),
+      );
     } else if (this.crc !== this.entry.crc32) {
       callback(this.mismatch(`CRC-32 is ${hex(this.crc)}, the central directory declares ${hex(this.entry.crc32)}`));
     } else {

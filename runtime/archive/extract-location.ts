@@ -14,9 +14,7 @@ import type { ByteSource } from './byte-source.js';
 import { LocalFileSource } from './local-file-source.js';
 import type { S3SourceOptions } from './s3-source.js';
 
-export type ExtractLocation =
-  | { kind: 'local'; path: string }
-  | { kind: 's3'; bucket: string; key: string };
+export type ExtractLocation = { kind: 'local'; path: string } | { kind: 's3'; bucket: string; key: string };
 
 export interface ExtractIdentity {
   /** s3://bucket/key, or the absolute path of a local file. */
@@ -46,8 +44,10 @@ export function parseExtractLocation(argument: string, given = '--extract'): Ext
   const key = slash < 0 ? '' : rest.slice(slash + 1);
   const example = 's3://my-bucket/extracts/2026-11-01.zip';
   if (bucket === '') throw new Error(`${given} ${argument}: no bucket — write it as ${example}`);
-  if (key === '') throw new Error(`${given} ${argument}: no object key after the bucket — name the ZIP itself, as in ${example}`);
-  if (key.endsWith('/')) throw new Error(`${given} ${argument}: names a folder, not an object — name the ZIP itself, as in ${example}`);
+  if (key === '')
+    throw new Error(`${given} ${argument}: no object key after the bucket — name the ZIP itself, as in ${example}`);
+  if (key.endsWith('/'))
+    throw new Error(`${given} ${argument}: names a folder, not an object — name the ZIP itself, as in ${example}`);
   return { kind: 's3', bucket, key };
 }
 
@@ -55,12 +55,18 @@ export function parseExtractLocation(argument: string, given = '--extract'): Ext
  * Opens the extract and learns its identity (a HEAD on S3, a stat locally) before anything
  * is read, so a missing file or object fails here with its name. Options apply to S3 only.
  */
-export async function openExtract(location: ExtractLocation | string, options: S3SourceOptions = {}): Promise<OpenedExtract> {
+export async function openExtract(
+  location: ExtractLocation | string,
+  options: S3SourceOptions = {},
+): Promise<OpenedExtract> {
   const where = typeof location === 'string' ? parseExtractLocation(location) : location;
   return where.kind === 's3' ? openS3Extract(where, options) : openLocalExtract(where.path);
 }
 
-async function openS3Extract(address: { bucket: string; key: string }, options: S3SourceOptions): Promise<OpenedExtract> {
+async function openS3Extract(
+  address: { bucket: string; key: string },
+  options: S3SourceOptions,
+): Promise<OpenedExtract> {
   // Loaded here, not with this module: a run on a local file does not load the AWS SDK.
   const { S3ByteSource, s3Uri } = await import('./s3-source.js');
   const source = new S3ByteSource(address, options);

@@ -22,7 +22,9 @@ export class LocalFileSource implements ByteSource {
     while (filled < length) {
       const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
       if (bytesRead === 0) {
-        throw new Error(`${this.name}: file ends at byte ${offset + filled}, expected ${length - filled} more bytes — the archive is truncated; re-download the extract`);
+        throw new Error(
+          `${this.name}: file ends at byte ${offset + filled}, expected ${length - filled} more bytes — the archive is truncated; re-download the extract`,
+        );
       }
       filled += bytesRead;
     }

@@ -26,7 +26,10 @@ export class ReadOnceSource implements ByteSource {
   /** Bytes fetched from the source, for reports and tests. */
   fetchedBytes = 0;
 
-  constructor(private readonly source: ByteSource, private readonly folder: string = tmpdir()) {
+  constructor(
+    private readonly source: ByteSource,
+    private readonly folder: string = tmpdir(),
+  ) {
     this.name = source.name;
   }
 
@@ -68,7 +71,8 @@ export class ReadOnceSource implements ByteSource {
     let filled = 0;
     while (filled < length) {
       const { bytesRead } = await file.read(buffer, filled, length - filled, offset + filled);
-      if (bytesRead === 0) throw new Error(`${this.name}: the spool file ends at byte ${offset + filled}, before the bytes it was given`);
+      if (bytesRead === 0)
+        throw new Error(`${this.name}: the spool file ends at byte ${offset + filled}, before the bytes it was given`);
       filled += bytesRead;
     }
     return buffer;

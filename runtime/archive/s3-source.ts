@@ -53,10 +53,14 @@ export interface S3SourceOptions extends S3ClientSettings {
 }
 
 /** Why a read failed, for callers that act on it (a changed object: run again on the new one). */
-export type S3FailureReason = 'changed' | 'missing-key' | 'missing-bucket' | 'access-denied' | 'unavailable' | 'configuration' | 'other';
+export type S3FailureReason =
+  'changed' | 'missing-key' | 'missing-bucket' | 'access-denied' | 'unavailable' | 'configuration' | 'other';
 
 export class S3ReadError extends Error {
-  constructor(message: string, readonly reason: S3FailureReason) {
+  constructor(
+    message: string,
+    readonly reason: S3FailureReason,
+  ) {
     super(message);
     this.name = 'S3ReadError';
   }
@@ -97,7 +101,10 @@ export class S3ByteSource implements ByteSource {
   private facts: Promise<S3ObjectFacts> | null = null;
   private closed = false;
 
-  constructor(readonly address: S3ObjectAddress, options: S3SourceOptions = {}) {
+  constructor(
+    readonly address: S3ObjectAddress,
+    options: S3SourceOptions = {},
+  ) {
     this.name = s3Uri(address);
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? createS3Client(options);
@@ -128,12 +135,19 @@ export class S3ByteSource implements ByteSource {
     if (this.closed) throw new Error(`${this.name}: read after close`);
     const facts = await this.head();
     if (offset + length > facts.size) {
-      throw new S3ReadError(`${this.name}: object ends at byte ${facts.size}, asked for bytes up to ${offset + length} — the archive is truncated; upload the extract again`, 'other');
+      throw new S3ReadError(
+        `${this.name}: object ends at byte ${facts.size}, asked for bytes up to ${offset + length} — the archive is truncated; upload the extract again`,
+        'other',
+      );
     }
     const target = Buffer.allocUnsafe(length);
     const progress = { filled: 0 };
     if (length === 0) return target;
-    await this.withRetries(`bytes ${offset}-${offset + length - 1}`, () => this.fetchRest(target, offset, progress, facts), true);
+    await this.withRetries(
+      `bytes ${offset}-${offset + length - 1}`,
+      () => this.fetchRest(target, offset, progress, facts),
+      true,
+    );
     return target;
   }
 
@@ -144,8 +158,11 @@ export class S3ByteSource implements ByteSource {
 
   private async headOnce(): Promise<S3ObjectFacts> {
     const { bucket: Bucket, key: Key } = this.address;
-    const response = await this.withIdleTimeout('HEAD', (signal) => this.client.send(new HeadObjectCommand({ Bucket, Key }), { abortSignal: signal }));
-    if (response.ContentLength === undefined) throw new S3ReadError(`${this.name}: HEAD returned no Content-Length`, 'other');
+    const response = await this.withIdleTimeout('HEAD', (signal) =>
+      this.client.send(new HeadObjectCommand({ Bucket, Key }), { abortSignal: signal }),
+    );
+    if (response.ContentLength === undefined)
+      throw new S3ReadError(`${this.name}: HEAD returned no Content-Length`, 'other');
     return {
       size: response.ContentLength,
       ...(response.ETag !== undefined ? { etag: response.ETag } : {}),
@@ -156,7 +173,12 @@ export class S3ByteSource implements ByteSource {
 
   // Fetches target's bytes from progress.filled on; what arrives stays in target when the
   // response fails midway, so a retry asks only for the rest.
-  private async fetchRest(target: Buffer, offset: number, progress: { filled: number }, facts: S3ObjectFacts): Promise<void> {
+  private async fetchRest(
+    target: Buffer,
+    offset: number,
+    progress: { filled: number },
+    facts: S3ObjectFacts,
+  ): Promise<void> {
     const first = offset + progress.filled;
     const last = offset + target.length - 1;
     const { bucket: Bucket, key: Key } = this.address;
@@ -177,16 +199,25 @@ export class S3ByteSource implements ByteSource {
       for await (const chunk of body as AsyncIterable<Buffer>) {
         touch();
         if (progress.filled + chunk.length > target.length) {
-          throw new S3ReadError(`${this.name}: the server sent more bytes than bytes=${first}-${last} asks for — it does not honour range requests`, 'other');
+          throw new S3ReadError(
+            `${this.name}: the server sent more bytes than bytes=${first}-${last} asks for — it does not honour range requests`,
+            'other',
+          );
         }
         chunk.copy(target, progress.filled);
         progress.filled += chunk.length;
       }
-      if (progress.filled < target.length) throw new ShortResponse(`the response ended after ${progress.filled} of ${target.length} bytes`);
+      if (progress.filled < target.length)
+        throw new ShortResponse(`the response ended after ${progress.filled} of ${target.length} bytes`);
     });
   }
 
-  private checkSameObject(facts: S3ObjectFacts, etag: string | undefined, contentRange: string | undefined, first: number): void {
+  private checkSameObject(
+    facts: S3ObjectFacts,
+    etag: string | undefined,
+    contentRange: string | undefined,
+    first: number,
+  ): void {
     const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange ?? '');
     if (etag !== undefined && facts.etag !== undefined && etag !== facts.etag) {
       throw this.changed(`its ETag was ${facts.etag} when the run began and is ${etag} now`);
@@ -195,7 +226,10 @@ export class S3ByteSource implements ByteSource {
       throw this.changed(`it was ${facts.size} bytes when the run began and is ${range[3]} bytes now`);
     }
     if (range !== null && Number(range[1]) !== first) {
-      throw new S3ReadError(`${this.name}: asked for bytes from ${first}, the server sent ${contentRange} — it does not honour range requests`, 'other');
+      throw new S3ReadError(
+        `${this.name}: asked for bytes from ${first}, the server sent ${contentRange} — it does not honour range requests`,
+        'other',
+      );
     }
   }
 
@@ -221,7 +255,9 @@ export class S3ByteSource implements ByteSource {
     };
     touch();
     try {
-      return await request(abort.signal, touch, (adopted) => { body = adopted; });
+      return await request(abort.signal, touch, (adopted) => {
+        body = adopted;
+      });
     } catch (error) {
       if (timedOut) throw new IdleTimeout(`${what}: no data for ${this.idleTimeoutMs / 1000} s`);
       throw error;
@@ -260,24 +296,40 @@ export class S3ByteSource implements ByteSource {
     if (name === 'NoSuchBucket') return missingBucket(uri, bucket);
     if (name === 'NotFound' || status === 404) return this.whichIsMissing();
     if (name === 'AccessDenied' || name === 'Forbidden' || status === 403) {
-      return new S3ReadError(`${uri}: access denied — the AWS credentials in use (AWS_PROFILE, AWS_ACCESS_KEY_ID, or the attached role) need s3:GetObject on this object` +
-        ' (and s3:GetObjectVersion on a versioned bucket); without s3:ListBucket on the bucket, S3 also answers "access denied" for a key that does not exist', 'access-denied');
+      return new S3ReadError(
+        `${uri}: access denied — the AWS credentials in use (AWS_PROFILE, AWS_ACCESS_KEY_ID, or the attached role) need s3:GetObject on this object` +
+          ' (and s3:GetObjectVersion on a versioned bucket); without s3:ListBucket on the bucket, S3 also answers "access denied" for a key that does not exist',
+        'access-denied',
+      );
     }
     if (name === 'CredentialsProviderError') {
-      return new S3ReadError(`${uri}: no AWS credentials found — set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run where a role is attached`, 'configuration');
+      return new S3ReadError(
+        `${uri}: no AWS credentials found — set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run where a role is attached`,
+        'configuration',
+      );
     }
     if (/region is missing/i.test(message)) {
       return new S3ReadError(`${uri}: no AWS region configured — pass --region or set AWS_REGION`, 'configuration');
     }
     if (name === 'PermanentRedirect' || status === 301) {
-      return new S3ReadError(`${uri}: the bucket lives in another region — pass --region with the bucket's region`, 'configuration');
+      return new S3ReadError(
+        `${uri}: the bucket lives in another region — pass --region with the bucket's region`,
+        'configuration',
+      );
     }
     if (isTransient(error)) {
       const at = this.endpoint ? `S3 at ${this.endpoint}` : 'S3';
-      const hint = code === 'ECONNREFUSED' ? ` — nothing answers at ${at}: check --s3-endpoint (and that the server is running)` : ` — ${at} or the network is unavailable; run again later`;
+      const hint =
+        code === 'ECONNREFUSED'
+          ? ` — nothing answers at ${at}: check --s3-endpoint (and that the server is running)`
+          : ` — ${at} or the network is unavailable; run again later`;
       return new S3ReadError(`${uri}: ${what} failed ${tried} times, last: ${message}${hint}`, 'unavailable');
     }
-    if (code === 'ENOTFOUND') return new S3ReadError(`${uri}: ${message} — the host of ${this.endpoint ? `S3 at ${this.endpoint}` : 'S3'} does not resolve: check --s3-endpoint and --region`, 'configuration');
+    if (code === 'ENOTFOUND')
+      return new S3ReadError(
+        `${uri}: ${message} — the host of ${this.endpoint ? `S3 at ${this.endpoint}` : 'S3'} does not resolve: check --s3-endpoint and --region`,
+        'configuration',
+      );
     return new S3ReadError(`${uri}: ${what}: ${name}: ${message}`, 'other');
   }
 
@@ -285,7 +337,9 @@ export class S3ByteSource implements ByteSource {
   private async whichIsMissing(): Promise<S3ReadError> {
     const { bucket } = this.address;
     try {
-      await this.withIdleTimeout('HEAD bucket', (signal) => this.client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }));
+      await this.withIdleTimeout('HEAD bucket', (signal) =>
+        this.client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }),
+      );
     } catch (error) {
       if (describe(error).status === 404) return missingBucket(this.name, bucket);
     }
@@ -293,17 +347,26 @@ export class S3ByteSource implements ByteSource {
   }
 
   private changed(detail: string): S3ReadError {
-    return new S3ReadError(`${this.name}: the object changed while it was being read (${detail}) — it was replaced mid-run; ` +
-      'nothing from it is used: run again once the new upload is complete', 'changed');
+    return new S3ReadError(
+      `${this.name}: the object changed while it was being read (${detail}) — it was replaced mid-run; ` +
+        'nothing from it is used: run again once the new upload is complete',
+      'changed',
+    );
   }
 }
 
 function missingKey(uri: string, bucket: string): S3ReadError {
-  return new S3ReadError(`${uri}: no such object in bucket ${bucket} — check the key (it is the full path inside the bucket, case-sensitive)`, 'missing-key');
+  return new S3ReadError(
+    `${uri}: no such object in bucket ${bucket} — check the key (it is the full path inside the bucket, case-sensitive)`,
+    'missing-key',
+  );
 }
 
 function missingBucket(uri: string, bucket: string): S3ReadError {
-  return new S3ReadError(`${uri}: bucket ${bucket} does not exist — check the bucket name, and --s3-endpoint or --region`, 'missing-bucket');
+  return new S3ReadError(
+    `${uri}: bucket ${bucket} does not exist — check the bucket name, and --s3-endpoint or --region`,
+    'missing-bucket',
+  );
 }
 
 /** No byte arrived for the idle timeout: the request was aborted and may be retried. */
@@ -311,19 +374,52 @@ class IdleTimeout extends Error {}
 /** The body ended before the range did, without an error from the connection. */
 class ShortResponse extends Error {}
 
-const TRANSIENT_NAMES = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestTimeout', 'InternalError', 'ServiceUnavailable', 'TimeoutError']);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_STREAM_PREMATURE_CLOSE']);
+const TRANSIENT_NAMES = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'RequestTimeout',
+  'InternalError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
 
 function isTransient(error: unknown): boolean {
   if (error instanceof IdleTimeout || error instanceof ShortResponse) return true;
   if (error instanceof S3ReadError) return false;
   const { name, status, code, retryable } = describe(error);
-  return retryable || (status !== undefined && (status >= 500 || status === 429)) || TRANSIENT_NAMES.has(name) || (code !== undefined && TRANSIENT_CODES.has(code));
+  return (
+    retryable ||
+    (status !== undefined && (status >= 500 || status === 429)) ||
+    TRANSIENT_NAMES.has(name) ||
+    (code !== undefined && TRANSIENT_CODES.has(code))
+  );
 }
 
-function describe(error: unknown): { name: string; status?: number; code?: string; message: string; retryable: boolean } {
+function describe(error: unknown): {
+  name: string;
+  status?: number;
+  code?: string;
+  message: string;
+  retryable: boolean;
+} {
   const fields = (typeof error === 'object' && error !== null ? error : {}) as {
-    name?: unknown; message?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number }; $retryable?: unknown;
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
   };
   return {
     name: typeof fields.name === 'string' ? fields.name : 'Error',

@@ -12,7 +12,13 @@ import type { SeenRootKeys } from './stream-roots.js';
  * `park`: given in incremental runs, where a row whose parent has not arrived is parked (and
  * counted so) rather than orphaned. Rows loaded from the store (of an earlier run, `RowOrigin.Earlier`) are not counted.
  */
-export function accountHeldRows(plan: Plan, held: Map<string, HeldTable>, seenRootKeys: SeenRootKeys, state: RunState, park?: (table: string, index: number) => void): void {
+export function accountHeldRows(
+  plan: Plan,
+  held: Map<string, HeldTable>,
+  seenRootKeys: SeenRootKeys,
+  state: RunState,
+  park?: (table: string, index: number) => void,
+): void {
   const orphanedKeys = new Map<string, Set<RowKey>>();
   // Parents are settled before their children, whatever order the plan reads them in.
   for (const table of [...plan.tables].sort((a, b) => tableDepth(plan, a.name) - tableDepth(plan, b.name))) {

@@ -28,7 +28,12 @@ export interface BuiltBatch {
 }
 
 /** `lines`: a buffer the thread keeps from batch to batch (it grows once); the batch's bytes are taken out of it. */
-export function buildRootBatch(roots: RootItems, rows: Array<Pick<RootRow, 'table' | 'values'>>, format: NdjsonFormat, lines: ByteBuffer): BuiltBatch {
+export function buildRootBatch(
+  roots: RootItems,
+  rows: Array<Pick<RootRow, 'table' | 'values'>>,
+  format: NdjsonFormat,
+  lines: ByteBuffer,
+): BuiltBatch {
   const batch: BuiltBatch = { outcomes: [], failures: [], bytes: new Uint8Array(0), itemsWritten: 0, items: {} };
   const countsOf = (item: string) => (batch.items[item] ??= { built: 0, written: 0, filtered: 0 });
   const fail = (failures: RowFailure[]) => {

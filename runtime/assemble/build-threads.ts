@@ -112,7 +112,15 @@ export class BuildThreads {
     const built = new Promise<BuiltBatch>((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.waiting.set(id, { resolve, reject });
-      const request: BuildRequest = { kind: 'batch', id, table, rows: packRows(rows.map((row) => row.values), this.columnTypes.get(table)!) };
+      const request: BuildRequest = {
+        kind: 'batch',
+        id,
+        table,
+        rows: packRows(
+          rows.map((row) => row.values),
+          this.columnTypes.get(table)!,
+        ),
+      };
       worker.postMessage(request);
     });
     // Awaited once the batches before it are finished; a failure meanwhile must not count as unhandled.
@@ -120,8 +128,17 @@ export class BuildThreads {
     return { worker, built };
   }
 
-  private async apply(worker: Worker, batch: BuiltBatch, sink: LineSink, state: RunState, held: Map<string, HeldTable>): Promise<RootOutcome[]> {
-    rejectFailures(state, batch.failures.map(({ table, index, reason }) => ({ table: held.get(table)!, index, reason })));
+  private async apply(
+    worker: Worker,
+    batch: BuiltBatch,
+    sink: LineSink,
+    state: RunState,
+    held: Map<string, HeldTable>,
+  ): Promise<RootOutcome[]> {
+    rejectFailures(
+      state,
+      batch.failures.map(({ table, index, reason }) => ({ table: held.get(table)!, index, reason })),
+    );
     for (const [name, counts] of Object.entries(batch.items)) {
       const total = state.items[name];
       total.built += counts.built;
@@ -149,10 +166,12 @@ export class BuildThreads {
 
   async close(): Promise<void> {
     this.failure ??= new Error('the build threads were closed');
-    await Promise.all(this.workers.map((worker) => {
-      worker.removeAllListeners('exit');
-      return worker.terminate();
-    }));
+    await Promise.all(
+      this.workers.map((worker) => {
+        worker.removeAllListeners('exit');
+        return worker.terminate();
+      }),
+    );
   }
 
   private fail(error: Error): void {

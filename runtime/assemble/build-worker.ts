@@ -36,6 +36,11 @@ parentPort!.on('message', (request: BuildRequest) => {
   if (request.kind === 'written') return lines.reuse(request.memory);
   if (roots === null) throw new Error('a batch of root rows came before the held tables');
   const { table } = request;
-  const batch = buildRootBatch(roots, unpackRows(request.rows).map((values) => ({ table, values })), format, lines);
+  const batch = buildRootBatch(
+    roots,
+    unpackRows(request.rows).map((values) => ({ table, values })),
+    format,
+    lines,
+  );
   parentPort!.postMessage({ id: request.id, batch }, [batch.bytes.buffer as ArrayBuffer]);
 });

@@ -11,7 +11,9 @@ type SortKey = { read: (object: ItemObject) => ItemValue | undefined; descending
 /** How the collection's elements compare; null when it has no order. */
 export function compileElementOrder(plan: PlanCollection): ((a: ItemObject, b: ItemObject) => number) | null {
   // A key attribute the order already sorts by cannot break a tie.
-  const tieBreakers = plan.elementKey.attributes.filter((a): a is string => a !== null && !plan.orderBy.some((o) => o.attribute === a));
+  const tieBreakers = plan.elementKey.attributes.filter(
+    (a): a is string => a !== null && !plan.orderBy.some((o) => o.attribute === a),
+  );
   const sortBy: SortKey[] = [
     ...plan.orderBy,
     ...tieBreakers.map((attribute) => ({ attribute, descending: false })),
@@ -20,7 +22,11 @@ export function compileElementOrder(plan: PlanCollection): ((a: ItemObject, b: I
 }
 
 /** Sorts the elements in place (stable) and cuts them to the limit. */
-export function orderAndLimit(elements: ItemObject[], compare: ((a: ItemObject, b: ItemObject) => number) | null, limit: number | null): ItemObject[] {
+export function orderAndLimit(
+  elements: ItemObject[],
+  compare: ((a: ItemObject, b: ItemObject) => number) | null,
+  limit: number | null,
+): ItemObject[] {
   if (compare !== null) sortStable(elements, compare);
   if (limit !== null && elements.length > limit) elements.length = limit;
   return elements;

@@ -2,8 +2,23 @@
 // at load time: every expression becomes a closure, every collection knows its group index.
 import type { PlanCollection, PlanExpr, PlanItem, PlanObject, PlanTable } from '../plan/types.js';
 import type { TimestampValue, Value } from '../values/value.js';
-import { compileCondition, compileExpr, compileRowRef, type EvalContext, type ExprEnv, type Row } from '../eval/compile-expr.js';
-import { fieldOf, isItemObject, itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
+import {
+  compileCondition,
+  compileExpr,
+  compileRowRef,
+  type EvalContext,
+  type ExprEnv,
+  type Row,
+} from '../eval/compile-expr.js';
+import {
+  fieldOf,
+  isItemObject,
+  itemObject,
+  itemShape,
+  type ItemObject,
+  type ItemShape,
+  type ItemValue,
+} from '../eval/item-value.js';
 import { EvaluationError } from '../eval/operators.js';
 import { columnPosition } from '../plan/column-position.js';
 import { subExpressions } from '../plan/sub-expressions.js';
@@ -64,11 +79,19 @@ export interface ItemAssembler {
 }
 
 /** `storedElements`: how stored elements are matched with new rows (incremental runs; a preview has none). */
-export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, held: Map<string, HeldTable>, storedElements?: StoredElements): ItemAssembler {
-  const slots = new Map<string, { slot: number; table: string }>([[item.rootAlias, { slot: 0, table: item.rootTable }]]);
+export function assembleItem(
+  item: PlanItem,
+  tables: Map<string, PlanTable>,
+  held: Map<string, HeldTable>,
+  storedElements?: StoredElements,
+): ItemAssembler {
+  const slots = new Map<string, { slot: number; table: string }>([
+    [item.rootAlias, { slot: 0, table: item.rootTable }],
+  ]);
   // Sibling collections may reuse an alias: every collection gets a slot of its own.
   let slotCount = 1;
-  const columnIndex = (table: string, column: string) => columnPosition(tables.get(table) ?? { name: table, columns: [] }, column);
+  const columnIndex = (table: string, column: string) =>
+    columnPosition(tables.get(table) ?? { name: table, columns: [] }, column);
   const lookups = new Map<string, (key: RowKey) => Row | undefined>();
   const env: ExprEnv = {
     alias: (name) => {
@@ -101,29 +124,52 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     },
   };
 
-  const compileObject = (object: PlanObject, extraNames: string[] = [], keep: CompiledObject['keep'] = null): CompiledObject => {
+  const compileObject = (
+    object: PlanObject,
+    extraNames: string[] = [],
+    keep: CompiledObject['keep'] = null,
+  ): CompiledObject => {
     const fields = object.fields.map((field): CompiledField => {
       const when = field.when ? compileCondition(field.when, env) : null;
       const value = field.value;
       // An expression's closure is the field's build (it takes no failures and no stored value).
-      if (value.kind === 'expr') return { name: field.name, when, build: compileExpr(value.expr, env) as (ctx: EvalContext) => Value };
+      if (value.kind === 'expr')
+        return { name: field.name, when, build: compileExpr(value.expr, env) as (ctx: EvalContext) => Value };
       if (value.kind === 'object') {
         const inner = compileObject(value);
-        return { name: field.name, when, build: (ctx, failures, stored) => buildObject(inner, ctx, failures, asObject(stored))!, object: inner };
+        return {
+          name: field.name,
+          when,
+          build: (ctx, failures, stored) => buildObject(inner, ctx, failures, asObject(stored))!,
+          object: inner,
+        };
       }
       const collection = compileCollection(value);
-      return { name: field.name, when, build: collection.build, collection: { table: collection.table, element: collection.element } };
+      return {
+        name: field.name,
+        when,
+        build: collection.build,
+        collection: { table: collection.table, element: collection.element },
+      };
     });
     return {
       keep,
-      shape: itemShape([...object.fields.map((f) => f.name), ...extraNames.filter((n) => !object.fields.some((f) => f.name === n))]),
+      shape: itemShape([
+        ...object.fields.map((f) => f.name),
+        ...extraNames.filter((n) => !object.fields.some((f) => f.name === n)),
+      ]),
       fields,
       nested: fields.flatMap((field, i) => (field.collection || field.object ? [i] : [])),
     };
   };
 
   /** The object; null when the element's `keep` drops it. */
-  const buildObject = (compiled: CompiledObject, ctx: EvalContext, failures: RowFailure[], stored: ItemObject | null): ItemObject | null => {
+  const buildObject = (
+    compiled: CompiledObject,
+    ctx: EvalContext,
+    failures: RowFailure[],
+    stored: ItemObject | null,
+  ): ItemObject | null => {
     const object = itemObject(compiled.shape);
     const outer = ctx.object;
     ctx.object = object;
@@ -151,20 +197,33 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
     const parent = compileParentKey(plan);
     const filter = plan.filter ? compileCondition(plan.filter, env) : null;
     const retain = plan.retain ? compileCondition(plan.retain, env) : null;
-    const element = compileObject(plan.element, [], retain === null ? null : { before: fieldsBefore(plan.retain!, plan.element), holds: retain });
+    const element = compileObject(
+      plan.element,
+      [],
+      retain === null ? null : { before: fieldsBefore(plan.retain!, plan.element), holds: retain },
+    );
     const compare = compileElementOrder(plan);
     const storedKeys = storedElements === undefined ? null : storedElements(plan, tables.get(plan.table));
 
     /** The stored elements by element key, when there are any to merge into (incremental runs). */
     const storedTwins = (stored: ItemValue | undefined): Map<RowKey, ItemObject> | null =>
-      storedKeys !== null && Array.isArray(stored) && stored.length > 0 ? storedKeys.index(stored as ItemObject[]) : null;
+      storedKeys !== null && Array.isArray(stored) && stored.length > 0
+        ? storedKeys.index(stored as ItemObject[])
+        : null;
 
     /**
      * The group's rows built into elements: failed rows skipped, `filter` and `keep` applied.
      * A new row replaces its stored twin: built, it takes the twin's place (its own collections
      * merged into the twin's); filtered out, it removes the twin.
      */
-    const buildGroup = (ctx: EvalContext, failures: RowFailure[], start: number, end: number, twins: Map<RowKey, ItemObject> | null, elements: ItemObject[]): void => {
+    const buildGroup = (
+      ctx: EvalContext,
+      failures: RowFailure[],
+      start: number,
+      end: number,
+      twins: Map<RowKey, ItemObject> | null,
+      elements: ItemObject[],
+    ): void => {
       for (let at = start; at < end; at++) {
         const index = rows[at];
         if (child.isFailed(index)) continue;
@@ -234,7 +293,8 @@ export function assembleItem(item: PlanItem, tables: Map<string, PlanTable>, hel
       const value = object.values[i];
       if (field.collection && Array.isArray(value)) {
         for (const element of value as ItemObject[]) {
-          if (element.sourceRow !== undefined && element.sourceRow >= 0) field.collection.table.markUsed(element.sourceRow);
+          if (element.sourceRow !== undefined && element.sourceRow >= 0)
+            field.collection.table.markUsed(element.sourceRow);
           markUsed(field.collection.element, element);
         }
       } else if (field.object && value) {

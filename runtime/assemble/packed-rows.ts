@@ -12,9 +12,7 @@ import type { DateValue, TimestampValue, Value } from '../values/value.js';
  * doubles, NaN for null (none of them is ever NaN); any other column, or an int column
  * holding a value beyond 2^53, as the values themselves.
  */
-type PackedColumn =
-  | { kind: 'int' | 'date' | 'timestamp'; numbers: Float64Array }
-  | { kind: 'values'; values: Value[] };
+type PackedColumn = { kind: 'int' | 'date' | 'timestamp'; numbers: Float64Array } | { kind: 'values'; values: Value[] };
 
 export interface PackedRows {
   count: number;
@@ -35,7 +33,8 @@ export function unpackRows(packed: PackedRows): Row[] {
 }
 
 function packColumn(rows: readonly Row[], position: number, type: ColumnType): PackedColumn {
-  if (type !== 'int' && type !== 'date' && type !== 'timestamp') return { kind: 'values', values: rows.map((row) => row[position]) };
+  if (type !== 'int' && type !== 'date' && type !== 'timestamp')
+    return { kind: 'values', values: rows.map((row) => row[position]) };
   const numbers = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const value = rows[i][position];
@@ -56,8 +55,11 @@ function valueAt(column: PackedColumn, i: number): Value {
   const number = column.numbers[i];
   if (Number.isNaN(number)) return null;
   switch (column.kind) {
-    case 'int': return bigintOf(number);
-    case 'date': return { kind: 'date', days: number };
-    case 'timestamp': return { kind: 'timestamp', epochMillis: number };
+    case 'int':
+      return bigintOf(number);
+    case 'date':
+      return { kind: 'date', days: number };
+    case 'timestamp':
+      return { kind: 'timestamp', epochMillis: number };
   }
 }

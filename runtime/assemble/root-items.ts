@@ -47,7 +47,12 @@ export class RootItems {
   private readonly byTable = new Map<string, ItemBuilder[]>();
 
   /** `storedElements`: given by incremental runs, whose items merge into stored ones. */
-  constructor(plan: Plan, held: Map<string, HeldTable>, private readonly asOf: TimestampValue, storedElements?: StoredElements) {
+  constructor(
+    plan: Plan,
+    held: Map<string, HeldTable>,
+    private readonly asOf: TimestampValue,
+    storedElements?: StoredElements,
+  ) {
     const tables = new Map<string, PlanTable>(plan.tables.map((t) => [t.name, t]));
     for (const item of plan.items) {
       const table = tables.get(item.rootTable)!;

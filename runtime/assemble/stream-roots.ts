@@ -50,8 +50,13 @@ export interface RootBatchPipeline<Started> {
 const HELD_ROOT_BATCH_ROWS = 1024;
 
 export async function streamRoots(
-  plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, held: Map<string, HeldTable>,
-  asOf: TimestampValue, state: RunState, processor: RootBatchProcessor | RootBatchPipeline<unknown>,
+  plan: Plan,
+  source: ByteSource,
+  entries: Map<string, ArchiveEntry[]>,
+  held: Map<string, HeldTable>,
+  asOf: TimestampValue,
+  state: RunState,
+  processor: RootBatchProcessor | RootBatchPipeline<unknown>,
 ): Promise<SeenRootKeys> {
   const seenRootKeys: SeenRootKeys = new Map();
   const pipeline = asPipeline(processor);
@@ -75,9 +80,15 @@ export async function streamRoots(
     const heldRoot = held.get(rootTable);
     if (heldRoot) {
       const indexes: number[] = [];
-      for (let index = 0; index < heldRoot.count; index++) if (!heldRoot.isFailed(index) && !heldRoot.isScanFiltered(index)) indexes.push(index);
+      for (let index = 0; index < heldRoot.count; index++)
+        if (!heldRoot.isFailed(index) && !heldRoot.isScanFiltered(index)) indexes.push(index);
       const batchRows = pipeline.inFlight > 1 ? HELD_ROOT_BATCH_ROWS : Math.max(indexes.length, 1);
-      const rows = indexes.map((index) => ({ table: rootTable, values: heldRoot.row(index), file: state.files[heldRoot.fileOf(index)], line: heldRoot.lineOf(index) }));
+      const rows = indexes.map((index) => ({
+        table: rootTable,
+        values: heldRoot.row(index),
+        file: state.files[heldRoot.fileOf(index)],
+        line: heldRoot.lineOf(index),
+      }));
       const outcomes: RootOutcome[] = [];
       for (let from = 0; from < indexes.length; from += batchRows) {
         await submit(rows.slice(from, from + batchRows), (batch) => outcomes.push(...batch));
@@ -87,7 +98,8 @@ export async function streamRoots(
       // are processed as one batch.
       outcomes.forEach((outcome, i) => {
         if (outcome === 'used') heldRoot.markUsed(indexes[i]);
-        else if (outcome !== 'filtered' && heldRoot.markFailed(indexes[i])) state.reject({ table: rootTable, file: rows[i].file, line: rows[i].line, reason: outcome.rejected });
+        else if (outcome !== 'filtered' && heldRoot.markFailed(indexes[i]))
+          state.reject({ table: rootTable, file: rows[i].file, line: rows[i].line, reason: outcome.rejected });
       });
       continue;
     }
@@ -97,7 +109,10 @@ export async function streamRoots(
     const rejected = new Set<RowKey>();
     const scanFiltered = new Set<RowKey>();
     seenRootKeys.set(rootTable, { seen, rejected, scanFiltered });
-    for await (const batch of readTable(source, entries.get(rootTable)!, table, asOf, { recordsRead: state.recordsReadOf(rootTable), maxRecordChars: state.limits.maxRecordChars })) {
+    for await (const batch of readTable(source, entries.get(rootTable)!, table, asOf, {
+      recordsRead: state.recordsReadOf(rootTable),
+      maxRecordChars: state.limits.maxRecordChars,
+    })) {
       const rows: RootRow[] = [];
       const keys: Array<RowKey | null> = [];
       const readRejects: Reject[] = [];
@@ -150,6 +165,9 @@ export async function streamRoots(
 function asPipeline(processor: RootBatchProcessor | RootBatchPipeline<unknown>): RootBatchPipeline<unknown> {
   if (typeof processor !== 'function') return processor;
   // One batch at a time, processed when it is finished: the order of a plain loop.
-  return { inFlight: 1, start: (rows) => rows, finish: async (rows) => ((rows as RootRow[]).length === 0 ? [] : processor(rows as RootRow[])) };
+  return {
+    inFlight: 1,
+    start: (rows) => rows,
+    finish: async (rows) => ((rows as RootRow[]).length === 0 ? [] : processor(rows as RootRow[])),
+  };
 }
-

@@ -12,7 +12,12 @@ import type { RootBatchProcessor, RootOutcome, RootRow } from './stream-roots.js
 export function rejectFailures(state: RunState, failures: RowFailure[]): void {
   for (const f of failures) {
     if (f.table.markFailed(f.index)) {
-      state.reject({ table: f.table.plan.name, file: state.files[f.table.fileOf(f.index)], line: f.table.lineOf(f.index), reason: f.reason });
+      state.reject({
+        table: f.table.plan.name,
+        file: state.files[f.table.fileOf(f.index)],
+        line: f.table.lineOf(f.index),
+        reason: f.reason,
+      });
     }
   }
 }
@@ -32,14 +37,20 @@ export function itemProblem(built: BuiltRoot): string | null {
 
 /** The item's key as a reject shows it: pk="CUST#2" sk="PROFILE" (numbers unquoted). */
 function keyText(object: ItemObject, keyNames: readonly string[]): string {
-  return keyNames.map((name) => {
-    const value = fieldOf(object, name);
-    return `${name}=${typeof value === 'string' ? JSON.stringify(value) : toPlainJson(value ?? null)}`;
-  }).join(' ');
+  return keyNames
+    .map((name) => {
+      const value = fieldOf(object, name);
+      return `${name}=${typeof value === 'string' ? JSON.stringify(value) : toPlainJson(value ?? null)}`;
+    })
+    .join(' ');
 }
 
 /** Writes a root's items; returns the sink's back-pressure promise, if it asked to wait. */
-export function writeBuiltRoot(built: BuiltRoot, sink: ItemSink, state: RunState): { outcome: RootOutcome; backpressure?: Promise<void> } {
+export function writeBuiltRoot(
+  built: BuiltRoot,
+  sink: ItemSink,
+  state: RunState,
+): { outcome: RootOutcome; backpressure?: Promise<void> } {
   rejectFailures(state, built.failures);
   const problem = itemProblem(built);
   if (problem !== null) return { outcome: { rejected: problem } };
@@ -63,14 +74,19 @@ export function writeBuiltRoot(built: BuiltRoot, sink: ItemSink, state: RunState
     state.itemsWritten++;
   }
   // Every write's promise is awaited (one that fails must not go unhandled).
-  const backpressure = pending.length === 0 ? undefined : pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined);
+  const backpressure =
+    pending.length === 0 ? undefined : pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined);
   return { outcome: built.items.length > 0 ? 'used' : 'filtered', ...(backpressure ? { backpressure } : {}) };
 }
 
 /** What building a root row's items gave: the items, null (root filters left it out), or why it was rejected. */
 export type RootAttempt = BuiltRoot | null | RootRejected;
 
-export function attemptRoot(roots: RootItems, row: Pick<RootRow, 'table' | 'values'>, storedOf?: StoredItemOf): RootAttempt {
+export function attemptRoot(
+  roots: RootItems,
+  row: Pick<RootRow, 'table' | 'values'>,
+  storedOf?: StoredItemOf,
+): RootAttempt {
   try {
     return roots.build(row.table, row.values, storedOf);
   } catch (error) {
@@ -80,7 +96,11 @@ export function attemptRoot(roots: RootItems, row: Pick<RootRow, 'table' | 'valu
 }
 
 /** Writes what an attempt built, or rejects the failures of a root it could not build. */
-export function finishRoot(attempt: RootAttempt, sink: ItemSink, state: RunState): { outcome: RootOutcome; backpressure?: Promise<void> } {
+export function finishRoot(
+  attempt: RootAttempt,
+  sink: ItemSink,
+  state: RunState,
+): { outcome: RootOutcome; backpressure?: Promise<void> } {
   if (attempt === null) return { outcome: 'filtered' };
   if (attempt instanceof RootRejected) {
     rejectFailures(state, attempt.failures);

@@ -18,12 +18,35 @@
  * the keys of the one that exists before any run writes to it.
  */
 import {
-  ConditionalCheckFailedException, DeleteItemCommand, DescribeTableCommand, PutItemCommand,
-  QueryCommand, ResourceNotFoundException, UpdateItemCommand, type DynamoDBClient,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  QueryCommand,
+  ResourceNotFoundException,
+  UpdateItemCommand,
+  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { ItemObject } from '../eval/item-value.js';
-import { itemKeyText, type HeldBackItem, type LeaseResult, type LedgerEntry, type ParkedRow, type StateStore, type StoredKey, type StoredRow, type StoredValues } from '../merge/state-store.js';
-import { fromAttributeMap, fromDynamoItem, toAttributeMap, toDynamoItem, type AttributeMap, type AttributeValue } from '../dynamodb/attribute-values.js';
+import {
+  itemKeyText,
+  type HeldBackItem,
+  type LeaseResult,
+  type LedgerEntry,
+  type ParkedRow,
+  type StateStore,
+  type StoredKey,
+  type StoredRow,
+  type StoredValues,
+} from '../merge/state-store.js';
+import {
+  fromAttributeMap,
+  fromDynamoItem,
+  toAttributeMap,
+  toDynamoItem,
+  type AttributeMap,
+  type AttributeValue,
+} from '../dynamodb/attribute-values.js';
 import { batchGetAll, type DynamoItem } from '../dynamodb/batch-get.js';
 import { BatchWriter } from '../dynamodb/batch-writer.js';
 import { DEFAULT_CONTROL_TABLE } from '../dynamodb/control-table-name.js';
@@ -45,19 +68,25 @@ const str = (item: DynamoItem, name: string): string => {
 };
 
 export class DynamoDbStateStore implements StateStore {
-  constructor(private readonly client: DynamoDBClient, readonly tableName: string = DEFAULT_CONTROL_TABLE, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly tableName: string = DEFAULT_CONTROL_TABLE,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async acquireLease(owner: string, durationMs: number): Promise<LeaseResult> {
     const now = this.now();
     try {
-      await this.client.send(new PutItemCommand({
-        TableName: this.tableName,
-        Item: { pk: S('lease'), sk: S('lease'), owner: S(owner), until: { N: String(now + durationMs) } },
-        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR #owner = :owner',
-        ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':now': { N: String(now) }, ':owner': S(owner) },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }));
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { pk: S('lease'), sk: S('lease'), owner: S(owner), until: { N: String(now + durationMs) } },
+          ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': { N: String(now) }, ':owner': S(owner) },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
       return { ok: true };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -69,14 +98,16 @@ export class DynamoDbStateStore implements StateStore {
 
   async renewLease(owner: string, durationMs: number): Promise<boolean> {
     try {
-      await this.client.send(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { pk: S('lease'), sk: S('lease') },
-        UpdateExpression: 'SET #until = :until',
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':until': { N: String(this.now() + durationMs) }, ':owner': S(owner) },
-      }));
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: S('lease'), sk: S('lease') },
+          UpdateExpression: 'SET #until = :until',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':until': { N: String(this.now() + durationMs) }, ':owner': S(owner) },
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -86,13 +117,15 @@ export class DynamoDbStateStore implements StateStore {
 
   async releaseLease(owner: string): Promise<void> {
     try {
-      await this.client.send(new DeleteItemCommand({
-        TableName: this.tableName,
-        Key: { pk: S('lease'), sk: S('lease') },
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':owner': S(owner) },
-      }));
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { pk: S('lease'), sk: S('lease') },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': S(owner) },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -115,8 +148,12 @@ export class DynamoDbStateStore implements StateStore {
 
   async recordLedger(entry: LedgerEntry): Promise<void> {
     const item: DynamoItem = {
-      pk: S(`ledger#${entry.mapping}`), sk: S(entry.extract), identity: S(JSON.stringify(entry.identity)),
-      planHash: S(entry.planHash), status: S(entry.status), startedAt: S(entry.startedAt),
+      pk: S(`ledger#${entry.mapping}`),
+      sk: S(entry.extract),
+      identity: S(JSON.stringify(entry.identity)),
+      planHash: S(entry.planHash),
+      status: S(entry.status),
+      startedAt: S(entry.startedAt),
     };
     if (entry.asOf) item.asOf = S(entry.asOf);
     if (entry.finishedAt) item.finishedAt = S(entry.finishedAt);
@@ -127,7 +164,11 @@ export class DynamoDbStateStore implements StateStore {
 
   async getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredValues | null>> {
     const prefix = `row#${mapping}#${table}#`;
-    const items = await batchGetAll(this.client, this.tableName, keys.map((key) => ({ pk: S(prefix + key), sk: S('row') })));
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      keys.map((key) => ({ pk: S(prefix + key), sk: S('row') })),
+    );
     const found = new Map<string, StoredValues | null>();
     for (const item of items) {
       const values = item.values;
@@ -137,12 +178,15 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void> {
-    await this.write(rows.map((row): WriteRequest => ({
-      put: {
-        pk: S(`row#${mapping}#${table}#${row.key}`), sk: S('row'),
-        ...(row.values === null ? { filtered: { BOOL: true } } : { values: { M: attributesOf(row.values) } }),
-      },
-    })));
+    await this.write(
+      rows.map((row): WriteRequest => ({
+        put: {
+          pk: S(`row#${mapping}#${table}#${row.key}`),
+          sk: S('row'),
+          ...(row.values === null ? { filtered: { BOOL: true } } : { values: { M: attributesOf(row.values) } }),
+        },
+      })),
+    );
   }
 
   async parkedRows(mapping: string, table: string): Promise<ParkedRow[]> {
@@ -159,33 +203,60 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async park(mapping: string, rows: ParkedRow[]): Promise<void> {
-    await this.write(rows.map((row): WriteRequest => ({
-      put: {
-        pk: S(`parked#${mapping}#${row.table}`), sk: S(row.id), extract: S(row.extract), file: S(row.file),
-        line: { N: String(row.line) }, parkedAt: S(row.parkedAt), reason: S(row.reason), values: { M: attributesOf(row.values) },
-      },
-    })));
+    await this.write(
+      rows.map((row): WriteRequest => ({
+        put: {
+          pk: S(`parked#${mapping}#${row.table}`),
+          sk: S(row.id),
+          extract: S(row.extract),
+          file: S(row.file),
+          line: { N: String(row.line) },
+          parkedAt: S(row.parkedAt),
+          reason: S(row.reason),
+          values: { M: attributesOf(row.values) },
+        },
+      })),
+    );
   }
 
   async unpark(mapping: string, rows: Array<{ table: string; id: string }>): Promise<void> {
-    await this.write(rows.map((row): WriteRequest => ({ delete: { pk: S(`parked#${mapping}#${row.table}`), sk: S(row.id) } })));
+    await this.write(
+      rows.map((row): WriteRequest => ({ delete: { pk: S(`parked#${mapping}#${row.table}`), sk: S(row.id) } })),
+    );
   }
 
   async heldBackItems(mapping: string, target: string, keys: StoredKey[]): Promise<Map<string, ItemObject>> {
     const prefix = `heldback#${mapping}#${target}#`;
     const byPk = new Map(keys.map((key) => [prefix + itemKeyText(key), itemKeyText(key)]));
-    const items = await batchGetAll(this.client, this.tableName, [...byPk.keys()].map((pk) => ({ pk: S(pk), sk: S('item') })));
+    const items = await batchGetAll(
+      this.client,
+      this.tableName,
+      [...byPk.keys()].map((pk) => ({ pk: S(pk), sk: S('item') })),
+    );
     const found = new Map<string, ItemObject>();
-    for (const item of items) found.set(byPk.get(str(item, 'pk'))!, fromDynamoItem((item.item as { M: AttributeMap }).M));
+    for (const item of items)
+      found.set(byPk.get(str(item, 'pk'))!, fromDynamoItem((item.item as { M: AttributeMap }).M));
     return found;
   }
 
   async holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void> {
-    await this.write(items.map(({ key, item }): WriteRequest => ({ put: { pk: S(`heldback#${mapping}#${target}#${itemKeyText(key)}`), sk: S('item'), item: { M: toDynamoItem(item) } } })));
+    await this.write(
+      items.map(({ key, item }): WriteRequest => ({
+        put: {
+          pk: S(`heldback#${mapping}#${target}#${itemKeyText(key)}`),
+          sk: S('item'),
+          item: { M: toDynamoItem(item) },
+        },
+      })),
+    );
   }
 
   async releaseHeldBack(mapping: string, target: string, keys: StoredKey[]): Promise<void> {
-    await this.write(keys.map((key): WriteRequest => ({ delete: { pk: S(`heldback#${mapping}#${target}#${itemKeyText(key)}`), sk: S('item') } })));
+    await this.write(
+      keys.map((key): WriteRequest => ({
+        delete: { pk: S(`heldback#${mapping}#${target}#${itemKeyText(key)}`), sk: S('item') },
+      })),
+    );
   }
 
   private async write(requests: WriteRequest[]): Promise<void> {
@@ -196,22 +267,28 @@ export class DynamoDbStateStore implements StateStore {
       key: { partition: 'pk', sort: 'sk' },
       onRejected: (rejection) => rejected.push(`${JSON.stringify(rejection.key)}: ${rejection.reason}`),
     });
-    for (const request of requests) await ('put' in request ? writer.write(request.put) : writer.delete(request.delete));
+    for (const request of requests)
+      await ('put' in request ? writer.write(request.put) : writer.delete(request.delete));
     await writer.flush();
-    if (rejected.length > 0) throw new Error(`the control table ${this.tableName} refused ${rejected.length} writes, the first: ${rejected[0]}`);
+    if (rejected.length > 0)
+      throw new Error(
+        `the control table ${this.tableName} refused ${rejected.length} writes, the first: ${rejected[0]}`,
+      );
   }
 
   private async query(pk: string): Promise<DynamoItem[]> {
     const items: DynamoItem[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': S(pk) },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start as never } : {}),
-      }));
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': S(pk) },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start as never } : {}),
+        }),
+      );
       items.push(...((page.Items ?? []) as DynamoItem[]));
       start = page.LastEvaluatedKey;
     } while (start);
@@ -231,10 +308,15 @@ export function expectedControlTable(tableName: string): ExpectedTable {
 
 /** The control table exists but is not one mapc can keep its state in (another table's name, say). */
 export class ControlTableMismatch extends Error {
-  constructor(readonly tableName: string, readonly problems: TableProblem[]) {
-    super(`the control table ${tableName} exists but is not a mapc control table (keys pk and sk, both strings): ` +
-      `${problems.map((p) => `expected ${p.expected}, found ${p.found}`).join('; ')}. ` +
-      'Nothing was written to it: name another table with --control-table (mapc creates it), or delete this one if it is a leftover');
+  constructor(
+    readonly tableName: string,
+    readonly problems: TableProblem[],
+  ) {
+    super(
+      `the control table ${tableName} exists but is not a mapc control table (keys pk and sk, both strings): ` +
+        `${problems.map((p) => `expected ${p.expected}, found ${p.found}`).join('; ')}. ` +
+        'Nothing was written to it: name another table with --control-table (mapc creates it), or delete this one if it is a leftover',
+    );
     this.name = 'ControlTableMismatch';
   }
 }
@@ -244,7 +326,10 @@ export class ControlTableMismatch extends Error {
  * is checked first, before anything is written to it: its keys must be pk and sk, both
  * strings (ControlTableMismatch otherwise). Other errors (network, permissions) pass through.
  */
-export async function createControlTable(client: DynamoDBClient, tableName: string = DEFAULT_CONTROL_TABLE): Promise<boolean> {
+export async function createControlTable(
+  client: DynamoDBClient,
+  tableName: string = DEFAULT_CONTROL_TABLE,
+): Promise<boolean> {
   const expected = expectedControlTable(tableName);
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));

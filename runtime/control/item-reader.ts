@@ -10,7 +10,10 @@ import type { ExpectedTable } from '../dynamodb/expected-table.js';
 
 export class DynamoDbItemReader implements ItemReader {
   /** `tables`: the physical table of each logical target. */
-  constructor(private readonly client: DynamoDBClient, private readonly tables: Map<string, ExpectedTable>) {}
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tables: Map<string, ExpectedTable>,
+  ) {}
 
   async getItems(target: string, keys: StoredKey[]): Promise<Map<string, ItemObject>> {
     const table = this.tables.get(target);

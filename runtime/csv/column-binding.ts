@@ -49,7 +49,9 @@ export function bindByHeader(table: PlanTable, header: string[], file: string, h
   }
   const ambiguous = required.filter((name) => duplicates.has(name));
   if (ambiguous.length > 0) {
-    throw new Error(`${file}:${headerLine}: the header has column ${ambiguous.map((name) => `"${showInvisible(name)}"`).join(', ')} more than once, so table ${table.name} cannot tell which to read; fix the extract`);
+    throw new Error(
+      `${file}:${headerLine}: the header has column ${ambiguous.map((name) => `"${showInvisible(name)}"`).join(', ')} more than once, so table ${table.name} cannot tell which to read; fix the extract`,
+    );
   }
   return {
     fieldIndexes: table.columns.map((column) => indexByName.get(column.header) as number),

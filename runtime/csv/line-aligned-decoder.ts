@@ -34,7 +34,10 @@ export class LineAlignedDecoder {
   private atStart = true;
 
   /** `maxHeldBytes`: a line longer is passed on in parts (the tokenizer caps a record's length; 64 MiB at most). */
-  constructor(private readonly encoding: 'utf-8' | 'latin1', private readonly maxHeldBytes = MAX_HELD_BYTES) {
+  constructor(
+    private readonly encoding: 'utf-8' | 'latin1',
+    private readonly maxHeldBytes = MAX_HELD_BYTES,
+  ) {
     this.maxHeldBytes = Math.min(maxHeldBytes, MAX_HELD_BYTES);
   }
 
@@ -91,7 +94,8 @@ export class LineAlignedDecoder {
     let start = 0;
     if (this.atStart) {
       this.atStart = false;
-      if (bytes.length >= 3 && bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2]) start = 3;
+      if (bytes.length >= 3 && bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2])
+        start = 3;
     }
     const text = bytes.toString('utf8', start);
     if (text.indexOf('\uFFFD') < 0 || isUtf8(bytes.subarray(start))) return { text, invalidLines: null };

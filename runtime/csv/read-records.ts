@@ -100,10 +100,24 @@ export const BATCH_BYTES = 64 * 1024;
  * batch without awaiting per row, and should let go of it soon. Records are CsvRecords, or
  * what `readRecord` makes of each. A record longer than `maxRecordChars` throws.
  */
-export function readCsvBatches(input: Readable, table: PlanTable, file: string): AsyncGenerator<Array<CsvRecord | CsvFault>>;
-export function readCsvBatches<R>(input: Readable, table: PlanTable, file: string, readRecord: RecordReader<R>, maxRecordChars?: number): AsyncGenerator<Array<R | CsvFault>>;
+export function readCsvBatches(
+  input: Readable,
+  table: PlanTable,
+  file: string,
+): AsyncGenerator<Array<CsvRecord | CsvFault>>;
+export function readCsvBatches<R>(
+  input: Readable,
+  table: PlanTable,
+  file: string,
+  readRecord: RecordReader<R>,
+  maxRecordChars?: number,
+): AsyncGenerator<Array<R | CsvFault>>;
 export async function* readCsvBatches<R>(
-  input: Readable, table: PlanTable, file: string, readRecord?: RecordReader<R>, maxRecordChars = DEFAULT_MAX_RECORD_CHARS,
+  input: Readable,
+  table: PlanTable,
+  file: string,
+  readRecord?: RecordReader<R>,
+  maxRecordChars = DEFAULT_MAX_RECORD_CHARS,
 ): AsyncGenerator<Array<R | CsvRecord | CsvFault>> {
   const { format } = table;
   checkFormatCharacters(table, file);
@@ -137,13 +151,20 @@ export async function* readCsvBatches<R>(
   const last = decoder.end();
   tokenizer.feed(last?.text ?? '', last?.invalidLines ?? null, true, builder);
   if (!builder.hasHeader) {
-    throw new Error(`${file}: the file is empty, yet table ${table.name} declares a header line; an export with no rows still writes its header — ask for the extract again (or, if the file has no header, declare header = false)`);
+    throw new Error(
+      `${file}: the file is empty, yet table ${table.name} declares a header line; an export with no rows still writes its header — ask for the extract again (or, if the file has no header, declare header = false)`,
+    );
   }
   if (builder.batch.length > 0) yield builder.take();
 }
 
 /** The same, one record or fault at a time. */
-export async function* readCsvRecords(input: Readable, table: PlanTable, file: string, maxRecordChars = DEFAULT_MAX_RECORD_CHARS): AsyncGenerator<CsvRecord | CsvFault> {
+export async function* readCsvRecords(
+  input: Readable,
+  table: PlanTable,
+  file: string,
+  maxRecordChars = DEFAULT_MAX_RECORD_CHARS,
+): AsyncGenerator<CsvRecord | CsvFault> {
   for await (const batch of readCsvBatches(input, table, file, cellsRecord, maxRecordChars)) yield* batch;
 }
 
@@ -186,13 +207,19 @@ class BatchBuilder<R> implements RecordSink {
   private readonly delimiter: string;
   private readonly innerQuoteHint: string;
 
-  constructor(private readonly table: PlanTable, private readonly file: string, private readonly readRecord: RecordReader<R>, private readonly maxRecordChars: number) {
+  constructor(
+    private readonly table: PlanTable,
+    private readonly file: string,
+    private readonly readRecord: RecordReader<R>,
+    private readonly maxRecordChars: number,
+  ) {
     const { format } = table;
     this.trailingDelimiter = format.trailingDelimiter;
     this.delimiter = format.delimiter;
-    this.innerQuoteHint = format.escape === '' || format.escape === format.quote
-      ? 'double the inner quotes'
-      : `write ${format.escape}${format.quote} for each inner quote`;
+    this.innerQuoteHint =
+      format.escape === '' || format.escape === format.quote
+        ? 'double the inner quotes'
+        : `write ${format.escape}${format.quote} for each inner quote`;
     this.binding = null;
     if (!format.header) this.bind(bindByPosition(table));
   }
@@ -216,13 +243,23 @@ class BatchBuilder<R> implements RecordSink {
     }
     if (this.trailingDelimiter) {
       if (tokenizer.fieldEnd[count - 1] !== tokenizer.fieldStart[count - 1]) {
-        this.fault(line, 'the record does not end with a delimiter, but the table declares trailing_delimiter', tokenizer, text);
+        this.fault(
+          line,
+          'the record does not end with a delimiter, but the table declares trailing_delimiter',
+          tokenizer,
+          text,
+        );
         return;
       }
       count--;
     }
     if (count !== this.expectedFieldCount) {
-      this.fault(line, `expected ${this.expectedFieldCount} fields (${this.binding.fieldCountOrigin}), found ${count}`, tokenizer, text);
+      this.fault(
+        line,
+        `expected ${this.expectedFieldCount} fields (${this.binding.fieldCountOrigin}), found ${count}`,
+        tokenizer,
+        text,
+      );
       return;
     }
     const fields = this.fields;
@@ -235,7 +272,14 @@ class BatchBuilder<R> implements RecordSink {
     const column = fieldIndex >= 0 ? this.binding?.fieldNames[fieldIndex] : undefined;
     if (problem === 'quote-in-unquoted-field') {
       const reason = `a quote inside a field that is not quoted (quote the whole field and ${this.innerQuoteHint})`;
-      this.push({ kind: 'fault', file: this.file, line, ...(column === undefined ? {} : { column }), raw: shorten(trimLineBreaks(raw)), reason });
+      this.push({
+        kind: 'fault',
+        file: this.file,
+        line,
+        ...(column === undefined ? {} : { column }),
+        raw: shorten(trimLineBreaks(raw)),
+        reason,
+      });
       return;
     }
     // Where the next record starts cannot be told: the rest of the file would be lost.
@@ -257,14 +301,24 @@ class BatchBuilder<R> implements RecordSink {
     if (invalidLine !== 0) {
       const column = this.binding?.fieldNames[fields.findIndex((field) => field.includes('\uFFFD'))];
       this.push({
-        kind: 'fault', file: this.file, line: invalidLine, raw: shorten(fields.join(this.delimiter)), ...(column === undefined ? {} : { column }),
-        reason: 'bytes that are not valid UTF-8; re-export the file as UTF-8, or declare encoding = "latin1" if that is what it is',
+        kind: 'fault',
+        file: this.file,
+        line: invalidLine,
+        raw: shorten(fields.join(this.delimiter)),
+        ...(column === undefined ? {} : { column }),
+        reason:
+          'bytes that are not valid UTF-8; re-export the file as UTF-8, or declare encoding = "latin1" if that is what it is',
       });
       return;
     }
     if (this.trailingDelimiter) {
       if (fields[fields.length - 1] !== '') {
-        this.push({ kind: 'fault', file: this.file, line, reason: 'the record does not end with a delimiter, but the table declares trailing_delimiter' });
+        this.push({
+          kind: 'fault',
+          file: this.file,
+          line,
+          reason: 'the record does not end with a delimiter, but the table declares trailing_delimiter',
+        });
         return;
       }
       fields.pop();
@@ -279,12 +333,19 @@ class BatchBuilder<R> implements RecordSink {
   }
 
   private fault(line: number, reason: string, tokenizer: RecordTokenizer, text: string): void {
-    this.push({ kind: 'fault', file: this.file, line, raw: shorten(allFields(tokenizer, text).join(this.delimiter)), reason });
+    this.push({
+      kind: 'fault',
+      file: this.file,
+      line,
+      raw: shorten(allFields(tokenizer, text).join(this.delimiter)),
+      reason,
+    });
   }
 
   private push(fault: CsvFault): void {
     // Without its header the file cannot be read at all.
-    if (this.binding === null) throw new Error(`${this.file}:${fault.line}: the header line cannot be read: ${fault.reason}`);
+    if (this.binding === null)
+      throw new Error(`${this.file}:${fault.line}: the header line cannot be read: ${fault.reason}`);
     this.batch.push(fault);
   }
 }
@@ -299,10 +360,14 @@ function checkFormatCharacters(table: PlanTable, file: string): void {
   const { delimiter, quote, escape } = table.format;
   const lineBreak = (char: string) => char === '\n' || char === '\r';
   if (delimiter.length !== 1 || lineBreak(delimiter) || delimiter === quote) {
-    throw new Error(`${file}: table ${table.name} has delimiter ${JSON.stringify(delimiter)}; it must be one character, not a line break nor the quote — fix the mapping`);
+    throw new Error(
+      `${file}: table ${table.name} has delimiter ${JSON.stringify(delimiter)}; it must be one character, not a line break nor the quote — fix the mapping`,
+    );
   }
   if (quote.length > 1 || lineBreak(quote) || escape.length > 1 || lineBreak(escape)) {
-    throw new Error(`${file}: table ${table.name} has quote ${JSON.stringify(quote)} and escape ${JSON.stringify(escape)}; each must be one character (or empty), not a line break — fix the mapping`);
+    throw new Error(
+      `${file}: table ${table.name} has quote ${JSON.stringify(quote)} and escape ${JSON.stringify(escape)}; each must be one character (or empty), not a line break — fix the mapping`,
+    );
   }
 }
 

@@ -28,7 +28,12 @@ const CR = 13;
 /** Records longer than this (in characters) stop reading, unless the tokenizer is given another cap. */
 export const DEFAULT_MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
-export type RecordProblem = 'quote-in-unquoted-field' | 'text-after-closing-quote' | 'quote-never-closed' | 'quoted-field-too-long' | 'record-too-long';
+export type RecordProblem =
+  | 'quote-in-unquoted-field'
+  | 'text-after-closing-quote'
+  | 'quote-never-closed'
+  | 'quoted-field-too-long'
+  | 'record-too-long';
 
 export interface RecordSink {
   /** A complete record: its fields are `tokenizer.field(text, i)` for i < fieldCount. */
@@ -41,10 +46,21 @@ export interface RecordSink {
   recordProblem(problem: RecordProblem, line: number, quoteLine: number, fieldIndex: number, raw: string): void;
 }
 
-const enum Scan { Record, NeedMore, NeedMoreInQuote, StrayQuote, TextAfterQuote, NeverClosed }
+const enum Scan {
+  Record,
+  NeedMore,
+  NeedMoreInQuote,
+  StrayQuote,
+  TextAfterQuote,
+  NeverClosed,
+}
 
 /** How an open quoted field ended its piece: whether the next character decides something. */
-const enum OpenQuote { Inside, AfterQuote, AfterEscape }
+const enum OpenQuote {
+  Inside,
+  AfterQuote,
+  AfterEscape,
+}
 
 export class RecordTokenizer {
   fieldCount = 0;
@@ -82,7 +98,12 @@ export class RecordTokenizer {
   private quoteLine = 0;
   private problemAt = 0;
 
-  constructor(delimiter: string, quote: string, escape: string, private readonly maxRecordChars = DEFAULT_MAX_RECORD_CHARS) {
+  constructor(
+    delimiter: string,
+    quote: string,
+    escape: string,
+    private readonly maxRecordChars = DEFAULT_MAX_RECORD_CHARS,
+  ) {
     this.delimiter = delimiter.charCodeAt(0);
     this.quote = quote === '' ? -1 : quote.charCodeAt(0);
     this.quoteText = quote;
@@ -115,7 +136,8 @@ export class RecordTokenizer {
       this.aside.push(piece);
       this.asideChars += piece.length;
       if (!final && !(this.asideInQuote ? this.mayCloseQuote(piece) : hasLineBreak(piece))) {
-        if (this.carry.length + this.asideChars > this.maxRecordChars) this.giveUp(this.carry + this.aside.join(''), this.line, this.asideInQuote, sink);
+        if (this.carry.length + this.asideChars > this.maxRecordChars)
+          this.giveUp(this.carry + this.aside.join(''), this.line, this.asideInQuote, sink);
         return;
       }
       text = this.carry + this.aside.join('');
@@ -184,7 +206,13 @@ export class RecordTokenizer {
         continue;
       }
       const problem = scan === Scan.TextAfterQuote ? 'text-after-closing-quote' : 'quote-never-closed';
-      sink.recordProblem(problem, line, quoteLine, this.fieldCount, text.slice(pos, this.skipLine(text, this.problemAt)));
+      sink.recordProblem(
+        problem,
+        line,
+        quoteLine,
+        this.fieldCount,
+        text.slice(pos, this.skipLine(text, this.problemAt)),
+      );
       this.stop();
       return;
     }

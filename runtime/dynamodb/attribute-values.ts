@@ -39,11 +39,16 @@ export function toAttributeValue(value: ItemValue): AttributeValue {
   if (typeof value === 'number') return { N: checkedFloat(value) };
   if (Array.isArray(value)) return { L: listValues(value) };
   switch (value.kind) {
-    case 'object': return { M: toDynamoItem(value) };
-    case 'decimal': return { N: checkedDecimal(value) };
-    case 'date': return { S: formatIsoDate(value) };
-    case 'timestamp': return { S: formatIsoTimestamp(value) };
-    default: return notAnItemValue(value);
+    case 'object':
+      return { M: toDynamoItem(value) };
+    case 'decimal':
+      return { N: checkedDecimal(value) };
+    case 'date':
+      return { S: formatIsoDate(value) };
+    case 'timestamp':
+      return { S: formatIsoTimestamp(value) };
+    default:
+      return notAnItemValue(value);
   }
 }
 
@@ -64,7 +69,12 @@ export function toAttributeMap(entries: Iterable<readonly [string, ItemValue]>):
     }
     // Assigning "__proto__" would set the object's prototype instead of adding an attribute.
     if (name === '__proto__') {
-      Object.defineProperty(attributes, name, { value: converted, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(attributes, name, {
+        value: converted,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     } else {
       attributes[name] = converted;
     }
@@ -116,7 +126,8 @@ export function fromAttributeMap(attributes: AttributeMap): Record<string, ItemV
   const values: Record<string, ItemValue> = {};
   for (const name of Object.keys(attributes)) {
     const value = fromAttributeValue(attributes[name]);
-    if (name === '__proto__') Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
+    if (name === '__proto__')
+      Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
     else values[name] = value;
   }
   return values;

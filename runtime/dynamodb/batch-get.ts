@@ -17,9 +17,14 @@ export async function batchGetAll(client: DynamoDBClient, table: string, keys: D
   for (let from = 0; from < keys.length; from += KEYS_PER_CALL) {
     let pending = keys.slice(from, from + KEYS_PER_CALL);
     for (let round = 0; pending.length > 0; round++) {
-      if (round === MAX_ROUNDS) throw new Error(`DynamoDB did not return ${pending.length} items of ${table} after ${MAX_ROUNDS} tries (throttled); run again later`);
+      if (round === MAX_ROUNDS)
+        throw new Error(
+          `DynamoDB did not return ${pending.length} items of ${table} after ${MAX_ROUNDS} tries (throttled); run again later`,
+        );
       if (round > 0) await sleep(backoffDelay(round, DEFAULT_BACKOFF));
-      const answer = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
+      const answer = await client.send(
+        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+      );
       found.push(...((answer.Responses?.[table] ?? []) as DynamoItem[]));
       pending = (answer.UnprocessedKeys?.[table]?.Keys ?? []) as DynamoKey[];
     }

@@ -11,8 +11,11 @@ export class BatchWriteError extends Error {
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`${unwrittenKeys.length} item${unwrittenKeys.length === 1 ? ' was' : 's were'} not written to table ${tableName}: ${reason}. `
-      + `Not written: ${describeKeys(unwrittenKeys)}`, options);
+    super(
+      `${unwrittenKeys.length} item${unwrittenKeys.length === 1 ? ' was' : 's were'} not written to table ${tableName}: ${reason}. ` +
+        `Not written: ${describeKeys(unwrittenKeys)}`,
+      options,
+    );
     this.name = 'BatchWriteError';
   }
 }

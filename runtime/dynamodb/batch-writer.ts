@@ -34,7 +34,14 @@ import type { AttributeValue } from './attribute-values.js';
 import { BatchWriteError, describeError } from './batch-write-error.js';
 import { readKey, type ItemKey, type KeyAttributeNames } from './item-key.js';
 import { itemSize, MAX_ITEM_BYTES } from './item-size.js';
-import { backoffDelay, DEFAULT_BACKOFF, isRefused, isRetryable, REFUSED_RETRY_MS, type Backoff } from './retry-policy.js';
+import {
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  isRefused,
+  isRetryable,
+  REFUSED_RETRY_MS,
+  type Backoff,
+} from './retry-policy.js';
 
 /** BatchWriteItem's limit on requests per call. */
 export const MAX_BATCH_REQUESTS = 25;
@@ -109,7 +116,15 @@ export class BatchWriter {
   private readonly refusedForMs: number;
   private readonly backoff: Backoff;
   private readonly queueLimit: number;
-  private readonly counts: BatchWriterStats = { written: 0, deleted: 0, rejected: 0, superseded: 0, retried: 0, calls: 0, failedCalls: 0 };
+  private readonly counts: BatchWriterStats = {
+    written: 0,
+    deleted: 0,
+    rejected: 0,
+    superseded: 0,
+    retried: 0,
+    calls: 0,
+    failedCalls: 0,
+  };
 
   /** Writes not sent yet, oldest first; at most one per key (see supersede). */
   private queue: PendingWrite[] = [];
@@ -124,7 +139,10 @@ export class BatchWriter {
   private stopping: { reason: string; cause: unknown; unwritten: PendingWrite[] } | undefined;
   private failure: BatchWriteError | undefined;
 
-  constructor(private readonly client: BatchWriteClient, private readonly options: BatchWriterOptions) {
+  constructor(
+    private readonly client: BatchWriteClient,
+    private readonly options: BatchWriterOptions,
+  ) {
     this.concurrency = positive(options.concurrency ?? 8, 'concurrency');
     this.retryForMs = options.retryForMs ?? 60_000;
     this.refusedForMs = options.refusedForMs ?? REFUSED_RETRY_MS;
@@ -143,7 +161,13 @@ export class BatchWriter {
   write(item: Item, { sizeChecked = false }: { sizeChecked?: boolean } = {}): Promise<void> {
     const reading = readKey(item, this.options.key);
     if (!reading.ok) return this.reject('put', reading.key, reading.reason);
-    if (sizeChecked) return this.enqueue({ identity: reading.identity, key: reading.key, kind: 'put', request: { PutRequest: { Item: item } } });
+    if (sizeChecked)
+      return this.enqueue({
+        identity: reading.identity,
+        key: reading.key,
+        kind: 'put',
+        request: { PutRequest: { Item: item } },
+      });
     let size: number;
     try {
       size = itemSize(item);
@@ -151,16 +175,30 @@ export class BatchWriter {
       return this.reject('put', reading.key, (error as Error).message);
     }
     if (size > MAX_ITEM_BYTES) {
-      return this.reject('put', reading.key, `the item is ${size} bytes; DynamoDB takes at most ${MAX_ITEM_BYTES} (400 KB)`);
+      return this.reject(
+        'put',
+        reading.key,
+        `the item is ${size} bytes; DynamoDB takes at most ${MAX_ITEM_BYTES} (400 KB)`,
+      );
     }
-    return this.enqueue({ identity: reading.identity, key: reading.key, kind: 'put', request: { PutRequest: { Item: item } } });
+    return this.enqueue({
+      identity: reading.identity,
+      key: reading.key,
+      kind: 'put',
+      request: { PutRequest: { Item: item } },
+    });
   }
 
   /** Queues a DeleteRequest for the item with this key (other attributes are ignored). */
   delete(key: ItemKey): Promise<void> {
     const reading = readKey(key, this.options.key);
     if (!reading.ok) return this.reject('delete', reading.key, reading.reason);
-    return this.enqueue({ identity: reading.identity, key: reading.key, kind: 'delete', request: { DeleteRequest: { Key: reading.key } } });
+    return this.enqueue({
+      identity: reading.identity,
+      key: reading.key,
+      kind: 'delete',
+      request: { DeleteRequest: { Key: reading.key } },
+    });
   }
 
   /** Sends everything queued, partial batches too; resolves when all is written, or rejects with a BatchWriteError. */
@@ -210,7 +248,8 @@ export class BatchWriter {
     }
     if (this.stopping !== undefined) return;
     if (this.queue.length < this.queueLimit && this.roomWaiters.length > 0) settle(this.takeWaiters('room'));
-    if (this.queue.length === 0 && this.callsInFlight === 0 && this.idleWaiters.length > 0) settle(this.takeWaiters('idle'));
+    if (this.queue.length === 0 && this.callsInFlight === 0 && this.idleWaiters.length > 0)
+      settle(this.takeWaiters('idle'));
   }
 
   /** Up to 25 queued writes whose keys are not in flight, oldest first; null if not worth a call yet. */
@@ -245,9 +284,11 @@ export class BatchWriter {
         let cause: unknown;
         try {
           this.counts.calls++;
-          const output = await this.client.send(new BatchWriteItemCommand({
-            RequestItems: { [this.options.tableName]: pending.map((write) => write.request) },
-          }));
+          const output = await this.client.send(
+            new BatchWriteItemCommand({
+              RequestItems: { [this.options.tableName]: pending.map((write) => write.request) },
+            }),
+          );
           refusedSince = undefined;
           pending = this.unprocessed(pending, output);
           if (pending.length === 0) return;
@@ -260,15 +301,23 @@ export class BatchWriter {
           this.counts.failedCalls++;
           lastProblem = `the last call failed with ${describeError(error)}`;
           cause = error;
-          refusedSince = isRefused(error) ? refusedSince ?? Date.now() : undefined;
+          refusedSince = isRefused(error) ? (refusedSince ?? Date.now()) : undefined;
         }
         const delay = backoffDelay(retry, this.backoff);
         if (this.stopping === undefined && Date.now() + delay > giveUpAt) {
           this.stop(`still not written after ${this.retryForMs} ms of retries: ${lastProblem}`, cause, pending);
           return;
         }
-        if (this.stopping === undefined && refusedSince !== undefined && Date.now() + delay > refusedSince + this.refusedForMs) {
-          this.stop(`the connection was refused for ${Date.now() - refusedSince} ms of retries: ${lastProblem}`, cause, pending);
+        if (
+          this.stopping === undefined &&
+          refusedSince !== undefined &&
+          Date.now() + delay > refusedSince + this.refusedForMs
+        ) {
+          this.stop(
+            `the connection was refused for ${Date.now() - refusedSince} ms of retries: ${lastProblem}`,
+            cause,
+            pending,
+          );
           return;
         }
         if (this.stopping === undefined) await sleep(delay);
@@ -303,7 +352,10 @@ export class BatchWriter {
         const attributes = (request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {}) as Item;
         const reading = readKey(attributes, this.options.key);
         const write = reading.ok ? byIdentity.get(reading.identity) : undefined;
-        if (write === undefined) throw new Error(`DynamoDB returned an unprocessed request this call did not send: ${JSON.stringify(request)}`);
+        if (write === undefined)
+          throw new Error(
+            `DynamoDB returned an unprocessed request this call did not send: ${JSON.stringify(request)}`,
+          );
         left.push(write);
       }
       const leftSet = new Set(left);
@@ -329,7 +381,12 @@ export class BatchWriter {
     const unwritten = [...stopping.unwritten, ...this.queue];
     this.queue = [];
     this.queuedByKey.clear();
-    this.failure = new BatchWriteError(this.options.tableName, unwritten.map((write) => write.key), stopping.reason, { cause: stopping.cause });
+    this.failure = new BatchWriteError(
+      this.options.tableName,
+      unwritten.map((write) => write.key),
+      stopping.reason,
+      { cause: stopping.cause },
+    );
     settle(this.takeWaiters('room'), this.failure);
     settle(this.takeWaiters('idle'), this.failure);
   }
@@ -354,6 +411,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 function positive(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`BatchWriter: ${name} must be a whole number >= 1, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`BatchWriter: ${name} must be a whole number >= 1, got ${value}`);
   return value;
 }

@@ -48,28 +48,55 @@ export async function checkTable(client: DynamoDBClient, expected: ExpectedTable
     // Not a problem of the table: the caller says which endpoint did not answer.
     if (networkCode(error) !== null) throw error;
     if ((error as Error).name === 'ResourceNotFoundException') {
-      problem('table-missing', `a table ${tableName}`, 'no such table', `create it: ${createTableCommandLine(expected)}`);
+      problem(
+        'table-missing',
+        `a table ${tableName}`,
+        'no such table',
+        `create it: ${createTableCommandLine(expected)}`,
+      );
     } else {
-      problem('table-unreadable', `a table ${tableName} this run can describe`, errorText(error), 'check the credentials, region and endpoint, and that they allow dynamodb:DescribeTable');
+      problem(
+        'table-unreadable',
+        `a table ${tableName} this run can describe`,
+        errorText(error),
+        'check the credentials, region and endpoint, and that they allow dynamodb:DescribeTable',
+      );
     }
     return problems;
   }
   const table = description.Table ?? {};
   if (table.TableStatus !== undefined && table.TableStatus !== 'ACTIVE') {
-    problem('table-not-active', 'status ACTIVE', `status ${table.TableStatus}`, 'wait until the table is ACTIVE, then run again');
+    problem(
+      'table-not-active',
+      'status ACTIVE',
+      `status ${table.TableStatus}`,
+      'wait until the table is ACTIVE, then run again',
+    );
   }
 
-  const typeOf = (name: string) => table.AttributeDefinitions?.find((definition) => definition.AttributeName === name)?.AttributeType;
-  const keyNamed = (role: 'HASH' | 'RANGE') => table.KeySchema?.find((element) => element.KeyType === role)?.AttributeName;
+  const typeOf = (name: string) =>
+    table.AttributeDefinitions?.find((definition) => definition.AttributeName === name)?.AttributeType;
+  const keyNamed = (role: 'HASH' | 'RANGE') =>
+    table.KeySchema?.find((element) => element.KeyType === role)?.AttributeName;
   const checkKey = (role: 'HASH' | 'RANGE', want: ExpectedKey, actualName: string) => {
     const label = role === 'HASH' ? 'partition key' : 'sort key';
     if (actualName !== want.name) {
-      problem('key-attribute', `${label} ${want.name}`, `${label} ${actualName}`, `the key schema of a table cannot change: write to a table whose ${label} is ${want.name}, or rename the key attribute in the mapping's target`);
+      problem(
+        'key-attribute',
+        `${label} ${want.name}`,
+        `${label} ${actualName}`,
+        `the key schema of a table cannot change: write to a table whose ${label} is ${want.name}, or rename the key attribute in the mapping's target`,
+      );
       return;
     }
     const actualType = typeOf(actualName);
     if (want.type !== null && actualType !== want.type) {
-      problem('key-type', `${label} ${want.name} of type ${want.type}`, `type ${actualType ?? 'unknown'}`, `the items give ${want.name} ${typeWord(want.type)} values: use a table whose ${label} ${want.name} has type ${want.type}, or change the key's expression in the mapping`);
+      problem(
+        'key-type',
+        `${label} ${want.name} of type ${want.type}`,
+        `type ${actualType ?? 'unknown'}`,
+        `the items give ${want.name} ${typeWord(want.type)} values: use a table whose ${label} ${want.name} has type ${want.type}, or change the key's expression in the mapping`,
+      );
     }
   };
 
@@ -77,9 +104,19 @@ export async function checkTable(client: DynamoDBClient, expected: ExpectedTable
   if (partition !== undefined) checkKey('HASH', expected.partitionKey, partition);
   const sort = keyNamed('RANGE');
   if (expected.sortKey !== null && sort === undefined) {
-    problem('sort-key-missing', `sort key ${expected.sortKey.name}`, 'no sort key', `use a table with partition key ${expected.partitionKey.name} and sort key ${expected.sortKey.name}`);
+    problem(
+      'sort-key-missing',
+      `sort key ${expected.sortKey.name}`,
+      'no sort key',
+      `use a table with partition key ${expected.partitionKey.name} and sort key ${expected.sortKey.name}`,
+    );
   } else if (expected.sortKey === null && sort !== undefined) {
-    problem('sort-key-unexpected', 'no sort key', `sort key ${sort}`, `use a table with only partition key ${expected.partitionKey.name}, or declare \`sort key ${sort}\` in the mapping's target`);
+    problem(
+      'sort-key-unexpected',
+      'no sort key',
+      `sort key ${sort}`,
+      `use a table with only partition key ${expected.partitionKey.name}, or declare \`sort key ${sort}\` in the mapping's target`,
+    );
   } else if (expected.sortKey !== null && sort !== undefined) {
     checkKey('RANGE', expected.sortKey, sort);
   }
@@ -110,16 +147,31 @@ async function checkTtl(
   try {
     ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: expected.tableName }));
   } catch (error) {
-    problem('ttl-unreadable', `TTL enabled on ${attribute}`, errorText(error), 'check that the credentials allow dynamodb:DescribeTimeToLive');
+    problem(
+      'ttl-unreadable',
+      `TTL enabled on ${attribute}`,
+      errorText(error),
+      'check that the credentials allow dynamodb:DescribeTimeToLive',
+    );
     return;
   }
   const status = ttl.TimeToLiveDescription?.TimeToLiveStatus ?? 'DISABLED';
   const actual = ttl.TimeToLiveDescription?.AttributeName;
   const on = status === 'ENABLED' || status === 'ENABLING';
   if (!on) {
-    problem('ttl-not-enabled', `TTL enabled on ${attribute}`, `TTL ${status}`, `without it expired items are never deleted: ${enable}`);
+    problem(
+      'ttl-not-enabled',
+      `TTL enabled on ${attribute}`,
+      `TTL ${status}`,
+      `without it expired items are never deleted: ${enable}`,
+    );
   } else if (actual !== attribute) {
-    problem('ttl-attribute', `TTL on ${attribute}`, `TTL on ${actual}`, `a table has one TTL attribute: disable TTL on ${actual} (update-time-to-live ... Enabled=false,AttributeName=${actual}), then ${enable}; or use ${actual} as the mapping's ttl`);
+    problem(
+      'ttl-attribute',
+      `TTL on ${attribute}`,
+      `TTL on ${actual}`,
+      `a table has one TTL attribute: disable TTL on ${actual} (update-time-to-live ... Enabled=false,AttributeName=${actual}), then ${enable}; or use ${actual} as the mapping's ttl`,
+    );
   }
 }
 
@@ -127,7 +179,9 @@ async function checkTtl(
 export function createTableCommandLine(expected: ExpectedTable): string {
   const keys = [expected.partitionKey, ...(expected.sortKey ? [expected.sortKey] : [])];
   const definitions = keys.map((key) => `AttributeName=${key.name},AttributeType=${key.type ?? '<S|N>'}`).join(' ');
-  const schema = keys.map((key, index) => `AttributeName=${key.name},KeyType=${index === 0 ? 'HASH' : 'RANGE'}`).join(' ');
+  const schema = keys
+    .map((key, index) => `AttributeName=${key.name},KeyType=${index === 0 ? 'HASH' : 'RANGE'}`)
+    .join(' ');
   return `aws dynamodb create-table --table-name ${expected.tableName} --attribute-definitions ${definitions} --key-schema ${schema} --billing-mode PAY_PER_REQUEST`;
 }
 

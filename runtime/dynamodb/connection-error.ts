@@ -26,7 +26,11 @@ export interface ServiceLocation {
 
 /** The network error code of `error` or of its cause, or null when it is not a network failure. */
 export function networkCode(error: unknown): string | null {
-  for (let e = error as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined, depth = 0;
+    e && depth < 4;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === 'string' && e.code in NETWORK_CAUSES) return e.code;
     // AggregateError (happy eyeballs: one per address tried)
     const inner = Array.isArray(e.errors) ? (e.errors[0] as { code?: unknown } | undefined) : undefined;
@@ -39,7 +43,9 @@ export function networkCode(error: unknown): string | null {
 export function describeConnectionError(error: unknown, where: ServiceLocation): string | null {
   const code = networkCode(error);
   if (code === null) return null;
-  const at = where.endpoint ? `${where.service} at ${where.endpoint}` : `${where.service} in ${where.region ?? process.env.AWS_REGION ?? 'the default region'}`;
+  const at = where.endpoint
+    ? `${where.service} at ${where.endpoint}`
+    : `${where.service} in ${where.region ?? process.env.AWS_REGION ?? 'the default region'}`;
   return `${at}: ${NETWORK_CAUSES[code]} (${code}): check ${where.flags}, and that the service is running and reachable; then run again`;
 }
 
@@ -51,7 +57,8 @@ export function connectionFailureText(error: unknown, where: ServiceLocation): s
   const unreachable = describeConnectionError(error, where);
   if (unreachable === null) return null;
   // The network error itself ("connect ECONNREFUSED 127.0.0.1:1") adds nothing to the line.
-  const wrapped = (error as { code?: unknown }).code === undefined && error instanceof Error ? ` (${error.message})` : '';
+  const wrapped =
+    (error as { code?: unknown }).code === undefined && error instanceof Error ? ` (${error.message})` : '';
   return `${unreachable}${wrapped}`;
 }
 

@@ -15,18 +15,25 @@ const WAIT_SECONDS = 60;
 
 export async function createTable(client: DynamoDBClient, table: ExpectedTable): Promise<void> {
   const keys = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])];
-  await client.send(new CreateTableCommand({
-    TableName: table.tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: keys.map((key) => ({ AttributeName: key.name, AttributeType: knownType(key, table.tableName) })),
-    KeySchema: keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
-  }));
+  await client.send(
+    new CreateTableCommand({
+      TableName: table.tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: keys.map((key) => ({
+        AttributeName: key.name,
+        AttributeType: knownType(key, table.tableName),
+      })),
+      KeySchema: keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
+    }),
+  );
   await waitUntilTableExists({ client, maxWaitTime: WAIT_SECONDS, minDelay: 1 }, { TableName: table.tableName });
   if (table.ttlAttribute !== null) {
-    await client.send(new UpdateTimeToLiveCommand({
-      TableName: table.tableName,
-      TimeToLiveSpecification: { Enabled: true, AttributeName: table.ttlAttribute },
-    }));
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: table.tableName,
+        TimeToLiveSpecification: { Enabled: true, AttributeName: table.ttlAttribute },
+      }),
+    );
   }
 }
 
@@ -36,6 +43,9 @@ export async function deleteTable(client: DynamoDBClient, tableName: string): Pr
 }
 
 function knownType(key: ExpectedKey, tableName: string) {
-  if (key.type === null) throw new Error(`cannot create ${tableName}: the type of key attribute ${key.name} is not known (the plan's items do not settle it)`);
+  if (key.type === null)
+    throw new Error(
+      `cannot create ${tableName}: the type of key attribute ${key.name} is not known (the plan's items do not settle it)`,
+    );
   return key.type;
 }

@@ -48,7 +48,12 @@ export function connectDynamoDb(options: DynamoDbOptions = {}): DynamoDbConnecti
     writerClient,
     controlTable: options.controlTable ?? DEFAULT_CONTROL_TABLE,
     physical: (target) => bindings.get(target) ?? target,
-    location: { service: 'DynamoDB', endpoint: options.endpoint, region: options.region, flags: options.endpointFlags ?? '--endpoint and --region' },
+    location: {
+      service: 'DynamoDB',
+      endpoint: options.endpoint,
+      region: options.region,
+      flags: options.endpointFlags ?? '--endpoint and --region',
+    },
     destroy: () => {
       client.destroy();
       writerClient.destroy();

@@ -19,14 +19,19 @@ export class DynamoDbItemSink implements ItemSink {
   private checked: { object: ItemObject; item: Record<string, AttributeValue> } | null = null;
 
   /** `tables`: the physical table of each logical target. */
-  constructor(client: DynamoDBClient, tables: Map<string, ExpectedTable>, options: { concurrency?: number; retryForMs?: number } = {}) {
+  constructor(
+    client: DynamoDBClient,
+    tables: Map<string, ExpectedTable>,
+    options: { concurrency?: number; retryForMs?: number } = {},
+  ) {
     for (const [target, table] of tables) {
       this.writers.set(target, {
         table,
         writer: new BatchWriter(client, {
           tableName: table.tableName,
           key: { partition: table.partitionKey.name, sort: table.sortKey?.name ?? null },
-          onRejected: (rejection) => this.refused.push(`${table.tableName} ${formatKey(rejection.key)}: ${rejection.reason}`),
+          onRejected: (rejection) =>
+            this.refused.push(`${table.tableName} ${formatKey(rejection.key)}: ${rejection.reason}`),
           ...options,
         }),
       });
@@ -56,7 +61,8 @@ export class DynamoDbItemSink implements ItemSink {
 
   async commit(): Promise<void> {
     for (const { writer } of this.writers.values()) await writer.flush();
-    if (this.refused.length > 0) throw new Error(`DynamoDB refused ${this.refused.length} items, the first: ${this.refused[0]}`);
+    if (this.refused.length > 0)
+      throw new Error(`DynamoDB refused ${this.refused.length} items, the first: ${this.refused[0]}`);
   }
 
   /** Items already sent stay written (a rerun merges to the same items); waits for calls in flight. */

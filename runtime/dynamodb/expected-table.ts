@@ -22,7 +22,9 @@ export interface ExpectedTable {
 export function expectedTable(plan: Plan, targetName: string, tableName: string): ExpectedTable {
   const target = plan.targets.find((candidate) => candidate.name === targetName);
   if (target === undefined) {
-    throw new Error(`the plan has no target ${targetName} (it has ${plan.targets.map((t) => t.name).join(', ') || 'none'})`);
+    throw new Error(
+      `the plan has no target ${targetName} (it has ${plan.targets.map((t) => t.name).join(', ') || 'none'})`,
+    );
   }
   const keyType = (attribute: string): KeyType | null => {
     const types = new Set<KeyType>();
@@ -44,8 +46,15 @@ export function expectedTable(plan: Plan, targetName: string, tableName: string)
 
 function dynamoKeyType(type: ValueType): KeyType | null {
   switch (type) {
-    case 'string': case 'date': case 'timestamp': return 'S';
-    case 'int': case 'decimal': case 'float': return 'N';
-    default: return null;
+    case 'string':
+    case 'date':
+    case 'timestamp':
+      return 'S';
+    case 'int':
+    case 'decimal':
+    case 'float':
+      return 'N';
+    default:
+      return null;
   }
 }

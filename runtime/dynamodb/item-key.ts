@@ -12,9 +12,7 @@ export interface KeyAttributeNames {
 
 export type ItemKey = Record<string, AttributeValue>;
 
-export type KeyReading =
-  | { ok: true; key: ItemKey; identity: string }
-  | { ok: false; key: ItemKey; reason: string };
+export type KeyReading = { ok: true; key: ItemKey; identity: string } | { ok: false; key: ItemKey; reason: string };
 
 // DynamoDB's key value limits (Developer Guide, "Quotas": partition key values 1 to 2048
 // bytes, sort key values 1 to 1024 bytes).
@@ -24,7 +22,9 @@ const MAX_SORT_KEY_BYTES = 1024;
 export function readKey(attributes: Record<string, AttributeValue>, names: KeyAttributeNames): KeyReading {
   const key: ItemKey = {};
   let identity = '';
-  const parts: Array<[string, 'partition' | 'sort', number]> = [[names.partition, 'partition', MAX_PARTITION_KEY_BYTES]];
+  const parts: Array<[string, 'partition' | 'sort', number]> = [
+    [names.partition, 'partition', MAX_PARTITION_KEY_BYTES],
+  ];
   if (names.sort) parts.push([names.sort, 'sort', MAX_SORT_KEY_BYTES]);
   for (const [name, role, maxBytes] of parts) {
     const value = Object.prototype.hasOwnProperty.call(attributes, name) ? attributes[name] : undefined;
@@ -37,7 +37,10 @@ export function readKey(attributes: Record<string, AttributeValue>, names: KeyAt
   return { ok: true, key, identity };
 }
 
-function keyPart(value: AttributeValue | undefined, maxBytes: number): { text: string; reason?: undefined } | { text?: undefined; reason: string } {
+function keyPart(
+  value: AttributeValue | undefined,
+  maxBytes: number,
+): { text: string; reason?: undefined } | { text?: undefined; reason: string } {
   if (value === undefined) return { reason: 'is missing' };
   if ('S' in value) {
     if (value.S === '') return { reason: 'is an empty string' };
@@ -58,6 +61,9 @@ function keyPart(value: AttributeValue | undefined, maxBytes: number): { text: s
 /** pk="CUSTOMER#1" sk=42: a key as people read it in messages. */
 export function formatKey(key: ItemKey): string {
   return Object.entries(key)
-    .map(([name, value]) => `${name}=${'N' in value ? value.N : 'S' in value ? JSON.stringify(value.S) : JSON.stringify(value)}`)
+    .map(
+      ([name, value]) =>
+        `${name}=${'N' in value ? value.N : 'S' in value ? JSON.stringify(value.S) : JSON.stringify(value)}`,
+    )
     .join(' ');
 }

@@ -131,10 +131,14 @@ class LimitWalk {
       case 'object':
         if (level >= MAX_NESTING_LEVELS) return this.fail(nestingProblem());
         return this.members(value, level + 1, true);
-      case 'decimal': return this.decimal(value);
-      case 'date': return isoDateLength(value.days);
-      case 'timestamp': return isoDateLength(Math.floor(value.epochMillis / 86_400_000)) + TIME_OF_DAY_CHARS;
-      default: return this.fail(`${String((value as { kind?: unknown }).kind)} is not an item value`);
+      case 'decimal':
+        return this.decimal(value);
+      case 'date':
+        return isoDateLength(value.days);
+      case 'timestamp':
+        return isoDateLength(Math.floor(value.epochMillis / 86_400_000)) + TIME_OF_DAY_CHARS;
+      default:
+        return this.fail(`${String((value as { kind?: unknown }).kind)} is not an item value`);
     }
   }
 
@@ -156,7 +160,8 @@ class LimitWalk {
   }
 
   private float(value: number): number {
-    if (!Number.isFinite(value)) return this.fail(`the float ${value} cannot be stored: DynamoDB has no NaN or Infinity`);
+    if (!Number.isFinite(value))
+      return this.fail(`the float ${value} cannot be stored: DynamoDB has no NaN or Infinity`);
     const magnitude = Math.abs(value);
     if (magnitude !== 0 && (magnitude < 1e-130 || magnitude >= 1e126)) {
       return this.fail(`the float ${value} is out of the range DynamoDB numbers can hold (1E-130 to 9.99E+125)`);
@@ -186,7 +191,9 @@ const FOUR_DIGIT_YEARS = { first: -354_285, last: 2_932_896 };
 
 /** The length of a date's ISO text, without writing it for the years that have four digits. */
 function isoDateLength(days: number): number {
-  return days >= FOUR_DIGIT_YEARS.first && days <= FOUR_DIGIT_YEARS.last ? 10 : formatIsoDate({ kind: 'date', days }).length;
+  return days >= FOUR_DIGIT_YEARS.first && days <= FOUR_DIGIT_YEARS.last
+    ? 10
+    : formatIsoDate({ kind: 'date', days }).length;
 }
 
 function nestingProblem(): string {

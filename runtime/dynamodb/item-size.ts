@@ -40,7 +40,15 @@ export function itemSize(item: Record<string, SizedAttributeValue>): number {
 
 export function attributeSize(value: SizedAttributeValue): number {
   // Property reads rather than `in` tests: this runs for every value of every item written.
-  const v = value as { S?: string; N?: string; BOOL?: boolean; NULL?: boolean; L?: SizedAttributeValue[]; M?: Record<string, SizedAttributeValue>; B?: Uint8Array };
+  const v = value as {
+    S?: string;
+    N?: string;
+    BOOL?: boolean;
+    NULL?: boolean;
+    L?: SizedAttributeValue[];
+    M?: Record<string, SizedAttributeValue>;
+    B?: Uint8Array;
+  };
   if (v.S !== undefined) return utf8Length(v.S);
   if (v.N !== undefined) return numberSize(v.N);
   if (v.M !== undefined) {

@@ -17,13 +17,23 @@ const RETRYABLE_ERROR_NAMES = new Set([
 // The connection broke or never formed; the request may or may not have been applied, which
 // is harmless here: a repeated PutRequest or DeleteRequest leaves the same item.
 const RETRYABLE_NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
 ]);
 
 export function isRetryable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { name, code, $metadata, $retryable } = error as {
-    name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown;
+    name?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
   };
   if (name !== undefined && RETRYABLE_ERROR_NAMES.has(name)) return true;
   if (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)) return true;

@@ -46,7 +46,10 @@ function sum(values: Value[]): ScalarValue {
   }
   if (ints) return values.reduce<ScalarValue>((a, b) => addInt(a, b), 0n);
   // Anything but ints and decimals fails in addExact, as it always did.
-  return (exact ? sumSmallDecimals(values as Array<bigint | Decimal>) : null) ?? values.reduce<ScalarValue>((a, b) => addExact(a, b), decimal(0n, 0));
+  return (
+    (exact ? sumSmallDecimals(values as Array<bigint | Decimal>) : null) ??
+    values.reduce<ScalarValue>((a, b) => addExact(a, b), decimal(0n, 0))
+  );
 }
 
 export function aggregate(fn: AggregateFn, path: string[]): (ctx: EvalContext) => ScalarValue {

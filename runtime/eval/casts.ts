@@ -45,14 +45,23 @@ function toBool(value: Value): boolean {
 export function caster(to: ValueType): (value: Value) => Value {
   const cast = (() => {
     switch (to) {
-      case 'string': return valueText;
-      case 'int': return toInt;
-      case 'decimal': return toDecimal;
-      case 'float': return (v: Value) => (typeof v === 'string' ? asFloat(textToDecimal(v)) : typeof v === 'boolean' ? Number(v) : asFloat(v));
-      case 'bool': return toBool;
-      case 'date': return toDate;
-      case 'timestamp': return toTimestamp;
-      default: return (v: Value) => v;
+      case 'string':
+        return valueText;
+      case 'int':
+        return toInt;
+      case 'decimal':
+        return toDecimal;
+      case 'float':
+        return (v: Value) =>
+          typeof v === 'string' ? asFloat(textToDecimal(v)) : typeof v === 'boolean' ? Number(v) : asFloat(v);
+      case 'bool':
+        return toBool;
+      case 'date':
+        return toDate;
+      case 'timestamp':
+        return toTimestamp;
+      default:
+        return (v: Value) => v;
     }
   })();
   return (value) => (value === null ? null : cast(value));

@@ -78,12 +78,19 @@ export function compileExpr(expr: PlanExpr, env: ExprEnv): Evaluate {
   const evaluate = compileNode(expr, env);
   // `as_of - 9 months` in a `keep` is the same for every element of a run: it is worked out
   // once per as_of, not once per element.
-  return expr.kind !== 'literal' && expr.kind !== 'asOf' && expr.kind !== 'duration' && readsNoRow(expr) ? oncePerAsOf(evaluate) : evaluate;
+  return expr.kind !== 'literal' && expr.kind !== 'asOf' && expr.kind !== 'duration' && readsNoRow(expr)
+    ? oncePerAsOf(evaluate)
+    : evaluate;
 }
 
 /** Whether the expression reads only literals and as_of (no row, attribute or aggregate). */
 function readsNoRow(expr: PlanExpr): boolean {
-  return expr.kind !== 'column' && expr.kind !== 'attr' && expr.kind !== 'aggregate' && subExpressions(expr).every(readsNoRow);
+  return (
+    expr.kind !== 'column' &&
+    expr.kind !== 'attr' &&
+    expr.kind !== 'aggregate' &&
+    subExpressions(expr).every(readsNoRow)
+  );
 }
 
 /** The value for the context's as_of, kept until another as_of comes (errors are not kept: they are thrown again). */
@@ -102,7 +109,14 @@ function oncePerAsOf(evaluate: Evaluate): Evaluate {
 function compileNode(expr: PlanExpr, env: ExprEnv): Evaluate {
   switch (expr.kind) {
     case 'literal': {
-      const value: Value = expr.value === null ? null : expr.type === 'int' ? BigInt(expr.value) : expr.type === 'decimal' ? caster('decimal')(expr.value) : (expr.value);
+      const value: Value =
+        expr.value === null
+          ? null
+          : expr.type === 'int'
+            ? BigInt(expr.value)
+            : expr.type === 'decimal'
+              ? caster('decimal')(expr.value)
+              : expr.value;
       return () => value;
     }
     case 'column': {
@@ -120,7 +134,7 @@ function compileNode(expr: PlanExpr, env: ExprEnv): Evaluate {
       const readers = expr.path.map((name) => fieldReader(name));
       if (readers.length === 1) {
         const [read] = readers;
-        return (ctx) => (ctx.object ? read(ctx.object) ?? null : null) as ScalarValue;
+        return (ctx) => (ctx.object ? (read(ctx.object) ?? null) : null) as ScalarValue;
       }
       return (ctx) => {
         let value: ItemValue | undefined = ctx.object;
@@ -165,7 +179,12 @@ function compileNode(expr: PlanExpr, env: ExprEnv): Evaluate {
             const b = right(ctx);
             return b === true ? true : a === null || b === null ? null : false;
           };
-        case '==': case '!=': case '<': case '<=': case '>': case '>=': {
+        case '==':
+        case '!=':
+        case '<':
+        case '<=':
+        case '>':
+        case '>=': {
           const compare = comparison(expr.op);
           return (ctx) => compare(left(ctx), right(ctx));
         }
@@ -220,7 +239,10 @@ function compileNode(expr: PlanExpr, env: ExprEnv): Evaluate {
       return (ctx) => cast(operand(ctx) as Value);
     }
     case 'case': {
-      const branches = expr.branches.map((b) => ({ when: compileCondition(b.when, env), then: compileExpr(b.then, env) }));
+      const branches = expr.branches.map((b) => ({
+        when: compileCondition(b.when, env),
+        then: compileExpr(b.then, env),
+      }));
       const otherwise = expr.otherwise ? compileExpr(expr.otherwise, env) : () => null;
       return (ctx) => {
         for (const branch of branches) if (branch.when(ctx)) return branch.then(ctx);

@@ -48,7 +48,7 @@ function roundToward(value: Decimal, direction: -1 | 1): Decimal {
   const unit = 10n ** BigInt(value.scale);
   let whole = value.digits / unit;
   const rest = value.digits % unit;
-  if (rest !== 0n && (rest > 0n) === (direction > 0)) whole += BigInt(direction);
+  if (rest !== 0n && rest > 0n === direction > 0) whole += BigInt(direction);
   return decimal(whole, 0);
 }
 
@@ -59,7 +59,12 @@ function roundNumber(value: Value, places: number, mode: 'round' | 'floor' | 'ce
     return divideRoundingHalfAwayFromZero(value, unit) * unit;
   }
   if (typeof value === 'number') {
-    const f = mode === 'floor' ? Math.floor : mode === 'ceil' ? Math.ceil : (x: number) => Math.sign(x) * Math.round(Math.abs(x));
+    const f =
+      mode === 'floor'
+        ? Math.floor
+        : mode === 'ceil'
+          ? Math.ceil
+          : (x: number) => Math.sign(x) * Math.round(Math.abs(x));
     const scale = 10 ** places;
     return f(value * scale) / scale;
   }
@@ -85,7 +90,11 @@ export const FUNCTIONS: Record<string, Fn> = {
     const to = length === undefined ? chars.length : from + Math.max(0, Number(length));
     return chars.slice(from, to).join('');
   }),
-  concat: (args) => args.filter((a) => a !== null).map(valueText).join(''),
+  concat: (args) =>
+    args
+      .filter((a) => a !== null)
+      .map(valueText)
+      .join(''),
   coalesce: (args) => args.find((a) => a !== null) ?? null,
   round: strict(([x, places]) => roundNumber(x, places === undefined ? 0 : Number(places), 'round')),
   floor: strict(([x]) => roundNumber(x, 0, 'floor')),

@@ -48,7 +48,13 @@ export function itemObjectFrom(entries: Iterable<readonly [string, ItemValue]>):
 }
 
 export function isItemObject(value: ItemValue | undefined): value is ItemObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value) && value.kind === 'object';
+  return (
+    value !== null &&
+    value !== undefined &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    value.kind === 'object'
+  );
 }
 
 /** The attribute's value; undefined when the object has no such attribute or it was not set. */

@@ -9,7 +9,15 @@
  */
 import { addDuration, epochMillisOf } from '../values/calendar.js';
 import {
-  addDecimals, compareDecimals, decimal, decimalFromInteger, decimalToString, divideDecimals, multiplyByInteger, multiplyDecimals, subtractDecimals,
+  addDecimals,
+  compareDecimals,
+  decimal,
+  decimalFromInteger,
+  decimalToString,
+  divideDecimals,
+  multiplyByInteger,
+  multiplyDecimals,
+  subtractDecimals,
 } from '../values/decimal.js';
 import type { DateValue, Decimal, TimestampValue, Value } from '../values/value.js';
 import type { DurationUnit, ValueType } from '../plan/types.js';
@@ -63,7 +71,9 @@ export function arithmetic(op: Arithmetic, resultType: ValueType): (a: ScalarVal
   if (resultType === 'date' || resultType === 'timestamp') {
     return (a, b) => {
       if (a === null || b === null) return null;
-      const [time, duration] = isTimeValue(a) ? [a, b as DurationValue] : [b as DateValue | TimestampValue, a as DurationValue];
+      const [time, duration] = isTimeValue(a)
+        ? [a, b as DurationValue]
+        : [b as DateValue | TimestampValue, a as DurationValue];
       return addDuration(time, op === '-' ? -duration.amount : duration.amount, duration.unit);
     };
   }
@@ -73,9 +83,12 @@ export function arithmetic(op: Arithmetic, resultType: ValueType): (a: ScalarVal
       const x = a as bigint;
       const y = b as bigint;
       switch (op) {
-        case '+': return x + y;
-        case '-': return x - y;
-        case '*': return x * y;
+        case '+':
+          return x + y;
+        case '-':
+          return x - y;
+        case '*':
+          return x * y;
         default:
           if (y === 0n) throw new EvaluationError('division by zero');
           return op === '%' ? x % y : x / y;
@@ -101,13 +114,17 @@ export function arithmetic(op: Arithmetic, resultType: ValueType): (a: ScalarVal
       const x = asDecimal(a as Value);
       const y = asDecimal(b as Value);
       switch (op) {
-        case '+': return addDecimals(x, y);
-        case '-': return subtractDecimals(x, y);
-        case '*': return multiplyDecimals(x, y);
+        case '+':
+          return addDecimals(x, y);
+        case '-':
+          return subtractDecimals(x, y);
+        case '*':
+          return multiplyDecimals(x, y);
         case '/':
           if (y.digits === 0n) throw new EvaluationError('division by zero');
           return divideDecimals(x, y);
-        default: return decimalModulo(x, y);
+        default:
+          return decimalModulo(x, y);
       }
     } catch (error) {
       if (error instanceof RangeError) throw new EvaluationError(error.message);
@@ -143,8 +160,20 @@ export function compareValues(a: Value, b: Value): number {
   return compareDecimals(asDecimal(a), asDecimal(b));
 }
 
-export function comparison(op: '==' | '!=' | '<' | '<=' | '>' | '>='): (a: ScalarValue, b: ScalarValue) => boolean | null {
+export function comparison(
+  op: '==' | '!=' | '<' | '<=' | '>' | '>=',
+): (a: ScalarValue, b: ScalarValue) => boolean | null {
   const test: (c: number) => boolean =
-    op === '==' ? (c) => c === 0 : op === '!=' ? (c) => c !== 0 : op === '<' ? (c) => c < 0 : op === '<=' ? (c) => c <= 0 : op === '>' ? (c) => c > 0 : (c) => c >= 0;
+    op === '=='
+      ? (c) => c === 0
+      : op === '!='
+        ? (c) => c !== 0
+        : op === '<'
+          ? (c) => c < 0
+          : op === '<='
+            ? (c) => c <= 0
+            : op === '>'
+              ? (c) => c > 0
+              : (c) => c >= 0;
   return (a, b) => (a === null || b === null ? null : test(compareValues(a as Value, b as Value)));
 }

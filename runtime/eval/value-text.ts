@@ -7,10 +7,14 @@ import type { Value } from '../values/value.js';
 export function valueText(value: Value): string {
   if (value === null) return '';
   switch (typeof value) {
-    case 'string': return value;
-    case 'bigint': return value.toString();
-    case 'number': return String(value);
-    case 'boolean': return value ? 'true' : 'false';
+    case 'string':
+      return value;
+    case 'bigint':
+      return value.toString();
+    case 'number':
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
     default:
       if (value.kind === 'decimal') return decimalToString(value);
       if (value.kind === 'date') return formatIsoDate(value);

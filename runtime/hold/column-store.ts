@@ -56,15 +56,23 @@ export class ColumnStore {
 
   constructor(private readonly type: ColumnType) {
     switch (type) {
-      case 'int': this.numbers = sharedArray(Float64Array, INITIAL_CAPACITY); break;
+      case 'int':
+        this.numbers = sharedArray(Float64Array, INITIAL_CAPACITY);
+        break;
       case 'decimal':
         this.numbers = sharedArray(BigInt64Array, INITIAL_CAPACITY);
         this.scales = sharedArray(Uint8Array, INITIAL_CAPACITY);
         break;
       case 'float':
-      case 'timestamp': this.numbers = sharedArray(Float64Array, INITIAL_CAPACITY); break;
-      case 'date': this.numbers = sharedArray(Int32Array, INITIAL_CAPACITY); break;
-      case 'bool': this.numbers = sharedArray(Uint8Array, INITIAL_CAPACITY); break;
+      case 'timestamp':
+        this.numbers = sharedArray(Float64Array, INITIAL_CAPACITY);
+        break;
+      case 'date':
+        this.numbers = sharedArray(Int32Array, INITIAL_CAPACITY);
+        break;
+      case 'bool':
+        this.numbers = sharedArray(Uint8Array, INITIAL_CAPACITY);
+        break;
       case 'string':
         this.numbers = sharedArray(Int32Array, INITIAL_CAPACITY);
         this.dictionaryIds = new StringIds();
@@ -96,7 +104,13 @@ export class ColumnStore {
     const i = this.count++;
     if (this.plain) {
       // An int read for holding may come as a number: values are read back as bigints.
-      this.plain.push(typeof value === 'string' ? ownCopy(value) : typeof value === 'number' && this.type === 'int' ? bigintOf(value) : value);
+      this.plain.push(
+        typeof value === 'string'
+          ? ownCopy(value)
+          : typeof value === 'number' && this.type === 'int'
+            ? bigintOf(value)
+            : value,
+      );
       return;
     }
     // The null flags, like every typed array here, have room for this many rows.
@@ -120,11 +134,21 @@ export class ColumnStore {
         this.scales![i] = d.scale;
         return;
       }
-      case 'float': (this.numbers as Float64Array)[i] = value as number; return;
-      case 'timestamp': (this.numbers as Float64Array)[i] = (value as { epochMillis: number }).epochMillis; return;
-      case 'date': (this.numbers as Int32Array)[i] = (value as { days: number }).days; return;
-      case 'bool': (this.numbers as Uint8Array)[i] = value ? 1 : 0; return;
-      case 'string': this.pushString(i, value as string); return;
+      case 'float':
+        (this.numbers as Float64Array)[i] = value as number;
+        return;
+      case 'timestamp':
+        (this.numbers as Float64Array)[i] = (value as { epochMillis: number }).epochMillis;
+        return;
+      case 'date':
+        (this.numbers as Int32Array)[i] = (value as { days: number }).days;
+        return;
+      case 'bool':
+        (this.numbers as Uint8Array)[i] = value ? 1 : 0;
+        return;
+      case 'string':
+        this.pushString(i, value as string);
+        return;
     }
   }
 
@@ -132,14 +156,22 @@ export class ColumnStore {
     if (this.plain) return this.plain[i];
     if (this.nulls[i] === 1) return null;
     switch (this.type) {
-      case 'int': return bigintOf((this.numbers as Float64Array)[i]);
-      case 'decimal': return { kind: 'decimal', digits: (this.numbers as BigInt64Array)[i], scale: this.scales![i] };
-      case 'float': return (this.numbers as Float64Array)[i];
-      case 'timestamp': return { kind: 'timestamp', epochMillis: (this.numbers as Float64Array)[i] };
-      case 'date': return { kind: 'date', days: (this.numbers as Int32Array)[i] };
-      case 'bool': return (this.numbers as Uint8Array)[i] === 1;
-      case 'string': return this.dictionary![(this.numbers as Int32Array)[i]];
-      default: return null;
+      case 'int':
+        return bigintOf((this.numbers as Float64Array)[i]);
+      case 'decimal':
+        return { kind: 'decimal', digits: (this.numbers as BigInt64Array)[i], scale: this.scales![i] };
+      case 'float':
+        return (this.numbers as Float64Array)[i];
+      case 'timestamp':
+        return { kind: 'timestamp', epochMillis: (this.numbers as Float64Array)[i] };
+      case 'date':
+        return { kind: 'date', days: (this.numbers as Int32Array)[i] };
+      case 'bool':
+        return (this.numbers as Uint8Array)[i] === 1;
+      case 'string':
+        return this.dictionary![(this.numbers as Int32Array)[i]];
+      default:
+        return null;
     }
   }
 
@@ -148,7 +180,9 @@ export class ColumnStore {
     if (this.plain === null && (this.type === 'int' || this.type === 'string')) {
       if (this.nulls[i] === 1) return null;
       // An int held here is within 2^53: its key is the number itself.
-      return this.type === 'int' ? (this.numbers as Float64Array)[i] : this.dictionary![(this.numbers as Int32Array)[i]];
+      return this.type === 'int'
+        ? (this.numbers as Float64Array)[i]
+        : this.dictionary![(this.numbers as Int32Array)[i]];
     }
     ONE_VALUE[0] = this.get(i);
     return keyAt(ONE_VALUE, FIRST);
@@ -157,11 +191,13 @@ export class ColumnStore {
   /** The column as plain data for ColumnStore.fromSnapshot in another thread, which reads the same memory. */
   share(): ColumnSnapshot {
     return {
-      type: this.type, count: this.count,
+      type: this.type,
+      count: this.count,
       nulls: inSharedMemory(this.nulls),
       numbers: this.numbers === null ? null : inSharedMemory(this.numbers),
       scales: this.scales === null ? null : inSharedMemory(this.scales),
-      plain: this.plain, dictionary: this.dictionary,
+      plain: this.plain,
+      dictionary: this.dictionary,
     };
   }
 

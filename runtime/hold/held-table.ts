@@ -112,7 +112,10 @@ export class HeldTable {
   private filteredAt: FirstSeenKeys | null = null;
 
   /** `isParent`: other tables' rows hang under this one's (their parent must be findable by key). */
-  constructor(readonly plan: PlanTable, private readonly isParent: boolean) {
+  constructor(
+    readonly plan: PlanTable,
+    private readonly isParent: boolean,
+  ) {
     this.columns = plan.columns.map((c) => new ColumnStore(c.type));
     this.intColumns = plan.columns.map((c) => c.type === 'int');
     this.keyPositions = plan.key.map((c) => this.position(c));
@@ -123,7 +126,10 @@ export class HeldTable {
     // Twins must be found among rows the scan filters drop too (the first row read wins, kept or not).
     const needsIndex = isParent || plan.filters.length > 0 || plan.roles.some((r) => r.kind !== 'grouped') || !grouping;
     this.byKey = needsIndex ? new KeyIndex() : null;
-    this.duplicateCheckInGroups = needsIndex || !grouping ? null : { grouping, rest: this.keyPositions.filter((p) => !grouping.positions.includes(p)) };
+    this.duplicateCheckInGroups =
+      needsIndex || !grouping
+        ? null
+        : { grouping, rest: this.keyPositions.filter((p) => !grouping.positions.includes(p)) };
     this.lookupCache = plan.roles.some((r) => r.kind === 'lookup') ? [] : null;
   }
 
@@ -152,14 +158,24 @@ export class HeldTable {
   share(): HeldTableSnapshot {
     const groupings = [...this.groupings].map(([id, grouping]) => {
       if (grouping.keysByRow !== null) throw new Error(`the table ${this.plan.name} is shared before it was sealed`);
-      return { id, ids: grouping.ids.share(), starts: inSharedMemory(grouping.starts), rows: inSharedMemory(grouping.rows) };
+      return {
+        id,
+        ids: grouping.ids.share(),
+        starts: inSharedMemory(grouping.starts),
+        rows: inSharedMemory(grouping.rows),
+      };
     });
     return {
-      plan: this.plan, isParent: this.isParent, count: this.count,
+      plan: this.plan,
+      isParent: this.isParent,
+      count: this.count,
       columns: this.columns.map((c) => c.share()),
-      files: inSharedMemory(this.files), lines: inSharedMemory(this.lines), states: inSharedMemory(this.states),
+      files: inSharedMemory(this.files),
+      lines: inSharedMemory(this.lines),
+      states: inSharedMemory(this.states),
       byKey: this.byKey === null ? null : this.byKey.share(),
-      filteredKeys: this.filteredKeys, groupings,
+      filteredKeys: this.filteredKeys,
+      groupings,
     };
   }
 
@@ -171,7 +187,13 @@ export class HeldTable {
     const id = columns.join('\u001f');
     let grouping = this.groupings.get(id);
     if (!grouping) {
-      grouping = { positions: columns.map((c) => this.position(c)), keysByRow: [], ids: new KeyIndex(), starts: sharedArray(Int32Array, 1), rows: sharedArray(Int32Array, 0) };
+      grouping = {
+        positions: columns.map((c) => this.position(c)),
+        keysByRow: [],
+        ids: new KeyIndex(),
+        starts: sharedArray(Int32Array, 1),
+        rows: sharedArray(Int32Array, 0),
+      };
       this.groupings.set(id, grouping);
     }
     return grouping;
@@ -231,7 +253,8 @@ export class HeldTable {
     this.files[index] = file;
     this.lines[index] = line;
     if (origin !== RowOrigin.Extract) this.states[index] = origin;
-    for (const grouping of this.groupings.values()) grouping.keysByRow!.push(this.keyOfValues(values, grouping.positions));
+    for (const grouping of this.groupings.values())
+      grouping.keysByRow!.push(this.keyOfValues(values, grouping.positions));
     return AddOutcome.Added;
   }
 
@@ -256,7 +279,8 @@ export class HeldTable {
     for (const grouping of this.groupings.values()) {
       grouping.keysByRow = [];
       grouping.ids = new KeyIndex();
-      for (let index = 0; index < this.count; index++) grouping.keysByRow.push(this.keyOfColumns(index, grouping.positions));
+      for (let index = 0; index < this.count; index++)
+        grouping.keysByRow.push(this.keyOfColumns(index, grouping.positions));
     }
     let twins = 0;
     for (const values of rows) if (this.add(values, file, 0, origin) !== AddOutcome.Added) twins++;
@@ -307,7 +331,8 @@ export class HeldTable {
       grouping.starts = starts;
       grouping.rows = rows;
       grouping.keysByRow = null;
-      if (this.duplicateCheckInGroups?.grouping === grouping) this.markTwins(grouping, this.duplicateCheckInGroups.rest, duplicates);
+      if (this.duplicateCheckInGroups?.grouping === grouping)
+        this.markTwins(grouping, this.duplicateCheckInGroups.rest, duplicates);
     }
     return duplicates;
   }
@@ -355,7 +380,8 @@ export class HeldTable {
   /** The rows whose `columns` equal a parent's key (after seal()). Twins found by seal() are in their group, marked failed. */
   groups(columns: string[]): GroupIndex {
     const grouping = this.groupingFor(columns);
-    if (grouping.keysByRow !== null) throw new Error(`the groups of ${this.plan.name} are read before the table was sealed`);
+    if (grouping.keysByRow !== null)
+      throw new Error(`the groups of ${this.plan.name} are read before the table was sealed`);
     const { ids, rows, starts } = grouping;
     return { rows, starts, idOf: (key) => ids.get(key) ?? -1 };
   }
@@ -372,7 +398,10 @@ export class HeldTable {
 
   /** The key of a held row's values in `columns` (no grouping is made for them). */
   keyOfNamedColumns(index: number, columns: readonly string[]): RowKey | null {
-    return this.keyOfColumns(index, columns.map((c) => this.position(c)));
+    return this.keyOfColumns(
+      index,
+      columns.map((c) => this.position(c)),
+    );
   }
 
   keyOf(index: number): RowKey | null {
@@ -396,7 +425,10 @@ export class HeldTable {
   private keyOfColumns(index: number, positions: readonly number[]): RowKey | null {
     if (positions.length === 1) return this.columns[positions[0]].keyAt(index);
     const values = positions.map((p) => this.columns[p].get(index));
-    return keyAt(values, values.map((_, i) => i));
+    return keyAt(
+      values,
+      values.map((_, i) => i),
+    );
   }
 
   hasKey(key: RowKey): boolean {

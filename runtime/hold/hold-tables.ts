@@ -10,7 +10,6 @@ import { AddOutcome, HeldTable, RowOrigin } from './held-table.js';
 import type { RunState } from '../report/run-state.js';
 import { duplicateKeyReason, readTable } from '../read/table-reader.js';
 
-
 /** A row parked by an earlier run, read again after the table's files; `heldIndex` is set here (-1: rejected). */
 export interface RetriedRow {
   values: Row;
@@ -41,15 +40,26 @@ function estimatedRows(files: ArchiveEntry[], firstBatchRows: number): number {
   const first = files[0]?.uncompressedSize ?? 0;
   if (first <= BATCH_BYTES) return 0;
   const bytes = files.reduce((sum, file) => sum + file.uncompressedSize, 0);
-  return Math.min(MAX_RESERVED_ROWS, Math.ceil((firstBatchRows * bytes / BATCH_BYTES) * 1.1));
+  return Math.min(MAX_RESERVED_ROWS, Math.ceil(((firstBatchRows * bytes) / BATCH_BYTES) * 1.1));
 }
 
 export async function holdTables(
-  plan: Plan, source: ByteSource, entries: Map<string, ArchiveEntry[]>, asOf: TimestampValue, state: RunState,
-  options: { retried?: Map<string, RetriedRow[]>; holdRoots?: boolean; holdScanFiltered?: boolean; only?: ReadonlySet<string> } = {},
+  plan: Plan,
+  source: ByteSource,
+  entries: Map<string, ArchiveEntry[]>,
+  asOf: TimestampValue,
+  state: RunState,
+  options: {
+    retried?: Map<string, RetriedRow[]>;
+    holdRoots?: boolean;
+    holdScanFiltered?: boolean;
+    only?: ReadonlySet<string>;
+  } = {},
 ): Promise<Map<string, HeldTable>> {
   const retried = options.retried ?? new Map<string, RetriedRow[]>();
-  const parents = new Set(plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))));
+  const parents = new Set(
+    plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))),
+  );
   const held = new Map<string, HeldTable>();
   for (const table of tablesToHold(plan, options.holdRoots)) {
     if (options.only && !options.only.has(table.name)) continue;
@@ -74,7 +84,11 @@ export async function holdTables(
       return duplicateKeyReason(table, first && { file: state.files[first.fileNumber], line: first.line }, key);
     };
     let firstBatch = true;
-    for await (const batch of readTable(source, files, table, asOf, { forHolding: true, recordsRead: state.recordsReadOf(table.name), maxRecordChars: state.limits.maxRecordChars })) {
+    for await (const batch of readTable(source, files, table, asOf, {
+      forHolding: true,
+      recordsRead: state.recordsReadOf(table.name),
+      maxRecordChars: state.limits.maxRecordChars,
+    })) {
       if (firstBatch) {
         firstBatch = false;
         heldTable.reserve(estimatedRows(files, batch.length));
@@ -107,13 +121,23 @@ export async function holdTables(
       row.heldIndex = added ? heldTable.count - 1 : -1;
       if (!added) {
         c.rejected++;
-        state.reject({ table: table.name, file: row.file, line: row.line, reason: 'parked earlier; replaced by a row with the same key in this extract' });
+        state.reject({
+          table: table.name,
+          file: row.file,
+          line: row.line,
+          reason: 'parked earlier; replaced by a row with the same key in this extract',
+        });
       }
     }
     // Twins found in their group stay in the table, marked failed: the final accounting counts them.
     for (const { index, twin } of heldTable.seal()) {
       const first = { file: state.files[heldTable.fileOf(twin)], line: heldTable.lineOf(twin) };
-      state.reject({ table: table.name, file: state.files[heldTable.fileOf(index)], line: heldTable.lineOf(index), reason: duplicateKeyReason(table, first, heldTable.keyOf(index)) });
+      state.reject({
+        table: table.name,
+        file: state.files[heldTable.fileOf(index)],
+        line: heldTable.lineOf(index),
+        reason: duplicateKeyReason(table, first, heldTable.keyOf(index)),
+      });
     }
     state.progress('holding', table.name, true);
   }

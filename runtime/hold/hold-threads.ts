@@ -31,7 +31,13 @@ export function dealTables(tables: PlanTable[], entries: Map<string, ArchiveEntr
 }
 
 export async function holdTablesOnThreads(
-  plan: Plan, tables: PlanTable[], source: ByteSource, entries: Map<string, ArchiveEntry[]>, asOf: TimestampValue, state: RunState, threads: number,
+  plan: Plan,
+  tables: PlanTable[],
+  source: ByteSource,
+  entries: Map<string, ArchiveEntry[]>,
+  asOf: TimestampValue,
+  state: RunState,
+  threads: number,
 ): Promise<Map<string, HeldTable>> {
   // Every file gets its number before the threads start, so theirs agree with this thread's.
   for (const table of tables) for (const entry of entries.get(table.name) ?? []) state.fileIndex(entry.name);
@@ -59,7 +65,10 @@ export async function holdTablesOnThreads(
     const channel = new MessageChannel();
     serveByteSource(source, channel.port1);
     const data: HoldWorkerData = {
-      plan, asOf, tables: names, files: [...state.files],
+      plan,
+      asOf,
+      tables: names,
+      files: [...state.files],
       entries: names.map((name) => [name, entries.get(name) ?? []]),
       source: { name: source.name, size, port: channel.port2 },
       limits: state.limits,
@@ -82,7 +91,9 @@ export async function holdTablesOnThreads(
         else settle(() => reject(new Error(message.message)));
       });
       worker.on('error', (error) => settle(() => reject(error)));
-      worker.on('exit', (code) => settle(() => reject(new Error(`a holding thread stopped (exit code ${code}) before its tables were held`))));
+      worker.on('exit', (code) =>
+        settle(() => reject(new Error(`a holding thread stopped (exit code ${code}) before its tables were held`))),
+      );
     });
   }
 }

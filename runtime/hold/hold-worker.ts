@@ -26,7 +26,15 @@ export interface HoldWorkerData {
 
 export type HoldWorkerMessage =
   | { kind: 'progress'; table: string; counts: TableCounts; finished: boolean }
-  | { kind: 'held'; tables: Array<{ snapshot: HeldTableSnapshot; counts: TableCounts; rejects: Reject[]; recordsRead: Map<string, number> }> }
+  | {
+      kind: 'held';
+      tables: Array<{
+        snapshot: HeldTableSnapshot;
+        counts: TableCounts;
+        rejects: Reject[];
+        recordsRead: Map<string, number>;
+      }>;
+    }
   | { kind: 'failed'; message: string };
 
 /** Progress goes to the main thread at most this often per table (and when a table is finished). */
@@ -40,14 +48,27 @@ const onProgress = (progress: RunProgress) => {
   const now = Date.now();
   if (!progress.finished && now - lastProgress < PROGRESS_INTERVAL_MS) return;
   lastProgress = now;
-  post({ kind: 'progress', table: progress.table, counts: progress.tables[progress.table], finished: progress.finished });
+  post({
+    kind: 'progress',
+    table: progress.table,
+    counts: progress.tables[progress.table],
+    finished: progress.finished,
+  });
 };
-const state = new RunState(data.plan, { write: (reject) => void rejects.push(reject) }, Infinity, onProgress, data.limits);
+const state = new RunState(
+  data.plan,
+  { write: (reject) => void rejects.push(reject) },
+  Infinity,
+  onProgress,
+  data.limits,
+);
 for (const file of data.files) state.fileIndex(file);
 const source = new PortByteSource(data.source.name, data.source.size, data.source.port);
 
 try {
-  const held = await holdTables(data.plan, source, new Map(data.entries), data.asOf, state, { only: new Set(data.tables) });
+  const held = await holdTables(data.plan, source, new Map(data.entries), data.asOf, state, {
+    only: new Set(data.tables),
+  });
   post({
     kind: 'held',
     tables: [...held.values()].map((table) => ({

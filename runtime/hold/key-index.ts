@@ -33,7 +33,12 @@ export class KeyIndex {
 
   /** The index as plain data for KeyIndex.fromSnapshot in another thread, which reads the same slots. */
   share(): KeyIndexSnapshot {
-    return { slotKeys: inSharedMemory(this.slotKeys), slotValues: inSharedMemory(this.slotValues), numberCount: this.numberCount, others: this.others };
+    return {
+      slotKeys: inSharedMemory(this.slotKeys),
+      slotValues: inSharedMemory(this.slotValues),
+      numberCount: this.numberCount,
+      others: this.others,
+    };
   }
 
   get size(): number {

@@ -23,6 +23,7 @@ export function grown<T extends Typed>(array: T, needed: number): T {
 
 /** `array` itself, checked to be in shared memory: another thread must read these bytes, not a copy of them. */
 export function inSharedMemory<T extends Typed>(array: T): T {
-  if (!(array.buffer instanceof SharedArrayBuffer)) throw new Error('a held table keeps an array outside shared memory: another thread would read a copy of it');
+  if (!(array.buffer instanceof SharedArrayBuffer))
+    throw new Error('a held table keeps an array outside shared memory: another thread would read a copy of it');
   return array;
 }

@@ -72,13 +72,17 @@ export function isValidMetricName(name: string): boolean {
 
 function checkNamespace(namespace: string): void {
   if (!isValidMetricName(namespace) || namespace.startsWith(':') || namespace.startsWith('AWS/')) {
-    throw new Error(`EMF namespace ${JSON.stringify(namespace)}: CloudWatch takes 1-${MAX_NAME_LENGTH} printable ASCII characters, not starting with ":" or "AWS/"`);
+    throw new Error(
+      `EMF namespace ${JSON.stringify(namespace)}: CloudWatch takes 1-${MAX_NAME_LENGTH} printable ASCII characters, not starting with ":" or "AWS/"`,
+    );
   }
 }
 
 function checkDimensionValue(name: string, value: string): void {
   if (value.length > MAX_DIMENSION_VALUE_LENGTH || !PRINTABLE_ASCII.test(value) || value.trim() === '') {
-    throw new Error(`EMF dimension ${name} ${JSON.stringify(value)}: CloudWatch takes 1-${MAX_DIMENSION_VALUE_LENGTH} printable ASCII characters`);
+    throw new Error(
+      `EMF dimension ${name} ${JSON.stringify(value)}: CloudWatch takes 1-${MAX_DIMENSION_VALUE_LENGTH} printable ASCII characters`,
+    );
   }
 }
 

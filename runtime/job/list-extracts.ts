@@ -14,9 +14,7 @@ import type { ExtractIdentity, ExtractLocation } from '../archive/extract-locati
 import { createS3Client, type S3SourceOptions } from '../archive/s3-source.js';
 import { describeConnectionError } from '../dynamodb/connection-error.js';
 
-export type JobSource =
-  | { kind: 'local'; folder: string }
-  | { kind: 's3'; bucket: string; prefix: string };
+export type JobSource = { kind: 'local'; folder: string } | { kind: 's3'; bucket: string; prefix: string };
 
 export interface ListedExtract {
   /** s3://bucket/key, or the absolute path of a local file: the ledger's URI. */
@@ -74,12 +72,26 @@ async function listS3(source: { bucket: string; prefix: string }, settings: S3So
     do {
       let page;
       try {
-        page = await client.send(new ListObjectsV2Command({ Bucket: source.bucket, Prefix: source.prefix, ...(token ? { ContinuationToken: token } : {}) }));
+        page = await client.send(
+          new ListObjectsV2Command({
+            Bucket: source.bucket,
+            Prefix: source.prefix,
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+        );
       } catch (error) {
-        const unreachable = describeConnectionError(error, { service: 'S3', endpoint: settings.endpoint, region: settings.region, flags: S3_ENDPOINT_FLAGS });
-        if (unreachable !== null) throw new Error(`${where}: cannot list the extracts: ${unreachable}`, { cause: error });
-        throw new Error(`${where}: cannot list the extracts (${(error as Error).name}: ${(error as Error).message}); ` +
-          'check the bucket and prefix, and that the job may s3:ListBucket on them');
+        const unreachable = describeConnectionError(error, {
+          service: 'S3',
+          endpoint: settings.endpoint,
+          region: settings.region,
+          flags: S3_ENDPOINT_FLAGS,
+        });
+        if (unreachable !== null)
+          throw new Error(`${where}: cannot list the extracts: ${unreachable}`, { cause: error });
+        throw new Error(
+          `${where}: cannot list the extracts (${(error as Error).name}: ${(error as Error).message}); ` +
+            'check the bucket and prefix, and that the job may s3:ListBucket on them',
+        );
       }
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined || !EXTRACT_NAME.test(object.Key)) continue;
@@ -106,7 +118,11 @@ async function listFolder(folder: string): Promise<ListedExtract[]> {
     names = await readdir(folder, { recursive: true });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new Error(code === 'ENOENT' ? `${folder}: no such folder — check --source` : `${folder}: cannot list the extracts: ${(error as Error).message}`);
+    throw new Error(
+      code === 'ENOENT'
+        ? `${folder}: no such folder — check --source`
+        : `${folder}: cannot list the extracts: ${(error as Error).message}`,
+    );
   }
   const found: ListedExtract[] = [];
   for (const name of names) {
@@ -114,7 +130,13 @@ async function listFolder(folder: string): Promise<ListedExtract[]> {
     const path = join(folder, name);
     const stats = await stat(path);
     if (!stats.isFile()) continue;
-    found.push({ uri: path, name: relative(folder, path), size: stats.size, lastModified: stats.mtime.toISOString(), location: { kind: 'local', path } });
+    found.push({
+      uri: path,
+      name: relative(folder, path),
+      size: stats.size,
+      lastModified: stats.mtime.toISOString(),
+      location: { kind: 'local', path },
+    });
   }
   return found;
 }

@@ -45,7 +45,9 @@ export function doneFor(listed: ListedExtract, ledgers: Map<string, LedgerEntry[
 
 /** The listed extracts with their as_of, oldest first; those every mapping is done with are not opened. */
 export async function orderExtracts(
-  listed: ListedExtract[], ledgers: Map<string, LedgerEntry[]>, options: { s3?: S3SourceOptions; spoolFolder?: string } = {},
+  listed: ListedExtract[],
+  ledgers: Map<string, LedgerEntry[]>,
+  options: { s3?: S3SourceOptions; spoolFolder?: string } = {},
 ): Promise<OrderedExtract[]> {
   if (options.spoolFolder) await mkdir(options.spoolFolder, { recursive: true });
   const ordered: OrderedExtract[] = [];
@@ -57,7 +59,17 @@ export async function orderExtracts(
     }
     ordered.push({ listed: extract, doneFor: done, ...(await openAndDate(extract, options)) });
   }
-  return ordered.sort((a, b) => (a.asOf !== b.asOf ? (a.asOf < b.asOf ? -1 : 1) : a.listed.uri < b.listed.uri ? -1 : a.listed.uri > b.listed.uri ? 1 : 0));
+  return ordered.sort((a, b) =>
+    a.asOf !== b.asOf
+      ? a.asOf < b.asOf
+        ? -1
+        : 1
+      : a.listed.uri < b.listed.uri
+        ? -1
+        : a.listed.uri > b.listed.uri
+          ? 1
+          : 0,
+  );
 }
 
 /** Closes what orderExtracts opened. */
@@ -70,7 +82,10 @@ export async function closeExtracts(extracts: OrderedExtract[]): Promise<void> {
 }
 
 /** An extract done already is dated by its ledger entries, without opening it. */
-function doneAsOf(extract: ListedExtract, ledgers: Map<string, LedgerEntry[]>): { asOf: string; asOfFrom: AsOfOrigin | 'ledger' } {
+function doneAsOf(
+  extract: ListedExtract,
+  ledgers: Map<string, LedgerEntry[]>,
+): { asOf: string; asOfFrom: AsOfOrigin | 'ledger' } {
   for (const entries of ledgers.values()) {
     const entry = entries.find((e) => sameObject(extract, e.identity) && e.asOf !== undefined);
     if (entry) return { asOf: entry.asOf!, asOfFrom: 'ledger' };
@@ -78,11 +93,17 @@ function doneAsOf(extract: ListedExtract, ledgers: Map<string, LedgerEntry[]>): 
   return fallbackAsOf(extract);
 }
 
-async function openAndDate(extract: ListedExtract, options: { s3?: S3SourceOptions; spoolFolder?: string }): Promise<Omit<OrderedExtract, 'listed' | 'doneFor'>> {
+async function openAndDate(
+  extract: ListedExtract,
+  options: { s3?: S3SourceOptions; spoolFolder?: string },
+): Promise<Omit<OrderedExtract, 'listed' | 'doneFor'>> {
   let opened: OpenedExtract | undefined;
   try {
     const raw = await openExtract(extract.location, options.s3 ?? {});
-    opened = extract.location.kind === 's3' ? { identity: raw.identity, source: new ReadOnceSource(raw.source, options.spoolFolder) } : raw;
+    opened =
+      extract.location.kind === 's3'
+        ? { identity: raw.identity, source: new ReadOnceSource(raw.source, options.spoolFolder) }
+        : raw;
     // Ordered by its name or upload time when its manifest cannot be read; it fails when its turn comes.
     const dated = await extractAsOf(opened, { name: extract.name, tolerant: true });
     const ordered = { asOf: formatIsoTimestamp(dated.asOf), asOfFrom: dated.from };

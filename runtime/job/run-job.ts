@@ -63,7 +63,13 @@ export async function runJob(input: JobInput): Promise<JobReport> {
   const source = describeSource(input.source);
   const runs: JobRun[] = [];
   const done = (status: JobReport['status'], extracts: JobExtract[], error?: string): JobReport => ({
-    source, status, startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, extracts, runs, ...(error ? { error } : {}),
+    source,
+    status,
+    startedAt: new Date(started).toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    extracts,
+    runs,
+    ...(error ? { error } : {}),
   });
 
   const listed = await listExtracts(input.source, input.s3);
@@ -79,9 +85,16 @@ export async function runJob(input: JobInput): Promise<JobReport> {
   const ordered = await orderExtracts(listed, ledgers, { s3: input.s3, spoolFolder: input.spoolFolder });
   try {
     const extracts: JobExtract[] = ordered.map((e) => ({
-      uri: e.listed.uri, asOf: e.asOf, asOfFrom: e.asOfFrom, status: e.doneFor.size === input.plans.length ? 'done already' : 'not reached',
+      uri: e.listed.uri,
+      asOf: e.asOf,
+      asOfFrom: e.asOfFrom,
+      status: e.doneFor.size === input.plans.length ? 'done already' : 'not reached',
     }));
-    log.info('extracts found', { source, extracts: ordered.length, new: extracts.filter((e) => e.status === 'not reached').length });
+    log.info('extracts found', {
+      source,
+      extracts: ordered.length,
+      new: extracts.filter((e) => e.status === 'not reached').length,
+    });
 
     let toApply = ordered.map((_, index) => index);
     if (input.once !== undefined) {
@@ -94,11 +107,15 @@ export async function runJob(input: JobInput): Promise<JobReport> {
       const extract = ordered[index];
       if (extracts[index].status === 'done already') continue;
       const failure = await applyExtract(extract, input, store, runs, log);
-      if (extract.opened?.source instanceof ReadOnceSource) extracts[index].bytesRead = extract.opened.source.fetchedBytes;
+      if (extract.opened?.source instanceof ReadOnceSource)
+        extracts[index].bytesRead = extract.opened.source.fetchedBytes;
       await closeExtracts([extract]);
       if (failure !== null) {
         extracts[index].status = 'failed';
-        log.error('extract failed: later extracts wait until it is delivered again or skipped', { extract: extract.listed.uri, error: failure });
+        log.error('extract failed: later extracts wait until it is delivered again or skipped', {
+          extract: extract.listed.uri,
+          error: failure,
+        });
         return done('failed', extracts, `${extract.listed.uri}: ${failure}`);
       }
       extracts[index].status = 'applied';
@@ -109,7 +126,8 @@ export async function runJob(input: JobInput): Promise<JobReport> {
   }
 }
 
-type OncePick = { status: 'apply'; index: number } | { status: 'done already' } | { status: 'failed' | 'waiting'; message: string };
+type OncePick =
+  { status: 'apply'; index: number } | { status: 'done already' } | { status: 'failed' | 'waiting'; message: string };
 
 /** The extract --once names, if nothing older has to go first. */
 function pickOnce(once: string, ordered: OrderedExtract[], extracts: JobExtract[], source: string): OncePick {
@@ -121,21 +139,35 @@ function pickOnce(once: string, ordered: OrderedExtract[], extracts: JobExtract[
     return { status: 'failed', message: (error as Error).message };
   }
   const index = ordered.findIndex((e) => e.listed.uri === uri);
-  if (index < 0) return { status: 'failed', message: `${once} is not an extract under ${source} (only .zip objects there are): check --once and --source` };
+  if (index < 0)
+    return {
+      status: 'failed',
+      message: `${once} is not an extract under ${source} (only .zip objects there are): check --once and --source`,
+    };
   if (extracts[index].status === 'done already') return { status: 'done already' };
   const older = ordered.slice(0, index).filter((_, i) => extracts[i].status !== 'done already');
   if (older.length === 0) return { status: 'apply', index };
   for (let i = 0; i < index; i++) if (extracts[i].status !== 'done already') extracts[i].status = 'pending';
   return {
     status: 'waiting',
-    message: `${uri} (as_of ${ordered[index].asOf}) waits: ${older.length} older extract${older.length === 1 ? ' is' : 's are'} not applied yet ` +
-      `(${older.slice(0, 3).map((e) => `${e.listed.uri}, as_of ${e.asOf}`).join('; ')}${older.length > 3 ? '; …' : ''}). ` +
+    message:
+      `${uri} (as_of ${ordered[index].asOf}) waits: ${older.length} older extract${older.length === 1 ? ' is' : 's are'} not applied yet ` +
+      `(${older
+        .slice(0, 3)
+        .map((e) => `${e.listed.uri}, as_of ${e.asOf}`)
+        .join('; ')}${older.length > 3 ? '; …' : ''}). ` +
       'Nothing was written. Apply them first: `mapc job` without --once applies every extract in order.',
   };
 }
 
 /** Applies one extract to every mapping that has not applied it; the failure, or null. */
-async function applyExtract(extract: OrderedExtract, input: JobInput, store: DynamoDbStateStore, runs: JobRun[], log: JobLog): Promise<string | null> {
+async function applyExtract(
+  extract: OrderedExtract,
+  input: JobInput,
+  store: DynamoDbStateStore,
+  runs: JobRun[],
+  log: JobLog,
+): Promise<string | null> {
   const uri = extract.listed.uri;
   if (!extract.opened) {
     await recordUnreadable(extract, input.plans, store).catch((error: unknown) => {
@@ -151,27 +183,45 @@ async function applyExtract(extract: OrderedExtract, input: JobInput, store: Dyn
     let report: RunReport;
     try {
       report = await mergeIntoDynamoDb({
-        plan, extract: extract.opened, asOf: parseAsOf(extract.asOf), connection: input.connection, rejects,
-        maxRejects: input.maxRejects, concurrency: input.concurrency, owner: input.owner ?? `${hostname()}:${process.pid}`, limits: input.limits,
+        plan,
+        extract: extract.opened,
+        asOf: parseAsOf(extract.asOf),
+        connection: input.connection,
+        rejects,
+        maxRejects: input.maxRejects,
+        concurrency: input.concurrency,
+        owner: input.owner ?? `${hostname()}:${process.pid}`,
+        limits: input.limits,
       });
     } finally {
       if (rejects instanceof RejectsFile) await rejects.close();
     }
     if (files) await writeFile(files.report, `${JSON.stringify(report, null, 2)}\n`);
-    const run: JobRun = { extract: uri, mapping: plan.mapping, report, ...(files ? { reportFile: files.report, rejectsFile: files.rejects } : {}) };
+    const run: JobRun = {
+      extract: uri,
+      mapping: plan.mapping,
+      report,
+      ...(files ? { reportFile: files.report, rejectsFile: files.rejects } : {}),
+    };
     runs.push(run);
     input.onRun?.(run);
     const counts = Object.values(report.tables);
     const fields = {
-      extract: uri, mapping: plan.mapping, status: report.status, seconds: report.seconds,
+      extract: uri,
+      mapping: plan.mapping,
+      status: report.status,
+      seconds: report.seconds,
       rowsRead: counts.reduce((sum, c) => sum + c.read, 0),
-      rejected: report.rejects, parked: counts.reduce((sum, c) => sum + c.parked, 0),
+      rejected: report.rejects,
+      parked: counts.reduce((sum, c) => sum + c.parked, 0),
       itemsWritten: Object.values(report.items).reduce((sum, c) => sum + c.written, 0),
       ...(files ? { report: files.report } : {}),
     };
     if (report.status === 'failed') return `mapping ${plan.mapping}: ${report.error}`;
-    if (!report.reconciled) return `mapping ${plan.mapping}: the run's counts do not add up (see ${files?.report ?? 'its report'})`;
-    if (report.rejects > 0) log.warn('applied, with rejected rows', { ...fields, ...(files ? { rejects: files.rejects } : {}) });
+    if (!report.reconciled)
+      return `mapping ${plan.mapping}: the run's counts do not add up (see ${files?.report ?? 'its report'})`;
+    if (report.rejects > 0)
+      log.warn('applied, with rejected rows', { ...fields, ...(files ? { rejects: files.rejects } : {}) });
     else log.info(report.status === 'skipped' ? 'applied already' : 'applied', fields);
   }
   return null;
@@ -183,9 +233,21 @@ async function recordUnreadable(extract: OrderedExtract, plans: Plan[], store: D
   const now = new Date().toISOString();
   for (const plan of plans) {
     if (extract.doneFor.has(plan.mapping)) continue;
-    const identity: ExtractIdentity = { uri: listed.uri, size: listed.size, ...(listed.etag ? { etag: listed.etag } : {}), ...(listed.lastModified ? { lastModified: listed.lastModified } : {}) };
+    const identity: ExtractIdentity = {
+      uri: listed.uri,
+      size: listed.size,
+      ...(listed.etag ? { etag: listed.etag } : {}),
+      ...(listed.lastModified ? { lastModified: listed.lastModified } : {}),
+    };
     const entry: LedgerEntry = {
-      mapping: plan.mapping, extract: identityKey(identity), identity, planHash: plan.sourceHash, asOf: extract.asOf, status: 'failed', startedAt: now, finishedAt: now,
+      mapping: plan.mapping,
+      extract: identityKey(identity),
+      identity,
+      planHash: plan.sourceHash,
+      asOf: extract.asOf,
+      status: 'failed',
+      startedAt: now,
+      finishedAt: now,
       error: `cannot be read: ${extract.error}`,
     };
     await store.recordLedger(entry);

@@ -13,12 +13,16 @@ export function mergeProblems(plan: Plan): string[] {
       if (value.kind !== 'collection') continue;
       const { columns, attributes } = value.elementKey;
       if (plan.tables.find((t) => t.name === value.table)?.key.length === 0) {
-        problems.push(`${path}.${field.name}: ${value.table} has no key, so a later extract's row cannot be matched with its stored element; declare its key in the mapping`);
+        problems.push(
+          `${path}.${field.name}: ${value.table} has no key, so a later extract's row cannot be matched with its stored element; declare its key in the mapping`,
+        );
       }
       const missing = columns.filter((column, i) => attributes[i] === null && !value.childColumns.includes(column));
       if (missing.length > 0) {
-        problems.push(`${path}.${field.name}: its elements carry no attribute for ${missing.join(', ')} (the key of ${value.table}), so a later extract's row cannot ` +
-          `be matched with its stored element; add ${missing.map((c) => `\`${c} = ${value.alias}.${c}\``).join(' and ')} to the element`);
+        problems.push(
+          `${path}.${field.name}: its elements carry no attribute for ${missing.join(', ')} (the key of ${value.table}), so a later extract's row cannot ` +
+            `be matched with its stored element; add ${missing.map((c) => `\`${c} = ${value.alias}.${c}\``).join(' and ')} to the element`,
+        );
       }
       visit(value.element, `${path}.${field.name}[]`);
     }

@@ -20,12 +20,24 @@ export function extractUri(argument: string, given = 'the extract'): string {
 }
 
 /** Opens the extract (a HEAD on S3, a stat locally; the manifest when no as_of is given) and closes it again. */
-export async function describeExtract(argument: string, options: S3SourceOptions = {}, givenAsOf?: string): Promise<DescribedExtract> {
+export async function describeExtract(
+  argument: string,
+  options: S3SourceOptions = {},
+  givenAsOf?: string,
+): Promise<DescribedExtract> {
   const opened = await openExtract(argument, options);
   try {
     const dated = await extractAsOf(opened, { given: givenAsOf, tolerant: true });
-    const because = dated.unreadable === undefined ? ' (it has no _manifest.json)' : ` (its manifest could not be read: ${dated.unreadable})`;
-    const asOfFrom = dated.from === 'given' ? 'the given --as-of' : dated.from === 'manifest' ? 'its _manifest.json' : `its modification time${because}`;
+    const because =
+      dated.unreadable === undefined
+        ? ' (it has no _manifest.json)'
+        : ` (its manifest could not be read: ${dated.unreadable})`;
+    const asOfFrom =
+      dated.from === 'given'
+        ? 'the given --as-of'
+        : dated.from === 'manifest'
+          ? 'its _manifest.json'
+          : `its modification time${because}`;
     return { identity: opened.identity, asOf: formatIsoTimestamp(dated.asOf), asOfFrom };
   } finally {
     await opened.source.close();

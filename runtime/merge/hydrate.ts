@@ -27,7 +27,12 @@ function addHydrated(table: HeldTable, rows: readonly Row[], state: RunState): v
   if (twins > 0) throw new Error(`a stored row of ${table.plan.name} repeats a key the extract holds`);
 }
 
-export async function hydrateFromStore(plan: Plan, held: Map<string, HeldTable>, store: StateStore, state: RunState): Promise<void> {
+export async function hydrateFromStore(
+  plan: Plan,
+  held: Map<string, HeldTable>,
+  store: StateStore,
+  state: RunState,
+): Promise<void> {
   const load = async (table: HeldTable, needed: Map<string, RowKey>) => {
     if (needed.size === 0) return 0;
     const stored = await store.getRows(plan.mapping, table.plan.name, [...needed.keys()]);

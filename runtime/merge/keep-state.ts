@@ -63,7 +63,11 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
     for (let index = 0; index < table.count; index++) {
       if (isHydrated(table, index) || table.isFailed(index) || parked.has(index)) continue;
       const key = table.keyOf(index);
-      if (key !== null) rows.push({ key: String(key), values: table.isScanFiltered(index) ? null : storedColumns(table.plan, table.row(index)) });
+      if (key !== null)
+        rows.push({
+          key: String(key),
+          values: table.isScanFiltered(index) ? null : storedColumns(table.plan, table.row(index)),
+        });
     }
     for (const key of table.filteredKeys) rows.push({ key: String(key), values: null });
     await store.putRows(plan.mapping, name, rows);
@@ -75,21 +79,26 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
     const table = held.get(name)!;
     const retriedAt = new Set((input.retried.get(name) ?? []).map((r) => r.heldIndex));
     const parent = table.plan.roles.find((r) => r.kind === 'grouped');
-    const rows: ParkedRow[] = indexes.filter((index) => !retriedAt.has(index)).map((index) => {
-      const file = input.state.files[table.fileOf(index)];
-      const line = table.lineOf(index);
-      const parentKey = parent?.kind === 'grouped' ? String(table.groupKeyOf(index, parent.byColumns)) : '?';
-      return {
-        table: name,
-        id: parkedRowId(input.extract, file, line),
-        extract: input.identity.uri,
-        file,
-        line,
-        parkedAt: now,
-        reason: parent?.kind === 'grouped' ? `its parent ${parent.parentTable} ${parentKey} has not arrived (or is parked itself)` : 'its parent has not arrived',
-        values: storedColumns(table.plan, table.row(index)),
-      };
-    });
+    const rows: ParkedRow[] = indexes
+      .filter((index) => !retriedAt.has(index))
+      .map((index) => {
+        const file = input.state.files[table.fileOf(index)];
+        const line = table.lineOf(index);
+        const parentKey = parent?.kind === 'grouped' ? String(table.groupKeyOf(index, parent.byColumns)) : '?';
+        return {
+          table: name,
+          id: parkedRowId(input.extract, file, line),
+          extract: input.identity.uri,
+          file,
+          line,
+          parkedAt: now,
+          reason:
+            parent?.kind === 'grouped'
+              ? `its parent ${parent.parentTable} ${parentKey} has not arrived (or is parked itself)`
+              : 'its parent has not arrived',
+          values: storedColumns(table.plan, table.row(index)),
+        };
+      });
     for (const row of rows) parkedNow.add(`${name}#${row.id}`);
     await store.park(plan.mapping, rows);
   }
@@ -101,6 +110,9 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
     const retried = input.retried.get(name) ?? [];
     const settled = rows.filter((_, i) => retried[i].heldIndex < 0 || !stillParked.has(retried[i].heldIndex));
     const settledHere = (input.parkedHere.get(name) ?? []).filter((row) => !parkedNow.has(`${name}#${row.id}`));
-    await store.unpark(plan.mapping, [...settled, ...settledHere].map((row) => ({ table: name, id: row.id })));
+    await store.unpark(
+      plan.mapping,
+      [...settled, ...settledHere].map((row) => ({ table: name, id: row.id })),
+    );
   }
 }

@@ -6,16 +6,16 @@ import type { StateStore } from './state-store.js';
 
 export type HeldLease =
   /** check() throws RunFailure once the lease may have passed to another run: call it before writing. */
-  | { ok: true; check(): void; release(): Promise<void> }
-  | { ok: false; error: string };
+  { ok: true; check(): void; release(): Promise<void> } | { ok: false; error: string };
 
 export async function holdLease(store: StateStore, owner: string, durationMs: number): Promise<HeldLease> {
   const taken = await store.acquireLease(owner, durationMs);
   if (!taken.ok) {
     return {
       ok: false,
-      error: `another run (${taken.holder}) holds the lease until ${taken.until}, so this one writes nothing; ` +
-        'run again once it has finished (a crashed run\'s lease lapses at that time)',
+      error:
+        `another run (${taken.holder}) holds the lease until ${taken.until}, so this one writes nothing; ` +
+        "run again once it has finished (a crashed run's lease lapses at that time)",
     };
   }
   // Held until `heldUntil` as far as this run knows: each renewal the store confirms moves it
@@ -23,19 +23,27 @@ export async function holdLease(store: StateStore, owner: string, durationMs: nu
   // another run has it) the run stops writing.
   let heldUntil = Date.now() + durationMs;
   let takenOver = false;
-  const renewal = setInterval(() => {
-    const asked = Date.now();
-    store.renewLease(owner, durationMs).then((renewed) => {
-      if (renewed) heldUntil = Math.max(heldUntil, asked + durationMs);
-      else takenOver = true;
-    }, () => undefined);
-  }, Math.max(1000, durationMs / 3));
+  const renewal = setInterval(
+    () => {
+      const asked = Date.now();
+      store.renewLease(owner, durationMs).then(
+        (renewed) => {
+          if (renewed) heldUntil = Math.max(heldUntil, asked + durationMs);
+          else takenOver = true;
+        },
+        () => undefined,
+      );
+    },
+    Math.max(1000, durationMs / 3),
+  );
   renewal.unref();
   return {
     ok: true,
     check() {
       if (takenOver || Date.now() >= heldUntil) {
-        throw new RunFailure('the run lost its lease (it could not renew it in time) and stopped writing; another run may be writing — run again once it has finished');
+        throw new RunFailure(
+          'the run lost its lease (it could not renew it in time) and stopped writing; another run may be writing — run again once it has finished',
+        );
       }
     },
     async release() {

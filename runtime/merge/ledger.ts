@@ -2,7 +2,13 @@
 // their runs did (`mapc ledger`), and marking a broken extract skipped so that later extracts
 // can go on (`mapc ledger skip`). The command line and the job runner both call these.
 import { latestPerUri } from './ledger-order.js';
-import { identityKey, type ExtractIdentity, type LedgerEntry, type LedgerStatus, type StateStore } from './state-store.js';
+import {
+  identityKey,
+  type ExtractIdentity,
+  type LedgerEntry,
+  type LedgerStatus,
+  type StateStore,
+} from './state-store.js';
 
 /** Totals over the tables and items of a run report. */
 export interface ExtractCounts {
@@ -37,8 +43,13 @@ function byAsOfThenStart(a: LedgerEntry, b: LedgerEntry): number {
 function toListing(entry: LedgerEntry): LedgerListing {
   const { report, ...rest } = entry;
   const counts = report === undefined ? undefined : countsOf(report);
-  const seconds = entry.finishedAt === undefined ? undefined : (Date.parse(entry.finishedAt) - Date.parse(entry.startedAt)) / 1000;
-  return { ...rest, ...(counts ? { counts } : {}), ...(seconds !== undefined && Number.isFinite(seconds) ? { seconds } : {}) };
+  const seconds =
+    entry.finishedAt === undefined ? undefined : (Date.parse(entry.finishedAt) - Date.parse(entry.startedAt)) / 1000;
+  return {
+    ...rest,
+    ...(counts ? { counts } : {}),
+    ...(seconds !== undefined && Number.isFinite(seconds) ? { seconds } : {}),
+  };
 }
 
 interface StoredReport {
@@ -99,7 +110,11 @@ export interface SkippedExtract {
 
 export type SkipResult =
   | { ok: true; skipped: SkippedExtract[] }
-  | { ok: false; error: string; /** The mappings that applied the extract already (nothing was recorded). */ appliedFor: string[] };
+  | {
+      ok: false;
+      error: string;
+      /** The mappings that applied the extract already (nothing was recorded). */ appliedFor: string[];
+    };
 
 const SKIP_LEASE_MS = 60_000;
 
@@ -112,23 +127,34 @@ const SKIP_LEASE_MS = 60_000;
  */
 export async function skipExtract(store: StateStore, request: SkipRequest): Promise<SkipResult> {
   const reason = request.reason.trim();
-  if (reason === '') return { ok: false, error: 'give the reason for skipping the extract: the ledger shows it to whoever looks later', appliedFor: [] };
+  if (reason === '')
+    return {
+      ok: false,
+      error: 'give the reason for skipping the extract: the ledger shows it to whoever looks later',
+      appliedFor: [],
+    };
   const owner = request.owner ?? `${request.by} (mapc ledger skip)`;
   const lease = await store.acquireLease(owner, SKIP_LEASE_MS);
   if (!lease.ok) {
     return {
       ok: false,
-      error: `a run (${lease.holder}) holds the lease until ${lease.until}, so nothing was skipped: skip once it has finished ` +
-        '(a crashed run\'s lease lapses at that time)',
+      error:
+        `a run (${lease.holder}) holds the lease until ${lease.until}, so nothing was skipped: skip once it has finished ` +
+        "(a crashed run's lease lapses at that time)",
       appliedFor: [],
     };
   }
   try {
     const newest = new Map<string, LedgerEntry | undefined>();
     for (const { mapping } of request.mappings) {
-      newest.set(mapping, latestPerUri(await store.ledger(mapping)).find((e) => e.identity.uri === request.uri));
+      newest.set(
+        mapping,
+        latestPerUri(await store.ledger(mapping)).find((e) => e.identity.uri === request.uri),
+      );
     }
-    const appliedFor = request.mappings.map((m) => m.mapping).filter((mapping) => newest.get(mapping)?.status === 'applied');
+    const appliedFor = request.mappings
+      .map((m) => m.mapping)
+      .filter((mapping) => newest.get(mapping)?.status === 'applied');
     if (appliedFor.length > 0) {
       return {
         ok: false,
@@ -149,7 +175,13 @@ export async function skipExtract(store: StateStore, request: SkipRequest): Prom
       }
       described ??= await describeUnrecorded(request);
       const entry: LedgerEntry = {
-        mapping, extract: identityKey(described.identity), identity: described.identity, planHash, asOf: described.asOf, startedAt: skippedAt, ...skip,
+        mapping,
+        extract: identityKey(described.identity),
+        identity: described.identity,
+        planHash,
+        asOf: described.asOf,
+        startedAt: skippedAt,
+        ...skip,
       };
       skipped.push({ entry, previously: 'unrecorded', described });
     }
@@ -165,8 +197,10 @@ async function describeUnrecorded(request: SkipRequest): Promise<DescribedExtrac
   try {
     described = await request.describeExtract();
   } catch (error) {
-    throw new Error(`${request.uri} is not in the ledger, and reading it to record the skip failed: ${(error as Error).message}. ` +
-      'Give the extract as `mapc ledger` shows it (s3://bucket/key, or the file\'s path)');
+    throw new Error(
+      `${request.uri} is not in the ledger, and reading it to record the skip failed: ${(error as Error).message}. ` +
+        "Give the extract as `mapc ledger` shows it (s3://bucket/key, or the file's path)",
+    );
   }
   if (described.identity.uri !== request.uri) {
     throw new Error(`${request.uri} opened as ${described.identity.uri}: give the extract as \`mapc ledger\` shows it`);

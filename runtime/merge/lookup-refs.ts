@@ -13,7 +13,7 @@ export function lookupRefs(plan: Plan): LookupRef[] {
   const found = new Map<string, LookupRef>();
   for (const item of plan.items) {
     const aliases = new Map<string, string>([[item.rootAlias, item.rootTable]]);
-    const tableOf = (ref: RowRef): string => (ref.kind === 'alias' ? aliases.get(ref.name) ?? ref.name : ref.table);
+    const tableOf = (ref: RowRef): string => (ref.kind === 'alias' ? (aliases.get(ref.name) ?? ref.name) : ref.table);
     const visitRef = (ref: RowRef) => {
       if (ref.kind !== 'lookup') return;
       visitRef(ref.from);
@@ -47,4 +47,3 @@ export function lookupRefs(plan: Plan): LookupRef[] {
   }
   return [...found.values()];
 }
-

@@ -11,7 +11,13 @@ import { attemptRoot, finishRoot } from '../assemble/write-root-items.js';
 import { ROOTS_PER_FETCH, type StoredItems } from './stored-items.js';
 
 /** `beforeWrites`: called before each slice's writes (the lease check). */
-export function mergeRootsInto(sink: ItemSink, roots: RootItems, stored: StoredItems, state: RunState, beforeWrites: () => void): RootBatchProcessor {
+export function mergeRootsInto(
+  sink: ItemSink,
+  roots: RootItems,
+  stored: StoredItems,
+  state: RunState,
+  beforeWrites: () => void,
+): RootBatchProcessor {
   if (!sink.delete) throw new Error('an incremental run needs a sink that can delete items');
   const merged = (item: PlanItem, object: ItemObject) => stored.storedOf(item, object);
 
@@ -21,10 +27,15 @@ export function mergeRootsInto(sink: ItemSink, roots: RootItems, stored: StoredI
       const slice = rows.slice(from, from + ROOTS_PER_FETCH);
       const first = slice.map((row) => attemptRoot(roots, row));
       // Items left out by `require` too: merged into their stored twin they may pass it.
-      await stored.fetch(first.flatMap((a) => (a instanceof RootRejected || a === null ? [] : [...a.items, ...a.leftOut])));
+      await stored.fetch(
+        first.flatMap((a) => (a instanceof RootRejected || a === null ? [] : [...a.items, ...a.leftOut])),
+      );
       beforeWrites();
       for (let i = 0; i < slice.length; i++) {
-        const built = first[i] instanceof RootRejected || first[i] === null || stored.foundNone ? first[i] : attemptRoot(roots, slice[i], merged);
+        const built =
+          first[i] instanceof RootRejected || first[i] === null || stored.foundNone
+            ? first[i]
+            : attemptRoot(roots, slice[i], merged);
         const finished = finishRoot(built, sink, state);
         if (built !== null && !(built instanceof RootRejected) && typeof finished.outcome === 'string') {
           for (const { item, target, key } of stored.settle(built)) {

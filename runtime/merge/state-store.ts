@@ -108,7 +108,9 @@ export interface ItemReader {
 
 /** S3 objects by version or ETag (a re-upload of the same bytes is the same extract); local files by modification time. */
 export function identityKey(identity: ExtractIdentity): string {
-  return [identity.uri, identity.versionId ?? identity.etag ?? identity.lastModified ?? '', String(identity.size)].join('|');
+  return [identity.uri, identity.versionId ?? identity.etag ?? identity.lastModified ?? '', String(identity.size)].join(
+    '|',
+  );
 }
 
 /**
@@ -117,7 +119,11 @@ export function identityKey(identity: ExtractIdentity): string {
  * change: each attribute as its DynamoDB type ({"S":…} or {"N":…}, numbers canonical).
  */
 export function itemKeyText(key: StoredKey): string {
-  return JSON.stringify(Object.keys(key).sort().map((name) => [name, keyAttribute(key[name])]));
+  return JSON.stringify(
+    Object.keys(key)
+      .sort()
+      .map((name) => [name, keyAttribute(key[name])]),
+  );
 }
 
 function keyAttribute(value: ItemValue): object {
@@ -127,9 +133,13 @@ function keyAttribute(value: ItemValue): object {
   if (typeof value === 'bigint' || typeof value === 'number') return { N: canonicalNumber(String(value)) };
   if (Array.isArray(value)) throw new TypeError('a key attribute is a list');
   switch (value.kind) {
-    case 'decimal': return { N: canonicalNumber(decimalToString(value)) };
-    case 'date': return { S: formatIsoDate(value) };
-    case 'timestamp': return { S: formatIsoTimestamp(value) };
-    default: throw new TypeError('a key attribute is a map');
+    case 'decimal':
+      return { N: canonicalNumber(decimalToString(value)) };
+    case 'date':
+      return { S: formatIsoDate(value) };
+    case 'timestamp':
+      return { S: formatIsoTimestamp(value) };
+    default:
+      throw new TypeError('a key attribute is a map');
   }
 }

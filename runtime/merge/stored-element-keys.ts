@@ -10,11 +10,13 @@ import type { PlanCollection, PlanTable } from '../plan/types.js';
 import type { Value } from '../values/value.js';
 import { keyAt, type RowKey } from '../eval/row-key.js';
 
-
 /** The one key of elements whose row's key is all parent columns (one child per parent). */
 const ONLY_CHILD = '';
 
-export const storedElementKeys: StoredElements = (collection: PlanCollection, table: PlanTable | undefined): StoredElementKeys => {
+export const storedElementKeys: StoredElements = (
+  collection: PlanCollection,
+  table: PlanTable | undefined,
+): StoredElementKeys => {
   const { columns, attributes } = collection.elementKey;
   if (columns.length === 0 && (table?.key.length ?? 0) > 0) {
     // The child's key is its reference to the parent: a new row is the twin of the stored element.
@@ -23,7 +25,9 @@ export const storedElementKeys: StoredElements = (collection: PlanCollection, ta
       ofRow: () => ONLY_CHILD,
     };
   }
-  const carried = columns.flatMap((column, i) => (attributes[i] !== null ? [{ column, attribute: attributes[i] }] : []));
+  const carried = columns.flatMap((column, i) =>
+    attributes[i] !== null ? [{ column, attribute: attributes[i] }] : [],
+  );
   const rowPositions = table ? carried.map((c) => columnPosition(table, c.column)) : [];
   const valuePositions = carried.map((_, i) => i);
   return {

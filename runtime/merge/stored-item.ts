@@ -1,6 +1,14 @@
 // An item as an earlier run wrote it, read back into the runtime's item model with the types
 // the plan gives its attributes, so merged elements sort, filter and aggregate like new ones.
-import { fieldOf, isItemObject, itemObject, itemShape, type ItemObject, type ItemShape, type ItemValue } from '../eval/item-value.js';
+import {
+  fieldOf,
+  isItemObject,
+  itemObject,
+  itemShape,
+  type ItemObject,
+  type ItemShape,
+  type ItemValue,
+} from '../eval/item-value.js';
 import type { PlanItem, PlanObject, PlanValue } from '../plan/types.js';
 import { decodeValue, StoredValueError } from './stored-values.js';
 
@@ -10,7 +18,10 @@ export function storedItemReader(item: PlanItem): (stored: ItemObject) => ItemOb
   const shapeOf = (object: PlanObject, extra: string[] = []) => {
     let shape = shapes.get(object);
     if (!shape) {
-      shape = itemShape([...object.fields.map((f) => f.name), ...extra.filter((n) => !object.fields.some((f) => f.name === n))]);
+      shape = itemShape([
+        ...object.fields.map((f) => f.name),
+        ...extra.filter((n) => !object.fields.some((f) => f.name === n)),
+      ]);
       shapes.set(object, shape);
     }
     return shape;
@@ -34,7 +45,8 @@ export function storedItemReader(item: PlanItem): (stored: ItemObject) => ItemOb
     const object = itemObject(shapeOf(plan, extra));
     plan.fields.forEach((field, i) => {
       const value = fieldOf(stored, field.name);
-      if (value !== undefined) object.values[i] = readValue(field.value, value, where ? `${where}.${field.name}` : field.name);
+      if (value !== undefined)
+        object.values[i] = readValue(field.value, value, where ? `${where}.${field.name}` : field.name);
     });
     return object;
   };

@@ -21,8 +21,13 @@ export class StoredItems {
   private readonly toHoldBack = new Map<string, Map<string, HeldBackItem>>();
   private readonly toRelease = new Map<string, Map<string, StoredKey>>();
 
-  constructor(private readonly plan: Plan, private readonly reader: ItemReader, private readonly store: StateStore) {
-    for (const target of plan.targets) this.keyNames.set(target.name, [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]);
+  constructor(
+    private readonly plan: Plan,
+    private readonly reader: ItemReader,
+    private readonly store: StateStore,
+  ) {
+    for (const target of plan.targets)
+      this.keyNames.set(target.name, [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]);
     for (const item of plan.items) this.readers.set(item.name, storedItemReader(item));
   }
 
@@ -71,21 +76,25 @@ export class StoredItems {
       const text = itemKeyText(key);
       this.pending(this.toRelease, item.target).delete(text);
       this.pending(this.toHoldBack, item.target).set(text, { key, item: object });
-      if (this.fetchedFromTable.has(`${item.target}\u0000${text}`)) toDelete.push({ item: item.name, target: item.target, key });
+      if (this.fetchedFromTable.has(`${item.target}\u0000${text}`))
+        toDelete.push({ item: item.name, target: item.target, key });
     }
     for (const { item, object } of built.items) {
       const key = this.keyOf(item, object);
       const text = itemKeyText(key);
       this.pending(this.toHoldBack, item.target).delete(text);
-      if (this.fetchedHeldBack.has(`${item.target}\u0000${text}`)) this.pending(this.toRelease, item.target).set(text, key);
+      if (this.fetchedHeldBack.has(`${item.target}\u0000${text}`))
+        this.pending(this.toRelease, item.target).set(text, key);
     }
     return toDelete;
   }
 
   /** Writes what settle() noted to the state store (once the items are written). */
   async persistHeldBack(): Promise<void> {
-    for (const [target, items] of this.toHoldBack) await this.store.holdBack(this.plan.mapping, target, [...items.values()]);
-    for (const [target, keys] of this.toRelease) await this.store.releaseHeldBack(this.plan.mapping, target, [...keys.values()]);
+    for (const [target, items] of this.toHoldBack)
+      await this.store.holdBack(this.plan.mapping, target, [...items.values()]);
+    for (const [target, keys] of this.toRelease)
+      await this.store.releaseHeldBack(this.plan.mapping, target, [...keys.values()]);
   }
 
   private pending<T>(lists: Map<string, Map<string, T>>, target: string): Map<string, T> {

@@ -19,12 +19,17 @@ export class StoredValueError extends Error {}
 export function decodeValue(type: ValueType, stored: ItemValue, where: string): ItemValue {
   if (stored === null) return null;
   const fail = (): never => {
-    throw new StoredValueError(`${where}: stored ${storedText(stored).slice(0, 80)} is not a ${type}; the mapping changed since it was stored — reload the history or undo the type change`);
+    throw new StoredValueError(
+      `${where}: stored ${storedText(stored).slice(0, 80)} is not a ${type}; the mapping changed since it was stored — reload the history or undo the type change`,
+    );
   };
   switch (type) {
-    case 'string': return typeof stored === 'string' ? stored : fail();
-    case 'bool': return typeof stored === 'boolean' ? stored : fail();
-    case 'int': return typeof stored === 'bigint' ? stored : fail();
+    case 'string':
+      return typeof stored === 'string' ? stored : fail();
+    case 'bool':
+      return typeof stored === 'boolean' ? stored : fail();
+    case 'int':
+      return typeof stored === 'bigint' ? stored : fail();
     case 'float': {
       if (typeof stored === 'number') return stored;
       if (typeof stored === 'bigint') return Number(stored);
@@ -32,7 +37,9 @@ export function decodeValue(type: ValueType, stored: ItemValue, where: string): 
     }
     case 'decimal': {
       if (isDecimal(stored)) return stored;
-      return typeof stored === 'bigint' && dynamoNumberViolation(stored, 0) === null ? decimalFromInteger(stored) : fail();
+      return typeof stored === 'bigint' && dynamoNumberViolation(stored, 0) === null
+        ? decimalFromInteger(stored)
+        : fail();
     }
     case 'date': {
       const parsed = typeof stored === 'string' ? parseIsoDate(stored) : null;
@@ -42,7 +49,8 @@ export function decodeValue(type: ValueType, stored: ItemValue, where: string): 
       const parsed = typeof stored === 'string' ? parseIsoTimestamp(stored) : null;
       return parsed?.ok ? parsed.value : fail();
     }
-    default: return untypedValue(stored);
+    default:
+      return untypedValue(stored);
   }
 }
 
@@ -81,7 +89,9 @@ export function decodeRow(table: PlanTable, values: StoredValues, where: string)
   return table.columns.map((column) => {
     const stored = values[column.name];
     if (stored === undefined) {
-      throw new StoredValueError(`${where}: the stored row has no column ${column.name}, which the mapping now reads; reload the history of ${table.name} with --force`);
+      throw new StoredValueError(
+        `${where}: the stored row has no column ${column.name}, which the mapping now reads; reload the history of ${table.name} with --force`,
+      );
     }
     return decodeValue(column.type, stored, `${where}, column ${column.name}`) as Value;
   });

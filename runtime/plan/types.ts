@@ -25,8 +25,7 @@ export interface Plan {
 }
 
 export type ValueType =
-  | 'string' | 'int' | 'decimal' | 'float' | 'bool' | 'date' | 'timestamp'
-  | 'duration' | 'null' | 'list' | 'object';
+  'string' | 'int' | 'decimal' | 'float' | 'bool' | 'date' | 'timestamp' | 'duration' | 'null' | 'list' | 'object';
 
 export type ColumnType = 'string' | 'int' | 'decimal' | 'float' | 'bool' | 'date' | 'timestamp';
 

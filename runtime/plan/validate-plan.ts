@@ -11,14 +11,24 @@ import type { Plan } from './types.js';
  * the JSON Schema meta-schema by a test (plan-schema.test.ts), not here, and the validator's
  * code is not optimized (it checks one document); that halves the compile.
  */
-export const PLAN_VALIDATOR_OPTIONS = { discriminator: true, allErrors: false, validateSchema: false, code: { optimize: false } } as const;
+export const PLAN_VALIDATOR_OPTIONS = {
+  discriminator: true,
+  allErrors: false,
+  validateSchema: false,
+  code: { optimize: false },
+} as const;
 
 const validate = new Ajv(PLAN_VALIDATOR_OPTIONS).compile(schema);
 
 export class InvalidPlanError extends Error {
-  constructor(readonly source: string, readonly problems: string[]) {
-    super(`${source} is not a valid mapc plan:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
-      'Recompile the mapping with `mapc compile` (the plan may come from another mapc version or was edited by hand).');
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `${source} is not a valid mapc plan:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Recompile the mapping with `mapc compile` (the plan may come from another mapc version or was edited by hand).',
+    );
   }
 }
 
@@ -32,24 +42,37 @@ function describeSchemaError(error: ErrorObject): string {
   const where = error.instancePath === '' ? 'the document' : error.instancePath.slice(1).replaceAll('/', '.');
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'required': return `${where}: missing field "${params.missingProperty}"`;
-    case 'additionalProperties': return `${where}: unknown field "${params.additionalProperty}"`;
-    case 'const': return `${where}: must be ${JSON.stringify(params.allowedValue)}`;
-    case 'enum': return `${where}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'discriminator': return `${where}: unknown kind ${JSON.stringify(params.tagValue)}`;
-    default: return `${where}: ${error.message}`;
+    case 'required':
+      return `${where}: missing field "${params.missingProperty}"`;
+    case 'additionalProperties':
+      return `${where}: unknown field "${params.additionalProperty}"`;
+    case 'const':
+      return `${where}: must be ${JSON.stringify(params.allowedValue)}`;
+    case 'enum':
+      return `${where}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'discriminator':
+      return `${where}: unknown kind ${JSON.stringify(params.tagValue)}`;
+    default:
+      return `${where}: ${error.message}`;
   }
 }
 
 export class EditedPlanError extends Error {
   /** `entry`: the .map file the plan was compiled from, as its sources list it (the last one). */
-  constructor(readonly source: string, readonly recorded: string | undefined, readonly actual: string, entry?: string) {
+  constructor(
+    readonly source: string,
+    readonly recorded: string | undefined,
+    readonly actual: string,
+    entry?: string,
+  ) {
     const recompile = entry === undefined ? '`mapc compile`' : `\`mapc compile ${entry} -o ${source}\``;
-    super(recorded === undefined
-      // Plans have carried planHash since it was added; one without it (an edit can no longer be told) comes from before.
-      ? `${source} was compiled by an older mapc (it has no planHash, so an edit cannot be told): recompile it with ${recompile}, or load it as it is with --allow-edited-plan`
-      : `${source} was changed after \`mapc compile\` wrote it (its planHash is ${recorded}, its content hashes to ${actual}): ` +
-        `recompile the mapping with ${recompile}, or run it anyway with --allow-edited-plan`);
+    super(
+      recorded === undefined
+        ? // Plans have carried planHash since it was added; one without it (an edit can no longer be told) comes from before.
+          `${source} was compiled by an older mapc (it has no planHash, so an edit cannot be told): recompile it with ${recompile}, or load it as it is with --allow-edited-plan`
+        : `${source} was changed after \`mapc compile\` wrote it (its planHash is ${recorded}, its content hashes to ${actual}): ` +
+            `recompile the mapping with ${recompile}, or run it anyway with --allow-edited-plan`,
+    );
     this.name = 'EditedPlanError';
   }
 }

@@ -28,7 +28,10 @@ export function asOfFromName(name: string): string | null {
 }
 
 function toIso(match: RegExpMatchArray): string | null {
-  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1).filter((part) => part !== undefined).map(Number);
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match
+    .slice(1)
+    .filter((part) => part !== undefined)
+    .map(Number);
   const millis = Date.UTC(year, month - 1, day, hour, minute, second);
   const date = new Date(millis);
   // 20261341 is not a date: refuse what Date.UTC would roll over.

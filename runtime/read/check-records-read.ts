@@ -7,7 +7,11 @@ import { MANIFEST_ENTRY, type ExtractManifest } from './manifest.js';
 import { RunFailure } from '../report/run-state.js';
 
 /** Throws a RunFailure naming every file whose records read (`recordsRead`: by table, then file) differ from the manifest's count. */
-export function checkRecordsRead(manifest: ExtractManifest | null, recordsRead: ReadonlyMap<string, ReadonlyMap<string, number>>, extract: string): void {
+export function checkRecordsRead(
+  manifest: ExtractManifest | null,
+  recordsRead: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  extract: string,
+): void {
   const counted = manifest?.records;
   if (!counted) return;
   const mismatches: string[] = [];
@@ -20,6 +24,8 @@ export function checkRecordsRead(manifest: ExtractManifest | null, recordsRead: 
     }
   }
   if (mismatches.length === 0) return;
-  throw new RunFailure(`${extract} does not hold the records its manifest counts: ${mismatches.join('; ')}. ` +
-    'The extract is incomplete, or its manifest is wrong: ask for the extract again. No item was written.');
+  throw new RunFailure(
+    `${extract} does not hold the records its manifest counts: ${mismatches.join('; ')}. ` +
+      'The extract is incomplete, or its manifest is wrong: ask for the extract again. No item was written.',
+  );
 }

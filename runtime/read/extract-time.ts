@@ -19,7 +19,8 @@ export function parseAsOf(text: string): TimestampValue {
 export async function manifestTime(source: ByteSource): Promise<TimestampValue | null> {
   const manifest = await readManifest(source);
   if (!manifest) return null;
-  if (manifest.extractedAt === undefined) throw new Error(`${source.name}: ${MANIFEST_ENTRY} has no "extractedAt" timestamp; give --as-of`);
+  if (manifest.extractedAt === undefined)
+    throw new Error(`${source.name}: ${MANIFEST_ENTRY} has no "extractedAt" timestamp; give --as-of`);
   return parseAsOf(manifest.extractedAt);
 }
 
@@ -55,6 +56,9 @@ export async function extractAsOf(
   const because = unreadable === undefined ? {} : { unreadable };
   const fromName = options.name === undefined ? null : asOfFromName(options.name);
   if (fromName !== null) return { asOf: parseAsOf(fromName), from: 'name', ...because };
-  if (extract.identity.lastModified !== undefined) return { asOf: parseAsOf(extract.identity.lastModified), from: 'modification time', ...because };
-  throw new Error(`${extract.identity.uri}: ${unreadable ?? `no ${MANIFEST_ENTRY}`} and no modification time; give --as-of`);
+  if (extract.identity.lastModified !== undefined)
+    return { asOf: parseAsOf(extract.identity.lastModified), from: 'modification time', ...because };
+  throw new Error(
+    `${extract.identity.uri}: ${unreadable ?? `no ${MANIFEST_ENTRY}`} and no modification time; give --as-of`,
+  );
 }

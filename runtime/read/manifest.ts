@@ -27,13 +27,20 @@ export interface ExtractManifest {
 }
 
 /** The extract's manifest, or null when it has none; `entries` spares a second read of the central directory. */
-export async function readManifest(source: ByteSource, entries?: readonly ArchiveEntry[]): Promise<ExtractManifest | null> {
-  const archive = entries ?? await listEntries(source);
+export async function readManifest(
+  source: ByteSource,
+  entries?: readonly ArchiveEntry[],
+): Promise<ExtractManifest | null> {
+  const archive = entries ?? (await listEntries(source));
   const entry = archive.find((e) => e.name === MANIFEST_ENTRY);
   if (!entry) return null;
   const chunks: Buffer[] = [];
   for await (const chunk of openEntry(source, entry)) chunks.push(chunk as Buffer);
-  return parseManifest(Buffer.concat(chunks).toString('utf8'), source.name, archive.map((e) => e.name));
+  return parseManifest(
+    Buffer.concat(chunks).toString('utf8'),
+    source.name,
+    archive.map((e) => e.name),
+  );
 }
 
 /** The manifest's text as data; `archiveNames` are the extract's entries, which Redshift urls are matched against. */
@@ -50,7 +57,9 @@ export function parseManifest(text: string, extract: string, archiveNames: reado
   const records = new Map<string, number>();
   const count = (name: string, value: unknown, member: string) => {
     if (!Number.isSafeInteger(value) || (value as number) < 0) {
-      throw new RunFailure(`${where} gives ${JSON.stringify(value)} as the ${member} of ${name}, which is not a whole number of records; ${fix}`);
+      throw new RunFailure(
+        `${where} gives ${JSON.stringify(value)} as the ${member} of ${name}, which is not a whole number of records; ${fix}`,
+      );
     }
     const earlier = records.get(name);
     if (earlier !== undefined && earlier !== value) {
@@ -59,17 +68,25 @@ export function parseManifest(text: string, extract: string, archiveNames: reado
     records.set(name, value as number);
   };
   if (json.files !== undefined) {
-    if (!isObject(json.files)) throw new RunFailure(`${where}: "files" is not an object of {"<entry name>": {"rows": <count>}}; ${fix}`);
+    if (!isObject(json.files))
+      throw new RunFailure(`${where}: "files" is not an object of {"<entry name>": {"rows": <count>}}; ${fix}`);
     for (const [name, file] of Object.entries(json.files)) {
-      if (!isObject(file)) throw new RunFailure(`${where}: "files" gives ${JSON.stringify(file)} for ${name} instead of {"rows": <count>}; ${fix}`);
+      if (!isObject(file))
+        throw new RunFailure(
+          `${where}: "files" gives ${JSON.stringify(file)} for ${name} instead of {"rows": <count>}; ${fix}`,
+        );
       if (file.rows !== undefined) count(name, file.rows, '"rows"');
     }
   }
   if (json.entries !== undefined) {
-    if (!Array.isArray(json.entries)) throw new RunFailure(`${where}: "entries" is not a list of {"url": …, "meta": {"record_count": <count>}}; ${fix}`);
+    if (!Array.isArray(json.entries))
+      throw new RunFailure(
+        `${where}: "entries" is not a list of {"url": …, "meta": {"record_count": <count>}}; ${fix}`,
+      );
     const names = new Set(archiveNames);
     for (const listed of json.entries) {
-      if (!isObject(listed) || typeof listed.url !== 'string') throw new RunFailure(`${where}: "entries" holds ${JSON.stringify(listed)}, which has no "url"; ${fix}`);
+      if (!isObject(listed) || typeof listed.url !== 'string')
+        throw new RunFailure(`${where}: "entries" holds ${JSON.stringify(listed)}, which has no "url"; ${fix}`);
       const recordCount = isObject(listed.meta) ? listed.meta.record_count : undefined;
       if (recordCount !== undefined) count(entryNameOf(listed.url, names), recordCount, '"record_count"');
     }

@@ -15,7 +15,11 @@ import type { Reject } from '../report/run-state.js';
 import type { RowKey } from '../eval/row-key.js';
 
 /** Why a row is rejected as a duplicate; `first` is where the kept row is, `key` the key's text, when known. */
-export function duplicateKeyReason(table: PlanTable, first?: { file: string; line: number }, key?: RowKey | null): string {
+export function duplicateKeyReason(
+  table: PlanTable,
+  first?: { file: string; line: number },
+  key?: RowKey | null,
+): string {
   const where = first ? `the row at ${first.file}:${first.line}` : 'an earlier row';
   const value = key === undefined || key === null ? '' : ` (${JSON.stringify(keyText(key))})`;
   return `duplicate key: ${where} has the same ${table.key.join(', ')}${value}; the first one read is kept`;
@@ -45,7 +49,11 @@ export async function* readTable(
   entries: ArchiveEntry[],
   table: PlanTable,
   asOf: TimestampValue,
-  { forHolding = false, recordsRead, maxRecordChars }: { forHolding?: boolean; recordsRead?: Map<string, number>; maxRecordChars?: number } = {},
+  {
+    forHolding = false,
+    recordsRead,
+    maxRecordChars,
+  }: { forHolding?: boolean; recordsRead?: Map<string, number>; maxRecordChars?: number } = {},
 ): AsyncGenerator<TableEvent[]> {
   const intsAsNumbers = forHolding && table.filters.length === 0;
   const casters = table.columns.map((column) => compileCellReader(column, table.format, { intsAsNumbers }));
@@ -67,7 +75,17 @@ export async function* readTable(
         const record = batch[r];
         if (record.kind !== 'fault') continue;
         const { line, column, raw, reason } = record;
-        batch[r] = { kind: 'reject', reject: { table: table.name, file, line, ...(column ? { column } : {}), ...(raw ? { value: raw } : {}), reason } };
+        batch[r] = {
+          kind: 'reject',
+          reject: {
+            table: table.name,
+            file,
+            line,
+            ...(column ? { column } : {}),
+            ...(raw ? { value: raw } : {}),
+            reason,
+          },
+        };
       }
       yield batch as TableEvent[];
     }
@@ -77,7 +95,8 @@ export async function* readTable(
     const values: Row = new Array(casters.length);
     for (let i = 0; i < casters.length; i++) {
       const quick = quickReaders[i];
-      const value = quick !== null && fields.isVerbatim(i) ? quick(fields.text, fields.start(i), fields.end(i)) : undefined;
+      const value =
+        quick !== null && fields.isVerbatim(i) ? quick(fields.text, fields.start(i), fields.end(i)) : undefined;
       if (value !== undefined) {
         values[i] = value;
         continue;
@@ -85,7 +104,17 @@ export async function* readTable(
       const cell = fields.cell(i);
       const cast = casters[i](cell);
       if (cast instanceof CastFailure) {
-        return { kind: 'reject', reject: { table: table.name, file: currentFile, line, column: table.columns[i].name, value: cell, reason: cast.reason } };
+        return {
+          kind: 'reject',
+          reject: {
+            table: table.name,
+            file: currentFile,
+            line,
+            column: table.columns[i].name,
+            value: cell,
+            reason: cast.reason,
+          },
+        };
       }
       values[i] = cast;
     }

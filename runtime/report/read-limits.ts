@@ -30,8 +30,10 @@ export function readLimits(given: Partial<ReadLimits> = {}): ReadLimits {
   const limits = { ...DEFAULT_READ_LIMITS };
   for (const [name, value] of Object.entries(given) as Array<[keyof ReadLimits, number | undefined]>) {
     if (value === undefined) continue;
-    if (!(name in DEFAULT_READ_LIMITS)) throw new Error(`unknown read limit "${name}"; the limits are ${Object.keys(DEFAULT_READ_LIMITS).join(', ')}`);
-    if (typeof value !== 'number' || !(value > 0)) throw new Error(`read limit ${name} is ${String(value)}; it must be a positive number`);
+    if (!(name in DEFAULT_READ_LIMITS))
+      throw new Error(`unknown read limit "${name}"; the limits are ${Object.keys(DEFAULT_READ_LIMITS).join(', ')}`);
+    if (typeof value !== 'number' || !(value > 0))
+      throw new Error(`read limit ${name} is ${String(value)}; it must be a positive number`);
     limits[name] = value;
   }
   return limits;

@@ -69,12 +69,20 @@ export function summarize(report: RunReport): string {
   ];
   for (const name of names) {
     const c = report.tables[name];
-    const notes = [...(c.absent ? ['absent: no file in the extract'] : []), ...(reconciles(c) ? [] : ['DOES NOT ADD UP'])];
-    lines.push(`${name.padEnd(width)} ${columns.map((column) => cell(c[column])).join('')}${notes.map((note) => `   ${note}`).join('')}`);
+    const notes = [
+      ...(c.absent ? ['absent: no file in the extract'] : []),
+      ...(reconciles(c) ? [] : ['DOES NOT ADD UP']),
+    ];
+    lines.push(
+      `${name.padEnd(width)} ${columns.map((column) => cell(c[column])).join('')}${notes.map((note) => `   ${note}`).join('')}`,
+    );
   }
   for (const [item, c] of Object.entries(report.items)) {
-    const written = c.sent === undefined ? `${c.written} written` : `none confirmed written (${c.sent} sent before the run failed)`;
-    lines.push(`items ${item}: ${written}${c.filtered > 0 ? `, ${c.filtered} left out by require` : ''}${c.deleted ? `, ${c.deleted} deleted` : ''}`);
+    const written =
+      c.sent === undefined ? `${c.written} written` : `none confirmed written (${c.sent} sent before the run failed)`;
+    lines.push(
+      `items ${item}: ${written}${c.filtered > 0 ? `, ${c.filtered} left out by require` : ''}${c.deleted ? `, ${c.deleted} deleted` : ''}`,
+    );
   }
   if (report.rejects > 0) lines.push(`${report.rejects} rejected rows: see the rejects file`);
   if (report.error) lines.push(`${report.status === 'skipped' ? 'skipped' : 'error'}: ${report.error}`);

@@ -77,14 +77,18 @@ export class RunState {
     this.rejectCount++;
     this.rejects.write(reject);
     if (this.rejectCount > this.maxRejects) {
-      throw new RunFailure(`more than ${this.maxRejects} rows were rejected (the limit set by --max-rejects); the last: ${reject.file}:${reject.line}: ${reject.reason}`);
+      throw new RunFailure(
+        `more than ${this.maxRejects} rows were rejected (the limit set by --max-rejects); the last: ${reject.file}:${reject.line}: ${reject.reason}`,
+      );
     }
   }
 
   /** The run report as things stand; `files` lists each table's archive entries. */
   report(
-    plan: Plan, run: { extract: string; asOf: TimestampValue; started: number; files: Map<string, string[]> },
-    status: RunReport['status'], extra: { error?: string; incremental?: boolean } = {},
+    plan: Plan,
+    run: { extract: string; asOf: TimestampValue; started: number; files: Map<string, string[]> },
+    status: RunReport['status'],
+    extra: { error?: string; incremental?: boolean } = {},
   ): RunReport {
     return {
       mapping: plan.mapping,
@@ -110,7 +114,13 @@ export class RunState {
   }
 
   progress(phase: RunProgress['phase'], table: string, finished = false): void {
-    this.onProgress?.({ phase, table, finished, tables: Object.fromEntries(this.counts), itemsWritten: this.itemsWritten });
+    this.onProgress?.({
+      phase,
+      table,
+      finished,
+      tables: Object.fromEntries(this.counts),
+      itemsWritten: this.itemsWritten,
+    });
   }
 }
 
@@ -120,5 +130,7 @@ export class RunState {
  * is 0 and `sent` says how many went to the sink before it failed.
  */
 function unconfirmedItems(items: RunReport['items']): RunReport['items'] {
-  return Object.fromEntries(Object.entries(items).map(([name, counts]) => [name, { ...counts, written: 0, sent: counts.written }]));
+  return Object.fromEntries(
+    Object.entries(items).map(([name, counts]) => [name, { ...counts, written: 0, sent: counts.written }]),
+  );
 }

@@ -48,7 +48,12 @@ export async function mergeIntoDynamoDb(run: MergeIntoDynamoDb): Promise<RunRepo
   } catch (error) {
     const unreachable = connectionFailureText(error, run.connection.location);
     if (unreachable === null) throw error;
-    return new RunState(run.plan, run.rejects, Infinity).report(run.plan, { extract: run.extract.identity.uri, asOf: run.asOf, started: Date.now(), files: new Map() }, 'failed', { error: unreachable, incremental: true });
+    return new RunState(run.plan, run.rejects, Infinity).report(
+      run.plan,
+      { extract: run.extract.identity.uri, asOf: run.asOf, started: Date.now(), files: new Map() },
+      'failed',
+      { error: unreachable, incremental: true },
+    );
   }
 }
 
@@ -61,11 +66,21 @@ async function merge(run: MergeIntoDynamoDb): Promise<RunReport> {
   if (problems.length > 0) {
     const error = `the target tables do not match the mapping:\n${problems.map((p) => `  ${formatTableProblem(p)}`).join('\n')}`;
     const state = new RunState(plan, run.rejects, Infinity);
-    return state.report(plan, { extract: extract.identity.uri, asOf: run.asOf, started: Date.now(), files: new Map() }, 'failed', { error, incremental: true });
+    return state.report(
+      plan,
+      { extract: extract.identity.uri, asOf: run.asOf, started: Date.now(), files: new Map() },
+      'failed',
+      { error, incremental: true },
+    );
   }
   if (await createControlTable(client, controlTable)) run.onControlTableCreated?.(controlTable);
   return runIncremental({
-    plan, source: extract.source, identity: extract.identity, asOf: run.asOf, rejects: run.rejects, maxRejects: run.maxRejects,
+    plan,
+    source: extract.source,
+    identity: extract.identity,
+    asOf: run.asOf,
+    rejects: run.rejects,
+    maxRejects: run.maxRejects,
     onProgress: run.onProgress,
     store: new DynamoDbStateStore(client, controlTable),
     items: new DynamoDbItemReader(client, tables),

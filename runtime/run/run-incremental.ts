@@ -27,7 +27,14 @@ import { isParkedBy, keepRowsAndParked } from '../merge/keep-state.js';
 import { holdLease } from '../merge/lease.js';
 import { unfinishedBefore } from '../merge/ledger-order.js';
 import { mergeRootsInto } from '../merge/merge-roots.js';
-import { identityKey, type ExtractIdentity, type ItemReader, type LedgerEntry, type ParkedRow, type StateStore } from '../merge/state-store.js';
+import {
+  identityKey,
+  type ExtractIdentity,
+  type ItemReader,
+  type LedgerEntry,
+  type ParkedRow,
+  type StateStore,
+} from '../merge/state-store.js';
 import { StoredItems } from '../merge/stored-items.js';
 import { decodeRow } from '../merge/stored-values.js';
 
@@ -60,10 +67,12 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
   const limits = readLimits(input.limits);
   const state = new RunState(plan, input.rejects, input.maxRejects ?? Infinity, input.onProgress, limits);
   const run = { extract: input.identity.uri, asOf, started, files: new Map<string, string[]>() };
-  const report = (status: RunReport['status'], error?: string) => state.report(plan, run, status, { error, incremental: true });
+  const report = (status: RunReport['status'], error?: string) =>
+    state.report(plan, run, status, { error, incremental: true });
 
   const problems = mergeProblems(plan);
-  if (problems.length > 0) return report('failed', `the mapping cannot be merged into stored items: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    return report('failed', `the mapping cannot be merged into stored items: ${problems.join('; ')}`);
   const lease = await holdLease(store, input.owner, input.leaseMs ?? 5 * 60_000);
   if (!lease.ok) return report('failed', lease.error);
   const extract = identityKey(input.identity);
@@ -75,7 +84,12 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     asOf: formatIsoTimestamp(asOf),
     status,
     startedAt: new Date(started).toISOString(),
-    ...(finished ? { finishedAt: new Date().toISOString(), report: JSON.stringify({ tables: finished.tables, items: finished.items, rejects: finished.rejects }) } : {}),
+    ...(finished
+      ? {
+          finishedAt: new Date().toISOString(),
+          report: JSON.stringify({ tables: finished.tables, items: finished.items, rejects: finished.rejects }),
+        }
+      : {}),
     ...(status === 'failed' && finished?.error ? { error: finished.error } : {}),
   });
   let failed: RunReport | undefined;
@@ -84,9 +98,12 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     const settled = ledger.find((e) => e.extract === extract && (e.status === 'applied' || e.status === 'skipped'));
     if (settled && !input.force) {
       await sink.abort();
-      return report('skipped', settled.status === 'applied'
-        ? `${input.identity.uri} was applied already (see the ledger); pass --force to apply it again`
-        : `${input.identity.uri} was skipped (${settled.skipReason ?? 'no reason given'}; see mapc ledger); pass --force to apply it after all`);
+      return report(
+        'skipped',
+        settled.status === 'applied'
+          ? `${input.identity.uri} was applied already (see the ledger); pass --force to apply it again`
+          : `${input.identity.uri} was skipped (${settled.skipReason ?? 'no reason given'}; see mapc ledger); pass --force to apply it after all`,
+      );
     }
     const refusal = input.force ? null : outOfOrder(ledger, input.identity, formatIsoTimestamp(asOf));
     if (refusal) {
@@ -96,7 +113,11 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     await store.recordLedger(ledgerEntry('running'));
 
     const entries = entriesByTable(plan, await listEntries(source), source.name, limits);
-    for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
+    for (const [table, list] of entries)
+      run.files.set(
+        table,
+        list.map((e) => e.name),
+      );
     for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!, limits);
     const manifest = await readManifest(source);
 
@@ -108,18 +129,46 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     for (const { table } of plan.state.parkable) {
       const planTable = plan.tables.find((t) => t.name === table)!;
       const rows = await store.parkedRows(plan.mapping, table);
-      parked.set(table, rows.filter((p) => !isParkedBy(p, extract)));
-      parkedHere.set(table, rows.filter((p) => isParkedBy(p, extract)));
-      retried.set(table, parked.get(table)!.map((p) => ({ values: decodeRow(planTable, p.values, `parked row ${p.file}:${p.line}`), file: `${p.file} (parked)`, line: p.line, heldIndex: -1 })));
+      parked.set(
+        table,
+        rows.filter((p) => !isParkedBy(p, extract)),
+      );
+      parkedHere.set(
+        table,
+        rows.filter((p) => isParkedBy(p, extract)),
+      );
+      retried.set(
+        table,
+        parked
+          .get(table)!
+          .map((p) => ({
+            values: decodeRow(planTable, p.values, `parked row ${p.file}:${p.line}`),
+            file: `${p.file} (parked)`,
+            line: p.line,
+            heldIndex: -1,
+          })),
+      );
     }
-    const held = await holdTables(plan, source, entries, asOf, state, { retried, holdRoots: true, holdScanFiltered: true });
+    const held = await holdTables(plan, source, entries, asOf, state, {
+      retried,
+      holdRoots: true,
+      holdScanFiltered: true,
+    });
     // Every table is read, and no item written yet.
     checkRecordsRead(manifest, state.recordsRead, source.name);
     await hydrateFromStore(plan, held, store, state);
 
     const stored = new StoredItems(plan, input.items, store);
     const roots = new RootItems(plan, held, asOf, storedElementKeys);
-    const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, state, mergeRootsInto(sink, roots, stored, state, lease.check));
+    const seenRootKeys = await streamRoots(
+      plan,
+      source,
+      entries,
+      held,
+      asOf,
+      state,
+      mergeRootsInto(sink, roots, stored, state, lease.check),
+    );
     const toPark = new Map<string, number[]>();
     accountHeldRows(plan, held, seenRootKeys, state, (table, index) => {
       const list = toPark.get(table) ?? [];
@@ -130,7 +179,18 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     await sink.commit();
     lease.check();
     await stored.persistHeldBack();
-    await keepRowsAndParked({ plan, held, store, extract, identity: input.identity, parked, parkedHere, retried, toPark, state });
+    await keepRowsAndParked({
+      plan,
+      held,
+      store,
+      extract,
+      identity: input.identity,
+      parked,
+      parkedHere,
+      retried,
+      toPark,
+      state,
+    });
     const done = report('ok');
     await store.recordLedger(ledgerEntry('applied', done));
     return done;
@@ -156,23 +216,30 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
 function outOfOrder(ledger: LedgerEntry[], identity: ExtractIdentity, asOf: string): string | null {
   const unfinished = unfinishedBefore(ledger, identity.uri);
   if (unfinished?.status === 'running') {
-    return `${unfinished.identity.uri} (started ${unfinished.startedAt}) did not finish: run it again first, so that extracts apply in order; ` +
-      'pass --force to go on without it';
+    return (
+      `${unfinished.identity.uri} (started ${unfinished.startedAt}) did not finish: run it again first, so that extracts apply in order; ` +
+      'pass --force to go on without it'
+    );
   }
   if (unfinished?.status === 'failed') {
     const uri = unfinished.identity.uri;
     const error = (unfinished.error ?? 'no error was recorded').replace(/\.$/, '');
-    return `${uri} failed (${unfinished.finishedAt ?? unfinished.startedAt}): ${error}. ` +
+    return (
+      `${uri} failed (${unfinished.finishedAt ?? unfinished.startedAt}): ${error}. ` +
       'Extracts apply in order, so this one waits: fix that extract and deliver it again under the same name (the new delivery replaces the failed one), ' +
       `or skip it with \`mapc ledger skip ${uri} --reason "…"\` (if the error has passed, such as throttling, run it again); ` +
-      'pass --force to go on without it';
+      'pass --force to go on without it'
+    );
   }
   const extract = identityKey(identity);
-  const newer = ledger.filter((e) => e.extract !== extract && e.status === 'applied' && e.asOf !== undefined && e.asOf > asOf)
+  const newer = ledger
+    .filter((e) => e.extract !== extract && e.status === 'applied' && e.asOf !== undefined && e.asOf > asOf)
     .sort((a, b) => (a.asOf! < b.asOf! ? 1 : -1))[0];
   if (newer) {
-    return `this extract's as_of ${asOf} is older than that of ${newer.identity.uri} (${newer.asOf}), applied already: its rows would replace newer ones; ` +
-      'pass --force if that is what you want';
+    return (
+      `this extract's as_of ${asOf} is older than that of ${newer.identity.uri} (${newer.asOf}), applied already: its rows would replace newer ones; ` +
+      'pass --force if that is what you want'
+    );
   }
   return null;
 }

@@ -51,7 +51,11 @@ const AUTO_THREADS_FROM_BYTES = 8 * 1024 * 1024;
 const AUTO_THREADS_AT_MOST = 8;
 
 /** Threads for a phase that reads `tables`: as asked, or for 'auto' one per core once their files are large enough. */
-function threadCount(requested: number | 'auto', tables: Iterable<string>, entries: Map<string, ArchiveEntry[]>): number {
+function threadCount(
+  requested: number | 'auto',
+  tables: Iterable<string>,
+  entries: Map<string, ArchiveEntry[]>,
+): number {
   if (requested !== 'auto') return requested;
   const bytes = [...tables].flatMap((t) => entries.get(t) ?? []).reduce((sum, e) => sum + e.uncompressedSize, 0);
   return bytes >= AUTO_THREADS_FROM_BYTES ? Math.min(availableParallelism(), AUTO_THREADS_AT_MOST) : 1;
@@ -62,16 +66,26 @@ function threadCount(requested: number | 'auto', tables: Iterable<string>, entri
  * `optional`: then its list is empty, and the run reads no rows of it (the report marks it absent).
  * The archive and the files to read are checked against the caps first (archive-limits.ts).
  */
-export function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: string, limits: ReadLimits = DEFAULT_READ_LIMITS): Map<string, ArchiveEntry[]> {
+export function entriesByTable(
+  plan: Plan,
+  entries: ArchiveEntry[],
+  extract: string,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): Map<string, ArchiveEntry[]> {
   checkEntryCount(extract, entries, limits);
   const files = entries.filter((e) => !e.isDirectory);
   const result = new Map<string, ArchiveEntry[]>();
   for (const table of plan.tables) {
     const matched = matchEntries(files, table.pattern);
     if (matched.length === 0 && !table.optional) {
-      const names = files.map((e) => e.name).slice(0, 20).join(', ');
-      throw new RunFailure(`${extract} has no file for table ${table.name} (pattern "${table.pattern}"). The archive holds: ${names || 'nothing'}. ` +
-        'Check the table\'s `from "…"` pattern in the mapping, or ask for the extract again.');
+      const names = files
+        .map((e) => e.name)
+        .slice(0, 20)
+        .join(', ');
+      throw new RunFailure(
+        `${extract} has no file for table ${table.name} (pattern "${table.pattern}"). The archive holds: ${names || 'nothing'}. ` +
+          'Check the table\'s `from "…"` pattern in the mapping, or ask for the extract again.',
+      );
     }
     result.set(table.name, matched);
   }
@@ -81,12 +95,22 @@ export function entriesByTable(plan: Plan, entries: ArchiveEntry[], extract: str
 
 const HEADER_READ_CHUNK = 64 * 1024;
 
-export async function checkHeaders(source: ByteSource, table: PlanTable, entries: ArchiveEntry[], limits: ReadLimits = DEFAULT_READ_LIMITS) {
+export async function checkHeaders(
+  source: ByteSource,
+  table: PlanTable,
+  entries: ArchiveEntry[],
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+) {
   // A header that does not match must stop the run before any item is written, even when the
   // file is the last one read: look at every file's first lines up front.
   for (const entry of entries) {
     // A header takes the first few kilobytes: a small read spares S3 a 1 MiB range per file.
-    const records = readCsvRecords(openEntry(source, entry, HEADER_READ_CHUNK), table, entry.name, limits.maxRecordChars);
+    const records = readCsvRecords(
+      openEntry(source, entry, HEADER_READ_CHUNK),
+      table,
+      entry.name,
+      limits.maxRecordChars,
+    );
     try {
       await records.next();
     } finally {
@@ -105,25 +129,49 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
 
   try {
     const entries = entriesByTable(plan, await listEntries(source), source.name, limits);
-    for (const [table, list] of entries) run.files.set(table, list.map((e) => e.name));
+    for (const [table, list] of entries)
+      run.files.set(
+        table,
+        list.map((e) => e.name),
+      );
     for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!, limits);
     const manifest = await readManifest(source);
     const requested = input.threads ?? 1;
     const toHold = tablesToHold(plan);
-    const holdingThreads = threadCount(requested, toHold.map((t) => t.name), entries);
+    const holdingThreads = threadCount(
+      requested,
+      toHold.map((t) => t.name),
+      entries,
+    );
     // Items are built on threads when the sink takes lines and each row sits under one root.
     const lines = isLineSink(sink) && canBuildInParallel(plan) ? sink : null;
-    const buildingThreads = lines ? threadCount(requested, plan.items.map((i) => i.rootTable), entries) : 1;
+    const buildingThreads = lines
+      ? threadCount(
+          requested,
+          plan.items.map((i) => i.rootTable),
+          entries,
+        )
+      : 1;
     // They start now, to be ready when the tables are.
-    const buildThreads = lines && buildingThreads > 1 ? new BuildThreads(buildingThreads, plan, asOf, lines.format) : null;
+    const buildThreads =
+      lines && buildingThreads > 1 ? new BuildThreads(buildingThreads, plan, asOf, lines.format) : null;
     try {
-      const held = holdingThreads > 1 && toHold.length > 1
-        ? await holdTablesOnThreads(plan, toHold, source, entries, asOf, state, holdingThreads)
-        : await holdTables(plan, source, entries, asOf, state);
+      const held =
+        holdingThreads > 1 && toHold.length > 1
+          ? await holdTablesOnThreads(plan, toHold, source, entries, asOf, state, holdingThreads)
+          : await holdTables(plan, source, entries, asOf, state);
       buildThreads?.load(held);
-      const seenRootKeys = await streamRoots(plan, source, entries, held, asOf, state, buildThreads && lines
-        ? buildThreads.pipeline(lines, state, held)
-        : writeRootsTo(sink, new RootItems(plan, held, asOf), state));
+      const seenRootKeys = await streamRoots(
+        plan,
+        source,
+        entries,
+        held,
+        asOf,
+        state,
+        buildThreads && lines
+          ? buildThreads.pipeline(lines, state, held)
+          : writeRootsTo(sink, new RootItems(plan, held, asOf), state),
+      );
       // The items file is synced while every row is accounted for.
       sink.syncSoFar?.();
       accountHeldRows(plan, held, seenRootKeys, state);

@@ -29,7 +29,10 @@ import { memberNamesJson, numberText } from './plain-json.js';
 
 /** A value DynamoDB cannot store; `path` is the attribute path inside the item, if known. */
 export class DynamoValueError extends RangeError {
-  constructor(readonly detail: string, readonly path: ReadonlyArray<string | number> = []) {
+  constructor(
+    readonly detail: string,
+    readonly path: ReadonlyArray<string | number> = [],
+  ) {
     super(path.length === 0 ? detail : `attribute ${formatPath(path)}: ${detail}`);
     this.name = 'DynamoValueError';
   }
@@ -67,11 +70,16 @@ function attributeJson(value: ItemValue): string {
   if (typeof value === 'number') return `{"N":"${checkedFloat(value)}"}`;
   if (Array.isArray(value)) return `{"L":${listJson(value)}}`;
   switch (value.kind) {
-    case 'object': return `{"M":${toDynamoItemJson(value)}}`;
-    case 'decimal': return `{"N":"${checkedDecimal(value)}"}`;
-    case 'date': return `{"S":"${formatIsoDate(value)}"}`;
-    case 'timestamp': return `{"S":"${formatIsoTimestamp(value)}"}`;
-    default: return notAnItemValue(value);
+    case 'object':
+      return `{"M":${toDynamoItemJson(value)}}`;
+    case 'decimal':
+      return `{"N":"${checkedDecimal(value)}"}`;
+    case 'date':
+      return `{"S":"${formatIsoDate(value)}"}`;
+    case 'timestamp':
+      return `{"S":"${formatIsoTimestamp(value)}"}`;
+    default:
+      return notAnItemValue(value);
   }
 }
 
@@ -116,7 +124,8 @@ function checkedExact(digits: bigint, scale: number, text: string, type: string)
 
 /** The float's {N} text; a DynamoValueError when DynamoDB cannot hold it. */
 export function checkedFloat(value: number): string {
-  if (!Number.isFinite(value)) throw new DynamoValueError(`the float ${value} cannot be stored: DynamoDB has no NaN or Infinity`);
+  if (!Number.isFinite(value))
+    throw new DynamoValueError(`the float ${value} cannot be stored: DynamoDB has no NaN or Infinity`);
   const text = numberText(value);
   // A float's shortest text has at most 17 significant digits, so only the magnitude can
   // break DynamoDB's limits; shortest texts keep the order of the floats they print.

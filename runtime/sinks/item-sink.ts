@@ -31,5 +31,8 @@ export interface LineSink {
 }
 
 export function isLineSink(sink: ItemSink): sink is ItemSink & LineSink {
-  return typeof (sink as Partial<LineSink>).writeLines === 'function' && typeof (sink as Partial<LineSink>).format === 'string';
+  return (
+    typeof (sink as Partial<LineSink>).writeLines === 'function' &&
+    typeof (sink as Partial<LineSink>).format === 'string'
+  );
 }

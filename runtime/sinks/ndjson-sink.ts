@@ -91,7 +91,7 @@ export class NdjsonSink implements ItemSink, LineSink {
     if (bytes.length === 0) return released?.();
     const flushed = this.#pending.length > 0 ? this.#flush() : undefined;
     const handed = this.#hand(bytes, released);
-    return flushed && handed ? Promise.all([flushed, handed]).then(() => undefined) : flushed ?? handed;
+    return flushed && handed ? Promise.all([flushed, handed]).then(() => undefined) : (flushed ?? handed);
   }
 
   /** See ItemSink.syncSoFar: lines still gathered here, or in the stream's buffer, are left to commit(). */
@@ -172,7 +172,11 @@ export class NdjsonSink implements ItemSink, LineSink {
     if (this.#stream === null) {
       // flush: true syncs the file to disk before it is closed, so the rename in commit()
       // never publishes a file whose contents are still only in the page cache.
-      const stream = createWriteStream(this.partialPath, { flags: 'w', highWaterMark: STREAM_HIGH_WATER_MARK, flush: true });
+      const stream = createWriteStream(this.partialPath, {
+        flags: 'w',
+        highWaterMark: STREAM_HIGH_WATER_MARK,
+        flush: true,
+      });
       // Kept for the next write or commit; without a listener an I/O error would crash the process.
       stream.on('error', (error: Error) => {
         this.#failure ??= writeFailure(this.partialPath, 'the items file', error);
@@ -187,7 +191,8 @@ export class NdjsonSink implements ItemSink, LineSink {
   }
 
   #assertWriting(action: string): void {
-    if (this.#state !== 'writing') throw new Error(`${this.path}: cannot ${action}, the sink was already ${this.#state}`);
+    if (this.#state !== 'writing')
+      throw new Error(`${this.path}: cannot ${action}, the sink was already ${this.#state}`);
     this.#throwIfFailed();
   }
 }

@@ -9,7 +9,12 @@ export class OutputFileError extends Error {
   /** The errno code of the failure underneath (ENOENT, ENOSPC, …), if there was one. */
   readonly code?: string;
 
-  constructor(readonly path: string, readonly what: string, cause: string, code?: string) {
+  constructor(
+    readonly path: string,
+    readonly what: string,
+    cause: string,
+    code?: string,
+  ) {
     super(`${what} ${path}: ${cause}`);
     this.name = 'OutputFileError';
     if (code !== undefined) this.code = code;
@@ -30,8 +35,14 @@ export function checkOutputFile(path: string, what: string): void {
   }
   const folder = dirname(resolve(path));
   const parent = statOrNull(folder, what);
-  if (!parent) throw new OutputFileError(path, what, `the folder ${folder} does not exist: create it, or name a file in a folder that does`);
-  if (!parent.isDirectory()) throw new OutputFileError(path, what, `${folder} is not a folder: name a file in a folder`);
+  if (!parent)
+    throw new OutputFileError(
+      path,
+      what,
+      `the folder ${folder} does not exist: create it, or name a file in a folder that does`,
+    );
+  if (!parent.isDirectory())
+    throw new OutputFileError(path, what, `${folder} is not a folder: name a file in a folder`);
   probe(path, what, 'wx');
   unlinkSync(path);
 }
@@ -45,15 +56,23 @@ export function refuseNonRegularTarget(path: string, what: string): void {
 /** The message for a failed write of `path`: the file, the cause, what to do. */
 export function writeFailure(path: string, what: string, error: Error): OutputFileError {
   const code = (error as NodeJS.ErrnoException).code;
-  const cause = code === 'ENOSPC' ? 'the disk is full (ENOSPC): free some space, or write to another disk'
-    : code === 'EDQUOT' ? 'the disk quota is used up (EDQUOT): free some space, or write elsewhere'
-    : `cannot be written (${error.message}): check the path and its permissions`;
+  const cause =
+    code === 'ENOSPC'
+      ? 'the disk is full (ENOSPC): free some space, or write to another disk'
+      : code === 'EDQUOT'
+        ? 'the disk quota is used up (EDQUOT): free some space, or write elsewhere'
+        : `cannot be written (${error.message}): check the path and its permissions`;
   return new OutputFileError(path, what, cause, code);
 }
 
 function refuseNonRegular(path: string, what: string, stats: Stats): void {
   if (stats.isDirectory()) throw new OutputFileError(path, what, 'is a folder: name a file (e.g. a file inside it)');
-  if (!stats.isFile()) throw new OutputFileError(path, what, `is not a regular file (${kindOf(stats)}): mapc writes only regular files, name one`);
+  if (!stats.isFile())
+    throw new OutputFileError(
+      path,
+      what,
+      `is not a regular file (${kindOf(stats)}): mapc writes only regular files, name one`,
+    );
 }
 
 function probe(path: string, what: string, flags: 'a' | 'wx'): void {
@@ -61,9 +80,12 @@ function probe(path: string, what: string, flags: 'a' | 'wx'): void {
     closeSync(openSync(path, flags));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const cause = code === 'EACCES' || code === 'EPERM' ? 'permission denied: write somewhere you may create files'
-      : code === 'EROFS' ? 'the file system is read-only: write somewhere else'
-      : `cannot be created (${(error as Error).message}): name a file in a folder you can write to`;
+    const cause =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied: write somewhere you may create files'
+        : code === 'EROFS'
+          ? 'the file system is read-only: write somewhere else'
+          : `cannot be created (${(error as Error).message}): name a file in a folder you can write to`;
     throw new OutputFileError(path, what, cause);
   }
 }
@@ -74,8 +96,13 @@ function statOrNull(path: string, what: string): Stats | null {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
-    if (code === 'ENOTDIR') throw new OutputFileError(path, what, 'a part of the path is a file, not a folder: check the path');
-    throw new OutputFileError(path, what, `cannot be checked (${(error as Error).message}): check the path and its permissions`);
+    if (code === 'ENOTDIR')
+      throw new OutputFileError(path, what, 'a part of the path is a file, not a folder: check the path');
+    throw new OutputFileError(
+      path,
+      what,
+      `cannot be checked (${(error as Error).message}): check the path and its permissions`,
+    );
   }
 }
 

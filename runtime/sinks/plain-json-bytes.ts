@@ -46,12 +46,17 @@ function writeValue(out: ByteBuffer, value: ItemValue): void {
   if (typeof value === 'number') return out.ascii(numberText(value));
   if (Array.isArray(value)) return writeList(out, value);
   switch (value.kind) {
-    case 'object': return writeObject(out, value);
-    case 'decimal': return writeDecimal(out, value);
-    case 'date': return writeQuotedAscii(out, formatIsoDate(value));
-    case 'timestamp': return writeTimestamp(out, value);
+    case 'object':
+      return writeObject(out, value);
+    case 'decimal':
+      return writeDecimal(out, value);
+    case 'date':
+      return writeQuotedAscii(out, formatIsoDate(value));
+    case 'timestamp':
+      return writeTimestamp(out, value);
     // Anything else is not an item value: toPlainJson says so.
-    default: out.ascii(toPlainJson(value));
+    default:
+      out.ascii(toPlainJson(value));
   }
 }
 

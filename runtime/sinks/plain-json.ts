@@ -31,12 +31,17 @@ export function toPlainJson(value: ItemValue): string {
   if (typeof value === 'bigint' || typeof value === 'number') return numberText(value);
   if (Array.isArray(value)) return listJson(value);
   switch (value.kind) {
-    case 'object': return objectJson(value);
-    case 'decimal': return decimalToString(value);
+    case 'object':
+      return objectJson(value);
+    case 'decimal':
+      return decimalToString(value);
     // Neither form contains a character JSON would escape.
-    case 'date': return `"${formatIsoDate(value)}"`;
-    case 'timestamp': return `"${formatIsoTimestamp(value)}"`;
-    default: return unknownValue(value);
+    case 'date':
+      return `"${formatIsoDate(value)}"`;
+    case 'timestamp':
+      return `"${formatIsoTimestamp(value)}"`;
+    default:
+      return unknownValue(value);
   }
 }
 

@@ -4,9 +4,18 @@
 import { Worker, type Transferable } from 'node:worker_threads';
 
 /** Starts the worker module `module` (a name without extension) that sits next to `caller` (the asking file's import.meta.url). */
-export function startWorker(caller: string, module: string, workerData: unknown, transferList: Transferable[] = []): Worker {
+export function startWorker(
+  caller: string,
+  module: string,
+  workerData: unknown,
+  transferList: Transferable[] = [],
+): Worker {
   if (!caller.endsWith('.ts')) return new Worker(new URL(`./${module}.js`, caller), { workerData, transferList });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const source = JSON.stringify(new URL(`./${module}.ts`, caller).href);
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${source}); });`, { eval: true, workerData, transferList });
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${source}); });`, {
+    eval: true,
+    workerData,
+    transferList,
+  });
 }

@@ -67,7 +67,9 @@ export function civilFromDays(days: number): CivilDate {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const dayOfEra = z - era * 146097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365,
+  );
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
   const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
@@ -97,17 +99,33 @@ export function dateOfTimestamp(timestamp: TimestampValue): DateValue {
   return dateValue(Math.floor(timestamp.epochMillis / MILLIS_PER_DAY));
 }
 
-export function addDuration(value: DateValue, amount: bigint | number, unit: 'day' | 'week' | 'month' | 'year'): DateValue;
+export function addDuration(
+  value: DateValue,
+  amount: bigint | number,
+  unit: 'day' | 'week' | 'month' | 'year',
+): DateValue;
 export function addDuration(value: TimestampValue, amount: bigint | number, unit: DurationUnit): TimestampValue;
-export function addDuration(value: DateValue | TimestampValue, amount: bigint | number, unit: DurationUnit): DateValue | TimestampValue;
-export function addDuration(value: DateValue | TimestampValue, amount: bigint | number, unit: DurationUnit): DateValue | TimestampValue {
+export function addDuration(
+  value: DateValue | TimestampValue,
+  amount: bigint | number,
+  unit: DurationUnit,
+): DateValue | TimestampValue;
+export function addDuration(
+  value: DateValue | TimestampValue,
+  amount: bigint | number,
+  unit: DurationUnit,
+): DateValue | TimestampValue {
   const count = wholeAmount(amount);
   if (value.kind === 'date') {
     switch (unit) {
-      case 'day': return addDaysToDate(value, count);
-      case 'week': return addDaysToDate(value, count * 7);
-      case 'month': return addMonthsToDate(value, count);
-      case 'year': return addMonthsToDate(value, count * 12);
+      case 'day':
+        return addDaysToDate(value, count);
+      case 'week':
+        return addDaysToDate(value, count * 7);
+      case 'month':
+        return addMonthsToDate(value, count);
+      case 'year':
+        return addMonthsToDate(value, count * 12);
       case 'hour':
       case 'minute':
       case 'second':
@@ -119,8 +137,10 @@ export function addDuration(value: DateValue | TimestampValue, amount: bigint | 
     case 'minute':
     case 'hour':
       return timestampValue(value.epochMillis + count * MILLIS_PER_UNIT[unit]);
-    case 'day': return timestampValue(value.epochMillis + count * MILLIS_PER_DAY);
-    case 'week': return timestampValue(value.epochMillis + count * 7 * MILLIS_PER_DAY);
+    case 'day':
+      return timestampValue(value.epochMillis + count * MILLIS_PER_DAY);
+    case 'week':
+      return timestampValue(value.epochMillis + count * 7 * MILLIS_PER_DAY);
     case 'month':
     case 'year': {
       const day = dateOfTimestamp(value);
@@ -184,6 +204,7 @@ function pad2(value: number): string {
 
 function wholeAmount(amount: bigint | number): number {
   const count = typeof amount === 'bigint' ? safeNumberOf(amount) : amount;
-  if (count === null || !Number.isSafeInteger(count)) throw new RangeError(`a duration must be a whole number, got ${amount}`);
+  if (count === null || !Number.isSafeInteger(count))
+    throw new RangeError(`a duration must be a whole number, got ${amount}`);
   return count;
 }

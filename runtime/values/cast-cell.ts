@@ -38,7 +38,12 @@ export type CellReader = (text: string | null) => Value | CastFailure;
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const BOOLEAN_WORDS = new Map<string, boolean>([
-  ['true', true], ['false', false], ['1', true], ['0', false], ['yes', true], ['no', false],
+  ['true', true],
+  ['false', false],
+  ['1', true],
+  ['0', false],
+  ['yes', true],
+  ['no', false],
 ]);
 
 /** A null `text` means the reader already knows the cell is null (no null token needed). */
@@ -61,10 +66,13 @@ export function compileCellCaster(column: PlanColumn, format: PlanFormat): CellC
  */
 export function compileCellReader(column: PlanColumn, format: PlanFormat, { intsAsNumbers = false } = {}): CellReader {
   const isNullToken = nullTokenTest(format.nullTokens);
-  const castText = intsAsNumbers && column.type === 'int' ? trimmed(castIntegerAsNumber) : compileTextReader(column, format);
+  const castText =
+    intsAsNumbers && column.type === 'int' ? trimmed(castIntegerAsNumber) : compileTextReader(column, format);
   const nullValue = column.nullable
     ? null
-    : new CastFailure(`column ${column.name} is empty (null) but is not declared nullable (add ? to its type if empty is allowed)`);
+    : new CastFailure(
+        `column ${column.name} is empty (null) but is not declared nullable (add ? to its type if empty is allowed)`,
+      );
   const prefix = `column ${column.name} (${column.type}): `;
   return (text) => {
     if (text === null || isNullToken(text)) return nullValue;
@@ -82,19 +90,24 @@ export function compileCellReader(column: PlanColumn, format: PlanFormat, { ints
  */
 export type QuickReader = (text: string, start: number, end: number) => Value | undefined;
 
-export function compileQuickReader(column: PlanColumn, format: PlanFormat, { intsAsNumbers = false } = {}): QuickReader | null {
+export function compileQuickReader(
+  column: PlanColumn,
+  format: PlanFormat,
+  { intsAsNumbers = false } = {},
+): QuickReader | null {
   let quick: QuickReader;
   if (column.type === 'int') {
     quick = intsAsNumbers
       ? (text, start, end) => shortInteger(text, start, end) ?? undefined
       : (text, start, end) => {
-        const short = shortInteger(text, start, end);
-        return short === null ? undefined : bigintOf(short);
-      };
+          const short = shortInteger(text, start, end);
+          return short === null ? undefined : bigintOf(short);
+        };
   } else if (column.type === 'decimal') {
     quick = (text, start, end) => parseSimpleDecimal(text, start, end) ?? undefined;
   } else if (column.type === 'date' || column.type === 'timestamp') {
-    const read = column.type === 'date' ? compileDateReader(format.dateFormat) : compileTimestampReader(format.timestampFormat);
+    const read =
+      column.type === 'date' ? compileDateReader(format.dateFormat) : compileTimestampReader(format.timestampFormat);
     quick = (text, start, end) => {
       const value = read(text, start, end);
       return typeof value === 'string' ? undefined : value;

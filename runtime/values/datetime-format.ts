@@ -145,13 +145,15 @@ function compileFieldParser(format: string): (text: string, start: number, end: 
       }
       if (digitsEnd - at < minDigits[p]) return mismatch(text.slice(start, end), format);
       if (field === 6) {
-        if (finerThanMillis) return `"${text.slice(start, end)}" has a fraction of a second finer than milliseconds, which would be lost`;
+        if (finerThanMillis)
+          return `"${text.slice(start, end)}" has a fraction of a second finer than milliseconds, which would be lost`;
         for (let n = digitsEnd - at; n < 3; n++) value *= 10;
       }
       values[field] = value;
       at = digitsEnd;
     }
-    if (at !== end && !(at === end - 1 && text.charCodeAt(at) === 90 /* Z */)) return mismatch(text.slice(start, end), format);
+    if (at !== end && !(at === end - 1 && text.charCodeAt(at) === 90 /* Z */))
+      return mismatch(text.slice(start, end), format);
     return null;
   };
 
@@ -170,7 +172,8 @@ function compileFieldParser(format: string): (text: string, start: number, end: 
     fields.second = values[5];
     fields.millis = values[6];
     if (!isValidCivilDate(fields)) return `"${text.slice(start, end)}" is not a calendar date`;
-    if (fields.hour > 23 || fields.minute > 59 || fields.second > 59) return `"${text.slice(start, end)}" is not a valid time of day`;
+    if (fields.hour > 23 || fields.minute > 59 || fields.second > 59)
+      return `"${text.slice(start, end)}" is not a valid time of day`;
     return fields;
   };
 }

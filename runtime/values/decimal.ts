@@ -28,7 +28,8 @@ const DIVISION_MIN_SCALE = 6;
 const MAX_ABS_EXPONENT = 200;
 
 export function decimal(digits: bigint, scale: number): Decimal {
-  if (!Number.isInteger(scale) || scale < 0) throw new RangeError(`decimal scale must be a whole number >= 0, got ${scale}`);
+  if (!Number.isInteger(scale) || scale < 0)
+    throw new RangeError(`decimal scale must be a whole number >= 0, got ${scale}`);
   return { kind: 'decimal', digits, scale };
 }
 
@@ -49,7 +50,8 @@ export function readDecimal(text: string): Decimal | string {
   if (match === null || (match[2] === '' && (match[3] ?? '') === '')) return `"${text}" is not a decimal number`;
   const [, sign, whole, fraction = '', exponentText] = match;
   const exponent = exponentText === undefined ? 0 : Number(exponentText);
-  if (Math.abs(exponent) > MAX_ABS_EXPONENT) return `"${text}" is out of the range DynamoDB numbers can hold (1E-130 to 9.99E+125)`;
+  if (Math.abs(exponent) > MAX_ABS_EXPONENT)
+    return `"${text}" is out of the range DynamoDB numbers can hold (1E-130 to 9.99E+125)`;
   let digits = BigInt((whole === '' ? '0' : whole) + fraction);
   let scale = fraction.length - exponent;
   if (scale < 0) {
@@ -161,7 +163,8 @@ export function compareDecimals(a: Decimal, b: Decimal): -1 | 0 | 1 {
 export function roundDecimal(value: Decimal, places: number): Decimal {
   if (!Number.isInteger(places)) throw new RangeError(`round: places must be a whole number, got ${places}`);
   const resultScale = Math.max(places, 0);
-  if (places >= value.scale) return resultScale === value.scale ? value : decimal(rescaleExact(value, resultScale), resultScale);
+  if (places >= value.scale)
+    return resultScale === value.scale ? value : decimal(rescaleExact(value, resultScale), resultScale);
   // Drop (value.scale - places) digits, rounding; then pad back for negative places.
   const dropped = 10n ** BigInt(value.scale - places);
   let digits = divideRoundingHalfAwayFromZero(value.digits, dropped);
@@ -177,7 +180,7 @@ export function divideRoundingHalfAwayFromZero(numerator: bigint, denominator: b
   const twiceRemainder = (remainder < 0n ? -remainder : remainder) * 2n;
   const absDenominator = denominator < 0n ? -denominator : denominator;
   if (twiceRemainder < absDenominator) return quotient;
-  return (numerator < 0n) !== (denominator < 0n) ? quotient - 1n : quotient + 1n;
+  return numerator < 0n !== denominator < 0n ? quotient - 1n : quotient + 1n;
 }
 
 const POWERS_OF_TEN: bigint[] = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i));

@@ -20,15 +20,77 @@ export const ALLOWED_EDGES: Record<string, readonly string[]> = {
   'runtime/csv': ['runtime/plan'],
   'runtime/threads': [],
   'runtime/report': ['runtime/plan', 'runtime/values'],
-  'runtime/read': ['runtime/archive', 'runtime/csv', 'runtime/eval', 'runtime/plan', 'runtime/report', 'runtime/values'],
-  'runtime/hold': ['runtime/archive', 'runtime/csv', 'runtime/eval', 'runtime/plan', 'runtime/read', 'runtime/report', 'runtime/threads', 'runtime/values'],
+  'runtime/read': [
+    'runtime/archive',
+    'runtime/csv',
+    'runtime/eval',
+    'runtime/plan',
+    'runtime/report',
+    'runtime/values',
+  ],
+  'runtime/hold': [
+    'runtime/archive',
+    'runtime/csv',
+    'runtime/eval',
+    'runtime/plan',
+    'runtime/read',
+    'runtime/report',
+    'runtime/threads',
+    'runtime/values',
+  ],
   'runtime/sinks': ['runtime/eval', 'runtime/report', 'runtime/values'],
   'runtime/dynamodb': ['runtime/eval', 'runtime/plan', 'runtime/sinks', 'runtime/values'],
-  'runtime/assemble': ['runtime/archive', 'runtime/dynamodb', 'runtime/eval', 'runtime/hold', 'runtime/plan', 'runtime/read', 'runtime/report', 'runtime/sinks', 'runtime/threads', 'runtime/values'],
-  'runtime/merge': ['runtime/archive', 'runtime/assemble', 'runtime/eval', 'runtime/hold', 'runtime/plan', 'runtime/read', 'runtime/report', 'runtime/sinks', 'runtime/values'],
+  'runtime/assemble': [
+    'runtime/archive',
+    'runtime/dynamodb',
+    'runtime/eval',
+    'runtime/hold',
+    'runtime/plan',
+    'runtime/read',
+    'runtime/report',
+    'runtime/sinks',
+    'runtime/threads',
+    'runtime/values',
+  ],
+  'runtime/merge': [
+    'runtime/archive',
+    'runtime/assemble',
+    'runtime/eval',
+    'runtime/hold',
+    'runtime/plan',
+    'runtime/read',
+    'runtime/report',
+    'runtime/sinks',
+    'runtime/values',
+  ],
   'runtime/control': ['runtime/dynamodb', 'runtime/eval', 'runtime/merge'],
-  'runtime/run': ['runtime/archive', 'runtime/assemble', 'runtime/control', 'runtime/csv', 'runtime/dynamodb', 'runtime/eval', 'runtime/hold', 'runtime/merge', 'runtime/plan', 'runtime/read', 'runtime/report', 'runtime/sinks', 'runtime/values'],
-  'runtime/job': ['runtime/archive', 'runtime/control', 'runtime/dynamodb', 'runtime/merge', 'runtime/plan', 'runtime/read', 'runtime/report', 'runtime/run', 'runtime/sinks', 'runtime/values'],
+  'runtime/run': [
+    'runtime/archive',
+    'runtime/assemble',
+    'runtime/control',
+    'runtime/csv',
+    'runtime/dynamodb',
+    'runtime/eval',
+    'runtime/hold',
+    'runtime/merge',
+    'runtime/plan',
+    'runtime/read',
+    'runtime/report',
+    'runtime/sinks',
+    'runtime/values',
+  ],
+  'runtime/job': [
+    'runtime/archive',
+    'runtime/control',
+    'runtime/dynamodb',
+    'runtime/merge',
+    'runtime/plan',
+    'runtime/read',
+    'runtime/report',
+    'runtime/run',
+    'runtime/sinks',
+    'runtime/values',
+  ],
   grammar: [],
   compiler: ['grammar', 'runtime/plan', 'runtime/dynamodb'],
   lsp: ['compiler', 'grammar'],
@@ -39,19 +101,87 @@ export const ALLOWED_EDGES: Record<string, readonly string[]> = {
 
 /** runtime/ folder → the files of it other folders may import (its public surface). */
 export const SURFACES: Record<string, readonly string[]> = {
-  'runtime/plan': ['column-position.ts', 'plan-hash.ts', 'plan.schema.json', 'sub-expressions.ts', 'table-depth.ts', 'types.ts', 'validate-plan.ts'],
-  'runtime/values': ['bigint-numbers.ts', 'calendar.ts', 'cast-cell.ts', 'datetime-format.ts', 'decimal.ts', 'number-text.ts', 'value.ts'],
+  'runtime/plan': [
+    'column-position.ts',
+    'plan-hash.ts',
+    'plan.schema.json',
+    'sub-expressions.ts',
+    'table-depth.ts',
+    'types.ts',
+    'validate-plan.ts',
+  ],
+  'runtime/values': [
+    'bigint-numbers.ts',
+    'calendar.ts',
+    'cast-cell.ts',
+    'datetime-format.ts',
+    'decimal.ts',
+    'number-text.ts',
+    'value.ts',
+  ],
   'runtime/eval': ['compile-expr.ts', 'item-value.ts', 'operators.ts', 'row-key.ts', 'value-text.ts'],
-  'runtime/archive': ['archive-limits.ts', 'byte-source-port.ts', 'byte-source.ts', 'central-directory.ts', 'entry-stream.ts', 'extract-location.ts', 'match-entries.ts', 'read-once-source.ts', 's3-source.ts'],
+  'runtime/archive': [
+    'archive-limits.ts',
+    'byte-source-port.ts',
+    'byte-source.ts',
+    'central-directory.ts',
+    'entry-stream.ts',
+    'extract-location.ts',
+    'match-entries.ts',
+    'read-once-source.ts',
+    's3-source.ts',
+  ],
   'runtime/csv': ['read-records.ts'],
   'runtime/threads': ['start-worker.ts'],
   'runtime/report': ['read-limits.ts', 'run-report.ts', 'run-state.ts'],
   'runtime/read': ['as-of-from-name.ts', 'check-records-read.ts', 'extract-time.ts', 'manifest.ts', 'table-reader.ts'],
   'runtime/hold': ['first-seen-keys.ts', 'held-table.ts', 'hold-tables.ts', 'hold-threads.ts'],
-  'runtime/sinks': ['byte-buffer.ts', 'dynamodb-json.ts', 'item-sink.ts', 'ndjson-line.ts', 'ndjson-sink.ts', 'output-file.ts', 'plain-json.ts', 'rejects-file.ts'],
-  'runtime/dynamodb': ['attribute-values.ts', 'batch-get.ts', 'batch-writer.ts', 'check-tables.ts', 'connection-error.ts', 'control-table-name.ts', 'create-table.ts', 'dynamodb-connection.ts', 'dynamodb-item-sink.ts', 'expected-table.ts', 'item-limits.ts', 'table-name.ts'],
-  'runtime/assemble': ['account-held-rows.ts', 'build-threads.ts', 'root-items.ts', 'stored-elements.ts', 'stream-roots.ts', 'write-root-items.ts'],
-  'runtime/merge': ['check-mergeable.ts', 'describe-extract.ts', 'hydrate.ts', 'keep-state.ts', 'lease.ts', 'ledger-order.ts', 'ledger.ts', 'merge-roots.ts', 'state-store.ts', 'stored-element-keys.ts', 'stored-items.ts', 'stored-values.ts'],
+  'runtime/sinks': [
+    'byte-buffer.ts',
+    'dynamodb-json.ts',
+    'item-sink.ts',
+    'ndjson-line.ts',
+    'ndjson-sink.ts',
+    'output-file.ts',
+    'plain-json.ts',
+    'rejects-file.ts',
+  ],
+  'runtime/dynamodb': [
+    'attribute-values.ts',
+    'batch-get.ts',
+    'batch-writer.ts',
+    'check-tables.ts',
+    'connection-error.ts',
+    'control-table-name.ts',
+    'create-table.ts',
+    'dynamodb-connection.ts',
+    'dynamodb-item-sink.ts',
+    'expected-table.ts',
+    'item-limits.ts',
+    'table-name.ts',
+  ],
+  'runtime/assemble': [
+    'account-held-rows.ts',
+    'build-threads.ts',
+    'root-items.ts',
+    'stored-elements.ts',
+    'stream-roots.ts',
+    'write-root-items.ts',
+  ],
+  'runtime/merge': [
+    'check-mergeable.ts',
+    'describe-extract.ts',
+    'hydrate.ts',
+    'keep-state.ts',
+    'lease.ts',
+    'ledger-order.ts',
+    'ledger.ts',
+    'merge-roots.ts',
+    'state-store.ts',
+    'stored-element-keys.ts',
+    'stored-items.ts',
+    'stored-values.ts',
+  ],
   'runtime/control': ['control-table.ts', 'item-reader.ts'],
   'runtime/run': ['merge-into-dynamodb.ts', 'run-incremental.ts', 'run-plan.ts'],
   'runtime/job': ['emf-record.ts', 'job-log.ts', 'job-report.ts', 'list-extracts.ts', 'run-job.ts'],
@@ -108,7 +238,8 @@ export function brokenRules(edges: readonly ImportEdge[]): string[] {
     if (!allowed(from, to)) broken.push(`${file} imports ${target}: ${from} may not import ${to}`);
     const surface = SURFACES[to];
     const name = target.slice(to.length + 1);
-    if (surface !== undefined && !surface.includes(name)) broken.push(`${file} imports ${target}, which is not on the surface of ${to}`);
+    if (surface !== undefined && !surface.includes(name))
+      broken.push(`${file} imports ${target}, which is not on the surface of ${to}`);
   }
   return broken;
 }
@@ -117,16 +248,26 @@ describe('import rules: the folders of the house', () => {
   const edges = readImports();
 
   it('reads the imports of every source folder', () => {
-    for (const folder of SOURCE_FOLDERS) expect(edges.some((e) => e.file.startsWith(`${folder}/`)), folder).to.equal(true);
+    for (const folder of SOURCE_FOLDERS)
+      expect(
+        edges.some((e) => e.file.startsWith(`${folder}/`)),
+        folder,
+      ).to.equal(true);
   });
 
   it('every runtime folder is in both tables', () => {
-    const rooms = readdirSync(join(ROOT, 'runtime')).filter((name) => statSync(join(ROOT, 'runtime', name)).isDirectory()).map((name) => `runtime/${name}`);
-    expect(Object.keys(ALLOWED_EDGES).filter((f) => f.startsWith('runtime/')).sort()).to.deep.equal(rooms.sort());
+    const rooms = readdirSync(join(ROOT, 'runtime'))
+      .filter((name) => statSync(join(ROOT, 'runtime', name)).isDirectory())
+      .map((name) => `runtime/${name}`);
+    expect(
+      Object.keys(ALLOWED_EDGES)
+        .filter((f) => f.startsWith('runtime/'))
+        .sort(),
+    ).to.deep.equal(rooms.sort());
     expect(Object.keys(SURFACES).sort()).to.deep.equal(rooms.sort());
   });
 
-  it('imports only along the allowed edges, and only files on a folder\'s surface', () => {
+  it("imports only along the allowed edges, and only files on a folder's surface", () => {
     expect(brokenRules(edges)).to.deep.equal([]);
   });
 
@@ -148,7 +289,9 @@ describe('import rules: the folders of the house', () => {
   });
 
   it('finds an import that goes up the floors, and one off a surface', () => {
-    expect(brokenRules([{ file: 'runtime/eval/compile-expr.ts', target: 'runtime/assemble/item-assembler.ts' }])).to.have.length(2);
+    expect(
+      brokenRules([{ file: 'runtime/eval/compile-expr.ts', target: 'runtime/assemble/item-assembler.ts' }]),
+    ).to.have.length(2);
     expect(brokenRules([{ file: 'runtime/plan/types.ts', target: 'compiler/compile.ts' }])).to.have.length(1);
     expect(brokenRules([{ file: 'runtime/run/run-plan.ts', target: 'runtime/hold/column-store.ts' }])).to.deep.equal([
       'runtime/run/run-plan.ts imports runtime/hold/column-store.ts, which is not on the surface of runtime/hold',

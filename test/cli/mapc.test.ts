@@ -38,15 +38,23 @@ describe('mapc command', function () {
     const result = mapc('check', 'test/golden/cases/three-errors.map', '--format', 'json');
     expect(result.status).to.equal(1);
     const list = JSON.parse(result.stdout);
-    expect(list.map((d: { code: string; line: number; column: number }) => `${d.code}@${d.line}:${d.column}`)).to.deep.equal(['MAP0302@9:13', 'MAP0305@10:15', 'MAP0313@11:15']);
+    expect(
+      list.map((d: { code: string; line: number; column: number }) => `${d.code}@${d.line}:${d.column}`),
+    ).to.deep.equal(['MAP0302@9:13', 'MAP0305@10:15', 'MAP0313@11:15']);
   });
 
   it('checks item keys across mappings that share a target table', () => {
     const a = join(dir, 'a.map');
     const b = join(dir, 'b.map');
     const schema = join(process.cwd(), 'examples/warehouse.map');
-    writeFileSync(a, `import "${schema}"\nitem A into app_table {\n  from customers as c\n  pk = "X#{c.customer_id}"\n  sk = "S"\n}\n`);
-    writeFileSync(b, `import "${schema}"\nitem B into app_table {\n  from products as p\n  pk = "X#{p.sku}"\n  sk = "S"\n}\n`);
+    writeFileSync(
+      a,
+      `import "${schema}"\nitem A into app_table {\n  from customers as c\n  pk = "X#{c.customer_id}"\n  sk = "S"\n}\n`,
+    );
+    writeFileSync(
+      b,
+      `import "${schema}"\nitem B into app_table {\n  from products as p\n  pk = "X#{p.sku}"\n  sk = "S"\n}\n`,
+    );
     expect(mapc('check', a, '--allow-absolute-imports').status).to.equal(0);
     const both = mapc('check', a, b, '--allow-absolute-imports');
     expect(both.status).to.equal(1);
@@ -67,8 +75,10 @@ describe('mapc command', function () {
     expect(mapc('explain', plan).stdout).to.equal(mapc('explain', 'mappings/customer.map').stdout);
   });
 
-  it('keeps the repository\'s own mappings in the canonical layout, and fmt --check says when one is not', () => {
-    expect(mapc('fmt', '--check', 'mappings/customer.map', 'mappings/product.map', 'examples/warehouse.map').status).to.equal(0);
+  it("keeps the repository's own mappings in the canonical layout, and fmt --check says when one is not", () => {
+    expect(
+      mapc('fmt', '--check', 'mappings/customer.map', 'mappings/product.map', 'examples/warehouse.map').status,
+    ).to.equal(0);
     const messy = join(dir, 'messy.map');
     writeFileSync(messy, 'table t from "t.csv" {\n      id   int key # the key\n}\n');
     const check = mapc('fmt', '--check', messy);

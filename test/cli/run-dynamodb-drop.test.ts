@@ -47,14 +47,28 @@ describe('mapc run when DynamoDB goes away mid-run', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const tables = (name: string, endpoint: string) => ['--endpoint', endpoint, '--table', `app_table=${name}_app`, '--control-table', `${name}_control`];
-  const files = (name: string) => ['--report', join(dir, `${name}.report.json`), '--rejects', join(dir, `${name}.rejects.ndjson`)];
+  const tables = (name: string, endpoint: string) => [
+    '--endpoint',
+    endpoint,
+    '--table',
+    `app_table=${name}_app`,
+    '--control-table',
+    `${name}_control`,
+  ];
+  const files = (name: string) => [
+    '--report',
+    join(dir, `${name}.report.json`),
+    '--rejects',
+    join(dir, `${name}.rejects.ndjson`),
+  ];
   const reportOf = (name: string) => JSON.parse(readFileSync(join(dir, `${name}.report.json`), 'utf8')) as RunReport;
   const run = (name: string, extract: string, endpoint: string, ...more: string[]) =>
     mapc('run', MAPPING, '--extract', extract, ...tables(name.replace(/-.*$/, ''), endpoint), ...files(name), ...more);
   const itemLines = (table: string) => tableItemLines(dynamo.client(), table);
   const deltaStatus = async (name: string) =>
-    (await new DynamoDbStateStore(dynamo.client(), `${name}_control`).ledger('customer')).find((e) => e.identity.uri.endsWith('delta1.zip'))?.status;
+    (await new DynamoDbStateStore(dynamo.client(), `${name}_control`).ledger('customer')).find((e) =>
+      e.identity.uri.endsWith('delta1.zip'),
+    )?.status;
 
   it('stops within seconds, says which DynamoDB, records nothing applied, and a rerun converges', async () => {
     // Never interrupted: the items to converge to.
@@ -62,7 +76,8 @@ describe('mapc run when DynamoDB goes away mid-run', function () {
       await mapc('init', MAPPING, ...tables('whole', dynamo.endpoint)),
       await run('whole-base', base, dynamo.endpoint),
       await run('whole-delta', delta, dynamo.endpoint),
-    ]) expect(step.code, step.stderr).to.equal(0);
+    ])
+      expect(step.code, step.stderr).to.equal(0);
     const uninterrupted = await itemLines('whole_app');
 
     const init = await mapc('init', MAPPING, ...tables('cut', dynamo.endpoint));

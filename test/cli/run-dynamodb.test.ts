@@ -27,12 +27,24 @@ describe('mapc run into DynamoDB, mapc init, mapc pending', function () {
   });
 
   const mapc = mapcOnLocalServers;
-  const tables = () => ['--endpoint', dynamo.endpoint, '--table', 'app_table=cli_app', '--control-table', 'cli_control'];
+  const tables = () => [
+    '--endpoint',
+    dynamo.endpoint,
+    '--table',
+    'app_table=cli_app',
+    '--control-table',
+    'cli_control',
+  ];
   const upload = async (name: string, path: string) => {
     await putFile(s3.endpoint, 'extracts', name, path);
     return ['--extract', `s3://extracts/${name}`, '--s3-endpoint', s3.endpoint];
   };
-  const report = (name: string) => ['--report', join(dir, `${name}.report.json`), '--rejects', join(dir, `${name}.rejects.ndjson`)];
+  const report = (name: string) => [
+    '--report',
+    join(dir, `${name}.report.json`),
+    '--rejects',
+    join(dir, `${name}.rejects.ndjson`),
+  ];
 
   it('refuses to run before the target table exists, saying how to make it', async () => {
     const extract = await upload('none.zip', await handmadeExtract('2100-11-01T02:00:00Z', {}));
@@ -48,17 +60,25 @@ describe('mapc run into DynamoDB, mapc init, mapc pending', function () {
     expect(init.stdout).to.include('control table cli_control: created');
     expect(init.stdout).to.include('target app_table: created table cli_app');
 
-    const extract = await upload('base.zip', await handmadeExtract('2100-11-01T02:00:00Z', {
-      customers: ['1,Ann,ann@example.com,RETAIL,2100-01-01T00:00:00Z,FR'],
-      orders: ['10,1,2100-10-01,SHIPPED,web'],
-      order_lines: ['10,1,SKU-1,1,5.00', '99,1,SKU-1,1,5.00'],
-      products: ['SKU-1|Kettle|kitchen|5.00'],
-    }));
+    const extract = await upload(
+      'base.zip',
+      await handmadeExtract('2100-11-01T02:00:00Z', {
+        customers: ['1,Ann,ann@example.com,RETAIL,2100-01-01T00:00:00Z,FR'],
+        orders: ['10,1,2100-10-01,SHIPPED,web'],
+        order_lines: ['10,1,SKU-1,1,5.00', '99,1,SKU-1,1,5.00'],
+        products: ['SKU-1|Kettle|kitchen|5.00'],
+      }),
+    );
     const run = await mapc('run', 'mappings/customer.map', ...extract, ...tables(), ...report('base'));
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stderr).to.match(/order_lines +2 +0 +1 +0 +0 +1/);
     const written = JSON.parse(readFileSync(join(dir, 'base.report.json'), 'utf8'));
-    expect(written).to.include({ status: 'ok', reconciled: true, incremental: true, extract: 's3://extracts/base.zip' });
+    expect(written).to.include({
+      status: 'ok',
+      reconciled: true,
+      incremental: true,
+      extract: 's3://extracts/base.zip',
+    });
     expect(written.tables.order_lines).to.include({ read: 2, used: 1, parked: 1 });
 
     const pending = await mapc('pending', 'mappings/customer.map', ...tables());
@@ -77,7 +97,10 @@ describe('mapc run into DynamoDB, mapc init, mapc pending', function () {
     const store = new DynamoDbStateStore(dynamo.client(), 'cli_control');
     expect(await store.acquireLease('nightly-job', 60_000)).to.deep.equal({ ok: true });
     try {
-      const extract = await upload('later.zip', await handmadeExtract('2100-11-01T08:00:00Z', { orders: ['99,1,2100-10-02,SHIPPED,web'] }));
+      const extract = await upload(
+        'later.zip',
+        await handmadeExtract('2100-11-01T08:00:00Z', { orders: ['99,1,2100-10-02,SHIPPED,web'] }),
+      );
       const run = await mapc('run', 'mappings/customer.map', ...extract, ...tables(), ...report('later'));
       expect(run.code).to.equal(1);
       expect(run.stderr).to.include('another run (nightly-job) holds the lease');

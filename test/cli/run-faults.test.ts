@@ -6,7 +6,16 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +28,8 @@ import { zipBytes } from '../runtime/fixtures/zip-bytes.js';
 const MAPPING = fileURLToPath(new URL('../runtime/fixtures/bad-input.map', import.meta.url));
 const AS_OF = ['--as-of', '2026-11-01T00:00:00Z'];
 const EXTRACT_FILES = {
-  'customers.csv': 'customer_id,name,score,born,seen_at,active,weight\n1,Ada,12.50,1990-01-31,2026-01-02T03:04:05,true,4\n2,Bruno,,,,,\n',
+  'customers.csv':
+    'customer_id,name,score,born,seen_at,active,weight\n1,Ada,12.50,1990-01-31,2026-01-02T03:04:05,true,4\n2,Bruno,,,,,\n',
   'orders.csv': 'order_id,customer_id,qty,divisor,amount,code\n10,1,2,4,10.00,A\n11,2,1,1,3.50,B\n',
   'order_lines.csv': 'order_id,line_no,sku\n10,1,S-1\n10,2,S-2\n11,1,S-3\n',
   'codes.txt': 'A|Apple|\nB|Banana|\n',
@@ -57,7 +67,19 @@ describe('mapc run: output paths, flags and failures', function () {
     });
 
     it('refuses --out under /proc', async () => {
-      const result = await mapc('run', MAPPING, '--extract', unreadExtract, '--out', '/proc/mapc-items.ndjson', ...AS_OF, '--report', join(dir, 'proc.report.json'), '--rejects', join(dir, 'proc.rejects.ndjson'));
+      const result = await mapc(
+        'run',
+        MAPPING,
+        '--extract',
+        unreadExtract,
+        '--out',
+        '/proc/mapc-items.ndjson',
+        ...AS_OF,
+        '--report',
+        join(dir, 'proc.report.json'),
+        '--rejects',
+        join(dir, 'proc.rejects.ndjson'),
+      );
       expectCleanFailure(result, '/proc/mapc-items.ndjson');
     });
 
@@ -65,7 +87,19 @@ describe('mapc run: output paths, flags and failures', function () {
     it('refuses --out naming a FIFO (not a regular file) and leaves it alone', async () => {
       const fifo = join(dir, 'a-fifo');
       execFileSync('mkfifo', [fifo]);
-      const result = await mapc('run', MAPPING, '--extract', extract, '--out', fifo, ...AS_OF, '--report', join(dir, 'fifo.report.json'), '--rejects', join(dir, 'fifo.rejects.ndjson'));
+      const result = await mapc(
+        'run',
+        MAPPING,
+        '--extract',
+        extract,
+        '--out',
+        fifo,
+        ...AS_OF,
+        '--report',
+        join(dir, 'fifo.report.json'),
+        '--rejects',
+        join(dir, 'fifo.rejects.ndjson'),
+      );
       expectCleanFailure(result, `${fifo}: is not a regular file (a FIFO)`);
       expect(statSync(fifo).isFIFO()).to.equal(true);
     });
@@ -73,14 +107,36 @@ describe('mapc run: output paths, flags and failures', function () {
     it('refuses --out naming a folder before reading, and claims no items written', async () => {
       const folder = join(dir, 'a-folder');
       mkdirSync(folder);
-      const result = await mapc('run', MAPPING, '--extract', unreadExtract, '--out', folder, ...AS_OF, '--report', join(dir, 'folder.report.json'), '--rejects', join(dir, 'folder.rejects.ndjson'));
+      const result = await mapc(
+        'run',
+        MAPPING,
+        '--extract',
+        unreadExtract,
+        '--out',
+        folder,
+        ...AS_OF,
+        '--report',
+        join(dir, 'folder.report.json'),
+        '--rejects',
+        join(dir, 'folder.rejects.ndjson'),
+      );
       expectCleanFailure(result, `${folder}: is a folder`);
       expect(result.stderr).not.to.contain('written');
     });
 
     it('refuses a --report or --rejects that cannot be created', async () => {
       const out = join(dir, 'ok.ndjson');
-      const report = await mapc('run', MAPPING, '--extract', unreadExtract, '--out', out, ...AS_OF, '--report', join(dir, 'nowhere', 'r.json'));
+      const report = await mapc(
+        'run',
+        MAPPING,
+        '--extract',
+        unreadExtract,
+        '--out',
+        out,
+        ...AS_OF,
+        '--report',
+        join(dir, 'nowhere', 'r.json'),
+      );
       expectCleanFailure(report, 'the report file', 'does not exist');
       const rejects = await mapc('run', MAPPING, '--extract', unreadExtract, '--out', out, ...AS_OF, '--rejects', dir);
       expectCleanFailure(rejects, `the rejects file ${dir}: is a folder`);
@@ -89,37 +145,92 @@ describe('mapc run: output paths, flags and failures', function () {
 
   describe('flags are checked before anything is read', () => {
     for (const [flag, value] of [
-      ['--concurrency', '0'], ['--threads', String(availableParallelism() * 2 + 1)], ['--threads', '1000'], ['--max-rejects', '-1'], ['--max-rejects', '1e3'],
-      ['--max-record-size', '16M'], ['--max-record-size', '0'], ['--max-entry-size', '1.5'], ['--max-total-size', 'lots'],
-      ['--max-compression-ratio', '0'], ['--max-compression-ratio', 'high'], ['--max-entries', '2.5'], ['--max-entries', '0'],
-      ['--as-of', 'yesterday'], ['--endpoint', 'localhost:8000'], ['--s3-endpoint', 'minio'], ['--endpoint', 'ftp://127.0.0.1'],
+      ['--concurrency', '0'],
+      ['--threads', String(availableParallelism() * 2 + 1)],
+      ['--threads', '1000'],
+      ['--max-rejects', '-1'],
+      ['--max-rejects', '1e3'],
+      ['--max-record-size', '16M'],
+      ['--max-record-size', '0'],
+      ['--max-entry-size', '1.5'],
+      ['--max-total-size', 'lots'],
+      ['--max-compression-ratio', '0'],
+      ['--max-compression-ratio', 'high'],
+      ['--max-entries', '2.5'],
+      ['--max-entries', '0'],
+      ['--as-of', 'yesterday'],
+      ['--endpoint', 'localhost:8000'],
+      ['--s3-endpoint', 'minio'],
+      ['--endpoint', 'ftp://127.0.0.1'],
     ]) {
       it(`refuses ${flag} ${value} as a usage error`, async () => {
-        const result = await mapc('run', MAPPING, '--extract', unreadExtract, '--out', join(dir, 'flags.ndjson'), ...AS_OF, flag, value);
+        const result = await mapc(
+          'run',
+          MAPPING,
+          '--extract',
+          unreadExtract,
+          '--out',
+          join(dir, 'flags.ndjson'),
+          ...AS_OF,
+          flag,
+          value,
+        );
         expect(result.code, result.stderr).to.equal(2);
         expect(result.stderr).to.contain(flag);
         expect(result.stderr).not.to.contain('never-read.zip');
       });
     }
 
-    it('a read limit given as a flag applies: --max-entries below the archive\'s entries stops the run, naming the cap and its flag', async () => {
+    it("a read limit given as a flag applies: --max-entries below the archive's entries stops the run, naming the cap and its flag", async () => {
       const out = join(dir, 'few-entries.ndjson');
       const result = await mapc('run', MAPPING, '--extract', extract, '--out', out, ...AS_OF, '--max-entries', '3');
       expectCleanFailure(result, `${extract} holds 4 entries, more than the limit of 3 (maxEntries, --max-entries)`);
       expect(existsSync(out)).to.equal(false);
-      const passes = await mapc('run', MAPPING, '--extract', extract, '--out', out, ...AS_OF, '--max-entries', '4', '--max-record-size', '1KiB', '--max-entry-size', '1MB');
+      const passes = await mapc(
+        'run',
+        MAPPING,
+        '--extract',
+        extract,
+        '--out',
+        out,
+        ...AS_OF,
+        '--max-entries',
+        '4',
+        '--max-record-size',
+        '1KiB',
+        '--max-entry-size',
+        '1MB',
+      );
       expect(passes.code, passes.stderr).to.equal(0);
     });
 
     it('--max-record-size takes a unit: a record longer than 64 characters stops the run at 64', async () => {
       const long = join(dir, 'long-record.zip');
-      writeFileSync(long, await zipBytes({ ...EXTRACT_FILES, 'order_lines.csv': `order_id,line_no,sku\n10,1,${'S'.repeat(100)}\n` }));
-      const result = await mapc('run', MAPPING, '--extract', long, '--out', join(dir, 'long.ndjson'), ...AS_OF, '--max-record-size', '0.0625KiB');
-      expectCleanFailure(result, 'order_lines.csv:2: a record starting on this line is longer than 64 characters (the record size limit: maxRecordChars, --max-record-size)');
+      writeFileSync(
+        long,
+        await zipBytes({ ...EXTRACT_FILES, 'order_lines.csv': `order_id,line_no,sku\n10,1,${'S'.repeat(100)}\n` }),
+      );
+      const result = await mapc(
+        'run',
+        MAPPING,
+        '--extract',
+        long,
+        '--out',
+        join(dir, 'long.ndjson'),
+        ...AS_OF,
+        '--max-record-size',
+        '0.0625KiB',
+      );
+      expectCleanFailure(
+        result,
+        'order_lines.csv:2: a record starting on this line is longer than 64 characters (the record size limit: maxRecordChars, --max-record-size)',
+      );
     });
 
     for (const [command, args] of [
-      ['init', ['init', MAPPING]], ['pending', ['pending', MAPPING]], ['ledger', ['ledger', MAPPING]],
+      ['init', ['init', MAPPING]],
+      ['pending', ['pending', MAPPING]],
+      ['ledger', ['ledger', MAPPING]],
       ['ledger skip', ['ledger', 'skip', '/tmp/gone.zip', '--reason', 'broken', MAPPING]],
     ] as const) {
       it(`mapc ${command} refuses --endpoint without a scheme as a usage error, before calling DynamoDB`, async () => {
@@ -131,14 +242,35 @@ describe('mapc run: output paths, flags and failures', function () {
     }
 
     it('mapc ledger skip refuses an --as-of that is no time as a usage error', async () => {
-      const result = await mapc('ledger', 'skip', '/tmp/gone.zip', '--reason', 'broken', '--as-of', 'yesterday', MAPPING, '--endpoint', 'http://127.0.0.1:1');
+      const result = await mapc(
+        'ledger',
+        'skip',
+        '/tmp/gone.zip',
+        '--reason',
+        'broken',
+        '--as-of',
+        'yesterday',
+        MAPPING,
+        '--endpoint',
+        'http://127.0.0.1:1',
+      );
       expect(result.code, result.stderr).to.equal(2);
       expect(result.stderr).to.contain('--as-of "yesterday" is not a date or timestamp');
     });
 
     it('accepts --threads up to twice the cores', async () => {
       const out = join(dir, 'threads.ndjson');
-      const result = await mapc('run', MAPPING, '--extract', extract, '--out', out, ...AS_OF, '--threads', String(availableParallelism() * 2));
+      const result = await mapc(
+        'run',
+        MAPPING,
+        '--extract',
+        extract,
+        '--out',
+        out,
+        ...AS_OF,
+        '--threads',
+        String(availableParallelism() * 2),
+      );
       expect(result.code, result.stderr).to.equal(0);
     });
   });
@@ -163,14 +295,28 @@ describe('mapc run: output paths, flags and failures', function () {
       expect(init.code, init.stderr).to.equal(2);
       expect(init.stderr).to.contain('target ab of mapping bad_input is 2 characters long');
       expect(init.stderr).to.contain('--table ab=');
-      const run = await mapc('run', shortTarget, '--extract', unreadExtract, ...nowhere, ...AS_OF, '--report', join(dir, 'names.report.json'), '--rejects', join(dir, 'names.rejects.ndjson'));
+      const run = await mapc(
+        'run',
+        shortTarget,
+        '--extract',
+        unreadExtract,
+        ...nowhere,
+        ...AS_OF,
+        '--report',
+        join(dir, 'names.report.json'),
+        '--rejects',
+        join(dir, 'names.rejects.ndjson'),
+      );
       expect(run.code, run.stderr).to.equal(2);
       const bound = await mapcOnLocalServers('init', shortTarget, ...nowhere, '--table', 'ab=app-table');
       expect(bound.code, bound.stderr).to.equal(1);
       expect(bound.stderr).to.contain('DynamoDB at http://127.0.0.1:1: connection refused');
     });
 
-    for (const [flag, value, cause] of [['--table', 'app_table=a!b', 'contains "!"'], ['--control-table', 'xy', 'is 2 characters long']] as const) {
+    for (const [flag, value, cause] of [
+      ['--table', 'app_table=a!b', 'contains "!"'],
+      ['--control-table', 'xy', 'is 2 characters long'],
+    ] as const) {
       it(`refuses ${flag} ${value} as a usage error`, async () => {
         const result = await mapc('init', MAPPING, ...nowhere, flag, value);
         expect(result.code, result.stderr).to.equal(2);
@@ -204,21 +350,30 @@ describe('mapc run: output paths, flags and failures', function () {
     const run = (plan: string, name: string, ...extra: string[]) =>
       mapc('run', plan, '--extract', extract, '--out', join(dir, `${name}.ndjson`), ...AS_OF, ...extra);
 
-    it('mapc compile writes the hash of the plan\'s content, and the plan runs', async () => {
+    it("mapc compile writes the hash of the plan's content, and the plan runs", async () => {
       expect(compiled.planHash).to.equal(planContentHash(compiled));
       const result = await run(planFile, 'intact');
       expect(result.code, result.stderr).to.equal(0);
-      expect((JSON.parse(readFileSync(join(dir, 'intact.ndjson.report.json'), 'utf8')) as RunReport).planHash).to.equal(compiled.sourceHash);
+      expect((JSON.parse(readFileSync(join(dir, 'intact.ndjson.report.json'), 'utf8')) as RunReport).planHash).to.equal(
+        compiled.sourceHash,
+      );
     });
 
     it('refuses a plan edited by hand, and one without a hash, before reading the extract', async () => {
-      const { path } = edited('edited', (plan) => { plan.entries.skipped.push({ table: 'edited', pattern: 'edited.csv', reason: 'edited by hand' }); });
+      const { path } = edited('edited', (plan) => {
+        plan.entries.skipped.push({ table: 'edited', pattern: 'edited.csv', reason: 'edited by hand' });
+      });
       const result = await run(path, 'edited');
       expectCleanFailure(result, 'edited.plan.json was changed after `mapc compile` wrote it', '--allow-edited-plan');
       expect(existsSync(join(dir, 'edited.ndjson.report.json'))).to.equal(false);
-      const { path: unhashed } = edited('unhashed', (plan) => { delete plan.planHash; });
+      const { path: unhashed } = edited('unhashed', (plan) => {
+        delete plan.planHash;
+      });
       const older = await run(unhashed, 'unhashed');
-      expectCleanFailure(older, `${unhashed} was compiled by an older mapc (it has no planHash, so an edit cannot be told): recompile it with \`mapc compile ${relative(REPO_ROOT, MAPPING)} -o ${unhashed}\`, or load it as it is with --allow-edited-plan`);
+      expectCleanFailure(
+        older,
+        `${unhashed} was compiled by an older mapc (it has no planHash, so an edit cannot be told): recompile it with \`mapc compile ${relative(REPO_ROOT, MAPPING)} -o ${unhashed}\`, or load it as it is with --allow-edited-plan`,
+      );
       expect(older.stderr.trim().split('\n')).to.have.length(1);
     });
 
@@ -229,11 +384,16 @@ describe('mapc run: output paths, flags and failures', function () {
       ['init', (plan: string) => ['init', plan, ...nowhere]],
       ['pending', (plan: string) => ['pending', plan, ...nowhere]],
       ['ledger', (plan: string) => ['ledger', plan, ...nowhere]],
-      ['ledger skip', (plan: string) => ['ledger', 'skip', join(dir, 'gone.zip'), '--reason', 'broken', plan, ...nowhere]],
+      [
+        'ledger skip',
+        (plan: string) => ['ledger', 'skip', join(dir, 'gone.zip'), '--reason', 'broken', plan, ...nowhere],
+      ],
       ['job', (plan: string) => ['job', plan, '--source', dir, ...nowhere]],
     ] as const) {
       it(`mapc ${command} refuses a plan compiled by an older mapc, and loads it with --allow-edited-plan`, async () => {
-        const { path } = edited(`older-${command.replace(' ', '-')}`, (plan) => { delete plan.planHash; });
+        const { path } = edited(`older-${command.replace(' ', '-')}`, (plan) => {
+          delete plan.planHash;
+        });
         const refused = await mapcOnLocalServers(...args(path));
         expect(refused.code, refused.stdout + refused.stderr).to.equal(1);
         expect(refused.stdout + refused.stderr).to.contain(`${path} was compiled by an older mapc`);
@@ -245,7 +405,9 @@ describe('mapc run: output paths, flags and failures', function () {
     }
 
     it('runs an edited plan with --allow-edited-plan, and the report names the hash of what ran', async () => {
-      const { path, plan } = edited('allowed', (p) => { p.entries.skipped.push({ table: 'edited', pattern: 'edited.csv', reason: 'edited by hand' }); });
+      const { path, plan } = edited('allowed', (p) => {
+        p.entries.skipped.push({ table: 'edited', pattern: 'edited.csv', reason: 'edited by hand' });
+      });
       const result = await run(path, 'allowed', '--allow-edited-plan');
       expect(result.code, result.stderr).to.equal(0);
       const report = JSON.parse(readFileSync(join(dir, 'allowed.ndjson.report.json'), 'utf8')) as RunReport;
@@ -257,7 +419,16 @@ describe('mapc run: output paths, flags and failures', function () {
 
   describe('failures', () => {
     it('mapc ledger skip of an s3:// URI without a key is a usage error saying what is missing, before DynamoDB is called', async () => {
-      const result = await mapc('ledger', 'skip', 's3://extracts', '--reason', 'broken', MAPPING, '--endpoint', 'http://127.0.0.1:1');
+      const result = await mapc(
+        'ledger',
+        'skip',
+        's3://extracts',
+        '--reason',
+        'broken',
+        MAPPING,
+        '--endpoint',
+        'http://127.0.0.1:1',
+      );
       expect(result.code, result.stderr).to.equal(2);
       expect(result.stderr).to.contain('mapc ledger: the extract s3://extracts: no object key after the bucket');
       expect(result.stderr).not.to.contain('DynamoDB');
@@ -282,7 +453,15 @@ describe('mapc run: output paths, flags and failures', function () {
     it('go into mapc-runs/<mapping>-<time>/ without --out, not into the current folder', async () => {
       const before = new Set(existsSync(join(REPO_ROOT, 'mapc-runs')) ? readdirSync(join(REPO_ROOT, 'mapc-runs')) : []);
       // No DynamoDB answers here: the run fails fast, and still leaves its report.
-      const result = await mapc('run', MAPPING, '--extract', unreadExtract, ...AS_OF, '--endpoint', 'http://127.0.0.1:1');
+      const result = await mapc(
+        'run',
+        MAPPING,
+        '--extract',
+        unreadExtract,
+        ...AS_OF,
+        '--endpoint',
+        'http://127.0.0.1:1',
+      );
       expect(result.code, result.stderr).to.equal(1);
       expect(existsSync(join(REPO_ROOT, 'mapc-run.report.json'))).to.equal(false);
       expect(existsSync(join(REPO_ROOT, 'mapc-run.rejects.ndjson'))).to.equal(false);

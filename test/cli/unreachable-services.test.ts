@@ -15,9 +15,19 @@ const QUIET = { ...process.env, ...LOCAL_SERVER_ENV, AWS_SDK_JS_NODE_VERSION_SUP
 function mapc(...args: string[]): Promise<ProcessResult & { seconds: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/mapc.js', ...args], { cwd: REPO_ROOT, env: QUIET, encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr, seconds: (Date.now() - started) / 1000 });
-    });
+    execFile(
+      process.execPath,
+      ['bin/mapc.js', ...args],
+      { cwd: REPO_ROOT, env: QUIET, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+          stdout,
+          stderr,
+          seconds: (Date.now() - started) / 1000,
+        });
+      },
+    );
   });
 }
 
@@ -34,7 +44,10 @@ describe('commands whose DynamoDB or S3 does not answer', function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mapc-unreachable-'));
     endpoint = `http://127.0.0.1:${await closedPort()}`;
-    extract = await handmadeExtract('2100-11-01T02:00:00Z', { customers: ['1,Ann,ann@example.com,RETAIL,2026-01-01T00:00:00Z,FR'], orders: ['10,1,2026-10-01,SHIPPED,web'] });
+    extract = await handmadeExtract('2100-11-01T02:00:00Z', {
+      customers: ['1,Ann,ann@example.com,RETAIL,2026-01-01T00:00:00Z,FR'],
+      orders: ['10,1,2026-10-01,SHIPPED,web'],
+    });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -59,11 +72,25 @@ describe('commands whose DynamoDB or S3 does not answer', function () {
 
   it('mapc run into DynamoDB: exit 1, the same line, and a failed report saying it', async () => {
     const report = join(dir, 'run.report.json');
-    const result = await mapc('run', 'mappings/customer.map', '--extract', extract, '--endpoint', endpoint, '--report', report, '--rejects', join(dir, 'run.rejects.ndjson'));
+    const result = await mapc(
+      'run',
+      'mappings/customer.map',
+      '--extract',
+      extract,
+      '--endpoint',
+      endpoint,
+      '--report',
+      report,
+      '--rejects',
+      join(dir, 'run.rejects.ndjson'),
+    );
     expect(result.code, result.stderr).to.equal(1);
     expect(result.stderr).to.contain(dynamoDbLine());
     expect(result.stderr).not.to.match(/^\s+at /m);
-    expect(JSON.parse(readFileSync(report, 'utf8'))).to.include({ status: 'failed' }).and.to.have.property('error').that.contains(dynamoDbLine());
+    expect(JSON.parse(readFileSync(report, 'utf8')))
+      .to.include({ status: 'failed' })
+      .and.to.have.property('error')
+      .that.contains(dynamoDbLine());
   });
 
   it('mapc job from a folder: exit 1, one error line naming DynamoDB, its endpoint and --endpoint (MAPC_ENDPOINT)', async () => {
@@ -80,11 +107,22 @@ describe('commands whose DynamoDB or S3 does not answer', function () {
   });
 
   it('mapc job from an S3 --source: exit 1, one error line naming S3, its endpoint and --s3-endpoint', async () => {
-    const result = await mapc('job', 'mappings/customer.map', '--source', 's3://extracts/daily/', '--s3-endpoint', endpoint, '--endpoint', endpoint);
+    const result = await mapc(
+      'job',
+      'mappings/customer.map',
+      '--source',
+      's3://extracts/daily/',
+      '--s3-endpoint',
+      endpoint,
+      '--endpoint',
+      endpoint,
+    );
     expect(result.code, result.stdout + result.stderr).to.equal(1);
     const errors = result.stdout.split('\n').filter((line) => line.includes('"level":"error"'));
     expect(errors, result.stdout).to.have.length(1);
-    expect(JSON.parse(errors[0]).error).to.contain(`s3://extracts/daily/: cannot list the extracts: S3 at ${endpoint}: connection refused (ECONNREFUSED): check --s3-endpoint`);
+    expect(JSON.parse(errors[0]).error).to.contain(
+      `s3://extracts/daily/: cannot list the extracts: S3 at ${endpoint}: connection refused (ECONNREFUSED): check --s3-endpoint`,
+    );
     expect(result.stdout + result.stderr).not.to.contain('connect ECONNREFUSED');
   });
 });

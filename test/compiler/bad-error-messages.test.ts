@@ -67,12 +67,16 @@ describe(DOC, () => {
 
   it('holds cases, each a ```map block followed by the ```text it prints', () => {
     expect(cases).not.to.be.empty;
-    for (const c of cases) expect(c.recorded, `${c.name}: no \`\`\`text block after the \`\`\`map block`).not.to.equal(null);
+    for (const c of cases)
+      expect(c.recorded, `${c.name}: no \`\`\`text block after the \`\`\`map block`).not.to.equal(null);
   });
 
   for (const c of cases) {
     it(c.name, () => {
-      expect(printed(c.input), `${c.name} prints something else now: if it is better, run \`UPDATE_SNAPSHOTS=1 npm run test:update\` and review the page`).to.equal(c.recorded);
+      expect(
+        printed(c.input),
+        `${c.name} prints something else now: if it is better, run \`UPDATE_SNAPSHOTS=1 npm run test:update\` and review the page`,
+      ).to.equal(c.recorded);
     });
   }
 });

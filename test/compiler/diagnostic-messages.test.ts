@@ -118,7 +118,8 @@ describe('diagnostic messages', () => {
     it(`${code} prints every parameter it requires, and nothing undefined`, () => {
       const text = render(code, REQUIRED[code]);
       expectClean(code, text);
-      for (const [key, value] of Object.entries(REQUIRED[code])) expect(text, `${code} does not print its parameter ${key}`).to.contain(value);
+      for (const [key, value] of Object.entries(REQUIRED[code]))
+        expect(text, `${code} does not print its parameter ${key}`).to.contain(value);
     });
 
     const optional = OPTIONAL[code];

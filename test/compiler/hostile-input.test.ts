@@ -25,7 +25,11 @@ function garbage(bytes: number, seed = 7): string {
 function mappingWith(expr: string): string {
   return `import "examples/warehouse.map"\ntarget items { partition key pk }\nitem x into items {\n  from customers as c\n  pk = "C#{c.customer_id}"\n  v = ${expr}\n}\n`;
 }
-const compileText = (text: string) => compile('hostile.map', { readFile: (p) => (p.endsWith('hostile.map') ? text : execFileSync('cat', [p], { encoding: 'utf8' })), projectRoot: process.cwd() });
+const compileText = (text: string) =>
+  compile('hostile.map', {
+    readFile: (p) => (p.endsWith('hostile.map') ? text : execFileSync('cat', [p], { encoding: 'utf8' })),
+    projectRoot: process.cwd(),
+  });
 
 describe('hostile .map input', function () {
   this.timeout(60_000);
@@ -162,7 +166,11 @@ describe('hostile .map input', function () {
     });
 
     it('an import up to the project root (a folder above holding package.json) is allowed', () => {
-      expect(codesOf(mapping('up.map', 'import "../shared.map"\n'))).to.not.include.members(['MAP0115', 'MAP0101', 'MAP0117']);
+      expect(codesOf(mapping('up.map', 'import "../shared.map"\n'))).to.not.include.members([
+        'MAP0115',
+        'MAP0101',
+        'MAP0117',
+      ]);
     });
 
     it('an entry file that is not a .map is never shown back in diagnostics', () => {

@@ -76,9 +76,13 @@ describe('plan schema', () => {
 
   it('has a kind in the schema for every kind of plan expression the compiler emits', () => {
     const schema = JSON.parse(readFileSync('runtime/plan/plan.schema.json', 'utf8'));
-    const schemaKinds = schema.$defs.expr.oneOf.map((branch: { properties: { kind: { const: string } } }) => branch.properties.kind.const).sort();
+    const schemaKinds = schema.$defs.expr.oneOf
+      .map((branch: { properties: { kind: { const: string } } }) => branch.properties.kind.const)
+      .sort();
     const emitted = new Set<string>();
-    const plans = ['mappings/customer.map', 'mappings/product.map', 'test/golden/cases/single-table.map'].map((f) => compile(f).plan);
+    const plans = ['mappings/customer.map', 'mappings/product.map', 'test/golden/cases/single-table.map'].map(
+      (f) => compile(f).plan,
+    );
     JSON.stringify(plans, (key, value) => {
       if (value && typeof value === 'object' && 'kind' in value && 'type' in value) emitted.add(value.kind);
       return value;

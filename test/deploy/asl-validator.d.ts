@@ -5,6 +5,9 @@ declare module 'asl-validator' {
     errors: Array<{ message?: string }>;
     errorsText(separator?: string): string;
   }
-  function aslValidator(definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }): AslValidatorResult;
+  function aslValidator(
+    definition: unknown,
+    options?: { checkPaths?: boolean; checkArn?: boolean },
+  ): AslValidatorResult;
   export = aslValidator;
 }

@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEPLOY_DIR, REPO_ROOT } from '../../deploy/paths.js';
 
-interface Finished { code: number; stdout: string; stderr: string }
+interface Finished {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** `unshare -rn` (a user and network namespace, no root needed where user namespaces are on), if it works here. */
 const WITHOUT_NETWORK = spawnSync('unshare', ['-rn', 'true']).status === 0 ? ['unshare', '-rn'] : [];
@@ -35,10 +39,22 @@ function cdk(args: string[]): Promise<Finished> {
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
   };
   return new Promise((resolve) => {
-    const command = [...WITHOUT_NETWORK, process.execPath, join(REPO_ROOT, 'node_modules/aws-cdk/bin/cdk'), ...args, '--no-notices', '--no-version-reporting', '--no-lookups'];
-    execFile(command[0], command.slice(1),
+    const command = [
+      ...WITHOUT_NETWORK,
+      process.execPath,
+      join(REPO_ROOT, 'node_modules/aws-cdk/bin/cdk'),
+      ...args,
+      '--no-notices',
+      '--no-version-reporting',
+      '--no-lookups',
+    ];
+    execFile(
+      command[0],
+      command.slice(1),
       { cwd: DEPLOY_DIR, env, encoding: 'utf8', maxBuffer: 64 << 20 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }));
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -48,28 +64,53 @@ describe('cdk synth through the aws-cdk CLI, offline and without an account', fu
     for (const folder of scratch.splice(0)) rmSync(folder, { recursive: true, force: true });
   });
 
-  it('writes the stack\'s template and stages the image, with cdk-nag and CloudFormation checks passing', async () => {
+  it("writes the stack's template and stages the image, with cdk-nag and CloudFormation checks passing", async () => {
     const out = scratchFolder('mapc-cdk-out-');
-    const result = await cdk(['synth', '-c', 'bucket=acme-extracts', '-c', 'prefix=extracts/', '-c', 'alarmEmail=ops@example.com', '-q', '-o', out]);
+    const result = await cdk([
+      'synth',
+      '-c',
+      'bucket=acme-extracts',
+      '-c',
+      'prefix=extracts/',
+      '-c',
+      'alarmEmail=ops@example.com',
+      '-q',
+      '-o',
+      out,
+    ]);
     expect(result.code, result.stderr).to.equal(0);
-    const template = JSON.parse(readFileSync(join(out, 'mapc.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const template = JSON.parse(readFileSync(join(out, 'mapc.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string }>;
+    };
     const types = new Set(Object.values(template.Resources).map((r) => r.Type));
-    for (const type of ['AWS::StepFunctions::StateMachine', 'AWS::ECS::TaskDefinition', 'AWS::Events::Rule', 'AWS::Scheduler::Schedule', 'AWS::DynamoDB::Table', 'AWS::CloudWatch::Alarm']) {
+    for (const type of [
+      'AWS::StepFunctions::StateMachine',
+      'AWS::ECS::TaskDefinition',
+      'AWS::Events::Rule',
+      'AWS::Scheduler::Schedule',
+      'AWS::DynamoDB::Table',
+      'AWS::CloudWatch::Alarm',
+    ]) {
       expect(types, type).to.include(type);
     }
-    const assets = JSON.parse(readFileSync(join(out, 'mapc.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { directory: string; dockerFile: string } }> };
+    const assets = JSON.parse(readFileSync(join(out, 'mapc.assets.json'), 'utf8')) as {
+      dockerImages: Record<string, { source: { directory: string; dockerFile: string } }>;
+    };
     const [image] = Object.values(assets.dockerImages);
     expect(image.source.dockerFile).to.equal('Dockerfile');
     expect(existsSync(join(out, image.source.directory, 'Dockerfile'))).to.equal(true);
-    const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as { pluginReports: Array<{ pluginName: string; conclusion: string }> };
+    const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{ pluginName: string; conclusion: string }>;
+    };
     expect(report.pluginReports.filter((r) => r.conclusion !== 'success')).to.deep.equal([]);
   });
 
-  it('stops with the configuration\'s problems, named, before anything is written', async () => {
+  it("stops with the configuration's problems, named, before anything is written", async () => {
     const out = scratchFolder('mapc-cdk-out-');
     const result = await cdk(['synth', '-c', 'prefix=extracts', '-c', 'cpu=3', '-q', '-o', out]);
     expect(result.code).to.not.equal(0);
-    expect(result.stderr).to.include('mapc deploy: the deploy configuration has 3 problems:')
+    expect(result.stderr)
+      .to.include('mapc deploy: the deploy configuration has 3 problems:')
       .and.include('bucket: required')
       .and.include('prefix: "extracts" must end with "/"')
       .and.include('cpu: a whole number from 256 to 16384, not "3"');

@@ -4,7 +4,12 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeployConfigError, fargateMemoryChoices, parseDeployConfig, type RawDeployConfig } from '../../deploy/config.js';
+import {
+  DeployConfigError,
+  fargateMemoryChoices,
+  parseDeployConfig,
+  type RawDeployConfig,
+} from '../../deploy/config.js';
 import { readDeployInput } from '../../deploy/config-input.js';
 import { REPO_ROOT } from '../../deploy/paths.js';
 
@@ -43,8 +48,14 @@ describe('deploy configuration', () => {
     const root = mkdtempSync(join(tmpdir(), 'mapc-deploy-mappings-'));
     try {
       mkdirSync(join(root, 'mappings'));
-      writeFileSync(join(root, 'mappings', 'schema.map'), 'table a from "a.csv" {\n  id string key\n}\ntarget t {\n  partition key pk\n}\n');
-      writeFileSync(join(root, 'mappings', 'orders.map'), 'import "schema.map"\nitem Order into t {\n  from a as a\n  pk = a.id\n}\n');
+      writeFileSync(
+        join(root, 'mappings', 'schema.map'),
+        'table a from "a.csv" {\n  id string key\n}\ntarget t {\n  partition key pk\n}\n',
+      );
+      writeFileSync(
+        join(root, 'mappings', 'orders.map'),
+        'import "schema.map"\nitem Order into t {\n  from a as a\n  pk = a.id\n}\n',
+      );
       expect(parseDeployConfig(minimal, root).mappings).to.deep.equal(['mappings/orders.map']);
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -53,25 +64,61 @@ describe('deploy configuration', () => {
 
   it('reads context strings (-c key=value) and JSON values the same way', () => {
     const fromContext = parse({
-      ...minimal, name: 'sales', createBucket: 'true', mappings: 'mappings/customer.map', tables: 'app_table=prod-app',
-      existingTables: 'prod-app', catchUpMinutes: '15', cpu: '512', memoryMiB: '4096', maxRejects: '0', alarmEmail: 'ops@example.com',
+      ...minimal,
+      name: 'sales',
+      createBucket: 'true',
+      mappings: 'mappings/customer.map',
+      tables: 'app_table=prod-app',
+      existingTables: 'prod-app',
+      catchUpMinutes: '15',
+      cpu: '512',
+      memoryMiB: '4096',
+      maxRejects: '0',
+      alarmEmail: 'ops@example.com',
       containerInsights: 'false',
     });
     const fromFile = parse({
-      ...minimal, name: 'sales', createBucket: true, mappings: ['mappings/customer.map'], tables: { app_table: 'prod-app' },
-      existingTables: ['prod-app'], catchUpMinutes: 15, cpu: 512, memoryMiB: 4096, maxRejects: 0, alarmEmail: 'ops@example.com',
+      ...minimal,
+      name: 'sales',
+      createBucket: true,
+      mappings: ['mappings/customer.map'],
+      tables: { app_table: 'prod-app' },
+      existingTables: ['prod-app'],
+      catchUpMinutes: 15,
+      cpu: 512,
+      memoryMiB: 4096,
+      maxRejects: 0,
+      alarmEmail: 'ops@example.com',
       containerInsights: false,
     });
     expect(fromContext).to.deep.equal(fromFile);
-    expect(fromFile).to.deep.include({ name: 'sales', controlTable: 'sales-control', tables: { app_table: 'prod-app' }, catchUpMinutes: 15, containerInsights: false });
+    expect(fromFile).to.deep.include({
+      name: 'sales',
+      controlTable: 'sales-control',
+      tables: { app_table: 'prod-app' },
+      catchUpMinutes: 15,
+      containerInsights: false,
+    });
     expect(fromFile.bucket.create).to.equal(true);
     expect(fromFile.task).to.deep.include({ cpu: 512, memoryMiB: 4096, maxRejects: 0 });
     expect(parse({ ...minimal, tables: '{"app_table": "prod-app"}' }).tables).to.deep.equal({ app_table: 'prod-app' });
   });
 
   it('reports every problem at once, each naming its setting', () => {
-    const problems = problemsOf({ prefix: 'extracts', cpu: 1024, memoryMiB: 1024, logRetentionDays: 10, colour: 'blue' } as RawDeployConfig);
-    expect(problems.map((p) => p.split(':')[0]).sort()).to.deep.equal(['bucket', 'colour', 'logRetentionDays', 'memoryMiB', 'prefix']);
+    const problems = problemsOf({
+      prefix: 'extracts',
+      cpu: 1024,
+      memoryMiB: 1024,
+      logRetentionDays: 10,
+      colour: 'blue',
+    } as RawDeployConfig);
+    expect(problems.map((p) => p.split(':')[0]).sort()).to.deep.equal([
+      'bucket',
+      'colour',
+      'logRetentionDays',
+      'memoryMiB',
+      'prefix',
+    ]);
     expect(problems.find((p) => p.startsWith('memoryMiB'))).to.include('2048 to 8192 in steps of 1024');
     expect(problems.find((p) => p.startsWith('prefix'))).to.include('must end with "/"');
     expect(problems.find((p) => p.startsWith('colour'))).to.include('not a setting');
@@ -79,11 +126,18 @@ describe('deploy configuration', () => {
 
   it('refuses values that would fail late: bucket and table names, patterns in the prefix, mappings outside mappings/', () => {
     const problems = problemsOf({
-      bucket: 'Acme_Extracts', prefix: 'ext*/', mappings: 'examples/warehouse.map,mappings/missing.map', tables: 'app_table=x', overdueHours: 200,
-      catchUpMinutes: '5m', bucketKmsKeyArn: 'alias/extracts', alarmEmail: 'ops',
+      bucket: 'Acme_Extracts',
+      prefix: 'ext*/',
+      mappings: 'examples/warehouse.map,mappings/missing.map',
+      tables: 'app_table=x',
+      overdueHours: 200,
+      catchUpMinutes: '5m',
+      bucketKmsKeyArn: 'alias/extracts',
+      alarmEmail: 'ops',
     });
     expect(problems).to.have.length(9);
-    expect(problems.join('\n')).to.include('is not an S3 bucket name')
+    expect(problems.join('\n'))
+      .to.include('is not an S3 bucket name')
       .and.include('"*", "?" and "\\" are not allowed')
       .and.include('name .map files directly in mappings/')
       .and.include('mappings/missing.map does not exist')
@@ -103,12 +157,22 @@ describe('deploy configuration', () => {
 
   it('reads a JSON file named by the config context key; context settings win over it', () => {
     const folder = mkdtempSync(join(tmpdir(), 'mapc-deploy-config-'));
-    writeFileSync(join(folder, 'prod.json'), JSON.stringify({ bucket: 'from-file', prefix: 'daily/', catchUpMinutes: 30 }));
-    const context: Record<string, unknown> = { config: 'prod.json', bucket: 'from-context', '@aws-cdk/core:some-flag': true };
+    writeFileSync(
+      join(folder, 'prod.json'),
+      JSON.stringify({ bucket: 'from-file', prefix: 'daily/', catchUpMinutes: 30 }),
+    );
+    const context: Record<string, unknown> = {
+      config: 'prod.json',
+      bucket: 'from-context',
+      '@aws-cdk/core:some-flag': true,
+    };
     const raw = readDeployInput({ tryGetContext: (key) => context[key] }, folder);
     expect(raw).to.deep.equal({ bucket: 'from-context', prefix: 'daily/', catchUpMinutes: 30 });
     writeFileSync(join(folder, 'broken.json'), '{"bucket": ');
-    expect(() => readDeployInput({ tryGetContext: (key) => ({ config: 'broken.json' })[key] }, folder)).to.throw(DeployConfigError, 'is not JSON');
+    expect(() => readDeployInput({ tryGetContext: (key) => ({ config: 'broken.json' })[key] }, folder)).to.throw(
+      DeployConfigError,
+      'is not JSON',
+    );
     rmSync(folder, { recursive: true, force: true });
   });
 });

@@ -26,28 +26,40 @@ import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 
 const run = promisify(execFile);
 
-interface Finished { code: number | null; stdout: string; stderr: string }
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** `node bin/mapc.js …` in the image folder, with only the given environment (and PATH). */
 function mapcIn(image: string, args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/mapc.js', ...args], { cwd: image, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/mapc.js', ...args], {
+      cwd: image,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
 /** Every file under a folder, relative to it. */
 function filesUnder(folder: string): string[] {
-  return (readdirSync(folder, { recursive: true, withFileTypes: true }))
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name).slice(folder.length + 1));
 }
 
-describe('the job image\'s files, laid out without Docker (deploy/image/stage-image.sh)', function () {
+describe("the job image's files, laid out without Docker (deploy/image/stage-image.sh)", function () {
   this.timeout(180_000);
   const dynamo = useDynamoDbLocal();
   let folder: string;
@@ -63,7 +75,14 @@ describe('the job image\'s files, laid out without Docker (deploy/image/stage-im
   });
 
   it('holds the built JavaScript of the command and its libraries, the compiled plans and production dependencies, nothing else', () => {
-    expect(readdirSync(image).sort()).to.deep.equal(['bin', 'build', 'node_modules', 'package-lock.json', 'package.json', 'plans']);
+    expect(readdirSync(image).sort()).to.deep.equal([
+      'bin',
+      'build',
+      'node_modules',
+      'package-lock.json',
+      'package.json',
+      'plans',
+    ]);
     expect(readdirSync(join(image, 'build')).sort()).to.deep.equal(['api', 'bin', 'compiler', 'grammar', 'runtime']);
     expect(readdirSync(join(image, 'plans')).sort()).to.deep.equal(['customer.plan.json', 'product.plan.json']);
     const built = filesUnder(join(image, 'build'));
@@ -71,7 +90,16 @@ describe('the job image\'s files, laid out without Docker (deploy/image/stage-im
     expect(built.filter((file) => !/\.(js|json)$/.test(file))).to.deep.equal([]);
     const modules = readdirSync(join(image, 'node_modules'));
     expect(modules).to.include.members(['@aws-sdk', 'ajv', 'chevrotain']);
-    expect(modules).to.not.include.members(['mocha', 'typescript', 'tsx', 'chai', 'aws-cdk-lib', 'aws-cdk', 'cdk-nag', 's3rver']);
+    expect(modules).to.not.include.members([
+      'mocha',
+      'typescript',
+      'tsx',
+      'chai',
+      'aws-cdk-lib',
+      'aws-cdk',
+      'cdk-nag',
+      's3rver',
+    ]);
     const plan = JSON.parse(readFileSync(join(image, 'plans/customer.plan.json'), 'utf8')) as Plan;
     expect(plan.mapping).to.equal('customer');
   });
@@ -82,10 +110,16 @@ describe('the job image\'s files, laid out without Docker (deploy/image/stage-im
     expect(help.stdout).to.include('MAPC_SOURCE').and.include('MAPC_OWNER');
   });
 
-  it('runs one job from the image folder with the stack\'s environment: a local extract into DynamoDB Local', async () => {
+  it("runs one job from the image folder with the stack's environment: a local extract into DynamoDB Local", async () => {
     const extracts = join(folder, 'extracts');
     mkdirSync(join(extracts, 'daily'), { recursive: true });
-    await writeExtract({ customers: 40, deltaCustomers: 2, seed: 7, sequence: 0, out: join(extracts, 'daily', 'base.zip') });
+    await writeExtract({
+      customers: 40,
+      deltaCustomers: 2,
+      seed: 7,
+      sequence: 0,
+      out: join(extracts, 'daily', 'base.zip'),
+    });
 
     // The environment the stack gives the container, pointed at local stand-ins.
     const config = parseDeployConfig({ bucket: 'acme-extracts', prefix: 'daily/', name: 'imagetest' }, REPO_ROOT);
@@ -105,9 +139,15 @@ describe('the job image\'s files, laid out without Docker (deploy/image/stage-im
       AWS_SECRET_ACCESS_KEY: 'local',
     });
     expect(job.code, job.stderr + job.stdout).to.equal(0);
-    const lines = job.stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = job.stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const metrics = lines.filter((line) => line._aws !== undefined);
-    expect(metrics.map((m) => [m.Mapping, m.Status])).to.deep.equal([['customer', 'ok'], ['product', 'ok']]);
+    expect(metrics.map((m) => [m.Mapping, m.Status])).to.deep.equal([
+      ['customer', 'ok'],
+      ['product', 'ok'],
+    ]);
     expect(lines[lines.length - 1]).to.include({ message: 'job pass finished', status: 'ok', applied: 1 });
     const items = await client.send(new ScanCommand({ TableName: tables.targets[0].tableName, Select: 'COUNT' }));
     expect(items.Count).to.be.greaterThan(40);

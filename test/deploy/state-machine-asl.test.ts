@@ -5,14 +5,29 @@ import { expect } from 'chai';
 import aslValidator from 'asl-validator';
 import { DEMO_SETTINGS, stateMachineDefinition, synthesize } from './synth.js';
 
-type States = Record<string, { Type: string; Next?: string; End?: boolean; Default?: string; Choices?: Array<{ Next: string }>; Catch?: Array<{ Next: string }> }>;
+type States = Record<
+  string,
+  {
+    Type: string;
+    Next?: string;
+    End?: boolean;
+    Default?: string;
+    Choices?: Array<{ Next: string }>;
+    Catch?: Array<{ Next: string }>;
+  }
+>;
 
 /** The states each state may go to next: Next, a Choice's branches and default, Catch handlers. */
 function successors(state: States[string]): string[] {
-  return [state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next), ...(state.Catch ?? []).map((c) => c.Next)].filter((s): s is string => s !== undefined);
+  return [
+    state.Next,
+    state.Default,
+    ...(state.Choices ?? []).map((c) => c.Next),
+    ...(state.Catch ?? []).map((c) => c.Next),
+  ].filter((s): s is string => s !== undefined);
 }
 
-describe('the state machine\'s definition (ASL)', function () {
+describe("the state machine's definition (ASL)", function () {
   this.timeout(120_000);
 
   for (const settings of [DEMO_SETTINGS, { ...DEMO_SETTINGS, createBucket: 'true', timeoutMinutes: '30' }]) {

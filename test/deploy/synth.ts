@@ -58,7 +58,12 @@ export function resolveIntrinsics(value: CfnValue): CfnValue {
   if (value === null || typeof value !== 'object') return value;
   const object = value as Record<string, CfnValue>;
   if ('Ref' in object) {
-    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012', 'AWS::URLSuffix': 'amazonaws.com' };
+    const pseudo: Record<string, string> = {
+      'AWS::Partition': 'aws',
+      'AWS::Region': 'eu-west-1',
+      'AWS::AccountId': '123456789012',
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
     return pseudo[object.Ref as string] ?? `${object.Ref as string}`;
   }
   if ('Fn::GetAtt' in object) return (object['Fn::GetAtt'] as string[]).join('.');
@@ -78,7 +83,11 @@ export function onlyResource(template: Template, type: string): { id: string; pr
 }
 
 /** The state machine's definition (ASL) as an object. */
-export function stateMachineDefinition(template: Template): { StartAt: string; States: Record<string, any>; TimeoutSeconds?: number } {
+export function stateMachineDefinition(template: Template): {
+  StartAt: string;
+  States: Record<string, any>;
+  TimeoutSeconds?: number;
+} {
   const { properties } = onlyResource(template, 'AWS::StepFunctions::StateMachine');
   return JSON.parse(String(resolveIntrinsics(properties.DefinitionString)));
 }

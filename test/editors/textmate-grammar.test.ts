@@ -24,8 +24,12 @@ async function loadGrammar(): Promise<textmate.IGrammar> {
   const wasm = readFileSync('node_modules/vscode-oniguruma/release/onig.wasm');
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   const registry = new textmate.Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
-    loadGrammar: async (scope) => (scope === 'source.mapc' ? textmate.parseRawGrammar(readFileSync(GRAMMAR, 'utf8'), GRAMMAR) : null),
+    onigLib: Promise.resolve({
+      createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p),
+      createOnigString: (s: string) => new oniguruma.OnigString(s),
+    }),
+    loadGrammar: async (scope) =>
+      scope === 'source.mapc' ? textmate.parseRawGrammar(readFileSync(GRAMMAR, 'utf8'), GRAMMAR) : null,
   });
   return (await registry.loadGrammar('source.mapc'))!;
 }
@@ -37,7 +41,8 @@ function scopesByOffset(grammar: textmate.IGrammar, text: string): string[][] {
   for (const line of text.split('\n')) {
     const { tokens, ruleStack } = grammar.tokenizeLine(line, state);
     state = ruleStack;
-    for (const token of tokens) for (let i = token.startIndex; i < Math.min(token.endIndex, line.length); i++) result.push(token.scopes);
+    for (const token of tokens)
+      for (let i = token.startIndex; i < Math.min(token.endIndex, line.length); i++) result.push(token.scopes);
     result.push(['source.mapc']); // the newline
   }
   return result;
@@ -68,27 +73,46 @@ describe('TextMate grammar', function () {
       const expectScope = (token: LexToken, offset: number, want: string, what: string) => {
         counts[what] = (counts[what] ?? 0) + 1;
         const got = scopes[offset] ?? [];
-        if (!got.some((s) => s.startsWith(want))) problems.push(`${file}:${token.startLine}:${token.startColumn}: ${what} \`${token.image.slice(0, 30)}\` has ${got.join(' ')}, not ${want}`);
+        if (!got.some((s) => s.startsWith(want)))
+          problems.push(
+            `${file}:${token.startLine}:${token.startColumn}: ${what} \`${token.image.slice(0, 30)}\` has ${got.join(' ')}, not ${want}`,
+          );
       };
-      for (const comment of (lexed.groups.comments ?? [])) expectScope(comment, comment.startOffset, 'comment.line.number-sign.mapc', 'comment');
+      for (const comment of lexed.groups.comments ?? [])
+        expectScope(comment, comment.startOffset, 'comment.line.number-sign.mapc', 'comment');
       lexed.tokens.forEach((token, i) => {
         const kind = token.tokenType.name;
         const next = lexed.tokens[i + 1];
-        if (kind.startsWith('Kw_')) expectScope(token, token.startOffset, LANGUAGE_CONSTANTS.has(token.image) ? 'constant.language.mapc' : 'keyword.', 'keyword');
+        if (kind.startsWith('Kw_'))
+          expectScope(
+            token,
+            token.startOffset,
+            LANGUAGE_CONSTANTS.has(token.image) ? 'constant.language.mapc' : 'keyword.',
+            'keyword',
+          );
         if (kind === 'StringLiteral' || kind === 'UnterminatedString') {
           expectScope(token, token.startOffset, 'string.quoted.double.mapc', 'string');
           // A template part: `{` not escaped opens it; the text inside is code, not string text.
           for (let j = 1; j < token.image.length; j++) {
             if (token.image[j] === '\\') j += 1;
             else if (token.image[j] === '{') {
-              expectScope(token, token.startOffset + j, 'punctuation.definition.template-expression.begin.mapc', 'template');
+              expectScope(
+                token,
+                token.startOffset + j,
+                'punctuation.definition.template-expression.begin.mapc',
+                'template',
+              );
               const name = /^[A-Za-z_]/.test(token.image[j + 1] ?? '') ? token.startOffset + j + 1 : -1;
               if (name >= 0) expectScope(token, name, 'meta.template.expression.mapc', 'template name');
             }
           }
         }
         if (kind === 'NumberLiteral') {
-          const duration = next && next.tokenType.name === 'Identifier' && next.image in DURATION_UNITS && next.startLine === token.startLine;
+          const duration =
+            next &&
+            next.tokenType.name === 'Identifier' &&
+            next.image in DURATION_UNITS &&
+            next.startLine === token.startLine;
           expectScope(token, token.startOffset, 'constant.numeric', 'number');
           if (duration) {
             expectScope(token, token.startOffset, 'constant.numeric.duration.mapc', 'duration');
@@ -99,7 +123,17 @@ describe('TextMate grammar', function () {
     }
     expect(problems.slice(0, 20)).to.deep.equal([]);
     // Each kind was met, many times: the checks above did run.
-    for (const what of ['comment', 'keyword', 'string', 'template', 'template name', 'number', 'duration', 'duration unit']) expect(counts[what] ?? 0, what).to.be.greaterThan(5);
+    for (const what of [
+      'comment',
+      'keyword',
+      'string',
+      'template',
+      'template name',
+      'number',
+      'duration',
+      'duration unit',
+    ])
+      expect(counts[what] ?? 0, what).to.be.greaterThan(5);
   });
 
   it('scopes the parts of customer.map as an editor shows them', () => {

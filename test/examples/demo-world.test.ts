@@ -12,7 +12,7 @@ import { demoWorld } from '../../examples/demo-world.js';
 import { writeExtract } from '../../examples/extract-generator/write-extract.js';
 import { REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
 
-describe('the demos\' extracts', function () {
+describe("the demos' extracts", function () {
   this.timeout(60_000);
   let dir: string;
   before(() => {
@@ -20,7 +20,11 @@ describe('the demos\' extracts', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const [name, now] of [['today', Date.now()], ['in 2031', Date.parse('2031-03-15T10:20:00Z')], ['in 2045', Date.parse('2045-07-01T00:00:00Z')]] as const) {
+  for (const [name, now] of [
+    ['today', Date.now()],
+    ['in 2031', Date.parse('2031-03-15T10:20:00Z')],
+    ['in 2045', Date.parse('2045-07-01T00:00:00Z')],
+  ] as const) {
     it(`are dated before the day they run, and the delta's items have not expired (${name})`, async () => {
       const world = demoWorld(40, now);
       const delta = join(dir, `delta-${now}.zip`);
@@ -30,11 +34,20 @@ describe('the demos\' extracts', function () {
       expect(Date.parse(deltaAsOf), 'the delta is not dated in the future').to.be.below(now);
 
       const out = join(dir, `items-${now}.ndjson`);
-      const report = await runExtract({ plan: loadPlan(join(REPO_ROOT, 'mappings/customer.map')), extract: delta, preview: { out } });
+      const report = await runExtract({
+        plan: loadPlan(join(REPO_ROOT, 'mappings/customer.map')),
+        extract: delta,
+        preview: { out },
+      });
       expect(report.status, report.error).to.equal('ok');
-      const expiries = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { attributes: { expires_at: number } }).map((item) => item.attributes.expires_at);
+      const expiries = readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { attributes: { expires_at: number } })
+        .map((item) => item.attributes.expires_at);
       expect(expiries.length).to.be.above(0);
-      for (const expiresAt of expiries) expect(expiresAt * 1000, 'an item of the delta expires before the demo runs').to.be.above(now);
+      for (const expiresAt of expiries)
+        expect(expiresAt * 1000, 'an item of the delta expires before the demo runs').to.be.above(now);
     });
   }
 });

@@ -12,38 +12,77 @@ import { compileCellCaster } from '../../runtime/values/cast-cell.js';
 import { writeExtract } from '../../examples/extract-generator/write-extract.js';
 
 const FORMAT: PlanFormat = {
-  delimiter: ',', quote: '"', escape: '"', header: true, trailingDelimiter: false, encoding: 'utf-8',
-  nullTokens: [''], dateFormat: '%Y-%m-%d', timestampFormat: '%Y-%m-%dT%H:%M:%S',
+  delimiter: ',',
+  quote: '"',
+  escape: '"',
+  header: true,
+  trailingDelimiter: false,
+  encoding: 'utf-8',
+  nullTokens: [''],
+  dateFormat: '%Y-%m-%d',
+  timestampFormat: '%Y-%m-%dT%H:%M:%S',
 };
 
 /** The tables of examples/warehouse.map, as the compiler would plan them (every column projected). */
 function planTable(name: string, pattern: string, spec: string, format: Partial<PlanFormat> = {}): PlanTable {
-  const columns: PlanColumn[] = spec.trim().split(/\s*,\s*/).map((part, position) => {
-    const [declared, type, header] = part.split(/\s+/);
-    const name = declared.replace('?', '');
-    return { name, header: header ?? name, position, type: type as ColumnType, nullable: declared.endsWith('?') };
-  });
+  const columns: PlanColumn[] = spec
+    .trim()
+    .split(/\s*,\s*/)
+    .map((part, position) => {
+      const [declared, type, header] = part.split(/\s+/);
+      const name = declared.replace('?', '');
+      return { name, header: header ?? name, position, type: type as ColumnType, nullable: declared.endsWith('?') };
+    });
   return {
-    name, pattern, format: { ...FORMAT, ...format }, declaredHeaders: columns.map((column) => column.header), columns,
-    key: [], filters: [], roles: [],
+    name,
+    pattern,
+    format: { ...FORMAT, ...format },
+    declaredHeaders: columns.map((column) => column.header),
+    columns,
+    key: [],
+    filters: [],
+    roles: [],
   };
 }
 
 const WAREHOUSE: PlanTable[] = [
-  planTable('customers', 'customers*.csv', 'customer_id int, name string, email? string, segment string, country string country_code, created_at timestamp'),
+  planTable(
+    'customers',
+    'customers*.csv',
+    'customer_id int, name string, email? string, segment string, country string country_code, created_at timestamp',
+  ),
   planTable('orders', 'orders*.csv', 'order_id int, customer_id int, order_date date, status string, channel? string'),
   planTable('order_lines', 'order_lines*.csv', 'order_id int, line_no int, sku string, qty int, unit_price decimal'),
-  planTable('products', 'products*.txt', 'sku string, description string, category string, list_price? decimal', { delimiter: '|', header: false, trailingDelimiter: true }),
-  planTable('payments', 'payments*.csv', 'payment_id int, order_id int, paid_at timestamp, method string, amount decimal'),
+  planTable('products', 'products*.txt', 'sku string, description string, category string, list_price? decimal', {
+    delimiter: '|',
+    header: false,
+    trailingDelimiter: true,
+  }),
+  planTable(
+    'payments',
+    'payments*.csv',
+    'payment_id int, order_id int, paid_at timestamp, method string, amount decimal',
+  ),
   planTable('warehouses', 'warehouses*.csv', 'warehouse_id int, city string'),
-  planTable('stock_moves', 'stock_moves*.csv', 'move_id int, warehouse_id int, sku string, moved_at timestamp, qty int'),
+  planTable(
+    'stock_moves',
+    'stock_moves*.csv',
+    'move_id int, warehouse_id int, sku string, moved_at timestamp, qty int',
+  ),
   planTable('audit_log', 'audit_log*.csv', 'event_id int, happened_at timestamp, actor string, action string'),
 ];
 
 type Rows = Record<string, Array<Record<string, unknown>>>;
 
 /** Every table of an extract, cast; any fault or reject fails the test. `records`: each file's. */
-async function readExtract(path: string): Promise<{ rows: Rows; records: Record<string, number>; entries: ArchiveEntry[]; manifest: Record<string, unknown> }> {
+async function readExtract(
+  path: string,
+): Promise<{
+  rows: Rows;
+  records: Record<string, number>;
+  entries: ArchiveEntry[];
+  manifest: Record<string, unknown>;
+}> {
   const source = new LocalFileSource(path);
   try {
     const entries = await listEntries(source);
@@ -102,13 +141,26 @@ describe('examples/generate-extract', function () {
     for (const table of WAREHOUSE) expect(rows[table.name].length, table.name).to.equal(summary.rows[table.name]);
     expect(manifest).to.deep.include({ extractedAt: '2026-11-01T02:00:00Z', sequence: 0, rows: summary.rows });
     // Each file's records, as a run checks them (docs/manifest.md).
-    const files = Object.fromEntries(entries.filter((e) => e.name !== '_manifest.json').map((e) => [e.name, { rows: records[e.name] ?? 0 }]));
+    const files = Object.fromEntries(
+      entries.filter((e) => e.name !== '_manifest.json').map((e) => [e.name, { rows: records[e.name] ?? 0 }]),
+    );
     expect(manifest.files).to.deep.equal(files);
-    expect(rows.customers.map((row) => row.customer_id)).to.deep.equal(Array.from({ length: 40 }, (_, i) => BigInt(i + 1)));
+    expect(rows.customers.map((row) => row.customer_id)).to.deep.equal(
+      Array.from({ length: 40 }, (_, i) => BigInt(i + 1)),
+    );
     expect(matchEntries(entries, 'orders*.csv').length, 'orders come in parts').to.be.greaterThan(1);
-    expect(rows.customers.some((row) => row.email === null), 'some nullable values are empty').to.equal(true);
-    expect(rows.products.some((row) => String(row.description).includes('|')), 'a quoted delimiter').to.equal(true);
-    expect(rows.audit_log.some((row) => String(row.action).includes('\n')), 'a quoted newline').to.equal(true);
+    expect(
+      rows.customers.some((row) => row.email === null),
+      'some nullable values are empty',
+    ).to.equal(true);
+    expect(
+      rows.products.some((row) => String(row.description).includes('|')),
+      'a quoted delimiter',
+    ).to.equal(true);
+    expect(
+      rows.audit_log.some((row) => String(row.action).includes('\n')),
+      'a quoted newline',
+    ).to.equal(true);
     // Every order line and payment points at an order, every order at a customer.
     const orderIds = new Set(rows.orders.map((row) => row.order_id));
     const customerIds = new Set(rows.customers.map((row) => row.customer_id));
@@ -123,7 +175,12 @@ describe('examples/generate-extract', function () {
 
   it('dates an extract from the extractedAt given: the same rows, a century later', async () => {
     await writeExtract({ ...size, sequence: 1, out: join(folder, 'delta1-2026.zip') });
-    await writeExtract({ ...size, extractedAt: '2126-11-01T02:00:00Z', sequence: 1, out: join(folder, 'delta1-2126.zip') });
+    await writeExtract({
+      ...size,
+      extractedAt: '2126-11-01T02:00:00Z',
+      sequence: 1,
+      out: join(folder, 'delta1-2126.zip'),
+    });
     const then = await readExtract(join(folder, 'delta1-2026.zip'));
     const later = await readExtract(join(folder, 'delta1-2126.zip'));
     expect(later.manifest).to.deep.include({ extractedAt: '2126-11-01T08:00:00Z', sequence: 1 });
@@ -135,7 +192,9 @@ describe('examples/generate-extract', function () {
 
   it('refuses an extractedAt that is not an ISO timestamp', async () => {
     let error: unknown;
-    await writeExtract({ ...size, extractedAt: 'next tuesday', sequence: 0, out: join(folder, 'bad.zip') }).catch((e: unknown) => (error = e));
+    await writeExtract({ ...size, extractedAt: 'next tuesday', sequence: 0, out: join(folder, 'bad.zip') }).catch(
+      (e: unknown) => (error = e),
+    );
     expect(String(error)).to.include('extractedAt "next tuesday" is not an ISO 8601 timestamp');
   });
 
@@ -150,12 +209,24 @@ describe('examples/generate-extract', function () {
 
     const ids = (rows: Rows, table: string, column: string) => rows[table].map((row) => row[column] as bigint);
     const max = (values: bigint[]) => values.reduce((a, b) => (a > b ? a : b), 0n);
-    for (const [table, column] of [['customers', 'customer_id'], ['orders', 'order_id'], ['payments', 'payment_id'], ['stock_moves', 'move_id'], ['audit_log', 'event_id']]) {
+    for (const [table, column] of [
+      ['customers', 'customer_id'],
+      ['orders', 'order_id'],
+      ['payments', 'payment_id'],
+      ['stock_moves', 'move_id'],
+      ['audit_log', 'event_id'],
+    ]) {
       const before = max(ids(base, table, column));
       const fresh = ids(delta1.rows, table, column);
       expect(fresh.length, table).to.be.greaterThan(0);
-      expect(fresh.every((id) => id > before), `${table} ids after the base`).to.equal(true);
-      expect(ids(delta2, table, column).every((id) => id > max(fresh)), `${table} ids after delta 1`).to.equal(true);
+      expect(
+        fresh.every((id) => id > before),
+        `${table} ids after the base`,
+      ).to.equal(true);
+      expect(
+        ids(delta2, table, column).every((id) => id > max(fresh)),
+        `${table} ids after delta 1`,
+      ).to.equal(true);
     }
     const baseSkus = new Set(base.products.map((row) => row.sku));
     expect(delta1.rows.products.every((row) => !baseSkus.has(row.sku))).to.equal(true);
@@ -172,9 +243,14 @@ describe('examples/generate-extract', function () {
     }
     const oldOrderLines = delta1.rows.order_lines.filter((row) => baseLines.has(row.order_id as bigint));
     expect(oldOrderLines.length).to.be.greaterThan(0);
-    for (const row of oldOrderLines) expect(row.line_no).to.equal((baseLines.get(row.order_id as bigint) as bigint) + 1n);
+    for (const row of oldOrderLines)
+      expect(row.line_no).to.equal((baseLines.get(row.order_id as bigint) as bigint) + 1n);
     const newOrders = new Set(ids(delta1.rows, 'orders', 'order_id'));
-    expect(delta1.rows.order_lines.every((row) => newOrders.has(row.order_id as bigint) || baseLines.has(row.order_id as bigint))).to.equal(true);
+    expect(
+      delta1.rows.order_lines.every(
+        (row) => newOrders.has(row.order_id as bigint) || baseLines.has(row.order_id as bigint),
+      ),
+    ).to.equal(true);
     const baseOrders = new Set(ids(base, 'orders', 'order_id'));
     expect(delta1.rows.payments.some((row) => baseOrders.has(row.order_id as bigint))).to.equal(true);
     // Lines for old orders in delta 2 are for delta 1's orders: each order gets one extra line at most.

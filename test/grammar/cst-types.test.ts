@@ -8,6 +8,9 @@ import { cstTypesSource } from '../../grammar/cst-types-source.js';
 describe('grammar/cst-types.ts', () => {
   it('is what the parser generates now', () => {
     const checkedIn = readFileSync(new URL('../../grammar/cst-types.ts', import.meta.url), 'utf8');
-    expect(checkedIn, 'grammar/cst-types.ts is out of date with grammar/parser.ts: run `npm run gen:cst`, then fix what `npm run build` reports').to.equal(cstTypesSource());
+    expect(
+      checkedIn,
+      'grammar/cst-types.ts is out of date with grammar/parser.ts: run `npm run gen:cst`, then fix what `npm run build` reports',
+    ).to.equal(cstTypesSource());
   });
 });

@@ -7,7 +7,7 @@ const itemWith = (body: string) => `item I into t {\n  from x as a\n${body}\n}\n
 function firstAttribute(source: string): Attribute {
   const { ast, problems } = parse(source, 'test.map');
   expect(problems, JSON.stringify(problems)).to.deep.equal([]);
-  return (ast.items[0]).members[0] as Attribute;
+  return ast.items[0].members[0] as Attribute;
 }
 
 const valueOf = (body: string) => firstAttribute(itemWith(body)).value as Expr;
@@ -22,7 +22,7 @@ describe('grammar: parse', () => {
     expect(source.slice(ast.tables[0].pattern.span.offset, ast.tables[0].pattern.span.endOffset)).to.equal('"t.csv"');
   });
 
-  it('reads `optional` after a table\'s pattern, with its span; a table without it is not optional', () => {
+  it("reads `optional` after a table's pattern, with its span; a table without it is not optional", () => {
     const source = 'table t from "t*.csv" optional {\n  id int key\n}\ntable u from "u.csv" {\n  id int key\n}\n';
     const { ast, problems } = parse(source, 'optional.map');
     expect(problems).to.deep.equal([]);
@@ -32,9 +32,11 @@ describe('grammar: parse', () => {
     expect(required.optional).to.equal(null);
   });
 
-  it('names `optional` as well as `{` when something else follows a table\'s pattern', () => {
+  it("names `optional` as well as `{` when something else follows a table's pattern", () => {
     const { problems } = parse('table t from "t.csv" optinal {\n  id int key\n}\n', 'typo.map');
-    expect(problems.map((p) => [p.message, p.span.column])).to.deep.equal([['expected `optional` or `{` but found `optinal`', 22]]);
+    expect(problems.map((p) => [p.message, p.span.column])).to.deep.equal([
+      ['expected `optional` or `{` but found `optinal`', 22],
+    ]);
   });
 
   it('reads templates into text and expression parts, with spans inside the string', () => {
@@ -83,7 +85,8 @@ describe('grammar: parse', () => {
   });
 
   it('recovers: three broken lines give three problems, and the rest still parses', () => {
-    const source = 'table t from "t.csv" {\n  id int key\n  name = string\n}\n\ntable u from {\n  id int key\n}\n\ntable v from "v.csv" {\n  id int key\n  x int -> \n}\n';
+    const source =
+      'table t from "t.csv" {\n  id int key\n  name = string\n}\n\ntable u from {\n  id int key\n}\n\ntable v from "v.csv" {\n  id int key\n  x int -> \n}\n';
     const { ast, problems } = parse(source, 'recover.map');
     expect(problems.map((p) => p.span.line)).to.deep.equal([3, 6, 13]);
     expect(ast.tables.map((t) => t.name.text)).to.include.members(['t', 'v']);
@@ -107,6 +110,9 @@ describe('grammar: parse', () => {
 
   it('keeps comments with their spans for the formatter', () => {
     const { comments } = parse('# head\ntable t from "t" { # trailing\n  id int key\n}\n', 'c.map');
-    expect(comments.map((c) => [c.text, c.span.line])).to.deep.equal([['# head', 1], ['# trailing', 2]]);
+    expect(comments.map((c) => [c.text, c.span.line])).to.deep.equal([
+      ['# head', 1],
+      ['# trailing', 2],
+    ]);
   });
 });

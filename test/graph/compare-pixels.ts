@@ -10,7 +10,12 @@ export interface PixelComparison {
   matches: boolean;
 }
 
-export function comparePixels(actual: RawImage, expected: RawImage, channelTolerance: number, maxDifferentShare: number): PixelComparison {
+export function comparePixels(
+  actual: RawImage,
+  expected: RawImage,
+  channelTolerance: number,
+  maxDifferentShare: number,
+): PixelComparison {
   if (actual.width !== expected.width || actual.height !== expected.height) {
     return { sameSize: false, differentPixels: Number.NaN, share: 1, matches: false };
   }

@@ -9,7 +9,8 @@ export const CUSTOMER_MAP = 'mappings/customer.map';
 
 export function compiled(path: string): { schema: Schema; plan: Plan } {
   const result = compile(path);
-  if (!result.plan || !result.schema) throw new Error(`${path} did not compile: ${result.diagnostics.map((d) => d.code).join(', ')}`);
+  if (!result.plan || !result.schema)
+    throw new Error(`${path} did not compile: ${result.diagnostics.map((d) => d.code).join(', ')}`);
   return { schema: result.schema, plan: result.plan };
 }
 

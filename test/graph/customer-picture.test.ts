@@ -32,15 +32,24 @@ const CHANNEL_TOLERANCE = 32;
 const MAX_DIFFERENT_SHARE = 0.001;
 
 function rendered(svg: string): { image: RawImage; png: Buffer } {
-  const picture = new Resvg(svg, { fitTo: { mode: 'width', value: PNG_WIDTH }, background: 'white', font: { loadSystemFonts: false } }).render();
-  return { image: { width: picture.width, height: picture.height, rgba: new Uint8Array(picture.pixels) }, png: picture.asPng() };
+  const picture = new Resvg(svg, {
+    fitTo: { mode: 'width', value: PNG_WIDTH },
+    background: 'white',
+    font: { loadSystemFonts: false },
+  }).render();
+  return {
+    image: { width: picture.width, height: picture.height, rgba: new Uint8Array(picture.pixels) },
+    png: picture.asPng(),
+  };
 }
 
 function checkText(name: string, actual: string) {
   const path = `${GOLDEN}/${name}`;
   if (update) writeFileSync(path, actual);
   expect(existsSync(path), `${path} is missing: run with MAPC_UPDATE_GOLDEN=1`).to.equal(true);
-  expect(actual, `${path} differs: run with MAPC_UPDATE_GOLDEN=1 if the change is intended`).to.equal(readFileSync(path, 'utf8'));
+  expect(actual, `${path} differs: run with MAPC_UPDATE_GOLDEN=1 if the change is intended`).to.equal(
+    readFileSync(path, 'utf8'),
+  );
 }
 
 describe('the picture of customer.map', function () {
@@ -63,14 +72,30 @@ describe('the picture of customer.map', function () {
     if (update) writeFileSync(path, png);
     expect(existsSync(path), `${path} is missing: run with MAPC_UPDATE_GOLDEN=1`).to.equal(true);
     const result = comparePixels(image, decodePng(readFileSync(path)), CHANNEL_TOLERANCE, MAX_DIFFERENT_SHARE);
-    expect(result.sameSize, `${path} has another size than the picture drawn now: run with MAPC_UPDATE_GOLDEN=1 if intended`).to.equal(true);
-    expect(result.share, `${result.differentPixels} pixels differ from ${path}: run with MAPC_UPDATE_GOLDEN=1 if intended`).to.be.at.most(MAX_DIFFERENT_SHARE);
+    expect(
+      result.sameSize,
+      `${path} has another size than the picture drawn now: run with MAPC_UPDATE_GOLDEN=1 if intended`,
+    ).to.equal(true);
+    expect(
+      result.share,
+      `${result.differentPixels} pixels differ from ${path}: run with MAPC_UPDATE_GOLDEN=1 if intended`,
+    ).to.be.at.most(MAX_DIFFERENT_SHARE);
   });
 
   it('fails the PNG comparison when a table role changes colour', async () => {
-    const changed: MappingGraph = { ...graph, tables: graph.tables.map((t) => (t.name === 'products' ? { ...t, roles: [{ kind: 'skipped' as const, text: 'held for lookups on (sku)' }] } : t)) };
+    const changed: MappingGraph = {
+      ...graph,
+      tables: graph.tables.map((t) =>
+        t.name === 'products' ? { ...t, roles: [{ kind: 'skipped' as const, text: 'held for lookups on (sku)' }] } : t,
+      ),
+    };
     const expected = decodePng(readFileSync(`${GOLDEN}/customer-map.png`));
-    const result = comparePixels(rendered(await renderSvg(changed)).image, expected, CHANNEL_TOLERANCE, MAX_DIFFERENT_SHARE);
+    const result = comparePixels(
+      rendered(await renderSvg(changed)).image,
+      expected,
+      CHANNEL_TOLERANCE,
+      MAX_DIFFERENT_SHARE,
+    );
     expect(result.sameSize).to.equal(true);
     expect(result.differentPixels).to.be.greaterThan(0);
     expect(result.matches, `only ${result.differentPixels} pixels differ`).to.equal(false);
@@ -85,6 +110,9 @@ describe('the picture of customer.map', function () {
 
   it('is the picture committed for README (npm run graph:readme refreshes it)', () => {
     expect(existsSync(README_SVG), `${README_SVG} is missing: run npm run graph:readme`).to.equal(true);
-    expect(readFileSync(README_SVG, 'utf8') === svg, `${README_SVG} is stale: run npm run graph:readme and commit it`).to.equal(true);
+    expect(
+      readFileSync(README_SVG, 'utf8') === svg,
+      `${README_SVG} is stale: run npm run graph:readme and commit it`,
+    ).to.equal(true);
   });
 });

@@ -35,7 +35,8 @@ export function decodePng(png: Uint8Array): RawImage {
       width = body.readUInt32BE(0);
       height = body.readUInt32BE(4);
       const [depth, colour, , , interlace] = body.subarray(8, 13);
-      if (depth !== 8 || (colour !== 6 && colour !== 2) || interlace !== 0) throw new Error(`unsupported PNG: bit depth ${depth}, colour type ${colour}, interlace ${interlace}`);
+      if (depth !== 8 || (colour !== 6 && colour !== 2) || interlace !== 0)
+        throw new Error(`unsupported PNG: bit depth ${depth}, colour type ${colour}, interlace ${interlace}`);
       channels = colour === 6 ? 4 : 3;
     } else if (type === 'IDAT') data.push(body);
     else if (type === 'IEND') break;
@@ -52,7 +53,18 @@ export function decodePng(png: Uint8Array): RawImage {
       const left = x >= channels ? pixels[out + x - channels] : 0;
       const up = y > 0 ? pixels[out - stride + x] : 0;
       const upLeft = y > 0 && x >= channels ? pixels[out - stride + x - channels] : 0;
-      const predictor = filter === 0 ? 0 : filter === 1 ? left : filter === 2 ? up : filter === 3 ? (left + up) >> 1 : filter === 4 ? paeth(left, up, upLeft) : NaN;
+      const predictor =
+        filter === 0
+          ? 0
+          : filter === 1
+            ? left
+            : filter === 2
+              ? up
+              : filter === 3
+                ? (left + up) >> 1
+                : filter === 4
+                  ? paeth(left, up, upLeft)
+                  : NaN;
       if (Number.isNaN(predictor)) throw new Error(`unsupported PNG filter ${filter} on row ${y}`);
       pixels[out + x] = (line[x] + predictor) & 0xff;
     }

@@ -32,7 +32,12 @@ describe('mapc graph', function () {
   this.timeout(60000);
   const dir = mkdtempSync(join(tmpdir(), 'mapc-graph-'));
   const rejection = async (args: string[]) => {
-    const error = await Promise.resolve().then(() => graphCommand.run(args)).then(() => null, (e: Error) => e);
+    const error = await Promise.resolve()
+      .then(() => graphCommand.run(args))
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
     expect(error, `mapc graph ${args.join(' ')} did not fail`).to.be.an('error');
     return error as Error;
   };
@@ -41,7 +46,10 @@ describe('mapc graph', function () {
     const result = mapc('graph', 'mappings/customer.map');
     expect(result.stderr).to.equal('');
     expect(result.status).to.equal(0);
-    expect(result.stdout).to.match(/^<\?xml/).and.contain('<svg').and.contain('held for lookups on (sku)');
+    expect(result.stdout)
+      .to.match(/^<\?xml/)
+      .and.contain('<svg')
+      .and.contain('held for lookups on (sku)');
   });
 
   it('writes Mermaid by the --out extension and DOT by --format, as the goldens hold them', async () => {
@@ -67,7 +75,11 @@ describe('mapc graph', function () {
   });
 
   it('checks --out before compiling: a missing folder fails at once, before any diagnostic', async () => {
-    const error = await rejection(['test/golden/cases/three-errors.map', '--out', join(dir, 'no-such-folder', 'x.svg')]);
+    const error = await rejection([
+      'test/golden/cases/three-errors.map',
+      '--out',
+      join(dir, 'no-such-folder', 'x.svg'),
+    ]);
     expect(error).to.not.be.instanceOf(UsageError);
     expect(error.message).to.contain('the picture (--out)').and.contain('does not exist');
   });
@@ -90,11 +102,18 @@ describe('mapc graph', function () {
     expect(beside.status, beside.stderr).to.equal(0);
     expect(beside.stdout).to.match(/^mapping tiny/);
     expect(beside.stderr).to.equal(`mapc explain: picture written to ${join(folder, 'tiny.svg')}\n`);
-    expect(readFileSync(join(folder, 'tiny.svg'), 'utf8')).to.contain('<svg').and.contain('item Thing into things_table');
+    expect(readFileSync(join(folder, 'tiny.svg'), 'utf8'))
+      .to.contain('<svg')
+      .and.contain('item Thing into things_table');
     const named = join(dir, 'named.svg');
     expect(mapc('explain', '--graph', named, mapping).status).to.equal(0);
     expect(readFileSync(named, 'utf8')).to.equal(readFileSync(join(folder, 'tiny.svg'), 'utf8'));
-    const plan = await Promise.resolve().then(() => explainCommand.run(['x.plan.json', '--graph'])).then(() => null, (e: Error) => e);
+    const plan = await Promise.resolve()
+      .then(() => explainCommand.run(['x.plan.json', '--graph']))
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
     expect(plan).to.be.instanceOf(UsageError);
   });
 });

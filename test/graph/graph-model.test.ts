@@ -65,7 +65,9 @@ describe('graph model', () => {
   it('gives each table the role the plan gives it: streamed, grouped, held for lookups, skipped', () => {
     const { graph } = compileSmall();
     expect(rolesOf(graph, 'parents')).to.deep.equal([{ kind: 'streamed', text: 'streamed: each row builds one P' }]);
-    expect(rolesOf(graph, 'children')).to.deep.equal([{ kind: 'grouped', text: 'grouped by (parent_id) under parents' }]);
+    expect(rolesOf(graph, 'children')).to.deep.equal([
+      { kind: 'grouped', text: 'grouped by (parent_id) under parents' },
+    ]);
     expect(rolesOf(graph, 'kinds')).to.deep.equal([{ kind: 'lookup', text: 'held for lookups on (code)' }]);
     expect(rolesOf(graph, 'unused')).to.deep.equal([{ kind: 'skipped', text: 'skipped: no item reads it' }]);
   });
@@ -73,8 +75,20 @@ describe('graph model', () => {
   it('reads the roles from the plan rather than working them out again', () => {
     const { schema, plan } = compiled('mappings/customer.map');
     expect(rolesOf(buildMappingGraph(schema, plan), 'products')?.map((r) => r.kind)).to.deep.equal(['lookup']);
-    const edited: Plan = { ...plan, tables: plan.tables.map((t) => (t.name === 'products' ? { ...t, roles: [{ kind: 'grouped', byColumns: ['sku'], parentTable: 'stock_moves', parentColumns: ['sku'] }] } : t)) };
-    expect(rolesOf(buildMappingGraph(schema, edited), 'products')).to.deep.equal([{ kind: 'grouped', text: 'grouped by (sku) under stock_moves' }]);
+    const edited: Plan = {
+      ...plan,
+      tables: plan.tables.map((t) =>
+        t.name === 'products'
+          ? {
+              ...t,
+              roles: [{ kind: 'grouped', byColumns: ['sku'], parentTable: 'stock_moves', parentColumns: ['sku'] }],
+            }
+          : t,
+      ),
+    };
+    expect(rolesOf(buildMappingGraph(schema, edited), 'products')).to.deep.equal([
+      { kind: 'grouped', text: 'grouped by (sku) under stock_moves' },
+    ]);
   });
 
   it('lists tables in declaration order with their keys, references, other columns and scan filters', () => {
@@ -85,7 +99,9 @@ describe('graph model', () => {
     expect(parents.references).to.deep.equal([{ column: 'kind_code', table: 'kinds' }]);
     expect(parents.otherColumns).to.equal(1);
     expect(parents.scanFilters).to.deep.equal(['p.name != "A#B"']);
-    expect(graph.relations.map((r) => `${r.from}.${r.columns.join()} -> ${r.to}.${r.keyColumns.join()}`)).to.deep.equal(['parents.kind_code -> kinds.code', 'children.parent_id -> parents.id']);
+    expect(graph.relations.map((r) => `${r.from}.${r.columns.join()} -> ${r.to}.${r.keyColumns.join()}`)).to.deep.equal(
+      ['parents.kind_code -> kinds.code', 'children.parent_id -> parents.id'],
+    );
   });
 
   it('draws the item as a tree: collection with its keep, lookup, aggregate, require', () => {
@@ -93,11 +109,21 @@ describe('graph model', () => {
     const [item] = graph.items;
     expect(item).to.include({ kind: 'item', table: 'parents', title: 'item P into t' });
     expect(item.lines).to.include('pk');
-    expect(item.children.map((c) => `${c.kind} ${c.id}`)).to.deep.equal(['lookup P->p->kinds', 'collection P.kids', 'aggregate P.total', 'require P#require']);
-    expect(find(item, 'P->p->kinds')).to.deep.include({ table: 'kinds', lines: ['by p.kind_code = kinds.code', 'kind = p->kinds.label'] });
+    expect(item.children.map((c) => `${c.kind} ${c.id}`)).to.deep.equal([
+      'lookup P->p->kinds',
+      'collection P.kids',
+      'aggregate P.total',
+      'require P#require',
+    ]);
+    expect(find(item, 'P->p->kinds')).to.deep.include({
+      table: 'kinds',
+      lines: ['by p.kind_code = kinds.code', 'kind = p->kinds.label'],
+    });
     const kids = find(item, 'P.kids')!;
     expect(kids).to.deep.include({ table: 'children', lines: ['order by id', 'id', 'n'] });
-    expect(kids.children).to.deep.equal([{ id: 'P.kids#keep', kind: 'keep', title: 'keep kids', lines: ['where n > 0'], table: null, children: [] }]);
+    expect(kids.children).to.deep.equal([
+      { id: 'P.kids#keep', kind: 'keep', title: 'keep kids', lines: ['where n > 0'], table: null, children: [] },
+    ]);
     expect(find(item, 'P.total')!.lines).to.deep.equal(['= sum(kids.n)']);
     expect(find(item, 'P#require')!.lines).to.deep.equal(['count(kids) >= 1']);
   });
@@ -109,7 +135,7 @@ describe('graph model', () => {
     expect(kinds(item)).to.include('keep').and.not.include('require');
   });
 
-  it('puts customer.map\'s keep under orders, the products lookup under lines, require under the item', () => {
+  it("puts customer.map's keep under orders, the products lookup under lines, require under the item", () => {
     const [item] = customerGraph().items;
     expect(find(item, 'Customer.orders#keep')!.lines).to.deep.equal(['where date >= as_of - 9 months']);
     expect(find(item, 'Customer.orders.lines->l->products')!.table).to.equal('products');

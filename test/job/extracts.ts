@@ -33,7 +33,12 @@ export const BETWEEN_BASE_AND_DELTA1 = '2100-11-01T05:00:00Z';
 
 export async function jobExtracts(customers = 120, seed = 11): Promise<JobExtracts> {
   const dir = mkdtempSync(join(tmpdir(), 'mapc-job-extracts-'));
-  const size = { customers, seed, deltaCustomers: Math.max(1, Math.ceil(customers / 20)), extractedAt: JOB_EXTRACTED_AT };
+  const size = {
+    customers,
+    seed,
+    deltaCustomers: Math.max(1, Math.ceil(customers / 20)),
+    extractedAt: JOB_EXTRACTED_AT,
+  };
   const write = async (name: string, sequence: number, extra: { onlyTables?: string[] } = {}) => {
     const out = join(dir, name);
     await writeExtract({ ...size, sequence, out, omitEmptyTables: true, ...extra });
@@ -44,7 +49,10 @@ export async function jobExtracts(customers = 120, seed = 11): Promise<JobExtrac
   const delta2 = await write('delta2.zip', 2, { onlyTables: ['orders', 'order_lines'] });
   const delta3 = await write('delta3.zip', 3);
   return {
-    base, delta1, delta2, delta3,
+    base,
+    delta1,
+    delta2,
+    delta3,
     combined: await combinedExtract([base, delta1, delta2]),
     combinedWithDelta3: await combinedExtract([base, delta1, delta2, delta3]),
   };

@@ -33,7 +33,11 @@ export async function jobWorld(dynamo: LocalDynamoDb, s3: LocalS3Server, plan: P
   const expected = expectedTable(plan, 'app_table', appTable);
   const setup = dynamo.client(WRITER_CLIENT_SETTINGS);
   await createTable(setup, expected);
-  const connection = connectDynamoDb({ controlTable, tables: { app_table: appTable }, clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint) });
+  const connection = connectDynamoDb({
+    controlTable,
+    tables: { app_table: appTable },
+    clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint),
+  });
   return {
     source: `s3://${JOB_BUCKET}/${prefix}`,
     prefix,

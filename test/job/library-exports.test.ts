@@ -13,7 +13,8 @@ const importByName = <T>(name: string): Promise<T> => import(name) as Promise<T>
 describe('the library: package exports', () => {
   it('mapc gives compile, loadPlan, runExtract, runJob and watchJob, with declarations', async () => {
     const mapc = await importByName<Library>('mapc');
-    for (const name of ['compile', 'loadPlan', 'runExtract', 'runJob', 'watchJob']) expect(mapc[name as keyof typeof mapc], name).to.be.a('function');
+    for (const name of ['compile', 'loadPlan', 'runExtract', 'runJob', 'watchJob'])
+      expect(mapc[name as keyof typeof mapc], name).to.be.a('function');
     expect(existsSync(join(REPO_ROOT, 'build/api/index.d.ts'))).to.equal(true);
   });
 

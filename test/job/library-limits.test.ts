@@ -17,10 +17,27 @@ type Library = typeof import('../../api/index.js');
 const importByName = <T>(name: string): Promise<T> => import(name) as Promise<T>;
 
 const INVALID: Array<{ name: string; limits: Record<string, unknown>; error: string }> = [
-  { name: 'maxEntries -1', limits: { maxEntries: -1 }, error: 'limits: read limit maxEntries is -1; it must be a positive number' },
-  { name: 'maxRecordChars NaN', limits: { maxRecordChars: Number.NaN }, error: 'limits: read limit maxRecordChars is NaN; it must be a positive number' },
-  { name: 'maxEntryBytes "4GiB" (a string)', limits: { maxEntryBytes: '4GiB' }, error: 'limits: read limit maxEntryBytes is 4GiB; it must be a positive number' },
-  { name: 'maxRows (no such limit)', limits: { maxRows: 10 }, error: 'limits: unknown read limit "maxRows"; the limits are maxRecordChars, maxEntryBytes, maxTotalBytes, maxCompressionRatio, maxEntries' },
+  {
+    name: 'maxEntries -1',
+    limits: { maxEntries: -1 },
+    error: 'limits: read limit maxEntries is -1; it must be a positive number',
+  },
+  {
+    name: 'maxRecordChars NaN',
+    limits: { maxRecordChars: Number.NaN },
+    error: 'limits: read limit maxRecordChars is NaN; it must be a positive number',
+  },
+  {
+    name: 'maxEntryBytes "4GiB" (a string)',
+    limits: { maxEntryBytes: '4GiB' },
+    error: 'limits: read limit maxEntryBytes is 4GiB; it must be a positive number',
+  },
+  {
+    name: 'maxRows (no such limit)',
+    limits: { maxRows: 10 },
+    error:
+      'limits: unknown read limit "maxRows"; the limits are maxRecordChars, maxEntryBytes, maxTotalBytes, maxCompressionRatio, maxEntries',
+  },
 ];
 
 describe('the library: read limits', function () {
@@ -32,7 +49,10 @@ describe('the library: read limits', function () {
   before(async () => {
     mapc = await importByName<Library>('mapc');
     dir = mkdtempSync(join(tmpdir(), 'mapc-library-limits-'));
-    extract = await handmadeExtract('2100-11-01T02:00:00Z', { customers: ['1,Ann,ann@example.com,RETAIL,2026-01-01T00:00:00Z,FR'], orders: ['10,1,2026-10-01,SHIPPED,web'] });
+    extract = await handmadeExtract('2100-11-01T02:00:00Z', {
+      customers: ['1,Ann,ann@example.com,RETAIL,2026-01-01T00:00:00Z,FR'],
+      orders: ['10,1,2026-10-01,SHIPPED,web'],
+    });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -47,7 +67,12 @@ describe('the library: read limits', function () {
 
     it(`runJob with limits ${name} returns a failed job report saying so, before reaching anything`, async () => {
       // Nothing answers at this endpoint, and the source does not exist: neither is reached.
-      const report = await mapc.runJob({ mappings: ['mappings/customer.map'], source: join(dir, 'nowhere'), dynamodb: { endpoint: 'http://127.0.0.1:1' }, limits: limits });
+      const report = await mapc.runJob({
+        mappings: ['mappings/customer.map'],
+        source: join(dir, 'nowhere'),
+        dynamodb: { endpoint: 'http://127.0.0.1:1' },
+        limits: limits,
+      });
       expect(report).to.include({ status: 'failed', error });
       expect(report.runs).to.deep.equal([]);
     });
@@ -55,7 +80,12 @@ describe('the library: read limits', function () {
 
   it('runExtract and runJob apply the limits given: a cap below the extract stops its run, naming the cap', async () => {
     const plan = mapc.loadPlan(join(REPO_ROOT, 'mappings/customer.map'));
-    const preview = await mapc.runExtract({ plan, extract, preview: { out: join(dir, 'capped.ndjson') }, limits: { maxEntries: 1 } });
+    const preview = await mapc.runExtract({
+      plan,
+      extract,
+      preview: { out: join(dir, 'capped.ndjson') },
+      limits: { maxEntries: 1 },
+    });
     expect(preview.status).to.equal('failed');
     expect(preview.error).to.match(/holds \d+ entries, more than the limit of 1 \(maxEntries, --max-entries\)/);
 
@@ -64,8 +94,14 @@ describe('the library: read limits', function () {
     mkdirSync(source);
     copyFileSync(extract, join(source, 'base.zip'));
     const job = await mapc.runJob({
-      mappings: [plan], source, limits: { maxEntries: 1 },
-      dynamodb: { controlTable: 'limits_control', tables: { app_table: 'limits_app' }, clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint) },
+      mappings: [plan],
+      source,
+      limits: { maxEntries: 1 },
+      dynamodb: {
+        controlTable: 'limits_control',
+        tables: { app_table: 'limits_app' },
+        clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint),
+      },
     });
     expect(job.status).to.equal('failed');
     expect(job.error).to.match(/base\.zip: mapping customer: .*more than the limit of 1 \(maxEntries, --max-entries\)/);

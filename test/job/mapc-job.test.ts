@@ -15,8 +15,12 @@ import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 import { BETWEEN_BASE_AND_DELTA1, jobExtracts, type JobExtracts } from './extracts.js';
 import { JOB_BUCKET, jobWorld, type JobWorld } from './job-world.js';
 
-interface Finished { code: number | null; signal: NodeJS.Signals | null; lines: string[]; stderr: string }
-
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  lines: string[];
+  stderr: string;
+}
 
 /**
  * What a child job keeps of this process's environment: PATH, and a clock override when the
@@ -56,20 +60,31 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     MAPC_S3_ENDPOINT: s3.endpoint,
     ...extra,
   });
-  const start = (env: NodeJS.ProcessEnv, args: string[] = []) => spawn(process.execPath, ['bin/mapc.js', 'job', ...args], {
-    cwd: REPO_ROOT, env: { ...inheritedEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const finished = (child: ChildProcess) => new Promise<Finished>((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk) => { stdout += chunk; });
-    child.stderr!.on('data', (chunk) => { stderr += chunk; });
-    child.on('close', (code, signal) => resolve({ code, signal, lines: stdout.split('\n').filter((l) => l !== ''), stderr }));
-  });
+  const start = (env: NodeJS.ProcessEnv, args: string[] = []) =>
+    spawn(process.execPath, ['bin/mapc.js', 'job', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...inheritedEnvironment(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  const finished = (child: ChildProcess) =>
+    new Promise<Finished>((resolve) => {
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr!.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      child.on('close', (code, signal) =>
+        resolve({ code, signal, lines: stdout.split('\n').filter((l) => l !== ''), stderr }),
+      );
+    });
   const newWorld = () => jobWorld(dynamo, s3, plan);
   const ledgerStatuses = async (world: JobWorld) =>
     (await new DynamoDbStateStore(world.connection.client, world.controlTable).ledger('customer'))
-      .map((e) => `${e.identity.uri.slice(e.identity.uri.lastIndexOf('/') + 1)} ${e.status}`).sort();
+      .map((e) => `${e.identity.uri.slice(e.identity.uri.lastIndexOf('/') + 1)} ${e.status}`)
+      .sort();
 
   let expectedItems: string[];
   before(async () => {
@@ -97,11 +112,23 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     expect(metrics[0].RowsRead).to.be.greaterThan(0);
     expect(metrics[2]['RowsRead.customers']).to.equal(0);
     const logs = records.filter((r) => r._aws === undefined);
-    expect(logs.every((l) => typeof l.time === 'string' && ['info', 'warn', 'error'].includes(l.level) && typeof l.message === 'string')).to.equal(true);
-    expect(logs.filter((l) => l.message === 'applied').map((l) => l.extract)).to.deep.equal(['base', 'delta1', 'delta2'].map((n) => `${world.source}${n}.zip`));
+    expect(
+      logs.every(
+        (l) =>
+          typeof l.time === 'string' && ['info', 'warn', 'error'].includes(l.level) && typeof l.message === 'string',
+      ),
+    ).to.equal(true);
+    expect(logs.filter((l) => l.message === 'applied').map((l) => l.extract)).to.deep.equal(
+      ['base', 'delta1', 'delta2'].map((n) => `${world.source}${n}.zip`),
+    );
     expect(logs[logs.length - 1]).to.include({ message: 'job pass finished', status: 'ok', applied: 3 });
     expect(readdirSync(join(reports, 'customer')).sort()).to.deep.equal([
-      'base.rejects.ndjson', 'base.report.json', 'delta1.rejects.ndjson', 'delta1.report.json', 'delta2.rejects.ndjson', 'delta2.report.json',
+      'base.rejects.ndjson',
+      'base.report.json',
+      'delta1.rejects.ndjson',
+      'delta1.report.json',
+      'delta2.rejects.ndjson',
+      'delta2.report.json',
     ]);
     expect(await world.itemLines()).to.deep.equal(expectedItems);
   });
@@ -114,26 +141,30 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     let buffered = '';
     let applied = 0;
     // Passes run every second: an upload may land between two passes, so count what all of them applied.
-    const appliedInAll = (total: number) => new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the passes did not apply ${total} extracts within 60 s`)), 60_000);
-      const look = (chunk: Buffer | string) => {
-        buffered += chunk;
-        const lines = buffered.split('\n');
-        buffered = lines.pop()!;
-        for (const line of lines) {
-          const record = JSON.parse(line) as Record<string, any>;
-          if (record.message !== 'job pass finished') continue;
-          passes.push(record);
-          applied += record.applied;
-          if (applied >= total) {
-            clearTimeout(timer);
-            child.stdout.off('data', look);
-            resolve();
+    const appliedInAll = (total: number) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`the passes did not apply ${total} extracts within 60 s`)),
+          60_000,
+        );
+        const look = (chunk: Buffer | string) => {
+          buffered += chunk;
+          const lines = buffered.split('\n');
+          buffered = lines.pop()!;
+          for (const line of lines) {
+            const record = JSON.parse(line) as Record<string, any>;
+            if (record.message !== 'job pass finished') continue;
+            passes.push(record);
+            applied += record.applied;
+            if (applied >= total) {
+              clearTimeout(timer);
+              child.stdout.off('data', look);
+              resolve();
+            }
           }
-        }
-      };
-      child.stdout.on('data', look);
-    });
+        };
+        child.stdout.on('data', look);
+      });
     await world.upload('base.zip', extracts.base);
     await appliedInAll(1);
     await world.upload('delta1.zip', extracts.delta1);
@@ -191,22 +222,48 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     const last = JSON.parse(stopped.lines[stopped.lines.length - 1]);
     expect(last).to.include({ message: 'job pass failed', status: 'failed', applied: 1 });
     expect(last.error).to.include(`${broken}: cannot be read`);
-    expect(await ledgerStatuses(world)).to.deep.equal(['1-base.zip applied', `2-broken-${BETWEEN_BASE_AND_DELTA1}.zip failed`]);
+    expect(await ledgerStatuses(world)).to.deep.equal([
+      '1-base.zip applied',
+      `2-broken-${BETWEEN_BASE_AND_DELTA1}.zip failed`,
+    ]);
 
     const ledgerArgs = ['mappings/customer.map', '--endpoint', dynamo.endpoint, '--control-table', world.controlTable];
-    const skip = await finished(spawn(process.execPath, ['bin/mapc.js', 'ledger', 'skip', broken, '--reason', 'truncated upload, the warehouse resends it tomorrow', ...ledgerArgs], {
-      cwd: REPO_ROOT, env: { ...inheritedEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-    }));
+    const skip = await finished(
+      spawn(
+        process.execPath,
+        [
+          'bin/mapc.js',
+          'ledger',
+          'skip',
+          broken,
+          '--reason',
+          'truncated upload, the warehouse resends it tomorrow',
+          ...ledgerArgs,
+        ],
+        {
+          cwd: REPO_ROOT,
+          env: { ...inheritedEnvironment(), ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      ),
+    );
     expect(skip.code, skip.stderr).to.equal(0);
     const goesOn = await finished(start(env));
     expect(goesOn.code, goesOn.stderr + goesOn.lines.join('\n')).to.equal(0);
     expect(await ledgerStatuses(world)).to.deep.equal([
-      '1-base.zip applied', `2-broken-${BETWEEN_BASE_AND_DELTA1}.zip skipped`, '3-delta1.zip applied', '4-delta2.zip applied',
+      '1-base.zip applied',
+      `2-broken-${BETWEEN_BASE_AND_DELTA1}.zip skipped`,
+      '3-delta1.zip applied',
+      '4-delta2.zip applied',
     ]);
     expect(await world.itemLines()).to.deep.equal(expectedItems);
-    const listing = await finished(spawn(process.execPath, ['bin/mapc.js', 'ledger', ...ledgerArgs], {
-      cwd: REPO_ROOT, env: { ...inheritedEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-    }));
+    const listing = await finished(
+      spawn(process.execPath, ['bin/mapc.js', 'ledger', ...ledgerArgs], {
+        cwd: REPO_ROOT,
+        env: { ...inheritedEnvironment(), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     expect(listing.code, listing.stderr).to.equal(0);
     expect(listing.lines.join('\n')).to.include('truncated upload, the warehouse resends it tomorrow');
   });
@@ -219,24 +276,50 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
       await world.upload('base.zip', extracts.base);
       await world.upload('delta1.zip', extracts.delta1);
       const landed = (key: string) => ({
-        version: '0', id: '17793124-05d4-b198-2fde-7ededc63b103', 'detail-type': 'Object Created', source: 'aws.s3',
-        account: '111122223333', time: '2026-11-01T08:00:05Z', region: 'us-east-1', resources: [`arn:aws:s3:::${JOB_BUCKET}`],
+        version: '0',
+        id: '17793124-05d4-b198-2fde-7ededc63b103',
+        'detail-type': 'Object Created',
+        source: 'aws.s3',
+        account: '111122223333',
+        time: '2026-11-01T08:00:05Z',
+        region: 'us-east-1',
+        resources: [`arn:aws:s3:::${JOB_BUCKET}`],
         detail: {
-          version: '0', bucket: { name: JOB_BUCKET }, object: { key, size: 1, etag: 'b1946ac92492d2347c6235b4d2611184', sequencer: '617f08299329d189' },
-          'request-id': 'N4N7GDK58NMKJ12R', requester: '123456789012', 'source-ip-address': '127.0.0.1', reason: 'PutObject',
+          version: '0',
+          bucket: { name: JOB_BUCKET },
+          object: { key, size: 1, etag: 'b1946ac92492d2347c6235b4d2611184', sequencer: '617f08299329d189' },
+          'request-id': 'N4N7GDK58NMKJ12R',
+          requester: '123456789012',
+          'source-ip-address': '127.0.0.1',
+          reason: 'PutObject',
         },
       });
-      const invoke = (event: unknown) => (handler as (event: unknown, context: unknown, callback: unknown) => Promise<JobReport>)(event, {}, () => undefined);
+      const invoke = (event: unknown) =>
+        (handler as (event: unknown, context: unknown, callback: unknown) => Promise<JobReport>)(
+          event,
+          {},
+          () => undefined,
+        );
       const early = await invoke(landed(`${world.prefix}delta1.zip`));
       expect(early.status).to.equal('waiting');
       expect(early.error).to.include(`${world.source}base.zip`);
 
       const scheduled = await invoke({
-        version: '0', id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa', 'detail-type': 'Scheduled Event', source: 'aws.events',
-        account: '123456789012', time: '2026-11-01T09:00:00Z', region: 'us-east-1', resources: ['arn:aws:events:us-east-1:123456789012:rule/mapc-catch-up'], detail: {},
+        version: '0',
+        id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: '123456789012',
+        time: '2026-11-01T09:00:00Z',
+        region: 'us-east-1',
+        resources: ['arn:aws:events:us-east-1:123456789012:rule/mapc-catch-up'],
+        detail: {},
       });
       expect(scheduled.status, scheduled.error).to.equal('ok');
-      expect(scheduled.runs.map((r) => r.extract)).to.deep.equal([`${world.source}base.zip`, `${world.source}delta1.zip`]);
+      expect(scheduled.runs.map((r) => r.extract)).to.deep.equal([
+        `${world.source}base.zip`,
+        `${world.source}delta1.zip`,
+      ]);
 
       await world.upload('delta2.zip', extracts.delta2);
       const latest = await invoke(landed(`${world.prefix}delta2.zip`));
@@ -245,7 +328,9 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
       expect(await world.itemLines()).to.deep.equal(expectedItems);
 
       let refused: unknown;
-      await invoke({ Records: [] }).catch((error: unknown) => { refused = error; });
+      await invoke({ Records: [] }).catch((error: unknown) => {
+        refused = error;
+      });
       expect((refused as Error).message).to.include('EventBridge');
     } finally {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];

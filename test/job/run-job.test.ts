@@ -32,9 +32,16 @@ describe('runJob on DynamoDB Local and s3rver', function () {
   });
 
   const job = (world: JobWorld, options: Partial<RunJobOptions> = {}): Promise<JobReport> =>
-    runJob({ mappings: [plan], source: world.source, s3: { client: s3Client }, dynamodb: { connection: world.connection }, ...options });
+    runJob({
+      mappings: [plan],
+      source: world.source,
+      s3: { client: s3Client },
+      dynamodb: { connection: world.connection },
+      ...options,
+    });
   const newWorld = () => jobWorld(dynamo, s3, plan);
-  const statuses = (report: JobReport) => report.extracts.map((e) => `${e.uri.slice(e.uri.lastIndexOf('/') + 1)} ${e.status}`);
+  const statuses = (report: JobReport) =>
+    report.extracts.map((e) => `${e.uri.slice(e.uri.lastIndexOf('/') + 1)} ${e.status}`);
 
   let expectedItems: string[];
   before(async () => {
@@ -66,7 +73,11 @@ describe('runJob on DynamoDB Local and s3rver', function () {
     const again = await job(world);
     expect(again.status).to.equal('ok');
     expect(again.runs).to.deep.equal([]);
-    expect(statuses(again)).to.deep.equal(['c-base.zip done already', 'b-delta1.zip done already', 'a-delta2.zip done already']);
+    expect(statuses(again)).to.deep.equal([
+      'c-base.zip done already',
+      'b-delta1.zip done already',
+      'a-delta2.zip done already',
+    ]);
 
     await world.upload('d-delta3.zip', extracts.delta3);
     const third = await job(world);
@@ -86,7 +97,9 @@ describe('runJob on DynamoDB Local and s3rver', function () {
     const early = await job(world, { once: delta2 });
     expect(early.status).to.equal('waiting');
     expect(early.runs).to.deep.equal([]);
-    expect(early.error).to.include(`${delta2} (as_of 2100-11-01T14:00:00.000Z) waits: 2 older extracts are not applied yet`);
+    expect(early.error).to.include(
+      `${delta2} (as_of 2100-11-01T14:00:00.000Z) waits: 2 older extracts are not applied yet`,
+    );
     expect(early.error).to.include(base);
     expect(early.error).to.include('Nothing was written');
     expect(await world.itemLines()).to.deep.equal([]);
@@ -136,7 +149,9 @@ describe('runJob on DynamoDB Local and s3rver', function () {
     expect(shouted.runs.map((r) => r.extract)).to.deep.equal([base]);
     const keyless = await job(world, { once: `s3://${JOB_BUCKET}` });
     expect(keyless.status).to.equal('failed');
-    expect(keyless.error).to.equal(`--once s3://${JOB_BUCKET}: no object key after the bucket — name the ZIP itself, as in s3://my-bucket/extracts/2026-11-01.zip`);
+    expect(keyless.error).to.equal(
+      `--once s3://${JOB_BUCKET}: no object key after the bucket — name the ZIP itself, as in s3://my-bucket/extracts/2026-11-01.zip`,
+    );
     expect(keyless.runs).to.deep.equal([]);
   });
 
@@ -150,7 +165,11 @@ describe('runJob on DynamoDB Local and s3rver', function () {
     const report = await job(world);
     expect(report.status).to.equal('failed');
     expect(report.error).to.match(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot be read: `));
-    expect(statuses(report)).to.deep.equal(['1-base.zip applied', `2-broken-${BETWEEN_BASE_AND_DELTA1}.zip failed`, '3-delta1.zip not reached']);
+    expect(statuses(report)).to.deep.equal([
+      '1-base.zip applied',
+      `2-broken-${BETWEEN_BASE_AND_DELTA1}.zip failed`,
+      '3-delta1.zip not reached',
+    ]);
     expect(report.extracts[1].asOfFrom).to.equal('name');
     const again = await job(world);
     expect(again.status).to.equal('failed');

@@ -19,7 +19,13 @@ const S3_OBJECT_CREATED = {
   detail: {
     version: '0',
     bucket: { name: 'DOC-EXAMPLE-BUCKET1' },
-    object: { key: 'example-key', size: 5, etag: 'b1946ac92492d2347c6235b4d2611184', 'version-id': 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e', sequencer: '617f08299329d189' },
+    object: {
+      key: 'example-key',
+      size: 5,
+      etag: 'b1946ac92492d2347c6235b4d2611184',
+      'version-id': 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e',
+      sequencer: '617f08299329d189',
+    },
     'request-id': 'N4N7GDK58NMKJ12R',
     requester: '123456789012',
     'source-ip-address': '1.2.3.4',
@@ -40,7 +46,12 @@ const S3_OBJECT_DELETED = {
   detail: {
     version: '0',
     bucket: { name: 'DOC-EXAMPLE-BUCKET1' },
-    object: { key: 'example-key', etag: 'd41d8cd98f00b204e9800998ecf8427e', 'version-id': '1QW9g1Z99LUNbvaaYVpW9xDlOLU.qxgF', sequencer: '617f0837b476e463' },
+    object: {
+      key: 'example-key',
+      etag: 'd41d8cd98f00b204e9800998ecf8427e',
+      'version-id': '1QW9g1Z99LUNbvaaYVpW9xDlOLU.qxgF',
+      sequencer: '617f0837b476e463',
+    },
     'request-id': '0BH729840619AG5K',
     requester: '123456789012',
     'source-ip-address': '1.2.3.4',
@@ -83,22 +94,33 @@ const SCHEDULER_DEFAULT_EVENT = {
 // sends once a notification is configured
 // (docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
 const S3_NOTIFICATION_TO_LAMBDA = {
-  Records: [{
-    eventVersion: '2.1',
-    eventSource: 'aws:s3',
-    awsRegion: 'us-west-2',
-    eventTime: '1970-01-01T00:00:00.000Z',
-    eventName: 'ObjectCreated:Put',
-    userIdentity: { principalId: 'AIDAJDPLRKLG7UEXAMPLE' },
-    requestParameters: { sourceIPAddress: '127.0.0.1' },
-    responseElements: { 'x-amz-request-id': 'C3D13FE58DE4C810', 'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD' },
-    s3: {
-      s3SchemaVersion: '1.0',
-      configurationId: 'testConfigRule',
-      bucket: { name: 'mybucket', ownerIdentity: { principalId: 'A3NL1KOZZKExample' }, arn: 'arn:aws:s3:::mybucket' },
-      object: { key: 'HappyFace.jpg', size: 1024, eTag: 'd41d8cd98f00b204e9800998ecf8427e', versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko', sequencer: '0055AED6DCD90281E5' },
+  Records: [
+    {
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: 'us-west-2',
+      eventTime: '1970-01-01T00:00:00.000Z',
+      eventName: 'ObjectCreated:Put',
+      userIdentity: { principalId: 'AIDAJDPLRKLG7UEXAMPLE' },
+      requestParameters: { sourceIPAddress: '127.0.0.1' },
+      responseElements: {
+        'x-amz-request-id': 'C3D13FE58DE4C810',
+        'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD',
+      },
+      s3: {
+        s3SchemaVersion: '1.0',
+        configurationId: 'testConfigRule',
+        bucket: { name: 'mybucket', ownerIdentity: { principalId: 'A3NL1KOZZKExample' }, arn: 'arn:aws:s3:::mybucket' },
+        object: {
+          key: 'HappyFace.jpg',
+          size: 1024,
+          eTag: 'd41d8cd98f00b204e9800998ecf8427e',
+          versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko',
+          sequencer: '0055AED6DCD90281E5',
+        },
+      },
     },
-  }],
+  ],
 };
 const S3_TEST_MESSAGE = {
   Service: 'Amazon S3',
@@ -123,12 +145,22 @@ const EC2_STATE_CHANGE = {
 };
 
 function objectCreated(bucket: string, key: string) {
-  return { ...S3_OBJECT_CREATED, detail: { ...S3_OBJECT_CREATED.detail, bucket: { name: bucket }, object: { ...S3_OBJECT_CREATED.detail.object, key } } };
+  return {
+    ...S3_OBJECT_CREATED,
+    detail: {
+      ...S3_OBJECT_CREATED.detail,
+      bucket: { name: bucket },
+      object: { ...S3_OBJECT_CREATED.detail.object, key },
+    },
+  };
 }
 
 describe('jobRequestOf: what a Lambda invocation asks for', () => {
   it('the documented S3 Object Created event: the extract that landed', () => {
-    expect(jobRequestOf(S3_OBJECT_CREATED)).to.deep.equal({ kind: 'extract-landed', uri: 's3://DOC-EXAMPLE-BUCKET1/example-key' });
+    expect(jobRequestOf(S3_OBJECT_CREATED)).to.deep.equal({
+      kind: 'extract-landed',
+      uri: 's3://DOC-EXAMPLE-BUCKET1/example-key',
+    });
   });
 
   // key in the event → the object's key
@@ -148,13 +180,17 @@ describe('jobRequestOf: what a Lambda invocation asks for', () => {
       expect(request).to.deep.equal({ kind: 'extract-landed', uri: `s3://warehouse-extracts/${key}` });
       expect(decodeS3EventKey(encoded)).to.equal(key);
       // The uri means the same object to --extract.
-      expect(parseExtractLocation((request as { uri: string }).uri)).to.deep.equal({ kind: 's3', bucket: 'warehouse-extracts', key });
+      expect(parseExtractLocation((request as { uri: string }).uri)).to.deep.equal({
+        kind: 's3',
+        bucket: 'warehouse-extracts',
+        key,
+      });
     });
   }
 
   const catchUps: Array<[string, unknown]> = [
-    ['an EventBridge scheduled rule\'s event', SCHEDULED_RULE_EVENT],
-    ['EventBridge Scheduler\'s default event (no input)', SCHEDULER_DEFAULT_EVENT],
+    ["an EventBridge scheduled rule's event", SCHEDULED_RULE_EVENT],
+    ["EventBridge Scheduler's default event (no input)", SCHEDULER_DEFAULT_EVENT],
     ['Scheduler input {"mapc": "catch-up"}', { mapc: 'catch-up' }],
     ['Scheduler input {}', {}],
   ];
@@ -163,18 +199,66 @@ describe('jobRequestOf: what a Lambda invocation asks for', () => {
   }
 
   const refused: Array<[string, unknown, RegExp]> = [
-    ['an S3 Object Deleted event', S3_OBJECT_DELETED, /^received an EventBridge event "Object Deleted" from aws\.s3: \{"version":"0"/],
-    ['an event of another service', EC2_STATE_CHANGE, /^received an EventBridge event "EC2 Instance State-change Notification" from aws\.ec2/],
-    ['a scheduled event from another source', { ...SCHEDULED_RULE_EVENT, source: 'my.app' }, /^received an EventBridge event "Scheduled Event" from my\.app/],
-    ['an S3 notification sent to Lambda directly', S3_NOTIFICATION_TO_LAMBDA, /^received an S3 event notification sent to Lambda directly \(Records\); send the bucket's events to EventBridge instead/],
-    ['the S3 test message', S3_TEST_MESSAGE, /^received an input that is neither \{\} nor \{"mapc": "catch-up"\}: \{"Service":"Amazon S3"/],
-    ['Object Created without a key', { ...S3_OBJECT_CREATED, detail: { ...S3_OBJECT_CREATED.detail, object: { size: 5 } } }, /^an S3 "Object Created" event without detail\.bucket\.name and detail\.object\.key/],
-    ['Object Created without detail', { ...S3_OBJECT_CREATED, detail: null }, /^an S3 "Object Created" event without detail\.bucket\.name/],
-    ['Object Created with an empty bucket name', objectCreated('', 'x.zip'), /^an S3 "Object Created" event without detail\.bucket\.name/],
-    ['a key that is not URL-encoded', objectCreated('b', 'extracts/100%.zip'), /^an S3 "Object Created" event whose key "extracts\/100%\.zip" is not URL-encoded as S3 event keys are/],
-    ['a key with a broken UTF-8 sequence', objectCreated('b', 'caf%C3.zip'), /whose key "caf%C3\.zip" is not URL-encoded/],
-    ['another command', { mapc: 'apply' }, /^received an input that is neither \{\} nor \{"mapc": "catch-up"\}: \{"mapc":"apply"\}/],
-    ['catch-up with other members', { mapc: 'catch-up', extract: 's3://b/x.zip' }, /^received an input that is neither/],
+    [
+      'an S3 Object Deleted event',
+      S3_OBJECT_DELETED,
+      /^received an EventBridge event "Object Deleted" from aws\.s3: \{"version":"0"/,
+    ],
+    [
+      'an event of another service',
+      EC2_STATE_CHANGE,
+      /^received an EventBridge event "EC2 Instance State-change Notification" from aws\.ec2/,
+    ],
+    [
+      'a scheduled event from another source',
+      { ...SCHEDULED_RULE_EVENT, source: 'my.app' },
+      /^received an EventBridge event "Scheduled Event" from my\.app/,
+    ],
+    [
+      'an S3 notification sent to Lambda directly',
+      S3_NOTIFICATION_TO_LAMBDA,
+      /^received an S3 event notification sent to Lambda directly \(Records\); send the bucket's events to EventBridge instead/,
+    ],
+    [
+      'the S3 test message',
+      S3_TEST_MESSAGE,
+      /^received an input that is neither \{\} nor \{"mapc": "catch-up"\}: \{"Service":"Amazon S3"/,
+    ],
+    [
+      'Object Created without a key',
+      { ...S3_OBJECT_CREATED, detail: { ...S3_OBJECT_CREATED.detail, object: { size: 5 } } },
+      /^an S3 "Object Created" event without detail\.bucket\.name and detail\.object\.key/,
+    ],
+    [
+      'Object Created without detail',
+      { ...S3_OBJECT_CREATED, detail: null },
+      /^an S3 "Object Created" event without detail\.bucket\.name/,
+    ],
+    [
+      'Object Created with an empty bucket name',
+      objectCreated('', 'x.zip'),
+      /^an S3 "Object Created" event without detail\.bucket\.name/,
+    ],
+    [
+      'a key that is not URL-encoded',
+      objectCreated('b', 'extracts/100%.zip'),
+      /^an S3 "Object Created" event whose key "extracts\/100%\.zip" is not URL-encoded as S3 event keys are/,
+    ],
+    [
+      'a key with a broken UTF-8 sequence',
+      objectCreated('b', 'caf%C3.zip'),
+      /whose key "caf%C3\.zip" is not URL-encoded/,
+    ],
+    [
+      'another command',
+      { mapc: 'apply' },
+      /^received an input that is neither \{\} nor \{"mapc": "catch-up"\}: \{"mapc":"apply"\}/,
+    ],
+    [
+      'catch-up with other members',
+      { mapc: 'catch-up', extract: 's3://b/x.zip' },
+      /^received an input that is neither/,
+    ],
     ['null', null, /^received null: null\./],
     ['a string', 'catch-up', /^received a string: "catch-up"\./],
     ['an array', [], /^received an array: \[\]\./],
@@ -182,7 +266,9 @@ describe('jobRequestOf: what a Lambda invocation asks for', () => {
   for (const [name, event, message] of refused) {
     it(`refuses ${name}, saying what came and what fits`, () => {
       expect(() => jobRequestOf(event)).to.throw(UnexpectedEventError, message);
-      expect(() => jobRequestOf(event)).to.throw(/mapc job takes an EventBridge S3 "Object Created" event \(source aws\.s3\), a "Scheduled Event" \(EventBridge rule or Scheduler\), or the input \{"mapc": "catch-up"\} or \{\}$/);
+      expect(() => jobRequestOf(event)).to.throw(
+        /mapc job takes an EventBridge S3 "Object Created" event \(source aws\.s3\), a "Scheduled Event" \(EventBridge rule or Scheduler\), or the input \{"mapc": "catch-up"\} or \{\}$/,
+      );
     });
   }
 

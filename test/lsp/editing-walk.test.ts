@@ -23,13 +23,22 @@ function expected(path: string, text: string) {
   const result = compile(path, { readFile: (p) => (p === path ? text : readFileSync(p, 'utf8')) });
   // A span may end one past the text (a problem at the end of the file): a position stops there.
   const at = (offset: number) => positionAt(text, Math.min(offset, text.length));
-  return result.diagnostics.filter((d) => resolve(d.span.file) === path).map((d) => {
-    const v = viewOf(d);
-    return { code: v.code, severity: v.severity === 'error' ? 1 : 2, start: at(v.offset), end: at(Math.max(v.offset, v.endOffset)), message: v.hint ? `${v.message}\nhint: ${v.hint}` : v.message };
+  return result.diagnostics
+    .filter((d) => resolve(d.span.file) === path)
+    .map((d) => {
+      const v = viewOf(d);
+      return {
+        code: v.code,
+        severity: v.severity === 'error' ? 1 : 2,
+        start: at(v.offset),
+        end: at(Math.max(v.offset, v.endOffset)),
+        message: v.hint ? `${v.message}\nhint: ${v.hint}` : v.message,
+      };
     });
 }
 
-const actual = (list: LspDiagnostic[]) => list.map((d) => ({ code: d.code, severity: d.severity, start: d.range.start, end: d.range.end, message: d.message }));
+const actual = (list: LspDiagnostic[]) =>
+  list.map((d) => ({ code: d.code, severity: d.severity, start: d.range.start, end: d.range.end, message: d.message }));
 
 /** The steps: every prefix of whole lines, and one line typed a character at a time. */
 function steps(complete: string): string[] {
@@ -85,14 +94,22 @@ describe('language server: editing customer.map from empty to complete', functio
   });
 
   it('publishes what the mapc check command prints, code and place, for a broken step', async () => {
-    const broken = complete.replace('sum(lines.amount)', 'sum(lines.amuont)').replace('o.order_date desc', 'o.order_dat desc');
+    const broken = complete
+      .replace('sum(lines.amount)', 'sum(lines.amuont)')
+      .replace('o.order_date desc', 'o.order_dat desc');
     const published = await client.change(ws.customer, broken);
     writeFileSync(ws.customer, broken);
-    const check = spawnSync(process.execPath, ['bin/mapc.js', 'check', ws.customer, '--format', 'json'], { encoding: 'utf8' });
+    const check = spawnSync(process.execPath, ['bin/mapc.js', 'check', ws.customer, '--format', 'json'], {
+      encoding: 'utf8',
+    });
     writeFileSync(ws.customer, complete);
     expect(check.status).to.equal(1);
-    const printed = (JSON.parse(check.stdout) as Array<{ code: string; line: number; column: number }>).map((d) => `${d.code}@${d.line}:${d.column}`);
+    const printed = (JSON.parse(check.stdout) as Array<{ code: string; line: number; column: number }>).map(
+      (d) => `${d.code}@${d.line}:${d.column}`,
+    );
     expect(printed.length).to.be.greaterThan(1);
-    expect(published.map((d) => `${d.code}@${d.range.start.line + 1}:${d.range.start.character + 1}`)).to.deep.equal(printed);
+    expect(published.map((d) => `${d.code}@${d.range.start.line + 1}:${d.range.start.character + 1}`)).to.deep.equal(
+      printed,
+    );
   });
 });

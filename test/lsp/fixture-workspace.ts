@@ -16,7 +16,12 @@ export function copySampleWorkspace(): Workspace {
   mkdirSync(join(root, 'mappings'));
   mkdirSync(join(root, 'examples'));
   writeFileSync(join(root, 'mapc.json'), '{}\n');
-  const ws = { root, customer: join(root, 'mappings/customer.map'), product: join(root, 'mappings/product.map'), warehouse: join(root, 'examples/warehouse.map') };
+  const ws = {
+    root,
+    customer: join(root, 'mappings/customer.map'),
+    product: join(root, 'mappings/product.map'),
+    warehouse: join(root, 'examples/warehouse.map'),
+  };
   copyFileSync('mappings/customer.map', ws.customer);
   copyFileSync('mappings/product.map', ws.product);
   copyFileSync('examples/warehouse.map', ws.warehouse);

@@ -2,7 +2,12 @@
 // speaks JSON-RPC to it over the child's standard input and output (vscode-jsonrpc).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 
 export interface LspDiagnostic {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -27,25 +32,39 @@ export class LspClient {
   stderr = '';
 
   private constructor(readonly child: ChildProcess) {
-    this.connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    this.connection = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     child.stderr!.on('data', (chunk) => (this.stderr += chunk));
-    this.connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; version?: number; diagnostics: LspDiagnostic[] }) => {
-      this.published.set(params.uri, { version: params.version, diagnostics: params.diagnostics });
-      for (const w of [...this.waiting]) {
-        if (w.uri === params.uri && (w.version === null || params.version === w.version)) {
-          this.waiting.splice(this.waiting.indexOf(w), 1);
-          w.resolve(params.diagnostics);
+    this.connection.onNotification(
+      'textDocument/publishDiagnostics',
+      (params: { uri: string; version?: number; diagnostics: LspDiagnostic[] }) => {
+        this.published.set(params.uri, { version: params.version, diagnostics: params.diagnostics });
+        for (const w of [...this.waiting]) {
+          if (w.uri === params.uri && (w.version === null || params.version === w.version)) {
+            this.waiting.splice(this.waiting.indexOf(w), 1);
+            w.resolve(params.diagnostics);
+          }
         }
-      }
-    });
+      },
+    );
     this.connection.listen();
   }
 
   /** Starts `command args` (by default the built `mapc lsp --stdio`) and initializes it on `root`. */
-  static async start(root: string, command: string[] = [process.execPath, 'bin/mapc.js', 'lsp', '--stdio']): Promise<LspClient> {
+  static async start(
+    root: string,
+    command: string[] = [process.execPath, 'bin/mapc.js', 'lsp', '--stdio'],
+  ): Promise<LspClient> {
     const child = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(child);
-    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: uriOf(root), workspaceFolders: [{ uri: uriOf(root), name: 'test' }], capabilities: {} });
+    await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uriOf(root),
+      workspaceFolders: [{ uri: uriOf(root), name: 'test' }],
+      capabilities: {},
+    });
     await client.connection.sendNotification('initialized', {});
     return client;
   }
@@ -59,7 +78,9 @@ export class LspClient {
     const uri = uriOf(path);
     this.versions.set(uri, 1);
     const published = this.nextDiagnostics(uri, 1);
-    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'mapc', version: 1, text } });
+    await this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'mapc', version: 1, text },
+    });
     return published;
   }
 
@@ -69,12 +90,19 @@ export class LspClient {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     const published = this.nextDiagnostics(uri, version);
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
     return published;
   }
 
   request<T>(method: string, path: string, position?: Position, extra: object = {}): Promise<T> {
-    return this.connection.sendRequest(method, { textDocument: { uri: uriOf(path) }, ...(position ? { position } : {}), ...extra });
+    return this.connection.sendRequest(method, {
+      textDocument: { uri: uriOf(path) },
+      ...(position ? { position } : {}),
+      ...extra,
+    });
   }
 
   async stop(): Promise<void> {

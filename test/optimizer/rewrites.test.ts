@@ -16,12 +16,19 @@ function logicalPlan(file = 'test/optimizer/fixtures/orders.map'): Plan {
 }
 
 const table = (plan: Plan, name: string) => plan.tables.find((t) => t.name === name)!;
-const collection = (plan: Plan, name: string) => plan.items[0].shape.fields.find((f) => f.name === name)!.value as PlanCollection;
+const collection = (plan: Plan, name: string) =>
+  plan.items[0].shape.fields.find((f) => f.name === name)!.value as PlanCollection;
 
 describe('planner rewrites', () => {
   it('the logical plan reads every column and skips only unused tables', () => {
     const plan = logicalPlan();
-    expect(table(plan, 'orders').columns.map((c) => c.name)).to.deep.equal(['id', 'customer_id', 'status', 'placed_on', 'comment']);
+    expect(table(plan, 'orders').columns.map((c) => c.name)).to.deep.equal([
+      'id',
+      'customer_id',
+      'status',
+      'placed_on',
+      'comment',
+    ]);
     expect(plan.entries.skipped.map((s) => s.table)).to.deep.equal(['unused']);
     expect(plan.tables.every((t) => t.filters.length === 0)).to.equal(true);
   });

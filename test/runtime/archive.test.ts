@@ -15,8 +15,13 @@ import { matchEntries } from '../../runtime/archive/match-entries.js';
 /** An in-memory source that records every range read, to prove what was (not) touched. */
 class MemorySource implements ByteSource {
   readonly reads: Array<{ offset: number; length: number }> = [];
-  constructor(readonly name: string, readonly bytes: Buffer) {}
-  async size() { return this.bytes.length; }
+  constructor(
+    readonly name: string,
+    readonly bytes: Buffer,
+  ) {}
+  async size() {
+    return this.bytes.length;
+  }
   async read(offset: number, length: number) {
     this.reads.push({ offset, length });
     if (offset + length > this.bytes.length) throw new Error(`${this.name}: read past the end`);
@@ -25,7 +30,11 @@ class MemorySource implements ByteSource {
   async close() {}
 }
 
-interface FixtureEntry { name: string; text: string; method?: 0 | 8 }
+interface FixtureEntry {
+  name: string;
+  text: string;
+  method?: 0 | 8;
+}
 
 /** A minimal ZIP writer for fixtures (independent of the generator's writer). */
 function buildZip(entries: FixtureEntry[], options: { zip64?: boolean; comment?: string } = {}): Buffer {
@@ -125,7 +134,9 @@ describe('runtime/archive', () => {
       const source = new MemorySource('x.zip', buildZip(FIXTURE, { zip64 }));
       const entries = await listEntries(source);
       expect(await readAll(openEntry(source, entryNamed(entries, 'products.txt')))).to.equal('SKU-1|Lamp|\n');
-      expect(await readAll(openEntry(source, entryNamed(entries, 'customers_part1.csv'), 64))).to.equal(FIXTURE[1].text);
+      expect(await readAll(openEntry(source, entryNamed(entries, 'customers_part1.csv'), 64))).to.equal(
+        FIXTURE[1].text,
+      );
     }
   });
 
@@ -162,7 +173,9 @@ describe('runtime/archive', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).to.match(/^bad\.zip: entry a\.csv: CRC-32 is [0-9a-f]{8}, the central directory declares [0-9a-f]{8} — the archive is corrupt/);
+    expect(message).to.match(
+      /^bad\.zip: entry a\.csv: CRC-32 is [0-9a-f]{8}, the central directory declares [0-9a-f]{8} — the archive is corrupt/,
+    );
   });
 
   it('detects a wrong uncompressed size and corrupt deflate data', async () => {
@@ -199,7 +212,9 @@ describe('runtime/archive', () => {
       } catch (error) {
         message = (error as Error).message;
       }
-      expect(message).to.equal('extract.zip: not a ZIP archive or truncated: end of central directory not found — re-download the extract');
+      expect(message).to.equal(
+        'extract.zip: not a ZIP archive or truncated: end of central directory not found — re-download the extract',
+      );
     }
     let message = '';
     try {
@@ -219,10 +234,14 @@ describe('runtime/archive', () => {
     const source = new MemorySource('x.zip', bytes);
     const entries = await listEntries(source);
     source.reads.length = 0; // listing reads the tail (here: the whole small file) once
-    expect(await readAll(openEntry(source, entryNamed(entries, 'order_lines.csv')))).to.equal('order_id,line_no\n10,1\n');
+    expect(await readAll(openEntry(source, entryNamed(entries, 'order_lines.csv')))).to.equal(
+      'order_id,line_no\n10,1\n',
+    );
     expect(source.reads.length).to.be.greaterThan(0);
     const skippedEnd = dataStart + skipped.compressedSize;
-    const touched = source.reads.filter((read) => read.offset < skippedEnd && read.offset + read.length > skipped.localHeaderOffset);
+    const touched = source.reads.filter(
+      (read) => read.offset < skippedEnd && read.offset + read.length > skipped.localHeaderOffset,
+    );
     expect(touched, 'reads overlapping the skipped entry').to.deep.equal([]);
   });
 
@@ -235,7 +254,13 @@ describe('runtime/archive', () => {
 
   describe('matchEntries', () => {
     const entries = FIXTURE.map((entry, index): ArchiveEntry => ({
-      name: entry.name, method: 8, flags: 0, crc32: 0, compressedSize: 0, uncompressedSize: 0, localHeaderOffset: index,
+      name: entry.name,
+      method: 8,
+      flags: 0,
+      crc32: 0,
+      compressedSize: 0,
+      uncompressedSize: 0,
+      localHeaderOffset: index,
       isDirectory: entry.name.endsWith('/'),
     }));
     const names = (pattern: string) => matchEntries(entries, pattern).map((entry) => entry.name);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { asOfFromName } from '../../runtime/read/as-of-from-name.js';
 
-describe('runtime/run: as_of from an extract\'s name', () => {
+describe("runtime/run: as_of from an extract's name", () => {
   const cases: Array<[string, string | null]> = [
     ['extracts/2026-11-01T02:00:00Z.zip', '2026-11-01T02:00:00.000Z'],
     ['extract-2026-11-01T020000Z.zip', '2026-11-01T02:00:00.000Z'],

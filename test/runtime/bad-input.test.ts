@@ -30,13 +30,19 @@ const AS_OF = '2026-11-01T00:00:00Z';
 
 const BASE = BAD_INPUT_BASE;
 const TABLE_OF_FILE: Record<string, string> = {
-  'customers.csv': 'customers', 'orders.csv': 'orders', 'order_lines.csv': 'order_lines', 'codes.txt': 'codes',
+  'customers.csv': 'customers',
+  'orders.csv': 'orders',
+  'order_lines.csv': 'order_lines',
+  'codes.txt': 'codes',
 };
 
 function withAppended(changes: Record<string, string | Buffer>): ExtractFiles {
   const files = { ...BASE };
   for (const [name, extra] of Object.entries(changes)) {
-    files[name] = Buffer.concat([Buffer.from(files[name] as string, 'utf8'), Buffer.isBuffer(extra) ? extra : Buffer.from(extra, 'utf8')]);
+    files[name] = Buffer.concat([
+      Buffer.from(files[name] as string, 'utf8'),
+      Buffer.isBuffer(extra) ? extra : Buffer.from(extra, 'utf8'),
+    ]);
   }
   return files;
 }
@@ -62,8 +68,12 @@ function expectFinishedAndReconciled(run: RecordedRun): void {
   expect(run.committed, 'the sink is committed').to.equal(true);
   expect(run.aborted, 'the sink is not aborted').to.equal(false);
   for (const [table, counts] of Object.entries(report.tables)) {
-    expect(counts.read, `${table}: ${describeCounts(counts)}`).to.equal(counts.used + counts.filtered + counts.rejected + counts.orphaned);
-    expect(counts.rejected, `${table}: rejected in the report vs rejects written`).to.equal(run.rejects.filter((r) => r.table === table).length);
+    expect(counts.read, `${table}: ${describeCounts(counts)}`).to.equal(
+      counts.used + counts.filtered + counts.rejected + counts.orphaned,
+    );
+    expect(counts.rejected, `${table}: rejected in the report vs rejects written`).to.equal(
+      run.rejects.filter((r) => r.table === table).length,
+    );
   }
   expect(report.reconciled).to.equal(true);
   expect(report.rejects).to.equal(run.rejects.length);
@@ -94,7 +104,8 @@ interface RowCase {
 }
 
 const LONG_INT = '123456789012345678901234567890123456789'; // 39 digits
-const NOT_NULLABLE = /^column name is empty \(null\) but is not declared nullable \(add \? to its type if empty is allowed\)$/;
+const NOT_NULLABLE =
+  /^column name is empty \(null\) but is not declared nullable \(add \? to its type if empty is allowed\)$/;
 
 function ordersOf(run: RecordedRun, pk: string): Array<Map<string, unknown>> {
   const orders = itemWithKey(run, pk)?.get('orders') as ItemObject[] | undefined;
@@ -121,7 +132,14 @@ const ROW_CASES: RowCase[] = [
     name: 'a bad decimal',
     files: withAppended({ 'customers.csv': '3,Cid,1.2.3,,,,\n' }),
     file: 'customers.csv',
-    rejects: [{ line: 4, column: 'score', value: '1.2.3', reason: /^column score \(decimal\): "1\.2\.3" is not a decimal number$/ }],
+    rejects: [
+      {
+        line: 4,
+        column: 'score',
+        value: '1.2.3',
+        reason: /^column score \(decimal\): "1\.2\.3" is not a decimal number$/,
+      },
+    ],
     counts: { customers: { read: 3, used: 2, rejected: 1 } },
     items: 2,
   },
@@ -129,21 +147,42 @@ const ROW_CASES: RowCase[] = [
     name: 'a date that is not in the calendar (2026-02-30)',
     files: withAppended({ 'customers.csv': '3,Cid,,2026-02-30,,,\n' }),
     file: 'customers.csv',
-    rejects: [{ line: 4, column: 'born', value: '2026-02-30', reason: /^column born \(date\): "2026-02-30" is not a calendar date$/ }],
+    rejects: [
+      {
+        line: 4,
+        column: 'born',
+        value: '2026-02-30',
+        reason: /^column born \(date\): "2026-02-30" is not a calendar date$/,
+      },
+    ],
     counts: { customers: { read: 3, used: 2, rejected: 1 } },
   },
   {
     name: 'a timestamp at hour 25',
     files: withAppended({ 'customers.csv': '3,Cid,,,2026-01-02T25:00:00,,\n' }),
     file: 'customers.csv',
-    rejects: [{ line: 4, column: 'seen_at', value: '2026-01-02T25:00:00', reason: /^column seen_at \(timestamp\): "2026-01-02T25:00:00" is not a valid time of day$/ }],
+    rejects: [
+      {
+        line: 4,
+        column: 'seen_at',
+        value: '2026-01-02T25:00:00',
+        reason: /^column seen_at \(timestamp\): "2026-01-02T25:00:00" is not a valid time of day$/,
+      },
+    ],
     counts: { customers: { read: 3, used: 2, rejected: 1 } },
   },
   {
     name: 'a timestamp in another format',
     files: withAppended({ 'customers.csv': '3,Cid,,,02/01/2026 03:04,,\n' }),
     file: 'customers.csv',
-    rejects: [{ line: 4, column: 'seen_at', value: '02/01/2026 03:04', reason: /^column seen_at \(timestamp\): "02\/01\/2026 03:04" does not match the format "%Y-%m-%dT%H:%M:%S"$/ }],
+    rejects: [
+      {
+        line: 4,
+        column: 'seen_at',
+        value: '02/01/2026 03:04',
+        reason: /^column seen_at \(timestamp\): "02\/01\/2026 03:04" does not match the format "%Y-%m-%dT%H:%M:%S"$/,
+      },
+    ],
     counts: { customers: { read: 3, used: 2, rejected: 1 } },
   },
   {
@@ -178,16 +217,35 @@ const ROW_CASES: RowCase[] = [
     name: 'a stray quote inside an unquoted field (the next line is read)',
     files: withAppended({ 'customers.csv': '3,Ci"d,,,,,\n4,Dan,,,,,\n' }),
     file: 'customers.csv',
-    rejects: [{ line: 4, column: 'name', reason: /^a quote inside a field that is not quoted \(quote the whole field and double the inner quotes\)$/ }],
+    rejects: [
+      {
+        line: 4,
+        column: 'name',
+        reason: /^a quote inside a field that is not quoted \(quote the whole field and double the inner quotes\)$/,
+      },
+    ],
     counts: { customers: { read: 4, used: 3, rejected: 1 } },
     items: 3,
     check: (run) => expect(itemWithKey(run, 'CUST#4')?.get('name')).to.equal('Dan'),
   },
   {
     name: 'bytes that are not UTF-8 (the next line is read)',
-    files: withAppended({ 'customers.csv': Buffer.concat([Buffer.from('3,Ci'), Buffer.from([0xff, 0xfe]), Buffer.from('d,,,,,\n4,Dan,,,,,\n')]) }),
+    files: withAppended({
+      'customers.csv': Buffer.concat([
+        Buffer.from('3,Ci'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('d,,,,,\n4,Dan,,,,,\n'),
+      ]),
+    }),
     file: 'customers.csv',
-    rejects: [{ line: 4, column: 'name', reason: /^bytes that are not valid UTF-8; re-export the file as UTF-8, or declare encoding = "latin1" if that is what it is$/ }],
+    rejects: [
+      {
+        line: 4,
+        column: 'name',
+        reason:
+          /^bytes that are not valid UTF-8; re-export the file as UTF-8, or declare encoding = "latin1" if that is what it is$/,
+      },
+    ],
     counts: { customers: { read: 4, used: 3, rejected: 1 } },
     items: 3,
     check: (run) => expect(itemWithKey(run, 'CUST#3'), 'no item with U+FFFD in its name').to.equal(undefined),
@@ -196,21 +254,40 @@ const ROW_CASES: RowCase[] = [
     name: 'an int of 39 digits',
     files: withAppended({ 'orders.csv': `12,1,${LONG_INT},1,1.00,A\n` }),
     file: 'orders.csv',
-    rejects: [{ line: 4, column: 'qty', value: LONG_INT, reason: /^column qty \(int\): "\d{39}" has 39 significant digits; DynamoDB numbers hold at most 38$/ }],
+    rejects: [
+      {
+        line: 4,
+        column: 'qty',
+        value: LONG_INT,
+        reason: /^column qty \(int\): "\d{39}" has 39 significant digits; DynamoDB numbers hold at most 38$/,
+      },
+    ],
     counts: { orders: { read: 3, used: 2, rejected: 1 } },
   },
   {
     name: 'a decimal of 39 digits',
     files: withAppended({ 'customers.csv': `3,Cid,${LONG_INT.slice(0, 20)}.${LONG_INT.slice(20)},,,,\n` }),
     file: 'customers.csv',
-    rejects: [{ line: 4, column: 'score', reason: /^column score \(decimal\): "[\d.]+" has 39 significant digits; DynamoDB numbers hold at most 38$/ }],
+    rejects: [
+      {
+        line: 4,
+        column: 'score',
+        reason: /^column score \(decimal\): "[\d.]+" has 39 significant digits; DynamoDB numbers hold at most 38$/,
+      },
+    ],
     counts: { customers: { read: 3, used: 2, rejected: 1 } },
   },
   {
     name: 'a duplicate key in the streamed root table (the first row wins)',
     files: withAppended({ 'customers.csv': '1,Adam,,,,,\n' }),
     file: 'customers.csv',
-    rejects: [{ line: 4, reason: /^duplicate key: the row at customers\.csv:2 has the same customer_id \("1"\); the first one read is kept$/ }],
+    rejects: [
+      {
+        line: 4,
+        reason:
+          /^duplicate key: the row at customers\.csv:2 has the same customer_id \("1"\); the first one read is kept$/,
+      },
+    ],
     counts: { customers: { read: 3, used: 2, rejected: 1 } },
     items: 2,
     check: (run) => expect(itemWithKey(run, 'CUST#1')?.get('name')).to.equal('Ada'),
@@ -219,7 +296,12 @@ const ROW_CASES: RowCase[] = [
     name: 'a duplicate key in a held child table (the first row wins, the reason names it)',
     files: withAppended({ 'orders.csv': '10,2,9,1,1.00,B\n' }),
     file: 'orders.csv',
-    rejects: [{ line: 4, reason: /^duplicate key: the row at orders\.csv:2 has the same order_id \("10"\); the first one read is kept$/ }],
+    rejects: [
+      {
+        line: 4,
+        reason: /^duplicate key: the row at orders\.csv:2 has the same order_id \("10"\); the first one read is kept$/,
+      },
+    ],
     counts: { orders: { read: 3, used: 2, rejected: 1 } },
     check: (run) => {
       expect(ordersOf(run, 'CUST#1').map((o) => [o.get('id'), o.get('qty')])).to.deep.equal([[10n, 2n]]);
@@ -230,25 +312,43 @@ const ROW_CASES: RowCase[] = [
     name: 'a duplicate composite key inside one group (the first row wins)',
     files: withAppended({ 'order_lines.csv': '10,1,S-9\n' }),
     file: 'order_lines.csv',
-    rejects: [{ line: 5, reason: /^duplicate key: the row at order_lines\.csv:2 has the same order_id, line_no \("10, 1"\); the first one read is kept$/ }],
+    rejects: [
+      {
+        line: 5,
+        reason:
+          /^duplicate key: the row at order_lines\.csv:2 has the same order_id, line_no \("10, 1"\); the first one read is kept$/,
+      },
+    ],
     counts: { order_lines: { read: 4, used: 3, rejected: 1 } },
     check: (run) => {
       const lines = ordersOf(run, 'CUST#1')[0].get('lines') as ItemObject[];
-      expect(lines.map((l) => [fieldOf(l, 'line'), fieldOf(l, 'sku')])).to.deep.equal([[1n, 'S-1'], [2n, 'S-2']]);
+      expect(lines.map((l) => [fieldOf(l, 'line'), fieldOf(l, 'sku')])).to.deep.equal([
+        [1n, 'S-1'],
+        [2n, 'S-2'],
+      ]);
     },
   },
   {
     name: 'a missing trailing delimiter in a table that declares one',
     files: withAppended({ 'codes.txt': 'C|Cherry\n' }),
     file: 'codes.txt',
-    rejects: [{ line: 3, reason: /^the record does not end with a delimiter, but the table declares trailing_delimiter$/ }],
+    rejects: [
+      { line: 3, reason: /^the record does not end with a delimiter, but the table declares trailing_delimiter$/ },
+    ],
     counts: { codes: { read: 3, used: 2, rejected: 1 } },
   },
   {
     name: 'a bool that is not a bool',
     files: withAppended({ 'customers.csv': '3,Cid,,,,maybe,\n' }),
     file: 'customers.csv',
-    rejects: [{ line: 4, column: 'active', value: 'maybe', reason: /^column active \(bool\): "maybe" is not a boolean \(use true\/false, 1\/0 or yes\/no\)$/ }],
+    rejects: [
+      {
+        line: 4,
+        column: 'active',
+        value: 'maybe',
+        reason: /^column active \(bool\): "maybe" is not a boolean \(use true\/false, 1\/0 or yes\/no\)$/,
+      },
+    ],
     counts: { customers: { read: 3, used: 2, rejected: 1 } },
   },
   {
@@ -291,7 +391,9 @@ const ROW_CASES: RowCase[] = [
   },
   {
     name: 'control: CRLF line endings and a byte order mark do not shift lines or columns',
-    files: withReplaced({ 'customers.csv': `\uFEFF${CUSTOMERS_HEADER.replace('\n', '\r\n')}1,Ada,,,,,\r\n2,Bruno,,,,nope,\r\n` }),
+    files: withReplaced({
+      'customers.csv': `\uFEFF${CUSTOMERS_HEADER.replace('\n', '\r\n')}1,Ada,,,,,\r\n2,Bruno,,,,nope,\r\n`,
+    }),
     file: 'customers.csv',
     rejects: [{ line: 3, column: 'active', value: 'nope', reason: /is not a boolean/ }],
     counts: { customers: { read: 2, used: 1, rejected: 1 } },
@@ -299,7 +401,9 @@ const ROW_CASES: RowCase[] = [
   },
   {
     name: 'control: lone CR line endings still number lines as an editor shows them',
-    files: withReplaced({ 'customers.csv': `${CUSTOMERS_HEADER}1,Ada,,,,,\n2,Bruno,,,,nope,\n`.replaceAll('\n', '\r') }),
+    files: withReplaced({
+      'customers.csv': `${CUSTOMERS_HEADER}1,Ada,,,,,\n2,Bruno,,,,nope,\n`.replaceAll('\n', '\r'),
+    }),
     file: 'customers.csv',
     rejects: [{ line: 3, column: 'active', value: 'nope', reason: /is not a boolean/ }],
     counts: { customers: { read: 2, used: 1, rejected: 1 } },
@@ -315,7 +419,12 @@ describe('bad input: faults in one row', function () {
     it(testCase.name, async () => {
       const run = await runRecorded(plan, await zipBytes(testCase.files), { asOf: AS_OF });
       const table = TABLE_OF_FILE[testCase.file];
-      const expected = testCase.rejects.map((r) => ({ table: r.table ?? table, file: testCase.file, line: r.line, column: r.column }));
+      const expected = testCase.rejects.map((r) => ({
+        table: r.table ?? table,
+        file: testCase.file,
+        line: r.line,
+        column: r.column,
+      }));
       const actual = run.rejects.map((r: Reject) => ({ table: r.table, file: r.file, line: r.line, column: r.column }));
       expect(actual, `rejects: ${JSON.stringify(run.rejects)}`).to.deep.equal(expected);
       testCase.rejects.forEach((r, i) => {
@@ -326,7 +435,9 @@ describe('bad input: faults in one row', function () {
       for (const [name, counts] of Object.entries(testCase.counts ?? {})) {
         const actualCounts = run.report.tables[name];
         for (const [key, value] of Object.entries(counts)) {
-          expect(actualCounts[key as keyof TableCounts], `${name}.${key}: ${describeCounts(actualCounts)}`).to.equal(value);
+          expect(actualCounts[key as keyof TableCounts], `${name}.${key}: ${describeCounts(actualCounts)}`).to.equal(
+            value,
+          );
         }
       }
       if (testCase.items !== undefined) expect(run.written.length).to.equal(testCase.items);
@@ -336,15 +447,25 @@ describe('bad input: faults in one row', function () {
 
   it('children of a rejected root row are counted alike, whatever the root was rejected for', async () => {
     const child = { 'orders.csv': '12,3,1,1,1.00,A\n', 'order_lines.csv': '12,1,S-9\n' };
-    const badCell = await runRecorded(plan, await zipBytes(withAppended({ ...child, 'customers.csv': '3,Cid,,,,maybe,\n' })), { asOf: AS_OF });
-    const badExpression = await runRecorded(plan, await zipBytes(withAppended({ ...child, 'customers.csv': '3,Cid,,,,,0\n' })), { asOf: AS_OF });
+    const badCell = await runRecorded(
+      plan,
+      await zipBytes(withAppended({ ...child, 'customers.csv': '3,Cid,,,,maybe,\n' })),
+      { asOf: AS_OF },
+    );
+    const badExpression = await runRecorded(
+      plan,
+      await zipBytes(withAppended({ ...child, 'customers.csv': '3,Cid,,,,,0\n' })),
+      { asOf: AS_OF },
+    );
     for (const run of [badCell, badExpression]) {
       expectFinishedAndReconciled(run);
       expect(run.report.tables.customers.rejected).to.equal(1);
     }
     for (const table of ['orders', 'order_lines']) {
-      expect(describeCounts(badExpression.report.tables[table]), `${table}: root rejected by a division by zero vs by a bad cell`)
-        .to.equal(describeCounts(badCell.report.tables[table]));
+      expect(
+        describeCounts(badExpression.report.tables[table]),
+        `${table}: root rejected by a division by zero vs by a bad cell`,
+      ).to.equal(describeCounts(badCell.report.tables[table]));
     }
   });
 
@@ -363,7 +484,8 @@ describe('bad input: faults in one row', function () {
 /** A root table big enough to be read in several chunks; a marker row near its end. */
 function bigCustomers(): string {
   const rows = [CUSTOMERS_HEADER];
-  for (let id = 1; id <= 40_000; id++) rows.push(`${id},${id === 39_990 ? 'DAMAGE-ME-HERE' : `Customer number ${id}`},,,,,\n`);
+  for (let id = 1; id <= 40_000; id++)
+    rows.push(`${id},${id === 39_990 ? 'DAMAGE-ME-HERE' : `Customer number ${id}`},,,,,\n`);
   return rows.join('');
 }
 
@@ -381,13 +503,20 @@ describe('bad input: faults that stop the run (runPlan)', function () {
 
   it('a table file missing from the archive', async () => {
     const run = await runRecorded(plan, await zipBytes(without('codes.txt')), { name: 'nightly.zip' });
-    expectStoppedBeforeWriting(run, [/^nightly\.zip has no file for table codes \(pattern "codes\.txt"\)/, /The archive holds: customers\.csv, orders\.csv, order_lines\.csv/, /Check the table's `from "…"` pattern in the mapping, or ask for the extract again/]);
+    expectStoppedBeforeWriting(run, [
+      /^nightly\.zip has no file for table codes \(pattern "codes\.txt"\)/,
+      /The archive holds: customers\.csv, orders\.csv, order_lines\.csv/,
+      /Check the table's `from "…"` pattern in the mapping, or ask for the extract again/,
+    ]);
   });
 
   it('a header missing a declared column, in the root table read last: stops before any item', async () => {
     const files = withReplaced({ 'customers.csv': 'customer_id,name,score,born,seen_at,weight\n1,Ada,,,,\n' });
     const run = await runRecorded(plan, await zipBytes(files));
-    expectStoppedBeforeWriting(run, [/^customers\.csv:1: the header has no column "active" \(declared by table customers\)/, /Ask for the column in the extract, or if it has another name there, give that name with header "…"/]);
+    expectStoppedBeforeWriting(run, [
+      /^customers\.csv:1: the header has no column "active" \(declared by table customers\)/,
+      /Ask for the column in the extract, or if it has another name there, give that name with header "…"/,
+    ]);
   });
 
   it('a header missing a declared column in one of several files of a table', async () => {
@@ -406,32 +535,49 @@ describe('bad input: faults that stop the run (runPlan)', function () {
 
   it('a corrupt archive: a damaged entry of a held table (CRC-32 mismatch) stops before any item', async () => {
     const files = withAppended({ 'orders.csv': '12,2,1,1,7.00,DAMAGE-ME-HERE\n' });
-    const run = await runRecorded(plan, withDamagedText(await zipBytes(files, 0), 'DAMAGE-ME-HERE'), { name: 'nightly.zip' });
-    expectStoppedBeforeWriting(run, [/^nightly\.zip: entry orders\.csv: CRC-32 is [0-9a-f]{8}, the central directory declares [0-9a-f]{8}/, /re-download the extract$/]);
+    const run = await runRecorded(plan, withDamagedText(await zipBytes(files, 0), 'DAMAGE-ME-HERE'), {
+      name: 'nightly.zip',
+    });
+    expectStoppedBeforeWriting(run, [
+      /^nightly\.zip: entry orders\.csv: CRC-32 is [0-9a-f]{8}, the central directory declares [0-9a-f]{8}/,
+      /re-download the extract$/,
+    ]);
   });
 
   it('a corrupt archive: damaged compressed bytes of a held table stop before any item, with what to do', async () => {
-    const archive = await zipBytes(withAppended({ 'orders.csv': Array.from({ length: 2000 }, (_, i) => `${100 + i},1,${i % 7},1,${i}.25,A\n`).join('') }));
+    const archive = await zipBytes(
+      withAppended({
+        'orders.csv': Array.from({ length: 2000 }, (_, i) => `${100 + i},1,${i % 7},1,${i}.25,A\n`).join(''),
+      }),
+    );
     const { start, end } = entryDataRange(archive, 'orders.csv');
     const damaged = Buffer.from(archive);
-    for (let at = start + Math.floor((end - start) / 2); at < start + Math.floor((end - start) / 2) + 8; at++) damaged[at] ^= 0x5a;
+    for (let at = start + Math.floor((end - start) / 2); at < start + Math.floor((end - start) / 2) + 8; at++)
+      damaged[at] ^= 0x5a;
     const run = await runRecorded(plan, damaged, { name: 'nightly.zip' });
     expectStoppedBeforeWriting(run, [/^nightly\.zip: entry orders\.csv: /, /re-download the extract/]);
   });
 
   it('a corrupt archive: a damaged entry of the ROOT table, read last: nothing is committed', async () => {
-    const archive = withDamagedText(await zipBytes(withReplaced({ 'customers.csv': bigCustomers() }), 0), 'DAMAGE-ME-HERE');
+    const archive = withDamagedText(
+      await zipBytes(withReplaced({ 'customers.csv': bigCustomers() }), 0),
+      'DAMAGE-ME-HERE',
+    );
     const run = await runRecorded(plan, archive, { name: 'nightly.zip' });
     expect(run.report.status).to.equal('failed');
     expect(run.committed, 'the sink must not commit').to.equal(false);
     expect(run.aborted, 'the sink must be aborted').to.equal(true);
-    expect(run.report.error).to.match(/^nightly\.zip: entry customers\.csv: CRC-32 is [0-9a-f]{8}, the central directory declares [0-9a-f]{8} — the archive is corrupt; re-download the extract$/);
+    expect(run.report.error).to.match(
+      /^nightly\.zip: entry customers\.csv: CRC-32 is [0-9a-f]{8}, the central directory declares [0-9a-f]{8} — the archive is corrupt; re-download the extract$/,
+    );
   });
 
   it('more rejects than maxRejects stops the run, naming the last reject', async () => {
     const files = withAppended({ 'orders.csv': '12,1,x,1,1.00,A\n13,1,y,1,1.00,A\n14,1,z,1,1.00,A\n' });
     const stopped = await runRecorded(plan, await zipBytes(files), { maxRejects: 2 });
-    expectStoppedBeforeWriting(stopped, [/^more than 2 rows were rejected \(the limit set by --max-rejects\); the last: orders\.csv:6: column qty \(int\): "z" is not a whole number$/]);
+    expectStoppedBeforeWriting(stopped, [
+      /^more than 2 rows were rejected \(the limit set by --max-rejects\); the last: orders\.csv:6: column qty \(int\): "z" is not a whole number$/,
+    ]);
     const atTheLimit = await runRecorded(plan, await zipBytes(files), { maxRejects: 3 });
     expectFinishedAndReconciled(atTheLimit);
     expect(atTheLimit.rejects).to.have.length(3);
@@ -459,8 +605,14 @@ describe('bad input: faults that stop the run (mapc run)', function () {
     start('truncated', whole.subarray(0, whole.length - 100), ...asOf);
     // Without --as-of the extract is opened first to read its manifest.
     start('truncated-no-as-of', whole.subarray(0, whole.length - 100));
-    start('corrupt-root', withDamagedText(await zipBytes(withReplaced({ 'customers.csv': bigCustomers() }), 0), 'DAMAGE-ME-HERE'), ...asOf);
-    const rejected = await zipBytes(withAppended({ 'orders.csv': '12,1,x,1,1.00,A\n13,1,y,1,1.00,A\n14,1,z,1,1.00,A\n' }));
+    start(
+      'corrupt-root',
+      withDamagedText(await zipBytes(withReplaced({ 'customers.csv': bigCustomers() }), 0), 'DAMAGE-ME-HERE'),
+      ...asOf,
+    );
+    const rejected = await zipBytes(
+      withAppended({ 'orders.csv': '12,1,x,1,1.00,A\n13,1,y,1,1.00,A\n14,1,z,1,1.00,A\n' }),
+    );
     start('max-rejects', rejected, ...asOf, '--max-rejects', '2');
     // as_of from the manifest, which counts one order line too many (docs/manifest.md).
     const miscounted = { extractedAt: AS_OF, files: { 'orders.csv': { rows: 2 }, 'order_lines.csv': { rows: 4 } } };
@@ -476,14 +628,17 @@ describe('bad input: faults that stop the run (mapc run)', function () {
     expect(existsSync(`${out(name)}.partial`), 'the partial items file').to.equal(false);
   };
 
-  const failedReport = (name: string) => JSON.parse(readFileSync(`${out(name)}.report.json`, 'utf8')) as { status: string; error: string };
+  const failedReport = (name: string) =>
+    JSON.parse(readFileSync(`${out(name)}.report.json`, 'utf8')) as { status: string; error: string };
 
   it('a table file missing from the archive: exit 1, no items file, the message names the pattern and what to do', async () => {
     const result = await runs.get('missing-file')!;
     expect(result.code, result.stderr).to.equal(1);
     expectNoItemsFile('missing-file');
     expect(result.stderr).to.match(/missing-file\.zip has no file for table codes \(pattern "codes\.txt"\)/);
-    expect(result.stderr).to.contain('Check the table\'s `from "…"` pattern in the mapping, or ask for the extract again');
+    expect(result.stderr).to.contain(
+      'Check the table\'s `from "…"` pattern in the mapping, or ask for the extract again',
+    );
     expect(failedReport('missing-file').status).to.equal('failed');
   });
 
@@ -497,7 +652,9 @@ describe('bad input: faults that stop the run (mapc run)', function () {
   it('a truncated archive without --as-of: exit 1 as documented for a stopped run (2 is bad usage), no items file', async () => {
     const result = await runs.get('truncated-no-as-of')!;
     expectNoItemsFile('truncated-no-as-of');
-    expect(result.stderr).to.match(/truncated-no-as-of\.zip: not a ZIP archive or truncated: .* re-download the extract/);
+    expect(result.stderr).to.match(
+      /truncated-no-as-of\.zip: not a ZIP archive or truncated: .* re-download the extract/,
+    );
     expect(result.code, result.stderr).to.equal(1);
   });
 
@@ -505,7 +662,9 @@ describe('bad input: faults that stop the run (mapc run)', function () {
     const result = await runs.get('corrupt-root')!;
     expect(result.code, result.stderr).to.equal(1);
     expectNoItemsFile('corrupt-root');
-    expect(result.stderr).to.match(/corrupt-root\.zip: entry customers\.csv: CRC-32 is [0-9a-f]{8}, the central directory declares [0-9a-f]{8} — the archive is corrupt; re-download the extract/);
+    expect(result.stderr).to.match(
+      /corrupt-root\.zip: entry customers\.csv: CRC-32 is [0-9a-f]{8}, the central directory declares [0-9a-f]{8} — the archive is corrupt; re-download the extract/,
+    );
     expect(failedReport('corrupt-root').status).to.equal('failed');
   });
 
@@ -513,17 +672,28 @@ describe('bad input: faults that stop the run (mapc run)', function () {
     const result = await runs.get('max-rejects')!;
     expect(result.code, result.stderr).to.equal(1);
     expectNoItemsFile('max-rejects');
-    expect(result.stderr).to.contain('more than 2 rows were rejected (the limit set by --max-rejects); the last: orders.csv:6');
-    const rejects = readFileSync(`${out('max-rejects')}.rejects.ndjson`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Reject);
-    expect(rejects.map((r) => `${r.table} ${r.file}:${r.line} ${r.column}`)).to.deep.equal(['orders orders.csv:4 qty', 'orders orders.csv:5 qty', 'orders orders.csv:6 qty']);
+    expect(result.stderr).to.contain(
+      'more than 2 rows were rejected (the limit set by --max-rejects); the last: orders.csv:6',
+    );
+    const rejects = readFileSync(`${out('max-rejects')}.rejects.ndjson`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Reject);
+    expect(rejects.map((r) => `${r.table} ${r.file}:${r.line} ${r.column}`)).to.deep.equal([
+      'orders orders.csv:4 qty',
+      'orders orders.csv:5 qty',
+      'orders orders.csv:6 qty',
+    ]);
   });
 
   it('a file holding other than its manifest counts: exit 1, no items file, the message names the file, both counts and what to do', async () => {
     const result = await runs.get('manifest-count')!;
     expect(result.code, result.stderr).to.equal(1);
     expectNoItemsFile('manifest-count');
-    expect(result.stderr).to.contain('order_lines.csv (table order_lines): _manifest.json counts 4 records, the run read 3. ' +
-      'The extract is incomplete, or its manifest is wrong: ask for the extract again.');
+    expect(result.stderr).to.contain(
+      'order_lines.csv (table order_lines): _manifest.json counts 4 records, the run read 3. ' +
+        'The extract is incomplete, or its manifest is wrong: ask for the extract again.',
+    );
     expect(failedReport('manifest-count').status).to.equal('failed');
   });
 });

@@ -61,7 +61,9 @@ function faultyWarehouse(): Record<string, string> {
     const active = id % 997 === 0 ? 'maybe' : id % 2 === 0 ? 'true' : '';
     // A weight of 0 fails the root's expression (100 / weight) while its item is built.
     const weight = id % 1009 === 0 ? '0' : String((id % 7) + 1);
-    customers.push(`${id},"Customer ${id}, ""the ${id % 5}th""",${id % 13}.${id % 100},2001-02-0${(id % 9) + 1},,${active},${weight}`);
+    customers.push(
+      `${id},"Customer ${id}, ""the ${id % 5}th""",${id % 13}.${id % 100},2001-02-0${(id % 9) + 1},,${active},${weight}`,
+    );
     if (id % 2003 === 0) customers.push(`${id},Twin of ${id},,,,,`);
     for (let o = 0; o < (id % 3) + 1; o++) {
       orderId++;
@@ -88,7 +90,13 @@ interface Outcome {
   file: Buffer;
 }
 
-async function runToFile(plan: Plan, archive: Buffer, directory: string, threads: number, format: NdjsonFormat): Promise<Outcome> {
+async function runToFile(
+  plan: Plan,
+  archive: Buffer,
+  directory: string,
+  threads: number,
+  format: NdjsonFormat,
+): Promise<Outcome> {
   const { report, rejects, path } = await runWithThreads(plan, archive, directory, threads, format);
   if (report.status !== 'ok') throw new Error(`the run on ${threads} threads failed: ${report.error}`);
   return { report, rejects, file: readFileSync(path) };
@@ -139,15 +147,21 @@ describe('runtime: building items on several threads', function () {
       expect(one.report.tables.orders.orphaned).to.be.above(5);
       expect(one.report.items.Customer.written).to.be.above(11_000);
       const firstDifferent = one.rejects.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(three.rejects[i]));
-      expect(firstDifferent, `reject ${firstDifferent}: ${JSON.stringify(one.rejects[firstDifferent])} vs ${JSON.stringify(three.rejects[firstDifferent])}`).to.equal(-1);
+      expect(
+        firstDifferent,
+        `reject ${firstDifferent}: ${JSON.stringify(one.rejects[firstDifferent])} vs ${JSON.stringify(three.rejects[firstDifferent])}`,
+      ).to.equal(-1);
       expect(stable(three.report)).to.deep.equal(stable(one.report));
       expect(three.file.equals(one.file), 'the items files differ').to.equal(true);
     });
   }
 
-  it('stops, as one thread does, when a held table\'s entry is damaged (no items file)', async () => {
+  it("stops, as one thread does, when a held table's entry is damaged (no items file)", async () => {
     const files = faultyWarehouse();
-    const damaged = withDamagedText(await zipBytes({ ...files, 'order_lines.csv': `${files['order_lines.csv']}999,1,MARK-DAMAGE\n` }, 0), 'MARK-DAMAGE');
+    const damaged = withDamagedText(
+      await zipBytes({ ...files, 'order_lines.csv': `${files['order_lines.csv']}999,1,MARK-DAMAGE\n` }, 0),
+      'MARK-DAMAGE',
+    );
     const failed = mkdtempSync(join(directory, 'failed-'));
     const one = await runWithThreads(plan, damaged, failed, 1, 'plain');
     const three = await runWithThreads(plan, damaged, failed, 3, 'plain');
@@ -161,12 +175,20 @@ describe('runtime: building items on several threads', function () {
   it('gives the rejects of one thread when the root table is held too (looked up from below)', async () => {
     // orders look up their customer: customers is held, and its rows are built in batches.
     const mapping = join(directory, 'held-root.map');
-    writeFileSync(mapping, readFileSync(MAPPING, 'utf8').replace('    label    = o.codes.label\n', '    label    = o.codes.label\n    cname    = o.customers.name\n'));
+    writeFileSync(
+      mapping,
+      readFileSync(MAPPING, 'utf8').replace(
+        '    label    = o.codes.label\n',
+        '    label    = o.codes.label\n    cname    = o.customers.name\n',
+      ),
+    );
     const heldRoot = compileMapping(mapping);
     expect(heldRoot.tables.find((t) => t.name === 'customers')!.roles.map((r) => r.kind)).to.include('lookup');
     const one = await runToFile(heldRoot, archive, directory, 1, 'plain');
     const three = await runToFile(heldRoot, archive, directory, 3, 'plain');
-    expect(one.rejects.filter((r) => r.table === 'customers' && /division by zero/.test(r.reason)).length).to.be.above(5);
+    expect(one.rejects.filter((r) => r.table === 'customers' && /division by zero/.test(r.reason)).length).to.be.above(
+      5,
+    );
     expect(three.rejects).to.deep.equal(one.rejects);
     expect(stable(three.report)).to.deep.equal(stable(one.report));
     expect(three.file.equals(one.file), 'the items files differ').to.equal(true);
@@ -192,7 +214,10 @@ describe('runtime: building items on several threads', function () {
   it('holds and looks up the row a collection hangs under when nothing else reads its table', async () => {
     // No column of customers is read: only the collection makes the plan look a customer up.
     const mapping = join(directory, 'siblings-only.map');
-    writeFileSync(mapping, SIBLINGS_MAPPING.replace('  customer = o.customers.name\n', '').replace('    r = s.qty / o.qty\n', ''));
+    writeFileSync(
+      mapping,
+      SIBLINGS_MAPPING.replace('  customer = o.customers.name\n', '').replace('    r = s.qty / o.qty\n', ''),
+    );
     const siblingsOnly = compileMapping(mapping);
     expect(siblingsOnly.tables.find((t) => t.name === 'customers')!.roles.map((r) => r.kind)).to.include('lookup');
     const extract = await zipBytes({
@@ -200,21 +225,30 @@ describe('runtime: building items on several threads', function () {
       'orders.csv': 'order_id,customer_id,qty\n14,1,0\n15,1,2\n16,2,1\n',
     });
     const one = await runToFile(siblingsOnly, extract, directory, 1, 'plain');
-    const siblingIds = one.file.toString().trim().split('\n').map((line) => {
-      const { pk, siblings } = JSON.parse(line).attributes;
-      return `${pk}: ${siblings.map((s: { id: number }) => s.id).join(' ')}`;
-    });
+    const siblingIds = one.file
+      .toString()
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const { pk, siblings } = JSON.parse(line).attributes;
+        return `${pk}: ${siblings.map((s: { id: number }) => s.id).join(' ')}`;
+      });
     expect(siblingIds).to.deep.equal(['O#14: 14 15', 'O#15: 14 15', 'O#16: 16']);
     expect(one.rejects).to.deep.equal([]);
   });
 
   it('builds in parallel only plans whose rows each sit under one root', () => {
     expect(canBuildInParallel(plan)).to.equal(true);
-    const twoRoots: Plan = { ...plan, items: [...plan.items, { ...plan.items[0], name: 'Order', rootTable: 'orders' }] };
+    const twoRoots: Plan = {
+      ...plan,
+      items: [...plan.items, { ...plan.items[0], name: 'Order', rootTable: 'orders' }],
+    };
     expect(canBuildInParallel(twoRoots)).to.equal(false);
     const twoParents: Plan = {
       ...plan,
-      tables: plan.tables.map((t) => (t.name === 'order_lines' ? { ...t, roles: [...t.roles, ...t.roles.filter((r) => r.kind === 'grouped')] } : t)),
+      tables: plan.tables.map((t) =>
+        t.name === 'order_lines' ? { ...t, roles: [...t.roles, ...t.roles.filter((r) => r.kind === 'grouped')] } : t,
+      ),
     };
     expect(canBuildInParallel(twoParents)).to.equal(false);
   });
@@ -226,7 +260,12 @@ describe('runtime: a held table shared with another thread', () => {
     const table = plan.tables.find((t) => t.name === 'orders')!;
     const held = new HeldTable(table, true);
     const rows = Array.from({ length: 3000 }, (_, i) => [
-      BigInt(i + 1), BigInt((i % 40) + 1), BigInt(i % 3), 1n, { kind: 'decimal' as const, digits: BigInt(i * 7), scale: 2 }, i % 500 === 0 ? `code-${i}` : 'A',
+      BigInt(i + 1),
+      BigInt((i % 40) + 1),
+      BigInt(i % 3),
+      1n,
+      { kind: 'decimal' as const, digits: BigInt(i * 7), scale: 2 },
+      i % 500 === 0 ? `code-${i}` : 'A',
     ]);
     rows.forEach((values, i) => expect(held.add(values, 0, i + 2)).to.equal(-1));
     held.seal();

@@ -38,15 +38,23 @@ interface Warehouse {
 function csvRows(entries: Map<string, Buffer>, prefix: string): CsvRow[] {
   const names = [...entries.keys()].filter((name) => name.startsWith(prefix) && name.endsWith('.csv')).sort();
   if (names.length === 0) throw new Error(`no ${prefix}*.csv in the extract`);
-  return names.flatMap((name) => parse(entries.get(name)!, { bom: true, columns: true, skip_empty_lines: true }) as CsvRow[]);
+  return names.flatMap(
+    (name) => parse(entries.get(name)!, { bom: true, columns: true, skip_empty_lines: true }) as CsvRow[],
+  );
 }
 
 function readWarehouse(path: string): Warehouse {
   const entries = readZipEntries(path);
-  const manifest = JSON.parse(entries.get('_manifest.json')!.toString('utf8')) as { extractedAt: string; rows: Record<string, number> };
+  const manifest = JSON.parse(entries.get('_manifest.json')!.toString('utf8')) as {
+    extractedAt: string;
+    rows: Record<string, number>;
+  };
   const products = new Map<string, { description: string; category: string }>();
   // products.txt: "|"-delimited, no header, one trailing "|" (an empty last field).
-  for (const [sku, description, category, , trailing] of parse(entries.get('products.txt')!, { delimiter: '|', relax_column_count: false }) as string[][]) {
+  for (const [sku, description, category, , trailing] of parse(entries.get('products.txt')!, {
+    delimiter: '|',
+    relax_column_count: false,
+  }) as string[][]) {
     if (trailing !== '') throw new Error(`products.txt: row ${sku} does not end with "|"`);
     products.set(sku, { description, category });
   }
@@ -90,7 +98,8 @@ function centsText(cents: number): string {
 }
 
 const num = (text: string | number) => new JsonNumber(String(text));
-const obj = (fields: Array<[string, Json | undefined]>) => new Map(fields.filter((f): f is [string, Json] => f[1] !== undefined));
+const obj = (fields: Array<[string, Json | undefined]>) =>
+  new Map(fields.filter((f): f is [string, Json] => f[1] !== undefined));
 const groupBy = (rows: CsvRow[], column: string) => {
   const groups = new Map<string, CsvRow[]>();
   for (const row of rows) groups.set(row[column], [...(groups.get(row[column]) ?? []), row]);
@@ -123,14 +132,23 @@ class ExpectedItems {
     const orders = this.keptOrders(customer.customer_id).map((o) => this.order(o));
     if (orders.length === 0) return null;
     const totals = orders.map((o) => toCents((o.get('total') as JsonNumber).text));
-    const lastOrder = orders.map((o) => o.get('date') as string).sort().at(-1)!;
+    const lastOrder = orders
+      .map((o) => o.get('date') as string)
+      .sort()
+      .at(-1)!;
     return obj([
       ['pk', `CUST#${customer.customer_id}`],
       ['sk', 'PROFILE'],
       ['name', customer.name],
       ['email', customer.email === '' ? undefined : customer.email.trim().toLowerCase()],
       ['segment', customer.segment],
-      ['address', obj([['country', customer.country_code], ['since', customer.created_at.slice(0, 10)]])],
+      [
+        'address',
+        obj([
+          ['country', customer.country_code],
+          ['since', customer.created_at.slice(0, 10)],
+        ]),
+      ],
       ['orders', orders],
       ['order_count', num(orders.length)],
       ['lifetime', num(centsText(totals.reduce((a, b) => a + b, 0)))],
@@ -157,12 +175,14 @@ class ExpectedItems {
     const payments = (this.paymentsByOrder.get(order.order_id) ?? [])
       .sort((a, b) => a.paid_at.localeCompare(b.paid_at) || Number(a.payment_id) - Number(b.payment_id))
       .slice(0, 20)
-      .map((payment) => obj([
-        ['id', num(payment.payment_id)],
-        ['at', new Date(Date.parse(payment.paid_at)).toISOString()],
-        ['method', payment.method.toUpperCase()],
-        ['amount', num(payment.amount)],
-      ]));
+      .map((payment) =>
+        obj([
+          ['id', num(payment.payment_id)],
+          ['at', new Date(Date.parse(payment.paid_at)).toISOString()],
+          ['method', payment.method.toUpperCase()],
+          ['amount', num(payment.amount)],
+        ]),
+      );
     const totalCents = lines.reduce((sum, line) => sum + toCents((line.get('amount') as JsonNumber).text), 0);
     const paidCents = payments.reduce((sum, payment) => sum + toCents((payment.get('amount') as JsonNumber).text), 0);
     return obj([
@@ -199,7 +219,8 @@ function unordered(value: unknown): unknown {
   if (value instanceof NumberValue) return { n: value.value };
   if (Array.isArray(value)) return value.map(unordered);
   if (value instanceof Map) return Object.fromEntries([...value].map(([key, field]) => [key, unordered(field)]));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, unordered(field)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, unordered(field)]));
   return value;
 }
 
@@ -218,7 +239,11 @@ interface PlainLine {
 function plainItems(path: string): PlainLine[] {
   return ndjsonLines(path).map((line) => {
     const parsed = parseExact(line) as Map<string, Json>;
-    return { item: parsed.get('item') as string, target: parsed.get('target') as string, attributes: parsed.get('attributes') as Map<string, Json> };
+    return {
+      item: parsed.get('item') as string,
+      target: parsed.get('target') as string,
+      attributes: parsed.get('attributes') as Map<string, Json>,
+    };
   });
 }
 
@@ -227,7 +252,10 @@ interface Report {
   reconciled: boolean;
   rejects: number;
   asOf: string;
-  tables: Record<string, { read: number; used: number; filtered: number; rejected: number; orphaned: number; files: string[] }>;
+  tables: Record<
+    string,
+    { read: number; used: number; filtered: number; rejected: number; orphaned: number; files: string[] }
+  >;
   items: Record<string, { built: number; written: number; filtered: number }>;
 }
 
@@ -246,12 +274,30 @@ describe('end to end: a generated sample extract through mapc run', function () 
     dir = mkdtempSync(join(tmpdir(), 'mapc-e2e-'));
     extract = join(dir, 'sample.zip');
     Object.assign(out, {
-      customerPlain: join(dir, 'customer.ndjson'), customerDynamo: join(dir, 'customer.dynamodb.ndjson'), product: join(dir, 'product.ndjson'),
+      customerPlain: join(dir, 'customer.ndjson'),
+      customerDynamo: join(dir, 'customer.dynamodb.ndjson'),
+      product: join(dir, 'product.ndjson'),
       customerThreads: join(dir, 'customer.threads.ndjson'),
     });
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/generate-extract.ts', '--customers', String(CUSTOMERS), '--seed', String(SEED), '--out', extract], { cwd: REPO_ROOT });
+    await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'examples/generate-extract.ts',
+        '--customers',
+        String(CUSTOMERS),
+        '--seed',
+        String(SEED),
+        '--out',
+        extract,
+      ],
+      { cwd: REPO_ROOT },
+    );
     const run = (key: keyof typeof out, mapping: string, ...extra: string[]) =>
-      mapc('run', mapping, '--extract', extract, '--out', out[key], ...extra).then((result) => void results.set(key, result));
+      mapc('run', mapping, '--extract', extract, '--out', out[key], ...extra).then(
+        (result) => void results.set(key, result),
+      );
     await Promise.all([
       run('customerPlain', 'mappings/customer.map'),
       run('customerDynamo', 'mappings/customer.map', '--format', 'dynamodb'),
@@ -267,7 +313,8 @@ describe('end to end: a generated sample extract through mapc run', function () 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const reportOf = (key: keyof typeof out): Report => JSON.parse(readFileSync(`${out[key]}.report.json`, 'utf8')) as Report;
+  const reportOf = (key: keyof typeof out): Report =>
+    JSON.parse(readFileSync(`${out[key]}.report.json`, 'utf8')) as Report;
 
   for (const key of Object.keys(out) as Array<keyof typeof out>) {
     it(`${key}: exits 0, takes as_of from the manifest, rejects nothing, and every table reconciles with the archive`, () => {
@@ -294,18 +341,39 @@ describe('end to end: a generated sample extract through mapc run', function () 
   }
 
   it('customer: three threads holding tables and building items write the same file and report', () => {
-    expect(readFileSync(out.customerThreads).equals(readFileSync(out.customerPlain)), 'the items files differ').to.equal(true);
-    const { seconds: _a, startedAt: _b, ...threaded } = reportOf('customerThreads') as Report & { seconds?: number; startedAt?: string };
-    const { seconds: _c, startedAt: _d, ...single } = reportOf('customerPlain') as Report & { seconds?: number; startedAt?: string };
+    expect(
+      readFileSync(out.customerThreads).equals(readFileSync(out.customerPlain)),
+      'the items files differ',
+    ).to.equal(true);
+    const {
+      seconds: _a,
+      startedAt: _b,
+      ...threaded
+    } = reportOf('customerThreads') as Report & { seconds?: number; startedAt?: string };
+    const {
+      seconds: _c,
+      startedAt: _d,
+      ...single
+    } = reportOf('customerPlain') as Report & { seconds?: number; startedAt?: string };
     expect(threaded).to.deep.equal(single);
   });
 
   it('customer: the table counts are the ones the CSV rows imply', () => {
     const report = reportOf('customerPlain');
     const customersWithItem = warehouse.customers.filter((c) => expected.keptOrders(c.customer_id).length > 0);
-    expect(report.tables.customers).to.include({ read: warehouse.customers.length, used: customersWithItem.length, filtered: warehouse.customers.length - customersWithItem.length, orphaned: 0 });
+    expect(report.tables.customers).to.include({
+      read: warehouse.customers.length,
+      used: customersWithItem.length,
+      filtered: warehouse.customers.length - customersWithItem.length,
+      orphaned: 0,
+    });
     const keptOrders = customersWithItem.flatMap((c) => expected.keptOrders(c.customer_id));
-    expect(report.tables.orders).to.include({ read: warehouse.orders.length, used: keptOrders.length, filtered: warehouse.orders.length - keptOrders.length, orphaned: 0 });
+    expect(report.tables.orders).to.include({
+      read: warehouse.orders.length,
+      used: keptOrders.length,
+      filtered: warehouse.orders.length - keptOrders.length,
+      orphaned: 0,
+    });
     const keptOrderIds = new Set(keptOrders.map((o) => o.order_id));
     expect(report.tables.order_lines.used).to.equal(warehouse.lines.filter((l) => keptOrderIds.has(l.order_id)).length);
     expect(report.tables.payments.used).to.equal(warehouse.payments.filter((p) => keptOrderIds.has(p.order_id)).length);
@@ -316,7 +384,8 @@ describe('end to end: a generated sample extract through mapc run', function () 
     const ordersByCustomer = groupBy(warehouse.orders, 'customer_id');
     const paymentsByOrder = groupBy(warehouse.payments, 'order_id');
     const ordersOf = (c: CsvRow) => ordersByCustomer.get(c.customer_id) ?? [];
-    const paymentCount = (c: CsvRow) => ordersOf(c).reduce((n, o) => n + (paymentsByOrder.get(o.order_id)?.length ?? 0), 0);
+    const paymentCount = (c: CsvRow) =>
+      ordersOf(c).reduce((n, o) => n + (paymentsByOrder.get(o.order_id)?.length ?? 0), 0);
     const cutoffDay = dateMs(new Date(expected.cutoffMs).toISOString().slice(0, 10));
     const best = (score: (c: CsvRow) => number) => warehouse.customers.reduce((a, b) => (score(b) < score(a) ? b : a));
     const picked = new Set<CsvRow>([
@@ -324,8 +393,15 @@ describe('end to end: a generated sample extract through mapc run', function () 
       // cutoff day: an order dated that day is before it and dropped).
       best((c) => Math.min(Infinity, ...ordersOf(c).map((o) => Math.abs(dateMs(o.order_date) - cutoffDay)))),
       // A cancelled order (left out), many payments (instalments), no email if possible.
-      best((c) => (expected.keptOrders(c.customer_id).length === 0 ? Infinity
-        : -(Number(ordersOf(c).some((o) => o.status === 'CANCELLED')) * 100 + Number(c.email === '') * 50 + paymentCount(c)))),
+      best((c) =>
+        expected.keptOrders(c.customer_id).length === 0
+          ? Infinity
+          : -(
+              Number(ordersOf(c).some((o) => o.status === 'CANCELLED')) * 100 +
+              Number(c.email === '') * 50 +
+              paymentCount(c)
+            ),
+      ),
       // The most orders kept (ordering by date, descending, then id).
       best((c) => -expected.keptOrders(c.customer_id).length),
     ]);
@@ -344,8 +420,10 @@ describe('end to end: a generated sample extract through mapc run', function () 
     }
   });
 
-  it('customer: every customer\'s item (or its absence) matches the independent reading', () => {
-    const items = new Map(plainItems(out.customerPlain).map((line) => [line.attributes.get('pk') as string, line.attributes]));
+  it("customer: every customer's item (or its absence) matches the independent reading", () => {
+    const items = new Map(
+      plainItems(out.customerPlain).map((line) => [line.attributes.get('pk') as string, line.attributes]),
+    );
     const wanted = new Set<string>();
     const differing: string[] = [];
     for (const customer of warehouse.customers) {
@@ -361,20 +439,26 @@ describe('end to end: a generated sample extract through mapc run', function () 
 
   it('customer: each DynamoDB item unmarshalls (wrapNumbers) to exactly the plain item', () => {
     const plain = plainItems(out.customerPlain);
-    const dynamo = ndjsonLines(out.customerDynamo).map((line) => JSON.parse(line) as { TableName: string; Item: Record<string, never> });
+    const dynamo = ndjsonLines(out.customerDynamo).map(
+      (line) => JSON.parse(line) as { TableName: string; Item: Record<string, never> },
+    );
     expect(dynamo.length).to.equal(plain.length);
     expect(plain.length).to.be.greaterThan(100);
     dynamo.forEach((request, i) => {
       expect(Object.keys(request)).to.deep.equal(['TableName', 'Item']);
       expect(request.TableName).to.equal(plain[i].target);
-      expect(unordered(unmarshall(request.Item, { wrapNumbers: true })), `item ${String(plain[i].attributes.get('pk'))}`)
-        .to.deep.equal(unordered(plain[i].attributes));
+      expect(
+        unordered(unmarshall(request.Item, { wrapNumbers: true })),
+        `item ${String(plain[i].attributes.get('pk'))}`,
+      ).to.deep.equal(unordered(plain[i].attributes));
     });
   });
 
   it('product: one item per product, with the TTL as_of + 9 months', () => {
     const items = plainItems(out.product);
-    expect(items.map((i) => i.attributes.get('pk'))).to.have.members([...warehouse.products.keys()].map((sku) => `PROD#${sku}`));
+    expect(items.map((i) => i.attributes.get('pk'))).to.have.members(
+      [...warehouse.products.keys()].map((sku) => `PROD#${sku}`),
+    );
     const ttl = addMonths(Date.parse(warehouse.extractedAt), RETENTION_MONTHS) / 1000;
     for (const { attributes } of items) {
       const product = warehouse.products.get((attributes.get('pk') as string).slice('PROD#'.length))!;

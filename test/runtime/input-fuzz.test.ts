@@ -26,9 +26,13 @@ const LIMITS = { maxRecordChars: 4096, maxEntries: 64 };
 
 function baseFiles(): ExtractFiles {
   const customers = ['customer_id,name,score,born,seen_at,active,weight'];
-  for (let id = 1; id <= 30; id++) customers.push(`${id},"Name ${id}, the ${id % 3 === 0 ? '""third""' : 'other'}",${id}.50,1990-01-${String((id % 28) + 1).padStart(2, '0')},2026-01-02T03:04:05,${id % 2 === 0},${id}`);
+  for (let id = 1; id <= 30; id++)
+    customers.push(
+      `${id},"Name ${id}, the ${id % 3 === 0 ? '""third""' : 'other'}",${id}.50,1990-01-${String((id % 28) + 1).padStart(2, '0')},2026-01-02T03:04:05,${id % 2 === 0},${id}`,
+    );
   const orders = ['order_id,customer_id,qty,divisor,amount,code'];
-  for (let id = 1; id <= 40; id++) orders.push(`${100 + id},${(id % 30) + 1},${id % 5},${(id % 3) + 1},${id}.25,${id % 2 === 0 ? 'A' : 'B'}`);
+  for (let id = 1; id <= 40; id++)
+    orders.push(`${100 + id},${(id % 30) + 1},${id % 5},${(id % 3) + 1},${id}.25,${id % 2 === 0 ? 'A' : 'B'}`);
   const lines = ['order_id,line_no,sku'];
   for (let id = 1; id <= 40; id++) for (let n = 1; n <= 2; n++) lines.push(`${100 + id},${n},"S-${id}-${n}"`);
   return {
@@ -54,7 +58,21 @@ function randomFrom(seed: number): () => number {
 type Random = () => number;
 const below = (random: Random, n: number) => Math.floor(random() * n);
 
-const SNIPPETS = ['"', '""', ',', '\n', '\r', '\r\n', '\uFEFF', '|', '"x"y', '\\', '1e309', '-', '99999999999999999999999999999999999999999'];
+const SNIPPETS = [
+  '"',
+  '""',
+  ',',
+  '\n',
+  '\r',
+  '\r\n',
+  '\uFEFF',
+  '|',
+  '"x"y',
+  '\\',
+  '1e309',
+  '-',
+  '99999999999999999999999999999999999999999',
+];
 
 /** One mutation of a CSV file's bytes. */
 function mutateCsv(bytes: Buffer, random: Random): Buffer {
@@ -65,22 +83,72 @@ function mutateCsv(bytes: Buffer, random: Random): Buffer {
       if (copy.length > 0) copy[Math.min(at, copy.length - 1)] ^= 1 << below(random, 8);
       return copy;
     }
-    case 1: return Buffer.concat([bytes.subarray(0, at), Buffer.from(SNIPPETS[below(random, SNIPPETS.length)], 'utf8'), bytes.subarray(at)]);
-    case 2: return Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff, 0xc3, 0x28].slice(0, 1 + below(random, 3))), bytes.subarray(at)]);
-    case 3: return Buffer.concat([bytes.subarray(0, at), bytes.subarray(Math.min(bytes.length, at + 1 + below(random, 200)))]);
-    case 4: return Buffer.concat([bytes.subarray(0, at), bytes.subarray(Math.max(0, at - below(random, 300)), at), bytes.subarray(at)]);
-    case 5: return bytes.subarray(0, at);
-    case 6: return Buffer.concat([bytes.subarray(0, at), Buffer.alloc(LIMITS.maxRecordChars + below(random, 2) * 100, 'z'), bytes.subarray(at)]);
-    default: return Buffer.concat([Buffer.from('\uFEFF'.repeat(below(random, 3)), 'utf8'), bytes]);
+    case 1:
+      return Buffer.concat([
+        bytes.subarray(0, at),
+        Buffer.from(SNIPPETS[below(random, SNIPPETS.length)], 'utf8'),
+        bytes.subarray(at),
+      ]);
+    case 2:
+      return Buffer.concat([
+        bytes.subarray(0, at),
+        Buffer.from([0xff, 0xc3, 0x28].slice(0, 1 + below(random, 3))),
+        bytes.subarray(at),
+      ]);
+    case 3:
+      return Buffer.concat([
+        bytes.subarray(0, at),
+        bytes.subarray(Math.min(bytes.length, at + 1 + below(random, 200))),
+      ]);
+    case 4:
+      return Buffer.concat([
+        bytes.subarray(0, at),
+        bytes.subarray(Math.max(0, at - below(random, 300)), at),
+        bytes.subarray(at),
+      ]);
+    case 5:
+      return bytes.subarray(0, at);
+    case 6:
+      return Buffer.concat([
+        bytes.subarray(0, at),
+        Buffer.alloc(LIMITS.maxRecordChars + below(random, 2) * 100, 'z'),
+        bytes.subarray(at),
+      ]);
+    default:
+      return Buffer.concat([Buffer.from('\uFEFF'.repeat(below(random, 3)), 'utf8'), bytes]);
   }
 }
 
 const SIGNATURES = { local: 0x04034b50, central: 0x02014b50, end: 0x06054b50 };
 /** Offsets of fields worth damaging, per header: version, flags, method, CRC-32, sizes, name length, offset. */
 const FIELDS = {
-  local: [[4, 2], [6, 2], [8, 2], [14, 4], [18, 4], [22, 4], [26, 2]],
-  central: [[8, 2], [10, 2], [16, 4], [20, 4], [24, 4], [28, 2], [42, 4], [46, 1], [47, 1]],
-  end: [[8, 2], [10, 2], [12, 4], [16, 4], [20, 2]],
+  local: [
+    [4, 2],
+    [6, 2],
+    [8, 2],
+    [14, 4],
+    [18, 4],
+    [22, 4],
+    [26, 2],
+  ],
+  central: [
+    [8, 2],
+    [10, 2],
+    [16, 4],
+    [20, 4],
+    [24, 4],
+    [28, 2],
+    [42, 4],
+    [46, 1],
+    [47, 1],
+  ],
+  end: [
+    [8, 2],
+    [10, 2],
+    [12, 4],
+    [16, 4],
+    [20, 2],
+  ],
 } as const;
 
 function headersOf(archive: Buffer, signature: number): number[] {
@@ -125,7 +193,8 @@ function mutateZip(archive: Buffer, random: Random): Buffer {
   return copy;
 }
 
-const INTERNAL_ERROR = /Cannot read propert|is not a function|is not iterable|Invalid string length|Maximum call stack|undefined|NaN|out of range of|ERR_/;
+const INTERNAL_ERROR =
+  /Cannot read propert|is not a function|is not iterable|Invalid string length|Maximum call stack|undefined|NaN|out of range of|ERR_/;
 
 function checkRun(run: RecordedRun, what: string): void {
   const { report } = run;
@@ -133,7 +202,9 @@ function checkRun(run: RecordedRun, what: string): void {
   if (report.status === 'failed') {
     expect(run.committed, `${what}: a failed run committed`).to.equal(false);
     expect(report.error, `${what}: a failed run without a message`).to.be.a('string').and.not.equal('');
-    expect(report.error, `${what}: the message names no archive or file`).to.match(/^(extract\.zip|[\w.-]+\.(csv|txt)(:\d+)?:|more than \d+ rows were rejected)/);
+    expect(report.error, `${what}: the message names no archive or file`).to.match(
+      /^(extract\.zip|[\w.-]+\.(csv|txt)(:\d+)?:|more than \d+ rows were rejected)/,
+    );
     expect(report.error, `${what}: an internal error`).not.to.match(INTERNAL_ERROR);
     return;
   }
@@ -181,7 +252,9 @@ describe('input fuzzer: damaged CSV bytes and ZIP structures end in a clean reje
       files[name] = bytes;
       const run = await runChecked(await zipBytes(files), `seed ${seed}, CSV case ${i} (${name})`);
       statuses[run.report.status as 'ok' | 'failed']++;
-      expect(process.memoryUsage().heapUsed - heapBefore, `seed ${seed}, CSV case ${i}: heap grown`).to.be.below(200 * 1024 * 1024);
+      expect(process.memoryUsage().heapUsed - heapBefore, `seed ${seed}, CSV case ${i}: heap grown`).to.be.below(
+        200 * 1024 * 1024,
+      );
     }
     expect(statuses.ok, 'some runs finish').to.be.above(0);
   });
@@ -195,7 +268,9 @@ describe('input fuzzer: damaged CSV bytes and ZIP structures end in a clean reje
       let archive = bases[i % 2];
       for (let n = 1 + below(random, 2); n > 0; n--) archive = mutateZip(archive, random);
       await runChecked(archive, `seed ${seed}, ZIP case ${i}`);
-      expect(process.memoryUsage().heapUsed - heapBefore, `seed ${seed}, ZIP case ${i}: heap grown`).to.be.below(200 * 1024 * 1024);
+      expect(process.memoryUsage().heapUsed - heapBefore, `seed ${seed}, ZIP case ${i}: heap grown`).to.be.below(
+        200 * 1024 * 1024,
+      );
     }
   });
 });

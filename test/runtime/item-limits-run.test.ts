@@ -77,12 +77,24 @@ const ROWS = [
 ];
 
 const EXPECTED_REJECTS: Array<{ line: number; reason: RegExp }> = [
-  { line: 3, reason: /^its Plain item pk="PLAIN#2" cannot be stored in DynamoDB: attribute product: the int 9999999999999999999800000000000000000001 has 40 significant digits; DynamoDB numbers hold at most 38$/ },
-  { line: 4, reason: /^its Plain item pk="PLAIN#3" cannot be stored in DynamoDB: attribute floats\.product: the float 1e-300 is out of the range DynamoDB numbers can hold/ },
+  {
+    line: 3,
+    reason:
+      /^its Plain item pk="PLAIN#2" cannot be stored in DynamoDB: attribute product: the int 9999999999999999999800000000000000000001 has 40 significant digits; DynamoDB numbers hold at most 38$/,
+  },
+  {
+    line: 4,
+    reason:
+      /^its Plain item pk="PLAIN#3" cannot be stored in DynamoDB: attribute floats\.product: the float 1e-300 is out of the range DynamoDB numbers can hold/,
+  },
   // Infinity is caught where it is computed (eval/operators.ts).
   { line: 5, reason: /^1e\+200 \* 1e\+200 is not a finite number$/ },
   { line: 6, reason: /^its Plain item pk="PLAIN#5" is 4\d{5} bytes, over DynamoDB's limit of 409600 \(400 KB\)/ },
-  { line: 7, reason: /^its Deep32 item pk="DEEP32#6" cannot be stored in DynamoDB: attribute deep(\.x){31}: maps and lists are nested more than 32 levels deep/ },
+  {
+    line: 7,
+    reason:
+      /^its Deep32 item pk="DEEP32#6" cannot be stored in DynamoDB: attribute deep(\.x){31}: maps and lists are nested more than 32 levels deep/,
+  },
 ];
 const WRITTEN_KEYS = ['DEEP31#7', 'PLAIN#1', 'PLAIN#8'];
 
@@ -122,11 +134,17 @@ describe('values an item cannot hold in DynamoDB reject their root row', functio
         const path = join(dir, `${format}-${threads}.ndjson`);
         const rejects: Reject[] = [];
         const report = await runPlan({
-          plan, source: new MemoryByteSource('extract.zip', archive), asOf: AS_OF,
-          sink: new NdjsonSink({ path, format }), rejects: { write: (r) => void rejects.push(r) }, threads,
+          plan,
+          source: new MemoryByteSource('extract.zip', archive),
+          asOf: AS_OF,
+          sink: new NdjsonSink({ path, format }),
+          rejects: { write: (r) => void rejects.push(r) },
+          threads,
         });
         expectRowFaults(report, rejects);
-        const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
+        const lines = readFileSync(path, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '');
         expect(lines).to.have.length(3);
         expect(report.items.Plain.written + report.items.Deep31.written + report.items.Deep32.written).to.equal(3);
       });
@@ -137,13 +155,24 @@ describe('values an item cannot hold in DynamoDB reject their root row', functio
     const dynamo = useDynamoDbLocal();
 
     it('writes what the preview writes, rejects the same rows, and a later extract still runs', async () => {
-      const connection = connectDynamoDb({ endpoint: dynamo.endpoint, clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint), tables: { app_table: 'limits_app' }, controlTable: 'limits_control' });
+      const connection = connectDynamoDb({
+        endpoint: dynamo.endpoint,
+        clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint),
+        tables: { app_table: 'limits_app' },
+        controlTable: 'limits_control',
+      });
       try {
         await createTable(connection.client, expectedTable(plan, 'app_table', 'limits_app'));
         const path = join(dir, 'extract.zip');
         writeFileSync(path, archive);
         const rejects: Reject[] = [];
-        const report = await mergeIntoDynamoDb({ plan, extract: await openExtract(path), asOf: AS_OF, connection, rejects: { write: (r) => void rejects.push(r) } });
+        const report = await mergeIntoDynamoDb({
+          plan,
+          extract: await openExtract(path),
+          asOf: AS_OF,
+          connection,
+          rejects: { write: (r) => void rejects.push(r) },
+        });
         expectRowFaults(report, rejects);
         const scan = await connection.client.send(new ScanCommand({ TableName: 'limits_app' }));
         expect((scan.Items ?? []).map((item) => item.pk.S).sort()).to.deep.equal(WRITTEN_KEYS);
@@ -151,7 +180,11 @@ describe('values an item cannot hold in DynamoDB reject their root row', functio
         const laterPath = join(dir, 'later.zip');
         writeFileSync(laterPath, await zipBytes({ 'rows.csv': 'id,kind,big,a,b,pad\n9,plain,,,,\n' }));
         const later = await mergeIntoDynamoDb({
-          plan, extract: await openExtract(laterPath), asOf: { kind: 'timestamp', epochMillis: AS_OF.epochMillis + 86_400_000 }, connection, rejects: { write: () => undefined },
+          plan,
+          extract: await openExtract(laterPath),
+          asOf: { kind: 'timestamp', epochMillis: AS_OF.epochMillis + 86_400_000 },
+          connection,
+          rejects: { write: () => undefined },
         });
         expect(later.status, later.error).to.equal('ok');
       } finally {
@@ -160,28 +193,44 @@ describe('values an item cannot hold in DynamoDB reject their root row', functio
     });
 
     it('fails the run when DynamoDB refuses an item the checks let through, and the report claims no item written', async () => {
-      const connection = connectDynamoDb({ endpoint: dynamo.endpoint, clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint), tables: { app_table: 'refused_app' }, controlTable: 'refused_control' });
+      const connection = connectDynamoDb({
+        endpoint: dynamo.endpoint,
+        clientConfig: dynamoDbLocalClientConfig(dynamo.endpoint),
+        tables: { app_table: 'refused_app' },
+        controlTable: 'refused_control',
+      });
       // As DynamoDB answers an item it will not store (a limit the checks do not know of).
       const refusal = Object.assign(new Error('One or more parameter values were invalid: injected refusal'), {
-        name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 },
+        name: 'ValidationException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
       });
       const refusing = {
         ...connection,
-        writerClient: { send: async (command: unknown) => {
-          if (command instanceof BatchWriteItemCommand) throw refusal;
-          return connection.writerClient.send(command as never);
-        } } as unknown as DynamoDBClient,
+        writerClient: {
+          send: async (command: unknown) => {
+            if (command instanceof BatchWriteItemCommand) throw refusal;
+            return connection.writerClient.send(command as never);
+          },
+        } as unknown as DynamoDBClient,
       };
       try {
         await createTable(connection.client, expectedTable(plan, 'app_table', 'refused_app'));
         const path = join(dir, 'refused.zip');
         writeFileSync(path, archive);
-        const report = await mergeIntoDynamoDb({ plan, extract: await openExtract(path), asOf: AS_OF, connection: refusing, rejects: { write: () => undefined } });
+        const report = await mergeIntoDynamoDb({
+          plan,
+          extract: await openExtract(path),
+          asOf: AS_OF,
+          connection: refusing,
+          rejects: { write: () => undefined },
+        });
         expect(report.status).to.equal('failed');
         expect(report.error).to.match(/injected refusal/);
         const scan = await connection.client.send(new ScanCommand({ TableName: 'refused_app' }));
         expect(scan.Items ?? []).to.have.length(0);
-        for (const [item, counts] of Object.entries(report.items)) expect(counts.written, `${item}: items written`).to.equal(0);
+        for (const [item, counts] of Object.entries(report.items))
+          expect(counts.written, `${item}: items written`).to.equal(0);
         expect(summarize(report)).not.to.match(/[1-9]\d* written/);
       } finally {
         connection.destroy();

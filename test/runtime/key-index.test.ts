@@ -21,17 +21,21 @@ describe('runtime: KeyIndex', () => {
       fc.bigInt({ min: 2n ** 60n, max: 2n ** 64n }),
     );
     fc.assert(
-      fc.property(fc.array(fc.tuple(key, fc.integer({ min: 0, max: 1e6 })), { maxLength: 3000 }), fc.array(key, { maxLength: 50 }), (pairs, probes) => {
-        const index = new KeyIndex();
-        const reference = new Map<unknown, number>();
-        for (const [k, v] of pairs) {
-          index.set(k, v);
-          reference.set(k, v);
-        }
-        expect(index.size).to.equal(reference.size);
-        for (const [k] of pairs) expect(index.get(k)).to.equal(reference.get(k));
-        for (const k of probes) expect(index.get(k)).to.equal(reference.get(k));
-      }),
+      fc.property(
+        fc.array(fc.tuple(key, fc.integer({ min: 0, max: 1e6 })), { maxLength: 3000 }),
+        fc.array(key, { maxLength: 50 }),
+        (pairs, probes) => {
+          const index = new KeyIndex();
+          const reference = new Map<unknown, number>();
+          for (const [k, v] of pairs) {
+            index.set(k, v);
+            reference.set(k, v);
+          }
+          expect(index.size).to.equal(reference.size);
+          for (const [k] of pairs) expect(index.get(k)).to.equal(reference.get(k));
+          for (const k of probes) expect(index.get(k)).to.equal(reference.get(k));
+        },
+      ),
       { seed: 7, numRuns: 60 },
     );
   });
@@ -50,7 +54,16 @@ describe('runtime: keys read from a held column', () => {
     const values: Record<ColumnType, Value[]> = {
       int: [1n, null, -7n, 2n ** 53n - 1n, -(2n ** 53n - 1n), 0n, 2n ** 53n, -(2n ** 53n), 2n ** 70n, 5n],
       string: ['a', null, '', 'a', 'é', 'b'],
-      decimal: [decimal(1250n, 2), null, decimal(125n, 1), decimal(-3n, 0), decimal(2n ** 63n - 1n, 2), decimal(-(2n ** 63n), 0), decimal(10n ** 30n, 4), decimal(7n, 0)],
+      decimal: [
+        decimal(1250n, 2),
+        null,
+        decimal(125n, 1),
+        decimal(-3n, 0),
+        decimal(2n ** 63n - 1n, 2),
+        decimal(-(2n ** 63n), 0),
+        decimal(10n ** 30n, 4),
+        decimal(7n, 0),
+      ],
       float: [1.5, null, -0.25],
       bool: [true, false, null],
       date: [dateValue(19000), null, dateValue(-3)],
@@ -60,7 +73,8 @@ describe('runtime: keys read from a held column', () => {
       const column = new ColumnStore(type);
       list.forEach((value) => column.push(value));
       list.forEach((value, i) => expect(column.keyAt(i), `${type} #${i}`).to.equal(keyAt([value], [0])));
-      if (type === 'int' || type === 'decimal') list.forEach((value, i) => expect(column.get(i), `${type} #${i} read back`).to.deep.equal(value));
+      if (type === 'int' || type === 'decimal')
+        list.forEach((value, i) => expect(column.get(i), `${type} #${i} read back`).to.deep.equal(value));
     }
     expect(keyAt([2n ** 53n - 1n], [0]), 'an int key within 2^53 is a number').to.equal(2 ** 53 - 1);
     expect(keyAt([2n ** 53n], [0]), 'beyond, it stays a bigint').to.equal(2n ** 53n);
@@ -74,12 +88,25 @@ describe('runtime: rows read for holding, ints as JS numbers', () => {
     for (const name of ['lines', 'orders']) {
       const table = plan.tables.find((t) => t.name === name)!;
       const ints = table.columns.map((c) => c.type === 'int');
-      const rows: Value[][] = Array.from({ length: 3000 }, (_, i) => table.columns.map((c, at) => {
-        if (c.type !== 'int') return c.type === 'decimal' ? decimal(BigInt(i * 13), 2) : c.type === 'date' ? dateValue(19000 + (i % 50)) : `s${i % 7}`;
-        // Twins every 37 rows, a null now and then, and an int past 2^53 (read as a bigint either way).
-        return at === 0 ? BigInt(i % 37 === 36 ? i - 1 : i % 90 === 89 ? 2 ** 60 : i) : i % 11 === 5 && c.nullable ? null : BigInt(i % 4);
-      }));
-      const asNumbers = rows.map((row) => row.map((v, at) => (ints[at] && typeof v === 'bigint' && v < 2n ** 53n ? Number(v) : v)));
+      const rows: Value[][] = Array.from({ length: 3000 }, (_, i) =>
+        table.columns.map((c, at) => {
+          if (c.type !== 'int')
+            return c.type === 'decimal'
+              ? decimal(BigInt(i * 13), 2)
+              : c.type === 'date'
+                ? dateValue(19000 + (i % 50))
+                : `s${i % 7}`;
+          // Twins every 37 rows, a null now and then, and an int past 2^53 (read as a bigint either way).
+          return at === 0
+            ? BigInt(i % 37 === 36 ? i - 1 : i % 90 === 89 ? 2 ** 60 : i)
+            : i % 11 === 5 && c.nullable
+              ? null
+              : BigInt(i % 4);
+        }),
+      );
+      const asNumbers = rows.map((row) =>
+        row.map((v, at) => (ints[at] && typeof v === 'bigint' && v < 2n ** 53n ? Number(v) : v)),
+      );
       const exact = new HeldTable(table, name === 'orders');
       const read = new HeldTable(table, name === 'orders');
       rows.forEach((row, i) => {

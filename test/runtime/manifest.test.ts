@@ -64,18 +64,29 @@ const FILES: Record<string, string> = {
   // No table reads it: its count is not checked.
   'audit.csv': 'event\nlogin\n',
 };
-const RECORDS: Record<string, number> = { 'customers.csv': 3, 'orders_part1.csv': 2, 'orders_part2.csv': 3, 'statuses.txt': 2 };
+const RECORDS: Record<string, number> = {
+  'customers.csv': 3,
+  'orders_part1.csv': 2,
+  'orders_part2.csv': 3,
+  'statuses.txt': 2,
+};
 const EXTRACTED_AT = '2026-11-01T02:00:00Z';
 
 /** mapc's own form: {"files": {name: {"rows": n}}}. */
 function filesForm(records: Record<string, unknown>): Record<string, unknown> {
-  return { extractedAt: EXTRACTED_AT, files: Object.fromEntries(Object.entries(records).map(([name, rows]) => [name, { rows }])) };
+  return {
+    extractedAt: EXTRACTED_AT,
+    files: Object.fromEntries(Object.entries(records).map(([name, rows]) => [name, { rows }])),
+  };
 }
 
 /** Redshift's UNLOAD … MANIFEST VERBOSE form. */
 function redshiftForm(records: Record<string, unknown>): Record<string, unknown> {
   return {
-    entries: Object.entries(records).map(([name, count]) => ({ url: `s3://bucket/unload/${name}`, meta: { content_length: 100, record_count: count } })),
+    entries: Object.entries(records).map(([name, count]) => ({
+      url: `s3://bucket/unload/${name}`,
+      meta: { content_length: 100, record_count: count },
+    })),
     meta: { content_length: 400, record_count: Object.values(records).reduce((a: number, b) => a + Number(b), 0) },
   };
 }
@@ -102,7 +113,9 @@ describe('runtime: the extract manifest', function () {
     rmSync(path, { force: true });
     const rejects: Reject[] = [];
     const report = await runPlan({
-      plan, source: new MemoryByteSource('extract.zip', archive), threads,
+      plan,
+      source: new MemoryByteSource('extract.zip', archive),
+      threads,
       asOf: { kind: 'timestamp', epochMillis: Date.parse(EXTRACTED_AT) },
       sink: new NdjsonSink({ path, format: 'plain' }),
       rejects: { write: (reject) => void rejects.push(reject) },
@@ -113,26 +126,38 @@ describe('runtime: the extract manifest', function () {
   describe('reading', () => {
     const names = ['orders_part1.csv', 'unload/orders_part2.csv', '_manifest.json'];
 
-    it('gives extractedAt as written and the records of each file in mapc\'s form', () => {
+    it("gives extractedAt as written and the records of each file in mapc's form", () => {
       const manifest = parseManifest(JSON.stringify(filesForm({ 'orders_part1.csv': 2, 'b.csv': 0 })), 'x.zip', names);
       expect(manifest.extractedAt).to.equal(EXTRACTED_AT);
-      expect([...manifest.records!]).to.deep.equal([['orders_part1.csv', 2], ['b.csv', 0]]);
+      expect([...manifest.records!]).to.deep.equal([
+        ['orders_part1.csv', 2],
+        ['b.csv', 0],
+      ]);
     });
 
-    it('names archive entries by a Redshift url\'s last path segment, or by the whole url when an entry has that name', () => {
-      const manifest = parseManifest(JSON.stringify({
-        entries: [
-          { url: 's3://bucket/unload/orders_part1.csv', meta: { record_count: 5 } },
-          { url: 'unload/orders_part2.csv', meta: { record_count: 7 } },
-          { url: 's3://bucket/unload/no_count.csv', meta: { content_length: 3 } },
-        ],
-      }), 'x.zip', names);
+    it("names archive entries by a Redshift url's last path segment, or by the whole url when an entry has that name", () => {
+      const manifest = parseManifest(
+        JSON.stringify({
+          entries: [
+            { url: 's3://bucket/unload/orders_part1.csv', meta: { record_count: 5 } },
+            { url: 'unload/orders_part2.csv', meta: { record_count: 7 } },
+            { url: 's3://bucket/unload/no_count.csv', meta: { content_length: 3 } },
+          ],
+        }),
+        'x.zip',
+        names,
+      );
       expect(manifest.extractedAt).to.equal(undefined);
-      expect([...manifest.records!]).to.deep.equal([['orders_part1.csv', 5], ['unload/orders_part2.csv', 7]]);
+      expect([...manifest.records!]).to.deep.equal([
+        ['orders_part1.csv', 5],
+        ['unload/orders_part2.csv', 7],
+      ]);
     });
 
     it('gives no records when the manifest counts none, and nothing else is required', () => {
-      expect(parseManifest('{"extractedAt": "2026-11-01", "rows": {"orders": 4}}', 'x.zip', names)).to.deep.equal({ extractedAt: '2026-11-01' });
+      expect(parseManifest('{"extractedAt": "2026-11-01", "rows": {"orders": 4}}', 'x.zip', names)).to.deep.equal({
+        extractedAt: '2026-11-01',
+      });
       expect(parseManifest('{}', 'x.zip', names)).to.deep.equal({});
     });
 
@@ -145,16 +170,23 @@ describe('runtime: the extract manifest', function () {
         }
         return 'no error';
       };
-      expect(problem('{"extractedAt": ')).to.match(/^x\.zip: _manifest\.json is not JSON \(.*\); ask for the extract again/);
+      expect(problem('{"extractedAt": ')).to.match(
+        /^x\.zip: _manifest\.json is not JSON \(.*\); ask for the extract again/,
+      );
       expect(problem('[1, 2]')).to.include('x.zip: _manifest.json is not a JSON object');
       expect(problem('{"files": {"a.csv": {"rows": "12"}}}')).to.equal(
-        'x.zip: _manifest.json gives "12" as the "rows" of a.csv, which is not a whole number of records; ask for the extract again, or have its manifest fixed');
+        'x.zip: _manifest.json gives "12" as the "rows" of a.csv, which is not a whole number of records; ask for the extract again, or have its manifest fixed',
+      );
       expect(problem('{"files": {"a.csv": {"rows": 1.5}}}')).to.include('gives 1.5 as the "rows" of a.csv');
       expect(problem('{"files": {"a.csv": {"rows": -1}}}')).to.include('gives -1 as the "rows" of a.csv');
-      expect(problem('{"entries": [{"url": "s3://b/a.csv", "meta": {"record_count": null}}]}')).to.include('gives null as the "record_count" of a.csv');
+      expect(problem('{"entries": [{"url": "s3://b/a.csv", "meta": {"record_count": null}}]}')).to.include(
+        'gives null as the "record_count" of a.csv',
+      );
       expect(problem('{"files": {"a.csv": 3}}')).to.include('"files" gives 3 for a.csv instead of {"rows": <count>}');
       expect(problem('{"entries": [{"meta": {}}]}')).to.include('"entries" holds {"meta":{}}, which has no "url"');
-      expect(problem('{"files": {"a.csv": {"rows": 1}}, "entries": [{"url": "s3://b/a.csv", "meta": {"record_count": 2}}]}')).to.include('counts a.csv twice, 1 and 2 records');
+      expect(
+        problem('{"files": {"a.csv": {"rows": 1}}, "entries": [{"url": "s3://b/a.csv", "meta": {"record_count": 2}}]}'),
+      ).to.include('counts a.csv twice, 1 and 2 records');
     });
 
     it('reads the manifest entry of an archive; manifestTime gives its extractedAt as before', async () => {
@@ -186,18 +218,24 @@ describe('runtime: the extract manifest', function () {
         const run = await preview(await extractWith(filesForm({ ...RECORDS, 'orders_part2.csv': 4 })), threads);
         expect(run.report.status).to.equal('failed');
         expect(run.itemsFile, 'no items file').to.equal(false);
-        expect(run.report.error).to.equal('extract.zip does not hold the records its manifest counts: ' +
-          'orders_part2.csv (table orders): _manifest.json counts 4 records, the run read 3. ' +
-          'The extract is incomplete, or its manifest is wrong: ask for the extract again. No item was written.');
+        expect(run.report.error).to.equal(
+          'extract.zip does not hold the records its manifest counts: ' +
+            'orders_part2.csv (table orders): _manifest.json counts 4 records, the run read 3. ' +
+            'The extract is incomplete, or its manifest is wrong: ask for the extract again. No item was written.',
+        );
       });
 
       it('stops when a streamed root file, or a file without a header, holds other than counted', async () => {
         const root = await preview(await extractWith(filesForm({ ...RECORDS, 'customers.csv': 2 })), threads);
         expect(root.report.status).to.equal('failed');
         expect(root.itemsFile).to.equal(false);
-        expect(root.report.error).to.include('customers.csv (table customers): _manifest.json counts 2 records, the run read 3');
+        expect(root.report.error).to.include(
+          'customers.csv (table customers): _manifest.json counts 2 records, the run read 3',
+        );
         const lookup = await preview(await extractWith(filesForm({ ...RECORDS, 'statuses.txt': 3 })), threads);
-        expect(lookup.report.error).to.include('statuses.txt (table statuses): _manifest.json counts 3 records, the run read 2');
+        expect(lookup.report.error).to.include(
+          'statuses.txt (table statuses): _manifest.json counts 3 records, the run read 2',
+        );
         expect(lookup.itemsFile).to.equal(false);
       });
 
@@ -206,7 +244,9 @@ describe('runtime: the extract manifest', function () {
         expect(good.report.status, good.report.error).to.equal('ok');
         expect(good.itemsFile).to.equal(true);
         const bad = await preview(await extractWith(redshiftForm({ ...RECORDS, 'orders_part1.csv': 20 })), threads);
-        expect(bad.report.error).to.include('orders_part1.csv (table orders): _manifest.json counts 20 records, the run read 2');
+        expect(bad.report.error).to.include(
+          'orders_part1.csv (table orders): _manifest.json counts 20 records, the run read 2',
+        );
         expect(bad.itemsFile).to.equal(false);
       });
     });
@@ -216,7 +256,9 @@ describe('runtime: the extract manifest', function () {
     const run = await preview(await extractWith(filesForm({ ...RECORDS, 'orders_part1.csv': 'two' })), 1);
     expect(run.report.status).to.equal('failed');
     expect(run.itemsFile).to.equal(false);
-    expect(run.report.error).to.include('extract.zip: _manifest.json gives "two" as the "rows" of orders_part1.csv, which is not a whole number');
+    expect(run.report.error).to.include(
+      'extract.zip: _manifest.json gives "two" as the "rows" of orders_part1.csv, which is not a whole number',
+    );
     expect(run.report.tables.orders.read).to.equal(0);
   });
 

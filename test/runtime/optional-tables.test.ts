@@ -17,7 +17,8 @@ import { zipBytes, type ExtractFiles } from './fixtures/zip-bytes.js';
 const MAPPING = fileURLToPath(new URL('./fixtures/bad-input.map', import.meta.url));
 
 const FILES: ExtractFiles = {
-  'customers.csv': 'customer_id,name,score,born,seen_at,active,weight\n1,Ada,12.50,1990-01-31,2026-01-02T03:04:05,true,4\n2,Bruno,,,,,\n',
+  'customers.csv':
+    'customer_id,name,score,born,seen_at,active,weight\n1,Ada,12.50,1990-01-31,2026-01-02T03:04:05,true,4\n2,Bruno,,,,,\n',
   'orders.csv': 'order_id,customer_id,qty,divisor,amount,code\n10,1,2,4,10.00,A\n11,2,1,1,3.50,B\n',
   'order_lines.csv': 'order_id,line_no,sku\n10,1,S-1\n10,2,S-2\n11,1,S-3\n',
   'codes.txt': 'A|Apple|\nB|Banana|\n',
@@ -26,8 +27,18 @@ const FILES: ExtractFiles = {
 const CASES = [
   { table: 'codes', role: 'a lookup', file: 'codes.txt', noRows: '' },
   { table: 'order_lines', role: 'a grouped table', file: 'order_lines.csv', noRows: 'order_id,line_no,sku\n' },
-  { table: 'orders', role: 'a grouped table with children', file: 'orders.csv', noRows: 'order_id,customer_id,qty,divisor,amount,code\n' },
-  { table: 'customers', role: 'the root', file: 'customers.csv', noRows: 'customer_id,name,score,born,seen_at,active,weight\n' },
+  {
+    table: 'orders',
+    role: 'a grouped table with children',
+    file: 'orders.csv',
+    noRows: 'order_id,customer_id,qty,divisor,amount,code\n',
+  },
+  {
+    table: 'customers',
+    role: 'the root',
+    file: 'customers.csv',
+    noRows: 'customer_id,name,score,born,seen_at,active,weight\n',
+  },
 ];
 
 function withOptional(plan: Plan, table: string): Plan {
@@ -44,11 +55,24 @@ function without(name: string): ExtractFiles {
 
 /** What a run produced, without what differs between any two runs (times) or names the files. */
 function outcome(run: RecordedRun) {
-  const tables = Object.fromEntries(Object.entries(run.report.tables).map(([name, { files: _files, absent: _absent, ...counts }]) => [name, counts]));
-  return { status: run.report.status, error: run.report.error, written: run.written, rejects: run.rejects, items: run.report.items, tables, reconciled: run.report.reconciled };
+  const tables = Object.fromEntries(
+    Object.entries(run.report.tables).map(([name, { files: _files, absent: _absent, ...counts }]) => [name, counts]),
+  );
+  return {
+    status: run.report.status,
+    error: run.report.error,
+    written: run.written,
+    rejects: run.rejects,
+    items: run.report.items,
+    tables,
+    reconciled: run.report.reconciled,
+  };
 }
 
-const summaryLine = (report: RunReport, table: string) => summarize(report).split('\n').find((line) => line.startsWith(`${table} `));
+const summaryLine = (report: RunReport, table: string) =>
+  summarize(report)
+    .split('\n')
+    .find((line) => line.startsWith(`${table} `));
 
 describe('runtime: tables declared optional (runPlan)', function () {
   this.timeout(20000);
@@ -64,7 +88,8 @@ describe('runtime: tables declared optional (runPlan)', function () {
         expect(outcome(absent), `on ${threads} thread(s)`).to.deep.equal(outcome(empty));
         expect(absent.report.tables[table]).to.deep.include({ files: [], absent: true, read: 0 });
         expect(empty.report.tables[table]).to.not.have.property('absent');
-        for (const [other, entry] of Object.entries(absent.report.tables)) if (other !== table) expect(entry, other).to.not.have.property('absent');
+        for (const [other, entry] of Object.entries(absent.report.tables))
+          if (other !== table) expect(entry, other).to.not.have.property('absent');
       }
     });
   }
@@ -90,7 +115,9 @@ describe('runtime: tables declared optional (runPlan)', function () {
   });
 
   it('still stops the run for a missing table that is not declared optional', async () => {
-    const run = await runRecorded(withOptional(plan, 'codes'), await zipBytes(without('orders.csv')), { name: 'nightly.zip' });
+    const run = await runRecorded(withOptional(plan, 'codes'), await zipBytes(without('orders.csv')), {
+      name: 'nightly.zip',
+    });
     expect(run.report.status).to.equal('failed');
     expect(run.report.error).to.match(/^nightly\.zip has no file for table orders \(pattern "orders\.csv"\)/);
     expect(run.written).to.have.length(0);

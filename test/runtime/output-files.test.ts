@@ -47,7 +47,9 @@ describe('output files', () => {
     const sink = new NdjsonSink({ path, format: 'plain' });
     mkdirSync(path);
     let error: Error | undefined;
-    await sink.commit().catch((e: Error) => { error = e; });
+    await sink.commit().catch((e: Error) => {
+      error = e;
+    });
     expect(error?.message).to.contain(`${path}: is a folder`);
     expect(statSync(path).isDirectory()).to.equal(true);
   });
@@ -58,7 +60,9 @@ describe('output files', () => {
     const sink = new NdjsonSink({ path: join(folder, 'items.ndjson'), format: 'plain' });
     rmSync(folder, { recursive: true });
     let error: Error | undefined;
-    await sink.commit().catch((e: Error) => { error = e; });
+    await sink.commit().catch((e: Error) => {
+      error = e;
+    });
     expect(error?.message).to.match(/^the items file .*gone\/items\.ndjson\.partial: cannot be written/);
   });
 
@@ -67,7 +71,9 @@ describe('output files', () => {
     const rejects = new RejectsFile(path);
     rejects.write(REJECT);
     let error: Error | undefined;
-    await rejects.close().catch((e: Error) => { error = e; });
+    await rejects.close().catch((e: Error) => {
+      error = e;
+    });
     expect(error?.message).to.match(/^the rejects file .*gone\/rejects\.ndjson: cannot be written/);
   });
 });

@@ -13,9 +13,13 @@ function valueOf(type: ColumnType): fc.Arbitrary<Value> {
     // Both sides of 2^53: an int column holding a larger value travels as values.
     int: fc.oneof(fc.bigInt({ min: -1000n, max: 5000n }), fc.bigInt({ min: -(2n ** 60n), max: 2n ** 60n })),
     date: fc.integer({ min: -800_000, max: 2_900_000 }).map((days) => ({ kind: 'date' as const, days })),
-    timestamp: fc.integer({ min: -6e13, max: 2.5e14 }).map((epochMillis) => ({ kind: 'timestamp' as const, epochMillis })),
+    timestamp: fc
+      .integer({ min: -6e13, max: 2.5e14 })
+      .map((epochMillis) => ({ kind: 'timestamp' as const, epochMillis })),
     string: fc.string(),
-    decimal: fc.record({ digits: fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), scale: fc.integer({ min: 0, max: 6 }) }).map(({ digits, scale }) => decimal(digits, scale)),
+    decimal: fc
+      .record({ digits: fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), scale: fc.integer({ min: 0, max: 6 }) })
+      .map(({ digits, scale }) => decimal(digits, scale)),
     float: fc.double({ noNaN: true, noDefaultInfinity: true }),
     bool: fc.boolean(),
   };
@@ -24,9 +28,13 @@ function valueOf(type: ColumnType): fc.Arbitrary<Value> {
 
 describe('runtime: root rows packed for a build thread', () => {
   it('unpack to rows equal to the rows packed, every column type and nulls included', () => {
-    const rows = fc.integer({ min: 0, max: 40 }).chain((count) =>
-      fc.tuple(...TYPES.map((type) => fc.array(valueOf(type), { minLength: count, maxLength: count }))).map((columns) =>
-        Array.from({ length: count }, (_, i) => columns.map((column) => column[i]))));
+    const rows = fc
+      .integer({ min: 0, max: 40 })
+      .chain((count) =>
+        fc
+          .tuple(...TYPES.map((type) => fc.array(valueOf(type), { minLength: count, maxLength: count })))
+          .map((columns) => Array.from({ length: count }, (_, i) => columns.map((column) => column[i]))),
+      );
     fc.assert(
       fc.property(rows, (input) => {
         // Through a structured clone, as postMessage sends it.

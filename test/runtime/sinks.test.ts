@@ -4,7 +4,14 @@ import fc from 'fast-check';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { itemObject, itemObjectFrom, itemShape, type BuiltItem, type ItemObject, type ItemValue } from '../../runtime/eval/item-value.js';
+import {
+  itemObject,
+  itemObjectFrom,
+  itemShape,
+  type BuiltItem,
+  type ItemObject,
+  type ItemValue,
+} from '../../runtime/eval/item-value.js';
 import { toAttributeValue, toDynamoItem } from '../../runtime/dynamodb/attribute-values.js';
 import { DynamoValueError, toDynamoItemJson } from '../../runtime/sinks/dynamodb-json.js';
 import { ByteBuffer } from '../../runtime/sinks/byte-buffer.js';
@@ -74,25 +81,40 @@ function built(attributes: ItemObject, item = 'Customer', target = 'app_table'):
 /** Random items of every kind of value, nested; numbers both within and beyond 2^53. */
 function randomItem(): fc.Arbitrary<ItemObject> {
   const name = fc.string({ unit: 'binary', maxLength: 6 }).filter((key) => key !== '__proto__');
-  const exactDigits = fc.oneof(fc.bigInt({ min: -(10n ** 38n) + 1n, max: 10n ** 38n - 1n }), fc.bigInt({ min: -(2n ** 53n), max: 2n ** 53n }), fc.bigInt({ min: -1000n, max: 1000n }));
+  const exactDigits = fc.oneof(
+    fc.bigInt({ min: -(10n ** 38n) + 1n, max: 10n ** 38n - 1n }),
+    fc.bigInt({ min: -(2n ** 53n), max: 2n ** 53n }),
+    fc.bigInt({ min: -1000n, max: 1000n }),
+  );
   const scalar: fc.Arbitrary<ItemValue> = fc.oneof(
     fc.constant(null),
     fc.boolean(),
     fc.string({ unit: 'binary', maxLength: 12 }),
-    fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '"', '\\', '\n', '\u0001', '\u007f', 'é', '€', '\ud83d', '\ude00'), maxLength: 12 }),
+    fc.string({
+      unit: fc.constantFrom('a', 'Z', '0', ' ', '"', '\\', '\n', '\u0001', '\u007f', 'é', '€', '\ud83d', '\ude00'),
+      maxLength: 12,
+    }),
     exactDigits,
     fc.record({ digits: exactDigits, scale: fc.nat(40) }).map(({ digits, scale }) => decimal(digits, scale)),
-    fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e120, max: 1e120 })
+    fc
+      .double({ noNaN: true, noDefaultInfinity: true, min: -1e120, max: 1e120 })
       .filter((x) => x === 0 || Math.abs(x) >= 1e-130),
     fc.integer({ min: -800_000, max: 800_000 }).map(dateValue),
     fc.integer({ min: -8e12, max: 8e12 }).map(timestampValue),
   );
   const { tree } = fc.letrec<{ tree: ItemValue; map: ItemObject }>((tie) => ({
-    tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('tree'), { maxLength: 4 }), tie('map')),
-    map: fc.uniqueArray(fc.tuple(name, tie('tree')), { maxLength: 5, selector: ([key]) => key })
+    tree: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      scalar,
+      fc.array(tie('tree'), { maxLength: 4 }),
+      tie('map'),
+    ),
+    map: fc
+      .uniqueArray(fc.tuple(name, tie('tree')), { maxLength: 5, selector: ([key]) => key })
       .map((entries) => itemObjectFrom(entries)),
   }));
-  return fc.uniqueArray(fc.tuple(name, tree), { maxLength: 6, selector: ([key]) => key })
+  return fc
+    .uniqueArray(fc.tuple(name, tree), { maxLength: 6, selector: ([key]) => key })
     .map((entries): ItemObject => itemObjectFrom(entries));
 }
 
@@ -100,16 +122,22 @@ describe('plain JSON', () => {
   it('writes as bytes exactly the UTF-8 of its text (random items, item and target names too)', () => {
     const out = new ByteBuffer(16);
     fc.assert(
-      fc.property(randomItem(), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ maxLength: 8 }), (attributes, name, target) => {
-        const item: BuiltItem = { item: name, target, attributes };
-        out.length = 0;
-        writePlainJsonLine(out, item);
-        expect(Buffer.from(out.take()).toString('hex')).to.equal(Buffer.from(ndjsonLine('plain', item), 'utf8').toString('hex'));
-      }),
+      fc.property(
+        randomItem(),
+        fc.string({ unit: 'binary', maxLength: 8 }),
+        fc.string({ maxLength: 8 }),
+        (attributes, name, target) => {
+          const item: BuiltItem = { item: name, target, attributes };
+          out.length = 0;
+          writePlainJsonLine(out, item);
+          expect(Buffer.from(out.take()).toString('hex')).to.equal(
+            Buffer.from(ndjsonLine('plain', item), 'utf8').toString('hex'),
+          );
+        },
+      ),
       { numRuns: 1000 },
     );
   });
-
 
   it('writes ints and decimals with every digit and the scale kept', () => {
     expect(toPlainJson(TWO_TO_70)).to.equal('1180591620717411303424');
@@ -128,7 +156,8 @@ describe('plain JSON', () => {
     expect(toPlainJson(-1.5)).to.equal('-1.5');
     expect(toPlainJson(1e21)).to.equal('1e+21');
     expect(toPlainJson(-0)).to.equal('0');
-    for (const bad of [NaN, Infinity, -Infinity]) expect(() => toPlainJson(bad)).to.throw(RangeError, /NaN or Infinity/);
+    for (const bad of [NaN, Infinity, -Infinity])
+      expect(() => toPlainJson(bad)).to.throw(RangeError, /NaN or Infinity/);
   });
 
   it('writes dates and timestamps as ISO text', () => {
@@ -170,8 +199,18 @@ describe('plain JSON', () => {
 
   it('escapes odd strings and names so the text parses back to the same strings', () => {
     const odd = [
-      '', 'say "hi"', 'back\\slash', 'line\nbreak\r\n', 'tab\t', 'nul\u0000bell\u0007', 'separators \u2028\u2029',
-      'café ☕ 😀', 'lone high \ud800', 'lone low \udc00', 'reversed \udc00\ud800', '</script>',
+      '',
+      'say "hi"',
+      'back\\slash',
+      'line\nbreak\r\n',
+      'tab\t',
+      'nul\u0000bell\u0007',
+      'separators \u2028\u2029',
+      'café ☕ 😀',
+      'lone high \ud800',
+      'lone low \udc00',
+      'reversed \udc00\ud800',
+      '</script>',
     ];
     for (const text of odd) {
       const json = toPlainJson(text);
@@ -205,8 +244,12 @@ describe('DynamoDB JSON', () => {
     expect(toAttributeValue(decimal(-5n, 2))).to.deep.equal({ N: '-0.05' });
     expect(toAttributeValue(0.1)).to.deep.equal({ N: '0.1' });
     expect(toAttributeValue(dayOf(2024, 2, 29))).to.deep.equal({ S: '2024-02-29' });
-    expect(toAttributeValue(timestampValue(Date.UTC(2024, 1, 29, 13, 5, 0, 250)))).to.deep.equal({ S: '2024-02-29T13:05:00.250Z' });
-    expect(toAttributeValue([1n, [], object({ a: 'b' })])).to.deep.equal({ L: [{ N: '1' }, { L: [] }, { M: { a: { S: 'b' } } }] });
+    expect(toAttributeValue(timestampValue(Date.UTC(2024, 1, 29, 13, 5, 0, 250)))).to.deep.equal({
+      S: '2024-02-29T13:05:00.250Z',
+    });
+    expect(toAttributeValue([1n, [], object({ a: 'b' })])).to.deep.equal({
+      L: [{ N: '1' }, { L: [] }, { M: { a: { S: 'b' } } }],
+    });
   });
 
   it('writes a whole item without the M wrapper, in field order', () => {
@@ -217,7 +260,11 @@ describe('DynamoDB JSON', () => {
 
   it('writes the same text directly as JSON.stringify of the item, keeping index-like names in order', () => {
     expect(toDynamoItemJson(sampleItem())).to.equal(JSON.stringify(toDynamoItem(sampleItem())));
-    const indexLike = itemObjectFrom([['b', 1n], ['10', 'x'], ['__proto__', null]]);
+    const indexLike = itemObjectFrom([
+      ['b', 1n],
+      ['10', 'x'],
+      ['__proto__', null],
+    ]);
     expect(toDynamoItemJson(indexLike)).to.equal('{"b":{"N":"1"},"10":{"S":"x"},"__proto__":{"NULL":true}}');
     const bad = object({ orders: [object({ total: decimal(10n ** 38n + 1n, 2) })] });
     expect(() => toDynamoItemJson(bad)).to.throw(DynamoValueError, /^attribute orders\[0\]\.total: the decimal/);
@@ -248,7 +295,10 @@ describe('DynamoDB JSON', () => {
     expect(() => toAttributeValue(5e-324)).to.throw(RangeError, /the float 5e-324 is out of the range/);
     expect(() => toAttributeValue(NaN)).to.throw(RangeError, /NaN or Infinity/);
     const item = object({ orders: [object({ ok: 1n }), object({ total: decimal(tooLong, 2) })] });
-    expect(() => toDynamoItem(item)).to.throw(DynamoValueError, /^attribute orders\[1\]\.total: the decimal 1000000000000000000000000000000000000\.01 has 39/);
+    expect(() => toDynamoItem(item)).to.throw(
+      DynamoValueError,
+      /^attribute orders\[1\]\.total: the decimal 1000000000000000000000000000000000000\.01 has 39/,
+    );
   });
 
   it('unmarshalls to exactly the plain JSON item (sample with big numbers and odd strings)', () => {
@@ -287,14 +337,21 @@ describe('NdjsonSink', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
+  const lines = (path: string) =>
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
 
   it('syncs while writing, and when asked, and still writes every line once, in order (lines from a build thread too)', async () => {
     const path = join(dir, 'synced.ndjson');
     const sink = new NdjsonSink({ path, format: 'plain', syncEveryBytes: 4096 });
     const expected: string[] = [];
     for (let i = 0; i < 3000; i++) {
-      const item: BuiltItem = { item: 'Customer', target: 'app_table', attributes: object({ pk: `CUST#${i}`, note: 'x'.repeat(i % 200) }) };
+      const item: BuiltItem = {
+        item: 'Customer',
+        target: 'app_table',
+        attributes: object({ pk: `CUST#${i}`, note: 'x'.repeat(i % 200) }),
+      };
       expected.push(ndjsonLine('plain', item).trimEnd());
       if (i % 500 === 499) {
         // A chunk of lines serialized elsewhere, as build threads hand them over.
@@ -347,7 +404,8 @@ describe('NdjsonSink', () => {
   it('aborts cleanly while a sync may be running', async () => {
     const path = join(dir, 'aborted.ndjson');
     const sink = new NdjsonSink({ path, format: 'plain', syncEveryBytes: 1024 });
-    for (let i = 0; i < 20_000; i++) await sink.write({ item: 'Customer', target: 'app_table', attributes: object({ pk: `CUST#${i}` }) });
+    for (let i = 0; i < 20_000; i++)
+      await sink.write({ item: 'Customer', target: 'app_table', attributes: object({ pk: `CUST#${i}` }) });
     sink.syncSoFar();
     await sink.abort();
     sink.syncSoFar();
@@ -381,7 +439,9 @@ describe('NdjsonSink', () => {
     const request = JSON.parse(line) as { TableName: string; Item: Record<string, never> };
     expect(Object.keys(request)).to.deep.equal(['TableName', 'Item']);
     expect(request.TableName).to.equal('app_table');
-    expect(comparable(unmarshall(request.Item, { wrapNumbers: true }))).to.deep.equal(comparable(parseExact(toPlainJson(sampleItem()))));
+    expect(comparable(unmarshall(request.Item, { wrapNumbers: true }))).to.deep.equal(
+      comparable(parseExact(toPlainJson(sampleItem()))),
+    );
   });
 
   it('writes many items in order through chunks and backpressure', async () => {
@@ -397,13 +457,19 @@ describe('NdjsonSink', () => {
         await pending;
       }
     }
-    expect(promises).to.be.greaterThan(0).and.lessThan(count / 100); // most writes are synchronous
+    expect(promises)
+      .to.be.greaterThan(0)
+      .and.lessThan(count / 100); // most writes are synchronous
     expect(existsSync(`${path}.partial`)).to.equal(true);
     expect(existsSync(path)).to.equal(false);
     await sink.commit();
     const written = lines(path);
     expect(written).to.have.length(count);
-    written.forEach((line, index) => expect(line).to.equal(`{"item":"Customer","target":"app_table","attributes":{"index":${index},"padding":"${padding}"}}`));
+    written.forEach((line, index) =>
+      expect(line).to.equal(
+        `{"item":"Customer","target":"app_table","attributes":{"index":${index},"padding":"${padding}"}}`,
+      ),
+    );
     expect(sink.itemCount).to.equal(count);
   });
 
@@ -418,7 +484,8 @@ describe('NdjsonSink', () => {
     const path = join(dir, 'items.ndjson');
     writeFileSync(path, 'old\n');
     const sink = new NdjsonSink({ path, format: 'plain' });
-    for (let index = 0; index < 3000; index++) await sink.write(built(object({ index: BigInt(index), padding: 'y'.repeat(200) })));
+    for (let index = 0; index < 3000; index++)
+      await sink.write(built(object({ index: BigInt(index), padding: 'y'.repeat(200) })));
     expect(readFileSync(path, 'utf8')).to.equal('old\n');
     await sink.commit();
     expect(lines(path)).to.have.length(3000);
@@ -428,7 +495,8 @@ describe('NdjsonSink', () => {
     const path = join(dir, 'aborted.ndjson');
     const sink = new NdjsonSink({ path, format: 'plain' });
     // Past the stream's 1 MiB high-water mark, so a write has waited and the file is open.
-    for (let index = 0; index < 10_000; index++) await sink.write(built(object({ index: BigInt(index), padding: 'z'.repeat(200) })));
+    for (let index = 0; index < 10_000; index++)
+      await sink.write(built(object({ index: BigInt(index), padding: 'z'.repeat(200) })));
     expect(existsSync(`${path}.partial`)).to.equal(true);
     await sink.abort();
     expect(existsSync(path)).to.equal(false);
@@ -444,7 +512,8 @@ describe('NdjsonSink', () => {
   it('leaves nothing behind when aborted while the file is still opening', async () => {
     const path = join(dir, 'aborted-early.ndjson');
     const sink = new NdjsonSink({ path, format: 'plain' });
-    for (let index = 0; index < 2000; index++) await sink.write(built(object({ index: BigInt(index), padding: 'z'.repeat(200) })));
+    for (let index = 0; index < 2000; index++)
+      await sink.write(built(object({ index: BigInt(index), padding: 'z'.repeat(200) })));
     await sink.abort();
     expect(existsSync(path)).to.equal(false);
     expect(existsSync(`${path}.partial`)).to.equal(false);

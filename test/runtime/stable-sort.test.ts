@@ -5,7 +5,9 @@ import { sortStable } from '../../runtime/assemble/stable-sort.js';
 describe('runtime: sortStable', () => {
   it('orders as Array.prototype.sort does, ties kept in input order, on both sides of the insertion-sort length', () => {
     // Few distinct sort keys make many ties; `at` tells elements with the same key apart.
-    const list = fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 80 }).map((keys) => keys.map((key, at) => ({ key, at })));
+    const list = fc
+      .array(fc.integer({ min: 0, max: 5 }), { maxLength: 80 })
+      .map((keys) => keys.map((key, at) => ({ key, at })));
     fc.assert(
       fc.property(list, fc.boolean(), (elements, descending) => {
         const compare = (a: { key: number }, b: { key: number }) => (descending ? b.key - a.key : a.key - b.key);

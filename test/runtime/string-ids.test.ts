@@ -5,7 +5,11 @@ import { StringIds } from '../../runtime/hold/string-ids.js';
 describe('runtime: StringIds', () => {
   it('gives each distinct string the next id in first-seen order, as a Map would, across growth', () => {
     // Few characters make repeats; thousands of values make the table grow several times.
-    const text = fc.oneof(fc.string({ maxLength: 3 }), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.nat(5000).map((n) => `SKU-${n}`));
+    const text = fc.oneof(
+      fc.string({ maxLength: 3 }),
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+      fc.nat(5000).map((n) => `SKU-${n}`),
+    );
     fc.assert(
       fc.property(fc.array(text, { maxLength: 4000 }), (values) => {
         const ids = new StringIds();

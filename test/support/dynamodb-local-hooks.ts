@@ -7,7 +7,11 @@
 // once, and the next file's before() picks it up again. When the run ends first, the process
 // exits and the server dies with it (examples/local-servers/dynamodb-local-process.ts).
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { dynamoDbLocalClientConfig, startDynamoDbLocal, type DynamoDbLocal } from '../../examples/local-servers/dynamodb-local.js';
+import {
+  dynamoDbLocalClientConfig,
+  startDynamoDbLocal,
+  type DynamoDbLocal,
+} from '../../examples/local-servers/dynamodb-local.js';
 
 const STOP_AFTER_IDLE_MS = 2000;
 // The first run fetches DynamoDB Local (56 MB) and a cold JVM is slow on a busy machine.
@@ -68,7 +72,10 @@ export function useDynamoDbLocal(): LocalDynamoDb {
     server = undefined;
   });
   const endpoint = () => {
-    if (server === undefined) throw new Error('DynamoDB Local is not running: use it inside the tests of the describe that called useDynamoDbLocal()');
+    if (server === undefined)
+      throw new Error(
+        'DynamoDB Local is not running: use it inside the tests of the describe that called useDynamoDbLocal()',
+      );
     return server.endpoint;
   };
   return {

@@ -2,8 +2,25 @@
 // the control table does, as DynamoDB AttributeValues (dynamodb/attribute-values.ts), so
 // values go in and come back in their stored form, copied, as a real store gives them.
 import type { ItemObject } from '../../runtime/eval/item-value.js';
-import { fromAttributeMap, fromDynamoItem, toAttributeMap, toDynamoItem, type AttributeMap } from '../../runtime/dynamodb/attribute-values.js';
-import { itemKeyText, type HeldBackItem, type ItemReader, type LeaseResult, type LedgerEntry, type ParkedRow, type StateStore, type StoredKey, type StoredRow, type StoredValues } from '../../runtime/merge/state-store.js';
+import {
+  fromAttributeMap,
+  fromDynamoItem,
+  toAttributeMap,
+  toDynamoItem,
+  type AttributeMap,
+} from '../../runtime/dynamodb/attribute-values.js';
+import {
+  itemKeyText,
+  type HeldBackItem,
+  type ItemReader,
+  type LeaseResult,
+  type LedgerEntry,
+  type ParkedRow,
+  type StateStore,
+  type StoredKey,
+  type StoredRow,
+  type StoredValues,
+} from '../../runtime/merge/state-store.js';
 
 /** Milliseconds since the epoch; the lease's clock (tests move it). */
 export type Clock = () => number;
@@ -62,15 +79,19 @@ export class MemoryStateStore implements StateStore, ItemReader {
   }
 
   async putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void> {
-    for (const row of rows) this.rows.set(`${mapping}\u0000${table}\u0000${row.key}`, row.values === null ? null : attributesOf(row.values));
+    for (const row of rows)
+      this.rows.set(`${mapping}\u0000${table}\u0000${row.key}`, row.values === null ? null : attributesOf(row.values));
   }
 
   async parkedRows(mapping: string, table: string): Promise<ParkedRow[]> {
-    return [...this.parked.entries()].filter(([id]) => id.startsWith(`${mapping}\u0000${table}\u0000`)).map(([, { row, values }]) => ({ ...copy(row), values: fromAttributeMap(values) }));
+    return [...this.parked.entries()]
+      .filter(([id]) => id.startsWith(`${mapping}\u0000${table}\u0000`))
+      .map(([, { row, values }]) => ({ ...copy(row), values: fromAttributeMap(values) }));
   }
 
   async park(mapping: string, rows: ParkedRow[]): Promise<void> {
-    for (const { values, ...row } of rows) this.parked.set(`${mapping}\u0000${row.table}\u0000${row.id}`, { row: copy(row), values: attributesOf(values) });
+    for (const { values, ...row } of rows)
+      this.parked.set(`${mapping}\u0000${row.table}\u0000${row.id}`, { row: copy(row), values: attributesOf(values) });
   }
 
   async unpark(mapping: string, rows: Array<{ table: string; id: string }>): Promise<void> {
@@ -87,7 +108,8 @@ export class MemoryStateStore implements StateStore, ItemReader {
   }
 
   async holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void> {
-    for (const { key, item } of items) this.heldBack.set(`${mapping}\u0000${target}\u0000${itemKeyText(key)}`, toDynamoItem(item));
+    for (const { key, item } of items)
+      this.heldBack.set(`${mapping}\u0000${target}\u0000${itemKeyText(key)}`, toDynamoItem(item));
   }
 
   async releaseHeldBack(mapping: string, target: string, keys: StoredKey[]): Promise<void> {

@@ -8,7 +8,13 @@ export async function tableItemLines(client: DynamoDBClient, table: string, targ
   const found: Array<{ target: string; item: AttributeMap }> = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start as never } : {}) }));
+    const page = await client.send(
+      new ScanCommand({
+        TableName: table,
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start as never } : {}),
+      }),
+    );
     for (const item of page.Items ?? []) found.push({ target, item: item as AttributeMap });
     start = page.LastEvaluatedKey;
   } while (start);

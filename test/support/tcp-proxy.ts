@@ -52,29 +52,32 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     }
   };
 
-  const listen = () => new Promise<void>((resolve, reject) => {
-    server = createServer(onConnection);
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      port = (server.address() as { port: number }).port;
-      resolve();
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server = createServer(onConnection);
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        port = (server.address() as { port: number }).port;
+        resolve();
+      });
     });
-  });
 
-  const drop = () => new Promise<void>((resolve) => {
-    trigger = null;
-    for (const socket of sockets) socket.destroy();
-    sockets.clear();
-    if (!server.listening) resolve();
-    else server.close(() => resolve());
-  });
+  const drop = () =>
+    new Promise<void>((resolve) => {
+      trigger = null;
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+      if (!server.listening) resolve();
+      else server.close(() => resolve());
+    });
 
   await listen();
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    dropOn: (marker, times) => new Promise((resolve) => {
-      trigger = { marker, left: times, cut: () => void drop().then(resolve) };
-    }),
+    dropOn: (marker, times) =>
+      new Promise((resolve) => {
+        trigger = { marker, left: times, cut: () => void drop().then(resolve) };
+      }),
     drop,
     restart: listen,
     close: drop,

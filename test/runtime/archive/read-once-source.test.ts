@@ -31,22 +31,24 @@ describe('runtime/archive: ByteRanges', () => {
   it('answers missing() as a byte-by-byte set would, whatever was added (property)', () => {
     const size = 64;
     const range = fc.tuple(fc.nat(size), fc.nat(size)).map(([a, b]) => (a <= b ? [a, b] : [b, a]));
-    fc.assert(fc.property(fc.array(range, { maxLength: 12 }), range, (added, asked) => {
-      const ranges = new ByteRanges();
-      const held = new Array<boolean>(size).fill(false);
-      for (const [start, end] of added) {
-        ranges.add(start, end);
-        for (let i = start; i < end; i++) held[i] = true;
-      }
-      const expected: Array<[number, number]> = [];
-      for (let i = asked[0]; i < asked[1]; i++) {
-        if (held[i]) continue;
-        const last = expected[expected.length - 1];
-        if (last && last[1] === i) last[1] = i + 1;
-        else expected.push([i, i + 1]);
-      }
-      expect(ranges.missing(asked[0], asked[1])).to.deep.equal(expected);
-    }));
+    fc.assert(
+      fc.property(fc.array(range, { maxLength: 12 }), range, (added, asked) => {
+        const ranges = new ByteRanges();
+        const held = new Array<boolean>(size).fill(false);
+        for (const [start, end] of added) {
+          ranges.add(start, end);
+          for (let i = start; i < end; i++) held[i] = true;
+        }
+        const expected: Array<[number, number]> = [];
+        for (let i = asked[0]; i < asked[1]; i++) {
+          if (held[i]) continue;
+          const last = expected[expected.length - 1];
+          if (last && last[1] === i) last[1] = i + 1;
+          else expected.push([i, i + 1]);
+        }
+        expect(ranges.missing(asked[0], asked[1])).to.deep.equal(expected);
+      }),
+    );
   });
 
   it('merges ranges that touch or overlap into one', () => {
@@ -72,7 +74,12 @@ describe('runtime/archive: ReadOnceSource', () => {
       expect(await once.read(120, 100)).to.deep.equal(bytes.subarray(120, 220));
       expect(await once.read(0, 10_000)).to.deep.equal(bytes);
       expect(await once.read(5_000, 10)).to.deep.equal(bytes.subarray(5_000, 5_010));
-      expect(reads).to.deep.equal([[100, 50], [150, 70], [0, 100], [220, 9_780]]);
+      expect(reads).to.deep.equal([
+        [100, 50],
+        [150, 70],
+        [0, 100],
+        [220, 9_780],
+      ]);
       expect(once.fetchedBytes).to.equal(10_000);
     } finally {
       await once.close();
@@ -96,7 +103,9 @@ describe('runtime/archive: ReadOnceSource', () => {
     const once = new ReadOnceSource(source, mkdtempSync(join(tmpdir(), 'mapc-read-once-')));
     try {
       let error: unknown;
-      await once.read(9_990, 20).catch((e: unknown) => { error = e; });
+      await once.read(9_990, 20).catch((e: unknown) => {
+        error = e;
+      });
       expect((error as Error).message).to.equal('past the end');
       expect(await once.read(9_990, 10)).to.deep.equal(bytes.subarray(9_990));
     } finally {

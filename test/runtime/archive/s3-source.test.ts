@@ -16,7 +16,12 @@ import { openExtract, parseExtractLocation } from '../../../runtime/archive/extr
 import { LocalFileSource } from '../../../runtime/archive/local-file-source.js';
 import { S3ByteSource, type S3SourceOptions } from '../../../runtime/archive/s3-source.js';
 import { writeExtract } from '../../../examples/extract-generator/write-extract.js';
-import { localS3Client, putFile, startS3Server, type LocalS3Server } from '../../../examples/local-servers/s3-server.js';
+import {
+  localS3Client,
+  putFile,
+  startS3Server,
+  type LocalS3Server,
+} from '../../../examples/local-servers/s3-server.js';
 import { zipBytes } from '../fixtures/zip-bytes.js';
 
 const BUCKET = 'extracts';
@@ -42,10 +47,12 @@ function recordingClient(endpoint: string): { client: S3Client; sent: SentComman
 }
 
 function getRanges(sent: SentCommand[]): Array<{ first: number; last: number }> {
-  return sent.filter((s) => s.command === 'GetObjectCommand').map((s) => {
-    const [, first, last] = /^bytes=(\d+)-(\d+)$/.exec(s.input.Range ?? '') ?? [];
-    return { first: Number(first), last: Number(last) };
-  });
+  return sent
+    .filter((s) => s.command === 'GetObjectCommand')
+    .map((s) => {
+      const [, first, last] = /^bytes=(\d+)-(\d+)$/.exec(s.input.Range ?? '') ?? [];
+      return { first: Number(first), last: Number(last) };
+    });
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -115,10 +122,11 @@ async function startStallInjector(upstreamPort: number) {
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     state,
-    stop: () => new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    stop: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }
 
@@ -163,7 +171,10 @@ describe('S3 byte source (against s3rver)', function () {
     expect(entries).to.deep.equal(localEntries);
     expect(entries.length).to.be.greaterThan(8);
     for (const entry of entries) {
-      const [fromS3, fromDisk] = await Promise.all([readAll(openEntry(source, entry)), readAll(openEntry(local, entry))]);
+      const [fromS3, fromDisk] = await Promise.all([
+        readAll(openEntry(source, entry)),
+        readAll(openEntry(local, entry)),
+      ]);
       expect(fromS3.equals(fromDisk), entry.name).to.equal(true);
     }
     // One HEAD; then the tail, the central directory, and per entry its local header and data.
@@ -178,7 +189,9 @@ describe('S3 byte source (against s3rver)', function () {
     const entry = [...localEntries].sort((a, b) => b.compressedSize - a.compressedSize)[0];
     const chunk = 4096;
     sent.length = 0;
-    expect((await readAll(openEntry(source, entry, chunk))).equals(await readAll(openEntry(local, entry)))).to.equal(true);
+    expect((await readAll(openEntry(source, entry, chunk))).equals(await readAll(openEntry(local, entry)))).to.equal(
+      true,
+    );
     const [header, ...data] = getRanges(sent);
     expect(header).to.deep.equal({ first: entry.localHeaderOffset, last: entry.localHeaderOffset + 29 });
     expect(data).to.have.length(Math.ceil(entry.compressedSize / chunk));
@@ -234,9 +247,13 @@ describe('S3 byte source (against s3rver)', function () {
   it('names s3://bucket/key and what to do when the key or the bucket is missing', async () => {
     const client = localS3Client(server.endpoint);
     const missingKey = await failure(openExtract(`s3://${BUCKET}/no/such.zip`, { client, ...QUICK }));
-    expect(missingKey).to.equal(`s3://${BUCKET}/no/such.zip: no such object in bucket ${BUCKET} — check the key (it is the full path inside the bucket, case-sensitive)`);
+    expect(missingKey).to.equal(
+      `s3://${BUCKET}/no/such.zip: no such object in bucket ${BUCKET} — check the key (it is the full path inside the bucket, case-sensitive)`,
+    );
     const missingBucket = await failure(openExtract('s3://no-such-bucket/x.zip', { client, ...QUICK }));
-    expect(missingBucket).to.equal('s3://no-such-bucket/x.zip: bucket no-such-bucket does not exist — check the bucket name, and --s3-endpoint or --region');
+    expect(missingBucket).to.equal(
+      's3://no-such-bucket/x.zip: bucket no-such-bucket does not exist — check the bucket name, and --s3-endpoint or --region',
+    );
     client.destroy();
   });
 
@@ -244,11 +261,21 @@ describe('S3 byte source (against s3rver)', function () {
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' });
     try {
-      const message = await failure(openExtract(`s3://${BUCKET}/x.zip`, { endpoint: 'http://127.0.0.1:1', region: 'us-east-1', ...QUICK, maxAttempts: 1 }));
+      const message = await failure(
+        openExtract(`s3://${BUCKET}/x.zip`, {
+          endpoint: 'http://127.0.0.1:1',
+          region: 'us-east-1',
+          ...QUICK,
+          maxAttempts: 1,
+        }),
+      );
       expect(message).to.contain('nothing answers at S3 at http://127.0.0.1:1: check --s3-endpoint');
       expect(message).not.to.match(/check --endpoint/);
     } finally {
-      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      for (const [name, value] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -284,14 +311,22 @@ describe('S3 byte source (against s3rver)', function () {
       lastModified: identity.lastModified,
     });
     expect(await listEntries(source)).to.deep.equal(localEntries);
-    expect(await failure(openExtract(join(folder, 'missing.zip')))).to.equal(`${join(folder, 'missing.zip')}: no such file — check the --extract path`);
+    expect(await failure(openExtract(join(folder, 'missing.zip')))).to.equal(
+      `${join(folder, 'missing.zip')}: no such file — check the --extract path`,
+    );
   });
 
   it('parses --extract: s3://bucket/key (slashes in the key) or a local path', () => {
-    expect(parseExtractLocation('s3://extracts/a/b/c.zip')).to.deep.equal({ kind: 's3', bucket: 'extracts', key: 'a/b/c.zip' });
+    expect(parseExtractLocation('s3://extracts/a/b/c.zip')).to.deep.equal({
+      kind: 's3',
+      bucket: 'extracts',
+      key: 'a/b/c.zip',
+    });
     expect(parseExtractLocation('./a/b.zip')).to.deep.equal({ kind: 'local', path: './a/b.zip' });
     expect(parseExtractLocation('/data/s3:/x.zip')).to.deep.equal({ kind: 'local', path: '/data/s3:/x.zip' });
-    expect(() => parseExtractLocation('s3://extracts')).to.throw('--extract s3://extracts: no object key after the bucket');
+    expect(() => parseExtractLocation('s3://extracts')).to.throw(
+      '--extract s3://extracts: no object key after the bucket',
+    );
     expect(() => parseExtractLocation('s3://extracts/')).to.throw('no object key after the bucket');
     expect(() => parseExtractLocation('s3://extracts/daily/')).to.throw('names a folder, not an object');
     expect(() => parseExtractLocation('s3://')).to.throw('--extract s3://: no bucket');
@@ -307,7 +342,13 @@ describe('S3 byte source (against s3rver)', function () {
       await injector?.stop();
     });
     beforeEach(() => {
-      Object.assign(injector.state, { stalls: 0, beforeHeaders: false, firstTriesOnly: false, stalled: 0, rangeEnds: new Set<string>() });
+      Object.assign(injector.state, {
+        stalls: 0,
+        beforeHeaders: false,
+        firstTriesOnly: false,
+        stalled: 0,
+        rangeEnds: new Set<string>(),
+      });
     });
 
     it('aborts a body that stalls and resumes from the first byte not received', async () => {
@@ -344,7 +385,9 @@ describe('S3 byte source (against s3rver)', function () {
       await source.head();
       injector.state.stalls = 2;
       const message = await failure(source.read(0, 100));
-      expect(message).to.equal(`s3://${BUCKET}/${KEY}: bytes 0-99 failed 2 times, last: GET bytes 50-99: no data for 0.3 s — S3 or the network is unavailable; run again later`);
+      expect(message).to.equal(
+        `s3://${BUCKET}/${KEY}: bytes 0-99 failed 2 times, last: GET bytes 50-99: no data for 0.3 s — S3 or the network is unavailable; run again later`,
+      );
       client.destroy();
     });
   });

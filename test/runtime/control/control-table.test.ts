@@ -38,32 +38,80 @@ describe('runtime: the control table (DynamoDB Local)', function () {
   });
 
   it('keeps the ledger of a mapping', async () => {
-    const entry = { mapping: 'm', extract: 's3://b/x.zip|etag|10', identity: { uri: 's3://b/x.zip', etag: 'etag', size: 10 }, planHash: 'h', status: 'running' as const, startedAt: '2026-11-01T00:00:00.000Z' };
+    const entry = {
+      mapping: 'm',
+      extract: 's3://b/x.zip|etag|10',
+      identity: { uri: 's3://b/x.zip', etag: 'etag', size: 10 },
+      planHash: 'h',
+      status: 'running' as const,
+      startedAt: '2026-11-01T00:00:00.000Z',
+    };
     await store().recordLedger(entry);
-    await store().recordLedger({ ...entry, status: 'applied', finishedAt: '2026-11-01T00:01:00.000Z', report: '{"rejects":0}' });
-    expect(await store().ledger('m')).to.deep.equal([{ ...entry, status: 'applied', finishedAt: '2026-11-01T00:01:00.000Z', report: '{"rejects":0}' }]);
+    await store().recordLedger({
+      ...entry,
+      status: 'applied',
+      finishedAt: '2026-11-01T00:01:00.000Z',
+      report: '{"rejects":0}',
+    });
+    expect(await store().ledger('m')).to.deep.equal([
+      { ...entry, status: 'applied', finishedAt: '2026-11-01T00:01:00.000Z', report: '{"rejects":0}' },
+    ]);
     expect(await store().ledger('other')).to.deep.equal([]);
   });
 
   it('keeps the error of a failed run and who skipped an extract, when and why', async () => {
-    const entry = { mapping: 'n', extract: '/x.zip|2026-11-01T00:00:00.000Z|10', identity: { uri: '/x.zip', size: 10, lastModified: '2026-11-01T00:00:00.000Z' }, planHash: 'h', asOf: '2026-11-01T00:00:00.000Z', startedAt: '2026-11-02T00:00:00.000Z' };
-    const failed = { ...entry, status: 'failed' as const, finishedAt: '2026-11-02T00:00:01.000Z', error: '/x.zip has no file for table orders' };
+    const entry = {
+      mapping: 'n',
+      extract: '/x.zip|2026-11-01T00:00:00.000Z|10',
+      identity: { uri: '/x.zip', size: 10, lastModified: '2026-11-01T00:00:00.000Z' },
+      planHash: 'h',
+      asOf: '2026-11-01T00:00:00.000Z',
+      startedAt: '2026-11-02T00:00:00.000Z',
+    };
+    const failed = {
+      ...entry,
+      status: 'failed' as const,
+      finishedAt: '2026-11-02T00:00:01.000Z',
+      error: '/x.zip has no file for table orders',
+    };
     await store().recordLedger(failed);
     expect(await store().ledger('n')).to.deep.equal([failed]);
-    const skipped = { ...failed, status: 'skipped' as const, skippedAt: '2026-11-02T09:00:00.000Z', skippedBy: 'ann@host', skipReason: 'truncated: the warehouse sends it again' };
+    const skipped = {
+      ...failed,
+      status: 'skipped' as const,
+      skippedAt: '2026-11-02T09:00:00.000Z',
+      skippedBy: 'ann@host',
+      skipReason: 'truncated: the warehouse sends it again',
+    };
     await store().recordLedger(skipped);
     expect(await store().ledger('n')).to.deep.equal([skipped]);
   });
 
   it('stores rows and markers by key, more than one call holds', async () => {
-    const rows = Array.from({ length: 130 }, (_, i) => ({ key: String(i), values: i % 10 === 0 ? null : { id: BigInt(i), name: `row ${i}` } }));
+    const rows = Array.from({ length: 130 }, (_, i) => ({
+      key: String(i),
+      values: i % 10 === 0 ? null : { id: BigInt(i), name: `row ${i}` },
+    }));
     await store().putRows('m', 'orders', rows);
     const found = await store().getRows('m', 'orders', ['0', '5', '129', '999']);
-    expect(Object.fromEntries(found)).to.deep.equal({ 0: null, 5: { id: 5n, name: 'row 5' }, 129: { id: 129n, name: 'row 129' } });
+    expect(Object.fromEntries(found)).to.deep.equal({
+      0: null,
+      5: { id: 5n, name: 'row 5' },
+      129: { id: 129n, name: 'row 129' },
+    });
   });
 
   it('parks rows, lists them by table and takes them out', async () => {
-    const parked = (id: string): ParkedRow => ({ table: 'order_lines', id, extract: 's3://b/x.zip', file: 'order_lines.csv', line: 7, parkedAt: '2026-11-01T00:00:00.000Z', reason: 'its parent orders 11 has not arrived', values: { order_id: 11n } });
+    const parked = (id: string): ParkedRow => ({
+      table: 'order_lines',
+      id,
+      extract: 's3://b/x.zip',
+      file: 'order_lines.csv',
+      line: 7,
+      parkedAt: '2026-11-01T00:00:00.000Z',
+      reason: 'its parent orders 11 has not arrived',
+      values: { order_id: 11n },
+    });
     await store().park('m', [parked('a'), parked('b')]);
     expect((await store().parkedRows('m', 'order_lines')).map((r) => r.id)).to.deep.equal(['a', 'b']);
     expect((await store().parkedRows('m', 'order_lines'))[0]).to.deep.equal(parked('a'));
@@ -74,10 +122,15 @@ describe('runtime: the control table (DynamoDB Local)', function () {
   it('keeps held-back items by key until they are released', async () => {
     const key = (n: number) => ({ pk: `CUST#${n}`, sk: 'PROFILE' });
     const item = (values: Record<string, string>) => itemObjectFrom(Object.entries(values));
-    await store().holdBack('m', 'app_table', [{ key: key(1), item: item({ ...key(1), name: 'Ann' }) }, { key: key(2), item: item(key(2)) }]);
+    await store().holdBack('m', 'app_table', [
+      { key: key(1), item: item({ ...key(1), name: 'Ann' }) },
+      { key: key(2), item: item(key(2)) },
+    ]);
     const found = await store().heldBackItems('m', 'app_table', [key(1), key(3)]);
     // DynamoDB gives a map's attributes back in an order of its own: compared by name.
-    expect([...found.values()].map((stored) => Object.fromEntries(fieldEntries(stored)))).to.deep.equal([{ ...key(1), name: 'Ann' }]);
+    expect([...found.values()].map((stored) => Object.fromEntries(fieldEntries(stored)))).to.deep.equal([
+      { ...key(1), name: 'Ann' },
+    ]);
     await store().releaseHeldBack('m', 'app_table', [key(1)]);
     expect((await store().heldBackItems('m', 'app_table', [key(1), key(2)])).size).to.equal(1);
     expect((await store().heldBackItems('other', 'app_table', [key(2)])).size).to.equal(0);

@@ -30,20 +30,37 @@ function dateText(days: number): string {
 export function canonical(value: unknown): Canonical {
   if (value === null || value === undefined) return null;
   switch (typeof value) {
-    case 'string': return `s:${value}`;
-    case 'bigint': return `n:${value}`;
-    case 'number': return `f:${value}`;
-    case 'boolean': return `b:${value}`;
-    default: break;
+    case 'string':
+      return `s:${value}`;
+    case 'bigint':
+      return `n:${value}`;
+    case 'number':
+      return `f:${value}`;
+    case 'boolean':
+      return `b:${value}`;
+    default:
+      break;
   }
   if (Array.isArray(value)) return value.map(canonical);
-  const v = value as { kind: string; digits?: bigint; scale?: number; days?: number; epochMillis?: number; fields?: Map<string, unknown> };
+  const v = value as {
+    kind: string;
+    digits?: bigint;
+    scale?: number;
+    days?: number;
+    epochMillis?: number;
+    fields?: Map<string, unknown>;
+  };
   switch (v.kind) {
-    case 'decimal': return `n:${decimalText(v.digits!, v.scale!)}`;
-    case 'date': return `d:${dateText(v.days!)}`;
-    case 'timestamp': return `t:${new Date(v.epochMillis!).toISOString()}`;
-    case 'object': return { object: entriesOf(value as AnyObject).map(([k, x]) => [k, canonical(x)] as [string, Canonical]) };
-    default: throw new Error(`not an item value: ${JSON.stringify(value, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x))}`);
+    case 'decimal':
+      return `n:${decimalText(v.digits!, v.scale!)}`;
+    case 'date':
+      return `d:${dateText(v.days!)}`;
+    case 'timestamp':
+      return `t:${new Date(v.epochMillis!).toISOString()}`;
+    case 'object':
+      return { object: entriesOf(value as AnyObject).map(([k, x]) => [k, canonical(x)] as [string, Canonical]) };
+    default:
+      throw new Error(`not an item value: ${JSON.stringify(value, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x))}`);
   }
 }
 

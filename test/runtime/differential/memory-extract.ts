@@ -6,10 +6,20 @@
 import { Writable } from 'node:stream';
 import type { ByteSource } from '../../../runtime/archive/byte-source.js';
 import { ZipWriter } from '../../../examples/extract-generator/zip-writer.js';
-import { TABLE_COLUMNS, TABLE_NAMES, type Cell, type RawRow, type RawWarehouse, type TableName } from './random-warehouse.js';
+import {
+  TABLE_COLUMNS,
+  TABLE_NAMES,
+  type Cell,
+  type RawRow,
+  type RawWarehouse,
+  type TableName,
+} from './random-warehouse.js';
 
 export class MemoryByteSource implements ByteSource {
-  constructor(readonly name: string, private readonly bytes: Buffer) {}
+  constructor(
+    readonly name: string,
+    private readonly bytes: Buffer,
+  ) {}
 
   async size(): Promise<number> {
     return this.bytes.length;
@@ -54,7 +64,8 @@ export async function zipWarehouse(warehouse: RawWarehouse): Promise<Buffer> {
     const rows = warehouse.tables[table];
     const { splitAt, columnOrder, extraColumn } = warehouse.layout[table];
     await zip.addEntry(`${table}_1.csv`, [csvText(table, rows.slice(0, splitAt), columnOrder, extraColumn)]);
-    if (splitAt < rows.length) await zip.addEntry(`${table}_2.csv`, [csvText(table, rows.slice(splitAt), columnOrder, extraColumn)]);
+    if (splitAt < rows.length)
+      await zip.addEntry(`${table}_2.csv`, [csvText(table, rows.slice(splitAt), columnOrder, extraColumn)]);
   }
   await zip.finish();
   return Buffer.concat(chunks);

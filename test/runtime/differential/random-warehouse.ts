@@ -55,8 +55,23 @@ const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0
 const dateText: fc.Arbitrary<string> = fc
   .record({
     yearMonth: fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom('2023-11', '2023-12', '2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06') },
-      { weight: 1, arbitrary: fc.constantFrom('2022-12', '2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-08') },
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(
+          '2023-11',
+          '2023-12',
+          '2024-01',
+          '2024-02',
+          '2024-03',
+          '2024-04',
+          '2024-05',
+          '2024-06',
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom('2022-12', '2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-08'),
+      },
     ),
     day: fc.oneof(fc.constantFrom(1, 2, 15, 28, 29, 30, 31), fc.integer({ min: 1, max: 31 })),
     clamp: fc.nat(19),
@@ -107,8 +122,10 @@ const intCell = (min: number, max: number) => fc.integer({ min, max }).map(Strin
 // of some row of the parent table. Plain numbers are still drawn from small ranges so that
 // keys are sent twice and references miss.
 const FRESH_KEY = '#fresh';
-const idCell = (maxDrawn: number) => fc.oneof({ weight: 5, arbitrary: fc.constant(FRESH_KEY) }, { weight: 1, arbitrary: intCell(1, maxDrawn) });
-const refCell = (maxDrawn: number) => fc.oneof({ weight: 6, arbitrary: fc.nat(99).map((n) => `@${n}`) }, { weight: 1, arbitrary: intCell(0, maxDrawn) });
+const idCell = (maxDrawn: number) =>
+  fc.oneof({ weight: 5, arbitrary: fc.constant(FRESH_KEY) }, { weight: 1, arbitrary: intCell(1, maxDrawn) });
+const refCell = (maxDrawn: number) =>
+  fc.oneof({ weight: 6, arbitrary: fc.nat(99).map((n) => `@${n}`) }, { weight: 1, arbitrary: intCell(0, maxDrawn) });
 
 const NAMES = ['Ada', 'Bo', 'Smith, J', 'say "hi"', 'Zoë', ' spaced ', 'two\nlines', 'ß-straße', 'x'];
 const REGION_CODES = ['N', 'S', 'E', 'W', 'X']; // no region is ever sent with code X
@@ -155,7 +172,10 @@ const contactRow = fc.record({
   email: nullable(fc.constantFrom(...EMAILS)),
 });
 
-function layoutOf(table: TableName, rows: number): fc.Arbitrary<{ splitAt: number; columnOrder: number[]; extraColumn: boolean }> {
+function layoutOf(
+  table: TableName,
+  rows: number,
+): fc.Arbitrary<{ splitAt: number; columnOrder: number[]; extraColumn: boolean }> {
   const width = TABLE_COLUMNS[table].length;
   return fc.record({
     splitAt: fc.integer({ min: 0, max: rows }),
@@ -165,11 +185,15 @@ function layoutOf(table: TableName, rows: number): fc.Arbitrary<{ splitAt: numbe
 }
 
 function resolveKeys(tables: Record<TableName, RawRow[]>): void {
-  const fresh = (rows: RawRow[], key: string) => rows.forEach((row, i) => { if (row[key] === FRESH_KEY) row[key] = String(i + 1); });
+  const fresh = (rows: RawRow[], key: string) =>
+    rows.forEach((row, i) => {
+      if (row[key] === FRESH_KEY) row[key] = String(i + 1);
+    });
   const refer = (rows: RawRow[], column: string, parents: RawRow[], key: string) => {
     for (const row of rows) {
       const cell = row[column];
-      if (cell !== null && cell.startsWith('@')) row[column] = parents.length === 0 ? '0' : parents[Number(cell.slice(1)) % parents.length][key];
+      if (cell !== null && cell.startsWith('@'))
+        row[column] = parents.length === 0 ? '0' : parents[Number(cell.slice(1)) % parents.length][key];
     }
   };
   fresh(tables.accounts, 'account_id');
@@ -196,8 +220,18 @@ function keepTwinsOnOneSideOfScanFilters(orders: RawRow[], accounts: RawRow[]): 
       else if (dropped(row)) keep(row);
     }
   };
-  separate(orders, 'order_id', (o) => o.status === 'VOID', (o) => void (o.status = 'OPEN'));
-  separate(accounts, 'account_id', (a) => a.tier === '3', (a) => void (a.tier = null));
+  separate(
+    orders,
+    'order_id',
+    (o) => o.status === 'VOID',
+    (o) => void (o.status = 'OPEN'),
+  );
+  separate(
+    accounts,
+    'account_id',
+    (a) => a.tier === '3',
+    (a) => void (a.tier = null),
+  );
 }
 
 export function warehouseArbitrary(shape: WarehouseShape): fc.Arbitrary<RawWarehouse> {
@@ -213,11 +247,17 @@ export function warehouseArbitrary(shape: WarehouseShape): fc.Arbitrary<RawWareh
       }),
     })
     .chain(({ asOf, tables }) => {
-      const copied = Object.fromEntries(TABLE_NAMES.map((t) => [t, tables[t].map((r) => ({ ...r }) as RawRow)])) as Record<TableName, RawRow[]>;
+      const copied = Object.fromEntries(
+        TABLE_NAMES.map((t) => [t, tables[t].map((r) => ({ ...r }) as RawRow)]),
+      ) as Record<TableName, RawRow[]>;
       resolveKeys(copied);
       if (!shape.twinsAcrossScanFilter) keepTwinsOnOneSideOfScanFilters(copied.orders, copied.accounts);
       return fc
-        .record(Object.fromEntries(TABLE_NAMES.map((t) => [t, layoutOf(t, copied[t].length)])) as { [T in TableName]: ReturnType<typeof layoutOf> })
+        .record(
+          Object.fromEntries(TABLE_NAMES.map((t) => [t, layoutOf(t, copied[t].length)])) as {
+            [T in TableName]: ReturnType<typeof layoutOf>;
+          },
+        )
         .map((layout) => ({ asOf, tables: copied, layout }));
     });
 }

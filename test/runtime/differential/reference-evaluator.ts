@@ -61,25 +61,49 @@ class RowFailure extends Error {}
 // Reading: cell texts to values, as the table declarations of differential.map say
 
 type ColumnType = 'string' | 'int' | 'decimal' | 'date';
-interface ColumnDecl { type: ColumnType; nullable: boolean }
+interface ColumnDecl {
+  type: ColumnType;
+  nullable: boolean;
+}
 
 const c = (type: ColumnType, nullable = false): ColumnDecl => ({ type, nullable });
 const SCHEMA: Record<TableName, { columns: Record<string, ColumnDecl>; key: string[] }> = {
   regions: { columns: { code: c('string'), name: c('string'), rate: c('decimal', true) }, key: ['code'] },
   accounts: {
-    columns: { account_id: c('int'), name: c('string', true), region: c('string', true), opened: c('date', true), credit: c('decimal', true), tier: c('int', true) },
+    columns: {
+      account_id: c('int'),
+      name: c('string', true),
+      region: c('string', true),
+      opened: c('date', true),
+      credit: c('decimal', true),
+      tier: c('int', true),
+    },
     key: ['account_id'],
   },
   orders: {
     columns: {
-      order_id: c('int'), account_id: c('int', true), placed: c('date', true), status: c('string'),
-      amount: c('decimal', true), qty: c('int', true), ship_to: c('string', true),
+      order_id: c('int'),
+      account_id: c('int', true),
+      placed: c('date', true),
+      status: c('string'),
+      amount: c('decimal', true),
+      qty: c('int', true),
+      ship_to: c('string', true),
     },
     key: ['order_id'],
   },
-  lines: { columns: { order_id: c('int'), line_no: c('int'), price: c('decimal', true), units: c('int', true) }, key: ['order_id', 'line_no'] },
+  lines: {
+    columns: { order_id: c('int'), line_no: c('int'), price: c('decimal', true), units: c('int', true) },
+    key: ['order_id', 'line_no'],
+  },
   contacts: {
-    columns: { contact_id: c('int'), account_id: c('int'), rank: c('int', true), since: c('date', true), email: c('string', true) },
+    columns: {
+      contact_id: c('int'),
+      account_id: c('int'),
+      rank: c('int', true),
+      since: c('date', true),
+      email: c('string', true),
+    },
     key: ['contact_id'],
   },
 };
@@ -93,7 +117,13 @@ interface Row {
 }
 
 const monthLength = (year: number, month: number) =>
-  month === 2 ? ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  month === 2
+    ? (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(month)
+      ? 30
+      : 31;
 
 function readCell(text: Cell, decl: ColumnDecl): { ok: true; value: Value } | { ok: false } {
   if (text === null || text === '') return decl.nullable ? { ok: true, value: null } : { ok: false };
@@ -128,7 +158,8 @@ function readTable(table: TableName, cells: Array<Record<string, Cell>>): Row[] 
       else values[name] = read.value;
     }
     // The first row read under a key wins; a row that cannot be read has no key.
-    const twin = readable && rows.some((earlier) => earlier.readable && key.every((k) => sameKey(earlier.values[k], values[k])));
+    const twin =
+      readable && rows.some((earlier) => earlier.readable && key.every((k) => sameKey(earlier.values[k], values[k])));
     const rejected = !readable || twin;
     rows.push({ table, values: readable ? values : {}, readable, rejected });
   }
@@ -145,12 +176,13 @@ function sameKey(a: Value | undefined, b: Value | undefined): boolean {
 type Num = bigint | Decimal;
 const DAY_MS = 86_400_000;
 
-const isDecimal = (v: unknown): v is Decimal => typeof v === 'object' && v !== null && (v as Decimal).kind === 'decimal';
+const isDecimal = (v: unknown): v is Decimal =>
+  typeof v === 'object' && v !== null && (v as Decimal).kind === 'decimal';
 const toDecimal = (n: Num): Decimal => (typeof n === 'bigint' ? { kind: 'decimal', digits: n, scale: 0 } : n);
 const scaled = (d: Decimal, scale: number) => d.digits * 10n ** BigInt(scale - d.scale);
 
 function roundedQuotient(numerator: bigint, denominator: bigint): bigint {
-  const negative = (numerator < 0n) !== (denominator < 0n);
+  const negative = numerator < 0n !== denominator < 0n;
   const n = numerator < 0n ? -numerator : numerator;
   const d = denominator < 0n ? -denominator : denominator;
   let q = n / d;
@@ -225,12 +257,28 @@ function compare(a: Value, b: Value): number | null {
 }
 
 const holds = (c: boolean | null) => c === true;
-const ge = (a: Value, b: Value) => { const r = compare(a, b); return r === null ? null : r >= 0; };
-const gt = (a: Value, b: Value) => { const r = compare(a, b); return r === null ? null : r > 0; };
-const lt = (a: Value, b: Value) => { const r = compare(a, b); return r === null ? null : r < 0; };
-const le = (a: Value, b: Value) => { const r = compare(a, b); return r === null ? null : r <= 0; };
-const ne = (a: Value, b: Value) => { const r = compare(a, b); return r === null ? null : r !== 0; };
-const or = (a: boolean | null, b: boolean | null) => (a === true || b === true ? true : a === null || b === null ? null : false);
+const ge = (a: Value, b: Value) => {
+  const r = compare(a, b);
+  return r === null ? null : r >= 0;
+};
+const gt = (a: Value, b: Value) => {
+  const r = compare(a, b);
+  return r === null ? null : r > 0;
+};
+const lt = (a: Value, b: Value) => {
+  const r = compare(a, b);
+  return r === null ? null : r < 0;
+};
+const le = (a: Value, b: Value) => {
+  const r = compare(a, b);
+  return r === null ? null : r <= 0;
+};
+const ne = (a: Value, b: Value) => {
+  const r = compare(a, b);
+  return r === null ? null : r !== 0;
+};
+const or = (a: boolean | null, b: boolean | null) =>
+  a === true || b === true ? true : a === null || b === null ? null : false;
 
 function addMonthsToDays(days: number, months: number): number {
   const { year, month, day } = civilFromDays(days);
@@ -254,7 +302,8 @@ function text(v: Value): string {
   if (typeof v === 'bigint') return v.toString();
   if (isDecimal(v)) {
     const digits = (v.digits < 0n ? -v.digits : v.digits).toString().padStart(v.scale + 1, '0');
-    const body = v.scale === 0 ? digits : `${digits.slice(0, digits.length - v.scale)}.${digits.slice(digits.length - v.scale)}`;
+    const body =
+      v.scale === 0 ? digits : `${digits.slice(0, digits.length - v.scale)}.${digits.slice(digits.length - v.scale)}`;
     return (v.digits < 0n ? '-' : '') + body;
   }
   const d = v as DateValue;
@@ -301,7 +350,10 @@ function extreme(values: Value[], sign: 1 | -1): Value {
 // Collections: where, build, keep, order by (nulls last going up, first going down, then the
 // element's key attributes), limit
 
-interface SortKey { attribute: string; descending: boolean }
+interface SortKey {
+  attribute: string;
+  descending: boolean;
+}
 
 function compareElements(a: RefObject, b: RefObject, keys: SortKey[]): number {
   for (const { attribute, descending } of keys) {
@@ -309,7 +361,8 @@ function compareElements(a: RefObject, b: RefObject, keys: SortKey[]): number {
     const y = attr(b, attribute);
     let order: number;
     if (x === null && y === null) order = 0;
-    else if (x === null) order = 1; // null is the largest: last going up, first going down
+    else if (x === null)
+      order = 1; // null is the largest: last going up, first going down
     else if (y === null) order = -1;
     else order = compare(x, y)!;
     if (order !== 0) return descending ? -order : order;
@@ -373,7 +426,10 @@ function parseAsOf(iso: string): TimestampValue {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/.exec(iso);
   if (!m) throw new Error(`as_of ${iso}: expected YYYY-MM-DDTHH:MM:SSZ`);
   const days = daysFromCivil({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) });
-  return { kind: 'timestamp', epochMillis: days * DAY_MS + ((Number(m[4]) * 60 + Number(m[5])) * 60 + Number(m[6])) * 1000 };
+  return {
+    kind: 'timestamp',
+    epochMillis: days * DAY_MS + ((Number(m[4]) * 60 + Number(m[5])) * 60 + Number(m[6])) * 1000,
+  };
 }
 
 export function evaluateReference(warehouse: RawWarehouse): ReferenceResult {
@@ -385,7 +441,7 @@ export function evaluateReference(warehouse: RawWarehouse): ReferenceResult {
     lines: readTable('lines', warehouse.tables.lines),
     contacts: readTable('contacts', warehouse.tables.contacts),
   };
-  const v = (row: Row | null, column: string): Value => (row === null ? null : row.values[column] ?? null);
+  const v = (row: Row | null, column: string): Value => (row === null ? null : (row.values[column] ?? null));
   /** The row of `table` whose key column equals `value` (nested loop; twins are rejected). */
   const find = (table: TableName, column: string, value: Value): Row | null => {
     if (value === null) return null;
@@ -425,14 +481,29 @@ export function evaluateReference(warehouse: RawWarehouse): ReferenceResult {
       (li) => or(v(li, 'units') === null, le(v(li, 'units'), v(o, 'qty'))),
       buildLine,
       null,
-      [{ attribute: 'price', descending: true }, { attribute: 'no', descending: false }],
+      [
+        { attribute: 'price', descending: true },
+        { attribute: 'no', descending: false },
+      ],
       3,
       trace,
     );
     e.fields.set('lines', lines);
     e.fields.set('lines_total', sum(lines.map((l) => attr(l, 'total'))));
-    e.fields.set('cheapest', extreme(lines.map((l) => attr(l, 'price')), -1));
-    e.fields.set('priciest', extreme(lines.map((l) => attr(l, 'price')), 1));
+    e.fields.set(
+      'cheapest',
+      extreme(
+        lines.map((l) => attr(l, 'price')),
+        -1,
+      ),
+    );
+    e.fields.set(
+      'priciest',
+      extreme(
+        lines.map((l) => attr(l, 'price')),
+        1,
+      ),
+    );
     e.fields.set('avg_price', avg(lines.map((l) => attr(l, 'price'))));
     e.fields.set('line_count', BigInt(lines.length));
     e.fields.set('per_unit', round(divide(attr(e, 'amount'), v(o, 'qty')), 3));
@@ -440,7 +511,12 @@ export function evaluateReference(warehouse: RawWarehouse): ReferenceResult {
   };
 
   const buildContact = (ct: Row): RefObject =>
-    object([['id', v(ct, 'contact_id')], ['rank', v(ct, 'rank')], ['email', v(ct, 'email')], ['since', v(ct, 'since')]]);
+    object([
+      ['id', v(ct, 'contact_id')],
+      ['rank', v(ct, 'rank')],
+      ['email', v(ct, 'email')],
+      ['since', v(ct, 'since')],
+    ]);
 
   const buildAccount = (a: Row): RefObject => {
     const region = find('regions', 'code', v(a, 'region'));
@@ -452,47 +528,75 @@ export function evaluateReference(warehouse: RawWarehouse): ReferenceResult {
     f.set('label', template(v(a, 'name'), '@', v(region, 'name')));
     f.set('name', coalesce(v(a, 'name'), v(region, 'name'), 'anonymous'));
     f.set('rate', v(region, 'rate'));
-    f.set('band', holds(ge(credit, 1000n)) ? 'gold' : credit === null ? 'none' : holds(lt(credit, 0n)) ? 'debt' : 'std');
+    f.set(
+      'band',
+      holds(ge(credit, 1000n)) ? 'gold' : credit === null ? 'none' : holds(lt(credit, 0n)) ? 'debt' : 'std',
+    );
     f.set('credit_third', divide(credit, 3n));
     f.set('credit_share', round(divide(credit, 7n), 2));
     if (v(a, 'tier') !== null) {
       const name = v(a, 'name');
       f.set('shout', name === null ? null : (name as string).toUpperCase());
     }
-    f.set('info', object([
-      ['opened', v(a, 'opened')],
-      ['renewal', plusMonths(v(a, 'opened'), 1)],
-      ['tier2', minus(times(v(a, 'tier'), 2n), 1n)],
-      ['since', template(v(a, 'account_id'), ':', v(a, 'opened'))],
-    ]));
+    f.set(
+      'info',
+      object([
+        ['opened', v(a, 'opened')],
+        ['renewal', plusMonths(v(a, 'opened'), 1)],
+        ['tier2', minus(times(v(a, 'tier'), 2n), 1n)],
+        ['since', template(v(a, 'account_id'), ':', v(a, 'opened'))],
+      ]),
+    );
     const orders = collection(
       t.orders,
       (o) => sameKey(v(o, 'account_id'), v(a, 'account_id')),
       (o) => ne(v(o, 'status'), 'VOID'),
       buildOrder,
       keepOrder,
-      [{ attribute: 'placed', descending: true }, { attribute: 'amount', descending: false }, { attribute: 'id', descending: false }],
+      [
+        { attribute: 'placed', descending: true },
+        { attribute: 'amount', descending: false },
+        { attribute: 'id', descending: false },
+      ],
       4,
       trace,
     );
     f.set('orders', orders);
-    f.set('contacts', collection(
-      t.contacts,
-      (ct) => sameKey(v(ct, 'account_id'), v(a, 'account_id')),
-      (ct) => ge(v(ct, 'since'), v(a, 'opened')),
-      buildContact,
-      null,
-      [{ attribute: 'rank', descending: false }, { attribute: 'id', descending: false }],
-      2,
-      trace,
-    ));
+    f.set(
+      'contacts',
+      collection(
+        t.contacts,
+        (ct) => sameKey(v(ct, 'account_id'), v(a, 'account_id')),
+        (ct) => ge(v(ct, 'since'), v(a, 'opened')),
+        buildContact,
+        null,
+        [
+          { attribute: 'rank', descending: false },
+          { attribute: 'id', descending: false },
+        ],
+        2,
+        trace,
+      ),
+    );
     const allLines = orders.flatMap((o) => elements(o, 'lines'));
     f.set('order_count', BigInt(orders.length));
     f.set('total', sum(orders.map((o) => attr(o, 'amount'))));
     f.set('all_lines', BigInt(allLines.length));
-    f.set('max_line', extreme(allLines.map((l) => attr(l, 'price')), 1));
+    f.set(
+      'max_line',
+      extreme(
+        allLines.map((l) => attr(l, 'price')),
+        1,
+      ),
+    );
     f.set('avg_amount', avg(orders.map((o) => attr(o, 'amount'))));
-    f.set('first', extreme(orders.map((o) => attr(o, 'placed')), -1));
+    f.set(
+      'first',
+      extreme(
+        orders.map((o) => attr(o, 'placed')),
+        -1,
+      ),
+    );
     f.set('risk', divide(credit, minus(v(a, 'tier'), 4n)));
     return item;
   };
@@ -531,7 +635,10 @@ export function evaluateReference(warehouse: RawWarehouse): ReferenceResult {
       requireFiltered++;
       continue;
     }
-    const last = extreme(elements(item, 'orders').map((o) => attr(o, 'placed')), 1);
+    const last = extreme(
+      elements(item, 'orders').map((o) => attr(o, 'placed')),
+      1,
+    );
     if (last !== null) item.fields.set('expires_at', BigInt((plusMonths(last, 1) as DateValue).days) * 86_400n);
     items.set(`${attr(item, 'pk')}|${attr(item, 'sk')}`, item);
     usedRows.add(a);
@@ -549,8 +656,10 @@ export function evaluateReference(warehouse: RawWarehouse): ReferenceResult {
     return fate;
   };
   const parentOf = (row: Row): Row | null =>
-    row.table === 'orders' || row.table === 'contacts' ? find('accounts', 'account_id', v(row, 'account_id'))
-      : row.table === 'lines' ? find('orders', 'order_id', v(row, 'order_id'))
+    row.table === 'orders' || row.table === 'contacts'
+      ? find('accounts', 'account_id', v(row, 'account_id'))
+      : row.table === 'lines'
+        ? find('orders', 'order_id', v(row, 'order_id'))
         : null;
   const decideFate = (row: Row): Fate => {
     if (row.rejected) return 'rejected';

@@ -26,7 +26,10 @@ const compiled = new Map<PlanVariant, Plan>();
 export function differentialPlan(variant: PlanVariant = 'optimized'): Plan {
   const known = compiled.get(variant);
   if (known) return known;
-  const result = compile(MAPPING_PATH, { readFile: (path) => readFileSync(path, 'utf8'), optimize: variant === 'optimized' });
+  const result = compile(MAPPING_PATH, {
+    readFile: (path) => readFileSync(path, 'utf8'),
+    optimize: variant === 'optimized',
+  });
   if (!result.plan) throw new Error(`differential.map does not compile: ${JSON.stringify(result.diagnostics)}`);
   compiled.set(variant, result.plan);
   return result.plan;
@@ -70,7 +73,10 @@ export function differences(runtime: RuntimeResult, reference: ReferenceResult, 
     else if (!expected) found.push(`item ${key}: written by the runtime only: ${show(canonical(actual))}`);
     else {
       const [a, e] = [show(canonical(actual)), show(canonical(expected))];
-      if (a !== e) found.push(`item ${key} differs:\n  runtime:   ${a}\n  reference: ${e}\n  first difference at: …${a.slice(firstDifference(a, e) - 40, firstDifference(a, e) + 40)}`);
+      if (a !== e)
+        found.push(
+          `item ${key} differs:\n  runtime:   ${a}\n  reference: ${e}\n  first difference at: …${a.slice(firstDifference(a, e) - 40, firstDifference(a, e) + 40)}`,
+        );
     }
   }
   if (itemsOnly) return found;
@@ -81,14 +87,18 @@ export function differences(runtime: RuntimeResult, reference: ReferenceResult, 
       found.push(`table ${table}: not in the run report`);
       continue;
     }
-    if (actual.read !== actual.used + actual.filtered + actual.rejected + actual.orphaned) found.push(`table ${table}: the report does not add up: ${counts(actual)}`);
-    if (counts(actual) !== counts(expected)) found.push(`table ${table}: runtime ${counts(actual)}, reference ${counts(expected)}`);
+    if (actual.read !== actual.used + actual.filtered + actual.rejected + actual.orphaned)
+      found.push(`table ${table}: the report does not add up: ${counts(actual)}`);
+    if (counts(actual) !== counts(expected))
+      found.push(`table ${table}: runtime ${counts(actual)}, reference ${counts(expected)}`);
   }
   const items = report.items.Account;
   const expectedItems = { built: reference.built, written: reference.items.size, filtered: reference.requireFiltered };
-  if (JSON.stringify(items) !== JSON.stringify(expectedItems)) found.push(`items: runtime ${JSON.stringify(items)}, reference ${JSON.stringify(expectedItems)}`);
+  if (JSON.stringify(items) !== JSON.stringify(expectedItems))
+    found.push(`items: runtime ${JSON.stringify(items)}, reference ${JSON.stringify(expectedItems)}`);
   const rejected = TABLE_NAMES.reduce((n, t) => n + reference.tables[t].rejected, 0);
-  if (report.rejects !== rejected || runtime.rejects.length !== rejected) found.push(`rejects: runtime ${report.rejects} (${runtime.rejects.length} written), reference ${rejected}`);
+  if (report.rejects !== rejected || runtime.rejects.length !== rejected)
+    found.push(`rejects: runtime ${report.rejects} (${runtime.rejects.length} written), reference ${rejected}`);
   if (!report.reconciled) found.push('the report says it is not reconciled');
   return found;
 }
@@ -125,7 +135,9 @@ export async function expectAgreement(
   const found = differences(runtime, reference, options.itemsOnly);
   if (found.length > 0) {
     const rejects = runtime.rejects.map((r) => `  ${r.table} ${r.file}:${r.line}: ${r.reason}`).join('\n');
-    throw new Error(`runtime (${variant} plan) and reference disagree:\n${found.join('\n')}\n\nwarehouse:\n${describeWarehouse(warehouse)}\n\nruntime rejects:\n${rejects}`);
+    throw new Error(
+      `runtime (${variant} plan) and reference disagree:\n${found.join('\n')}\n\nwarehouse:\n${describeWarehouse(warehouse)}\n\nruntime rejects:\n${rejects}`,
+    );
   }
   return { runtime, reference };
 }

@@ -13,7 +13,15 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { BatchWriteError } from '../../../runtime/dynamodb/batch-write-error.js';
-import { BatchWriter, MAX_BATCH_REQUESTS, WRITER_CLIENT_SETTINGS, type BatchWriteClient, type BatchWriterOptions, type Item, type ItemRejection } from '../../../runtime/dynamodb/batch-writer.js';
+import {
+  BatchWriter,
+  MAX_BATCH_REQUESTS,
+  WRITER_CLIENT_SETTINGS,
+  type BatchWriteClient,
+  type BatchWriterOptions,
+  type Item,
+  type ItemRejection,
+} from '../../../runtime/dynamodb/batch-writer.js';
 import { createTable } from '../../../runtime/dynamodb/create-table.js';
 import { readKey } from '../../../runtime/dynamodb/item-key.js';
 import { MAX_ITEM_BYTES } from '../../../runtime/dynamodb/item-size.js';
@@ -22,7 +30,10 @@ import { useDynamoDbLocal } from '../../support/dynamodb-local-hooks.js';
 const KEY = { partition: 'pk', sort: 'sk' };
 
 /** What a call does before (or instead of) reaching the server; index counts calls from 0. */
-type Injection = (index: number, requests: WriteRequest[]) =>
+type Injection = (
+  index: number,
+  requests: WriteRequest[],
+) =>
   | { kind: 'pass' }
   | { kind: 'throw'; error: Error }
   | { kind: 'withhold'; unprocessed: WriteRequest[] }
@@ -36,7 +47,10 @@ class RecordingClient implements BatchWriteClient {
   private inFlight = 0;
   private readonly keysInFlight = new Map<string, number>();
 
-  constructor(private readonly real: DynamoDBClient, private readonly inject: Injection = () => ({ kind: 'pass' })) {}
+  constructor(
+    private readonly real: DynamoDBClient,
+    private readonly inject: Injection = () => ({ kind: 'pass' }),
+  ) {}
 
   async send(command: BatchWriteItemCommand): Promise<BatchWriteItemCommandOutput> {
     const [table, requests] = Object.entries(command.input.RequestItems!)[0];
@@ -54,9 +68,10 @@ class RecordingClient implements BatchWriteClient {
       // DynamoDB returns them when it is short of capacity.
       const withheld = new Set(action.unprocessed);
       const sent = requests.filter((request) => !withheld.has(request));
-      const output = sent.length === 0
-        ? { $metadata: {} }
-        : await this.real.send(new BatchWriteItemCommand({ RequestItems: { [table]: sent } }));
+      const output =
+        sent.length === 0
+          ? { $metadata: {} }
+          : await this.real.send(new BatchWriteItemCommand({ RequestItems: { [table]: sent } }));
       return { ...output, UnprocessedItems: { [table]: action.unprocessed } };
     } finally {
       this.inFlight--;
@@ -121,7 +136,9 @@ describe('BatchWriter against DynamoDB Local', function () {
   }
 
   async function get(pk: string, sk = 'PROFILE'): Promise<Record<string, unknown> | undefined> {
-    const { Item: item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }));
+    const { Item: item } = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }),
+    );
     return item;
   }
 
@@ -129,7 +146,9 @@ describe('BatchWriter against DynamoDB Local', function () {
     let total = 0;
     let start: Record<string, never> | undefined;
     do {
-      const page = await client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey: start }));
+      const page = await client.send(
+        new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey: start }),
+      );
       total += page.Count ?? 0;
       start = page.LastEvaluatedKey as typeof start;
     } while (start);
@@ -178,8 +197,17 @@ describe('BatchWriter against DynamoDB Local', function () {
 
   it('treats number keys of equal value as one key ("1.50" and "1.5")', async () => {
     const numbered = `${tableName}_n`;
-    await createTable(client, { tableName: numbered, partitionKey: { name: 'id', type: 'N' }, sortKey: null, ttlAttribute: null });
-    const batchWriter = new BatchWriter(client, { tableName: numbered, key: { partition: 'id' }, onRejected: () => {} });
+    await createTable(client, {
+      tableName: numbered,
+      partitionKey: { name: 'id', type: 'N' },
+      sortKey: null,
+      ttlAttribute: null,
+    });
+    const batchWriter = new BatchWriter(client, {
+      tableName: numbered,
+      key: { partition: 'id' },
+      onRejected: () => {},
+    });
     await batchWriter.write({ id: { N: '1.50' }, v: { S: 'first' } });
     await batchWriter.write({ id: { N: '15E-1' }, v: { S: 'second' } });
     await batchWriter.flush();
@@ -203,7 +231,9 @@ describe('BatchWriter against DynamoDB Local', function () {
     ]);
     expect(rejections[0].reason).to.match(new RegExp(`is \\d+ bytes; DynamoDB takes at most ${MAX_ITEM_BYTES}`));
     expect(rejections[1].reason).to.equal('sort key sk is missing');
-    expect(recording.calls.flat().map(identity)).to.deep.equal(['7:SCUST#1', '7:SCUST#4'].map((pk) => `${pk}8:SPROFILE`));
+    expect(recording.calls.flat().map(identity)).to.deep.equal(
+      ['7:SCUST#1', '7:SCUST#4'].map((pk) => `${pk}8:SPROFILE`),
+    );
     expect(batchWriter.stats).to.include({ written: 2, rejected: 2 });
     expect(await get('CUST#1')).to.not.equal(undefined);
     expect(await get('CUST#2')).to.equal(undefined);
@@ -212,7 +242,8 @@ describe('BatchWriter against DynamoDB Local', function () {
 
   it('retries UnprocessedItems (injected: the first 3 calls send only half their requests)', async () => {
     const recording = new RecordingClient(client, (index, requests) =>
-      index < 3 ? { kind: 'withhold', unprocessed: requests.slice(Math.ceil(requests.length / 2)) } : { kind: 'pass' });
+      index < 3 ? { kind: 'withhold', unprocessed: requests.slice(Math.ceil(requests.length / 2)) } : { kind: 'pass' },
+    );
     const { batchWriter } = writer(recording, { concurrency: 1 });
     for (let id = 0; id < 60; id++) await batchWriter.write(customer(id));
     await batchWriter.flush();
@@ -220,11 +251,15 @@ describe('BatchWriter against DynamoDB Local', function () {
     expect(await count()).to.equal(60);
     expect(batchWriter.stats.written).to.equal(60);
     expect(batchWriter.stats.retried).to.be.greaterThan(0);
-    expect(recording.calls.reduce((sum, requests) => sum + requests.length, 0)).to.equal(60 + batchWriter.stats.retried);
+    expect(recording.calls.reduce((sum, requests) => sum + requests.length, 0)).to.equal(
+      60 + batchWriter.stats.retried,
+    );
   });
 
   it('retries calls that fail with throttling (injected: the first 3 calls throw ThrottlingException)', async () => {
-    const recording = new RecordingClient(client, (index) => (index < 3 ? { kind: 'throw', error: throttling() } : { kind: 'pass' }));
+    const recording = new RecordingClient(client, (index) =>
+      index < 3 ? { kind: 'throw', error: throttling() } : { kind: 'pass' },
+    );
     const { batchWriter } = writer(recording, { concurrency: 2 });
     for (let id = 0; id < 50; id++) await batchWriter.write(customer(id));
     await batchWriter.flush();
@@ -234,7 +269,11 @@ describe('BatchWriter against DynamoDB Local', function () {
   });
 
   it('fails loudly after the retry deadline, naming every key not written (injected: throttled forever)', async () => {
-    const recording = new RecordingClient(client, (index) => (index === 0 ? { kind: 'pass' } : { kind: 'throw', error: throttling('Rate of requests exceeds the allowed throughput') }));
+    const recording = new RecordingClient(client, (index) =>
+      index === 0
+        ? { kind: 'pass' }
+        : { kind: 'throw', error: throttling('Rate of requests exceeds the allowed throughput') },
+    );
     const { batchWriter } = writer(recording, { concurrency: 1, retryForMs: 200 });
     for (let id = 0; id < 25; id++) await batchWriter.write(customer(id));
     let failure: unknown;
@@ -248,30 +287,43 @@ describe('BatchWriter against DynamoDB Local', function () {
     expect(failure).to.be.instanceOf(BatchWriteError);
     const error = failure as BatchWriteError;
     expect(error.unwrittenKeys.map((key) => (key.pk as { S: string }).S)).to.deep.equal(
-      Array.from({ length: 35 }, (_, i) => `CUST#${25 + i}`));
-    expect(error.message).to.match(/^35 items were not written to table writer_\d+: still not written after 200 ms of retries: the last call failed with ThrottlingException: Rate of requests/);
+      Array.from({ length: 35 }, (_, i) => `CUST#${25 + i}`),
+    );
+    expect(error.message).to.match(
+      /^35 items were not written to table writer_\d+: still not written after 200 ms of retries: the last call failed with ThrottlingException: Rate of requests/,
+    );
     expect(error.message).to.include('pk="CUST#25" sk="PROFILE"; pk="CUST#26" sk="PROFILE"');
     expect(error.message).to.include('and 25 more');
     expect(batchWriter.stats.written).to.equal(25);
     expect(await count()).to.equal(25);
     // A writer that failed stays failed.
     let again: unknown;
-    await batchWriter.write(customer(99)).catch((e: unknown) => { again = e; });
+    await batchWriter.write(customer(99)).catch((e: unknown) => {
+      again = e;
+    });
     expect(again).to.equal(failure);
   });
 
   it('gives up on refused connections after refusedForMs, well before the retry deadline (injected: nothing listens)', async () => {
     // As the SDK's HTTP handler throws it when nothing listens at the endpoint.
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED', $metadata: {} });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+      code: 'ECONNREFUSED',
+      $metadata: {},
+    });
     const recording = new RecordingClient(client, () => ({ kind: 'throw', error: refused }));
     const { batchWriter } = writer(recording, { concurrency: 1, retryForMs: 60_000, refusedForMs: 300 });
     for (let id = 0; id < 5; id++) await batchWriter.write(customer(id));
     const started = Date.now();
-    const error = await batchWriter.flush().then(() => null, (e: unknown) => e);
+    const error = await batchWriter.flush().then(
+      () => null,
+      (e: unknown) => e,
+    );
     const seconds = (Date.now() - started) / 1000;
 
     expect(error).to.be.instanceOf(BatchWriteError);
-    expect((error as Error).message).to.match(/^5 items were not written to table writer_\d+: the connection was refused for \d+ ms of retries: the last call failed with Error: connect ECONNREFUSED/);
+    expect((error as Error).message).to.match(
+      /^5 items were not written to table writer_\d+: the connection was refused for \d+ ms of retries: the last call failed with Error: connect ECONNREFUSED/,
+    );
     expect((error as Error).cause).to.equal(refused);
     expect(seconds).to.be.below(5);
     expect(recording.calls.length).to.be.above(1);
@@ -282,17 +334,28 @@ describe('BatchWriter against DynamoDB Local', function () {
     const { batchWriter } = writer(recording, { concurrency: 1, retryForMs: 1000, refusedForMs: 100 });
     await batchWriter.write(customer(1));
     const started = Date.now();
-    const error = await batchWriter.flush().then(() => null, (e: unknown) => e);
+    const error = await batchWriter.flush().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((error as Error).message).to.match(/still not written after 1000 ms of retries/);
     expect(Date.now() - started).to.be.at.least(500);
   });
 
   it('stops at once on an error that retrying cannot fix (a missing table)', async () => {
     const recording = new RecordingClient(client);
-    const batchWriter = new BatchWriter(recording, { tableName: 'no_such_table', key: KEY, onRejected: () => {}, retryForMs: 60_000 });
+    const batchWriter = new BatchWriter(recording, {
+      tableName: 'no_such_table',
+      key: KEY,
+      onRejected: () => {},
+      retryForMs: 60_000,
+    });
     for (let id = 0; id < 30; id++) await batchWriter.write(customer(id));
     const started = Date.now();
-    const error = await batchWriter.flush().then(() => null, (e: unknown) => e);
+    const error = await batchWriter.flush().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(BatchWriteError);
     expect((error as BatchWriteError).unwrittenKeys).to.have.length(30);
     expect((error as Error).message).to.match(/BatchWriteItem failed with ResourceNotFoundException/);
@@ -301,12 +364,21 @@ describe('BatchWriter against DynamoDB Local', function () {
 
   it('does not retry a validation error (injected), and says which', async () => {
     // As the SDK throws it for a 400 response with __type ValidationException.
-    const validation = Object.assign(new Error('injected: bad item'), { name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    const validation = Object.assign(new Error('injected: bad item'), {
+      name: 'ValidationException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
     const recording = new RecordingClient(client, () => ({ kind: 'throw', error: validation }));
     const { batchWriter } = writer(recording);
     await batchWriter.write(customer(1));
-    const error = await batchWriter.flush().then(() => null, (e: unknown) => e);
-    expect((error as Error).message).to.match(/^1 item was not written .*ValidationException: injected: bad item.*pk="CUST#1"/);
+    const error = await batchWriter.flush().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).to.match(
+      /^1 item was not written .*ValidationException: injected: bad item.*pk="CUST#1"/,
+    );
     expect(recording.calls).to.have.length(1);
   });
 
@@ -347,9 +419,16 @@ describe('BatchWriter against DynamoDB Local', function () {
 
   it('makes a producer wait while the writer is full (back-pressure)', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const recording = new RecordingClient(client, () => ({ kind: 'pass' }));
-    const held: BatchWriteClient = { send: async (command) => { await gate; return recording.send(command); } };
+    const held: BatchWriteClient = {
+      send: async (command) => {
+        await gate;
+        return recording.send(command);
+      },
+    };
     const { batchWriter } = writer(held, { concurrency: 2, queueLimit: 50 });
     let accepted = 0;
     const producer = (async () => {

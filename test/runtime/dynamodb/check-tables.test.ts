@@ -1,8 +1,18 @@
-import { CreateTableCommand, DescribeTimeToLiveCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTimeToLiveCommand,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { compile } from '../../../compiler/compile.js';
-import { checkTable, checkTargetTables, formatTableProblem, type TableProblem } from '../../../runtime/dynamodb/check-tables.js';
+import {
+  checkTable,
+  checkTargetTables,
+  formatTableProblem,
+  type TableProblem,
+} from '../../../runtime/dynamodb/check-tables.js';
 import { createTable } from '../../../runtime/dynamodb/create-table.js';
 import { expectedTable, type ExpectedTable } from '../../../runtime/dynamodb/expected-table.js';
 import { useDynamoDbLocal } from '../../support/dynamodb-local-hooks.js';
@@ -41,14 +51,21 @@ describe('checkTable against DynamoDB Local', function () {
 
   /** A table as someone else might have made it: any keys, TTL as given. */
   async function made(tableName: string, keys: Array<[string, 'S' | 'N']>, ttl: string | null = null): Promise<void> {
-    await client.send(new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: keys.map(([name, type]) => ({ AttributeName: name, AttributeType: type })),
-      KeySchema: keys.map(([name], index) => ({ AttributeName: name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
-    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: keys.map(([name, type]) => ({ AttributeName: name, AttributeType: type })),
+        KeySchema: keys.map(([name], index) => ({ AttributeName: name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
+      }),
+    );
     if (ttl !== null) {
-      await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: ttl } }));
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: ttl },
+        }),
+      );
     }
   }
 
@@ -68,19 +85,30 @@ describe('checkTable against DynamoDB Local', function () {
   it('reports a missing table with the command that creates it', async () => {
     const problems = await checkTable(client, { ...app, tableName: 'check_absent' });
     expect(codes(problems)).to.deep.equal(['table-missing']);
-    expect(problems[0].fix).to.equal('create it: aws dynamodb create-table --table-name check_absent '
-      + '--attribute-definitions AttributeName=pk,AttributeType=S AttributeName=sk,AttributeType=S '
-      + '--key-schema AttributeName=pk,KeyType=HASH AttributeName=sk,KeyType=RANGE --billing-mode PAY_PER_REQUEST');
+    expect(problems[0].fix).to.equal(
+      'create it: aws dynamodb create-table --table-name check_absent ' +
+        '--attribute-definitions AttributeName=pk,AttributeType=S AttributeName=sk,AttributeType=S ' +
+        '--key-schema AttributeName=pk,KeyType=HASH AttributeName=sk,KeyType=RANGE --billing-mode PAY_PER_REQUEST',
+    );
   });
 
   it('reports a partition key of another name and a sort key of another type', async () => {
-    await made('check_keys', [['id', 'S'], ['sk', 'N']], 'expires_at');
+    await made(
+      'check_keys',
+      [
+        ['id', 'S'],
+        ['sk', 'N'],
+      ],
+      'expires_at',
+    );
     const problems = await checkTable(client, { ...app, tableName: 'check_keys' });
     expect(problems.map(({ code, expected, found }) => ({ code, expected, found }))).to.deep.equal([
       { code: 'key-attribute', expected: 'partition key pk', found: 'partition key id' },
       { code: 'key-type', expected: 'sort key sk of type S', found: 'type N' },
     ]);
-    expect(formatTableProblem(problems[1])).to.match(/^table check_keys: expected sort key sk of type S, found type N; the items give sk string values/);
+    expect(formatTableProblem(problems[1])).to.match(
+      /^table check_keys: expected sort key sk of type S, found type N; the items give sk string values/,
+    );
   });
 
   it('reports a missing sort key, and one the plan does not have', async () => {
@@ -90,13 +118,27 @@ describe('checkTable against DynamoDB Local', function () {
   });
 
   it('reports TTL not enabled, and TTL on another attribute', async () => {
-    await made('check_no_ttl', [['pk', 'S'], ['sk', 'S']]);
+    await made('check_no_ttl', [
+      ['pk', 'S'],
+      ['sk', 'S'],
+    ]);
     const off = await checkTable(client, { ...app, tableName: 'check_no_ttl' });
     expect(codes(off)).to.deep.equal(['ttl-not-enabled']);
-    expect(off[0].fix).to.include('aws dynamodb update-time-to-live --table-name check_no_ttl --time-to-live-specification Enabled=true,AttributeName=expires_at');
-    await made('check_other_ttl', [['pk', 'S'], ['sk', 'S']], 'valid_until');
+    expect(off[0].fix).to.include(
+      'aws dynamodb update-time-to-live --table-name check_no_ttl --time-to-live-specification Enabled=true,AttributeName=expires_at',
+    );
+    await made(
+      'check_other_ttl',
+      [
+        ['pk', 'S'],
+        ['sk', 'S'],
+      ],
+      'valid_until',
+    );
     const other = await checkTable(client, { ...app, tableName: 'check_other_ttl' });
-    expect(other.map(({ code, found }) => ({ code, found }))).to.deep.equal([{ code: 'ttl-attribute', found: 'TTL on valid_until' }]);
+    expect(other.map(({ code, found }) => ({ code, found }))).to.deep.equal([
+      { code: 'ttl-attribute', found: 'TTL on valid_until' },
+    ]);
   });
 
   it('does not ask for TTL when the plan has none', async () => {
@@ -104,7 +146,14 @@ describe('checkTable against DynamoDB Local', function () {
   });
 
   it('checks several tables at once', async () => {
-    const problems = await checkTargetTables(client, [app, { ...app, tableName: 'check_absent' }, { ...app, tableName: 'check_no_ttl' }]);
-    expect(problems.map(({ tableName, code }) => `${tableName} ${code}`)).to.deep.equal(['check_absent table-missing', 'check_no_ttl ttl-not-enabled']);
+    const problems = await checkTargetTables(client, [
+      app,
+      { ...app, tableName: 'check_absent' },
+      { ...app, tableName: 'check_no_ttl' },
+    ]);
+    expect(problems.map(({ tableName, code }) => `${tableName} ${code}`)).to.deep.equal([
+      'check_absent table-missing',
+      'check_no_ttl ttl-not-enabled',
+    ]);
   });
 });

@@ -12,10 +12,31 @@ describe('DynamoDB item size', () => {
     // Bytes per number, worked out on base-100 pairs aligned on the decimal point (see
     // item-size.ts); each one was also measured on DynamoDB Local.
     const numbers: Array<[string, number]> = [
-      ['0', 1], ['0.0', 1], ['-0', 1],
-      ['1', 2], ['12', 2], ['99', 2], ['100', 2], ['1200', 2], ['1e10', 2], ['0.5', 2], ['0.05', 2], ['0012', 2], ['1E-130', 2],
-      ['120', 3], ['123', 3], ['1234', 3], ['1.5', 3], ['1.50', 3], ['1.23e-10', 3], ['-1', 3], ['-12', 3], ['-0.5', 3],
-      ['12345', 4], ['-123', 4], ['-1E-130', 3],
+      ['0', 1],
+      ['0.0', 1],
+      ['-0', 1],
+      ['1', 2],
+      ['12', 2],
+      ['99', 2],
+      ['100', 2],
+      ['1200', 2],
+      ['1e10', 2],
+      ['0.5', 2],
+      ['0.05', 2],
+      ['0012', 2],
+      ['1E-130', 2],
+      ['120', 3],
+      ['123', 3],
+      ['1234', 3],
+      ['1.5', 3],
+      ['1.50', 3],
+      ['1.23e-10', 3],
+      ['-1', 3],
+      ['-12', 3],
+      ['-0.5', 3],
+      ['12345', 4],
+      ['-123', 4],
+      ['-1E-130', 3],
       ['12345678901234567890123456789012345678', 20],
       ['-12345678901234567890123456789012345678', 21],
       // 20 pairs, the most there are: a negative number then takes no extra byte.
@@ -29,10 +50,18 @@ describe('DynamoDB item size', () => {
 
     it('sizes plain number texts in one pass as the general reader does (property)', () => {
       // "e0" changes no value but sends the text down the general path (numberDigits).
-      const plainNumber = fc.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^\d{0,40}$/), fc.option(fc.stringMatching(/^\d{0,40}$/)))
+      const plainNumber = fc
+        .tuple(
+          fc.constantFrom('', '-', '+'),
+          fc.stringMatching(/^\d{0,40}$/),
+          fc.option(fc.stringMatching(/^\d{0,40}$/)),
+        )
         .filter(([, whole, fraction]) => whole.length + (fraction ?? '').length > 0)
         .map(([sign, whole, fraction]) => `${sign}${whole}${fraction === null ? '' : `.${fraction}`}`);
-      fc.assert(fc.property(plainNumber, (text) => numberSize(text) === numberSize(`${text}e0`)), { seed: 7, numRuns: 2000 });
+      fc.assert(
+        fc.property(plainNumber, (text) => numberSize(text) === numberSize(`${text}e0`)),
+        { seed: 7, numRuns: 2000 },
+      );
     });
 
     it('counts strings and names in UTF-8 bytes', () => {
@@ -41,7 +70,7 @@ describe('DynamoDB item size', () => {
       expect(attributeSize({ S: 'é' })).to.equal(2);
       expect(attributeSize({ S: '€' })).to.equal(3);
       expect(attributeSize({ S: '😀' })).to.equal(4);
-      expect(itemSize({ 'né': { S: 'x' } })).to.equal(3 + 1);
+      expect(itemSize({ né: { S: 'x' } })).to.equal(3 + 1);
     });
 
     it('counts BOOL and NULL as 1 byte, binary by its raw bytes', () => {
@@ -83,12 +112,14 @@ describe('DynamoDB item size', () => {
 
     before(async () => {
       client = local.client({ maxAttempts: 1 });
-      await client.send(new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }));
+      await client.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        }),
+      );
     });
 
     /** The item with a filler string making it exactly `bytes` by our count. */
@@ -111,9 +142,15 @@ describe('DynamoDB item size', () => {
 
     const mixed: Item = {
       pk: { S: 'CUST#ümlaut-😀' },
-      'näme': { S: 'Zoë Müller' },
+      näme: { S: 'Zoë Müller' },
       amounts: { L: [{ N: '12.50' }, { N: '-0.05' }, { N: '120' }, { N: '12345678901234567890123456789012345678' }] },
-      address: { M: { country: { S: 'FR' }, since: { S: '2024-02-29' }, geo: { M: { lat: { N: '48.8566' }, lon: { N: '-2.3522' } } } } },
+      address: {
+        M: {
+          country: { S: 'FR' },
+          since: { S: '2024-02-29' },
+          geo: { M: { lat: { N: '48.8566' }, lon: { N: '-2.3522' } } },
+        },
+      },
       active: { BOOL: true },
       note: { NULL: true },
       empty: { L: [] },
@@ -131,8 +168,22 @@ describe('DynamoDB item size', () => {
 
     // Each number moves the limit by exactly its size: one byte off in numberSize and one of
     // the two puts goes the other way.
-    const numbers = ['0', '7', '120', '1200', '1.5', '0.05', '-1', '-0.5', '1.23e-10', '1E+125', '-1E-130',
-      '12345678901234567890123456789012345678', '-12345678901234567890123456789012345678', '-1234567890123456789012345678901234567.8'];
+    const numbers = [
+      '0',
+      '7',
+      '120',
+      '1200',
+      '1.5',
+      '0.05',
+      '-1',
+      '-0.5',
+      '1.23e-10',
+      '1E+125',
+      '-1E-130',
+      '12345678901234567890123456789012345678',
+      '-12345678901234567890123456789012345678',
+      '-1234567890123456789012345678901234567.8',
+    ];
     it('agrees with the server on the size of each kind of number', async () => {
       for (const text of numbers) {
         const base: Item = { pk: { S: `n${text}` }, n: { N: text } };

@@ -17,10 +17,33 @@ import { compileMapping, runRecorded } from '../fixtures/recorded-run.js';
 import { zipBytes, type ExtractFiles } from '../fixtures/zip-bytes.js';
 
 const UNITS = [
-  'Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes',
-  'Bits', 'Kilobits', 'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count',
-  'Bytes/Second', 'Kilobytes/Second', 'Megabytes/Second', 'Gigabytes/Second', 'Terabytes/Second',
-  'Bits/Second', 'Kilobits/Second', 'Megabits/Second', 'Gigabits/Second', 'Terabits/Second', 'Count/Second', 'None',
+  'Seconds',
+  'Microseconds',
+  'Milliseconds',
+  'Bytes',
+  'Kilobytes',
+  'Megabytes',
+  'Gigabytes',
+  'Terabytes',
+  'Bits',
+  'Kilobits',
+  'Megabits',
+  'Gigabits',
+  'Terabits',
+  'Percent',
+  'Count',
+  'Bytes/Second',
+  'Kilobytes/Second',
+  'Megabytes/Second',
+  'Gigabytes/Second',
+  'Terabytes/Second',
+  'Bits/Second',
+  'Kilobits/Second',
+  'Megabits/Second',
+  'Gigabits/Second',
+  'Terabits/Second',
+  'Count/Second',
+  'None',
 ];
 
 const NAME = { type: 'string', minLength: 1, maxLength: 255 };
@@ -44,7 +67,11 @@ const EMF_SCHEMA = {
             additionalProperties: false,
             properties: {
               Namespace: NAME,
-              Dimensions: { type: 'array', minItems: 1, items: { type: 'array', minItems: 0, maxItems: 30, items: NAME } },
+              Dimensions: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'array', minItems: 0, maxItems: 30, items: NAME },
+              },
               Metrics: {
                 type: 'array',
                 maxItems: 100,
@@ -78,11 +105,17 @@ function ruleErrors(record: Record<string, unknown>): string[] {
   const aws = record._aws as EmfRecord['_aws'];
   const metricNames = new Set<string>();
   for (const directive of aws.CloudWatchMetrics) {
-    if (!PRINTABLE_ASCII.test(directive.Namespace) || directive.Namespace.startsWith(':') || directive.Namespace.startsWith('AWS/')) errors.push(`namespace ${directive.Namespace}`);
+    if (
+      !PRINTABLE_ASCII.test(directive.Namespace) ||
+      directive.Namespace.startsWith(':') ||
+      directive.Namespace.startsWith('AWS/')
+    )
+      errors.push(`namespace ${directive.Namespace}`);
     for (const key of directive.Dimensions.flat()) {
       if (!PRINTABLE_ASCII.test(key)) errors.push(`dimension key ${key} is not printable ASCII`);
       const value = record[key];
-      if (typeof value !== 'string') errors.push(`dimension ${key} is ${JSON.stringify(value)}, not a string member of the root`);
+      if (typeof value !== 'string')
+        errors.push(`dimension ${key} is ${JSON.stringify(value)}, not a string member of the root`);
       else if (!PRINTABLE_ASCII.test(value) || value.length > 1024) errors.push(`dimension ${key} value ${value}`);
     }
     for (const { Name } of directive.Metrics) {
@@ -114,7 +147,8 @@ const URI = 's3://warehouse-extracts/nightly/2026-11-01.zip';
 const TIMESTAMP = Date.UTC(2026, 10, 1, 2, 30);
 // 2 customers, 3 orders (one with a bad qty: rejected), 3 order lines, 2 codes.
 const EXTRACT: ExtractFiles = {
-  'customers.csv': 'customer_id,name,score,born,seen_at,active,weight\n1,Ada,12.50,1990-01-31,2026-01-02T03:04:05,true,4\n2,Bruno,,,,,\n',
+  'customers.csv':
+    'customer_id,name,score,born,seen_at,active,weight\n1,Ada,12.50,1990-01-31,2026-01-02T03:04:05,true,4\n2,Bruno,,,,,\n',
   'orders.csv': 'order_id,customer_id,qty,divisor,amount,code\n10,1,2,4,10.00,A\n11,2,1,1,3.50,B\n12,2,lots,1,1.00,A\n',
   'order_lines.csv': 'order_id,line_no,sku\n10,1,S-1\n10,2,S-2\n11,1,S-3\n',
   'codes.txt': 'A|Apple|\nB|Banana|\n',
@@ -144,43 +178,83 @@ describe('emfRecord: CloudWatch Embedded Metric Format', function () {
     expect(directive.Dimensions).to.deep.equal([['Mapping']]);
     expect(record.Mapping).to.equal('bad_input');
     expect(Object.fromEntries(metricsOf(record))).to.deep.equal({
-      RowsRead: 10, RowsRejected: 1, RowsParked: 0, ItemsWritten: 2, ItemsDeleted: 0,
-      Seconds: finished.seconds, LagSeconds: 9000, Failed: 0,
-      'RowsRead.customers': 2, 'RowsRejected.customers': 0, 'RowsParked.customers': 0,
-      'RowsRead.orders': 3, 'RowsRejected.orders': 1, 'RowsParked.orders': 0,
-      'RowsRead.order_lines': 3, 'RowsRejected.order_lines': 0, 'RowsParked.order_lines': 0,
-      'RowsRead.codes': 2, 'RowsRejected.codes': 0, 'RowsParked.codes': 0,
+      RowsRead: 10,
+      RowsRejected: 1,
+      RowsParked: 0,
+      ItemsWritten: 2,
+      ItemsDeleted: 0,
+      Seconds: finished.seconds,
+      LagSeconds: 9000,
+      Failed: 0,
+      'RowsRead.customers': 2,
+      'RowsRejected.customers': 0,
+      'RowsParked.customers': 0,
+      'RowsRead.orders': 3,
+      'RowsRejected.orders': 1,
+      'RowsParked.orders': 0,
+      'RowsRead.order_lines': 3,
+      'RowsRejected.order_lines': 0,
+      'RowsParked.order_lines': 0,
+      'RowsRead.codes': 2,
+      'RowsRejected.codes': 0,
+      'RowsParked.codes': 0,
     });
     const units = Object.fromEntries(directive.Metrics.map((m) => [m.Name, m.Unit]));
     expect(units.Seconds).to.equal('Seconds');
     expect(units.LagSeconds).to.equal('Seconds');
     expect(directive.Metrics.filter((m) => m.Unit !== 'Seconds').every((m) => m.Unit === 'Count')).to.equal(true);
-    expect(record).to.include({ Extract: URI, Status: 'ok', PlanHash: finished.planHash, AsOf: '2026-11-01T00:00:00.000Z' });
+    expect(record).to.include({
+      Extract: URI,
+      Status: 'ok',
+      PlanHash: finished.planHash,
+      AsOf: '2026-11-01T00:00:00.000Z',
+    });
     expect(record).to.not.have.property('Error');
     expect(record).to.not.have.property('TablesWithoutMetrics');
   });
 
   it('a failed run: Failed is 1, the error is a context field', () => {
-    const record = emfRecord({ report: failed, extract: URI, lagSeconds: 60, timestamp: TIMESTAMP, namespace: 'warehouse/mapc' });
+    const record = emfRecord({
+      report: failed,
+      extract: URI,
+      lagSeconds: 60,
+      timestamp: TIMESTAMP,
+      namespace: 'warehouse/mapc',
+    });
     expectValidEmf(record);
     expect(record._aws.CloudWatchMetrics[0].Namespace).to.equal('warehouse/mapc');
     expect(record.Failed).to.equal(1);
     expect(record.Status).to.equal('failed');
-    expect(record.Error).to.equal(failed.error).and.match(/has no file for table codes/);
+    expect(record.Error)
+      .to.equal(failed.error)
+      .and.match(/has no file for table codes/);
   });
 
   it('a skipped run is not a failure', () => {
-    const record = emfRecord({ report: { ...finished, status: 'skipped' }, extract: URI, lagSeconds: 0, timestamp: TIMESTAMP });
+    const record = emfRecord({
+      report: { ...finished, status: 'skipped' },
+      extract: URI,
+      lagSeconds: 0,
+      timestamp: TIMESTAMP,
+    });
     expect(record.Failed).to.equal(0);
     expect(record.Status).to.equal('skipped');
   });
 
-  it('ItemsDeleted sums the items\' deletions, a missing count being 0; parked rows add up over tables', () => {
+  it("ItemsDeleted sums the items' deletions, a missing count being 0; parked rows add up over tables", () => {
     const report: RunReport = {
       ...finished,
       incremental: true,
-      items: { Customer: { ...finished.items.Customer, deleted: 3 }, Order: { built: 5, written: 4, filtered: 0 }, Gone: { built: 0, written: 0, filtered: 0, deleted: 2 } },
-      tables: { ...finished.tables, orders: { ...finished.tables.orders, parked: 2 }, order_lines: { ...finished.tables.order_lines, parked: 1 } },
+      items: {
+        Customer: { ...finished.items.Customer, deleted: 3 },
+        Order: { built: 5, written: 4, filtered: 0 },
+        Gone: { built: 0, written: 0, filtered: 0, deleted: 2 },
+      },
+      tables: {
+        ...finished.tables,
+        orders: { ...finished.tables.orders, parked: 2 },
+        order_lines: { ...finished.tables.order_lines, parked: 1 },
+      },
     };
     const record = emfRecord({ report, extract: URI, lagSeconds: 0, timestamp: TIMESTAMP });
     expectValidEmf(record);
@@ -206,7 +280,8 @@ describe('emfRecord: CloudWatch Embedded Metric Format', function () {
 
   it('stays within the 256 KB of a log event with 400 tables', () => {
     const tables: RunReport['tables'] = {};
-    for (let i = 0; i < 400; i++) tables[`a_rather_long_table_name_number_${i}`] = { ...finished.tables.orders, read: 123_456_789 };
+    for (let i = 0; i < 400; i++)
+      tables[`a_rather_long_table_name_number_${i}`] = { ...finished.tables.orders, read: 123_456_789 };
     const record = emfRecord({ report: { ...finished, tables }, extract: URI, lagSeconds: 0, timestamp: TIMESTAMP });
     expectValidEmf(record);
     expect(Buffer.byteLength(JSON.stringify(record))).to.be.below(256 * 1024);
@@ -215,7 +290,7 @@ describe('emfRecord: CloudWatch Embedded Metric Format', function () {
   it('leaves out the per-table metrics CloudWatch would refuse, lists those tables, keeps their rows in the totals', () => {
     const tables: RunReport['tables'] = {
       orders: finished.tables.orders,
-      'bestellungen_ü': { ...finished.tables.orders, read: 7 },
+      bestellungen_ü: { ...finished.tables.orders, read: 7 },
       ['x'.repeat(243)]: { ...finished.tables.orders, read: 100 },
       ['y'.repeat(242)]: { ...finished.tables.orders, read: 1000 },
     };
@@ -234,7 +309,9 @@ describe('emfRecord: CloudWatch Embedded Metric Format', function () {
     }
     expect(() => emfRecord({ ...base, timestamp: 1.5 })).to.throw(/EMF timestamp/);
     expect(() => emfRecord({ ...base, lagSeconds: Number.NaN })).to.throw(/EMF lagSeconds/);
-    expect(() => emfRecord({ ...base, report: { ...finished, mapping: 'kunden_ö' } })).to.throw(/EMF dimension Mapping/);
+    expect(() => emfRecord({ ...base, report: { ...finished, mapping: 'kunden_ö' } })).to.throw(
+      /EMF dimension Mapping/,
+    );
   });
 
   describe('the checks themselves catch broken records', () => {
@@ -245,7 +322,10 @@ describe('emfRecord: CloudWatch Embedded Metric Format', function () {
       delete noTimestamp._aws.Timestamp;
       expect(schemaErrors(noTimestamp)).to.not.be.empty;
       const tooManyMetrics = good();
-      tooManyMetrics._aws.CloudWatchMetrics[0].Metrics = Array.from({ length: 101 }, (_, i) => ({ Name: `M${i}`, Unit: 'Count' }));
+      tooManyMetrics._aws.CloudWatchMetrics[0].Metrics = Array.from({ length: 101 }, (_, i) => ({
+        Name: `M${i}`,
+        Unit: 'Count',
+      }));
       expect(schemaErrors(tooManyMetrics)).to.not.be.empty;
       const tooManyDimensions = good();
       tooManyDimensions._aws.CloudWatchMetrics[0].Dimensions = [Array.from({ length: 31 }, (_, i) => `D${i}`)];
@@ -259,9 +339,15 @@ describe('emfRecord: CloudWatch Embedded Metric Format', function () {
     });
 
     it('the rules: a metric missing from the root or not a number, a dimension that is not a string', () => {
-      expect(ruleErrors({ ...good(), RowsRead: undefined })).to.deep.equal(['metric RowsRead is undefined, not a number member of the root']);
-      expect(ruleErrors({ ...good(), Seconds: '1.5' })).to.deep.equal(['metric Seconds is "1.5", not a number member of the root']);
-      expect(ruleErrors({ ...good(), Mapping: 7 })).to.deep.equal(['dimension Mapping is 7, not a string member of the root']);
+      expect(ruleErrors({ ...good(), RowsRead: undefined })).to.deep.equal([
+        'metric RowsRead is undefined, not a number member of the root',
+      ]);
+      expect(ruleErrors({ ...good(), Seconds: '1.5' })).to.deep.equal([
+        'metric Seconds is "1.5", not a number member of the root',
+      ]);
+      expect(ruleErrors({ ...good(), Mapping: 7 })).to.deep.equal([
+        'dimension Mapping is 7, not a string member of the root',
+      ]);
       expect(ruleErrors({ ...good(), Failed: [0, 1] })).to.deep.equal([]);
     });
   });

@@ -37,27 +37,74 @@ describe('job log', () => {
         const lines = out.text().split('\n');
         expect(lines.pop(), 'ends with a newline').to.equal('');
         expect(lines.map((line) => JSON.parse(line))).to.deep.equal([
-          { time: '2026-11-01T02:30:00.000Z', level: 'info', message: 'extract applied', mapping: 'customer', extract: 's3://b/x.zip', seconds: 1.5, items: 42 },
-          { time: '2026-11-01T02:30:01.000Z', level: 'warn', message: 'extract waiting', extract: 's3://b/y.zip', reason: 'no _manifest.json yet' },
-          { time: '2026-11-01T02:30:02.000Z', level: 'error', message: 'extract failed', mapping: 'customer', error: 'x.zip: truncated' },
+          {
+            time: '2026-11-01T02:30:00.000Z',
+            level: 'info',
+            message: 'extract applied',
+            mapping: 'customer',
+            extract: 's3://b/x.zip',
+            seconds: 1.5,
+            items: 42,
+          },
+          {
+            time: '2026-11-01T02:30:01.000Z',
+            level: 'warn',
+            message: 'extract waiting',
+            extract: 's3://b/y.zip',
+            reason: 'no _manifest.json yet',
+          },
+          {
+            time: '2026-11-01T02:30:02.000Z',
+            level: 'error',
+            message: 'extract failed',
+            mapping: 'customer',
+            error: 'x.zip: truncated',
+          },
         ]);
-        expect(Object.keys(JSON.parse(lines[0]))).to.deep.equal(['time', 'level', 'message', 'mapping', 'extract', 'seconds', 'items']);
+        expect(Object.keys(JSON.parse(lines[0]))).to.deep.equal([
+          'time',
+          'level',
+          'message',
+          'mapping',
+          'extract',
+          'seconds',
+          'items',
+        ]);
       });
     }
 
     it('a message or value with a newline stays on one line; nested data stays data', () => {
       const out = capture(false);
-      createJobLog(out.stream, { now: ticking() }).info('pass done\nnext in 60 s', { applied: ['a.zip', 'b.zip'], counts: { ok: 2, failed: 0 }, last: null });
+      createJobLog(out.stream, { now: ticking() }).info('pass done\nnext in 60 s', {
+        applied: ['a.zip', 'b.zip'],
+        counts: { ok: 2, failed: 0 },
+        last: null,
+      });
       const lines = out.text().split('\n');
       expect(lines).to.have.length(2);
-      expect(JSON.parse(lines[0])).to.deep.include({ message: 'pass done\nnext in 60 s', applied: ['a.zip', 'b.zip'], counts: { ok: 2, failed: 0 }, last: null });
+      expect(JSON.parse(lines[0])).to.deep.include({
+        message: 'pass done\nnext in 60 s',
+        applied: ['a.zip', 'b.zip'],
+        counts: { ok: 2, failed: 0 },
+        last: null,
+      });
     });
 
     it('fields cannot hide time, level or message; undefined fields are left out', () => {
       const out = capture(false);
-      createJobLog(out.stream, { now: ticking() }).info('summary', { time: 12, level: 'debug', message: 'mine', skipped: undefined });
+      createJobLog(out.stream, { now: ticking() }).info('summary', {
+        time: 12,
+        level: 'debug',
+        message: 'mine',
+        skipped: undefined,
+      });
       expect(JSON.parse(out.text())).to.deep.equal({
-        time: '2026-11-01T02:30:00.000Z', level: 'info', message: 'summary', 'field.time': 12, 'field.level': 'debug', 'field.message': 'mine',
+        time: '2026-11-01T02:30:00.000Z',
+        level: 'info',
+        message: 'summary',
+        'field.time': 12,
+        'field.level': 'debug',
+        'field.message': 'mine',
       });
     });
 
@@ -76,15 +123,23 @@ describe('job log', () => {
       const log = createJobLog(out.stream, { now: ticking() });
       log.info('extract applied', { mapping: 'customer', extract: 's3://b/x.zip', seconds: 1.5, incremental: true });
       log.warn('extract waiting', { reason: 'no _manifest.json yet', empty: '', quote: 'say "hi"', eq: 'a=b' });
-      log.error('extract failed', { applied: ['a.zip'], counts: { ok: 2 }, last: null, skipped: undefined, message: 'shadow' });
+      log.error('extract failed', {
+        applied: ['a.zip'],
+        counts: { ok: 2 },
+        last: null,
+        skipped: undefined,
+        message: 'shadow',
+      });
       log.info('pass done');
-      expect(out.text()).to.equal([
-        '2026-11-01T02:30:00.000Z info  extract applied mapping=customer extract=s3://b/x.zip seconds=1.5 incremental=true',
-        '2026-11-01T02:30:01.000Z warn  extract waiting reason="no _manifest.json yet" empty="" quote="say \\"hi\\"" eq="a=b"',
-        '2026-11-01T02:30:02.000Z error extract failed applied=["a.zip"] counts={"ok":2} last=null field.message=shadow',
-        '2026-11-01T02:30:03.000Z info  pass done',
-        '',
-      ].join('\n'));
+      expect(out.text()).to.equal(
+        [
+          '2026-11-01T02:30:00.000Z info  extract applied mapping=customer extract=s3://b/x.zip seconds=1.5 incremental=true',
+          '2026-11-01T02:30:01.000Z warn  extract waiting reason="no _manifest.json yet" empty="" quote="say \\"hi\\"" eq="a=b"',
+          '2026-11-01T02:30:02.000Z error extract failed applied=["a.zip"] counts={"ok":2} last=null field.message=shadow',
+          '2026-11-01T02:30:03.000Z info  pass done',
+          '',
+        ].join('\n'),
+      );
     });
   });
 });

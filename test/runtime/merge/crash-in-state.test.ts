@@ -11,7 +11,10 @@ type StateStep = 'holdBack' | 'putRows' | 'park' | 'unpark' | 'recordLedger';
 /** Fails the `nth` call of `step` (counting from 1), once. */
 class FailingStore extends MemoryStateStore {
   private calls = 0;
-  constructor(private readonly step: StateStep, private readonly nth: number) {
+  constructor(
+    private readonly step: StateStep,
+    private readonly nth: number,
+  ) {
     super();
   }
 
@@ -19,11 +22,26 @@ class FailingStore extends MemoryStateStore {
     if (step === this.step && ++this.calls === this.nth) throw new Error(`crash injected in ${step}`);
   }
 
-  override async holdBack(...args: Parameters<MemoryStateStore['holdBack']>) { this.maybeFail('holdBack'); return super.holdBack(...args); }
-  override async putRows(...args: Parameters<MemoryStateStore['putRows']>) { this.maybeFail('putRows'); return super.putRows(...args); }
-  override async park(...args: Parameters<MemoryStateStore['park']>) { this.maybeFail('park'); return super.park(...args); }
-  override async unpark(...args: Parameters<MemoryStateStore['unpark']>) { this.maybeFail('unpark'); return super.unpark(...args); }
-  override async recordLedger(...args: Parameters<MemoryStateStore['recordLedger']>) { this.maybeFail('recordLedger'); return super.recordLedger(...args); }
+  override async holdBack(...args: Parameters<MemoryStateStore['holdBack']>) {
+    this.maybeFail('holdBack');
+    return super.holdBack(...args);
+  }
+  override async putRows(...args: Parameters<MemoryStateStore['putRows']>) {
+    this.maybeFail('putRows');
+    return super.putRows(...args);
+  }
+  override async park(...args: Parameters<MemoryStateStore['park']>) {
+    this.maybeFail('park');
+    return super.park(...args);
+  }
+  override async unpark(...args: Parameters<MemoryStateStore['unpark']>) {
+    this.maybeFail('unpark');
+    return super.unpark(...args);
+  }
+  override async recordLedger(...args: Parameters<MemoryStateStore['recordLedger']>) {
+    this.maybeFail('recordLedger');
+    return super.recordLedger(...args);
+  }
 }
 
 describe('runtime: incremental runs that crash while recording state', function () {
@@ -50,7 +68,13 @@ describe('runtime: incremental runs that crash while recording state', function 
     const expected = await finalState(clean);
     expect(expected.parked).to.deep.equal([]);
 
-    const steps: Array<[StateStep, number]> = [['holdBack', 1], ['putRows', 2], ['park', 1], ['unpark', 2], ['recordLedger', 2]];
+    const steps: Array<[StateStep, number]> = [
+      ['holdBack', 1],
+      ['putRows', 2],
+      ['park', 1],
+      ['unpark', 2],
+      ['recordLedger', 2],
+    ];
     for (const [step, nth] of steps) {
       let crashes = 0;
       for (let crashing = 0; crashing < extracts.length; crashing++) {

@@ -35,7 +35,13 @@ export async function generatedExtracts(customers: number, deltas: number, seed 
   const paths: string[] = [];
   for (let delta = 0; delta <= deltas; delta++) {
     const out = join(dir, delta === 0 ? 'base.zip' : `delta${delta}.zip`);
-    await writeExtract({ customers, seed, deltaCustomers: Math.max(1, Math.ceil(customers / 20)), sequence: delta, out });
+    await writeExtract({
+      customers,
+      seed,
+      deltaCustomers: Math.max(1, Math.ceil(customers / 20)),
+      sequence: delta,
+      out,
+    });
     paths.push(out);
   }
   return paths;
@@ -54,7 +60,8 @@ export async function combinedExtract(paths: string[]): Promise<string> {
     for (const [name, content] of readZipEntries(path)) {
       if (name === '_manifest.json') {
         manifest = JSON.parse(content.toString('utf8'));
-        for (const [file, rows] of Object.entries(manifest.files as Record<string, unknown>)) fileRows[renamed(file)] = rows;
+        for (const [file, rows] of Object.entries(manifest.files as Record<string, unknown>))
+          fileRows[renamed(file)] = rows;
         continue;
       }
       files[renamed(name)] = content;
@@ -72,7 +79,8 @@ export function memorySink(store: MemoryStateStore, plan: Plan): ItemSink {
     write(built: BuiltItem) {
       const target = plan.targets.find((t) => t.name === built.target)!;
       const key: StoredKey = {};
-      for (const name of [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]) key[name] = fieldOf(built.attributes, name) ?? null;
+      for (const name of [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])])
+        key[name] = fieldOf(built.attributes, name) ?? null;
       store.putItem(built.target, key, built.attributes);
     },
     delete(target, key) {
@@ -109,14 +117,25 @@ export interface World {
 
 /** Runs a plan incrementally on an opened extract; as_of from its manifest. */
 export async function runIncrementallyOn(
-  opened: OpenedExtract, plan: Plan, world: { store: StateStore; items: ItemReader; sink: ItemSink }, options: RunOptions,
+  opened: OpenedExtract,
+  plan: Plan,
+  world: { store: StateStore; items: ItemReader; sink: ItemSink },
+  options: RunOptions,
 ): Promise<WorldRun> {
   try {
     const asOf = options.asOf ? parseAsOf(options.asOf) : (await manifestTime(opened.source))!;
     const rejects: Reject[] = [];
     const report = await runIncremental({
-      plan, source: opened.source, identity: opened.identity, asOf, store: world.store, items: world.items, sink: world.sink,
-      rejects: { write: (r) => rejects.push(r) }, owner: options.owner ?? 'test', force: options.force ?? false,
+      plan,
+      source: opened.source,
+      identity: opened.identity,
+      asOf,
+      store: world.store,
+      items: world.items,
+      sink: world.sink,
+      rejects: { write: (r) => rejects.push(r) },
+      owner: options.owner ?? 'test',
+      force: options.force ?? false,
     });
     return { report, rejects };
   } finally {
@@ -148,7 +167,9 @@ export async function memoryWorld(store = new MemoryStateStore()): Promise<World
       return runIncrementallyOn(await openExtract(extract), plan, { store, items: store, sink }, options);
     },
     async itemLines() {
-      return normalisedLines([...store.items].flatMap(([target, items]) => [...items.values()].map((item) => ({ target, item }))));
+      return normalisedLines(
+        [...store.items].flatMap(([target, items]) => [...items.values()].map((item) => ({ target, item }))),
+      );
     },
     async item(pk, sk) {
       const found = store.items.get('app_table')?.get(itemKeyText({ pk, sk }));
@@ -163,6 +184,7 @@ export function normalisedLines(items: Array<{ target: string; item: AttributeMa
 }
 
 function normaliseNumbers(this: unknown, key: string, value: unknown): unknown {
-  if (key === 'N' && typeof value === 'string' && value.includes('.')) return value.replace(/0+$/, '').replace(/\.$/, '');
+  if (key === 'N' && typeof value === 'string' && value.includes('.'))
+    return value.replace(/0+$/, '').replace(/\.$/, '');
   return value;
 }

@@ -37,7 +37,11 @@ export interface HandmadeOptions {
 
 let made = 0;
 
-export async function handmadeExtract(extractedAt: string, tables: HandmadeTables, options: HandmadeOptions = {}): Promise<string> {
+export async function handmadeExtract(
+  extractedAt: string,
+  tables: HandmadeTables,
+  options: HandmadeOptions = {},
+): Promise<string> {
   const files: Record<string, string> = {};
   for (const [table, header] of Object.entries(HEADERS)) {
     files[`${table}.csv`] = [header, ...(tables[table as keyof typeof HEADERS] ?? [])].join('\n') + '\n';

@@ -25,12 +25,17 @@ describe('on DynamoDB Local and s3rver', function () {
   describe('items near the 400 KB limit', function () {
     this.timeout(120_000);
     const plan = compiledPlan();
-    const bigItemExtract = (nameLengths: [number, number]) => handmadeExtract('2026-11-01T02:00:00Z', {
-      customers: nameLengths.map((length, i) => `${i + 1},${'n'.repeat(length)},c${i + 1}@example.com,RETAIL,2026-01-01T00:00:00Z,FR`),
-      orders: ['10,1,2026-10-01,SHIPPED,web', '20,2,2026-10-01,SHIPPED,web'],
-      order_lines: [10, 20].flatMap((order) => Array.from({ length: 190 }, (_, i) => `${order},${i + 1},SKU-BIG,1,1.00`)),
-      products: [`SKU-BIG|${'d'.repeat(2000)}|kitchen|1.00`],
-    });
+    const bigItemExtract = (nameLengths: [number, number]) =>
+      handmadeExtract('2026-11-01T02:00:00Z', {
+        customers: nameLengths.map(
+          (length, i) => `${i + 1},${'n'.repeat(length)},c${i + 1}@example.com,RETAIL,2026-01-01T00:00:00Z,FR`,
+        ),
+        orders: ['10,1,2026-10-01,SHIPPED,web', '20,2,2026-10-01,SHIPPED,web'],
+        order_lines: [10, 20].flatMap((order) =>
+          Array.from({ length: 190 }, (_, i) => `${order},${i + 1},SKU-BIG,1,1.00`),
+        ),
+        products: [`SKU-BIG|${'d'.repeat(2000)}|kitchen|1.00`],
+      });
 
     it('writes a 399 KB item and rejects a 401 KB one with its key', async () => {
       // The size of the item with a one-letter name, as DynamoDB stored it; the name pads it.

@@ -12,7 +12,9 @@ describe('runtime: the lease of an incremental run', () => {
     expect(first.ok).to.equal(true);
     const second = await holdLease(store, 'second', 60_000);
     expect(second.ok).to.equal(false);
-    expect(!second.ok && second.error).to.match(/another run \(first\) holds the lease until .* so this one writes nothing/);
+    expect(!second.ok && second.error).to.match(
+      /another run \(first\) holds the lease until .* so this one writes nothing/,
+    );
     if (first.ok) await first.release();
     const third = await holdLease(store, 'second', 60_000);
     expect(third.ok).to.equal(true);

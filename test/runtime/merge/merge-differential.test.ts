@@ -12,12 +12,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { differentialPlan } from '../differential/run-both.js';
 import { zipWarehouse } from '../differential/memory-extract.js';
-import { TABLE_NAMES, warehouseArbitrary, type RawRow, type RawWarehouse, type TableName } from '../differential/random-warehouse.js';
+import {
+  TABLE_NAMES,
+  warehouseArbitrary,
+  type RawRow,
+  type RawWarehouse,
+  type TableName,
+} from '../differential/random-warehouse.js';
 import { memoryWorld } from './fixtures.js';
 
 const SEED = 20261126;
 const KEY_COLUMNS: Record<TableName, string[]> = {
-  regions: ['code'], accounts: ['account_id'], orders: ['order_id'], lines: ['order_id', 'line_no'], contacts: ['contact_id'],
+  regions: ['code'],
+  accounts: ['account_id'],
+  orders: ['order_id'],
+  lines: ['order_id', 'line_no'],
+  contacts: ['contact_id'],
 };
 
 const LOOKED_UP = new Set<TableName>(['regions']);
@@ -37,7 +47,8 @@ function deal(warehouse: RawWarehouse, parts: number, partOf: (key: string) => n
     const tables = {} as Record<TableName, RawRow[]>;
     const layout = {} as RawWarehouse['layout'];
     for (const table of TABLE_NAMES) {
-      const partOfRow = (row: RawRow) => (LOOKED_UP.has(table) ? 0 : partOf(`${table}:${KEY_COLUMNS[table].map((c) => row[c] ?? '∅').join('|')}`) % parts);
+      const partOfRow = (row: RawRow) =>
+        LOOKED_UP.has(table) ? 0 : partOf(`${table}:${KEY_COLUMNS[table].map((c) => row[c] ?? '∅').join('|')}`) % parts;
       tables[table] = warehouse.tables[table].filter((row) => partOfRow(row) === part);
       layout[table] = { ...warehouse.layout[table], splitAt: Math.ceil(tables[table].length / 2) };
     }
@@ -57,20 +68,25 @@ describe('runtime: incremental runs against one combined run (property)', functi
 
   it('loads random warehouses dealt into several extracts to the same items as all at once', async () => {
     const plan = differentialPlan('optimized');
-    await fc.assert(fc.asyncProperty(
-      warehouseArbitrary({ twinsAcrossScanFilter: true }), fc.integer({ min: 2, max: 3 }), fc.integer(),
-      async (warehouse, parts, salt) => {
-        const atOnce = await memoryWorld();
-        const whole = await atOnce.run(plan, await extractFile(warehouse), { asOf: warehouse.asOf });
-        expect(whole.report.status, whole.report.error).to.equal('ok');
-        const stepwise = await memoryWorld();
-        for (const part of deal(warehouse, parts, (key) => hashOf(key, salt))) {
-          const { report } = await stepwise.run(plan, await extractFile(part), { asOf: warehouse.asOf });
-          expect(report.status, report.error).to.equal('ok');
-          expect(report.reconciled, JSON.stringify(report.tables)).to.equal(true);
-        }
-        expect(await stepwise.itemLines()).to.deep.equal(await atOnce.itemLines());
-      },
-    ), { seed: Number(process.env.MERGE_SEED ?? SEED), numRuns: Number(process.env.MERGE_RUNS ?? 60) });
+    await fc.assert(
+      fc.asyncProperty(
+        warehouseArbitrary({ twinsAcrossScanFilter: true }),
+        fc.integer({ min: 2, max: 3 }),
+        fc.integer(),
+        async (warehouse, parts, salt) => {
+          const atOnce = await memoryWorld();
+          const whole = await atOnce.run(plan, await extractFile(warehouse), { asOf: warehouse.asOf });
+          expect(whole.report.status, whole.report.error).to.equal('ok');
+          const stepwise = await memoryWorld();
+          for (const part of deal(warehouse, parts, (key) => hashOf(key, salt))) {
+            const { report } = await stepwise.run(plan, await extractFile(part), { asOf: warehouse.asOf });
+            expect(report.status, report.error).to.equal('ok');
+            expect(report.reconciled, JSON.stringify(report.tables)).to.equal(true);
+          }
+          expect(await stepwise.itemLines()).to.deep.equal(await atOnce.itemLines());
+        },
+      ),
+      { seed: Number(process.env.MERGE_SEED ?? SEED), numRuns: Number(process.env.MERGE_RUNS ?? 60) },
+    );
   });
 });

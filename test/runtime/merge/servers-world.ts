@@ -44,7 +44,13 @@ export async function serversWorld(dynamo: LocalDynamoDb, s3: () => LocalS3Serve
     },
     itemLines: () => tableItemLines(client, appTable.tableName),
     async item(pk, sk) {
-      const answer = await client.send(new GetItemCommand({ TableName: appTable.tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }));
+      const answer = await client.send(
+        new GetItemCommand({
+          TableName: appTable.tableName,
+          Key: { pk: { S: pk }, sk: { S: sk } },
+          ConsistentRead: true,
+        }),
+      );
       return answer.Item ? unmarshall(answer.Item, { wrapNumbers: true }) : undefined;
     },
   };
