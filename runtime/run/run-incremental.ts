@@ -139,14 +139,12 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
       );
       retried.set(
         table,
-        parked
-          .get(table)!
-          .map((p) => ({
-            values: decodeRow(planTable, p.values, `parked row ${p.file}:${p.line}`),
-            file: `${p.file} (parked)`,
-            line: p.line,
-            heldIndex: -1,
-          })),
+        parked.get(table)!.map((p) => ({
+          values: decodeRow(planTable, p.values, `parked row ${p.file}:${p.line}`),
+          file: `${p.file} (parked)`,
+          line: p.line,
+          heldIndex: -1,
+        })),
       );
     }
     const held = await holdTables(plan, source, entries, asOf, state, {

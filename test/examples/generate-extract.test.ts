@@ -75,9 +75,7 @@ const WAREHOUSE: PlanTable[] = [
 type Rows = Record<string, Array<Record<string, unknown>>>;
 
 /** Every table of an extract, cast; any fault or reject fails the test. `records`: each file's. */
-async function readExtract(
-  path: string,
-): Promise<{
+async function readExtract(path: string): Promise<{
   rows: Rows;
   records: Record<string, number>;
   entries: ArchiveEntry[];
