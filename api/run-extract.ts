@@ -39,6 +39,8 @@ export interface DynamoDbRunOptions extends DynamoDbOptions {
   connection?: DynamoDbConnection;
   /** BatchWriteItem calls in flight (default 8). */
   concurrency?: number;
+  /** Items written per second at most, target and control table together; no cap when absent. */
+  maxWriteRate?: number;
   /** Apply the extract even if the ledger says it was applied. */
   force?: boolean;
   /** Who holds the lease (default host:pid). */
@@ -74,6 +76,14 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
   } catch (error) {
     return failedRunReport(plan, where, new Error(`limits: ${(error as Error).message}`), !options.preview);
   }
+  const maxWriteRate = options.dynamodb?.maxWriteRate;
+  if (maxWriteRate !== undefined && !(Number.isFinite(maxWriteRate) && maxWriteRate > 0))
+    return failedRunReport(
+      plan,
+      where,
+      new Error(`dynamodb.maxWriteRate: items per second must be a number above 0, not ${maxWriteRate}`),
+      true,
+    );
   if (options.preview) checkOutputFile(options.preview.out, 'the items file (--out)');
   if (typeof options.rejects === 'string') checkOutputFile(options.rejects, 'the rejects file');
   const rejects =
@@ -118,6 +128,7 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
         maxRejects: options.maxRejects,
         onProgress: options.onProgress,
         concurrency: settings.concurrency,
+        maxWriteRate: settings.maxWriteRate,
         force: settings.force,
         owner: settings.owner,
         onControlTableCreated: settings.onControlTableCreated,

@@ -73,6 +73,7 @@ export function jobOptions(config: JobConfig, log: JobLog, metrics: NodeJS.Writa
       ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
     },
     concurrency: config.concurrency,
+    ...(config.maxWriteRate !== undefined ? { maxWriteRate: config.maxWriteRate } : {}),
     maxRejects: config.maxRejects,
     limits: config.limits,
     allowEditedPlan: config.allowEditedPlan,

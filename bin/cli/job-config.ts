@@ -35,6 +35,8 @@ export interface JobConfig {
   s3Endpoint?: string;
   metrics: 'emf' | 'none';
   concurrency: number;
+  /** Items written per second at most, per run; no cap when absent. */
+  maxWriteRate?: number;
   maxRejects: number;
   reportDir?: string;
   /** Who holds the lease; the same owner takes its own lease over at once (a restarted task). */
@@ -57,6 +59,7 @@ export const JOB_OPTIONS = {
   's3-endpoint': { type: 'string' },
   metrics: { type: 'string' },
   concurrency: { type: 'string' },
+  'max-write-rate': { type: 'string' },
   'max-rejects': { type: 'string' },
   'report-dir': { type: 'string' },
   owner: { type: 'string' },
@@ -88,6 +91,8 @@ named after it (a flag wins; an empty variable counts as unset).
   --s3-endpoint URL        MAPC_S3_ENDPOINT     an S3-compatible server for s3:// sources
   --metrics emf|none       MAPC_METRICS         emf: a CloudWatch metrics record per run (default none)
   --concurrency N          MAPC_CONCURRENCY     BatchWriteItem calls in flight (default 8)
+  --max-write-rate N       MAPC_MAX_WRITE_RATE  items written per second at most, target and
+                                                control table together (default: no cap)
   --max-rejects N          MAPC_MAX_REJECTS     stop a run when more rows than this are rejected
   --report-dir DIR         MAPC_REPORT_DIR      write each run's report and rejects there
   --owner NAME             MAPC_OWNER           who holds the lease while a run writes (default
@@ -281,6 +286,7 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
   if (metrics && metrics.value !== 'emf' && metrics.value !== 'none')
     throw new UsageError(`${metrics.name} is emf or none, not ${JSON.stringify(metrics.value)}`);
   const concurrency = given('concurrency', 'MAPC_CONCURRENCY');
+  const maxWriteRate = given('max-write-rate', 'MAPC_MAX_WRITE_RATE');
   const maxRejects = given('max-rejects', 'MAPC_MAX_REJECTS');
   const region = given('region', 'MAPC_REGION', 'AWS_REGION');
   const endpoint = given('endpoint', 'MAPC_ENDPOINT');
@@ -305,6 +311,7 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
     ...(s3Endpoint ? { s3Endpoint: url(s3Endpoint) } : {}),
     metrics: (metrics?.value ?? 'none') as 'emf' | 'none',
     concurrency: concurrency ? wholeNumber(concurrency, 1) : 8,
+    ...(maxWriteRate ? { maxWriteRate: wholeNumber(maxWriteRate, 1) } : {}),
     maxRejects: maxRejects ? wholeNumber(maxRejects, 0) : Infinity,
     ...(reportDir ? { reportDir: reportDir.value } : {}),
     ...(owner ? { owner: owner.value } : {}),

@@ -42,6 +42,8 @@ DynamoDB (no --out): items merged into the target tables, as docs/design.md "Run
 incrementally" describes; the control table is created on first use (or by mapc init).
   --force                 apply an extract the ledger says was applied already
   --concurrency N         BatchWriteItem calls in flight, 1 to 1000 (default 8)
+  --max-write-rate N      items written per second at most, target and control table
+                          together (default: no cap); DynamoDB's throttling lowers it further
   --owner NAME            who holds the lease while the run writes (default host:pid); a run
                           stopped halfway leaves its lease until it lapses (5 minutes), unless
                           run again with the same --owner, which takes it over at once
@@ -74,6 +76,7 @@ export const runCommand: Command = {
         report: { type: 'string' },
         force: { type: 'boolean' },
         concurrency: { type: 'string' },
+        'max-write-rate': { type: 'string' },
         owner: { type: 'string' },
         threads: { type: 'string' },
         's3-endpoint': { type: 'string' },
@@ -92,6 +95,10 @@ export const runCommand: Command = {
       throw new UsageError(`--format is plain or dynamodb, not ${values.format}`);
     const maxRejects = wholeNumberFlag('max-rejects', values['max-rejects'], Infinity, 0);
     const concurrency = wholeNumberFlag('concurrency', values.concurrency, 8, 1, 1000);
+    const maxWriteRate =
+      values['max-write-rate'] === undefined
+        ? undefined
+        : wholeNumberFlag('max-write-rate', values['max-write-rate'], 0, 1);
     const threads =
       values.threads === undefined ? 'auto' : wholeNumberFlag('threads', values.threads, 1, 1, maxThreads());
     const tables = tableBindings(values);
@@ -138,6 +145,7 @@ export const runCommand: Command = {
                 controlTable: values['control-table'],
                 tables,
                 concurrency,
+                ...(maxWriteRate !== undefined ? { maxWriteRate } : {}),
                 force: values.force ?? false,
                 ...(values.owner ? { owner: values.owner } : {}),
                 onControlTableCreated: (name: string) => process.stderr.write(`created the control table ${name}\n`),

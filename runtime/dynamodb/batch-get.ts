@@ -3,6 +3,7 @@
 // before it wrote). Missing items are simply absent from the result.
 import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from './attribute-values.js';
+import { markResent } from './resend-marker.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './retry-policy.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -23,7 +24,12 @@ export async function batchGetAll(client: DynamoDBClient, table: string, keys: D
         );
       if (round > 0) await sleep(backoffDelay(round, DEFAULT_BACKOFF));
       const answer = await client.send(
-        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+        new BatchGetItemCommand(
+          markResent(
+            { RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } },
+            round > 0 ? 'throttled' : undefined,
+          ),
+        ),
       );
       found.push(...((answer.Responses?.[table] ?? []) as DynamoItem[]));
       pending = (answer.UnprocessedKeys?.[table]?.Keys ?? []) as DynamoKey[];

@@ -33,12 +33,14 @@ import { BatchWriteItemCommand, type BatchWriteItemCommandOutput, type WriteRequ
 import type { AttributeValue } from './attribute-values.js';
 import { BatchWriteError, describeError } from './batch-write-error.js';
 import { readKey, type ItemKey, type KeyAttributeNames } from './item-key.js';
+import { markResent, type ResendReason } from './resend-marker.js';
 import { itemSize, MAX_ITEM_BYTES } from './item-size.js';
 import {
   backoffDelay,
   DEFAULT_BACKOFF,
   isRefused,
   isRetryable,
+  isThrottling,
   REFUSED_RETRY_MS,
   type Backoff,
 } from './retry-policy.js';
@@ -278,6 +280,8 @@ export class BatchWriter {
     /** When the refusals in a row began (undefined: the last call was not refused). */
     let refusedSince: number | undefined;
     let pending = batch;
+    /** Why the next call repeats the last one (none for the first call). */
+    let resend: ResendReason | undefined;
     try {
       for (let retry = 1; ; retry++) {
         let lastProblem: string;
@@ -285,20 +289,22 @@ export class BatchWriter {
         try {
           this.counts.calls++;
           const output = await this.client.send(
-            new BatchWriteItemCommand({
-              RequestItems: { [this.options.tableName]: pending.map((write) => write.request) },
-            }),
+            new BatchWriteItemCommand(
+              markResent({ RequestItems: { [this.options.tableName]: pending.map((write) => write.request) } }, resend),
+            ),
           );
           refusedSince = undefined;
           pending = this.unprocessed(pending, output);
           if (pending.length === 0) return;
           lastProblem = `DynamoDB kept returning them as UnprocessedItems`;
+          resend = 'throttled';
         } catch (error) {
           if (!isRetryable(error)) {
             this.stop(`BatchWriteItem failed with ${describeError(error)}`, error, pending);
             return;
           }
           this.counts.failedCalls++;
+          resend = isThrottling(error) ? 'throttled' : 'failed';
           lastProblem = `the last call failed with ${describeError(error)}`;
           cause = error;
           refusedSince = isRefused(error) ? (refusedSince ?? Date.now()) : undefined;

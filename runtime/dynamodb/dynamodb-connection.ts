@@ -5,6 +5,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { WRITER_CLIENT_SETTINGS } from './batch-writer.js';
 import type { ServiceLocation } from './connection-error.js';
 import { DEFAULT_CONTROL_TABLE } from './control-table-name.js';
+import { DynamoDbRequestCounter } from './request-counter.js';
 
 export interface DynamoDbOptions {
   region?: string;
@@ -27,6 +28,8 @@ export interface DynamoDbConnection {
   controlTable: string;
   /** logical target → physical table name */
   physical(target: string): string;
+  /** Counts what both clients send (a run's report takes its share: beginRun), and gates its writes. */
+  requests?: DynamoDbRequestCounter;
   /** Where the clients point, to name it when nothing answers there (connection-error.ts). */
   location: ServiceLocation;
   destroy(): void;
@@ -43,10 +46,15 @@ export function connectDynamoDb(options: DynamoDbOptions = {}): DynamoDbConnecti
   };
   const client = new DynamoDBClient(config);
   const writerClient = new DynamoDBClient({ ...config, ...WRITER_CLIENT_SETTINGS });
+  const controlTable = options.controlTable ?? DEFAULT_CONTROL_TABLE;
+  const requests = new DynamoDbRequestCounter(controlTable);
+  requests.attach(client);
+  requests.attach(writerClient);
   return {
     client,
     writerClient,
-    controlTable: options.controlTable ?? DEFAULT_CONTROL_TABLE,
+    controlTable,
+    requests,
     physical: (target) => bindings.get(target) ?? target,
     location: {
       service: 'DynamoDB',

@@ -74,3 +74,16 @@ export function backoffDelay(retry: number, backoff: Backoff, random: () => numb
   const cap = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(retry - 1, 30));
   return Math.floor(random() * cap);
 }
+
+// DynamoDB (or the account) refused the request for its rate: retrying sooner makes it worse.
+const THROTTLING_ERROR_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
+export function isThrottling(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === 'string' && THROTTLING_ERROR_NAMES.has(name);
+}

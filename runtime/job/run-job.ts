@@ -27,6 +27,7 @@ import { parseAsOf } from '../read/extract-time.js';
 import type { ReadLimits } from '../report/read-limits.js';
 import { RejectsFile } from '../sinks/rejects-file.js';
 import type { RunReport } from '../report/run-report.js';
+import { summarizeDynamoDb } from '../report/dynamodb-requests.js';
 import type { JobExtract, JobReport, JobRun } from './job-report.js';
 import type { JobLog } from './job-log.js';
 import { describeSource, listExtracts, type JobSource } from './list-extracts.js';
@@ -42,6 +43,8 @@ export interface JobInput {
   once?: string;
   /** BatchWriteItem calls in flight per run (default 8). */
   concurrency?: number;
+  /** Items written per second at most, per run (target and control table together); no cap when absent. */
+  maxWriteRate?: number;
   maxRejects?: number;
   /** Each run's report and rejects go to <reportDir>/<mapping>/; none kept when absent. */
   reportDir?: string;
@@ -190,6 +193,7 @@ async function applyExtract(
         rejects,
         maxRejects: input.maxRejects,
         concurrency: input.concurrency,
+        maxWriteRate: input.maxWriteRate,
         owner: input.owner ?? `${hostname()}:${process.pid}`,
         limits: input.limits,
       });
@@ -215,6 +219,7 @@ async function applyExtract(
       rejected: report.rejects,
       parked: counts.reduce((sum, c) => sum + c.parked, 0),
       itemsWritten: Object.values(report.items).reduce((sum, c) => sum + c.written, 0),
+      ...(report.dynamodb ? { dynamodb: summarizeDynamoDb(report.dynamodb) } : {}),
       ...(files ? { report: files.report } : {}),
     };
     if (report.status === 'failed') return `mapping ${plan.mapping}: ${report.error}`;

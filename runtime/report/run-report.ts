@@ -8,6 +8,7 @@
 // parked: kept in the control table and retried by every later run until the parent arrives;
 // retried: rows parked by earlier runs and read again in this one (not part of `read`).
 // A table declared `optional` that the extract has no file of is `absent`: it reads no rows.
+import { summarizeDynamoDb, type DynamoDbRequests } from './dynamodb-requests.js';
 
 export interface TableCounts {
   read: number;
@@ -45,6 +46,8 @@ export interface RunReport {
   /** Merged into stored items (orphans parked) rather than written as a preview. */
   incremental?: boolean;
   error?: string;
+  /** A run into DynamoDB: the requests it sent, by operation and table role (dynamodb-requests.ts). */
+  dynamodb?: DynamoDbRequests;
 }
 
 export function emptyCounts(): TableCounts {
@@ -85,6 +88,7 @@ export function summarize(report: RunReport): string {
     );
   }
   if (report.rejects > 0) lines.push(`${report.rejects} rejected rows: see the rejects file`);
+  if (report.dynamodb) lines.push(summarizeDynamoDb(report.dynamodb));
   if (report.error) lines.push(`${report.status === 'skipped' ? 'skipped' : 'error'}: ${report.error}`);
   return `${lines.join('\n')}\n`;
 }

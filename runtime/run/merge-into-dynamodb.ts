@@ -25,8 +25,10 @@ export interface MergeIntoDynamoDb {
   rejects: RejectSink;
   maxRejects?: number;
   onProgress?: (progress: RunProgress) => void;
-  /** BatchWriteItem calls in flight (default 8). */
+  /** BatchWriteItem calls in flight per table (default 8). */
   concurrency?: number;
+  /** Items written per second at most, target and control table together (BatchWriteItem); no cap when absent. */
+  maxWriteRate?: number;
   /** Apply the extract even if the ledger says it was applied. */
   force?: boolean;
   /** Who holds the lease: default host:pid. */
@@ -43,6 +45,23 @@ export interface MergeIntoDynamoDb {
  * during the run).
  */
 export async function mergeIntoDynamoDb(run: MergeIntoDynamoDb): Promise<RunReport> {
+  // Every table's writer and the control table's share the gate: its ceiling never binds
+  // before the backoff lowers it.
+  const counting = run.connection.requests?.beginRun({
+    concurrency: (run.concurrency ?? 8) * (run.plan.targets.length + 1),
+    maxWriteRate: run.maxWriteRate,
+  });
+  let report: RunReport | undefined;
+  try {
+    report = await mergeOrFail(run);
+    return report;
+  } finally {
+    const requests = counting?.finish();
+    if (report && requests) report.dynamodb = requests;
+  }
+}
+
+async function mergeOrFail(run: MergeIntoDynamoDb): Promise<RunReport> {
   try {
     return await merge(run);
   } catch (error) {

@@ -39,7 +39,7 @@ export const ALLOWED_EDGES: Record<string, readonly string[]> = {
     'runtime/values',
   ],
   'runtime/sinks': ['runtime/eval', 'runtime/report', 'runtime/values'],
-  'runtime/dynamodb': ['runtime/eval', 'runtime/plan', 'runtime/sinks', 'runtime/values'],
+  'runtime/dynamodb': ['runtime/eval', 'runtime/plan', 'runtime/report', 'runtime/sinks', 'runtime/values'],
   'runtime/assemble': [
     'runtime/archive',
     'runtime/dynamodb',
@@ -133,7 +133,7 @@ export const SURFACES: Record<string, readonly string[]> = {
   ],
   'runtime/csv': ['read-records.ts'],
   'runtime/threads': ['start-worker.ts'],
-  'runtime/report': ['read-limits.ts', 'run-report.ts', 'run-state.ts'],
+  'runtime/report': ['dynamodb-requests.ts', 'read-limits.ts', 'run-report.ts', 'run-state.ts'],
   'runtime/read': ['as-of-from-name.ts', 'check-records-read.ts', 'extract-time.ts', 'manifest.ts', 'table-reader.ts'],
   'runtime/hold': ['first-seen-keys.ts', 'held-table.ts', 'hold-tables.ts', 'hold-threads.ts'],
   'runtime/sinks': [
