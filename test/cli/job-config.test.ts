@@ -270,6 +270,13 @@ describe('jobConfig: flags and environment', () => {
     expect(configOf(['--source', 'in', '--once', 'in/b.zip'], { MAPC_ONCE: 'in/a.zip' }).once).to.equal('in/b.zip');
     expect(configOf(['--source', 'in'], { MAPC_ONCE: 'in/a.zip' }).once).to.equal('in/a.zip');
   });
+
+  it('--max-write-rate caps items per second, winning over MAPC_MAX_WRITE_RATE; no cap by default', () => {
+    const env = { MAPC_MAX_WRITE_RATE: '500' };
+    expect(configOf(['--source', 'in', '--max-write-rate', '100'], env).maxWriteRate).to.equal(100);
+    expect(configOf(['--source', 'in'], env).maxWriteRate).to.equal(500);
+    expect(configOf(['--source', 'in']).maxWriteRate).to.equal(undefined);
+  });
 });
 
 describe('jobConfig: usage errors name the flag or variable', () => {
@@ -306,6 +313,17 @@ describe('jobConfig: usage errors name the flag or variable', () => {
       args: ['--source', 'in'],
       env: { MAPC_CONCURRENCY: '0' },
       error: /^MAPC_CONCURRENCY takes a whole number of at least 1, not "0"/,
+    },
+    ...['0', 'x', '2.5', '-1'].map((text) => ({
+      name: `--max-write-rate ${text}`,
+      args: ['--source', 'in', `--max-write-rate=${text}`],
+      error: /^--max-write-rate takes a whole number of at least 1, not/,
+    })),
+    {
+      name: 'MAPC_MAX_WRITE_RATE fast',
+      args: ['--source', 'in'],
+      env: { MAPC_MAX_WRITE_RATE: 'fast' },
+      error: /^MAPC_MAX_WRITE_RATE takes a whole number of at least 1, not "fast"/,
     },
     {
       name: 'a concurrency past 2^53',

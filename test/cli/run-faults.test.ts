@@ -162,6 +162,8 @@ describe('mapc run: output paths, flags and failures', function () {
       ['--endpoint', 'localhost:8000'],
       ['--s3-endpoint', 'minio'],
       ['--endpoint', 'ftp://127.0.0.1'],
+      ['--max-write-rate', '0'],
+      ['--max-write-rate', 'fast'],
     ]) {
       it(`refuses ${flag} ${value} as a usage error`, async () => {
         const result = await mapc(
