@@ -17,7 +17,8 @@ import {
 } from '../runtime/dynamodb/dynamodb-connection.js';
 import type { Plan } from '../runtime/plan/types.js';
 import { extractAsOf } from '../runtime/read/extract-time.js';
-import { readLimits, type ReadLimits } from '../runtime/report/read-limits.js';
+import type { ReadLimits } from '../runtime/report/read-limits.js';
+import { optionProblem } from './option-problem.js';
 import { RejectsFile } from '../runtime/sinks/rejects-file.js';
 import { runPlan } from '../runtime/run/run-plan.js';
 import type { RunReport } from '../runtime/report/run-report.js';
@@ -71,19 +72,8 @@ export interface RunExtractOptions {
 export async function runExtract(options: RunExtractOptions): Promise<RunReport> {
   const { plan } = options;
   const where = typeof options.extract === 'string' ? options.extract : options.extract.identity.uri;
-  try {
-    readLimits(options.limits);
-  } catch (error) {
-    return failedRunReport(plan, where, new Error(`limits: ${(error as Error).message}`), !options.preview);
-  }
-  const maxWriteRate = options.dynamodb?.maxWriteRate;
-  if (maxWriteRate !== undefined && !(Number.isFinite(maxWriteRate) && maxWriteRate > 0))
-    return failedRunReport(
-      plan,
-      where,
-      new Error(`dynamodb.maxWriteRate: items per second must be a number above 0, not ${maxWriteRate}`),
-      true,
-    );
+  const problem = optionProblem({ limits: options.limits, maxWriteRate: options.dynamodb?.maxWriteRate });
+  if (problem !== null) return failedRunReport(plan, where, new Error(problem), !options.preview);
   if (options.preview) checkOutputFile(options.preview.out, 'the items file (--out)');
   if (typeof options.rejects === 'string') checkOutputFile(options.rejects, 'the rejects file');
   const rejects =

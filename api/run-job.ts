@@ -11,7 +11,7 @@ import type { JobReport } from '../runtime/job/job-report.js';
 import { parseJobSource } from '../runtime/job/list-extracts.js';
 import { runJob as runJobPass, type JobInput } from '../runtime/job/run-job.js';
 import type { Plan } from '../runtime/plan/types.js';
-import { readLimits } from '../runtime/report/read-limits.js';
+import { optionProblem } from './option-problem.js';
 import { loadPlan } from './load-plan.js';
 
 export interface RunJobOptions extends Omit<JobInput, 'plans' | 'source' | 'connection'> {
@@ -26,9 +26,8 @@ export interface RunJobOptions extends Omit<JobInput, 'plans' | 'source' | 'conn
 }
 
 export async function runJob(options: RunJobOptions): Promise<JobReport> {
-  try {
-    readLimits(options.limits);
-  } catch (error) {
+  const problem = optionProblem(options);
+  if (problem !== null) {
     // As a pass that fails reports it: nothing was listed, nothing applied.
     return {
       source: options.source,
@@ -37,7 +36,7 @@ export async function runJob(options: RunJobOptions): Promise<JobReport> {
       seconds: 0,
       extracts: [],
       runs: [],
-      error: `limits: ${(error as Error).message}`,
+      error: problem,
     };
   }
   const plans = options.mappings.map((mapping) =>

@@ -78,6 +78,18 @@ describe('the library: read limits', function () {
     });
   }
 
+  for (const rate of [0, -5, Number.NaN]) {
+    it(`runExtract and runJob with maxWriteRate ${rate} return failed reports saying so, before reaching anything`, async () => {
+      const error = `maxWriteRate: items per second must be a number above 0, not ${rate}`;
+      const plan = mapc.loadPlan(join(REPO_ROOT, 'mappings/customer.map'));
+      const dynamodb = { endpoint: 'http://127.0.0.1:1', maxWriteRate: rate };
+      expect(await mapc.runExtract({ plan, extract, dynamodb })).to.include({ status: 'failed', error });
+      const job = await mapc.runJob({ mappings: [plan], source: join(dir, 'nowhere'), dynamodb, maxWriteRate: rate });
+      expect(job).to.include({ status: 'failed', error });
+      expect(job.runs).to.deep.equal([]);
+    });
+  }
+
   it('runExtract and runJob apply the limits given: a cap below the extract stops its run, naming the cap', async () => {
     const plan = mapc.loadPlan(join(REPO_ROOT, 'mappings/customer.map'));
     const preview = await mapc.runExtract({
