@@ -80,7 +80,10 @@ export class DynamoDbRequestCounter {
           gate.leave(pass, outcome);
         }
       },
-      { step: 'build', name: 'mapcWriteGate' },
+      // Below the SDK's retries, so that every attempt passes the gate and a throttled attempt
+      // counts as throttled even when the SDK's next attempt succeeds (the control table's
+      // client retries on its own; the target writer's makes one attempt per call).
+      { step: 'finalizeRequest', name: 'mapcWriteGate', priority: 'low' },
     );
     stack.add(
       (next, context) => async (args) => {
