@@ -72,7 +72,11 @@ export interface RunExtractOptions {
 export async function runExtract(options: RunExtractOptions): Promise<RunReport> {
   const { plan } = options;
   const where = typeof options.extract === 'string' ? options.extract : options.extract.identity.uri;
-  const problem = optionProblem({ limits: options.limits, maxWriteRate: options.dynamodb?.maxWriteRate });
+  const problem = optionProblem({
+    limits: options.limits,
+    maxWriteRate: options.dynamodb?.maxWriteRate,
+    concurrency: options.dynamodb?.concurrency,
+  });
   if (problem !== null) return failedRunReport(plan, where, new Error(problem), !options.preview);
   if (options.preview) checkOutputFile(options.preview.out, 'the items file (--out)');
   if (typeof options.rejects === 'string') checkOutputFile(options.rejects, 'the rejects file');

@@ -90,6 +90,18 @@ describe('the library: read limits', function () {
     });
   }
 
+  for (const concurrency of [0, 2.5, 1001]) {
+    it(`runExtract and runJob with concurrency ${concurrency} return failed reports saying so, before reaching anything`, async () => {
+      const error = `concurrency: calls in flight must be a whole number from 1 to 1000, not ${concurrency}`;
+      const plan = mapc.loadPlan(join(REPO_ROOT, 'mappings/customer.map'));
+      const dynamodb = { endpoint: 'http://127.0.0.1:1', concurrency };
+      expect(await mapc.runExtract({ plan, extract, dynamodb })).to.include({ status: 'failed', error });
+      const job = await mapc.runJob({ mappings: [plan], source: join(dir, 'nowhere'), dynamodb, concurrency });
+      expect(job).to.include({ status: 'failed', error });
+      expect(job.runs).to.deep.equal([]);
+    });
+  }
+
   it('runExtract and runJob apply the limits given: a cap below the extract stops its run, naming the cap', async () => {
     const plan = mapc.loadPlan(join(REPO_ROOT, 'mappings/customer.map'));
     const preview = await mapc.runExtract({
