@@ -33,13 +33,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeExtract } from '../examples/extract-generator/write-extract.js';
+import { countingHttpProxy, type ProxiedRequests } from '../examples/local-servers/counting-http-proxy.js';
 import { dynamoDbLocalClientConfig, startDynamoDbLocal } from '../examples/local-servers/dynamodb-local.js';
 import { itemSize } from '../runtime/dynamodb/item-size.js';
 
@@ -125,7 +124,7 @@ try {
   }
 
   // 3. Requests and control-table rows of one more main job, through the counting proxy.
-  const proxy = await countingProxy(server.endpoint);
+  const proxy = await countingHttpProxy(server.endpoint);
   const counted = freshTables();
   await mainJob(plan, base, counted, proxy.endpoint);
   const baseRequests = proxy.take();
@@ -300,74 +299,20 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-interface RequestCounts {
-  /** Calls by operation. */
-  calls: Map<string, number>;
-  /** Put and delete requests inside BatchWriteItem, keys inside BatchGetItem. */
-  batchEntries: Map<string, number>;
-}
-
-/** An HTTP proxy in front of DynamoDB Local that counts the calls passing through it. */
-async function countingProxy(
-  target: string,
-): Promise<{ endpoint: string; take(): RequestCounts; close(): Promise<void> }> {
-  const upstream = new URL(target);
-  let counts: RequestCounts = { calls: new Map(), batchEntries: new Map() };
-  const proxy: Server = createServer((incoming: IncomingMessage, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const operation = String(incoming.headers['x-amz-target'] ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
-      counts.calls.set(operation, (counts.calls.get(operation) ?? 0) + 1);
-      if (operation === 'BatchWriteItem' || operation === 'BatchGetItem') {
-        const requested = JSON.parse(body.toString('utf8')).RequestItems as Record<
-          string,
-          unknown[] | { Keys: unknown[] }
-        >;
-        const entries = Object.values(requested).reduce<number>(
-          (sum, list) => sum + (Array.isArray(list) ? list.length : list.Keys.length),
-          0,
-        );
-        counts.batchEntries.set(operation, (counts.batchEntries.get(operation) ?? 0) + entries);
-      }
-      const forward = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: incoming.method,
-          path: incoming.url,
-          headers: incoming.headers,
-        },
-        (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
-          answer.pipe(outgoing);
-        },
-      );
-      forward.on('error', () => outgoing.destroy());
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
-    take() {
-      const taken = counts;
-      counts = { calls: new Map(), batchEntries: new Map() };
-      return taken;
-    },
-    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
-  };
-}
-
-function describeRequests(counts: RequestCounts): string {
+/** "BatchGetItem 40 (4000 keys), BatchWriteItem 567 (14126 writes), …": entries summed over the tables. */
+function describeRequests(counts: ProxiedRequests): string {
+  const entries = new Map<string, number>();
+  for (const [tableAndOperation, n] of counts.entries) {
+    const operation = tableAndOperation.slice(tableAndOperation.lastIndexOf(' ') + 1);
+    entries.set(operation, (entries.get(operation) ?? 0) + n);
+  }
   return [...counts.calls]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([operation, calls]) => {
-      const entries = counts.batchEntries.get(operation);
-      return entries === undefined
+      const carried = entries.get(operation);
+      return carried === undefined
         ? `${operation} ${calls}`
-        : `${operation} ${calls} (${entries} ${operation === 'BatchGetItem' ? 'keys' : 'writes'})`;
+        : `${operation} ${calls} (${carried} ${operation === 'BatchGetItem' ? 'keys' : 'writes'})`;
     })
     .join(', ');
 }

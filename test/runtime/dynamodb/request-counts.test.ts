@@ -13,7 +13,7 @@ import type { Plan } from '../../../runtime/plan/types.js';
 import type { DynamoDbRequests } from '../../../runtime/report/dynamodb-requests.js';
 import { summarize, type RunReport } from '../../../runtime/report/run-report.js';
 import { mergeIntoDynamoDb } from '../../../runtime/run/merge-into-dynamodb.js';
-import { countingHttpProxy, type CountingProxy } from '../../support/counting-http-proxy.js';
+import { countingHttpProxy, type CountingProxy } from '../../../examples/local-servers/counting-http-proxy.js';
 import { useDynamoDbLocal } from '../../support/dynamodb-local-hooks.js';
 import { compileMapping } from '../fixtures/recorded-run.js';
 import { zipBytes } from '../fixtures/zip-bytes.js';

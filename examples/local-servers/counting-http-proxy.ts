@@ -1,10 +1,13 @@
 // An HTTP proxy in front of DynamoDB Local that counts the requests passing through it: by
 // operation (the X-Amz-Target header) and by the table each names (TableName, or the tables of
 // RequestItems), with the put/delete requests of BatchWriteItem and the keys of BatchGetItem.
+// For the tests that check the run report's counts, and for bench/main-job.ts.
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ProxiedRequests {
+  /** operation → requests, each counted once whatever tables it names. */
+  calls: Map<string, number>;
   /** `${table} ${operation}` → requests. */
   requests: Map<string, number>;
   /** `${table} ${operation}` → write requests or keys carried (batch operations only). */
@@ -20,7 +23,7 @@ export interface CountingProxy {
 
 export async function countingHttpProxy(target: string): Promise<CountingProxy> {
   const upstream = new URL(target);
-  let counts: ProxiedRequests = { requests: new Map(), entries: new Map() };
+  let counts: ProxiedRequests = { calls: new Map(), requests: new Map(), entries: new Map() };
   const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
   const proxy: Server = createServer((incoming: IncomingMessage, outgoing) => {
     const chunks: Buffer[] = [];
@@ -28,6 +31,7 @@ export async function countingHttpProxy(target: string): Promise<CountingProxy> 
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
       const operation = String(incoming.headers['x-amz-target'] ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
+      add(counts.calls, operation, 1);
       const parsed = JSON.parse(body.toString('utf8') || '{}') as {
         TableName?: string;
         RequestItems?: Record<string, unknown[] | { Keys: unknown[] }>;
@@ -62,7 +66,7 @@ export async function countingHttpProxy(target: string): Promise<CountingProxy> 
     endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     take() {
       const taken = counts;
-      counts = { requests: new Map(), entries: new Map() };
+      counts = { calls: new Map(), requests: new Map(), entries: new Map() };
       return taken;
     },
     close: () =>
