@@ -5,15 +5,13 @@
 // Crash-safe by being repeatable: items are written before the state that records them, and
 // a rerun of the same extract merges to the same items.
 import type { ByteSource } from '../archive/byte-source.js';
-import { listEntries } from '../archive/central-directory.js';
 import type { Plan } from '../plan/types.js';
 import { accountHeldRows } from '../assemble/account-held-rows.js';
 import { checkRecordsRead } from '../read/check-records-read.js';
 import { holdTables, type RetriedRow } from '../hold/hold-tables.js';
-import { readManifest } from '../read/manifest.js';
+import { openExtractTables } from '../read/extract-tables.js';
 import { RootItems } from '../assemble/root-items.js';
 import { storedElementKeys } from '../merge/stored-element-keys.js';
-import { checkHeaders, entriesByTable } from './run-plan.js';
 import { readLimits, type ReadLimits } from '../report/read-limits.js';
 import type { RunReport } from '../report/run-report.js';
 import { RunState, type RejectSink, type RunProgress } from '../report/run-state.js';
@@ -112,14 +110,8 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     }
     await store.recordLedger(ledgerEntry('running'));
 
-    const entries = entriesByTable(plan, await listEntries(source), source.name, limits);
-    for (const [table, list] of entries)
-      run.files.set(
-        table,
-        list.map((e) => e.name),
-      );
-    for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!, limits);
-    const manifest = await readManifest(source);
+    const { entries, files, manifest } = await openExtractTables(plan, source, limits);
+    for (const [table, names] of files) run.files.set(table, names);
 
     // Rows parked by earlier runs are read again after the extract's. Those this same extract
     // parked (a run again after a crash, or --force) are not: they are in the extract itself.

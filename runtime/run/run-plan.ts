@@ -2,12 +2,8 @@
 // root rows to build and write their items, then account for every row read.
 import { availableParallelism } from 'node:os';
 import type { ByteSource } from '../archive/byte-source.js';
-import { listEntries, type ArchiveEntry } from '../archive/central-directory.js';
-import { openEntry } from '../archive/entry-stream.js';
-import { checkEntriesToRead, checkEntryCount } from '../archive/archive-limits.js';
-import { matchEntries } from '../archive/match-entries.js';
-import { readCsvRecords } from '../csv/read-records.js';
-import type { Plan, PlanTable } from '../plan/types.js';
+import type { ArchiveEntry } from '../archive/central-directory.js';
+import type { Plan } from '../plan/types.js';
 import { isLineSink, type ItemSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
 import { accountHeldRows } from '../assemble/account-held-rows.js';
@@ -15,8 +11,8 @@ import { BuildThreads, canBuildInParallel } from '../assemble/build-threads.js';
 import { checkRecordsRead } from '../read/check-records-read.js';
 import { holdTables, tablesToHold } from '../hold/hold-tables.js';
 import { holdTablesOnThreads } from '../hold/hold-threads.js';
-import { readManifest } from '../read/manifest.js';
-import { DEFAULT_READ_LIMITS, readLimits, type ReadLimits } from '../report/read-limits.js';
+import { openExtractTables } from '../read/extract-tables.js';
+import { readLimits, type ReadLimits } from '../report/read-limits.js';
 import type { RunReport } from '../report/run-report.js';
 import { RunFailure, RunState, type RejectSink, type RunProgress } from '../report/run-state.js';
 import { RootItems } from '../assemble/root-items.js';
@@ -61,64 +57,6 @@ function threadCount(
   return bytes >= AUTO_THREADS_FROM_BYTES ? Math.min(availableParallelism(), AUTO_THREADS_AT_MOST) : 1;
 }
 
-/**
- * Each table's files in the archive. A table without one stops the run, unless it is declared
- * `optional`: then its list is empty, and the run reads no rows of it (the report marks it absent).
- * The archive and the files to read are checked against the caps first (archive-limits.ts).
- */
-export function entriesByTable(
-  plan: Plan,
-  entries: ArchiveEntry[],
-  extract: string,
-  limits: ReadLimits = DEFAULT_READ_LIMITS,
-): Map<string, ArchiveEntry[]> {
-  checkEntryCount(extract, entries, limits);
-  const files = entries.filter((e) => !e.isDirectory);
-  const result = new Map<string, ArchiveEntry[]>();
-  for (const table of plan.tables) {
-    const matched = matchEntries(files, table.pattern);
-    if (matched.length === 0 && !table.optional) {
-      const names = files
-        .map((e) => e.name)
-        .slice(0, 20)
-        .join(', ');
-      throw new RunFailure(
-        `${extract} has no file for table ${table.name} (pattern "${table.pattern}"). The archive holds: ${names || 'nothing'}. ` +
-          'Check the table\'s `from "…"` pattern in the mapping, or ask for the extract again.',
-      );
-    }
-    result.set(table.name, matched);
-  }
-  checkEntriesToRead(extract, [...new Set([...result.values()].flat())], limits);
-  return result;
-}
-
-const HEADER_READ_CHUNK = 64 * 1024;
-
-export async function checkHeaders(
-  source: ByteSource,
-  table: PlanTable,
-  entries: ArchiveEntry[],
-  limits: ReadLimits = DEFAULT_READ_LIMITS,
-) {
-  // A header that does not match must stop the run before any item is written, even when the
-  // file is the last one read: look at every file's first lines up front.
-  for (const entry of entries) {
-    // A header takes the first few kilobytes: a small read spares S3 a 1 MiB range per file.
-    const records = readCsvRecords(
-      openEntry(source, entry, HEADER_READ_CHUNK),
-      table,
-      entry.name,
-      limits.maxRecordChars,
-    );
-    try {
-      await records.next();
-    } finally {
-      await records.return(undefined);
-    }
-  }
-}
-
 export async function runPlan(input: RunInput): Promise<RunReport> {
   const { plan, source, asOf, sink } = input;
   const started = Date.now();
@@ -128,14 +66,8 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
   const report = (status: RunReport['status'], error?: string) => state.report(plan, run, status, { error });
 
   try {
-    const entries = entriesByTable(plan, await listEntries(source), source.name, limits);
-    for (const [table, list] of entries)
-      run.files.set(
-        table,
-        list.map((e) => e.name),
-      );
-    for (const table of plan.tables) await checkHeaders(source, table, entries.get(table.name)!, limits);
-    const manifest = await readManifest(source);
+    const { entries, files, manifest } = await openExtractTables(plan, source, limits);
+    for (const [table, names] of files) run.files.set(table, names);
     const requested = input.threads ?? 1;
     const toHold = tablesToHold(plan);
     const holdingThreads = threadCount(

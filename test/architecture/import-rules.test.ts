@@ -134,7 +134,14 @@ export const SURFACES: Record<string, readonly string[]> = {
   'runtime/csv': ['read-records.ts'],
   'runtime/threads': ['start-worker.ts'],
   'runtime/report': ['dynamodb-requests.ts', 'read-limits.ts', 'run-report.ts', 'run-state.ts'],
-  'runtime/read': ['as-of-from-name.ts', 'check-records-read.ts', 'extract-time.ts', 'manifest.ts', 'table-reader.ts'],
+  'runtime/read': [
+    'as-of-from-name.ts',
+    'check-records-read.ts',
+    'extract-tables.ts',
+    'extract-time.ts',
+    'manifest.ts',
+    'table-reader.ts',
+  ],
   'runtime/hold': ['first-seen-keys.ts', 'held-table.ts', 'hold-tables.ts', 'hold-threads.ts'],
   'runtime/sinks': [
     'byte-buffer.ts',
