@@ -36,9 +36,9 @@ function analyze(path: string, store: DocumentStore): Analysis {
   }
   const files = compiled.files;
   const entry = files.at(-1) ?? null;
-  // Built again (quietly) because compile() stops before the schema when there are syntax
-  // errors, which is most of the time while someone types.
-  const schema = entry ? buildSchema(files, entry, new DiagnosticSink()) : null;
+  // compile() stops before the schema when there are syntax errors, which is most of the time
+  // while someone types: then it is built here (quietly: compile() reported the errors).
+  const schema = compiled.schema ?? (entry ? buildSchema(files, entry, new DiagnosticSink()) : null);
   const index: SemanticIndex = entry && schema ? buildIndex(files, entry, schema) : { occurrences: [], scopes: [] };
   const lineIndexes = new Map<string, LineIndex>();
   const texts = new Map(files.map((f) => [f.path, f.text]));
