@@ -5,7 +5,9 @@
  *   pk                                sk          what
  *   lease                             lease       owner, until (epoch ms): one run writes at a time
  *   ledger#<mapping>                  <extract>   identity, planHash, status, times, report, error, skip
- *   row#<mapping>#<table>#<key>       row         values (map of projected columns), or filtered
+ *   layout#<mapping>#<table>          layout      bits: the table's stored rows are in 2^bits buckets
+ *   rows#<mapping>#<table>#<bits>#<bucket>  <part>  rows: [key, values or null (filtered)] of keys
+ *                                                   hashing to the bucket (row-buckets.ts); part 0 has parts
  *   parked#<mapping>#<table>          <row id>    extract, file, line, parkedAt, reason, values
  *   heldback#<mapping>#<target>#<key> item        item: an item `require` left out, with its rows
  *
@@ -13,7 +15,7 @@
  * pk "stepfunctions-lock#<deployment>", sk "lock" (deploy/stack/execution-lock.ts); mapc never
  * reads or writes it.
  *
- * Stored rows are read by key (BatchGetItem); a table's parked rows and a mapping's ledger
+ * Stored rows are read by bucket (BatchGetItem), and written a bucket at a time, whole; a table's parked rows and a mapping's ledger
  * are one partition each, read with Query. `createControlTable` makes it (mapc init), or checks
  * the keys of the one that exists before any run writes to it.
  */
@@ -47,6 +49,7 @@ import {
   type AttributeMap,
   type AttributeValue,
 } from '../dynamodb/attribute-values.js';
+import { bitsFor, bucketOf, bucketPk, layoutPk, packParts, unpackPart } from './row-buckets.js';
 import { batchGetAll, type DynamoItem } from '../dynamodb/batch-get.js';
 import { BatchWriter } from '../dynamodb/batch-writer.js';
 import { DEFAULT_CONTROL_TABLE } from '../dynamodb/control-table-name.js';
@@ -73,6 +76,9 @@ export class DynamoDbStateStore implements StateStore {
     readonly tableName: string = DEFAULT_CONTROL_TABLE,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Tables' bits once read or written (a layout never changes under a run). */
+  private readonly layouts = new Map<string, number>();
 
   async acquireLease(owner: string, durationMs: number): Promise<LeaseResult> {
     const now = this.now();
@@ -163,30 +169,109 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredValues | null>> {
-    const prefix = `row#${mapping}#${table}#`;
-    const items = await batchGetAll(
-      this.client,
-      this.tableName,
-      keys.map((key) => ({ pk: S(prefix + key), sk: S('row') })),
-    );
     const found = new Map<string, StoredValues | null>();
-    for (const item of items) {
-      const values = item.values;
-      found.set(str(item, 'pk').slice(prefix.length), values && 'M' in values ? fromAttributeMap(values.M) : null);
+    const bits = await this.layout(mapping, table);
+    if (bits === undefined || keys.length === 0) return found;
+    const buckets = await this.readBuckets(mapping, table, bits, new Set(keys.map((key) => bucketOf(key, bits))));
+    for (const key of keys) {
+      const rows = buckets.get(bucketOf(key, bits))!.rows;
+      if (!rows.has(key)) continue;
+      const values = rows.get(key)!;
+      found.set(key, values && 'M' in values ? fromAttributeMap(values.M) : null);
     }
     return found;
   }
 
+  /** Puts rows over the stored ones by key: the buckets they fall in are read, and written back whole. */
   async putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void> {
-    await this.write(
-      rows.map((row): WriteRequest => ({
-        put: {
-          pk: S(`row#${mapping}#${table}#${row.key}`),
-          sk: S('row'),
-          ...(row.values === null ? { filtered: { BOOL: true } } : { values: { M: attributesOf(row.values) } }),
-        },
-      })),
-    );
+    if (rows.length === 0) return;
+    const bits = (await this.layout(mapping, table)) ?? (await this.chooseLayout(mapping, table, bitsFor(rows.length)));
+    const buckets = await this.readBuckets(mapping, table, bits, new Set(rows.map((row) => bucketOf(row.key, bits))));
+    for (const row of rows)
+      buckets
+        .get(bucketOf(row.key, bits))!
+        .rows.set(row.key, row.values === null ? null : { M: attributesOf(row.values) });
+    const requests: WriteRequest[] = [];
+    for (const [bucket, { rows: bucketRows, parts: before }] of buckets) {
+      const pk = S(bucketPk(mapping, table, bits, bucket));
+      const parts = packParts(bucketRows);
+      parts.forEach((part, i) =>
+        requests.push({
+          put: { pk, sk: S(String(i)), rows: part, ...(i === 0 ? { parts: { N: String(parts.length) } } : {}) },
+        }),
+      );
+      for (let i = parts.length; i < before; i++) requests.push({ delete: { pk, sk: S(String(i)) } });
+    }
+    await this.write(requests);
+  }
+
+  /** A table's bits, from its layout row; undefined while no row of it is stored. */
+  private async layout(mapping: string, table: string): Promise<number | undefined> {
+    const known = this.layouts.get(`${mapping}#${table}`);
+    if (known !== undefined) return known;
+    const [item] = await batchGetAll(this.client, this.tableName, [
+      { pk: S(layoutPk(mapping, table)), sk: S('layout') },
+    ]);
+    if (!item) return undefined;
+    const bits = Number((item.bits as { N: string }).N);
+    this.layouts.set(`${mapping}#${table}`, bits);
+    return bits;
+  }
+
+  /** Writes a table's layout, unless one is there already (then that one holds). */
+  private async chooseLayout(mapping: string, table: string, bits: number): Promise<number> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { pk: S(layoutPk(mapping, table)), sk: S('layout'), bits: { N: String(bits) } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.layout(mapping, table))!;
+    }
+    this.layouts.set(`${mapping}#${table}`, bits);
+    return bits;
+  }
+
+  /** The stored rows of these buckets, and how many parts each has (0: none stored). */
+  private async readBuckets(
+    mapping: string,
+    table: string,
+    bits: number,
+    buckets: Set<number>,
+  ): Promise<Map<number, { rows: Map<string, AttributeValue | null>; parts: number }>> {
+    const read = new Map<number, { rows: Map<string, AttributeValue | null>; parts: number }>();
+    const byPk = new Map<string, number>();
+    for (const bucket of buckets) {
+      read.set(bucket, { rows: new Map(), parts: 0 });
+      byPk.set(bucketPk(mapping, table, bits, bucket), bucket);
+    }
+    const get = (keys: Array<{ pk: string; part: number }>) =>
+      batchGetAll(
+        this.client,
+        this.tableName,
+        keys.map(({ pk, part }) => ({ pk: S(pk), sk: S(String(part)) })),
+      );
+    const firsts = await get([...byPk.keys()].map((pk) => ({ pk, part: 0 })));
+    const more: Array<{ pk: string; part: number }> = [];
+    const partsOf = new Map<string, DynamoItem[]>();
+    for (const item of firsts) {
+      const pk = str(item, 'pk');
+      const parts = Number((item.parts as { N: string }).N);
+      read.get(byPk.get(pk)!)!.parts = parts;
+      partsOf.set(pk, [item]);
+      for (let part = 1; part < parts; part++) more.push({ pk, part });
+    }
+    for (const item of await get(more)) partsOf.get(str(item, 'pk'))!.push(item);
+    for (const [pk, items] of partsOf) {
+      const rows = read.get(byPk.get(pk)!)!.rows;
+      items.sort((a, b) => Number(str(a, 'sk')) - Number(str(b, 'sk')));
+      for (const item of items) for (const row of unpackPart(item.rows)) rows.set(row.key, row.values);
+    }
+    return read;
   }
 
   async parkedRows(mapping: string, table: string): Promise<ParkedRow[]> {

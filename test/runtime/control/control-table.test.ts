@@ -1,6 +1,6 @@
 // The control table on DynamoDB Local: lease, ledger, stored rows and parked rows behave as
 // the store in memory does (the incremental-run tests use that one).
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { useDynamoDbLocal } from '../../support/dynamodb-local-hooks.js';
 import { createControlTable, DynamoDbStateStore } from '../../../runtime/control/control-table.js';
@@ -100,6 +100,52 @@ describe('runtime: the control table (DynamoDB Local)', function () {
       129: { id: 129n, name: 'row 129' },
     });
   });
+
+  it('puts rows over stored ones by key, in buckets, and keeps the others', async () => {
+    const row = (i: number, name: string) => ({ key: `k${i}`, values: { id: BigInt(i), name } });
+    await store().putRows('m', 'customers', [row(1, 'one'), row(2, 'two'), row(3, 'three')]);
+    await store().putRows('m', 'customers', [row(2, 'two again'), { key: 'k3', values: null }, row(4, 'four')]);
+    const found = await store().getRows('m', 'customers', ['k1', 'k2', 'k3', 'k4', 'k5']);
+    expect(Object.fromEntries(found)).to.deep.equal({
+      k1: { id: 1n, name: 'one' },
+      k2: { id: 2n, name: 'two again' },
+      k3: null,
+      k4: { id: 4n, name: 'four' },
+    });
+    expect((await store().getRows('other', 'customers', ['k1'])).size).to.equal(0);
+  });
+
+  it('spills a bucket over 300 KB into parts, and deletes the parts it no longer needs', async () => {
+    const big = 'x'.repeat(120 * 1024);
+    const rows = Array.from({ length: 5 }, (_, i) => ({ key: `b${i}`, values: { text: `${i}${big}` } }));
+    // Five rows of a table first written with five rows: one bucket, in parts.
+    await store().putRows('m', 'notes', rows);
+    expect(await partsOf('rows#m#notes#0#0')).to.equal(3);
+    const found = await store().getRows('m', 'notes', ['b0', 'b4']);
+    expect([...found.values()].map((values) => (values!.text as string).slice(0, 2))).to.deep.equal(['0x', '4x']);
+    await store().putRows(
+      'm',
+      'notes',
+      rows.map((row) => ({ key: row.key, values: { text: 'short' } })),
+    );
+    expect(await partsOf('rows#m#notes#0#0')).to.equal(1);
+    expect(Object.fromEntries(await store().getRows('m', 'notes', ['b0', 'b4']))).to.deep.equal({
+      b0: { text: 'short' },
+      b4: { text: 'short' },
+    });
+  });
+
+  const partsOf = async (pk: string) =>
+    (
+      await client.send(
+        new QueryCommand({
+          TableName: 'control',
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: pk } },
+          ConsistentRead: true,
+        }),
+      )
+    ).Count;
 
   it('parks rows, lists them by table and takes them out', async () => {
     const parked = (id: string): ParkedRow => ({
