@@ -49,15 +49,23 @@ import {
   type AttributeMap,
   type AttributeValue,
 } from '../dynamodb/attribute-values.js';
-import { bitsFor, bucketOf, bucketPk, layoutPk, packParts, unpackPart } from './row-buckets.js';
-import { batchGetAll, type DynamoItem } from '../dynamodb/batch-get.js';
+import { PackedBuckets, type BucketChanges, type ControlWrite } from './packed-buckets.js';
+import type { DynamoItem } from '../dynamodb/batch-get.js';
 import { BatchWriter } from '../dynamodb/batch-writer.js';
 import { DEFAULT_CONTROL_TABLE } from '../dynamodb/control-table-name.js';
 import { checkTable, type TableProblem } from '../dynamodb/check-tables.js';
 import { createTable } from '../dynamodb/create-table.js';
 import type { ExpectedTable } from '../dynamodb/expected-table.js';
 
-type WriteRequest = { put: DynamoItem } | { delete: DynamoItem };
+type WriteRequest = ControlWrite;
+
+/** Stored rows a bucket holds when a table is first written (to twice as many): about 2-4 KB deflated. */
+const ROWS_PER_BUCKET = 64;
+/** Held-back items are whole items: fewer to a bucket. */
+const HELD_BACK_PER_BUCKET = 16;
+
+const rowsCollection = (mapping: string, table: string) => `rows#${mapping}#${table}`;
+const heldBackCollection = (mapping: string, target: string) => `heldback#${mapping}#${target}`;
 
 export { DEFAULT_CONTROL_TABLE };
 
@@ -71,14 +79,15 @@ const str = (item: DynamoItem, name: string): string => {
 };
 
 export class DynamoDbStateStore implements StateStore {
+  private readonly buckets: PackedBuckets;
+
   constructor(
     private readonly client: DynamoDBClient,
     readonly tableName: string = DEFAULT_CONTROL_TABLE,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Tables' bits once read or written (a layout never changes under a run). */
-  private readonly layouts = new Map<string, number>();
+  ) {
+    this.buckets = new PackedBuckets(client, tableName, (requests) => this.write(requests));
+  }
 
   async acquireLease(owner: string, durationMs: number): Promise<LeaseResult> {
     const now = this.now();
@@ -170,108 +179,17 @@ export class DynamoDbStateStore implements StateStore {
 
   async getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredValues | null>> {
     const found = new Map<string, StoredValues | null>();
-    const bits = await this.layout(mapping, table);
-    if (bits === undefined || keys.length === 0) return found;
-    const buckets = await this.readBuckets(mapping, table, bits, new Set(keys.map((key) => bucketOf(key, bits))));
-    for (const key of keys) {
-      const rows = buckets.get(bucketOf(key, bits))!.rows;
-      if (!rows.has(key)) continue;
-      const values = rows.get(key)!;
+    for (const [key, values] of await this.buckets.get(rowsCollection(mapping, table), keys))
       found.set(key, values && 'M' in values ? fromAttributeMap(values.M) : null);
-    }
     return found;
   }
 
-  /** Puts rows over the stored ones by key: the buckets they fall in are read, and written back whole. */
+  /** Puts rows over the stored ones by key (the buckets they fall in are read, and written back whole). */
   async putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const bits = (await this.layout(mapping, table)) ?? (await this.chooseLayout(mapping, table, bitsFor(rows.length)));
-    const buckets = await this.readBuckets(mapping, table, bits, new Set(rows.map((row) => bucketOf(row.key, bits))));
-    for (const row of rows)
-      buckets
-        .get(bucketOf(row.key, bits))!
-        .rows.set(row.key, row.values === null ? null : { M: attributesOf(row.values) });
-    const requests: WriteRequest[] = [];
-    for (const [bucket, { rows: bucketRows, parts: before }] of buckets) {
-      const pk = S(bucketPk(mapping, table, bits, bucket));
-      const parts = packParts(bucketRows);
-      parts.forEach((part, i) =>
-        requests.push({
-          put: { pk, sk: S(String(i)), rows: part, ...(i === 0 ? { parts: { N: String(parts.length) } } : {}) },
-        }),
-      );
-      for (let i = parts.length; i < before; i++) requests.push({ delete: { pk, sk: S(String(i)) } });
-    }
-    await this.write(requests);
-  }
-
-  /** A table's bits, from its layout row; undefined while no row of it is stored. */
-  private async layout(mapping: string, table: string): Promise<number | undefined> {
-    const known = this.layouts.get(`${mapping}#${table}`);
-    if (known !== undefined) return known;
-    const [item] = await batchGetAll(this.client, this.tableName, [
-      { pk: S(layoutPk(mapping, table)), sk: S('layout') },
-    ]);
-    if (!item) return undefined;
-    const bits = Number((item.bits as { N: string }).N);
-    this.layouts.set(`${mapping}#${table}`, bits);
-    return bits;
-  }
-
-  /** Writes a table's layout, unless one is there already (then that one holds). */
-  private async chooseLayout(mapping: string, table: string, bits: number): Promise<number> {
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: { pk: S(layoutPk(mapping, table)), sk: S('layout'), bits: { N: String(bits) } },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return (await this.layout(mapping, table))!;
-    }
-    this.layouts.set(`${mapping}#${table}`, bits);
-    return bits;
-  }
-
-  /** The stored rows of these buckets, and how many parts each has (0: none stored). */
-  private async readBuckets(
-    mapping: string,
-    table: string,
-    bits: number,
-    buckets: Set<number>,
-  ): Promise<Map<number, { rows: Map<string, AttributeValue | null>; parts: number }>> {
-    const read = new Map<number, { rows: Map<string, AttributeValue | null>; parts: number }>();
-    const byPk = new Map<string, number>();
-    for (const bucket of buckets) {
-      read.set(bucket, { rows: new Map(), parts: 0 });
-      byPk.set(bucketPk(mapping, table, bits, bucket), bucket);
-    }
-    const get = (keys: Array<{ pk: string; part: number }>) =>
-      batchGetAll(
-        this.client,
-        this.tableName,
-        keys.map(({ pk, part }) => ({ pk: S(pk), sk: S(String(part)) })),
-      );
-    const firsts = await get([...byPk.keys()].map((pk) => ({ pk, part: 0 })));
-    const more: Array<{ pk: string; part: number }> = [];
-    const partsOf = new Map<string, DynamoItem[]>();
-    for (const item of firsts) {
-      const pk = str(item, 'pk');
-      const parts = Number((item.parts as { N: string }).N);
-      read.get(byPk.get(pk)!)!.parts = parts;
-      partsOf.set(pk, [item]);
-      for (let part = 1; part < parts; part++) more.push({ pk, part });
-    }
-    for (const item of await get(more)) partsOf.get(str(item, 'pk'))!.push(item);
-    for (const [pk, items] of partsOf) {
-      const rows = read.get(byPk.get(pk)!)!.rows;
-      items.sort((a, b) => Number(str(a, 'sk')) - Number(str(b, 'sk')));
-      for (const item of items) for (const row of unpackPart(item.rows)) rows.set(row.key, row.values);
-    }
-    return read;
+    const changes: BucketChanges = new Map(
+      rows.map((row) => [row.key, row.values === null ? null : { M: attributesOf(row.values) }]),
+    );
+    await this.buckets.update(rowsCollection(mapping, table), changes, ROWS_PER_BUCKET);
   }
 
   async parkedRows(mapping: string, table: string): Promise<ParkedRow[]> {
@@ -311,37 +229,20 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async heldBackItems(mapping: string, target: string, keys: StoredKey[]): Promise<Map<string, ItemObject>> {
-    const prefix = `heldback#${mapping}#${target}#`;
-    const byPk = new Map(keys.map((key) => [prefix + itemKeyText(key), itemKeyText(key)]));
-    const items = await batchGetAll(
-      this.client,
-      this.tableName,
-      [...byPk.keys()].map((pk) => ({ pk: S(pk), sk: S('item') })),
-    );
     const found = new Map<string, ItemObject>();
-    for (const item of items)
-      found.set(byPk.get(str(item, 'pk'))!, fromDynamoItem((item.item as { M: AttributeMap }).M));
+    const entries = await this.buckets.get(heldBackCollection(mapping, target), keys.map(itemKeyText));
+    for (const [text, item] of entries) found.set(text, fromDynamoItem((item as { M: AttributeMap }).M));
     return found;
   }
 
   async holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void> {
-    await this.write(
-      items.map(({ key, item }): WriteRequest => ({
-        put: {
-          pk: S(`heldback#${mapping}#${target}#${itemKeyText(key)}`),
-          sk: S('item'),
-          item: { M: toDynamoItem(item) },
-        },
-      })),
-    );
+    const changes: BucketChanges = new Map(items.map(({ key, item }) => [itemKeyText(key), { M: toDynamoItem(item) }]));
+    await this.buckets.update(heldBackCollection(mapping, target), changes, HELD_BACK_PER_BUCKET);
   }
 
   async releaseHeldBack(mapping: string, target: string, keys: StoredKey[]): Promise<void> {
-    await this.write(
-      keys.map((key): WriteRequest => ({
-        delete: { pk: S(`heldback#${mapping}#${target}#${itemKeyText(key)}`), sk: S('item') },
-      })),
-    );
+    const changes: BucketChanges = new Map(keys.map((key) => [itemKeyText(key), undefined]));
+    await this.buckets.update(heldBackCollection(mapping, target), changes, HELD_BACK_PER_BUCKET);
   }
 
   private async write(requests: WriteRequest[]): Promise<void> {
