@@ -3,6 +3,12 @@
 // capacity its answer reports, and whether it repeated an earlier request (and after
 // throttling). Bookkeeping only: request-counter.ts feeds it from the clients' middleware.
 //
+// A request that names tables of both roles (a batch call with a target table and the control
+// table; mapc's own writers and readers name one table a call) counts in each role it reaches,
+// as a proxy counting per table would, with that role's items and capacity; the totals
+// (requests, retries, throttledRetries) count it once, as the HTTP request it is. So the roles'
+// requests may add up to more than the total; capacity is per table and adds up.
+//
 //   const tally = new RequestTally('mapc_control');
 //   const mark = tally.mark();
 //   tally.sent('BatchWriteItem', input, { retry: false, throttled: false });
@@ -14,6 +20,8 @@ const SINGLE_ITEM = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
 
 type Role = 'target' | 'control';
 type Counts = Record<Role, Map<string, OperationCounts>>;
+/** Each request once, whatever tables it names. */
+type Totals = Pick<DynamoDbRequests, 'requests' | 'retries' | 'throttledRetries'>;
 
 /** A request's input or its answer's output, as the SDK's middleware sees them. */
 export type RequestFields = Record<string, unknown>;
@@ -27,17 +35,22 @@ export interface Repeat {
 /** The counts at one moment, to count from (since). */
 export interface TallyMark {
   readonly counts: Counts;
+  readonly totals: Totals;
 }
 
 export type TalliedRequests = Omit<DynamoDbRequests, 'backoff'>;
 
 export class RequestTally {
   private readonly counts: Counts = { target: new Map(), control: new Map() };
+  private readonly totals: Totals = { requests: 0, retries: 0, throttledRetries: 0 };
 
   constructor(private readonly controlTable: string) {}
 
   /** One HTTP request sent. */
   sent(operation: string, input: RequestFields, repeat: Repeat): void {
+    this.totals.requests++;
+    if (repeat.retry) this.totals.retries++;
+    if (repeat.retry && repeat.throttled) this.totals.throttledRetries++;
     for (const [role, items] of this.carried(operation, input)) {
       const counts = this.entry(role, operation);
       counts.requests++;
@@ -62,7 +75,10 @@ export class RequestTally {
 
   mark(): TallyMark {
     const copy = (map: Map<string, OperationCounts>) => new Map([...map].map(([op, c]) => [op, { ...c }]));
-    return { counts: { target: copy(this.counts.target), control: copy(this.counts.control) } };
+    return {
+      counts: { target: copy(this.counts.target), control: copy(this.counts.control) },
+      totals: { ...this.totals },
+    };
   }
 
   /** The counts since `mark`. */
@@ -71,9 +87,9 @@ export class RequestTally {
     const report: TalliedRequests = {
       target: {},
       control: {},
-      requests: 0,
-      retries: 0,
-      throttledRetries: 0,
+      requests: this.totals.requests - mark.totals.requests,
+      retries: this.totals.retries - mark.totals.retries,
+      throttledRetries: this.totals.throttledRetries - mark.totals.throttledRetries,
       capacityUnits: 0,
     };
     for (const role of ['target', 'control'] as const) {
@@ -88,9 +104,6 @@ export class RequestTally {
         };
         if (delta.requests === 0) continue;
         report[role][operation] = delta;
-        report.requests += delta.requests;
-        report.retries += delta.retries;
-        report.throttledRetries += delta.throttledRetries;
         report.capacityUnits += delta.capacityUnits;
       }
     }
