@@ -1,18 +1,18 @@
 // Counts every request a run's DynamoDB clients send, as SDK middleware on the clients (so no
 // call site counts by hand), and holds back BatchWriteItem calls at the run's write gate:
 //   - initialize: ReturnConsumedCapacity TOTAL on the operations that take it;
-//   - build (once per call): the write gate (write-gate.ts) for BatchWriteItem, told whether
-//     DynamoDB throttled the call or left items unprocessed;
-//   - finalizeRequest, inside the SDK's retries (once per HTTP request): the request counted
-//     by operation and by role (the control table, or a target table), with the items or keys
-//     it carried, the capacity the answer reports, and whether it repeated an earlier request
-//     (an SDK retry, or a resend marked by our own retry loops: resend-marker.ts).
+//   - finalizeRequest, inside the SDK's retries (once per HTTP request, each attempt):
+//     - the write gate (write-gate.ts) for BatchWriteItem, told whether DynamoDB throttled the
+//       attempt or left items unprocessed, even when the SDK's next attempt succeeds;
+//     - the request counted (request-tally.ts) with whether it repeated an earlier request (an
+//       SDK retry, or a resend marked by our own retry loops: resend-marker.ts).
 //
 //   const counter = new DynamoDbRequestCounter('mapc_control'); counter.attach(client);
 //   const run = counter.beginRun({ concurrency: 8, maxWriteRate: 100 });
 //   …; const requests = run.finish();   // the DynamoDbRequests of the run's report
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { emptyOperationCounts, type DynamoDbRequests, type OperationCounts } from '../report/dynamodb-requests.js';
+import type { DynamoDbRequests } from '../report/dynamodb-requests.js';
+import { RequestTally } from './request-tally.js';
 import { resendReason } from './resend-marker.js';
 import { isThrottling } from './retry-policy.js';
 import { WriteGate, type CallOutcome, type WriteGateOptions } from './write-gate.js';
@@ -30,11 +30,6 @@ const TAKES_CONSUMED_CAPACITY = new Set([
   'UpdateItem',
 ]);
 
-const SINGLE_ITEM = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
-
-type Role = 'target' | 'control';
-type Counts = Record<Role, Map<string, OperationCounts>>;
-
 export interface RunCounting {
   /** The counts since beginRun, and what the write gate's backoff did. */
   finish(): DynamoDbRequests;
@@ -46,10 +41,12 @@ interface AttemptState {
 }
 
 export class DynamoDbRequestCounter {
-  private readonly counts: Counts = { target: new Map(), control: new Map() };
+  private readonly tally: RequestTally;
   private gate: WriteGate | undefined;
 
-  constructor(private readonly controlTable: string) {}
+  constructor(controlTable: string) {
+    this.tally = new RequestTally(controlTable);
+  }
 
   /** Adds the counting (and gating) middleware to a client; once per client. */
   attach(client: DynamoDBClient): void {
@@ -94,16 +91,10 @@ export class DynamoDbRequestCounter {
         const marker = resendReason(args.input);
         const retry = attempt > 1 || marker !== undefined;
         const throttled = attempt > 1 ? state.mapcLastThrottled === true : marker === 'throttled';
-        for (const [role, items] of this.carried(operation, args.input)) {
-          const counts = this.entry(role, operation);
-          counts.requests++;
-          counts.items += items;
-          if (retry) counts.retries++;
-          if (retry && throttled) counts.throttledRetries++;
-        }
+        this.tally.sent(operation, args.input, { retry, throttled });
         try {
           const result = await next(args);
-          this.answered(operation, args.input, result.output);
+          this.tally.answered(operation, args.input, result.output);
           return result;
         } catch (error) {
           state.mapcLastThrottled = isThrottling(error);
@@ -116,90 +107,15 @@ export class DynamoDbRequestCounter {
 
   /** Starts a run: its counts are those from here, its BatchWriteItem calls pass a new write gate. */
   beginRun(gate: WriteGateOptions): RunCounting {
-    const before = this.copy();
+    const mark = this.tally.mark();
     const runGate = new WriteGate(gate);
     this.gate = runGate;
     return {
-      finish: () => {
+      finish: (): DynamoDbRequests => {
         if (this.gate === runGate) this.gate = undefined;
-        return this.since(before, runGate);
+        return { ...this.tally.since(mark), backoff: runGate.report() };
       },
     };
-  }
-
-  private roleOf(table: string | undefined): Role {
-    return table === this.controlTable ? 'control' : 'target';
-  }
-
-  private entry(role: Role, operation: string): OperationCounts {
-    let counts = this.counts[role].get(operation);
-    if (counts === undefined) this.counts[role].set(operation, (counts = emptyOperationCounts()));
-    return counts;
-  }
-
-  /** Role → items or keys the request carries (one entry per role it reaches; most reach one). */
-  private carried(operation: string, input: Input): Map<Role, number> {
-    const roles = new Map<Role, number>();
-    const add = (table: string | undefined, items: number) =>
-      roles.set(this.roleOf(table), (roles.get(this.roleOf(table)) ?? 0) + items);
-    const requestItems = input.RequestItems as Record<string, unknown[] | { Keys?: unknown[] }> | undefined;
-    if (requestItems !== undefined) {
-      for (const [table, list] of Object.entries(requestItems))
-        add(table, Array.isArray(list) ? list.length : (list.Keys?.length ?? 0));
-    } else {
-      add(input.TableName as string | undefined, SINGLE_ITEM.has(operation) ? 1 : 0);
-    }
-    return roles;
-  }
-
-  /** Capacity reported, and the items a Query or Scan returned. */
-  private answered(operation: string, input: Input, output: Output | undefined): void {
-    if (output === undefined) return;
-    if ((operation === 'Query' || operation === 'Scan') && typeof output.Count === 'number')
-      this.entry(this.roleOf(input.TableName as string | undefined), operation).items += output.Count;
-    const consumed = output.ConsumedCapacity;
-    const list = Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed];
-    for (const capacity of list as Array<{ TableName?: string; CapacityUnits?: number }>) {
-      if (typeof capacity.CapacityUnits === 'number')
-        this.entry(this.roleOf(capacity.TableName), operation).capacityUnits += capacity.CapacityUnits;
-    }
-  }
-
-  private copy(): Counts {
-    const copy = (map: Map<string, OperationCounts>) => new Map([...map].map(([op, c]) => [op, { ...c }]));
-    return { target: copy(this.counts.target), control: copy(this.counts.control) };
-  }
-
-  private since(before: Counts, gate: WriteGate): DynamoDbRequests {
-    const report: DynamoDbRequests = {
-      target: {},
-      control: {},
-      requests: 0,
-      retries: 0,
-      throttledRetries: 0,
-      capacityUnits: 0,
-      backoff: gate.report(),
-    };
-    for (const role of ['target', 'control'] as const) {
-      for (const [operation, now] of [...this.counts[role]].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const then = before[role].get(operation) ?? emptyOperationCounts();
-        const delta: OperationCounts = {
-          requests: now.requests - then.requests,
-          items: now.items - then.items,
-          capacityUnits: Math.round((now.capacityUnits - then.capacityUnits) * 1000) / 1000,
-          retries: now.retries - then.retries,
-          throttledRetries: now.throttledRetries - then.throttledRetries,
-        };
-        if (delta.requests === 0) continue;
-        report[role][operation] = delta;
-        report.requests += delta.requests;
-        report.retries += delta.retries;
-        report.throttledRetries += delta.throttledRetries;
-        report.capacityUnits += delta.capacityUnits;
-      }
-    }
-    report.capacityUnits = Math.round(report.capacityUnits * 1000) / 1000;
-    return report;
   }
 }
 

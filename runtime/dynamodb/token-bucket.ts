@@ -2,9 +2,16 @@
 // reserves the tokens its call needs and is told how long to wait: tokens may go below zero,
 // so a call larger than the bucket (25 items at 10/s) still goes, later, and callers are
 // served in the order they asked. The bucket holds at most `burst` tokens, and starts full.
+//
+// A reservation is a ticket (take): the tokens taken in all, its own included. Its tokens have
+// come when the tokens supplied in all reach it, so its wait can be asked again (waitFor) after
+// the rate changed, without taking anything twice and without passing an earlier ticket.
 
 export class TokenBucket {
+  /** Supplied in all less `taken`: below zero while tickets wait. */
   private tokens: number;
+  /** Tokens taken in all: the last ticket. */
+  private taken = 0;
   private last: number;
 
   constructor(
@@ -24,9 +31,22 @@ export class TokenBucket {
 
   /** Takes `n` tokens; the milliseconds to wait before the call may go (0: at once). */
   reserve(n: number, now: number): number {
+    return this.waitFor(this.take(n, now), now);
+  }
+
+  /** Takes `n` tokens; the ticket to wait for (waitFor). */
+  take(n: number, now: number): number {
     this.refill(now);
     this.tokens -= n;
-    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.rate) * 1000);
+    this.taken += n;
+    return this.taken;
+  }
+
+  /** The milliseconds until the tokens of `ticket` have come, at the rate from now on (0: they have). */
+  waitFor(ticket: number, now: number): number {
+    this.refill(now);
+    const missing = ticket - this.taken - this.tokens;
+    return missing <= 0 ? 0 : Math.ceil((missing / this.rate) * 1000);
   }
 
   /** A new rate from now on (the backoff lowers and raises it). */

@@ -2,8 +2,9 @@
 // flight, and, under --max-write-rate, tokens for its items from a bucket all calls share.
 // Both limits back off when DynamoDB throttles (AIMD, aimd-limit.ts): a throttled response or
 // unprocessed items halve the calls in flight (and the rate), each success raises them again,
-// the calls by one per round of calls, the rate by a twentieth of the cap per call. The clock
-// is injected, so the logic is tested without waiting.
+// the calls by one per round of calls, the rate by a twentieth of the cap per call. A rate cut
+// also slows the calls already waiting for their tokens. The clock is injected, so the logic
+// is tested without waiting.
 import type { WriteBackoff } from '../report/dynamodb-requests.js';
 import { AimdLimit } from './aimd-limit.js';
 import { TokenBucket } from './token-bucket.js';
@@ -60,10 +61,25 @@ export class WriteGate {
     // A slot is taken here, or handed over by leave() (so no later caller can take it first).
     if (this.inFlight < this.slots() && this.waiting.length === 0) this.inFlight++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    const pass = { concurrencyEpoch: this.calls.epoch, rateEpoch: this.rate?.epoch ?? 0 };
-    const wait = this.bucket?.reserve(items, this.clock.now()) ?? 0;
-    if (wait > 0) await this.clock.sleep(wait);
-    return pass;
+    const concurrencyEpoch = this.calls.epoch;
+    const rateEpoch = this.bucket ? await this.waitForTokens(items) : 0;
+    return { concurrencyEpoch, rateEpoch };
+  }
+
+  /**
+   * Takes the tokens of `items` writes and waits until they have come. A call that slept
+   * through a rate cut waits again, for what its tokens still lack at the new rate (behind the
+   * calls that took tokens before it): calls already waiting slow down with the rest. The rate
+   * epoch its last wait was reckoned at, so its throttling, sent at the lowered rate, counts.
+   */
+  private async waitForTokens(items: number): Promise<number> {
+    const ticket = this.bucket!.take(items, this.clock.now());
+    for (;;) {
+      const epoch = this.rate!.epoch;
+      const wait = this.bucket!.waitFor(ticket, this.clock.now());
+      if (wait > 0) await this.clock.sleep(wait);
+      if (wait <= 0 || this.rate!.epoch === epoch) return epoch;
+    }
   }
 
   leave(pass: GatePass, outcome: CallOutcome): void {

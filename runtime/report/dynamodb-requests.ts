@@ -4,7 +4,7 @@
 // adaptive backoff lowered its concurrency and write rate.
 
 export interface OperationCounts {
-  /** HTTP requests sent (each retry is one more). */
+  /** HTTP requests sent (each retry is one more); one naming tables of both roles counts in both. */
   requests: number;
   /**
    * Items or keys carried: put and delete requests of BatchWriteItem, keys of BatchGetItem,
@@ -35,7 +35,10 @@ export interface DynamoDbRequests {
   target: Record<string, OperationCounts>;
   /** The same for requests to the control table. */
   control: Record<string, OperationCounts>;
-  /** Sums over both. */
+  /**
+   * Requests, retries and throttled retries in all, each request once (one naming tables of
+   * both roles counts in both above); the capacity units of both.
+   */
   requests: number;
   retries: number;
   throttledRetries: number;

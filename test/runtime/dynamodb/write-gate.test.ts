@@ -19,6 +19,32 @@ function fakeClock(): GateClock & { waits: number[] } {
   };
 }
 
+/**
+ * A clock whose sleeps wait until the test moves it on (advanceTo), so that calls can sleep
+ * side by side while something else happens; sleepers wake in the order of their ends.
+ */
+function steppedClock(): GateClock & { advanceTo(ms: number): Promise<void> } {
+  let now = 0;
+  const timers: Array<{ at: number; wake: () => void }> = [];
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    now: () => now,
+    sleep: (ms) => new Promise<void>((wake) => timers.push({ at: now + ms, wake })),
+    async advanceTo(ms) {
+      await settle();
+      for (;;) {
+        const next = timers.filter((timer) => timer.at <= ms).sort((a, b) => a.at - b.at)[0];
+        if (next === undefined) break;
+        timers.splice(timers.indexOf(next), 1);
+        now = next.at;
+        next.wake();
+        await settle();
+      }
+      now = ms;
+    },
+  };
+}
+
 describe('token bucket', () => {
   it('lets a burst through, then spaces calls at the rate, in the order they asked', () => {
     const bucket = new TokenBucket(100, 25, 0);
@@ -40,6 +66,18 @@ describe('token bucket', () => {
     bucket.reserve(25, 0);
     bucket.setRate(50, 0);
     expect(bucket.reserve(25, 0)).to.equal(500);
+  });
+
+  it('a ticket taken at one rate waits by the rate in force when it is asked again', () => {
+    const bucket = new TokenBucket(100, 25, 0);
+    bucket.take(25, 0);
+    const ticket = bucket.take(25, 0);
+    expect(bucket.waitFor(ticket, 0)).to.equal(250);
+    // 100 ms at 100/s paid 10 of the 25 tokens; the other 15 come at 50/s.
+    bucket.setRate(50, 100);
+    expect(bucket.waitFor(ticket, 100)).to.equal(300);
+    expect(bucket.waitFor(ticket, 250), 'asked again later: no token taken twice').to.equal(150);
+    expect(bucket.waitFor(ticket, 400)).to.equal(0);
   });
 
   it('300 items at 100/s, 25 a call, are spread over 2.75 s', () => {
@@ -149,5 +187,32 @@ describe('write gate', () => {
     const before = clock.now();
     await gate.enter(25);
     expect(clock.now() - before, '25 items at 50/s').to.equal(500);
+  });
+
+  it('slows calls already waiting for tokens when the rate is cut, in the order they came', async () => {
+    const clock = steppedClock();
+    const gate = new WriteGate({ concurrency: 8, maxWriteRate: 100, clock });
+    const first = await gate.enter(25); // the bucket's 25 tokens, at once
+    const released: number[] = [];
+    const enter = () =>
+      gate.enter(25).then((pass) => {
+        released.push(clock.now());
+        return pass;
+      });
+    // At 100/s these three would go at 250, 500 and 750 ms.
+    const waiting = [enter(), enter(), enter()];
+    await clock.advanceTo(100);
+    gate.leave(first, 'throttled'); // 50/s from 100 ms on
+    const later = enter();
+    await clock.advanceTo(10_000);
+    const [second] = await Promise.all(waiting);
+    await later;
+    // At 100 ms, 15, 40 and 65 tokens were still owed to the three: at 50/s, 300, 800 and
+    // 1300 ms more; the call that came after the cut waits behind them.
+    expect(released).to.deep.equal([400, 900, 1400, 1900]);
+    expect(gate.report()).to.include({ lowestWriteRate: 50 });
+    // Sent at the lowered rate, its throttling lowers the rate again.
+    gate.leave(second, 'throttled');
+    expect(gate.report()).to.include({ lowestWriteRate: 25 });
   });
 });
