@@ -76,6 +76,12 @@ export interface ItemAssembler {
    * collections by element key (a new row replaces its twin, a filtered one removes it).
    */
   build(root: Row, asOf: TimestampValue, failures: RowFailure[], stored?: ItemObject | null): AssembledItem;
+  /**
+   * The values of these top-level attributes for a root row, without building the item: null
+   * when one of them is not a plain expression of rows (it reads other attributes, or is set
+   * only `when`), or fails to evaluate (the build then says why).
+   */
+  attributesOf(names: readonly string[], root: Row, asOf: TimestampValue): ItemValue[] | null;
 }
 
 /** `storedElements`: how stored elements are matched with new rows (incremental runs; a preview has none). */
@@ -303,8 +309,29 @@ export function assembleItem(
     }
   };
 
+  const fromRows = new Map<string, (ctx: EvalContext) => ItemValue>();
+  for (const field of item.shape.fields)
+    if (field.value.kind === 'expr' && !field.when && readsRowsOnly(field.value.expr))
+      fromRows.set(field.name, compileExpr(field.value.expr, env) as (ctx: EvalContext) => Value);
+
   return {
     plan: item,
+    attributesOf(names, root, asOf) {
+      const ctx: EvalContext = { rows: new Array(slotCount), object: null, asOf };
+      ctx.rows[0] = root;
+      const values: ItemValue[] = [];
+      for (const name of names) {
+        const value = fromRows.get(name);
+        if (value === undefined) return null;
+        try {
+          values.push(value(ctx));
+        } catch (error) {
+          if (error instanceof EvaluationError) return null;
+          throw error;
+        }
+      }
+      return values;
+    },
     build(root, asOf, failures, stored) {
       const ctx: EvalContext = { rows: new Array(slotCount), object: null, asOf };
       ctx.rows[0] = root;
@@ -334,6 +361,11 @@ function fieldsBefore(keep: PlanExpr, element: PlanObject): number {
   visit(keep);
   const positions = [...read].map((name) => element.fields.findIndex((f) => f.name === name));
   return positions.includes(-1) ? element.fields.length : Math.max(-1, ...positions) + 1;
+}
+
+/** True when an expression reads rows only (no attribute of the item being built). */
+function readsRowsOnly(expr: PlanExpr): boolean {
+  return expr.kind !== 'attr' && expr.kind !== 'aggregate' && subExpressions(expr).every(readsRowsOnly);
 }
 
 function asObject(value: ItemValue | undefined): ItemObject | null {

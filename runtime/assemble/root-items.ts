@@ -3,7 +3,7 @@
 // calls markUsed, and commits the row failures of the build it keeps (a build may be redone
 // once rows kept by earlier runs are fetched).
 import { compileCondition, singleRowEnv, type EvalContext, type Row } from '../eval/compile-expr.js';
-import { fieldOf, type ItemObject } from '../eval/item-value.js';
+import { fieldOf, type ItemObject, type ItemValue } from '../eval/item-value.js';
 import { EvaluationError } from '../eval/operators.js';
 import type { Plan, PlanItem, PlanTable } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
@@ -41,7 +41,11 @@ interface ItemBuilder {
   keyNames: readonly string[];
 }
 
-export type StoredItemOf = (item: PlanItem, built: ItemObject) => ItemObject | null;
+/** An item's key attributes (partition key, and sort key if any), by name. */
+export type ItemKeyValues = Record<string, ItemValue>;
+
+/** The stored item with this key, to merge into; null: none. */
+export type StoredItemOf = (item: PlanItem, key: ItemKeyValues) => ItemObject | null;
 
 export class RootItems {
   private readonly byTable = new Map<string, ItemBuilder[]>();
@@ -71,22 +75,48 @@ export class RootItems {
   }
 
   /**
+   * The keys of a root row's items, from the root row alone (no item is built): null when a
+   * key cannot be told that way (see ItemAssembler.attributesOf), or the root filter fails.
+   * Items the root filters leave out have none.
+   */
+  keysOf(table: string, root: Row): Array<{ item: PlanItem; key: ItemKeyValues }> | null {
+    const keys: Array<{ item: PlanItem; key: ItemKeyValues }> = [];
+    const ctx: EvalContext = { rows: [root], object: null, asOf: this.asOf };
+    for (const builder of this.byTable.get(table) ?? []) {
+      try {
+        if (builder.rootFilter && !builder.rootFilter(ctx)) continue;
+      } catch (error) {
+        if (error instanceof EvaluationError) return null;
+        throw error;
+      }
+      const key = this.keyFromRoot(builder, root);
+      if (key === null) return null;
+      keys.push({ item: builder.item, key });
+    }
+    return keys;
+  }
+
+  /**
    * Builds the items of one root row: null when every item's root filter leaves it out.
-   * `storedOf` gives the stored item to merge into, found by the first build's key.
+   * `storedOf` gives the stored item to merge into, by the item's key: told from the root row
+   * when it can be (the item is built once), else from a first build (built again merged).
    * Throws RootRejected.
    */
   build(table: string, root: Row, storedOf?: StoredItemOf): BuiltRoot | null {
     const result: BuiltRoot = { items: [], leftOut: [], failures: [] };
     let passed = false;
     const ctx: EvalContext = { rows: [root], object: null, asOf: this.asOf };
-    for (const { item, assembler, rootFilter, partitionKey, keyNames } of this.byTable.get(table) ?? []) {
+    for (const builder of this.byTable.get(table) ?? []) {
+      const { item, assembler, rootFilter, partitionKey, keyNames } = builder;
       try {
         if (rootFilter && !rootFilter(ctx)) continue;
         passed = true;
         const before = result.failures.length;
-        let built = assembler.build(root, this.asOf, result.failures);
+        const key = storedOf ? this.keyFromRoot(builder, root) : null;
+        const known = key === null ? undefined : storedOf!(item, key);
+        let built = assembler.build(root, this.asOf, result.failures, known ?? null);
         // With its stored twin the item may hold more (and pass a `require` it failed alone).
-        const stored = storedOf?.(item, built.object);
+        const stored = storedOf && known === undefined ? storedOf(item, keyOfObject(built.object, keyNames)) : null;
         if (stored) {
           result.failures.length = before;
           built = assembler.build(root, this.asOf, result.failures, stored);
@@ -107,4 +137,18 @@ export class RootItems {
     }
     return passed ? result : null;
   }
+
+  private keyFromRoot(builder: ItemBuilder, root: Row): ItemKeyValues | null {
+    const values = builder.assembler.attributesOf(builder.keyNames, root, this.asOf);
+    if (values === null) return null;
+    const key: ItemKeyValues = {};
+    builder.keyNames.forEach((name, i) => (key[name] = values[i]));
+    return key;
+  }
+}
+
+function keyOfObject(object: ItemObject, keyNames: readonly string[]): ItemKeyValues {
+  const key: ItemKeyValues = {};
+  for (const name of keyNames) key[name] = fieldOf(object, name) ?? null;
+  return key;
 }

@@ -2,22 +2,27 @@
  * The state of incremental runs in one DynamoDB table of its own (the control table), keys
  * pk and sk, both strings:
  *
- *   pk                                sk          what
- *   lease                             lease       owner, until (epoch ms): one run writes at a time
- *   ledger#<mapping>                  <extract>   identity, planHash, status, times, report, error, skip
- *   layout#<mapping>#<table>          layout      bits: the table's stored rows are in 2^bits buckets
- *   rows#<mapping>#<table>#<bits>#<bucket>  <part>  rows: [key, values or null (filtered)] of keys
- *                                                   hashing to the bucket (row-buckets.ts); part 0 has parts
- *   parked#<mapping>#<table>          <row id>    extract, file, line, parkedAt, reason, values
- *   heldback#<mapping>#<target>#<key> item        item: an item `require` left out, with its rows
+ *   pk                                  sk               what
+ *   lease                               lease            owner, until (epoch ms): one run writes at a time
+ *   ledger#<mapping>                    <extract>        identity, planHash, status, times, report, error, skip
+ *   parked#<mapping>#<table>            <row id>         extract, file, line, parkedAt, reason, values
+ *   layout-version                      layout-version   version: 2 (layout-version.ts)
+ *   layout#<collection>                 layout           bits: the collection is in 2^bits buckets
+ *   bucket#<collection>#<bits>#<b>      head, part#…     the entries of keys hashing to bucket b (packed-buckets.ts)
+ *
+ * with two kinds of collection, entries by key:
+ *   rows#<mapping>#<table>        stored rows: projected columns, or null (a marker: the scan filters dropped it)
+ *   heldback#<mapping>#<target>   items `require` left out, with their rows, by item key
  *
  * Deployed on AWS (deploy/), the state machine keeps its execution lock here too, as
  * pk "stepfunctions-lock#<deployment>", sk "lock" (deploy/stack/execution-lock.ts); mapc never
  * reads or writes it.
  *
- * Stored rows are read by bucket (BatchGetItem), and written a bucket at a time, whole; a table's parked rows and a mapping's ledger
- * are one partition each, read with Query. `createControlTable` makes it (mapc init), or checks
- * the keys of the one that exists before any run writes to it.
+ * Entries are read by bucket (BatchGetItem) and written a bucket at a time, whole; a table's
+ * parked rows and a mapping's ledger are one partition each, read with Query.
+ * `createControlTable` makes it (mapc init), or checks the keys of the one that exists before
+ * any run writes to it. A control table of the first layout (a row per stored row) is moved
+ * into buckets by the first run that needs its rows (layout-version.ts).
  */
 import {
   ConditionalCheckFailedException,
@@ -50,6 +55,7 @@ import {
   type AttributeValue,
 } from '../dynamodb/attribute-values.js';
 import { PackedBuckets, type BucketChanges, type ControlWrite } from './packed-buckets.js';
+import { moveToBuckets, writeLayoutVersion } from './layout-version.js';
 import type { DynamoItem } from '../dynamodb/batch-get.js';
 import { BatchWriter } from '../dynamodb/batch-writer.js';
 import { DEFAULT_CONTROL_TABLE } from '../dynamodb/control-table-name.js';
@@ -80,6 +86,8 @@ const str = (item: DynamoItem, name: string): string => {
 
 export class DynamoDbStateStore implements StateStore {
   private readonly buckets: PackedBuckets;
+  /** The move from the first layout, once per store (layout-version.ts), before stored rows are read or written. */
+  private moved: Promise<number> | undefined;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -178,6 +186,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredValues | null>> {
+    await this.inBuckets();
     const found = new Map<string, StoredValues | null>();
     for (const [key, values] of await this.buckets.get(rowsCollection(mapping, table), keys))
       found.set(key, values && 'M' in values ? fromAttributeMap(values.M) : null);
@@ -186,6 +195,7 @@ export class DynamoDbStateStore implements StateStore {
 
   /** Puts rows over the stored ones by key (the buckets they fall in are read, and written back whole). */
   async putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void> {
+    await this.inBuckets();
     const changes: BucketChanges = new Map(
       rows.map((row) => [row.key, row.values === null ? null : { M: attributesOf(row.values) }]),
     );
@@ -229,6 +239,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async heldBackItems(mapping: string, target: string, keys: StoredKey[]): Promise<Map<string, ItemObject>> {
+    await this.inBuckets();
     const found = new Map<string, ItemObject>();
     const entries = await this.buckets.get(heldBackCollection(mapping, target), keys.map(itemKeyText));
     for (const [text, item] of entries) found.set(text, fromDynamoItem((item as { M: AttributeMap }).M));
@@ -236,13 +247,31 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void> {
+    await this.inBuckets();
     const changes: BucketChanges = new Map(items.map(({ key, item }) => [itemKeyText(key), { M: toDynamoItem(item) }]));
     await this.buckets.update(heldBackCollection(mapping, target), changes, HELD_BACK_PER_BUCKET);
   }
 
   async releaseHeldBack(mapping: string, target: string, keys: StoredKey[]): Promise<void> {
+    await this.inBuckets();
     const changes: BucketChanges = new Map(keys.map((key) => [itemKeyText(key), undefined]));
     await this.buckets.update(heldBackCollection(mapping, target), changes, HELD_BACK_PER_BUCKET);
+  }
+
+  /** Stored rows and held-back items of the first layout moved into buckets, once (layout-version.ts). */
+  private inBuckets(): Promise<number> {
+    this.moved ??= moveToBuckets({
+      client: this.client,
+      tableName: this.tableName,
+      update: (collection, changes) =>
+        this.buckets.update(
+          collection,
+          changes,
+          collection.startsWith('heldback#') ? HELD_BACK_PER_BUCKET : ROWS_PER_BUCKET,
+        ),
+      write: (requests) => this.write(requests),
+    });
+    return this.moved;
   }
 
   private async write(requests: WriteRequest[]): Promise<void> {
@@ -322,6 +351,7 @@ export async function createControlTable(
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await createTable(client, expected);
+    await writeLayoutVersion(client, tableName);
     return true;
   }
   const problems = (await checkTable(client, expected)).filter((p) => p.code !== 'table-not-active');

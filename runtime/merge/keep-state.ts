@@ -28,9 +28,12 @@ export interface KeepStateInput {
   state: RunState;
 }
 
-/** Tables whose rows later extracts need: parents (new children merge under them, roots included) and lookups. */
+/**
+ * Tables whose rows later extracts need: parents (new children merge under them) and lookups,
+ * and roots (a root the store keeps may have a stored item: stored-roots.ts).
+ */
 export function keptTables(plan: Plan): Set<string> {
-  const kept = new Set<string>();
+  const kept = new Set<string>(plan.items.map((item) => item.rootTable));
   for (const table of plan.tables) {
     for (const role of table.roles) {
       if (role.kind === 'grouped') kept.add(role.parentTable);

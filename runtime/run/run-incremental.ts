@@ -34,6 +34,7 @@ import {
   type StateStore,
 } from '../merge/state-store.js';
 import { StoredItems } from '../merge/stored-items.js';
+import { findStoredRoots } from '../merge/stored-roots.js';
 import { decodeRow } from '../merge/stored-values.js';
 
 export interface IncrementalRunInput {
@@ -148,6 +149,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     checkRecordsRead(manifest, state.recordsRead, source.name);
     await hydrateFromStore(plan, held, store, state);
 
+    const storedRoots = await findStoredRoots(plan, held, store);
     const stored = new StoredItems(plan, input.items, store);
     const roots = new RootItems(plan, held, asOf, storedElementKeys);
     const seenRootKeys = await streamRoots(
@@ -157,7 +159,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
       held,
       asOf,
       state,
-      mergeRootsInto(sink, roots, stored, state, lease.check),
+      mergeRootsInto(sink, roots, stored, storedRoots, state, lease.check),
     );
     const toPark = new Map<string, number[]>();
     accountHeldRows(plan, held, seenRootKeys, state, (table, index) => {

@@ -187,6 +187,7 @@ export const SURFACES: Record<string, readonly string[]> = {
     'state-store.ts',
     'stored-element-keys.ts',
     'stored-items.ts',
+    'stored-roots.ts',
     'stored-values.ts',
   ],
   'runtime/control': ['control-table.ts', 'item-reader.ts'],

@@ -1,11 +1,24 @@
 // The control table on DynamoDB Local: lease, ledger, stored rows and parked rows behave as
 // the store in memory does (the incremental-run tests use that one).
-import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { expect } from 'chai';
 import { useDynamoDbLocal } from '../../support/dynamodb-local-hooks.js';
-import { createControlTable, DynamoDbStateStore } from '../../../runtime/control/control-table.js';
+import {
+  createControlTable,
+  DynamoDbStateStore,
+  expectedControlTable,
+} from '../../../runtime/control/control-table.js';
+import { createTable } from '../../../runtime/dynamodb/create-table.js';
+import { fromAttributeMap } from '../../../runtime/dynamodb/attribute-values.js';
 import { fieldEntries, itemObjectFrom } from '../../../runtime/eval/item-value.js';
-import type { ParkedRow } from '../../../runtime/merge/state-store.js';
+import { itemKeyText, type ParkedRow } from '../../../runtime/merge/state-store.js';
 
 describe('runtime: the control table (DynamoDB Local)', function () {
   this.timeout(60_000);
@@ -211,5 +224,50 @@ describe('runtime: the control table (DynamoDB Local)', function () {
     await store().releaseHeldBack('m', 'app_table', [key(1)]);
     expect((await store().heldBackItems('m', 'app_table', [key(1), key(2)])).size).to.equal(1);
     expect((await store().heldBackItems('other', 'app_table', [key(2)])).size).to.equal(0);
+  });
+
+  it('moves a control table of the first layout (a row per stored row) into buckets, once, and deletes the old rows', async () => {
+    // The first layout, as mapc wrote it before buckets: a table it made has no version row.
+    await createTable(client, expectedControlTable('old_control'));
+    const put = (item: Record<string, AttributeValue>) =>
+      client.send(new PutItemCommand({ TableName: 'old_control', Item: item }));
+    await put({ pk: { S: 'row#m#orders#17' }, sk: { S: 'row' }, values: { M: { total: { N: '12.50' } } } });
+    await put({ pk: { S: 'row#m#orders#18' }, sk: { S: 'row' }, filtered: { BOOL: true } });
+    await put({ pk: { S: 'row#m#customers#a#b' }, sk: { S: 'row' }, values: { M: { name: { S: 'Ann' } } } });
+    const heldKey = { pk: 'CUST#9', sk: 'PROFILE' };
+    await put({
+      pk: { S: `heldback#m#app_table#${itemKeyText(heldKey)}` },
+      sk: { S: 'item' },
+      item: { M: { pk: { S: 'CUST#9' }, sk: { S: 'PROFILE' }, name: { S: 'Bo' } } },
+    });
+    await put({ pk: { S: 'parked#m#order_lines' }, sk: { S: 'x#f.csv#2' }, extract: { S: 'e' } });
+
+    const old = new DynamoDbStateStore(client, 'old_control');
+    expect(Object.fromEntries(await old.getRows('m', 'orders', ['17', '18', '19']))).to.deep.equal({
+      17: { total: fromAttributeMap({ total: { N: '12.50' } }).total },
+      18: null,
+    });
+    expect(Object.fromEntries(await old.getRows('m', 'customers', ['a#b']))).to.deep.equal({ 'a#b': { name: 'Ann' } });
+    const held = await old.heldBackItems('m', 'app_table', [heldKey]);
+    expect(Object.fromEntries(fieldEntries([...held.values()][0]))).to.include({ name: 'Bo' });
+
+    const left = (await client.send(new ScanCommand({ TableName: 'old_control' }))).Items!.map((item) => item.pk.S!);
+    expect(left.filter((pk) => pk.startsWith('row#') || pk.startsWith('heldback#'))).to.deep.equal([]);
+    expect(left).to.include.members(['layout-version', 'parked#m#order_lines']);
+    // Moved once: a row of the first layout written now is not moved by a later store.
+    await put({ pk: { S: 'row#m#orders#20' }, sk: { S: 'row' }, values: { M: { total: { N: '1' } } } });
+    const again = await new DynamoDbStateStore(client, 'old_control').getRows('m', 'orders', ['17', '20']);
+    expect([...again.keys()]).to.deep.equal(['17']);
+  });
+
+  it('makes a control table at the bucket layout, with nothing to move', async () => {
+    expect(await createControlTable(client, 'new_control')).to.equal(true);
+    const version = await client.send(
+      new GetItemCommand({
+        TableName: 'new_control',
+        Key: { pk: { S: 'layout-version' }, sk: { S: 'layout-version' } },
+      }),
+    );
+    expect(version.Item?.version).to.deep.equal({ N: '2' });
   });
 });
