@@ -6,7 +6,8 @@
 //   BatchWriteItem (batch-writer.ts: puts and deletes);
 // - the control table: DescribeTable (createControlTable: it exists, so it is not created),
 //   PutItem, UpdateItem, DeleteItem, Query (the lease, the ledger, parked rows), BatchGetItem
-//   and BatchWriteItem (stored rows, held-back items);
+//   and BatchWriteItem (stored rows, held-back items), Scan (layout-version.ts: once, to move
+//   a control table of the first layout into buckets);
 // - S3: ListBucket under the prefix (list-extracts.ts: ListObjectsV2), GetObject (HeadObject
 //   and the ranged GETs of s3-source.ts) and GetObjectVersion (a GET with the VersionId that
 //   pins an object of a versioned bucket).
@@ -29,6 +30,7 @@ export const CONTROL_TABLE_ACTIONS = [
   'dynamodb:Query',
   'dynamodb:BatchGetItem',
   'dynamodb:BatchWriteItem',
+  'dynamodb:Scan',
 ];
 
 export const EXTRACT_OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];

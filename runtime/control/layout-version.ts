@@ -9,9 +9,9 @@
 // are scanned, written into their buckets, then deleted, then the version row is written. A
 // run that stops part way leaves the version unwritten, and the next run moves what is left
 // (rows already moved are put into their buckets again, unchanged).
-import { GetItemCommand, PutItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '../dynamodb/attribute-values.js';
-import type { DynamoItem } from '../dynamodb/batch-get.js';
+import { batchGetAll, type DynamoItem } from '../dynamodb/batch-get.js';
 import type { BucketChanges, ControlWrite } from './packed-buckets.js';
 
 export const LAYOUT_VERSION = 2;
@@ -50,10 +50,8 @@ export interface LayoutMove {
 
 /** Moves the rows of the first layout into buckets, unless the table is at LAYOUT_VERSION; returns the rows moved. */
 export async function moveToBuckets({ client, tableName, update, write }: LayoutMove): Promise<number> {
-  const version = await client.send(
-    new GetItemCommand({ TableName: tableName, Key: VERSION_KEY, ConsistentRead: true }),
-  );
-  const at = version.Item?.version && 'N' in version.Item.version ? Number(version.Item.version.N) : 1;
+  const [version] = await batchGetAll(client, tableName, [VERSION_KEY]);
+  const at = version?.version && 'N' in version.version ? Number(version.version.N) : 1;
   if (at >= LAYOUT_VERSION) return 0;
   // Every old row is read before any bucket is written, so that each collection's bucket count
   // is chosen for all of its rows (packed-buckets.ts).
