@@ -123,6 +123,12 @@ describe('DynamoDB requests in the run report', function () {
     expect(requests.requests, 'each call once').to.equal([...seen.calls.values()].reduce((a, b) => a + b, 0));
     // 40 customer items written to the target table, in two calls of at most 25.
     expect(requests.target.BatchWriteItem).to.include({ requests: 2, items: 40 });
+    // A base load: the store keeps none of its roots, so no stored item is read.
+    expect(requests.target.BatchGetItem, 'no stored item read').to.equal(undefined);
+    // The control table: its layout rows and version, each read once, and the stored rows
+    // written in a few buckets (not one write per row).
+    expect(requests.control.BatchGetItem?.items ?? 0).to.be.at.most(8);
+    expect(requests.control.BatchWriteItem!.items).to.be.at.most(12);
     expect(requests.control.BatchWriteItem?.items ?? 0).to.be.greaterThan(0);
     expect(requests.target.BatchWriteItem.capacityUnits, 'DynamoDB Local reports consumed capacity').to.be.greaterThan(
       0,
