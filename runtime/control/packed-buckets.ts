@@ -37,9 +37,20 @@ const blobOf = (item: DynamoItem) => (item.entries as unknown as { B: Uint8Array
  */
 const B = (bytes: Buffer): AttributeValue => ({ B: bytes }) as unknown as AttributeValue;
 
+/** Entries of buckets read that a store keeps for the rest of its run, at most. */
+const CACHED_ENTRIES = 500_000;
+
 export class PackedBuckets {
   /** Collections' bits once read or written (a layout never changes). */
   private readonly layouts = new Map<string, number>();
+  /**
+   * Buckets read, as this store last read or wrote them, by pk: a run reads a bucket for its
+   * rows' parents, then writes its own rows into it, and no other run writes meanwhile (the
+   * lease). Buckets of a collection written for the first time are not kept (a base load
+   * would keep all its state).
+   */
+  private readonly cache = new Map<string, StoredBucket>();
+  private cachedEntries = 0;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -88,21 +99,29 @@ export class PackedBuckets {
     const spilled: ControlWrite[] = [];
     const heads: ControlWrite[] = [];
     const old: ControlWrite[] = [];
+    const written = new Map<number, StoredBucket['spill']>();
     for (const [bucket, { entries, spill }] of buckets) {
       const pk = S(bucketPk(collection, bits, bucket));
       const parts = packParts(entries);
       if (parts.length === 1) {
         heads.push({ put: { pk, sk: S('head'), entries: B(parts[0]) } });
+        written.set(bucket, null);
       } else {
         const generation = (spill?.generation ?? 0) + 1;
         parts.forEach((part, i) => spilled.push({ put: { pk, sk: S(partSk(generation, i)), entries: B(part) } }));
         heads.push({ put: { pk, sk: S('head'), generation: N(generation), parts: N(parts.length) } });
+        written.set(bucket, { generation, parts: parts.length });
       }
       for (let i = 0; spill && i < spill.parts; i++) old.push({ delete: { pk, sk: S(partSk(spill.generation, i)) } });
     }
     await this.write(spilled);
     await this.write(heads);
     await this.write(old);
+    // Kept buckets now hold what was written (their entries were changed in place).
+    for (const [bucket, spill] of written) {
+      const cached = this.cache.get(bucketPk(collection, bits, bucket));
+      if (cached) cached.spill = spill;
+    }
   }
 
   /** A collection's bits, from its layout row; undefined while nothing of it is stored. */
@@ -140,8 +159,14 @@ export class PackedBuckets {
     const read = new Map<number, StoredBucket>();
     const byPk = new Map<string, number>();
     for (const bucket of buckets) {
+      const pk = bucketPk(collection, bits, bucket);
+      const cached = this.cache.get(pk);
+      if (cached) {
+        read.set(bucket, cached);
+        continue;
+      }
       read.set(bucket, { entries: new Map(), spill: null });
-      byPk.set(bucketPk(collection, bits, bucket), bucket);
+      byPk.set(pk, bucket);
     }
     const heads = await batchGetAll(
       this.client,
@@ -173,6 +198,12 @@ export class PackedBuckets {
         throw new Error(
           `the control table ${this.tableName} lacks parts of ${bucketPk(collection, bits, bucket)} (${partsRead.get(bucket) ?? 0} of ${spill.parts}): it was changed by other than mapc`,
         );
+    }
+    for (const [pk, bucket] of byPk) {
+      const stored = read.get(bucket)!;
+      if (this.cachedEntries + stored.entries.size > CACHED_ENTRIES) break;
+      this.cache.set(pk, stored);
+      this.cachedEntries += stored.entries.size;
     }
     return read;
   }

@@ -58,9 +58,10 @@ export function isParkedBy(row: ParkedRow, extract: string): boolean {
 
 export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
   const { plan, held, store } = input;
-  for (const name of keptTables(plan)) {
+  // Each table's rows go to buckets of their own: the tables are written at once.
+  const kept = [...keptTables(plan)].map((name) => {
     const table = held.get(name);
-    if (!table) continue;
+    if (!table) return undefined;
     const parked = new Set(input.toPark.get(name) ?? []);
     const rows: StoredRow[] = [];
     for (let index = 0; index < table.count; index++) {
@@ -73,8 +74,9 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
         });
     }
     for (const key of table.filteredKeys) rows.push({ key: String(key), values: null });
-    await store.putRows(plan.mapping, name, rows);
-  }
+    return store.putRows(plan.mapping, name, rows);
+  });
+  await allDone(kept);
 
   const now = new Date().toISOString();
   const parkedNow = new Set<string>();
@@ -118,4 +120,11 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
       [...settled, ...settledHere].map((row) => ({ table: name, id: row.id })),
     );
   }
+}
+
+/** Waits for every one of the writes, then fails with the first failure: no write of a failed run goes on after it. */
+export async function allDone(writes: Array<Promise<void> | undefined>): Promise<void> {
+  const settled = await Promise.allSettled(writes);
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -21,7 +21,7 @@ import { formatIsoTimestamp } from '../values/calendar.js';
 import type { TimestampValue } from '../values/value.js';
 import { mergeProblems } from '../merge/check-mergeable.js';
 import { hydrateFromStore } from '../merge/hydrate.js';
-import { isParkedBy, keepRowsAndParked } from '../merge/keep-state.js';
+import { allDone, isParkedBy, keepRowsAndParked } from '../merge/keep-state.js';
 import { holdLease } from '../merge/lease.js';
 import { unfinishedBefore } from '../merge/ledger-order.js';
 import { mergeRootsInto } from '../merge/merge-roots.js';
@@ -170,19 +170,22 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     lease.check();
     await sink.commit();
     lease.check();
-    await stored.persistHeldBack();
-    await keepRowsAndParked({
-      plan,
-      held,
-      store,
-      extract,
-      identity: input.identity,
-      parked,
-      parkedHere,
-      retried,
-      toPark,
-      state,
-    });
+    // Held-back items and the rows later extracts need go to buckets of their own: at once.
+    await allDone([
+      stored.persistHeldBack(),
+      keepRowsAndParked({
+        plan,
+        held,
+        store,
+        extract,
+        identity: input.identity,
+        parked,
+        parkedHere,
+        retried,
+        toPark,
+        state,
+      }),
+    ]);
     const done = report('ok');
     await store.recordLedger(ledgerEntry('applied', done));
     return done;

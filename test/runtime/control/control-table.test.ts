@@ -226,6 +226,41 @@ describe('runtime: the control table (DynamoDB Local)', function () {
     expect((await store().heldBackItems('other', 'app_table', [key(2)])).size).to.equal(0);
   });
 
+  it('reads a bucket once per store: rows put into buckets it read are not read again', async () => {
+    const counted = dynamo.client();
+    const gets: number[] = [];
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'BatchGetItemCommand') gets.push(1);
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const rows = Array.from({ length: 300 }, (_, i) => ({ key: `r${i}`, values: { n: BigInt(i) } }));
+    await store().putRows('m', 'cached', rows);
+    const one = new DynamoDbStateStore(counted, 'control');
+    await one.getRows('m', 'cached', ['r1', 'r2', 'r299']);
+    const afterRead = gets.length;
+    expect(afterRead, 'the layout version, the layout, then the buckets').to.equal(3);
+    await one.putRows('m', 'cached', [
+      { key: 'r1', values: { n: 100n } },
+      { key: 'r299', values: null },
+    ]);
+    expect(gets.length, 'no read: the buckets were read already').to.equal(afterRead);
+    expect(Object.fromEntries(await one.getRows('m', 'cached', ['r1', 'r2', 'r299']))).to.deep.equal({
+      r1: { n: 100n },
+      r2: { n: 2n },
+      r299: null,
+    });
+    // What it wrote is what a new store reads.
+    expect(Object.fromEntries(await store().getRows('m', 'cached', ['r1', 'r2', 'r299']))).to.deep.equal({
+      r1: { n: 100n },
+      r2: { n: 2n },
+      r299: null,
+    });
+    counted.destroy();
+  });
+
   it('moves a control table of the first layout (a row per stored row) into buckets, once, and deletes the old rows', async () => {
     // The first layout, as mapc wrote it before buckets: a table it made has no version row.
     await createTable(client, expectedControlTable('old_control'));
