@@ -47,6 +47,8 @@ export interface DynamoDbRunOptions extends DynamoDbOptions {
   /** Who holds the lease (default host:pid). */
   owner?: string;
   onControlTableCreated?: (name: string) => void;
+  /** Threads holding tables, as for a preview (default 'auto'); items are built on one thread. */
+  threads?: number | 'auto';
 }
 
 export interface RunExtractOptions {
@@ -127,6 +129,7 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
         owner: settings.owner,
         onControlTableCreated: settings.onControlTableCreated,
         limits: options.limits,
+        threads: settings.threads,
       });
     } catch (error) {
       const unreachable = connectionFailureText(error, connection.location);

@@ -36,7 +36,7 @@ appears only when the run succeeds.
   --format plain|dynamodb
   --threads N             threads holding tables and building items, at most twice the
                           cores (default: one per core, at most 8, for a phase whose files
-                          hold 8 MiB or more, else 1)
+                          hold 8 MiB or more, else 1); into DynamoDB, threads holding tables
 
 DynamoDB (no --out): items merged into the target tables, as docs/design.md "Running
 incrementally" describes; the control table is created on first use (or by mapc init).
@@ -147,6 +147,7 @@ export const runCommand: Command = {
                 concurrency,
                 ...(maxWriteRate !== undefined ? { maxWriteRate } : {}),
                 force: values.force ?? false,
+                threads,
                 ...(values.owner ? { owner: values.owner } : {}),
                 onControlTableCreated: (name: string) => process.stderr.write(`created the control table ${name}\n`),
               },

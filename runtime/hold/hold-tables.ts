@@ -43,18 +43,24 @@ function estimatedRows(files: ArchiveEntry[], firstBatchRows: number): number {
   return Math.min(MAX_RESERVED_ROWS, Math.ceil(((firstBatchRows * bytes) / BATCH_BYTES) * 1.1));
 }
 
+export interface HoldOptions {
+  /** Rows parked by earlier runs, read after each table's files (their heldIndex is set). */
+  retried?: Map<string, RetriedRow[]>;
+  /** Hold the root tables too (incremental runs). */
+  holdRoots?: boolean;
+  /** Hold the rows the scan filters drop, marked (incremental runs: they take stored twins out). */
+  holdScanFiltered?: boolean;
+  /** Only these tables (a holding thread's share). */
+  only?: ReadonlySet<string>;
+}
+
 export async function holdTables(
   plan: Plan,
   source: ByteSource,
   entries: Map<string, ArchiveEntry[]>,
   asOf: TimestampValue,
   state: RunState,
-  options: {
-    retried?: Map<string, RetriedRow[]>;
-    holdRoots?: boolean;
-    holdScanFiltered?: boolean;
-    only?: ReadonlySet<string>;
-  } = {},
+  options: HoldOptions = {},
 ): Promise<Map<string, HeldTable>> {
   const retried = options.retried ?? new Map<string, RetriedRow[]>();
   const parents = new Set(

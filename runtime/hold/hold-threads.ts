@@ -1,5 +1,5 @@
 /*
- * Holding tables on several threads (preview runs): the held tables are dealt out to
+ * Holding tables on several threads (preview and incremental runs): the held tables are dealt out to
  * threads (hold-worker.ts), largest first, each to the thread with the fewest bytes so far;
  * each thread reads its tables through this thread's byte source and builds them in shared
  * memory. Their counts, rejects and records read per file are then applied here table by
@@ -13,6 +13,7 @@ import type { Plan, PlanTable } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import { HeldTable } from './held-table.js';
 import type { HoldWorkerData, HoldWorkerMessage } from './hold-worker.js';
+import type { HoldOptions } from './hold-tables.js';
 import type { RunState } from '../report/run-state.js';
 import { startWorker } from '../threads/start-worker.js';
 
@@ -38,9 +39,12 @@ export async function holdTablesOnThreads(
   asOf: TimestampValue,
   state: RunState,
   threads: number,
+  /** As holdTables takes them (incremental runs: rows parked earlier, and the rows the scan filters drop). */
+  options: Pick<HoldOptions, 'retried' | 'holdRoots' | 'holdScanFiltered'> = {},
 ): Promise<Map<string, HeldTable>> {
   // Every file gets its number before the threads start, so theirs agree with this thread's.
   for (const table of tables) for (const entry of entries.get(table.name) ?? []) state.fileIndex(entry.name);
+  for (const table of tables) for (const row of options.retried?.get(table.name) ?? []) state.fileIndex(row.file);
   const size = await source.size();
   const workers: Worker[] = [];
   let results: Held[];
@@ -53,7 +57,9 @@ export async function holdTablesOnThreads(
   const byName = new Map(results.flat().map((result) => [result.snapshot.plan.name, result]));
   const held = new Map<string, HeldTable>();
   for (const table of tables) {
-    const { snapshot, counts, rejects, recordsRead } = byName.get(table.name)!;
+    const { snapshot, counts, rejects, recordsRead, retriedAt } = byName.get(table.name)!;
+    // Where each parked row landed, as holdTables notes it.
+    (options.retried?.get(table.name) ?? []).forEach((row, i) => (row.heldIndex = retriedAt[i]));
     Object.assign(state.countsOf(table.name), counts);
     for (const [file, records] of recordsRead) state.recordsReadOf(table.name).set(file, records);
     for (const reject of rejects) state.reject(reject);
@@ -72,6 +78,9 @@ export async function holdTablesOnThreads(
       entries: names.map((name) => [name, entries.get(name) ?? []]),
       source: { name: source.name, size, port: channel.port2 },
       limits: state.limits,
+      retried: names.map((name) => [name, options.retried?.get(name) ?? []]),
+      holdRoots: options.holdRoots ?? false,
+      holdScanFiltered: options.holdScanFiltered ?? false,
     };
     const worker = startWorker(import.meta.url, 'hold-worker', data, [channel.port2]);
     workers.push(worker);

@@ -8,7 +8,7 @@ import type { Plan } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import type { HeldTableSnapshot } from './held-table.js';
 import type { ReadLimits } from '../report/read-limits.js';
-import { holdTables } from './hold-tables.js';
+import { holdTables, type RetriedRow } from './hold-tables.js';
 import type { TableCounts } from '../report/run-report.js';
 import { RunState, type RunProgress } from '../report/run-state.js';
 import type { Reject } from '../report/run-state.js';
@@ -22,6 +22,10 @@ export interface HoldWorkerData {
   files: string[];
   source: { name: string; size: number; port: MessagePort };
   limits: ReadLimits;
+  /** Rows parked by earlier runs, by table (incremental runs). */
+  retried: Array<[string, RetriedRow[]]>;
+  holdRoots: boolean;
+  holdScanFiltered: boolean;
 }
 
 export type HoldWorkerMessage =
@@ -33,6 +37,8 @@ export type HoldWorkerMessage =
         counts: TableCounts;
         rejects: Reject[];
         recordsRead: Map<string, number>;
+        /** Where each retried row landed (-1: rejected), in the order they were given. */
+        retriedAt: number[];
       }>;
     }
   | { kind: 'failed'; message: string };
@@ -66,8 +72,12 @@ for (const file of data.files) state.fileIndex(file);
 const source = new PortByteSource(data.source.name, data.source.size, data.source.port);
 
 try {
+  const retried = new Map(data.retried);
   const held = await holdTables(data.plan, source, new Map(data.entries), data.asOf, state, {
     only: new Set(data.tables),
+    retried,
+    holdRoots: data.holdRoots,
+    holdScanFiltered: data.holdScanFiltered,
   });
   post({
     kind: 'held',
@@ -76,6 +86,7 @@ try {
       counts: state.countsOf(table.plan.name),
       rejects: rejects.filter((r) => r.table === table.plan.name),
       recordsRead: state.recordsReadOf(table.plan.name),
+      retriedAt: (retried.get(table.plan.name) ?? []).map((row) => row.heldIndex),
     })),
   });
 } catch (error) {

@@ -37,6 +37,8 @@ export interface MergeIntoDynamoDb {
   onControlTableCreated?: (name: string) => void;
   /** Caps on what is read (runtime/report/read-limits.ts). */
   limits?: Partial<ReadLimits>;
+  /** Threads holding tables (default 'auto', see run-plan.ts). */
+  threads?: number | 'auto';
 }
 
 /**
@@ -107,6 +109,7 @@ async function merge(run: MergeIntoDynamoDb): Promise<RunReport> {
     force: run.force,
     owner: run.owner ?? `${hostname()}:${process.pid}`,
     limits: run.limits,
+    threads: run.threads,
     describeFailure: (error) => connectionFailureText(error, connection.location) ?? error.message,
   });
 }

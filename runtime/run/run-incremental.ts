@@ -8,7 +8,9 @@ import type { ByteSource } from '../archive/byte-source.js';
 import type { Plan } from '../plan/types.js';
 import { accountHeldRows } from '../assemble/account-held-rows.js';
 import { checkRecordsRead } from '../read/check-records-read.js';
-import { holdTables, type RetriedRow } from '../hold/hold-tables.js';
+import { holdTables, tablesToHold, type RetriedRow } from '../hold/hold-tables.js';
+import { holdTablesOnThreads } from '../hold/hold-threads.js';
+import { threadCount } from './thread-count.js';
 import { openExtractTables } from '../read/extract-tables.js';
 import { RootItems } from '../assemble/root-items.js';
 import { storedElementKeys } from '../merge/stored-element-keys.js';
@@ -56,6 +58,8 @@ export interface IncrementalRunInput {
   onProgress?: (progress: RunProgress) => void;
   /** Caps on what is read (see RunInput.limits). */
   limits?: Partial<ReadLimits>;
+  /** Threads holding tables: as asked, or 'auto' (the default) as for a preview (thread-count.ts). */
+  threads?: number | 'auto';
   /** How a failure is told in the report and the ledger (default: its message); the run into DynamoDB names an endpoint that stopped answering. */
   describeFailure?: (error: Error) => string;
 }
@@ -140,11 +144,17 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
         })),
       );
     }
-    const held = await holdTables(plan, source, entries, asOf, state, {
-      retried,
-      holdRoots: true,
-      holdScanFiltered: true,
-    });
+    const holding = { retried, holdRoots: true, holdScanFiltered: true };
+    const toHold = tablesToHold(plan, true);
+    const holdingThreads = threadCount(
+      input.threads ?? 'auto',
+      toHold.map((t) => t.name),
+      entries,
+    );
+    const held =
+      holdingThreads > 1 && toHold.length > 1
+        ? await holdTablesOnThreads(plan, toHold, source, entries, asOf, state, holdingThreads, holding)
+        : await holdTables(plan, source, entries, asOf, state, holding);
     // Every table is read, and no item written yet.
     checkRecordsRead(manifest, state.recordsRead, source.name);
     await hydrateFromStore(plan, held, store, state);

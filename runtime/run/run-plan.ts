@@ -1,8 +1,6 @@
 // Runs a plan on one extract: hold the tables other rows need (lookups, groups), stream the
 // root rows to build and write their items, then account for every row read.
-import { availableParallelism } from 'node:os';
 import type { ByteSource } from '../archive/byte-source.js';
-import type { ArchiveEntry } from '../archive/central-directory.js';
 import type { Plan } from '../plan/types.js';
 import { isLineSink, type ItemSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
@@ -13,6 +11,7 @@ import { holdTables, tablesToHold } from '../hold/hold-tables.js';
 import { holdTablesOnThreads } from '../hold/hold-threads.js';
 import { openExtractTables } from '../read/extract-tables.js';
 import { readLimits, type ReadLimits } from '../report/read-limits.js';
+import { threadCount } from './thread-count.js';
 import type { RunReport } from '../report/run-report.js';
 import { RunFailure, RunState, type RejectSink, type RunProgress } from '../report/run-state.js';
 import { RootItems } from '../assemble/root-items.js';
@@ -40,21 +39,6 @@ export interface RunInput {
   threads?: number | 'auto';
   /** Caps on what is read (record size, inflated bytes, entries); each defaults as in DEFAULT_READ_LIMITS. */
   limits?: Partial<ReadLimits>;
-}
-
-const AUTO_THREADS_FROM_BYTES = 8 * 1024 * 1024;
-/** 'auto' uses at most this many threads: each build thread has a heap of its own (50-100 MB). */
-const AUTO_THREADS_AT_MOST = 8;
-
-/** Threads for a phase that reads `tables`: as asked, or for 'auto' one per core once their files are large enough. */
-function threadCount(
-  requested: number | 'auto',
-  tables: Iterable<string>,
-  entries: Map<string, ArchiveEntry[]>,
-): number {
-  if (requested !== 'auto') return requested;
-  const bytes = [...tables].flatMap((t) => entries.get(t) ?? []).reduce((sum, e) => sum + e.uncompressedSize, 0);
-  return bytes >= AUTO_THREADS_FROM_BYTES ? Math.min(availableParallelism(), AUTO_THREADS_AT_MOST) : 1;
 }
 
 export async function runPlan(input: RunInput): Promise<RunReport> {

@@ -103,6 +103,8 @@ export interface RunOptions {
   owner?: string;
   /** The sink throws after this many items (a crash halfway through a run). */
   crashAfterWrites?: number;
+  /** Threads holding tables (default 1: tests' extracts are small). */
+  threads?: number;
 }
 
 /** Where incremental runs keep state and items: in memory, or on the real servers. */
@@ -136,6 +138,7 @@ export async function runIncrementallyOn(
       rejects: { write: (r) => rejects.push(r) },
       owner: options.owner ?? 'test',
       force: options.force ?? false,
+      threads: options.threads ?? 1,
     });
     return { report, rejects };
   } finally {

@@ -89,4 +89,33 @@ describe('runtime: incremental runs against one combined run (property)', functi
       { seed: Number(process.env.MERGE_SEED ?? SEED), numRuns: Number(process.env.MERGE_RUNS ?? 60) },
     );
   });
+
+  it('holds tables on two threads to the same items, counts and rejects as on one, parked rows included', async () => {
+    const plan = differentialPlan('optimized');
+    let retried = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        warehouseArbitrary({ twinsAcrossScanFilter: true }),
+        fc.integer({ min: 2, max: 3 }),
+        fc.integer(),
+        async (warehouse, parts, salt) => {
+          const worlds = [await memoryWorld(), await memoryWorld()];
+          for (const part of deal(warehouse, parts, (key) => hashOf(key, salt))) {
+            const extract = await extractFile(part);
+            const [one, two] = [
+              await worlds[0].run(plan, extract, { asOf: warehouse.asOf, threads: 1 }),
+              await worlds[1].run(plan, extract, { asOf: warehouse.asOf, threads: 2 }),
+            ];
+            expect(two.report.status, two.report.error).to.equal('ok');
+            expect(two.report.tables).to.deep.equal(one.report.tables);
+            expect(two.rejects).to.deep.equal(one.rejects);
+            retried += Object.values(two.report.tables).reduce((sum, counts) => sum + counts.retried, 0);
+          }
+          expect(await worlds[1].itemLines()).to.deep.equal(await worlds[0].itemLines());
+        },
+      ),
+      { seed: Number(process.env.MERGE_SEED ?? SEED), numRuns: 8 },
+    );
+    expect(retried, 'rows parked by one extract and retried by the next').to.be.greaterThan(0);
+  });
 });
