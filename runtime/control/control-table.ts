@@ -63,8 +63,6 @@ import { checkTable, type TableProblem } from '../dynamodb/check-tables.js';
 import { createTable } from '../dynamodb/create-table.js';
 import type { ExpectedTable } from '../dynamodb/expected-table.js';
 
-type WriteRequest = ControlWrite;
-
 /** Stored rows a bucket holds when a table is first written (to twice as many): about 2-4 KB deflated. */
 const ROWS_PER_BUCKET = 64;
 /** Held-back items are whole items: fewer to a bucket. */
@@ -217,7 +215,7 @@ export class DynamoDbStateStore implements StateStore {
 
   async park(mapping: string, rows: ParkedRow[]): Promise<void> {
     await this.write(
-      rows.map((row): WriteRequest => ({
+      rows.map((row): ControlWrite => ({
         put: {
           pk: S(`parked#${mapping}#${row.table}`),
           sk: S(row.id),
@@ -234,7 +232,7 @@ export class DynamoDbStateStore implements StateStore {
 
   async unpark(mapping: string, rows: Array<{ table: string; id: string }>): Promise<void> {
     await this.write(
-      rows.map((row): WriteRequest => ({ delete: { pk: S(`parked#${mapping}#${row.table}`), sk: S(row.id) } })),
+      rows.map((row): ControlWrite => ({ delete: { pk: S(`parked#${mapping}#${row.table}`), sk: S(row.id) } })),
     );
   }
 
@@ -274,7 +272,7 @@ export class DynamoDbStateStore implements StateStore {
     return this.moved;
   }
 
-  private async write(requests: WriteRequest[]): Promise<void> {
+  private async write(requests: ControlWrite[]): Promise<void> {
     if (requests.length === 0) return;
     const rejected: string[] = [];
     const writer = new BatchWriter(this.client, {
