@@ -80,19 +80,17 @@ export class PackedBuckets {
    */
   async update(collection: string, changes: BucketChanges, perBucket: number): Promise<void> {
     if (changes.size === 0) return;
-    let bits = await this.layout(collection);
+    const known = await this.layout(collection);
+    const chosen = known === undefined ? await this.chooseLayout(collection, bitsFor(changes.size, perBucket)) : null;
+    const bits = known ?? chosen!.bits;
     const touched = new Set<number>();
-    let buckets: Map<number, StoredBucket>;
-    if (bits === undefined) {
-      bits = await this.chooseLayout(collection, bitsFor(changes.size, perBucket));
-      for (const key of changes.keys()) touched.add(bucketOf(key, bits));
-      buckets = new Map([...touched].map((bucket) => [bucket, { entries: new Map(), spill: null }]));
-    } else {
-      for (const key of changes.keys()) touched.add(bucketOf(key, bits));
-      buckets = await this.read(collection, bits, touched);
-    }
+    for (const key of changes.keys()) touched.add(bucketOf(key, bits));
+    // Nothing to read only when this call made the layout (a layout found already may have buckets).
+    const buckets: Map<number, StoredBucket> = chosen?.made
+      ? new Map([...touched].map((bucket) => [bucket, { entries: new Map(), spill: null }]))
+      : await this.read(collection, bits, touched);
     for (const [key, value] of changes) {
-      const entries = buckets.get(bucketOf(key, bits!))!.entries;
+      const entries = buckets.get(bucketOf(key, bits))!.entries;
       if (value === undefined) entries.delete(key);
       else entries.set(key, value);
     }
@@ -135,8 +133,8 @@ export class PackedBuckets {
     return bits;
   }
 
-  /** Writes a collection's layout, unless one is there already (then that one holds). */
-  private async chooseLayout(collection: string, bits: number): Promise<number> {
+  /** Writes a collection's layout, unless one is there already (then that one holds, `made` false). */
+  private async chooseLayout(collection: string, bits: number): Promise<{ bits: number; made: boolean }> {
     try {
       await this.client.send(
         new PutItemCommand({
@@ -148,10 +146,10 @@ export class PackedBuckets {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       this.layouts.delete(collection);
-      return (await this.layout(collection))!;
+      return { bits: (await this.layout(collection))!, made: false };
     }
     this.layouts.set(collection, bits);
-    return bits;
+    return { bits, made: true };
   }
 
   /** These buckets as stored (empty when none is). */

@@ -261,6 +261,30 @@ describe('runtime: the control table (DynamoDB Local)', function () {
     counted.destroy();
   });
 
+  it('keeps the rows of a writer that made the layout first, when its own layout write loses', async () => {
+    // Store one finds no layout; before its layout write lands, store two makes the layout and writes a row.
+    const racing = dynamo.client();
+    let raced = false;
+    racing.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { ConditionExpression?: string };
+        if (!raced && context.commandName === 'PutItemCommand' && input.ConditionExpression !== undefined) {
+          raced = true;
+          await store().putRows('m', 'race', [{ key: 'two', values: { by: 'two' } }]);
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    await new DynamoDbStateStore(racing, 'control').putRows('m', 'race', [{ key: 'one', values: { by: 'one' } }]);
+    expect(raced).to.equal(true);
+    expect(Object.fromEntries(await store().getRows('m', 'race', ['one', 'two']))).to.deep.equal({
+      one: { by: 'one' },
+      two: { by: 'two' },
+    });
+    racing.destroy();
+  });
+
   it('moves a control table of the first layout (a row per stored row) into buckets, once, and deletes the old rows', async () => {
     // The first layout, as mapc wrote it before buckets: a table it made has no version row.
     await createTable(client, expectedControlTable('old_control'));
