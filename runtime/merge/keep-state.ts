@@ -10,6 +10,7 @@ import type { RunState } from '../report/run-state.js';
 import type { ExtractIdentity, ParkedRow, StateStore, StoredRow } from './state-store.js';
 import { isHydrated } from './hydrate.js';
 import { storedColumns } from './stored-values.js';
+import { ROOTS_KEPT_FROM_THE_START } from './stored-roots.js';
 
 export interface KeepStateInput {
   plan: Plan;
@@ -26,6 +27,8 @@ export interface KeepStateInput {
   /** Held rows (by table) still without a parent. */
   toPark: Map<string, number[]>;
   state: RunState;
+  /** The mapping's first extract: its root tables keep the mark that every root is kept (stored-roots.ts). */
+  firstRun: boolean;
 }
 
 /**
@@ -59,6 +62,7 @@ export function isParkedBy(row: ParkedRow, extract: string): boolean {
 export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
   const { plan, held, store } = input;
   // Each table's rows go to buckets of their own: the tables are written at once.
+  const roots = new Set(plan.items.map((item) => item.rootTable));
   const kept = [...keptTables(plan)].map((name) => {
     const table = held.get(name);
     if (!table) return undefined;
@@ -74,6 +78,7 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
         });
     }
     for (const key of table.filteredKeys) rows.push({ key: String(key), values: null });
+    if (input.firstRun && roots.has(name)) rows.push({ key: ROOTS_KEPT_FROM_THE_START, values: null });
     return store.putRows(plan.mapping, name, rows);
   });
   await allDone(kept);

@@ -159,7 +159,9 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     checkRecordsRead(manifest, state.recordsRead, source.name);
     await hydrateFromStore(plan, held, store, state);
 
-    const storedRoots = await findStoredRoots(plan, held, store);
+    // The mapping's first extract (a run again of it included): nothing was written before it.
+    const firstRun = ledger.every((e) => e.extract === extract);
+    const storedRoots = await findStoredRoots(plan, held, store, firstRun);
     const stored = new StoredItems(plan, input.items, store);
     const roots = new RootItems(plan, held, asOf, storedElementKeys);
     const seenRootKeys = await streamRoots(
@@ -194,6 +196,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
         retried,
         toPark,
         state,
+        firstRun,
       }),
     ]);
     const done = report('ok');
