@@ -8,9 +8,8 @@ import type { ByteSource } from '../archive/byte-source.js';
 import type { Plan } from '../plan/types.js';
 import { accountHeldRows } from '../assemble/account-held-rows.js';
 import { checkRecordsRead } from '../read/check-records-read.js';
-import { holdTables, tablesToHold, type RetriedRow } from '../hold/hold-tables.js';
-import { holdTablesOnThreads } from '../hold/hold-threads.js';
-import { threadCount } from './thread-count.js';
+import type { RetriedRow } from '../hold/hold-tables.js';
+import { holdAsAsked } from './hold-as-asked.js';
 import { openExtractTables } from '../read/extract-tables.js';
 import { RootItems } from '../assemble/root-items.js';
 import { storedElementKeys } from '../merge/stored-element-keys.js';
@@ -144,17 +143,11 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
         })),
       );
     }
-    const holding = { retried, holdRoots: true, holdScanFiltered: true };
-    const toHold = tablesToHold(plan, true);
-    const holdingThreads = threadCount(
-      input.threads ?? 'auto',
-      toHold.map((t) => t.name),
-      entries,
-    );
-    const held =
-      holdingThreads > 1 && toHold.length > 1
-        ? await holdTablesOnThreads(plan, toHold, source, entries, asOf, state, holdingThreads, holding)
-        : await holdTables(plan, source, entries, asOf, state, holding);
+    const held = await holdAsAsked(plan, source, entries, asOf, state, input.threads ?? 'auto', {
+      retried,
+      holdRoots: true,
+      holdScanFiltered: true,
+    });
     // Every table is read, and no item written yet.
     checkRecordsRead(manifest, state.recordsRead, source.name);
     await hydrateFromStore(plan, held, store, state);

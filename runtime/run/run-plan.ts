@@ -7,11 +7,10 @@ import type { TimestampValue } from '../values/value.js';
 import { accountHeldRows } from '../assemble/account-held-rows.js';
 import { BuildThreads, canBuildInParallel } from '../assemble/build-threads.js';
 import { checkRecordsRead } from '../read/check-records-read.js';
-import { holdTables, tablesToHold } from '../hold/hold-tables.js';
-import { holdTablesOnThreads } from '../hold/hold-threads.js';
 import { openExtractTables } from '../read/extract-tables.js';
 import { readLimits, type ReadLimits } from '../report/read-limits.js';
 import { threadCount } from './thread-count.js';
+import { holdAsAsked } from './hold-as-asked.js';
 import type { RunReport } from '../report/run-report.js';
 import { RunFailure, RunState, type RejectSink, type RunProgress } from '../report/run-state.js';
 import { RootItems } from '../assemble/root-items.js';
@@ -53,12 +52,6 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
     const { entries, files, manifest } = await openExtractTables(plan, source, limits);
     for (const [table, names] of files) run.files.set(table, names);
     const requested = input.threads ?? 1;
-    const toHold = tablesToHold(plan);
-    const holdingThreads = threadCount(
-      requested,
-      toHold.map((t) => t.name),
-      entries,
-    );
     // Items are built on threads when the sink takes lines and each row sits under one root.
     const lines = isLineSink(sink) && canBuildInParallel(plan) ? sink : null;
     const buildingThreads = lines
@@ -72,10 +65,7 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
     const buildThreads =
       lines && buildingThreads > 1 ? new BuildThreads(buildingThreads, plan, asOf, lines.format) : null;
     try {
-      const held =
-        holdingThreads > 1 && toHold.length > 1
-          ? await holdTablesOnThreads(plan, toHold, source, entries, asOf, state, holdingThreads)
-          : await holdTables(plan, source, entries, asOf, state);
+      const held = await holdAsAsked(plan, source, entries, asOf, state, requested);
       buildThreads?.load(held);
       const seenRootKeys = await streamRoots(
         plan,
