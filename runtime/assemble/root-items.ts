@@ -147,7 +147,8 @@ export class RootItems {
   }
 }
 
-function keyOfObject(object: ItemObject, keyNames: readonly string[]): ItemKeyValues {
+/** An item's key attributes, read from the built item (null where one is missing). */
+export function keyOfObject(object: ItemObject, keyNames: readonly string[]): ItemKeyValues {
   const key: ItemKeyValues = {};
   for (const name of keyNames) key[name] = fieldOf(object, name) ?? null;
   return key;

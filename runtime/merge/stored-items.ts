@@ -2,9 +2,9 @@
 // be merged into them: from their table, or, for items the mapping's `require` left out, from
 // the state store, which keeps them (held back) so that the rows in them are not lost. Only
 // roots an earlier run stored (stored-roots.ts) are asked for: a new root has no stored item.
-import { fieldOf, type ItemObject } from '../eval/item-value.js';
+import type { ItemObject } from '../eval/item-value.js';
 import type { Plan, PlanItem } from '../plan/types.js';
-import type { BuiltRoot } from '../assemble/root-items.js';
+import { keyOfObject, type BuiltRoot } from '../assemble/root-items.js';
 import { itemKeyText, type HeldBackItem, type ItemReader, type StateStore, type StoredKey } from './state-store.js';
 import { storedItemReader } from './stored-item.js';
 
@@ -46,9 +46,7 @@ export class StoredItems {
   }
 
   keyOf(item: PlanItem, object: ItemObject): StoredKey {
-    const key: StoredKey = {};
-    for (const name of this.keyNames.get(item.target)!) key[name] = fieldOf(object, name) ?? null;
-    return key;
+    return keyOfObject(object, this.keyNames.get(item.target)!);
   }
 
   /** Fetches the stored items with these keys. */
