@@ -41,8 +41,8 @@ const B = (bytes: Buffer): AttributeValue => ({ B: bytes }) as unknown as Attrib
 const CACHED_ENTRIES = 500_000;
 
 export class PackedBuckets {
-  /** Collections' bits once read or written (a layout never changes). */
-  private readonly layouts = new Map<string, number>();
+  /** Collections' bits once read or written (a layout never changes); null: read, and there was none. */
+  private readonly layouts = new Map<string, number | null>();
   /**
    * Buckets read, as this store last read or wrote them, by pk: a run reads a bucket for its
    * rows' parents, then writes its own rows into it, and no other run writes meanwhile (the
@@ -122,12 +122,19 @@ export class PackedBuckets {
     }
   }
 
-  /** A collection's bits, from its layout row; undefined while nothing of it is stored. */
+  /**
+   * A collection's bits, from its layout row; undefined while nothing of it is stored. A
+   * collection found without one stays so until this store writes it (one writer: the lease),
+   * so it is not asked again (a run asks for held-back items batch after batch).
+   */
   private async layout(collection: string): Promise<number | undefined> {
     const known = this.layouts.get(collection);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known ?? undefined;
     const [item] = await batchGetAll(this.client, this.tableName, [{ pk: S(layoutPk(collection)), sk: S('layout') }]);
-    if (!item) return undefined;
+    if (!item) {
+      this.layouts.set(collection, null);
+      return undefined;
+    }
     const bits = numberOf(item, 'bits');
     this.layouts.set(collection, bits);
     return bits;

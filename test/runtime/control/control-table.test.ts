@@ -252,6 +252,11 @@ describe('runtime: the control table (DynamoDB Local)', function () {
       r2: { n: 2n },
       r299: null,
     });
+    // A collection with nothing stored is asked for its layout once.
+    const before = gets.length;
+    await one.getRows('m', 'never-written', ['a']);
+    await one.getRows('m', 'never-written', ['b']);
+    expect(gets.length - before, 'its layout, once').to.equal(1);
     // What it wrote is what a new store reads.
     expect(Object.fromEntries(await store().getRows('m', 'cached', ['r1', 'r2', 'r299']))).to.deep.equal({
       r1: { n: 100n },
