@@ -26,6 +26,7 @@ import { RunState, type RejectSink, type RunProgress } from '../runtime/report/r
 import { NdjsonSink } from '../runtime/sinks/ndjson-sink.js';
 import { checkOutputFile } from '../runtime/sinks/output-file.js';
 import type { TimestampValue } from '../runtime/values/value.js';
+import type { Shard } from '../runtime/eval/shard.js';
 
 export interface PreviewOptions {
   /** The items file; it appears only when the run succeeds. */
@@ -33,6 +34,8 @@ export interface PreviewOptions {
   format?: 'plain' | 'dynamodb';
   /** Threads holding tables and building items: a number, or 'auto' (default). */
   threads?: number | 'auto';
+  /** Only shard i of N's items (runtime/hold/shard-router.ts); the plan must be shardable. */
+  shard?: Shard;
 }
 
 export interface DynamoDbRunOptions extends DynamoDbOptions {
@@ -107,6 +110,7 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
         onProgress: options.onProgress,
         threads: options.preview.threads ?? 'auto',
         limits: options.limits,
+        ...(options.preview.shard ? { shard: options.preview.shard } : {}),
         sink: new NdjsonSink({ path: options.preview.out, format: options.preview.format ?? 'plain' }),
       });
     }

@@ -21,6 +21,8 @@ import { parseCommandLine, UsageError } from './parse-options.js';
 import { progressReporter } from './progress.js';
 import { fromFlags, READ_LIMIT_OPTIONS, readLimitsGiven, readLimitUsage } from './read-limit-flags.js';
 import { runFiles } from './run-files.js';
+import { parseShard, type Shard } from '../../runtime/eval/shard.js';
+import { whyNotShardable } from '../../runtime/hold/shard-router.js';
 
 const usage = `usage: mapc run <file.map | plan.json> --extract <extract.zip | s3://bucket/key.zip> [options]
 
@@ -37,6 +39,10 @@ appears only when the run succeeds.
   --threads N             threads holding tables and building items, at most twice the
                           cores (default: one per core, at most 8, for a phase whose files
                           hold 8 MiB or more, else 1); into DynamoDB, threads holding tables
+  --shard i/N             only shard i of N (0 <= i < N): the items whose root key's hash is
+                          i mod N, and the rows under them (docs/running.md "Shards"); the N
+                          shards' items, rejects and counts add up to one run's. Previews only
+                          for now; tables are then held on one thread
 
 DynamoDB (no --out): items merged into the target tables, as docs/design.md "Running
 incrementally" describes; the control table is created on first use (or by mapc init).
@@ -79,6 +85,7 @@ export const runCommand: Command = {
         'max-write-rate': { type: 'string' },
         owner: { type: 'string' },
         threads: { type: 'string' },
+        shard: { type: 'string' },
         's3-endpoint': { type: 'string' },
         ...ALLOW_EDITED_PLAN_OPTION,
         ...READ_LIMIT_OPTIONS,
@@ -108,8 +115,13 @@ export const runCommand: Command = {
     if (values.owner !== undefined && values.owner.trim() === '')
       throw new UsageError('--owner takes a name, such as nightly-loader');
 
+    const shard = values.shard === undefined ? undefined : shardFlag(values.shard, values.out);
+
     const plan = await loadPlan(positionals[0], { allowEdited: values['allow-edited-plan'] ?? false });
     if (!plan) return 1;
+    const unshardable = shard ? whyNotShardable(plan) : [];
+    if (unshardable.length > 0)
+      throw new UsageError(`--shard: mapping ${plan.mapping} cannot run as shards: ${unshardable.join('; ')}`);
     // A preview writes no table: its target names need not be DynamoDB's.
     if (!values.out) {
       checkBindings(plan, values);
@@ -137,7 +149,7 @@ export const runCommand: Command = {
         s3,
         limits,
         ...(values.out
-          ? { preview: { out: values.out, format: values.format, threads } }
+          ? { preview: { out: values.out, format: values.format, threads, ...(shard ? { shard } : {}) } }
           : {
               dynamodb: {
                 region: values.region,
@@ -172,3 +184,14 @@ export const runCommand: Command = {
     return report.status === 'failed' || !report.reconciled ? 1 : 0;
   },
 };
+
+/** --shard i/N, for a preview. */
+function shardFlag(text: string, out: string | undefined): Shard {
+  const shard = parseShard(text);
+  if ('error' in shard) throw new UsageError(`--shard: ${shard.error}`);
+  if (out === undefined)
+    throw new UsageError(
+      '--shard runs a preview (--out) for now: a run into DynamoDB records each extract in its ledger once, not per shard',
+    );
+  return shard;
+}

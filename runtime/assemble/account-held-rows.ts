@@ -11,6 +11,7 @@ import type { SeenRootKeys } from './stream-roots.js';
 /**
  * `park`: given in incremental runs, where a row whose parent has not arrived is parked (and
  * counted so) rather than orphaned. Rows loaded from the store (of an earlier run, `RowOrigin.Earlier`) are not counted.
+ * `counted`: whether this run counts a table's rows (a shard holds lookup-only tables whole, and shard 0 counts them).
  */
 export function accountHeldRows(
   plan: Plan,
@@ -18,12 +19,13 @@ export function accountHeldRows(
   seenRootKeys: SeenRootKeys,
   state: RunState,
   park?: (table: string, index: number) => void,
+  counted: (table: string) => boolean = () => true,
 ): void {
   const orphanedKeys = new Map<string, Set<RowKey>>();
   // Parents are settled before their children, whatever order the plan reads them in.
   for (const table of [...plan.tables].sort((a, b) => tableDepth(plan, a.name) - tableDepth(plan, b.name))) {
     const heldTable = held.get(table.name);
-    if (!heldTable) continue;
+    if (!heldTable || !counted(table.name)) continue;
     const c = state.countsOf(table.name);
     const grouped = table.roles.find((r) => r.kind === 'grouped');
     const isRoot = table.roles.some((r) => r.kind === 'root');

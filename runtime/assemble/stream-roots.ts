@@ -57,6 +57,8 @@ export async function streamRoots(
   asOf: TimestampValue,
   state: RunState,
   processor: RootBatchProcessor | RootBatchPipeline<unknown>,
+  /** A shard's run: whether a streamed root row is its own, by key (null: a row rejected before its key was known). */
+  ownsRoot: (key: RowKey | null) => boolean = () => true,
 ): Promise<SeenRootKeys> {
   const seenRootKeys: SeenRootKeys = new Map();
   const pipeline = asPipeline(processor);
@@ -117,6 +119,8 @@ export async function streamRoots(
       const keys: Array<RowKey | null> = [];
       const readRejects: Reject[] = [];
       for (const event of batch) {
+        const key = event.kind === 'reject' ? null : keyAt(event.values, keyPositions);
+        if (!ownsRoot(key)) continue;
         c.read++;
         if (event.kind === 'reject') {
           c.rejected++;
@@ -124,7 +128,6 @@ export async function streamRoots(
           continue;
         }
         // The first row read wins, whether the scan filters keep it or not.
-        const key = keyAt(event.values, keyPositions);
         const first = key === null ? undefined : seen.firstOf(key);
         if (first !== undefined) {
           c.rejected++;

@@ -1,11 +1,11 @@
 // Entries packed in buckets (docs/running.md, "The control table's layout"): an entry's
-// bucket is the first `bits` bits of its key's hash (keyHash: 32-bit FNV-1a over the key's
-// UTF-16 code units, then MurmurHash3's finalizer to spread it into the high bits), so a
+// bucket is the first `bits` bits of its key's hash (eval/key-hash.ts), so a
 // key's bucket is known without an index. A bucket's entries are kept as deflated JSON (DynamoDB JSON values, so
 // numbers keep every digit), one blob per control row, or several parts when the bucket grows
 // past PART_BYTES of JSON. Pure: the control table reads and writes what these lay out.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { AttributeValue } from '../dynamodb/attribute-values.js';
+import { keyHash } from '../eval/key-hash.js';
 
 /** 2^20 buckets: tens of millions of entries before buckets grow past twice their size. */
 export const MAX_BITS = 20;
@@ -25,15 +25,6 @@ export function bitsFor(count: number, perBucket: number): number {
 /** The bucket of a key: its hash's first `bits` bits, as a number. */
 export function bucketOf(key: string, bits: number): number {
   return bits === 0 ? 0 : keyHash(key) >>> (32 - bits);
-}
-
-/** A key's 32-bit hash, stable across runs, machines and versions (it places stored entries). */
-export function keyHash(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return (hash ^ (hash >>> 16)) >>> 0;
 }
 
 export function bucketPk(collection: string, bits: number, bucket: number): string {

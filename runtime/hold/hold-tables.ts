@@ -7,7 +7,9 @@ import type { Row } from '../eval/compile-expr.js';
 import type { Plan, PlanTable } from '../plan/types.js';
 import type { TimestampValue } from '../values/value.js';
 import { AddOutcome, HeldTable, RowOrigin } from './held-table.js';
-import type { RunState } from '../report/run-state.js';
+import type { Reject, RunState } from '../report/run-state.js';
+import { emptyCounts } from '../report/run-report.js';
+import type { ShardRouter } from './shard-router.js';
 import { duplicateKeyReason, readTable } from '../read/table-reader.js';
 
 /** A row parked by an earlier run, read again after the table's files; `heldIndex` is set here (-1: rejected). */
@@ -52,6 +54,8 @@ export interface HoldOptions {
   holdScanFiltered?: boolean;
   /** Only these tables (a holding thread's share). */
   only?: ReadonlySet<string>;
+  /** A shard's run: only the rows under its own roots are held and counted (shard-router.ts). */
+  shard?: ShardRouter;
 }
 
 export async function holdTables(
@@ -67,11 +71,16 @@ export async function holdTables(
     plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))),
   );
   const held = new Map<string, HeldTable>();
-  for (const table of tablesToHold(plan, options.holdRoots)) {
+  const shard = options.shard;
+  const toHold = tablesToHold(plan, options.holdRoots);
+  for (const table of shard ? shard.holdingOrder(plan, toHold) : toHold) {
     if (options.only && !options.only.has(table.name)) continue;
     const heldTable = new HeldTable(table, parents.has(table.name));
     held.set(table.name, heldTable);
-    const c = state.countsOf(table.name);
+    // A shard counts (and rejects) only the rows it owns; every shard holds a lookup-only table, one counts it.
+    const counted = shard?.counts(table.name) ?? true;
+    const c = counted ? state.countsOf(table.name) : emptyCounts();
+    const reject = counted ? (r: Reject) => state.reject(r) : () => {};
     // Rows come file after file: a file's number is looked up when the file changes.
     let file = '';
     let fileNumber = -1;
@@ -100,10 +109,23 @@ export async function holdTables(
         heldTable.reserve(estimatedRows(files, batch.length));
       }
       for (const event of batch) {
-        c.read++;
         if (event.kind === 'reject') {
+          // Its key unknown: one shard counts it (ShardRouter.ownsRoot(null)).
+          if (shard && !shard.ownsRoot(null)) continue;
+          c.read++;
           c.rejected++;
-          state.reject(event.reject);
+          reject(event.reject);
+          continue;
+        }
+        const route = shard?.route(table.name, event.values, numberOf(event.file), event.line);
+        if (route?.kind === 'elsewhere') continue;
+        c.read++;
+        if (route?.kind === 'twin') {
+          // Its first row is held by another shard, or by this one: either way the first one read is kept.
+          c.rejected++;
+          const first = { file: state.files[route.first.fileNumber], line: route.first.line };
+          const reason = duplicateKeyReason(table, first, heldTable.keyOfRow(event.values));
+          reject({ table: table.name, file: event.file, line: event.line, reason });
         } else if (event.kind === 'filtered') {
           const accepted = options.holdScanFiltered
             ? heldTable.add(event.values, numberOf(event.file), event.line, RowOrigin.ScanFiltered) === AddOutcome.Added
@@ -111,11 +133,11 @@ export async function holdTables(
           if (accepted) c.filtered++;
           else {
             c.rejected++;
-            state.reject({ table: table.name, file: event.file, line: event.line, reason: duplicate(event.values) });
+            reject({ table: table.name, file: event.file, line: event.line, reason: duplicate(event.values) });
           }
         } else if (heldTable.add(event.values, numberOf(event.file), event.line) !== AddOutcome.Added) {
           c.rejected++;
-          state.reject({ table: table.name, file: event.file, line: event.line, reason: duplicate(event.values) });
+          reject({ table: table.name, file: event.file, line: event.line, reason: duplicate(event.values) });
         }
       }
       state.progress('holding', table.name);
@@ -127,7 +149,7 @@ export async function holdTables(
       row.heldIndex = added ? heldTable.count - 1 : -1;
       if (!added) {
         c.rejected++;
-        state.reject({
+        reject({
           table: table.name,
           file: row.file,
           line: row.line,
@@ -138,7 +160,7 @@ export async function holdTables(
     // Twins found in their group stay in the table, marked failed: the final accounting counts them.
     for (const { index, twin } of heldTable.seal()) {
       const first = { file: state.files[heldTable.fileOf(twin)], line: heldTable.lineOf(twin) };
-      state.reject({
+      reject({
         table: table.name,
         file: state.files[heldTable.fileOf(index)],
         line: heldTable.lineOf(index),

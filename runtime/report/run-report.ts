@@ -45,6 +45,8 @@ export interface RunReport {
   status: 'ok' | 'failed' | 'skipped';
   /** Merged into stored items (orphans parked) rather than written as a preview. */
   incremental?: boolean;
+  /** A shard's run: "i/N" (its items are those whose root key is shard i's of N). */
+  shard?: string;
   error?: string;
   /** A run into DynamoDB: the requests it sent, by operation and table role (dynamodb-requests.ts). */
   dynamodb?: DynamoDbRequests;

@@ -88,7 +88,7 @@ export class RunState {
     plan: Plan,
     run: { extract: string; asOf: TimestampValue; started: number; files: Map<string, string[]> },
     status: RunReport['status'],
-    extra: { error?: string; incremental?: boolean } = {},
+    extra: { error?: string; incremental?: boolean; shard?: string } = {},
   ): RunReport {
     return {
       mapping: plan.mapping,
@@ -103,6 +103,7 @@ export class RunState {
       reconciled: [...this.counts.values()].every(reconciles),
       status,
       ...(extra.incremental ? { incremental: true } : {}),
+      ...(extra.shard ? { shard: extra.shard } : {}),
       ...(extra.error ? { error: extra.error } : {}),
     };
   }

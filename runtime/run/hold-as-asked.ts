@@ -1,6 +1,7 @@
 // Holding the tables a run needs, on as many threads as asked (thread-count.ts): on threads
 // when there are two or more and more than one table to deal out, else on this thread. Both
-// orchestrators (run-plan.ts, run-incremental.ts) hold their tables through here.
+// orchestrators (run-plan.ts, run-incremental.ts) hold their tables through here. A shard's
+// run holds on this thread (shard-router.ts).
 import type { ByteSource } from '../archive/byte-source.js';
 import type { ArchiveEntry } from '../archive/central-directory.js';
 import type { Plan } from '../plan/types.js';
@@ -18,9 +19,11 @@ export async function holdAsAsked(
   asOf: TimestampValue,
   state: RunState,
   threads: number | 'auto',
-  options: Pick<HoldOptions, 'retried' | 'holdRoots' | 'holdScanFiltered'> = {},
+  options: Pick<HoldOptions, 'retried' | 'holdRoots' | 'holdScanFiltered' | 'shard'> = {},
 ): Promise<Map<string, HeldTable>> {
   const toHold = tablesToHold(plan, options.holdRoots);
+  // A shard holds on this thread: its router reads parents' keys before their children's rows.
+  if (options.shard) return holdTables(plan, source, entries, asOf, state, options);
   const count = threadCount(
     threads,
     toHold.map((t) => t.name),

@@ -10,6 +10,8 @@ import { checkRecordsRead } from '../read/check-records-read.js';
 import { openExtractTables } from '../read/extract-tables.js';
 import { readLimits, type ReadLimits } from '../report/read-limits.js';
 import { threadCount } from './thread-count.js';
+import { ShardRouter } from '../hold/shard-router.js';
+import { shardText, type Shard } from '../eval/shard.js';
 import { holdAsAsked } from './hold-as-asked.js';
 import type { RunReport } from '../report/run-report.js';
 import { RunFailure, RunState, type RejectSink, type RunProgress } from '../report/run-state.js';
@@ -38,6 +40,12 @@ export interface RunInput {
   threads?: number | 'auto';
   /** Caps on what is read (record size, inflated bytes, entries); each defaults as in DEFAULT_READ_LIMITS. */
   limits?: Partial<ReadLimits>;
+  /**
+   * Run as shard i of N: only the items whose root key is this shard's, and only the rows
+   * under them (hold/shard-router.ts). The shards' files, rejects and counts add up to one
+   * run's. The plan must be shardable (whyNotShardable).
+   */
+  shard?: Shard;
 }
 
 export async function runPlan(input: RunInput): Promise<RunReport> {
@@ -46,9 +54,11 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
   const limits = readLimits(input.limits);
   const state = new RunState(plan, input.rejects, input.maxRejects ?? Infinity, input.onProgress, limits);
   const run = { extract: source.name, asOf, started, files: new Map<string, string[]>() };
-  const report = (status: RunReport['status'], error?: string) => state.report(plan, run, status, { error });
+  const shard = input.shard && shardText(input.shard);
+  const report = (status: RunReport['status'], error?: string) => state.report(plan, run, status, { error, shard });
 
   try {
+    const router = input.shard ? new ShardRouter(plan, input.shard) : undefined;
     const { entries, files, manifest } = await openExtractTables(plan, source, limits);
     for (const [table, names] of files) run.files.set(table, names);
     const requested = input.threads ?? 1;
@@ -65,7 +75,7 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
     const buildThreads =
       lines && buildingThreads > 1 ? new BuildThreads(buildingThreads, plan, asOf, lines.format) : null;
     try {
-      const held = await holdAsAsked(plan, source, entries, asOf, state, requested);
+      const held = await holdAsAsked(plan, source, entries, asOf, state, requested, { shard: router });
       buildThreads?.load(held);
       const seenRootKeys = await streamRoots(
         plan,
@@ -77,10 +87,11 @@ export async function runPlan(input: RunInput): Promise<RunReport> {
         buildThreads && lines
           ? buildThreads.pipeline(lines, state, held)
           : writeRootsTo(sink, new RootItems(plan, held, asOf), state),
+        router && ((key) => router.ownsRoot(key)),
       );
       // The items file is synced while every row is accounted for.
       sink.syncSoFar?.();
-      accountHeldRows(plan, held, seenRootKeys, state);
+      accountHeldRows(plan, held, seenRootKeys, state, undefined, router && ((table) => router.counts(table)));
     } finally {
       await buildThreads?.close();
     }

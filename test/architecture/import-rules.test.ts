@@ -119,7 +119,15 @@ export const SURFACES: Record<string, readonly string[]> = {
     'number-text.ts',
     'value.ts',
   ],
-  'runtime/eval': ['compile-expr.ts', 'item-value.ts', 'operators.ts', 'row-key.ts', 'value-text.ts'],
+  'runtime/eval': [
+    'compile-expr.ts',
+    'item-value.ts',
+    'key-hash.ts',
+    'operators.ts',
+    'row-key.ts',
+    'shard.ts',
+    'value-text.ts',
+  ],
   'runtime/archive': [
     'archive-limits.ts',
     'byte-source-port.ts',
@@ -142,7 +150,7 @@ export const SURFACES: Record<string, readonly string[]> = {
     'manifest.ts',
     'table-reader.ts',
   ],
-  'runtime/hold': ['first-seen-keys.ts', 'held-table.ts', 'hold-tables.ts', 'hold-threads.ts'],
+  'runtime/hold': ['first-seen-keys.ts', 'held-table.ts', 'hold-tables.ts', 'hold-threads.ts', 'shard-router.ts'],
   'runtime/sinks': [
     'byte-buffer.ts',
     'dynamodb-json.ts',

@@ -4,13 +4,13 @@ import { expect } from 'chai';
 import {
   bitsFor,
   bucketOf,
-  keyHash,
   packParts,
   PART_BYTES,
   unpackPart,
   type BucketEntries,
 } from '../../../runtime/control/bucket-codec.js';
 import type { AttributeValue } from '../../../runtime/dynamodb/attribute-values.js';
+import { keyHash } from '../../../runtime/eval/key-hash.js';
 
 /** keyHash of '', 'a', 'order 7' and 'é😀', as mapc has always placed them. */
 const KNOWN_HASHES = [2872998923, 444641715, 3067577610, 4159213040];

@@ -1,0 +1,205 @@
+/*
+ * Which rows of an extract one shard holds and counts (eval/shard.ts: whose item is whose).
+ * Every shard reads the whole extract; it holds only the rows under its own roots, and each
+ * row read is counted by exactly one shard, so that the shards' items, counts and rejects add
+ * up to those of one run:
+ *   - a root row: the shard of its key;
+ *   - a row under a parent: the shard of its parent's row (when the parent is a root, of the
+ *     parent key); a row whose parent is not in the extract (an orphan), or has no parent
+ *     key, the shard of that key (shard 0 for none);
+ *   - a row the reader rejects (its key unknown): shard 0;
+ *   - rows of tables only looked up: held by every shard (any item may look them up),
+ *     counted by shard 0.
+ * To follow rows down more than one level, and to find a row's twin (a row read earlier with
+ * its key) in whichever shard holds it, every shard keeps the keys of some tables with the
+ * shard that owns each and where it was first read (ShardKeys: keys, not rows): tables other
+ * tables hang under, and tables whose key does not include their parent key (twins may have
+ * different parents). The rows of a table whose key includes its parent key, the largest
+ * ones usually (an order's lines), cost a shard nothing when they are another shard's.
+ */
+import type { Row } from '../eval/compile-expr.js';
+import { keyAt, type RowKey } from '../eval/row-key.js';
+import { shardOfKey, type Shard } from '../eval/shard.js';
+import { columnPosition } from '../plan/column-position.js';
+import { tableDepth } from '../plan/table-depth.js';
+import type { Plan, PlanObject, PlanTable } from '../plan/types.js';
+import { KeyIndex } from './key-index.js';
+import { grown, sharedArray } from './shared-arrays.js';
+
+/** What a shard does with a row it read: hold it, leave it to another shard, or reject it as a twin of an earlier row. */
+export type ShardRoute =
+  { kind: 'here' } | { kind: 'elsewhere' } | { kind: 'twin'; first: { fileNumber: number; line: number } };
+
+const HERE: ShardRoute = { kind: 'here' };
+const ELSEWHERE: ShardRoute = { kind: 'elsewhere' };
+
+/** Why a plan cannot run as shards (empty: it can). Shards split the items of one root table. */
+export function whyNotShardable(plan: Plan): string[] {
+  const reasons: string[] = [];
+  const roots = [...new Set(plan.items.map((i) => i.rootTable))];
+  if (roots.length > 1)
+    reasons.push(
+      `its items come from ${roots.length} root tables (${roots.join(', ')}); shards split one root table's`,
+    );
+  for (const table of plan.tables) {
+    const kinds = table.roles.map((r) => r.kind);
+    if (kinds.filter((k) => k === 'grouped').length > 1)
+      reasons.push(`rows of ${table.name} hang under more than one parent, so under roots of more than one shard`);
+    if (kinds.includes('lookup') && kinds.some((k) => k !== 'lookup'))
+      reasons.push(
+        `${table.name} is looked up and is also ${kinds.includes('root') ? 'a root table' : 'collected under a parent'}: a shard holds only its own share of it`,
+      );
+  }
+  if (plan.items.some((item) => hasCollectionUnderLookup(item.shape)))
+    reasons.push('a collection is reached through a lookup, so its rows may sit under roots of other shards');
+  return reasons;
+}
+
+function hasCollectionUnderLookup(object: PlanObject): boolean {
+  return object.fields.some(({ value }) => {
+    if (value.kind === 'object') return hasCollectionUnderLookup(value);
+    if (value.kind !== 'collection') return false;
+    return value.parent.kind === 'lookup' || hasCollectionUnderLookup(value.element);
+  });
+}
+
+/** Keys read of one table: the shard that owns each and where it was first read. */
+class ShardKeys {
+  private readonly slots = new KeyIndex();
+  private owners = sharedArray(Int32Array, 1024);
+  private files = sharedArray(Int32Array, 1024);
+  private lines = sharedArray(Int32Array, 1024);
+
+  slotOf(key: RowKey): number | undefined {
+    return this.slots.get(key);
+  }
+
+  ownerAt(slot: number): number {
+    return this.owners[slot];
+  }
+
+  firstAt(slot: number): { fileNumber: number; line: number } {
+    return { fileNumber: this.files[slot], line: this.lines[slot] };
+  }
+
+  add(key: RowKey, owner: number, fileNumber: number, line: number): void {
+    const slot = this.slots.size;
+    this.owners = grown(this.owners, slot + 1);
+    this.files = grown(this.files, slot + 1);
+    this.lines = grown(this.lines, slot + 1);
+    this.owners[slot] = owner;
+    this.files[slot] = fileNumber;
+    this.lines[slot] = line;
+    this.slots.set(key, slot);
+  }
+}
+
+/** How a table's rows are routed. */
+interface TableRoute {
+  kind: 'root' | 'lookup' | 'grouped';
+  /** The table's int columns: rows read for holding carry their ints as JS numbers (readTable). */
+  ints: boolean[];
+  keyPositions: number[];
+  /** Grouped: the columns that name the parent, the parent table, and whether it is a root. */
+  parentPositions: number[];
+  parent: string;
+  parentIsRoot: boolean;
+  /** The table's keys, when it keeps them (see above). */
+  keys: ShardKeys | null;
+}
+
+export class ShardRouter {
+  private readonly routes = new Map<string, TableRoute>();
+
+  constructor(
+    plan: Plan,
+    readonly shard: Shard,
+  ) {
+    const reasons = whyNotShardable(plan);
+    if (reasons.length > 0) throw new Error(`mapping ${plan.mapping} cannot run as shards: ${reasons.join('; ')}`);
+    const parents = new Set(
+      plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))),
+    );
+    const isRoot = (name: string) =>
+      plan.tables.find((t) => t.name === name)?.roles.some((r) => r.kind === 'root') ?? false;
+    for (const table of plan.tables) {
+      const ints = table.columns.map((c) => c.type === 'int');
+      const keyPositions = table.key.map((k) => columnPosition(table, k));
+      const grouped = table.roles.find((r) => r.kind === 'grouped');
+      if (grouped?.kind === 'grouped') {
+        const keyHasParent = grouped.byColumns.every((c) => table.key.includes(c));
+        this.routes.set(table.name, {
+          kind: 'grouped',
+          ints,
+          keyPositions,
+          parentPositions: grouped.byColumns.map((c) => columnPosition(table, c)),
+          parent: grouped.parentTable,
+          parentIsRoot: isRoot(grouped.parentTable),
+          keys: parents.has(table.name) || !keyHasParent ? new ShardKeys() : null,
+        });
+      } else {
+        const kind = table.roles.some((r) => r.kind === 'root') ? 'root' : 'lookup';
+        this.routes.set(table.name, {
+          kind,
+          ints,
+          keyPositions,
+          parentPositions: [],
+          parent: '',
+          parentIsRoot: false,
+          keys: null,
+        });
+      }
+    }
+  }
+
+  /** The order to hold tables in: parents before the rows under them. */
+  holdingOrder(plan: Plan, tables: PlanTable[]): PlanTable[] {
+    return [...tables].sort((a, b) => tableDepth(plan, a.name) - tableDepth(plan, b.name));
+  }
+
+  /** Whether this shard counts (and rejects) the rows of a table: every shard holds a lookup-only table, shard 0 counts it. */
+  counts(table: string): boolean {
+    return this.routes.get(table)!.kind !== 'lookup' || this.shard.index === 0;
+  }
+
+  /** Whether a root key is this shard's (null: a row without a key, or rejected before its key was known: shard 0's). */
+  ownsRoot(key: RowKey | null): boolean {
+    return (key === null ? 0 : shardOfKey(key, this.shard.count)) === this.shard.index;
+  }
+
+  /** What this shard does with a row read, in the order of the extract (its keys are noted as it goes). */
+  route(table: string, values: Row, fileNumber: number, line: number): ShardRoute {
+    const route = this.routes.get(table)!;
+    if (route.kind === 'lookup') return HERE;
+    if (route.kind === 'root') return this.ownsRoot(keyOf(route, values, route.keyPositions)) ? HERE : ELSEWHERE;
+    const owner = this.ownerUnder(route, keyOf(route, values, route.parentPositions));
+    if (route.keys) {
+      const key = keyOf(route, values, route.keyPositions);
+      const slot = key === null ? undefined : route.keys.slotOf(key);
+      if (slot !== undefined)
+        return owner === this.shard.index ? { kind: 'twin', first: route.keys.firstAt(slot) } : ELSEWHERE;
+      if (key !== null) route.keys.add(key, owner, fileNumber, line);
+    }
+    return owner === this.shard.index ? HERE : ELSEWHERE;
+  }
+
+  /** The shard of a row under the parent with this key: the parent's, or the key's when the parent was not read. */
+  private ownerUnder(route: TableRoute, parentKey: RowKey | null): number {
+    if (parentKey === null) return 0;
+    if (!route.parentIsRoot) {
+      const parentKeys = this.routes.get(route.parent)!.keys!;
+      const slot = parentKeys.slotOf(parentKey);
+      if (slot !== undefined) return parentKeys.ownerAt(slot);
+    }
+    return shardOfKey(parentKey, this.shard.count);
+  }
+}
+
+/** A row's key at `positions`, as a held table keys it (HeldTable.keyOfRow): an int read as a JS number is its own key. */
+function keyOf(route: TableRoute, values: Row, positions: readonly number[]): RowKey | null {
+  if (positions.length === 1) {
+    const value = values[positions[0]];
+    if (typeof value === 'number' && route.ints[positions[0]]) return value;
+  }
+  return keyAt(values, positions);
+}
