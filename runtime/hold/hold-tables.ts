@@ -106,7 +106,8 @@ export async function holdTables(
     })) {
       if (firstBatch) {
         firstBatch = false;
-        heldTable.reserve(estimatedRows(files, batch.length));
+        // A shard holds about its share of a table it splits.
+        heldTable.reserve(Math.ceil(estimatedRows(files, batch.length) / (shard?.shareOf(table.name) ?? 1)));
       }
       for (const event of batch) {
         if (event.kind === 'reject') {

@@ -162,6 +162,11 @@ export class ShardRouter {
     return this.routes.get(table)!.kind !== 'lookup' || this.shard.index === 0;
   }
 
+  /** How many shards split a table's rows between them (1: every shard holds it whole). */
+  shareOf(table: string): number {
+    return this.routes.get(table)!.kind === 'lookup' ? 1 : this.shard.count;
+  }
+
   /** Whether a root key is this shard's (null: a row without a key, or rejected before its key was known: shard 0's). */
   ownsRoot(key: RowKey | null): boolean {
     return (key === null ? 0 : shardOfKey(key, this.shard.count)) === this.shard.index;
