@@ -3,6 +3,7 @@
 // Configured by flags or MAPC_* variables (job-config.ts), so a container needs no flags.
 // Progress goes to standard output as log lines (JSON lines when it is not a terminal), and
 // with --metrics emf one CloudWatch metrics record per run.
+import { planExtractShards } from '../../api/plan-shards.js';
 import { runJob, watchJob, type RunJobOptions } from '../../api/run-job.js';
 import type { JobReport, JobRun } from '../../runtime/job/job-report.js';
 import { createJobLog, type JobLog } from '../../runtime/job/job-log.js';
@@ -28,6 +29,18 @@ export const jobCommand: Command = {
       return 0;
     }
     const config = jobConfig(parsed, process.env);
+    if (config.plan) {
+      const plan = await planExtractShards({
+        mappings: config.mappings,
+        extract: config.once!,
+        s3: s3Options(config),
+        limits: config.limits,
+        allowEditedPlan: config.allowEditedPlan,
+        ...config.plan,
+      });
+      process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+      return 0;
+    }
     const log = createJobLog(process.stdout);
     const options = jobOptions(config, log, process.stdout);
     if (!config.watch) {
@@ -68,10 +81,7 @@ export function jobOptions(config: JobConfig, log: JobLog, metrics: NodeJS.Writa
       tables: config.tables,
       endpointFlags: '--endpoint (MAPC_ENDPOINT) and --region (MAPC_REGION)',
     },
-    s3: {
-      ...(config.region ? { region: config.region } : {}),
-      ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
-    },
+    s3: s3Options(config),
     concurrency: config.concurrency,
     ...(config.maxWriteRate !== undefined ? { maxWriteRate: config.maxWriteRate } : {}),
     maxRejects: config.maxRejects,
@@ -83,6 +93,14 @@ export function jobOptions(config: JobConfig, log: JobLog, metrics: NodeJS.Writa
     ...(config.metrics === 'emf'
       ? { onRun: (run: JobRun) => metrics.write(`${JSON.stringify(metricsOf(run))}\n`) }
       : {}),
+  };
+}
+
+/** How s3:// sources and extracts are read. */
+function s3Options(config: JobConfig) {
+  return {
+    ...(config.region ? { region: config.region } : {}),
+    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
   };
 }
 

@@ -45,7 +45,13 @@ export interface JobConfig {
   limits: Partial<ReadLimits>;
   /** Load plan files edited after `mapc compile` (their planHash no longer matches). */
   allowEditedPlan: boolean;
+  /** --plan: print how many shards --once's extract needs (nothing is applied). */
+  plan?: { memoryLimitMiB: number; maxShards: number };
 }
+
+/** A shard's memory when not given: a Fargate task of 2 vCPUs takes 4 to 16 GiB. */
+export const DEFAULT_SHARD_MEMORY_MIB = 8192;
+export const DEFAULT_MAX_SHARDS = 32;
 
 export const JOB_OPTIONS = {
   ...DYNAMODB_OPTIONS,
@@ -64,6 +70,9 @@ export const JOB_OPTIONS = {
   'report-dir': { type: 'string' },
   owner: { type: 'string' },
   'allow-edited-plan': { type: 'boolean' },
+  plan: { type: 'boolean' },
+  'shard-memory': { type: 'string' },
+  'max-shards': { type: 'string' },
   ...READ_LIMIT_OPTIONS,
 } satisfies Options;
 
@@ -101,6 +110,13 @@ named after it (a flag wins; an empty variable counts as unset).
   --allow-edited-plan      MAPC_ALLOW_EDITED_PLAN=true
                                                 load plan files edited after mapc compile (their
                                                 planHash no longer matches their content)
+
+Sizing (the plan step of a sharded run; docs/running.md "Sizing an extract"):
+  --plan                                        print, as JSON, the shards --once's extract needs
+                                                and the memory each would use, estimated from the
+                                                ZIP's directory and the mappings; applies nothing
+  --shard-memory MIB       MAPC_SHARD_MEMORY    the memory a shard may use (default ${DEFAULT_SHARD_MEMORY_MIB})
+  --max-shards N           MAPC_MAX_SHARDS      at most this many shards (default ${DEFAULT_MAX_SHARDS})
 
 Caps on what a run reads (a run past one stops before writing, naming the entry or line):
 ${readLimitUsage(true)}`;
@@ -297,6 +313,9 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
     pick(flag, values[flag as keyof JobFlagValues] as string | undefined, env, [variable]),
   );
   const allowEditedPlan = values['allow-edited-plan'] === true || booleanVariable(env, 'MAPC_ALLOW_EDITED_PLAN');
+  const plan = values.plan
+    ? shardPlanning(once, watch, given('shard-memory', 'MAPC_SHARD_MEMORY'), given('max-shards', 'MAPC_MAX_SHARDS'))
+    : undefined;
 
   return {
     mappings,
@@ -317,6 +336,22 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
     ...(owner ? { owner: owner.value } : {}),
     limits,
     allowEditedPlan,
+    ...(plan ? { plan } : {}),
+  };
+}
+
+/** --plan's settings: it sizes the one extract --once names. */
+function shardPlanning(
+  once: Given<string> | undefined,
+  watch: boolean,
+  memory: Given<string> | undefined,
+  maxShards: Given<string> | undefined,
+): NonNullable<JobConfig['plan']> {
+  if (watch) throw new UsageError('--plan sizes one extract and applies nothing: it does not go with --watch');
+  if (!once) throw new UsageError('--plan sizes one extract: name it with --once (or MAPC_ONCE)');
+  return {
+    memoryLimitMiB: memory ? wholeNumber(memory, 64) : DEFAULT_SHARD_MEMORY_MIB,
+    maxShards: maxShards ? wholeNumber(maxShards, 1) : DEFAULT_MAX_SHARDS,
   };
 }
 

@@ -63,6 +63,23 @@ function hasCollectionUnderLookup(object: PlanObject): boolean {
   });
 }
 
+/**
+ * The tables whose keys every shard keeps (ShardKeys): those other tables hang under (except
+ * roots, whose rows' shard is their key's), and those whose key does not include their parent key.
+ */
+export function tablesWithSharedKeys(plan: Plan): Set<string> {
+  const parents = new Set(
+    plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))),
+  );
+  const names = new Set<string>();
+  for (const table of plan.tables) {
+    const grouped = table.roles.find((r) => r.kind === 'grouped');
+    if (grouped?.kind !== 'grouped') continue;
+    if (parents.has(table.name) || !grouped.byColumns.every((c) => table.key.includes(c))) names.add(table.name);
+  }
+  return names;
+}
+
 /** Keys read of one table: the shard that owns each and where it was first read. */
 class ShardKeys {
   private readonly slots = new KeyIndex();
@@ -117,9 +134,7 @@ export class ShardRouter {
   ) {
     const reasons = whyNotShardable(plan);
     if (reasons.length > 0) throw new Error(`mapping ${plan.mapping} cannot run as shards: ${reasons.join('; ')}`);
-    const parents = new Set(
-      plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))),
-    );
+    const withKeys = tablesWithSharedKeys(plan);
     const isRoot = (name: string) =>
       plan.tables.find((t) => t.name === name)?.roles.some((r) => r.kind === 'root') ?? false;
     for (const table of plan.tables) {
@@ -127,7 +142,6 @@ export class ShardRouter {
       const keyPositions = table.key.map((k) => columnPosition(table, k));
       const grouped = table.roles.find((r) => r.kind === 'grouped');
       if (grouped?.kind === 'grouped') {
-        const keyHasParent = grouped.byColumns.every((c) => table.key.includes(c));
         this.routes.set(table.name, {
           kind: 'grouped',
           ints,
@@ -135,7 +149,7 @@ export class ShardRouter {
           parentPositions: grouped.byColumns.map((c) => columnPosition(table, c)),
           parent: grouped.parentTable,
           parentIsRoot: isRoot(grouped.parentTable),
-          keys: parents.has(table.name) || !keyHasParent ? new ShardKeys() : null,
+          keys: withKeys.has(table.name) ? new ShardKeys() : null,
         });
       } else {
         const kind = table.roles.some((r) => r.kind === 'root') ? 'root' : 'lookup';

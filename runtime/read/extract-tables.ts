@@ -33,7 +33,7 @@ export async function openExtractTables(plan: Plan, source: ByteSource, limits: 
  * `optional`: then its list is empty, and the run reads no rows of it (the report marks it absent).
  * The archive and the files to read are checked against the caps first (archive-limits.ts).
  */
-function entriesByTable(
+export function entriesByTable(
   plan: Plan,
   entries: ArchiveEntry[],
   extract: string,

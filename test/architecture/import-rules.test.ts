@@ -83,6 +83,7 @@ export const ALLOWED_EDGES: Record<string, readonly string[]> = {
     'runtime/archive',
     'runtime/control',
     'runtime/dynamodb',
+    'runtime/hold',
     'runtime/merge',
     'runtime/plan',
     'runtime/read',
@@ -200,7 +201,7 @@ export const SURFACES: Record<string, readonly string[]> = {
   ],
   'runtime/control': ['control-table.ts', 'item-reader.ts'],
   'runtime/run': ['merge-into-dynamodb.ts', 'run-incremental.ts', 'run-plan.ts'],
-  'runtime/job': ['emf-record.ts', 'job-log.ts', 'job-report.ts', 'list-extracts.ts', 'run-job.ts'],
+  'runtime/job': ['emf-record.ts', 'job-log.ts', 'job-report.ts', 'list-extracts.ts', 'run-job.ts', 'shard-sizing.ts'],
 };
 
 export interface ImportEdge {

@@ -271,6 +271,28 @@ describe('jobConfig: flags and environment', () => {
     expect(configOf(['--source', 'in'], { MAPC_ONCE: 'in/a.zip' }).once).to.equal('in/a.zip');
   });
 
+  it("--plan sizes --once's extract with a shard memory and a most shards (defaults 8192 MiB and 32), and needs --once", () => {
+    const once = ['--source', 's3://b/p/', '--once', 's3://b/p/x.zip', '--plan'];
+    expect(configOf(once).plan).to.deep.equal({ memoryLimitMiB: 8192, maxShards: 32 });
+    expect(configOf([...once, '--shard-memory', '4096'], { MAPC_MAX_SHARDS: '8' }).plan).to.deep.equal({
+      memoryLimitMiB: 4096,
+      maxShards: 8,
+    });
+    expect(configOf(['--source', 's3://b/p/']).plan).to.equal(undefined);
+    expect(() => configOf(['--source', 's3://b/p/', '--plan'])).to.throw(
+      UsageError,
+      '--plan sizes one extract: name it with --once',
+    );
+    expect(() => configOf(['--source', 's3://b/p/', '--plan', '--watch'])).to.throw(
+      UsageError,
+      'does not go with --watch',
+    );
+    expect(() => configOf([...once, '--shard-memory', '8'])).to.throw(
+      UsageError,
+      '--shard-memory takes a whole number of at least 64',
+    );
+  });
+
   it('--max-write-rate caps items per second, winning over MAPC_MAX_WRITE_RATE; no cap by default', () => {
     const env = { MAPC_MAX_WRITE_RATE: '500' };
     expect(configOf(['--source', 'in', '--max-write-rate', '100'], env).maxWriteRate).to.equal(100);

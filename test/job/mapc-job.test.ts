@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { handler } from '../../bin/lambda/handler.js';
 import { startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
 import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
+import type { ExtractShardPlan } from '../../api/plan-shards.js';
 import type { JobReport } from '../../runtime/job/job-report.js';
+import { readZipEntries } from '../runtime/fixtures/read-zip.js';
 import { LOCAL_SERVER_ENV, REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
 import { compiledPlan } from '../runtime/merge/fixtures.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
@@ -131,6 +133,40 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
       'delta2.report.json',
     ]);
     expect(await world.itemLines()).to.deep.equal(expectedItems);
+  });
+
+  it('--plan sizes the extract from its ZIP directory on S3: shards and memory as JSON, nothing written', async () => {
+    const world = await newWorld();
+    const uri = await world.upload('base.zip', extracts.base);
+    const plan = async (...args: string[]) => {
+      const result = await finished(start(environment(world, { MAPC_ONCE: uri }), ['--plan', ...args]));
+      expect(result.code, result.stderr).to.equal(0);
+      return JSON.parse(result.lines.join('\n')) as ExtractShardPlan;
+    };
+    const roomy = await plan();
+    expect(roomy).to.include({ extract: uri, shards: 1, fits: true, model: 'dynamodb' });
+    expect(roomy.shardList).to.deep.equal(['0/1']);
+    // Each table's bytes are its entries' uncompressed sizes, as the archive lists them.
+    const sizes = new Map([...readZipEntries(extracts.base)].map(([name, bytes]) => [name, bytes.length]));
+    const bytesOf = (prefix: string) =>
+      [...sizes].filter(([name]) => name.startsWith(prefix)).reduce((sum, [, n]) => sum + n, 0);
+    const tables = Object.fromEntries(roomy.mappings[0].tables.map((t) => [t.table, t.bytes]));
+    expect(tables).to.deep.equal({
+      products: bytesOf('products'),
+      order_lines: bytesOf('order_lines'),
+      payments: bytesOf('payments'),
+      orders: bytesOf('orders'),
+      customers: bytesOf('customers'),
+    });
+    // A limit below one run's estimate asks for more shards, each within it.
+    const single = roomy.mappings[0].singleRunMiB;
+    const tight = await plan('--shard-memory', String(single - 1));
+    expect(tight.shards).to.be.above(1);
+    expect(tight.shardList).to.have.length(tight.shards);
+    expect(tight.memoryMiB).to.be.at.most(single - 1);
+    // Sizing applies nothing: the control table is not even made, and no item is written.
+    expect(await ledgerStatuses(world).catch((error: Error) => error.name)).to.equal('ResourceNotFoundException');
+    expect(await world.itemLines()).to.deep.equal([]);
   });
 
   it('--watch applies each extract as it lands, pass after pass, until SIGTERM', async () => {
