@@ -118,4 +118,30 @@ describe('mapc run --shard i/N (previews)', function () {
     expect(noOut.code).to.equal(2);
     expect(noOut.stderr).to.contain('--shard runs a preview (--out) for now');
   });
+
+  it('refuses --shard with an empty --out (which means a run into DynamoDB, of every item), before reading anything', async () => {
+    // `--out "$OUT"` with OUT unset: the run went on into DynamoDB, the shard dropped.
+    const emptyOut = await mapc(
+      'run',
+      'mappings/customer.map',
+      '--extract',
+      join(dir, 'base.zip'),
+      '--out',
+      '',
+      '--shard',
+      '0/2',
+      '--table',
+      'app_table=app_table',
+      '--region',
+      'us-east-1',
+      '--endpoint',
+      'http://127.0.0.1:9',
+      '--report',
+      join(dir, 'empty-out.report.json'),
+      '--rejects',
+      join(dir, 'empty-out.rejects.ndjson'),
+    );
+    expect(emptyOut.code, emptyOut.stderr).to.equal(2);
+    expect(emptyOut.stderr).to.contain('--shard runs a preview (--out) for now');
+  });
 });
