@@ -189,7 +189,8 @@ export const runCommand: Command = {
 function shardFlag(text: string, out: string | undefined): Shard {
   const shard = parseShard(text);
   if ('error' in shard) throw new UsageError(`--shard: ${shard.error}`);
-  if (out === undefined)
+  // An empty --out is no preview: the run would go into DynamoDB, every item of it.
+  if (!out)
     throw new UsageError(
       '--shard runs a preview (--out) for now: a run into DynamoDB records each extract in its ledger once, not per shard',
     );

@@ -19,10 +19,17 @@ export function shardOfKey(key: RowKey, count: number): number {
 export function parseShard(text: string): Shard | { error: string } {
   const match = /^(\d{1,6})\/(\d{1,6})$/.exec(text.trim());
   if (!match) return { error: `expected i/N, shard i of N counted from 0 (such as 0/4), not ${JSON.stringify(text)}` };
-  const [index, count] = [Number(match[1]), Number(match[2])];
-  if (count < 1) return { error: `a run has at least one shard, not ${count}` };
-  if (index >= count) return { error: `shards of ${count} are numbered 0 to ${count - 1}, not ${index}` };
-  return { index, count };
+  const shard = { index: Number(match[1]), count: Number(match[2]) };
+  const error = shardError(shard);
+  return error === null ? shard : { error };
+}
+
+/** What is wrong with a shard (given to the library, say), or null: whole numbers, 0 <= index < count. */
+export function shardError({ index, count }: Shard): string | null {
+  if (!Number.isInteger(count) || count < 1) return `a run has at least one shard, not ${count}`;
+  if (!Number.isInteger(index) || index < 0 || index >= count)
+    return `shards of ${count} are numbered 0 to ${count - 1}, not ${index}`;
+  return null;
 }
 
 export function shardText(shard: Shard): string {

@@ -19,7 +19,7 @@
  */
 import type { Row } from '../eval/compile-expr.js';
 import { keyAt, type RowKey } from '../eval/row-key.js';
-import { shardOfKey, type Shard } from '../eval/shard.js';
+import { shardError, shardOfKey, type Shard } from '../eval/shard.js';
 import { columnPosition } from '../plan/column-position.js';
 import { tableDepth } from '../plan/table-depth.js';
 import type { Plan, PlanObject, PlanTable } from '../plan/types.js';
@@ -132,6 +132,8 @@ export class ShardRouter {
     plan: Plan,
     readonly shard: Shard,
   ) {
+    const wrong = shardError(shard);
+    if (wrong !== null) throw new Error(`shard ${shard.index}/${shard.count}: ${wrong}`);
     const reasons = whyNotShardable(plan);
     if (reasons.length > 0) throw new Error(`mapping ${plan.mapping} cannot run as shards: ${reasons.join('; ')}`);
     const withKeys = tablesWithSharedKeys(plan);
