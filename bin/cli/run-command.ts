@@ -41,8 +41,9 @@ appears only when the run succeeds.
                           hold 8 MiB or more, else 1); into DynamoDB, threads holding tables
   --shard i/N             only shard i of N (0 <= i < N): the items whose root key's hash is
                           i mod N, and the rows under them (docs/running.md "Shards"); the N
-                          shards' items, rejects and counts add up to one run's. Previews only
-                          for now; tables are then held on one thread
+                          shards' items, rejects and counts add up to one run's; --max-rejects
+                          caps each shard's own. Previews only for now; tables are then held on
+                          one thread
 
 DynamoDB (no --out): items merged into the target tables, as docs/design.md "Running
 incrementally" describes; the control table is created on first use (or by mapc init).

@@ -69,7 +69,7 @@ export function summarize(report: RunReport): string {
     : ['read', 'used', 'filtered', 'rejected', 'orphaned'];
   const status = report.status === 'ok' ? 'run finished' : report.status === 'skipped' ? 'run skipped' : 'run FAILED';
   const lines = [
-    `${status}: ${report.mapping} on ${report.extract} (as_of ${report.asOf}) in ${report.seconds.toFixed(1)} s`,
+    `${status}: ${report.mapping} on ${report.extract}${report.shard ? `, shard ${report.shard}` : ''} (as_of ${report.asOf}) in ${report.seconds.toFixed(1)} s`,
     `${'table'.padEnd(width)} ${columns.map((h) => h.padStart(10)).join('')}`,
   ];
   for (const name of names) {

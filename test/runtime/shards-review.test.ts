@@ -69,24 +69,23 @@ item Account into app_table {
 describe('runtime: shards, cases found in review', function () {
   this.timeout(60_000);
 
-  it('stops the shards, as the single run, when more rows than --max-rejects are rejected', async () => {
-    // Six accounts sent twice: six rejects, two in each of 3 shards (keys 4, 5 | 1, 2 | 3, 6).
-    const accounts = ['id,name', ...[1, 2, 3, 4, 5, 6].flatMap((id) => [`${id},first`, `${id},again`])];
+  it("applies --max-rejects to each shard's own rejects: a shard past it stops and writes nothing, the others go on", async () => {
+    // Shards of 3: keys 4, 5 | 1, 2 | 3, 6. Accounts 4 and 5 sent twice (two rejects in shard
+    // 0), account 1 sent twice (one in shard 1).
+    const accounts = ['id,name', ...[1, 2, 3, 4, 5, 6].map((id) => `${id},first`), '4,again', '5,again', '1,again'];
     const zip = await zipOf({ 'accounts.csv': `${accounts.join('\n')}\n`, 'orders.csv': 'oid,account_id\n' });
-    const maxRejects = 3;
-    const single = await run(ACCOUNTS, zip, { maxRejects });
+    const single = await run(ACCOUNTS, zip, { maxRejects: 1 });
     expect(single.report.status, 'the single run').to.equal('failed');
-    expect(single.report.error).to.contain('more than 3 rows were rejected');
     const shards = await Promise.all(
-      [0, 1, 2].map((index) => run(ACCOUNTS, zip, { shard: { index, count: 3 }, maxRejects })),
+      [0, 1, 2].map((index) => run(ACCOUNTS, zip, { shard: { index, count: 3 }, maxRejects: 1 })),
     );
-    // Each shard sees two of the six rejects, under its limit: today every shard finishes and
-    // writes its items, so the shards pooled write 6 items where the single run writes none.
-    const finished = shards.filter((s) => s.report.status === 'ok');
-    expect(
-      finished.map((s) => `${s.report.shard}: ${s.report.rejects} rejects, ${s.items.length} items`),
-      'shards that finished though the single run stopped',
-    ).to.deep.equal([]);
+    expect(shards.map((s) => `${s.report.shard} ${s.report.status} ${s.report.rejects}`)).to.deep.equal([
+      '0/3 failed 2',
+      '1/3 ok 1',
+      '2/3 ok 0',
+    ]);
+    expect(shards[0].report.error).to.contain('more than 1 rows were rejected');
+    expect(shards[0].report.items.Account.written).to.equal(0);
   });
 
   it('refuses a shard outside 0 <= i < N given to the library (no silent empty run)', async () => {
