@@ -52,6 +52,8 @@ export interface DynamoDbRunOptions extends DynamoDbOptions {
   onControlTableCreated?: (name: string) => void;
   /** Threads holding tables, as for a preview (default 'auto'); items are built on one thread. */
   threads?: number | 'auto';
+  /** Only shard i of N's items (runtime/hold/shard-router.ts), under its own lease and ledger entry. */
+  shard?: Shard;
 }
 
 export interface RunExtractOptions {
@@ -134,6 +136,7 @@ export async function runExtract(options: RunExtractOptions): Promise<RunReport>
         onControlTableCreated: settings.onControlTableCreated,
         limits: options.limits,
         threads: settings.threads,
+        ...(settings.shard ? { shard: settings.shard } : {}),
       });
     } catch (error) {
       const unreachable = connectionFailureText(error, connection.location);

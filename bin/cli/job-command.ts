@@ -88,6 +88,7 @@ export function jobOptions(config: JobConfig, log: JobLog, metrics: NodeJS.Writa
     limits: config.limits,
     allowEditedPlan: config.allowEditedPlan,
     ...(config.reportDir ? { reportDir: config.reportDir } : {}),
+    ...(config.shard ? { shard: config.shard } : {}),
     ...(config.owner ? { owner: config.owner } : {}),
     log,
     ...(config.metrics === 'emf'

@@ -16,6 +16,7 @@ import { UsageError, type Options } from './parse-options.js';
 import { tableNameProblem } from '../../runtime/dynamodb/table-name.js';
 import type { ReadLimits } from '../../runtime/report/read-limits.js';
 import { READ_LIMIT_OPTIONS, readLimitsGiven, readLimitUsage } from './read-limit-flags.js';
+import { parseShard, type Shard } from '../../runtime/eval/shard.js';
 
 export interface JobConfig {
   /** The mappings to apply to each extract, in this order. */
@@ -47,6 +48,8 @@ export interface JobConfig {
   allowEditedPlan: boolean;
   /** --plan: print how many shards --once's extract needs (nothing is applied). */
   plan?: { memoryLimitMiB: number; maxShards: number };
+  /** Apply --once's extract as this shard of N. */
+  shard?: Shard;
 }
 
 /** A shard's memory when not given: a Fargate task of 2 vCPUs takes 4 to 16 GiB. */
@@ -71,6 +74,7 @@ export const JOB_OPTIONS = {
   owner: { type: 'string' },
   'allow-edited-plan': { type: 'boolean' },
   plan: { type: 'boolean' },
+  shard: { type: 'string' },
   'shard-memory': { type: 'string' },
   'max-shards': { type: 'string' },
   ...READ_LIMIT_OPTIONS,
@@ -117,6 +121,10 @@ Sizing (the plan step of a sharded run; docs/running.md "Sizing an extract"):
                                                 ZIP's directory and the mappings; applies nothing
   --shard-memory MIB       MAPC_SHARD_MEMORY    the memory a shard may use (default ${DEFAULT_SHARD_MEMORY_MIB})
   --max-shards N           MAPC_MAX_SHARDS      at most this many shards (default ${DEFAULT_MAX_SHARDS})
+  --shard i/N              MAPC_SHARD           apply --once's extract as shard i of N (0 <= i < N):
+                                                the items whose root key's hash is i mod N; the
+                                                extract counts as applied once every shard of N
+                                                has applied it (docs/running.md "Shards")
 
 Caps on what a run reads (a run past one stops before writing, naming the entry or line):
 ${readLimitUsage(true)}`;
@@ -313,6 +321,8 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
     pick(flag, values[flag as keyof JobFlagValues] as string | undefined, env, [variable]),
   );
   const allowEditedPlan = values['allow-edited-plan'] === true || booleanVariable(env, 'MAPC_ALLOW_EDITED_PLAN');
+  const shardGiven = given('shard', 'MAPC_SHARD');
+  const shard = shardGiven ? shardOf(shardGiven, once, watch) : undefined;
   const plan = values.plan
     ? shardPlanning(once, watch, given('shard-memory', 'MAPC_SHARD_MEMORY'), given('max-shards', 'MAPC_MAX_SHARDS'))
     : undefined;
@@ -337,7 +347,19 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
     limits,
     allowEditedPlan,
     ...(plan ? { plan } : {}),
+    ...(shard ? { shard } : {}),
   };
+}
+
+/** --shard i/N: a shard applies the one extract --once names (a state machine runs one job per shard). */
+function shardOf(given: Given<string>, once: Given<string> | undefined, watch: boolean): Shard {
+  const shard = parseShard(given.value);
+  if ('error' in shard) throw new UsageError(`${given.name}: ${shard.error}`);
+  if (watch || !once)
+    throw new UsageError(
+      `${given.name} applies one extract as a shard of it: name the extract with --once (or MAPC_ONCE)`,
+    );
+  return shard;
 }
 
 /** --plan's settings: it sizes the one extract --once names. */

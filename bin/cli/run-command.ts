@@ -42,8 +42,9 @@ appears only when the run succeeds.
   --shard i/N             only shard i of N (0 <= i < N): the items whose root key's hash is
                           i mod N, and the rows under them (docs/running.md "Shards"); the N
                           shards' items, rejects and counts add up to one run's; --max-rejects
-                          caps each shard's own. Previews only for now; tables are then held on
-                          one thread
+                          caps each shard's own. Into DynamoDB, each shard has a lease and a
+                          ledger entry of its own; the extract is applied once all N have
+                          applied it. A shard holds its tables on one thread
 
 DynamoDB (no --out): items merged into the target tables, as docs/design.md "Running
 incrementally" describes; the control table is created on first use (or by mapc init).
@@ -116,7 +117,7 @@ export const runCommand: Command = {
     if (values.owner !== undefined && values.owner.trim() === '')
       throw new UsageError('--owner takes a name, such as nightly-loader');
 
-    const shard = values.shard === undefined ? undefined : shardFlag(values.shard, values.out);
+    const shard = values.shard === undefined ? undefined : shardFlag(values.shard);
 
     const plan = await loadPlan(positionals[0], { allowEdited: values['allow-edited-plan'] ?? false });
     if (!plan) return 1;
@@ -161,6 +162,7 @@ export const runCommand: Command = {
                 ...(maxWriteRate !== undefined ? { maxWriteRate } : {}),
                 force: values.force ?? false,
                 threads,
+                ...(shard ? { shard } : {}),
                 ...(values.owner ? { owner: values.owner } : {}),
                 onControlTableCreated: (name: string) => process.stderr.write(`created the control table ${name}\n`),
               },
@@ -186,14 +188,9 @@ export const runCommand: Command = {
   },
 };
 
-/** --shard i/N, for a preview. */
-function shardFlag(text: string, out: string | undefined): Shard {
+/** --shard i/N. */
+function shardFlag(text: string): Shard {
   const shard = parseShard(text);
   if ('error' in shard) throw new UsageError(`--shard: ${shard.error}`);
-  // An empty --out is no preview: the run would go into DynamoDB, every item of it.
-  if (!out)
-    throw new UsageError(
-      '--shard runs a preview (--out) for now: a run into DynamoDB records each extract in its ledger once, not per shard',
-    );
   return shard;
 }

@@ -4,7 +4,9 @@
  *
  *   pk                                  sk               what
  *   lease                               lease            owner, until (epoch ms): one run writes at a time
+ *   lease                               shard <i>/<N>    the same for shard i of N (the shards of an extract run at once)
  *   ledger#<mapping>                    <extract>        identity, planHash, status, times, report, error, skip
+ *   ledger#<mapping>                    <extract>#shard <i>/<N>   the same, for shard i of N's run
  *   parked#<mapping>#<table>            <row id>         extract, file, line, parkedAt, reason, values
  *   layout-version                      layout-version   version: 2 (layout-version.ts)
  *   layout#<collection>                 layout           bits: the collection is in 2^bits buckets
@@ -45,6 +47,7 @@ import {
   type StoredKey,
   type StoredRow,
   type StoredValues,
+  WHOLE_RUN_LEASE,
 } from '../merge/state-store.js';
 import {
   fromAttributeMap,
@@ -95,13 +98,13 @@ export class DynamoDbStateStore implements StateStore {
     this.buckets = new PackedBuckets(client, tableName, (requests) => this.write(requests));
   }
 
-  async acquireLease(owner: string, durationMs: number): Promise<LeaseResult> {
+  async acquireLease(owner: string, durationMs: number, scope = WHOLE_RUN_LEASE): Promise<LeaseResult> {
     const now = this.now();
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { pk: S('lease'), sk: S('lease'), owner: S(owner), until: { N: String(now + durationMs) } },
+          Item: { pk: S('lease'), sk: S(scope), owner: S(owner), until: { N: String(now + durationMs) } },
           ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR #owner = :owner',
           ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
           ExpressionAttributeValues: { ':now': { N: String(now) }, ':owner': S(owner) },
@@ -117,12 +120,12 @@ export class DynamoDbStateStore implements StateStore {
     }
   }
 
-  async renewLease(owner: string, durationMs: number): Promise<boolean> {
+  async renewLease(owner: string, durationMs: number, scope = WHOLE_RUN_LEASE): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { pk: S('lease'), sk: S('lease') },
+          Key: { pk: S('lease'), sk: S(scope) },
           UpdateExpression: 'SET #until = :until',
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
@@ -136,12 +139,12 @@ export class DynamoDbStateStore implements StateStore {
     }
   }
 
-  async releaseLease(owner: string): Promise<void> {
+  async releaseLease(owner: string, scope = WHOLE_RUN_LEASE): Promise<void> {
     try {
       await this.client.send(
         new DeleteItemCommand({
           TableName: this.tableName,
-          Key: { pk: S('lease'), sk: S('lease') },
+          Key: { pk: S('lease'), sk: S(scope) },
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': S(owner) },
@@ -155,7 +158,9 @@ export class DynamoDbStateStore implements StateStore {
   async ledger(mapping: string): Promise<LedgerEntry[]> {
     return (await this.query(`ledger#${mapping}`)).map((item) => ({
       mapping,
-      extract: str(item, 'sk'),
+      // A shard's entry: its sort key is the extract's with "#shard i/N" after it.
+      extract: item.shard ? str(item, 'sk').slice(0, -`#shard ${str(item, 'shard')}`.length) : str(item, 'sk'),
+      ...(item.shard ? { shard: str(item, 'shard') } : {}),
       identity: JSON.parse(str(item, 'identity')),
       planHash: str(item, 'planHash'),
       ...(item.asOf ? { asOf: str(item, 'asOf') } : {}),
@@ -170,13 +175,14 @@ export class DynamoDbStateStore implements StateStore {
   async recordLedger(entry: LedgerEntry): Promise<void> {
     const item: DynamoItem = {
       pk: S(`ledger#${entry.mapping}`),
-      sk: S(entry.extract),
+      sk: S(entry.shard ? `${entry.extract}#shard ${entry.shard}` : entry.extract),
       identity: S(JSON.stringify(entry.identity)),
       planHash: S(entry.planHash),
       status: S(entry.status),
       startedAt: S(entry.startedAt),
     };
     if (entry.asOf) item.asOf = S(entry.asOf);
+    if (entry.shard) item.shard = S(entry.shard);
     if (entry.finishedAt) item.finishedAt = S(entry.finishedAt);
     if (entry.report) item.report = S(entry.report);
     for (const name of LEDGER_NOTES) if (entry[name]) item[name] = S(entry[name]);

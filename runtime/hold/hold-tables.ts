@@ -12,7 +12,10 @@ import { emptyCounts } from '../report/run-report.js';
 import type { ShardRouter } from './shard-router.js';
 import { duplicateKeyReason, readTable } from '../read/table-reader.js';
 
-/** A row parked by an earlier run, read again after the table's files; `heldIndex` is set here (-1: rejected). */
+/** A retried row another shard holds (ShardRouter): this shard neither counts it nor takes it out of the parking lot. */
+export const RETRIED_ELSEWHERE = -2;
+
+/** A row parked by an earlier run, read again after the table's files; `heldIndex` is set here (-1: rejected; RETRIED_ELSEWHERE). */
 export interface RetriedRow {
   values: Row;
   file: string;
@@ -104,6 +107,8 @@ export async function holdTables(
       recordsRead: state.recordsReadOf(table.name),
       maxRecordChars: state.limits.maxRecordChars,
     })) {
+      // A shard of an incremental run first finds in the store the parents its rows name that the extract lacks.
+      if (shard) await shard.findStoredParents(table.name, rowsOf(batch));
       if (firstBatch) {
         firstBatch = false;
         // A shard holds about its share of a table it splits.
@@ -144,9 +149,22 @@ export async function holdTables(
       state.progress('holding', table.name);
     }
     // After the extract's rows: a row of this extract with the same key is the newer one.
-    for (const row of retried.get(table.name) ?? []) {
+    const retriedRows = retried.get(table.name) ?? [];
+    if (shard)
+      await shard.findStoredParents(
+        table.name,
+        retriedRows.map((row) => row.values),
+      );
+    for (const row of retriedRows) {
+      const route = shard?.route(table.name, row.values, state.fileIndex(row.file), row.line);
+      if (route?.kind === 'elsewhere') {
+        row.heldIndex = RETRIED_ELSEWHERE;
+        continue;
+      }
       c.retried++;
-      const added = heldTable.add(row.values, state.fileIndex(row.file), row.line) === AddOutcome.Added;
+      // A twin: the extract brought its key (the row read may be another shard's).
+      const added =
+        route?.kind !== 'twin' && heldTable.add(row.values, state.fileIndex(row.file), row.line) === AddOutcome.Added;
       row.heldIndex = added ? heldTable.count - 1 : -1;
       if (!added) {
         c.rejected++;
@@ -171,4 +189,8 @@ export async function holdTables(
     state.progress('holding', table.name, true);
   }
   return held;
+}
+
+function* rowsOf(batch: Array<{ kind: string; values?: Row }>): Iterable<Row> {
+  for (const event of batch) if (event.values) yield event.values;
 }

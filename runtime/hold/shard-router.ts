@@ -125,12 +125,26 @@ interface TableRoute {
   keys: ShardKeys | null;
 }
 
+/**
+ * Stored rows of a table by key text (null: a marker, the scan filters dropped the row; absent:
+ * none stored). An incremental run's shard finds through them the root of a row whose parent
+ * an earlier extract brought: a new line of an old order goes where the order's customer went.
+ */
+export type StoredParents = (table: string, keys: RowKey[]) => Promise<Map<string, Row | null>>;
+
+/** A key no shard's row was stored under: its children go to the key's own shard. */
+const NO_STORED_ROW = -1;
+
 export class ShardRouter {
   private readonly routes = new Map<string, TableRoute>();
+  /** Owners of stored parent rows found so far, by table and key text (NO_STORED_ROW: none). */
+  private readonly storedOwners = new Map<string, Map<string, number>>();
 
   constructor(
     plan: Plan,
     readonly shard: Shard,
+    /** Given in incremental runs: where rows earlier extracts brought are found. */
+    private readonly storedParents?: StoredParents,
   ) {
     const wrong = shardError(shard);
     if (wrong !== null) throw new Error(`shard ${shard.index}/${shard.count}: ${wrong}`);
@@ -204,13 +218,69 @@ export class ShardRouter {
     return owner === this.shard.index ? HERE : ELSEWHERE;
   }
 
-  /** The shard of a row under the parent with this key: the parent's, or the key's when the parent was not read. */
+  /** Whether a row read earlier (a parked row of this extract, say) is this shard's, its parents routed already. */
+  owns(table: string, values: Row): boolean {
+    const route = this.routes.get(table)!;
+    if (route.kind === 'lookup') return this.shard.index === 0;
+    if (route.kind === 'root') return this.ownsRoot(keyOf(route, values, route.keyPositions));
+    return this.ownerUnder(route, keyOf(route, values, route.parentPositions)) === this.shard.index;
+  }
+
+  /**
+   * Before a batch of a table's rows is routed (incremental runs): the parents they name that
+   * the extract has not brought are looked for in the store, and followed up to their roots.
+   */
+  async findStoredParents(table: string, rows: Iterable<Row>): Promise<void> {
+    const route = this.routes.get(table)!;
+    if (!this.storedParents || route.kind !== 'grouped' || route.parentIsRoot) return;
+    const unknown = new Map<string, RowKey>();
+    for (const values of rows) {
+      const key = keyOf(route, values, route.parentPositions);
+      if (key !== null && this.knownOwner(route.parent, key) === undefined) unknown.set(String(key), key);
+    }
+    await this.findStored(route.parent, unknown);
+  }
+
+  /** The owners of a table's stored rows by key, their own parents found first where needed. */
+  private async findStored(table: string, keys: Map<string, RowKey>): Promise<void> {
+    if (keys.size === 0) return;
+    const route = this.routes.get(table)!;
+    const stored = await this.storedParents!(table, [...keys.values()]);
+    const parentKeys = new Map<string, RowKey | null>();
+    const unknownAbove = new Map<string, RowKey>();
+    for (const [text, row] of stored) {
+      if (row === null) continue;
+      const parentKey = keyOf(route, row, route.parentPositions);
+      parentKeys.set(text, parentKey);
+      if (parentKey !== null && !route.parentIsRoot && this.knownOwner(route.parent, parentKey) === undefined)
+        unknownAbove.set(String(parentKey), parentKey);
+    }
+    await this.findStored(route.parent, unknownAbove);
+    const owners = this.storedOwners.get(table) ?? new Map<string, number>();
+    this.storedOwners.set(table, owners);
+    for (const text of keys.keys()) {
+      const found = parentKeys.has(text);
+      owners.set(text, found ? this.ownerUnder(route, parentKeys.get(text)!) : NO_STORED_ROW);
+    }
+  }
+
+  /** The shard of a parent table's row with this key, if the extract or the store showed it (NO_STORED_ROW: neither has it). */
+  private knownOwner(table: string, key: RowKey): number | undefined {
+    const keys = this.routes.get(table)!.keys!;
+    const slot = keys.slotOf(key);
+    if (slot !== undefined) return keys.ownerAt(slot);
+    return this.storedOwners.get(table)?.get(String(key));
+  }
+
+  /**
+   * The shard of a row under the parent with this key: the parent's (read in this extract, or
+   * stored by an earlier one), or the key's own when there is no such parent row (an orphan).
+   */
   private ownerUnder(route: TableRoute, parentKey: RowKey | null): number {
     if (parentKey === null) return 0;
     if (!route.parentIsRoot) {
-      const parentKeys = this.routes.get(route.parent)!.keys!;
-      const slot = parentKeys.slotOf(parentKey);
-      if (slot !== undefined) return parentKeys.ownerAt(slot);
+      const owner = this.knownOwner(route.parent, parentKey);
+      if (owner !== undefined && owner !== NO_STORED_ROW) return owner;
     }
     return shardOfKey(parentKey, this.shard.count);
   }

@@ -23,6 +23,8 @@ import { mergeIntoDynamoDb } from '../run/merge-into-dynamodb.js';
 import { extractUri } from '../merge/describe-extract.js';
 import { identityKey, type ExtractIdentity, type LedgerEntry } from '../merge/state-store.js';
 import type { Plan } from '../plan/types.js';
+import type { Shard } from '../eval/shard.js';
+import { byExtract } from '../merge/ledger-order.js';
 import { parseAsOf } from '../read/extract-time.js';
 import type { ReadLimits } from '../report/read-limits.js';
 import { RejectsFile } from '../sinks/rejects-file.js';
@@ -56,6 +58,11 @@ export interface JobInput {
   onRun?: (run: JobRun) => void;
   /** Caps on what each run reads (runtime/report/read-limits.ts). */
   limits?: Partial<ReadLimits>;
+  /**
+   * Run every mapping as shard i of N (with `once`: one extract, as a state machine runs each
+   * of its shards). An extract counts as applied once every shard of N has applied it.
+   */
+  shard?: Shard;
 }
 
 const SILENT: JobLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -81,7 +88,8 @@ export async function runJob(input: JobInput): Promise<JobReport> {
   const ledgers = new Map<string, LedgerEntry[]>();
   try {
     if (await createControlTable(client, controlTable)) log.info('created the control table', { controlTable });
-    for (const plan of input.plans) ledgers.set(plan.mapping, await store.ledger(plan.mapping));
+    // An extract's shards count as one entry: applied once all of them are.
+    for (const plan of input.plans) ledgers.set(plan.mapping, byExtract(await store.ledger(plan.mapping)));
   } catch (error) {
     throw withConnectionCause(error, input.connection.location);
   }
@@ -181,7 +189,9 @@ async function applyExtract(
   for (const plan of input.plans) {
     if (extract.doneFor.has(plan.mapping)) continue;
     log.info('applying', { extract: uri, mapping: plan.mapping, asOf: extract.asOf });
-    const files = input.reportDir ? await runFiles(input.reportDir, plan.mapping, extract.listed.name) : null;
+    const files = input.reportDir
+      ? await runFiles(input.reportDir, plan.mapping, extract.listed.name, input.shard)
+      : null;
     const rejects = files ? new RejectsFile(files.rejects) : { write: () => undefined };
     let report: RunReport;
     try {
@@ -196,6 +206,7 @@ async function applyExtract(
         maxWriteRate: input.maxWriteRate,
         owner: input.owner ?? `${hostname()}:${process.pid}`,
         limits: input.limits,
+        ...(input.shard ? { shard: input.shard } : {}),
       });
     } finally {
       if (rejects instanceof RejectsFile) await rejects.close();
@@ -260,9 +271,15 @@ async function recordUnreadable(extract: OrderedExtract, plans: Plan[], store: D
 }
 
 /** <dir>/<mapping>/<extract name with / as __>.report.json and .rejects.ndjson */
-async function runFiles(dir: string, mapping: string, name: string): Promise<{ report: string; rejects: string }> {
+async function runFiles(
+  dir: string,
+  mapping: string,
+  name: string,
+  shard?: Shard,
+): Promise<{ report: string; rejects: string }> {
   const folder = join(dir, mapping);
   await mkdir(folder, { recursive: true });
-  const base = join(folder, name.replace(/\.zip$/i, '').replaceAll('/', '__'));
+  const suffix = shard ? `.shard-${shard.index}-of-${shard.count}` : '';
+  const base = join(folder, name.replace(/\.zip$/i, '').replaceAll('/', '__') + suffix);
   return { report: `${base}.report.json`, rejects: `${base}.rejects.ndjson` };
 }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Plan } from '../plan/types.js';
 import type { HeldTable } from '../hold/held-table.js';
-import type { RetriedRow } from '../hold/hold-tables.js';
+import { RETRIED_ELSEWHERE, type RetriedRow } from '../hold/hold-tables.js';
 import type { RunState } from '../report/run-state.js';
 import type { ExtractIdentity, ParkedRow, StateStore, StoredRow } from './state-store.js';
 import { isHydrated } from './hydrate.js';
@@ -29,6 +29,8 @@ export interface KeepStateInput {
   state: RunState;
   /** The mapping's first extract: its root tables keep the mark that every root is kept (stored-roots.ts). */
   firstRun: boolean;
+  /** A shard's run: whether it keeps a table's rows (every shard holds a lookup-only table, shard 0 keeps it). */
+  keeps?: (table: string) => boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
   const roots = new Set(plan.items.map((item) => item.rootTable));
   const kept = [...keptTables(plan)].map((name) => {
     const table = held.get(name);
-    if (!table) return undefined;
+    if (!table || input.keeps?.(name) === false) return undefined;
     const parked = new Set(input.toPark.get(name) ?? []);
     const rows: StoredRow[] = [];
     for (let index = 0; index < table.count; index++) {
@@ -118,7 +120,11 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
   for (const [name, rows] of input.parked) {
     const stillParked = new Set(input.toPark.get(name) ?? []);
     const retried = input.retried.get(name) ?? [];
-    const settled = rows.filter((_, i) => retried[i].heldIndex < 0 || !stillParked.has(retried[i].heldIndex));
+    // Settled: rejected (replaced by a row of this extract), or held and not parked again; a row another shard holds is its.
+    const settled = rows.filter((_, i) => {
+      const at = retried[i].heldIndex;
+      return at !== RETRIED_ELSEWHERE && (at < 0 || !stillParked.has(at));
+    });
     const settledHere = (input.parkedHere.get(name) ?? []).filter((row) => !parkedNow.has(`${name}#${row.id}`));
     await store.unpark(
       plan.mapping,

@@ -2,14 +2,20 @@
 // renewed in the background while the run lasts, checked before the run commits, released
 // at the end. A run that cannot take it stops with the holder's name and expiry.
 import { RunFailure } from '../report/run-state.js';
-import type { StateStore } from './state-store.js';
+import { WHOLE_RUN_LEASE, type StateStore } from './state-store.js';
 
 export type HeldLease =
   /** check() throws RunFailure once the lease may have passed to another run: call it before writing. */
   { ok: true; check(): void; release(): Promise<void> } | { ok: false; error: string };
 
-export async function holdLease(store: StateStore, owner: string, durationMs: number): Promise<HeldLease> {
-  const taken = await store.acquireLease(owner, durationMs);
+/** `scope`: the lease of one shard's runs ("shard i/N"), or of whole runs (the default). */
+export async function holdLease(
+  store: StateStore,
+  owner: string,
+  durationMs: number,
+  scope = WHOLE_RUN_LEASE,
+): Promise<HeldLease> {
+  const taken = await store.acquireLease(owner, durationMs, scope);
   if (!taken.ok) {
     return {
       ok: false,
@@ -26,7 +32,7 @@ export async function holdLease(store: StateStore, owner: string, durationMs: nu
   const renewal = setInterval(
     () => {
       const asked = Date.now();
-      store.renewLease(owner, durationMs).then(
+      store.renewLease(owner, durationMs, scope).then(
         (renewed) => {
           if (renewed) heldUntil = Math.max(heldUntil, asked + durationMs);
           else takenOver = true;
@@ -48,7 +54,7 @@ export async function holdLease(store: StateStore, owner: string, durationMs: nu
     },
     async release() {
       clearInterval(renewal);
-      await store.releaseLease(owner);
+      await store.releaseLease(owner, scope);
     },
   };
 }

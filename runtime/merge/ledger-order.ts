@@ -29,3 +29,54 @@ export function unfinishedBefore(ledger: LedgerEntry[], uri: string): LedgerEntr
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * A mapping's ledger with the entries of each extract's shards folded into one entry for the
+ * extract (without `shard`): applied when every shard of one count applied it, failed when one
+ * failed, running while a shard runs or has not run. An entry of the extract's run as a whole
+ * stands beside them; the newer one (by start) counts, unless one of them is done. Entries of
+ * extracts run whole pass unchanged.
+ */
+export function byExtract(ledger: LedgerEntry[]): LedgerEntry[] {
+  const groups = new Map<string, LedgerEntry[]>();
+  for (const entry of ledger) groups.set(entry.extract, [...(groups.get(entry.extract) ?? []), entry]);
+  return [...groups.values()].map((entries) => {
+    const whole = entries.find((e) => e.shard === undefined);
+    const shards = entries.filter((e) => e.shard !== undefined);
+    if (shards.length === 0) return whole!;
+    const folded = foldShards(shards);
+    if (!whole) return folded;
+    if (isDone(whole) !== isDone(folded)) return isDone(whole) ? whole : folded;
+    return whole.startedAt >= folded.startedAt ? whole : folded;
+  });
+}
+
+const isDone = (entry: LedgerEntry) => entry.status === 'applied' || entry.status === 'skipped';
+
+/** One extract's shard entries as one entry. */
+function foldShards(shards: LedgerEntry[]): LedgerEntry {
+  const byCount = new Map<number, Map<number, LedgerEntry>>();
+  for (const entry of shards) {
+    const [index, count] = entry.shard!.split('/').map(Number);
+    const set = byCount.get(count) ?? new Map<number, LedgerEntry>();
+    byCount.set(count, set);
+    set.set(index, entry);
+  }
+  const base = (entries: LedgerEntry[], status: LedgerEntry['status']): LedgerEntry => {
+    const { shard: _shard, ...first } = [...entries].sort((a, b) => compareText(a.startedAt, b.startedAt))[0];
+    const finished = entries.map((e) => e.finishedAt).filter((t): t is string => t !== undefined);
+    const failed = entries.find((e) => e.status === 'failed');
+    return {
+      ...first,
+      status,
+      ...(status === 'applied' && finished.length > 0 ? { finishedAt: finished.sort().at(-1)! } : {}),
+      ...(failed?.error ? { error: `shard ${failed.shard}: ${failed.error}` } : {}),
+    };
+  };
+  for (const [count, set] of byCount) {
+    const all = [...set.values()];
+    if (set.size === count && all.every((e) => e.status === 'applied')) return base(all, 'applied');
+  }
+  if (shards.some((e) => e.status === 'failed')) return base(shards, 'failed');
+  return base(shards, 'running');
+}

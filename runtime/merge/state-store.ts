@@ -36,6 +36,8 @@ export interface LedgerEntry {
   planHash: string;
   /** The run's as_of (ISO). */
   asOf?: string;
+  /** A shard's run: "i/N" (the extract is applied once every shard of N has applied it). */
+  shard?: string;
   status: LedgerStatus;
   /** When the run started; for an extract skipped before any run recorded it, when it was skipped. */
   startedAt: string;
@@ -71,11 +73,15 @@ export interface StoredRow {
 
 export type LeaseResult = { ok: true } | { ok: false; holder: string; until: string };
 
+/** The lease of a run of every shard (a run as one), or of one shard's runs ("shard i/N": shards of an extract run at once). */
+export const WHOLE_RUN_LEASE = 'lease';
+
 export interface StateStore {
-  acquireLease(owner: string, durationMs: number): Promise<LeaseResult>;
+  /** `scope`: which lease (default WHOLE_RUN_LEASE). */
+  acquireLease(owner: string, durationMs: number, scope?: string): Promise<LeaseResult>;
   /** False when the lease was lost (expired and taken by another run). */
-  renewLease(owner: string, durationMs: number): Promise<boolean>;
-  releaseLease(owner: string): Promise<void>;
+  renewLease(owner: string, durationMs: number, scope?: string): Promise<boolean>;
+  releaseLease(owner: string, scope?: string): Promise<void>;
 
   ledger(mapping: string): Promise<LedgerEntry[]>;
   recordLedger(entry: LedgerEntry): Promise<void>;

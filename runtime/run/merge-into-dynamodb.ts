@@ -2,6 +2,7 @@
 // before any data is read, the control table made if needed, and the extract merged under the
 // control table's lease and ledger (runtime/run/run-incremental.ts).
 import { hostname } from 'node:os';
+import type { Shard } from '../eval/shard.js';
 import type { OpenedExtract } from '../archive/extract-location.js';
 import { runIncremental } from './run-incremental.js';
 import type { Plan } from '../plan/types.js';
@@ -39,6 +40,8 @@ export interface MergeIntoDynamoDb {
   limits?: Partial<ReadLimits>;
   /** Threads holding tables (default 'auto', see run-plan.ts). */
   threads?: number | 'auto';
+  /** Run as shard i of N (run-incremental.ts). */
+  shard?: Shard;
 }
 
 /**
@@ -110,6 +113,7 @@ async function merge(run: MergeIntoDynamoDb): Promise<RunReport> {
     owner: run.owner ?? `${hostname()}:${process.pid}`,
     limits: run.limits,
     threads: run.threads,
+    ...(run.shard ? { shard: run.shard } : {}),
     describeFailure: (error) => connectionFailureText(error, connection.location) ?? error.message,
   });
 }

@@ -24,7 +24,9 @@ import { mergeProblems } from '../merge/check-mergeable.js';
 import { hydrateFromStore } from '../merge/hydrate.js';
 import { allDone, isParkedBy, keepRowsAndParked } from '../merge/keep-state.js';
 import { holdLease } from '../merge/lease.js';
-import { unfinishedBefore } from '../merge/ledger-order.js';
+import { byExtract, unfinishedBefore } from '../merge/ledger-order.js';
+import { ShardRouter, type StoredParents } from '../hold/shard-router.js';
+import { shardText, type Shard } from '../eval/shard.js';
 import { mergeRootsInto } from '../merge/merge-roots.js';
 import {
   identityKey,
@@ -33,6 +35,7 @@ import {
   type LedgerEntry,
   type ParkedRow,
   type StateStore,
+  WHOLE_RUN_LEASE,
 } from '../merge/state-store.js';
 import { StoredItems } from '../merge/stored-items.js';
 import { findStoredRoots } from '../merge/stored-roots.js';
@@ -61,6 +64,12 @@ export interface IncrementalRunInput {
   threads?: number | 'auto';
   /** How a failure is told in the report and the ledger (default: its message); the run into DynamoDB names an endpoint that stopped answering. */
   describeFailure?: (error: Error) => string;
+  /**
+   * Run as shard i of N (hold/shard-router.ts): only the items whose root key is this shard's,
+   * under a lease of the shard's own, recorded in the ledger as the shard's. The extract is
+   * applied once every shard of N has applied it.
+   */
+  shard?: Shard;
 }
 
 export async function runIncremental(input: IncrementalRunInput): Promise<RunReport> {
@@ -69,13 +78,25 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
   const limits = readLimits(input.limits);
   const state = new RunState(plan, input.rejects, input.maxRejects ?? Infinity, input.onProgress, limits);
   const run = { extract: input.identity.uri, asOf, started, files: new Map<string, string[]>() };
+  const shard = input.shard && shardText(input.shard);
   const report = (status: RunReport['status'], error?: string) =>
-    state.report(plan, run, status, { error, incremental: true });
+    state.report(plan, run, status, { error, incremental: true, shard });
 
   const problems = mergeProblems(plan);
   if (problems.length > 0)
     return report('failed', `the mapping cannot be merged into stored items: ${problems.join('; ')}`);
-  const lease = await holdLease(store, input.owner, input.leaseMs ?? 5 * 60_000);
+  let router: ShardRouter | undefined;
+  try {
+    router = input.shard && new ShardRouter(plan, input.shard, storedParentsOf(plan, store));
+  } catch (error) {
+    return report('failed', (error as Error).message);
+  }
+  const lease = await holdLease(
+    store,
+    input.owner,
+    input.leaseMs ?? 5 * 60_000,
+    shard ? `shard ${shard}` : WHOLE_RUN_LEASE,
+  );
   if (!lease.ok) return report('failed', lease.error);
   const extract = identityKey(input.identity);
   const ledgerEntry = (status: LedgerEntry['status'], finished?: RunReport): LedgerEntry => ({
@@ -84,6 +105,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     identity: input.identity,
     planHash: plan.sourceHash,
     asOf: formatIsoTimestamp(asOf),
+    ...(shard ? { shard } : {}),
     status,
     startedAt: new Date(started).toISOString(),
     ...(finished
@@ -97,7 +119,9 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
   let failed: RunReport | undefined;
   try {
     const ledger = await store.ledger(plan.mapping);
-    const settled = ledger.find((e) => e.extract === extract && (e.status === 'applied' || e.status === 'skipped'));
+    const done = (e: LedgerEntry) => e.extract === extract && (e.status === 'applied' || e.status === 'skipped');
+    // Applied as a whole (by one run, or by every shard of a count), or by this shard.
+    const settled = byExtract(ledger).find(done) ?? ledger.find((e) => done(e) && e.shard === shard);
     if (settled && !input.force) {
       await sink.abort();
       return report(
@@ -107,7 +131,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
           : `${input.identity.uri} was skipped (${settled.skipReason ?? 'no reason given'}; see mapc ledger); pass --force to apply it after all`,
       );
     }
-    const refusal = input.force ? null : outOfOrder(ledger, input.identity, formatIsoTimestamp(asOf));
+    const refusal = input.force ? null : outOfOrder(byExtract(ledger), input.identity, formatIsoTimestamp(asOf));
     if (refusal) {
       await sink.abort();
       return report('failed', refusal);
@@ -147,7 +171,17 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
       retried,
       holdRoots: true,
       holdScanFiltered: true,
+      shard: router,
     });
+    // Rows of this extract parked by an earlier attempt at it: a shard takes out only its own.
+    if (router)
+      for (const [table, rows] of parkedHere) {
+        const planTable = plan.tables.find((t) => t.name === table)!;
+        parkedHere.set(
+          table,
+          rows.filter((p) => router.owns(table, decodeRow(planTable, p.values, `parked row ${p.file}:${p.line}`))),
+        );
+      }
     // Every table is read, and no item written yet.
     checkRecordsRead(manifest, state.recordsRead, source.name);
     await hydrateFromStore(plan, held, store, state);
@@ -167,11 +201,18 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
       mergeRootsInto(sink, roots, stored, storedRoots, state, lease.check),
     );
     const toPark = new Map<string, number[]>();
-    accountHeldRows(plan, held, seenRootKeys, state, (table, index) => {
-      const list = toPark.get(table) ?? [];
-      list.push(index);
-      toPark.set(table, list);
-    });
+    accountHeldRows(
+      plan,
+      held,
+      seenRootKeys,
+      state,
+      (table, index) => {
+        const list = toPark.get(table) ?? [];
+        list.push(index);
+        toPark.set(table, list);
+      },
+      router && ((table) => router.counts(table)),
+    );
     lease.check();
     await sink.commit();
     lease.check();
@@ -190,11 +231,12 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
         toPark,
         state,
         firstRun,
+        ...(router ? { keeps: (table: string) => router.counts(table) } : {}),
       }),
     ]);
-    const done = report('ok');
-    await store.recordLedger(ledgerEntry('applied', done));
-    return done;
+    const finished = report('ok');
+    await store.recordLedger(ledgerEntry('applied', finished));
+    return finished;
   } catch (error) {
     await sink.abort();
     if (!(error instanceof Error)) throw error;
@@ -243,4 +285,18 @@ function outOfOrder(ledger: LedgerEntry[], identity: ExtractIdentity, asOf: stri
     );
   }
   return null;
+}
+
+/** How a shard finds the rows earlier extracts stored, read again as rows of their table. */
+function storedParentsOf(plan: Plan, store: StateStore): StoredParents {
+  return async (table, keys) => {
+    const planTable = plan.tables.find((t) => t.name === table)!;
+    const stored = await store.getRows(plan.mapping, table, keys.map(String));
+    return new Map(
+      [...stored].map(([text, values]) => [
+        text,
+        values === null ? null : decodeRow(planTable, values, `the stored ${table} row ${text}`),
+      ]),
+    );
+  };
 }

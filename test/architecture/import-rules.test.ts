@@ -83,6 +83,7 @@ export const ALLOWED_EDGES: Record<string, readonly string[]> = {
     'runtime/archive',
     'runtime/control',
     'runtime/dynamodb',
+    'runtime/eval',
     'runtime/hold',
     'runtime/merge',
     'runtime/plan',

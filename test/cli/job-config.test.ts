@@ -293,6 +293,21 @@ describe('jobConfig: flags and environment', () => {
     );
   });
 
+  it("--shard i/N applies --once's extract as that shard (MAPC_SHARD too), and needs --once", () => {
+    const once = ['--source', 's3://b/p/', '--once', 's3://b/p/x.zip'];
+    expect(configOf([...once, '--shard', '2/4']).shard).to.deep.equal({ index: 2, count: 4 });
+    expect(configOf(once, { MAPC_SHARD: '0/3' }).shard).to.deep.equal({ index: 0, count: 3 });
+    expect(configOf(once).shard).to.equal(undefined);
+    expect(() => configOf([...once, '--shard', '4/4'])).to.throw(
+      UsageError,
+      '--shard: shards of 4 are numbered 0 to 3, not 4',
+    );
+    expect(() => configOf(['--source', 's3://b/p/', '--shard', '0/2'])).to.throw(
+      UsageError,
+      'name the extract with --once',
+    );
+  });
+
   it('--max-write-rate caps items per second, winning over MAPC_MAX_WRITE_RATE; no cap by default', () => {
     const env = { MAPC_MAX_WRITE_RATE: '500' };
     expect(configOf(['--source', 'in', '--max-write-rate', '100'], env).maxWriteRate).to.equal(100);

@@ -20,6 +20,7 @@ import {
   type StoredKey,
   type StoredRow,
   type StoredValues,
+  WHOLE_RUN_LEASE,
 } from '../../runtime/merge/state-store.js';
 
 /** Milliseconds since the epoch; the lease's clock (tests move it). */
@@ -29,7 +30,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 const attributesOf = (values: StoredValues): AttributeMap => toAttributeMap(Object.entries(values));
 
 export class MemoryStateStore implements StateStore, ItemReader {
-  private lease: { owner: string; until: number } | null = null;
+  private readonly leases = new Map<string, { owner: string; until: number }>();
   private readonly ledgers = new Map<string, LedgerEntry>();
   private readonly rows = new Map<string, AttributeMap | null>();
   private readonly parked = new Map<string, { row: Omit<ParkedRow, 'values'>; values: AttributeMap }>();
@@ -39,23 +40,25 @@ export class MemoryStateStore implements StateStore, ItemReader {
 
   constructor(private readonly now: Clock = () => Date.now()) {}
 
-  async acquireLease(owner: string, durationMs: number): Promise<LeaseResult> {
+  async acquireLease(owner: string, durationMs: number, scope = WHOLE_RUN_LEASE): Promise<LeaseResult> {
     const now = this.now();
-    if (this.lease && this.lease.owner !== owner && this.lease.until > now) {
-      return { ok: false, holder: this.lease.owner, until: new Date(this.lease.until).toISOString() };
+    const lease = this.leases.get(scope);
+    if (lease && lease.owner !== owner && lease.until > now) {
+      return { ok: false, holder: lease.owner, until: new Date(lease.until).toISOString() };
     }
-    this.lease = { owner, until: now + durationMs };
+    this.leases.set(scope, { owner, until: now + durationMs });
     return { ok: true };
   }
 
-  async renewLease(owner: string, durationMs: number): Promise<boolean> {
-    if (this.lease?.owner !== owner) return false;
-    this.lease.until = this.now() + durationMs;
+  async renewLease(owner: string, durationMs: number, scope = WHOLE_RUN_LEASE): Promise<boolean> {
+    const lease = this.leases.get(scope);
+    if (lease?.owner !== owner) return false;
+    lease.until = this.now() + durationMs;
     return true;
   }
 
-  async releaseLease(owner: string): Promise<void> {
-    if (this.lease?.owner === owner) this.lease = null;
+  async releaseLease(owner: string, scope = WHOLE_RUN_LEASE): Promise<void> {
+    if (this.leases.get(scope)?.owner === owner) this.leases.delete(scope);
   }
 
   async ledger(mapping: string): Promise<LedgerEntry[]> {
@@ -63,7 +66,7 @@ export class MemoryStateStore implements StateStore, ItemReader {
   }
 
   async recordLedger(entry: LedgerEntry): Promise<void> {
-    this.ledgers.set(`${entry.mapping}\u0000${entry.extract}`, copy(entry));
+    this.ledgers.set(`${entry.mapping}\u0000${entry.extract}\u0000${entry.shard ?? ''}`, copy(entry));
   }
 
   async getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredValues | null>> {

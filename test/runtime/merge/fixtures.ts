@@ -2,6 +2,7 @@
 // (several extracts' files in one archive), a sink that writes into a MemoryStateStore, and
 // runs of a plan against a store.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Shard } from '../../../runtime/eval/shard.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeExtract } from '../../../examples/extract-generator/write-extract.js';
@@ -105,6 +106,8 @@ export interface RunOptions {
   crashAfterWrites?: number;
   /** Threads holding tables (default 1: tests' extracts are small). */
   threads?: number;
+  /** Run as this shard of N. */
+  shard?: Shard;
 }
 
 /** Where incremental runs keep state and items: in memory, or on the real servers. */
@@ -139,6 +142,7 @@ export async function runIncrementallyOn(
       owner: options.owner ?? 'test',
       force: options.force ?? false,
       threads: options.threads ?? 1,
+      ...(options.shard ? { shard: options.shard } : {}),
     });
     return { report, rejects };
   } finally {
