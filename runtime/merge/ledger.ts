@@ -1,7 +1,7 @@
 // A mapping's ledger for people and tools: its extracts listed oldest as_of first with what
 // their runs did (`mapc ledger`), and marking a broken extract skipped so that later extracts
 // can go on (`mapc ledger skip`). The command line and the job runner both call these.
-import { latestPerUri } from './ledger-order.js';
+import { byExtract, latestPerUri } from './ledger-order.js';
 import {
   identityKey,
   type ExtractIdentity,
@@ -28,9 +28,9 @@ export interface LedgerListing extends Omit<LedgerEntry, 'report'> {
   seconds?: number;
 }
 
-/** The mapping's ledger, oldest as_of first (then oldest start). */
+/** The mapping's ledger, oldest as_of first (then oldest start); an extract's shards as one entry (byExtract). */
 export async function listLedger(store: Pick<StateStore, 'ledger'>, mapping: string): Promise<LedgerListing[]> {
-  const entries = await store.ledger(mapping);
+  const entries = byExtract(await store.ledger(mapping));
   return entries.sort(byAsOfThenStart).map(toListing);
 }
 
@@ -149,7 +149,7 @@ export async function skipExtract(store: StateStore, request: SkipRequest): Prom
     for (const { mapping } of request.mappings) {
       newest.set(
         mapping,
-        latestPerUri(await store.ledger(mapping)).find((e) => e.identity.uri === request.uri),
+        latestPerUri(byExtract(await store.ledger(mapping))).find((e) => e.identity.uri === request.uri),
       );
     }
     const appliedFor = request.mappings

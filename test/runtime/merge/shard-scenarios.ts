@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { shardOfKey, type Shard } from '../../../runtime/eval/shard.js';
 import { emptyCounts, type RunReport, type TableCounts } from '../../../runtime/report/run-report.js';
+import { listLedger } from '../../../runtime/merge/ledger.js';
 import { compiledPlan, generatedExtracts, type World } from './fixtures.js';
 import { handmadeExtract } from './handmade-extract.js';
 
@@ -133,6 +134,11 @@ export function shardScenarios(name: string, newWorld: () => Promise<World>): vo
       const next = await world.run(plan, extracts[2]);
       expect(next.report.status).to.equal('failed');
       expect(next.report.error).to.contain('did not finish');
+      // mapc ledger shows each extract once: the base applied, delta 1 still running (delta 2, refused, is not in it).
+      expect((await listLedger(world.store, 'customer')).map((e) => [e.shard, e.status])).to.deep.equal([
+        [undefined, 'applied'],
+        [undefined, 'running'],
+      ]);
       const second = await world.run(plan, extracts[1], { shard: { index: 1, count: 2 } });
       expect(second.report.status).to.equal('ok');
       expect((await world.run(plan, extracts[2])).report.status).to.equal('ok');
