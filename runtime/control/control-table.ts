@@ -10,7 +10,8 @@
  *   parked#<mapping>#<table>            <row id>         extract, file, line, parkedAt, reason, values
  *   layout-version                      layout-version   version: 2 (layout-version.ts)
  *   layout#<collection>                 layout           bits: the collection is in 2^bits buckets
- *   bucket#<collection>#<bits>#<b>      head, part#…     the entries of keys hashing to bucket b (packed-buckets.ts)
+ *   bucket#<collection>#<bits>#<b>      head, part#…     the entries of keys hashing to bucket b, and the head's
+ *                                                        version (packed-buckets.ts)
  *
  * with two kinds of collection, entries by key:
  *   rows#<mapping>#<table>        stored rows: projected columns, or null (a marker: the scan filters dropped it)
@@ -21,7 +22,11 @@
  * reads or writes it.
  *
  * Entries are read by bucket (BatchGetItem) and written a bucket at a time, whole; a table's
- * parked rows and a mapping's ledger are one partition each, read with Query.
+ * parked rows and a mapping's ledger are one partition each, read with Query. One run writes
+ * buckets at a time (the lease), unless the store is made with `sharedBuckets`: then several
+ * stores may write the same collections at once, each its own keys (the shards of one
+ * extract), and each bucket head is put on condition that no other writer changed it since it
+ * was read, else read again and put again over what is stored (packed-buckets.ts).
  * `createControlTable` makes it (mapc init), or checks the keys of the one that exists before
  * any run writes to it. A control table of the first layout (a row per stored row) is moved
  * into buckets by the first run that needs its rows (layout-version.ts).
@@ -85,6 +90,16 @@ const str = (item: DynamoItem, name: string): string => {
   return value && 'S' in value ? value.S : '';
 };
 
+export interface StateStoreOptions {
+  /**
+   * Other stores write this control table's buckets at the same time, each its own keys (the
+   * shards of one extract): bucket heads are put one by one, on condition (PutItem), and a
+   * write that loses to another writer's is tried again over the bucket as stored. Default
+   * false: one writer at a time (the lease), heads put with BatchWriteItem.
+   */
+  sharedBuckets?: boolean;
+}
+
 export class DynamoDbStateStore implements StateStore {
   private readonly buckets: PackedBuckets;
   /** The move from the first layout, once per store (layout-version.ts), before stored rows are read or written. */
@@ -94,8 +109,11 @@ export class DynamoDbStateStore implements StateStore {
     private readonly client: DynamoDBClient,
     readonly tableName: string = DEFAULT_CONTROL_TABLE,
     private readonly now: () => number = Date.now,
+    options: StateStoreOptions = {},
   ) {
-    this.buckets = new PackedBuckets(client, tableName, (requests) => this.write(requests));
+    this.buckets = new PackedBuckets(client, tableName, (requests) => this.write(requests), {
+      shared: options.sharedBuckets ?? false,
+    });
   }
 
   async acquireLease(owner: string, durationMs: number, scope = WHOLE_RUN_LEASE): Promise<LeaseResult> {
