@@ -106,7 +106,8 @@ async function merge(run: MergeIntoDynamoDb): Promise<RunReport> {
     rejects: run.rejects,
     maxRejects: run.maxRejects,
     onProgress: run.onProgress,
-    store: new DynamoDbStateStore(client, controlTable),
+    // The shards of an extract write their state at once, into buckets they share.
+    store: new DynamoDbStateStore(client, controlTable, undefined, { sharedBuckets: run.shard !== undefined }),
     items: new DynamoDbItemReader(client, tables),
     sink: new DynamoDbItemSink(connection.writerClient, tables, { concurrency: run.concurrency ?? 8 }),
     force: run.force,

@@ -40,7 +40,11 @@ export async function serversWorld(dynamo: LocalDynamoDb, s3: () => LocalS3Serve
       await putFile(s3().endpoint, EXTRACTS_BUCKET, key, extract);
       const opened = await openExtract(`s3://${EXTRACTS_BUCKET}/${key}`, { client: localS3Client(s3().endpoint) });
       const sink = crashingSink(new DynamoDbItemSink(client, tables), options.crashAfterWrites);
-      return runIncrementallyOn(opened, plan, { store, items, sink }, options);
+      // A shard is a process of its own, which may run while the others do: its own store, shared buckets.
+      const runStore = options.shard
+        ? new DynamoDbStateStore(client, `control_${n}`, undefined, { sharedBuckets: true })
+        : store;
+      return runIncrementallyOn(opened, plan, { store: runStore, items, sink }, options);
     },
     itemLines: () => tableItemLines(client, appTable.tableName),
     async item(pk, sk) {

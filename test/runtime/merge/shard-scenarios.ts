@@ -105,6 +105,19 @@ export function shardScenarios(name: string, newWorld: () => Promise<World>): vo
       expect(await sharded.itemLines()).to.deep.equal(await whole.itemLines());
     });
 
+    it('shards of an extract run at the same time leave the items of whole runs', async () => {
+      const whole = await newWorld();
+      for (const extract of extracts) await whole.run(plan, extract);
+      const sharded = await newWorld();
+      for (const [i, count] of [4, 2, 3].entries()) {
+        const reports = await Promise.all(
+          shardsOf(count).map((shard) => sharded.run(plan, extracts[i], { shard, owner: `shard ${shard.index}` })),
+        );
+        for (const { report } of reports) expect(report.status, `${report.shard}: ${report.error}`).to.equal('ok');
+      }
+      expect(await sharded.itemLines()).to.deep.equal(await whole.itemLines());
+    });
+
     it('a shard that stops halfway, run again alone, reaches the items of whole runs', async () => {
       const whole = await newWorld();
       for (const extract of extracts.slice(0, 2)) await whole.run(plan, extract);
