@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { handler } from '../../bin/lambda/handler.js';
 import { startS3Server, type LocalS3Server } from '../../examples/local-servers/s3-server.js';
 import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
+import { byExtract } from '../../runtime/merge/ledger-order.js';
 import type { ExtractShardPlan } from '../../api/plan-shards.js';
 import type { JobReport } from '../../runtime/job/job-report.js';
 import { readZipEntries } from '../runtime/fixtures/read-zip.js';
@@ -84,7 +85,7 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     });
   const newWorld = () => jobWorld(dynamo, s3, plan);
   const ledgerStatuses = async (world: JobWorld) =>
-    (await new DynamoDbStateStore(world.connection.client, world.controlTable).ledger('customer'))
+    byExtract(await new DynamoDbStateStore(world.connection.client, world.controlTable).ledger('customer'))
       .map((e) => `${e.identity.uri.slice(e.identity.uri.lastIndexOf('/') + 1)} ${e.status}`)
       .sort();
 
@@ -240,6 +241,46 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     // The same job again (a restarted task keeps its owner: it takes over its own lease at once).
     const again = await finished(start(env, ['--region', 'us-east-1']));
     expect(again.code, again.stderr + again.lines.join('\n')).to.equal(0);
+    expect(await ledgerStatuses(world)).to.deep.equal(['base.zip applied', 'delta1.zip applied', 'delta2.zip applied']);
+    expect(await world.itemLines()).to.deep.equal(expectedItems);
+  });
+
+  it('--once --shard i/N: the base as 3 shard jobs at once, one killed and run again, delta 1 as 2, delta 2 whole: the same items', async () => {
+    const world = await newWorld();
+    const base = await world.upload('base.zip', extracts.base);
+    const delta1 = await world.upload('delta1.zip', extracts.delta1);
+    await world.upload('delta2.zip', extracts.delta2);
+    const shardJob = (extract: string, shard: string, extra: NodeJS.ProcessEnv = {}) =>
+      start(environment(world, { MAPC_ONCE: extract, MAPC_SHARD: shard, MAPC_OWNER: `task ${shard}`, ...extra }));
+    const store = new DynamoDbStateStore(world.connection.client, world.controlTable);
+
+    // Shard 1 of 3 (slowed down, so that it is caught) is killed once the ledger says it is
+    // applying the base; 0 and 2 run on.
+    const killedChild = shardJob(base, '1/3', { MAPC_CONCURRENCY: '1', MAPC_MAX_WRITE_RATE: '20' });
+    const killedDone = finished(killedChild);
+    const others = ['0/3', '2/3'].map((shard) => finished(shardJob(base, shard)));
+    for (let polls = 0; ; polls++) {
+      const ledger = await store.ledger('customer').catch(() => []);
+      if (ledger.some((e) => e.shard === '1/3' && e.status === 'running')) break;
+      if (polls > 3000 || killedChild.exitCode !== null)
+        throw new Error(`shard 1/3 ended before it began: ${JSON.stringify(await killedDone)}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    killedChild.kill('SIGKILL');
+    expect((await killedDone).signal).to.equal('SIGKILL');
+    for (const result of await Promise.all(others)) expect(result.code, result.stderr).to.equal(0);
+    // Two shards of three applied the base: it is not applied yet.
+    expect(await ledgerStatuses(world)).to.deep.equal(['base.zip running']);
+
+    // The killed shard alone, again (same owner: it takes its lease over at once).
+    const again = await finished(shardJob(base, '1/3'));
+    expect(again.code, again.stderr + again.lines.join('\n')).to.equal(0);
+    expect(await ledgerStatuses(world)).to.deep.equal(['base.zip applied']);
+
+    for (const result of await Promise.all(['0/2', '1/2'].map((shard) => finished(shardJob(delta1, shard)))))
+      expect(result.code, result.stderr).to.equal(0);
+    const rest = await finished(start(environment(world)));
+    expect(rest.code, rest.stderr + rest.lines.join('\n')).to.equal(0);
     expect(await ledgerStatuses(world)).to.deep.equal(['base.zip applied', 'delta1.zip applied', 'delta2.zip applied']);
     expect(await world.itemLines()).to.deep.equal(expectedItems);
   });
