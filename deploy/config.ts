@@ -9,6 +9,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { mappingsInFolder } from '../compiler/mappings-folder.js';
+import { describeChoices, FARGATE_SIZES, fargateMemoryChoices } from './fargate-sizes.js';
+import { parseShards, type ShardsConfig } from './shards-config.js';
+
+export { fargateMemoryChoices };
 
 export interface DeployConfig {
   /** Names the stack and what it makes (state machine, cluster, alarms); one mapping set per stack. */
@@ -59,6 +63,8 @@ export interface DeployConfig {
   logRetentionDays: number;
   /** ECS Container Insights on the job's cluster (per-task CPU and memory; billed as custom metrics). */
   containerInsights: boolean;
+  /** Sharded mode: each extract applied as the shards the plan step sizes; absent: one `mapc job` task per execution. */
+  shards?: ShardsConfig;
 }
 
 export class DeployConfigError extends Error {
@@ -74,27 +80,6 @@ export class DeployConfigError extends Error {
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
-
-/** Fargate's CPU units and the memory (MiB) each takes: [cpu, lowest, highest, step]. */
-const FARGATE_SIZES: Array<[number, number, number, number]> = [
-  [256, 512, 2048, 0], // 512, 1024, 2048
-  [512, 1024, 4096, 1024],
-  [1024, 2048, 8192, 1024],
-  [2048, 4096, 16384, 1024],
-  [4096, 8192, 30720, 1024],
-  [8192, 16384, 61440, 4096],
-  [16384, 32768, 122880, 8192],
-];
-
-export function fargateMemoryChoices(cpu: number): number[] {
-  const size = FARGATE_SIZES.find(([units]) => units === cpu);
-  if (!size) return [];
-  const [, low, high, step] = size;
-  if (step === 0) return [512, 1024, 2048];
-  const choices: number[] = [];
-  for (let memory = low; memory <= high; memory += step) choices.push(memory);
-  return choices;
-}
 
 /** The keys a configuration may have; anything else is a typo worth naming. */
 export const CONFIG_KEYS = [
@@ -120,6 +105,7 @@ export const CONFIG_KEYS = [
   'alarmEmail',
   'logRetentionDays',
   'containerInsights',
+  'shards',
 ] as const;
 
 export type RawDeployConfig = Partial<Record<(typeof CONFIG_KEYS)[number], unknown>>;
@@ -270,6 +256,7 @@ export function parseDeployConfig(raw: RawDeployConfig, repoRoot: string): Deplo
   }
 
   const containerInsights = flag('containerInsights', true);
+  const shards = parseShards(raw.shards, name, problem);
 
   if (problems.length > 0) throw new DeployConfigError(problems);
   return {
@@ -297,13 +284,8 @@ export function parseDeployConfig(raw: RawDeployConfig, repoRoot: string): Deplo
     },
     logRetentionDays: logRetentionDays!,
     containerInsights,
+    ...(shards !== undefined ? { shards } : {}),
   };
-}
-
-function describeChoices(choices: number[]): string {
-  return choices.length <= 4
-    ? choices.join(', ')
-    : `${choices[0]} to ${choices[choices.length - 1]} in steps of ${choices[1] - choices[0]}`;
 }
 
 /** A list given as a JSON array or as text separated by commas or spaces. */

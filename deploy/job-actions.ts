@@ -37,5 +37,12 @@ export const EXTRACT_OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
 
 export const EXTRACT_LIST_ACTIONS = ['s3:ListBucket'];
 
+/**
+ * Sharded mode only, for the task the plan step runs on: `mapc job --plan --plan-out s3://…`
+ * writes the plan with one PutObject (bin/cli/plan-out.ts, the command line's own output, not
+ * the runtime's), under the plans prefix only.
+ */
+export const PLAN_OBJECT_ACTIONS = ['s3:PutObject'];
+
 /** DynamoDB API calls of the runtime that the job never makes. */
 export const DYNAMODB_CALLS_NOT_FOR_THE_JOB = ['CreateTable', 'UpdateTimeToLive', 'DeleteTable'];

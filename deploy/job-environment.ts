@@ -9,6 +9,9 @@ import type { TablePlan } from './table-plan.js';
 /** The container's command after the image's entry point (`node bin/mapc.js`). */
 export const JOB_COMMAND = ['job'];
 
+/** Sharded mode's plan step, on the same task definition (the state machine overrides the command). */
+export const PLAN_COMMAND = ['job', '--plan'];
+
 export function jobEnvironment(
   config: DeployConfig,
   set: MappingSet,

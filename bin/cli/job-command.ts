@@ -2,8 +2,11 @@
 // every extract under the source that a mapping has not applied, in order (api/run-job.ts).
 // Configured by flags or MAPC_* variables (job-config.ts), so a container needs no flags.
 // Progress goes to standard output as log lines (JSON lines when it is not a terminal), and
-// with --metrics emf one CloudWatch metrics record per run.
-import { planExtractShards } from '../../api/plan-shards.js';
+// with --metrics emf one CloudWatch metrics record per run. The steps of a sharded job that
+// apply nothing print JSON instead: --plan (the shards an extract needs, or which extract comes
+// next) and --once X --check (is X applied).
+import { checkExtractApplied } from '../../api/check-extract.js';
+import { planExtractShards, planNextExtract } from '../../api/plan-shards.js';
 import { runJob, watchJob, type RunJobOptions } from '../../api/run-job.js';
 import type { JobReport, JobRun } from '../../runtime/job/job-report.js';
 import { createJobLog, type JobLog } from '../../runtime/job/job-log.js';
@@ -11,6 +14,7 @@ import { emfRecord } from '../../runtime/job/emf-record.js';
 import { JOB_OPTIONS, JOB_USAGE, jobConfig, type JobConfig } from './job-config.js';
 import type { Command } from './main.js';
 import { parseCommandLine } from './parse-options.js';
+import { writePlanOut } from './plan-out.js';
 
 /** Exit codes: 0 done, 1 a run failed (later extracts wait), 3 --once's extract waits for older ones (nothing written). */
 export const JOB_EXIT = { ok: 0, failed: 1, waiting: 3 } as const;
@@ -19,7 +23,10 @@ const usage = `${JOB_USAGE}
 
 Exit code: 0 every extract is applied (or --once's), 1 an extract failed (it is named; later
 extracts wait until it is delivered again or skipped with \`mapc ledger skip\`), 2 bad usage,
-3 --once named an extract that waits for older ones (nothing was written).`;
+3 --once named an extract that waits for older ones (nothing was written).
+With --plan: 0 the plan is printed (an extract, or "extract": null when none is pending),
+1 the oldest pending extract blocks ("blockedBy": it failed, or cannot be read).
+With --check: 0 --once's extract is applied (or skipped) for every mapping, 1 it is not.`;
 
 export const jobCommand: Command = {
   async run(args) {
@@ -29,17 +36,18 @@ export const jobCommand: Command = {
       return 0;
     }
     const config = jobConfig(parsed, process.env);
-    if (config.plan) {
-      const plan = await planExtractShards({
+    if (config.plan) return printPlan(config, config.plan);
+    if (config.check) {
+      const check = await checkExtractApplied({
         mappings: config.mappings,
+        source: config.source,
         extract: config.once!,
         s3: s3Options(config),
-        limits: config.limits,
+        dynamodb: dynamoDbOptions(config),
         allowEditedPlan: config.allowEditedPlan,
-        ...config.plan,
       });
-      process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-      return 0;
+      process.stdout.write(`${JSON.stringify(check, null, 2)}\n`);
+      return check.applied ? 0 : 1;
     }
     const log = createJobLog(process.stdout);
     const options = jobOptions(config, log, process.stdout);
@@ -68,19 +76,46 @@ export const jobCommand: Command = {
   },
 };
 
+/**
+ * --plan: --once's extract sized, or the extract to apply next (none, or the one that blocks);
+ * printed, and written to --plan-out. Exit 1 when an extract blocks.
+ */
+async function printPlan(config: JobConfig, planning: NonNullable<JobConfig['plan']>): Promise<number> {
+  const { out, ...sizing } = planning;
+  const common = {
+    mappings: config.mappings,
+    s3: s3Options(config),
+    limits: config.limits,
+    allowEditedPlan: config.allowEditedPlan,
+    ...sizing,
+  };
+  const plan = config.once
+    ? await planExtractShards({ ...common, extract: config.once })
+    : await planNextExtract({ ...common, source: config.source, dynamodb: dynamoDbOptions(config) });
+  const text = `${JSON.stringify(plan, null, 2)}\n`;
+  if (out !== undefined) await writePlanOut(out, text, s3Options(config));
+  process.stdout.write(text);
+  return 'blockedBy' in plan && plan.blockedBy !== undefined ? 1 : 0;
+}
+
+/** Where the control table and the target tables are. */
+function dynamoDbOptions(config: JobConfig): NonNullable<RunJobOptions['dynamodb']> {
+  return {
+    region: config.region,
+    endpoint: config.endpoint,
+    controlTable: config.controlTable,
+    tables: config.tables,
+    endpointFlags: '--endpoint (MAPC_ENDPOINT) and --region (MAPC_REGION)',
+  };
+}
+
 /** The library options a configuration asks for; with metrics, each run's EMF record goes to `metrics`. */
 export function jobOptions(config: JobConfig, log: JobLog, metrics: NodeJS.WritableStream): RunJobOptions {
   return {
     mappings: config.mappings,
     source: config.source,
     ...(config.once ? { once: config.once } : {}),
-    dynamodb: {
-      region: config.region,
-      endpoint: config.endpoint,
-      controlTable: config.controlTable,
-      tables: config.tables,
-      endpointFlags: '--endpoint (MAPC_ENDPOINT) and --region (MAPC_REGION)',
-    },
+    dynamodb: dynamoDbOptions(config),
     s3: s3Options(config),
     concurrency: config.concurrency,
     ...(config.maxWriteRate !== undefined ? { maxWriteRate: config.maxWriteRate } : {}),

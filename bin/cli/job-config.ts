@@ -5,7 +5,10 @@
 // variable. Table bindings are read by tableBindings (dynamodb-options.ts) and merged: those of
 // MAPC_TABLES first, then --tables, then --table, each binding of a later one winning.
 // --watch and --interval are flags only; --once (one named extract, as an S3 event asks) with
-// --watch is a usage error, and --watch leaves MAPC_ONCE aside.
+// --watch is a usage error, and --watch leaves MAPC_ONCE aside. The steps of a sharded job
+// that apply nothing: --plan (with --once: size that extract; without: find and size the one to
+// apply next, --plan-out writing the plan where a state machine reads it) and --once X --check
+// (is X applied, by every shard of a count?).
 import { join } from 'node:path';
 import { parseExtractLocation } from '../../runtime/archive/extract-location.js';
 import { DEFAULT_CONTROL_TABLE } from '../../runtime/dynamodb/control-table-name.js';
@@ -46,8 +49,14 @@ export interface JobConfig {
   limits: Partial<ReadLimits>;
   /** Load plan files edited after `mapc compile` (their planHash no longer matches). */
   allowEditedPlan: boolean;
-  /** --plan: print how many shards --once's extract needs (nothing is applied). */
-  plan?: { memoryLimitMiB: number; maxShards: number };
+  /**
+   * --plan: print how many shards --once's extract needs, or, without --once, which extract a
+   * sharded job applies next and its shards (nothing is applied); `out`: also write it there
+   * (s3://bucket/key or a path).
+   */
+  plan?: { memoryLimitMiB: number; maxShards: number; out?: string };
+  /** --check: exit 0 when --once's extract is applied for every mapping (whole, or by every shard of a count). */
+  check?: true;
   /** Apply --once's extract as this shard of N. */
   shard?: Shard;
 }
@@ -74,6 +83,8 @@ export const JOB_OPTIONS = {
   owner: { type: 'string' },
   'allow-edited-plan': { type: 'boolean' },
   plan: { type: 'boolean' },
+  'plan-out': { type: 'string' },
+  check: { type: 'boolean' },
   shard: { type: 'string' },
   'shard-memory': { type: 'string' },
   'max-shards': { type: 'string' },
@@ -115,16 +126,27 @@ named after it (a flag wins; an empty variable counts as unset).
                                                 load plan files edited after mapc compile (their
                                                 planHash no longer matches their content)
 
-Sizing (the plan step of a sharded run; docs/running.md "Sizing an extract"):
+Sharded runs (docs/running.md "Shards" and "Sizing an extract"; docs/deploy.md "Sharded mode"):
   --plan                                        print, as JSON, the shards --once's extract needs
                                                 and the memory each would use, estimated from the
-                                                ZIP's directory and the mappings; applies nothing
+                                                ZIP's directory and the mappings; without --once,
+                                                the same for the oldest extract under the source
+                                                that the ledger has not applied ("extract": null
+                                                when none is pending; exit 1, "blockedBy", when
+                                                that one failed or cannot be read). Applies
+                                                nothing, and does not create the control table
+  --plan-out URI|FILE      MAPC_PLAN_OUT        with --plan: also write the JSON to s3://bucket/key
+                                                (PutObject) or a file
   --shard-memory MIB       MAPC_SHARD_MEMORY    the memory a shard may use (default ${DEFAULT_SHARD_MEMORY_MIB})
   --max-shards N           MAPC_MAX_SHARDS      at most this many shards (default ${DEFAULT_MAX_SHARDS})
   --shard i/N              MAPC_SHARD           apply --once's extract as shard i of N (0 <= i < N):
                                                 the items whose root key's hash is i mod N; the
                                                 extract counts as applied once every shard of N
                                                 has applied it (docs/running.md "Shards")
+  --check                  MAPC_CHECK=true      with --once: exit 0 when every mapping's ledger has
+                                                the extract applied (whole, or by every shard of
+                                                one count), else 1, printing as JSON which shards
+                                                are applied, failed, running or missing; read-only
 
 Caps on what a run reads (a run past one stops before writing, naming the entry or line):
 ${readLimitUsage(true)}`;
@@ -323,9 +345,18 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
   const allowEditedPlan = values['allow-edited-plan'] === true || booleanVariable(env, 'MAPC_ALLOW_EDITED_PLAN');
   const shardGiven = given('shard', 'MAPC_SHARD');
   const shard = shardGiven ? shardOf(shardGiven, once, watch) : undefined;
+  if (!values.plan && values['plan-out'] !== undefined)
+    throw new UsageError('--plan-out writes what --plan prints: give --plan too');
   const plan = values.plan
-    ? shardPlanning(once, watch, given('shard-memory', 'MAPC_SHARD_MEMORY'), given('max-shards', 'MAPC_MAX_SHARDS'))
+    ? shardPlanning(
+        watch,
+        given('shard-memory', 'MAPC_SHARD_MEMORY'),
+        given('max-shards', 'MAPC_MAX_SHARDS'),
+        given('plan-out', 'MAPC_PLAN_OUT'),
+      )
     : undefined;
+  const check = values.check === true || booleanVariable(env, 'MAPC_CHECK');
+  if (check) checkable(once, watch, plan !== undefined, shardGiven);
 
   return {
     mappings,
@@ -347,6 +378,7 @@ export function jobConfig(flags: JobFlags, env: NodeJS.ProcessEnv, context: JobC
     limits,
     allowEditedPlan,
     ...(plan ? { plan } : {}),
+    ...(check ? { check: true as const } : {}),
     ...(shard ? { shard } : {}),
   };
 }
@@ -362,19 +394,43 @@ function shardOf(given: Given<string>, once: Given<string> | undefined, watch: b
   return shard;
 }
 
-/** --plan's settings: it sizes the one extract --once names. */
+/** --plan's settings: it sizes the one extract --once names, or the one to apply next. */
 function shardPlanning(
-  once: Given<string> | undefined,
   watch: boolean,
   memory: Given<string> | undefined,
   maxShards: Given<string> | undefined,
+  out: Given<string> | undefined,
 ): NonNullable<JobConfig['plan']> {
   if (watch) throw new UsageError('--plan sizes one extract and applies nothing: it does not go with --watch');
-  if (!once) throw new UsageError('--plan sizes one extract: name it with --once (or MAPC_ONCE)');
   return {
     memoryLimitMiB: memory ? wholeNumber(memory, 64) : DEFAULT_SHARD_MEMORY_MIB,
     maxShards: maxShards ? wholeNumber(maxShards, 1) : DEFAULT_MAX_SHARDS,
+    ...(out ? { out: planOut(out) } : {}),
   };
+}
+
+/** --plan-out: s3://bucket/key (a key, not a folder) or a file's path. */
+function planOut(given: Given<string>): string {
+  const text = given.value.trim();
+  if (/^s3:\/\//i.test(text) && !/^s3:\/\/[^/]+\/.*[^/]$/i.test(text))
+    throw new UsageError(
+      `${given.name} ${given.value}: name the object to write, as in s3://bucket/plans/next.json (a bucket and a key that does not end with "/")`,
+    );
+  return text;
+}
+
+/** --check reads the ledger for the one extract --once names, and nothing else. */
+function checkable(
+  once: Given<string> | undefined,
+  watch: boolean,
+  plan: boolean,
+  shard: Given<string> | undefined,
+): void {
+  const what = '--check (MAPC_CHECK) tells whether one extract is applied';
+  if (watch || plan) throw new UsageError(`${what}: it does not go with ${watch ? '--watch' : '--plan'}`);
+  if (!once) throw new UsageError(`${what}: name it with --once (or MAPC_ONCE)`);
+  if (shard)
+    throw new UsageError(`${what}, by every shard of a count: it does not go with ${shard.name}, which applies one`);
 }
 
 /** true, false (also 1/0, yes/no) or unset (false). */

@@ -124,6 +124,19 @@ export class ExecutionLock extends Construct {
     return take;
   }
 
+  /**
+   * A state of a Distributed Map's child execution that takes the lock, or keeps it, for the
+   * parent execution whose ARN is at `holderPath` (passed in by the Map's ItemSelector): on
+   * condition that the lock is free or the parent holds it already. A shard redriven after
+   * another execution took the lock over (the parent had failed) fails here
+   * (DynamoDB.ConditionalCheckFailedException) instead of running beside that execution.
+   */
+  holdFor(id: string, holderPath: string): CustomState {
+    const hold = this.update(id, 'attribute_not_exists(#holder) OR #holder = :me', {}, holderPath);
+    hold.addRetry({ errors: DYNAMODB_TRANSIENT, maxAttempts: 4 });
+    return hold;
+  }
+
   /** A state that lets go of the lock if this execution still holds it, then goes on. */
   release(id: string): CustomState {
     const release = this.dynamo(
@@ -141,7 +154,12 @@ export class ExecutionLock extends Construct {
     return release;
   }
 
-  private update(id: string, condition: string, values: Record<string, unknown>): CustomState {
+  private update(
+    id: string,
+    condition: string,
+    values: Record<string, unknown>,
+    holderPath = '$$.Execution.Id',
+  ): CustomState {
     return this.dynamo(
       id,
       'updateItem',
@@ -151,7 +169,7 @@ export class ExecutionLock extends Construct {
         ConditionExpression: condition,
         ExpressionAttributeNames: { '#holder': 'holder', '#since': 'since' },
         ExpressionAttributeValues: {
-          ':me': { 'S.$': '$$.Execution.Id' },
+          ':me': { 'S.$': holderPath },
           ':now': { 'S.$': '$$.State.EnteredTime' },
           ...values,
         },

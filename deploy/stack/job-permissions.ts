@@ -7,6 +7,7 @@ import {
   CONTROL_TABLE_ACTIONS,
   EXTRACT_LIST_ACTIONS,
   EXTRACT_OBJECT_ACTIONS,
+  PLAN_OBJECT_ACTIONS,
   TARGET_TABLE_ACTIONS,
 } from '../job-actions.js';
 import type { MapcTables } from './tables.js';
@@ -56,4 +57,44 @@ export function grantJobPermissions(role: IGrantable, props: JobPermissionsProps
     );
   }
   for (const statement of statements) role.grantPrincipal.addToPrincipalPolicy(statement);
+}
+
+export interface PlanObjectsProps {
+  bucketName: string;
+  /** The folder of the bucket plans are written to (sharded mode's planPrefix). */
+  planPrefix: string;
+  kmsKeyArn?: string;
+}
+
+/** The plans' objects: `arn:…:s3:::bucket/planPrefix*`. */
+export function planObjectsArn(props: Pick<PlanObjectsProps, 'bucketName' | 'planPrefix'>): string {
+  return `arn:${Aws.PARTITION}:s3:::${props.bucketName}/${props.planPrefix}*`;
+}
+
+/**
+ * Sharded mode: the task of the plan step may write plans under the plans prefix (and, for an
+ * SSE-KMS bucket, have S3 make a data key for them with the bucket's key), and nothing more.
+ */
+export function grantPlanWriting(role: IGrantable, props: PlanObjectsProps): void {
+  role.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'WritePlansUnderThePlanPrefix',
+      actions: PLAN_OBJECT_ACTIONS,
+      resources: [planObjectsArn(props)],
+    }),
+  );
+  if (props.kmsKeyArn !== undefined)
+    role.grantPrincipal.addToPrincipalPolicy(
+      kmsThroughS3('EncryptPlansThroughS3', 'kms:GenerateDataKey', props.kmsKeyArn),
+    );
+}
+
+/** A KMS action on the bucket's key, only as S3 asks it on the principal's behalf. */
+export function kmsThroughS3(sid: string, action: string, kmsKeyArn: string): PolicyStatement {
+  return new PolicyStatement({
+    sid,
+    actions: [action],
+    resources: [kmsKeyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+  });
 }

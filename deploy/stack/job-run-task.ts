@@ -3,10 +3,25 @@
 // runs), but both actions take a task ARN, so they are granted on the tasks of the job's
 // cluster only: arn:…:ecs:region:account:task/<cluster>/*.
 import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { SubnetType, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { ICluster } from 'aws-cdk-lib/aws-ecs';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { EcsRunTask, type EcsRunTaskProps } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { IntegrationPattern } from 'aws-cdk-lib/aws-stepfunctions';
+import { EcsFargateLaunchTarget, EcsRunTask, type EcsRunTaskProps } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+
+/** Where every task of the job runs: Fargate in the job's public subnets, waited for (runTask.sync). */
+export function jobTaskPlacement(props: { cluster: ICluster; clusterName: string; securityGroup: ISecurityGroup }) {
+  return {
+    integrationPattern: IntegrationPattern.RUN_JOB,
+    cluster: props.cluster,
+    clusterName: props.clusterName,
+    launchTarget: new EcsFargateLaunchTarget(),
+    assignPublicIp: true,
+    subnets: { subnetType: SubnetType.PUBLIC },
+    securityGroups: [props.securityGroup],
+  };
+}
 
 const TASK_ACTIONS = ['ecs:StopTask', 'ecs:DescribeTasks'];
 

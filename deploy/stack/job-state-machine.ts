@@ -2,7 +2,9 @@
 // landing, or the catch-up schedule): take the execution lock, run the job as a Fargate task
 // and wait for it (ecs:runTask.sync), let go of the lock. Failures that a new attempt can cure
 // are retried with backoff; whatever still fails lets go of the lock, publishes to the alerts
-// topic and ends the execution FAILED (the "job failed" alarm counts those).
+// topic and ends the execution FAILED (the "job failed" alarm counts those). In sharded mode
+// (config `shards`) the lock and the failure path are the same, and between them the states
+// of sharded-job-flow.ts apply extract after extract as shards, on tasks retried alike.
 //
 // Retries (error names as Step Functions reports them for runTask.sync):
 // - ECS.AmazonECSException (the RunTask call failed: throttling, a service error) and
@@ -13,18 +15,16 @@
 //   (docs/job.md), and a throttled table or a lapsed lease is often gone minutes later; an
 //   extract that is broken fails again, and then the Catch tells people.
 // - States.Timeout (the job ran past timeoutMinutes): not retried.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ContainerDefinition, ICluster, FargateTaskDefinition } from 'aws-cdk-lib/aws-ecs';
-import { SubnetType, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import type { ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import {
   DefinitionBody,
   Fail,
-  IntegrationPattern,
-  JitterType,
   JsonPath,
   LogLevel,
   StateMachine,
@@ -32,11 +32,17 @@ import {
   Succeed,
   TaskInput,
   Timeout,
+  type IChainable,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { EcsFargateLaunchTarget, SnsPublish } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { SnsPublish } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { CONDITION_FAILED, ExecutionLock } from './execution-lock.js';
-import { JobRunTask } from './job-run-task.js';
+import { JOB_RETRIES, jobRetries, taskRuns } from './job-retries.js';
+import { JobRunTask, jobTaskPlacement } from './job-run-task.js';
+import { ShardedJobFlow } from './sharded-job-flow.js';
+
+export { JOB_RETRIES };
+import type { ShardsConfig } from '../shards-config.js';
 
 export interface JobStateMachineProps {
   name: string;
@@ -51,19 +57,16 @@ export interface JobStateMachineProps {
   topicKey: IKey;
   timeoutMinutes: number;
   logRetention: RetentionDays;
+  /** Sharded mode (sharded-job-flow.ts); absent: one `mapc job` task per execution. */
+  sharded?: {
+    shards: ShardsConfig;
+    shardTaskDefinition: FargateTaskDefinition;
+    shardContainer: ContainerDefinition;
+    /** The extracts' bucket, where plans are written. */
+    bucketName: string;
+    kmsKeyArn?: string;
+  };
 }
-
-/** The retry policy of the job's task, as data (asserted by the tests). */
-export const JOB_RETRIES = [
-  {
-    errors: ['ECS.AmazonECSException', 'AmazonECS.Unknown'],
-    interval: Duration.seconds(30),
-    backoffRate: 2,
-    maxAttempts: 4,
-    maxDelay: Duration.minutes(5),
-  },
-  { errors: ['States.TaskFailed'], interval: Duration.minutes(2), backoffRate: 2, maxAttempts: 2 },
-];
 
 export const stateMachineName = (name: string) => `${name}-job`;
 
@@ -79,27 +82,6 @@ export class JobStateMachine extends Construct {
       name: props.name,
       stateMachineName: name,
     });
-
-    const runJob = new JobRunTask(this, 'Run mapc job', {
-      integrationPattern: IntegrationPattern.RUN_JOB,
-      cluster: props.cluster,
-      clusterName: props.clusterName,
-      taskDefinition: props.taskDefinition,
-      launchTarget: new EcsFargateLaunchTarget(),
-      assignPublicIp: true,
-      subnets: { subnetType: SubnetType.PUBLIC },
-      securityGroups: [props.securityGroup],
-      containerOverrides: [
-        {
-          containerDefinition: props.container,
-          // The lease's owner: a retried task of this execution takes its own lease over at once.
-          environment: [{ name: 'MAPC_OWNER', value: JsonPath.stringAt('$$.Execution.Name') }],
-        },
-      ],
-      taskTimeout: Timeout.duration(Duration.minutes(props.timeoutMinutes)),
-      resultPath: JsonPath.DISCARD,
-    });
-    for (const retry of JOB_RETRIES) runJob.addRetry({ ...retry, jitterStrategy: JitterType.FULL });
 
     const failed = new Fail(this, 'mapc job failed', { errorPath: '$.failure.Error', causePath: '$.failure.Cause' });
     const notify = new SnsPublish(this, 'Tell the operators', {
@@ -119,14 +101,56 @@ export class JobStateMachine extends Construct {
     const releaseAfterFailure = lock.release('Let go of the lock after the failure');
     releaseAfterFailure.addCatch(notify, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
     releaseAfterFailure.next(notify);
-    runJob.addCatch(releaseAfterFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
     const done = new Succeed(this, 'Done');
     const release = lock.release('Let go of the lock');
     release.addCatch(done, { errors: [CONDITION_FAILED], resultPath: JsonPath.DISCARD });
     release.addCatch(notify, { errors: ['States.ALL'], resultPath: '$.failure' });
     release.next(done);
-    runJob.next(release);
+
+    let start: IChainable;
+    let timeout: Duration;
+    let sharded: ShardedJobFlow | undefined;
+    if (props.sharded === undefined) {
+      const runJob = new JobRunTask(this, 'Run mapc job', {
+        ...jobTaskPlacement(props),
+        taskDefinition: props.taskDefinition,
+        containerOverrides: [
+          {
+            containerDefinition: props.container,
+            // The lease's owner: a retried task of this execution takes its own lease over at once.
+            environment: [{ name: 'MAPC_OWNER', value: JsonPath.stringAt('$$.Execution.Name') }],
+          },
+        ],
+        taskTimeout: Timeout.duration(Duration.minutes(props.timeoutMinutes)),
+        resultPath: JsonPath.DISCARD,
+      });
+      for (const retry of jobRetries()) runJob.addRetry(retry);
+      runJob.addCatch(releaseAfterFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+      runJob.next(release);
+      start = lock.take(runJob, notify);
+      // Every run may last the task's timeout; the rest is backoff and bookkeeping. An execution
+      // stopped by this timeout ends, and the next one takes its lock over.
+      timeout = Duration.minutes(props.timeoutMinutes * taskRuns() + 30);
+    } else {
+      sharded = new ShardedJobFlow(this, 'Sharded', {
+        ...props,
+        ...props.sharded,
+        stateMachineArn: Stack.of(this).formatArn({
+          service: 'states',
+          resource: 'stateMachine',
+          resourceName: name,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+        lock,
+        onFailure: releaseAfterFailure,
+        onLockError: notify,
+        release,
+        done,
+      });
+      start = sharded.start;
+      timeout = sharded.timeout;
+    }
 
     this.logGroup = new LogGroup(this, 'Logs', {
       // CloudWatch Logs keeps one resource policy for the log deliveries of every state
@@ -136,21 +160,19 @@ export class JobStateMachine extends Construct {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // A task that runs and fails is tried again (States.TaskFailed); one that cannot start fails fast.
-    const runs =
-      1 + JOB_RETRIES.filter((r) => r.errors.includes('States.TaskFailed')).reduce((n, r) => n + r.maxAttempts, 0);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: name,
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(lock.take(runJob, notify)),
-      comment: 'Runs mapc job on a Fargate task, one execution at a time (docs/deploy.md)',
-      // Every run may last the task's timeout; the rest is backoff and bookkeeping. An execution
-      // stopped by this timeout ends, and the next one takes its lock over.
-      timeout: Duration.minutes(props.timeoutMinutes * runs + 30),
+      definitionBody: DefinitionBody.fromChainable(start),
+      comment: sharded
+        ? 'Runs mapc job extract after extract, each as the shards mapc job --plan sizes, on Fargate tasks, one execution at a time (docs/deploy.md)'
+        : 'Runs mapc job on a Fargate task, one execution at a time (docs/deploy.md)',
+      timeout,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: true },
     });
     this.stateMachine.addToRolePolicy(lock.policyStatement());
+    for (const statement of sharded?.policyStatements ?? []) this.stateMachine.addToRolePolicy(statement);
     props.topicKey.grant(this.stateMachine, 'kms:GenerateDataKey', 'kms:Decrypt');
   }
 }

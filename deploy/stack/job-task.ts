@@ -34,6 +34,11 @@ export interface JobTaskProps {
 
 export const CONTAINER_NAME = 'mapc';
 
+/** The job's image: staged at synth, built by `cdk deploy` (Docker or Finch), pushed to the bootstrap repository. */
+export function jobImage(imageContext: string): ContainerImage {
+  return ContainerImage.fromAsset(imageContext, { file: 'Dockerfile', platform: Platform.LINUX_AMD64 });
+}
+
 export class JobTask extends Construct {
   readonly network: JobNetwork;
   readonly cluster: Cluster;
@@ -64,8 +69,7 @@ export class JobTask extends Construct {
       runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
     });
     this.container = this.taskDefinition.addContainer(CONTAINER_NAME, {
-      // Staged at synth, built by `cdk deploy` (Docker or Finch), pushed to the bootstrap repository.
-      image: ContainerImage.fromAsset(props.imageContext, { file: 'Dockerfile', platform: Platform.LINUX_AMD64 }),
+      image: jobImage(props.imageContext),
       command: JOB_COMMAND,
       environment: jobEnvironment(config, props.mappingSet, props.tablePlan, Aws.REGION),
       logging: LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'job' }),

@@ -1,7 +1,8 @@
 // mapc in an AWS account: extracts land in S3; an EventBridge rule (and a catch-up schedule)
 // starts a Step Functions execution, which runs `mapc job` as a Fargate task, one execution at
-// a time; the job merges the extracts into the DynamoDB tables its mappings name; alarms and a
-// dashboard watch it. The parts are in this folder, one concern each; this file wires them.
+// a time (in sharded mode: each extract as shards, on a Distributed Map of Fargate tasks); the
+// job merges the extracts into the DynamoDB tables its mappings name; alarms and a dashboard
+// watch it. The parts are in this folder, one concern each; this file wires them.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -12,10 +13,11 @@ import { AlertsTopic } from './alerts-topic.js';
 import { ExtractBucket } from './extract-bucket.js';
 import { JobAlarms } from './job-alarms.js';
 import { JobDashboard } from './job-dashboard.js';
-import { grantJobPermissions } from './job-permissions.js';
+import { grantJobPermissions, grantPlanWriting } from './job-permissions.js';
 import { JobStateMachine } from './job-state-machine.js';
 import { JobTask } from './job-task.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+import { ShardTask } from './shard-task.js';
 import { MapcTables } from './tables.js';
 import { Triggers } from './triggers.js';
 
@@ -34,6 +36,8 @@ export class MapcStack extends Stack {
   readonly extracts: ExtractBucket;
   readonly tables: MapcTables;
   readonly job: JobTask;
+  /** Sharded mode: a shard's task. */
+  readonly shardTask?: ShardTask;
   readonly orchestration: JobStateMachine;
   readonly alerts: AlertsTopic;
   readonly triggers: Triggers;
@@ -57,12 +61,30 @@ export class MapcStack extends Stack {
       imageContext: props.imageContext,
       logRetention,
     });
-    grantJobPermissions(this.job.taskDefinition.taskRole, {
+    const jobPermissions = {
       bucketName: config.bucket.name,
       prefix: config.prefix,
       kmsKeyArn: config.bucket.kmsKeyArn,
       tables: this.tables,
-    });
+    };
+    grantJobPermissions(this.job.taskDefinition.taskRole, jobPermissions);
+    if (config.shards) {
+      this.shardTask = new ShardTask(this, 'Shard', {
+        config,
+        shards: config.shards,
+        mappingSet,
+        tablePlan,
+        imageContext: props.imageContext,
+        logGroup: this.job.logGroup,
+      });
+      grantJobPermissions(this.shardTask.taskDefinition.taskRole, jobPermissions);
+      // The job's own task definition runs the plan step, which writes the plan there.
+      grantPlanWriting(this.job.taskDefinition.taskRole, {
+        bucketName: config.bucket.name,
+        planPrefix: config.shards.planPrefix,
+        kmsKeyArn: config.bucket.kmsKeyArn,
+      });
+    }
     this.alerts = new AlertsTopic(this, 'Alerts', { name: config.name, email: config.alarms.email });
     this.orchestration = new JobStateMachine(this, 'Orchestration', {
       name: config.name,
@@ -76,6 +98,17 @@ export class MapcStack extends Stack {
       topicKey: this.alerts.key,
       timeoutMinutes: config.task.timeoutMinutes,
       logRetention,
+      ...(config.shards && this.shardTask
+        ? {
+            sharded: {
+              shards: config.shards,
+              shardTaskDefinition: this.shardTask.taskDefinition,
+              shardContainer: this.shardTask.container,
+              bucketName: config.bucket.name,
+              kmsKeyArn: config.bucket.kmsKeyArn,
+            },
+          }
+        : {}),
     });
     const stateMachine = this.orchestration.stateMachine;
     this.triggers = new Triggers(this, 'Triggers', {

@@ -8,10 +8,11 @@
 // "*" resources only where AWS offers no resource to name: the actions and why are listed in
 // wildcard-resource-actions.ts, and test/deploy/stack-iam.test.ts fails on any other action
 // granted on "*".
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { stateMachineName } from './job-state-machine.js';
 import type { MapcStack } from './mapc-stack.js';
+import { SHARDS_MAP_LABEL } from './sharded-job-flow.js';
 
 export interface NagAcknowledgement {
   id: string;
@@ -67,6 +68,8 @@ export function acknowledgeNagFindings(stack: MapcStack): void {
     },
   );
 
+  if (config.shards) acknowledgeShardedFindings(stack);
+
   if (!config.containerInsights) {
     acknowledge(stack.job.cluster, {
       id: 'AwsSolutions-ECS4',
@@ -86,4 +89,58 @@ export function acknowledgeNagFindings(stack: MapcStack): void {
         "CDK's handler that adds EventBridge to an existing bucket's notifications: AWSLambdaBasicExecutionRole only lets it write its own logs.",
     });
   }
+}
+
+/** Sharded mode: the shard's task (as the job's), the plans' prefix, and CDK's grants for the Distributed Map. */
+function acknowledgeShardedFindings(stack: MapcStack): void {
+  const { config } = stack;
+  const shardDefinition = stack.shardTask?.taskDefinition;
+  const plans = iam5(`arn:${PARTITION}:s3:::${config.bucket.name}/${config.shards!.planPrefix}*`);
+  acknowledge(shardDefinition, {
+    id: 'AwsSolutions-ECS2',
+    reason:
+      "A shard's task has the job's MAPC_* variables, configuration and not secrets (the S3 prefix, plan paths, table names, " +
+      'the region, the metrics format); the state machine adds the extract and the shard (MAPC_ONCE, MAPC_SHARD) per task.',
+  });
+  acknowledge(shardDefinition?.taskRole.node.tryFindChild('DefaultPolicy'), {
+    id: iam5(`arn:${PARTITION}:s3:::${config.bucket.name}/${config.prefix}*`),
+    reason: `A shard reads the extract it applies, under the prefix ${config.prefix} and only there: object keys are not known before they land.`,
+  });
+  acknowledge(shardDefinition?.executionRole?.node.tryFindChild('DefaultPolicy'), {
+    id: iam5('*'),
+    reason:
+      'ecr:GetAuthorizationToken only (pulling the image; the repository actions are on the repository): it has no resource-level permission.',
+  });
+  acknowledge(stack.job.taskDefinition.taskRole.node.tryFindChild('DefaultPolicy'), {
+    id: plans,
+    reason:
+      'The plan step (mapc job --plan --plan-out) writes one plan per execution under the plans prefix, named after the execution: ' +
+      'execution names are not known in advance. s3:PutObject only, there only.',
+  });
+  const stateMachine = stack.orchestration.stateMachine;
+  acknowledge(stateMachine.role.node.tryFindChild('DefaultPolicy'), {
+    id: plans,
+    reason:
+      'The state machine reads back the plan the plan step wrote, named after the execution (not known in advance): s3:GetObject under the plans prefix only.',
+  });
+  // CDK's own policy for a Distributed Map: child executions of this state machine, named by Step
+  // Functions. It names the state machine through its ARN, which cdk-nag prints unresolved.
+  const logicalId = Stack.of(stateMachine).getLogicalId(stateMachine.node.defaultChild as CfnElement);
+  const ownName = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalId}"}]}]}`;
+  const executions = `arn:${PARTITION}:states:${REGION_ACCOUNT}:execution:${ownName}`;
+  acknowledge(
+    stateMachine.node.tryFindChild('DistributedMapPolicy'),
+    {
+      id: iam5(`${executions}:*`),
+      reason:
+        "states:DescribeExecution and states:StopExecution on this state machine's own executions, which its Distributed Map starts " +
+        '(one child execution per shard) and stops; their names are made by Step Functions.',
+    },
+    {
+      id: iam5(`${executions}/${SHARDS_MAP_LABEL}:*`),
+      reason:
+        "states:RedriveExecution on the child executions of this state machine's Distributed Map (label Shards) only, so that redriving a " +
+        'failed execution runs its failed shards again; their names are made by Step Functions.',
+    },
+  );
 }

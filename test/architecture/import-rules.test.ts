@@ -202,7 +202,17 @@ export const SURFACES: Record<string, readonly string[]> = {
   ],
   'runtime/control': ['control-table.ts', 'item-reader.ts'],
   'runtime/run': ['merge-into-dynamodb.ts', 'run-incremental.ts', 'run-plan.ts'],
-  'runtime/job': ['emf-record.ts', 'job-log.ts', 'job-report.ts', 'list-extracts.ts', 'run-job.ts', 'shard-sizing.ts'],
+  'runtime/job': [
+    'emf-record.ts',
+    'extract-check.ts',
+    'job-log.ts',
+    'job-report.ts',
+    'list-extracts.ts',
+    'next-extract.ts',
+    'read-ledgers.ts',
+    'run-job.ts',
+    'shard-sizing.ts',
+  ],
 };
 
 export interface ImportEdge {

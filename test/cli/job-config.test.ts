@@ -271,7 +271,7 @@ describe('jobConfig: flags and environment', () => {
     expect(configOf(['--source', 'in'], { MAPC_ONCE: 'in/a.zip' }).once).to.equal('in/a.zip');
   });
 
-  it("--plan sizes --once's extract with a shard memory and a most shards (defaults 8192 MiB and 32), and needs --once", () => {
+  it("--plan sizes --once's extract, or without --once the next one, with a shard memory and a most shards (defaults 8192 MiB and 32)", () => {
     const once = ['--source', 's3://b/p/', '--once', 's3://b/p/x.zip', '--plan'];
     expect(configOf(once).plan).to.deep.equal({ memoryLimitMiB: 8192, maxShards: 32 });
     expect(configOf([...once, '--shard-memory', '4096'], { MAPC_MAX_SHARDS: '8' }).plan).to.deep.equal({
@@ -279,10 +279,9 @@ describe('jobConfig: flags and environment', () => {
       maxShards: 8,
     });
     expect(configOf(['--source', 's3://b/p/']).plan).to.equal(undefined);
-    expect(() => configOf(['--source', 's3://b/p/', '--plan'])).to.throw(
-      UsageError,
-      '--plan sizes one extract: name it with --once',
-    );
+    const next = configOf(['--source', 's3://b/p/', '--plan'], { MAPC_SHARD_MEMORY: '2048' });
+    expect(next.once).to.equal(undefined);
+    expect(next.plan).to.deep.equal({ memoryLimitMiB: 2048, maxShards: 32 });
     expect(() => configOf(['--source', 's3://b/p/', '--plan', '--watch'])).to.throw(
       UsageError,
       'does not go with --watch',
@@ -290,6 +289,49 @@ describe('jobConfig: flags and environment', () => {
     expect(() => configOf([...once, '--shard-memory', '8'])).to.throw(
       UsageError,
       '--shard-memory takes a whole number of at least 64',
+    );
+  });
+
+  it('--plan-out (MAPC_PLAN_OUT) writes the plan to an S3 object or a file, and goes with --plan only', () => {
+    const plan = ['--source', 's3://b/p/', '--plan'];
+    expect(configOf([...plan, '--plan-out', 's3://b/plans/run-1.json']).plan?.out).to.equal('s3://b/plans/run-1.json');
+    expect(configOf(plan, { MAPC_PLAN_OUT: 'plan.json' }).plan?.out).to.equal('plan.json');
+    expect(configOf([...plan, '--plan-out', 'flag.json'], { MAPC_PLAN_OUT: 'env.json' }).plan?.out).to.equal(
+      'flag.json',
+    );
+    // A container's variable is left aside by a run that plans nothing.
+    expect(configOf(['--source', 's3://b/p/'], { MAPC_PLAN_OUT: 'plan.json' }).plan).to.equal(undefined);
+    expect(() => configOf(['--source', 's3://b/p/', '--plan-out', 'plan.json'])).to.throw(
+      UsageError,
+      '--plan-out writes what --plan prints: give --plan too',
+    );
+    for (const where of ['s3://b', 's3://b/', 's3://b/plans/'])
+      expect(() => configOf([...plan, '--plan-out', where]), where).to.throw(UsageError, 'name the object to write');
+    expect(() => configOf(plan, { MAPC_PLAN_OUT: 's3://b/' })).to.throw(UsageError, /^MAPC_PLAN_OUT s3:\/\/b\//);
+  });
+
+  it("--check (MAPC_CHECK=true) asks whether --once's extract is applied; it needs --once and goes with no --plan, --watch or --shard", () => {
+    const once = ['--source', 's3://b/p/', '--once', 's3://b/p/x.zip'];
+    expect(configOf([...once, '--check']).check).to.equal(true);
+    expect(configOf(once, { MAPC_CHECK: 'true' }).check).to.equal(true);
+    expect(configOf(once, { MAPC_CHECK: 'false' })).to.not.have.property('check');
+    expect(configOf(once)).to.not.have.property('check');
+    expect(() => configOf(['--source', 's3://b/p/', '--check'])).to.throw(
+      UsageError,
+      '--check (MAPC_CHECK) tells whether one extract is applied: name it with --once (or MAPC_ONCE)',
+    );
+    expect(() => configOf([...once, '--check', '--plan'])).to.throw(UsageError, 'it does not go with --plan');
+    expect(() => configOf(['--source', 's3://b/p/', '--watch'], { MAPC_CHECK: '1' })).to.throw(
+      UsageError,
+      'it does not go with --watch',
+    );
+    expect(() => configOf([...once, '--check'], { MAPC_SHARD: '0/2' })).to.throw(
+      UsageError,
+      'it does not go with MAPC_SHARD, which applies one',
+    );
+    expect(() => configOf(once, { MAPC_CHECK: 'sure' })).to.throw(
+      UsageError,
+      'MAPC_CHECK is true or false, not "sure"',
     );
   });
 

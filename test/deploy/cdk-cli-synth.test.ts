@@ -105,6 +105,40 @@ describe('cdk synth through the aws-cdk CLI, offline and without an account', fu
     expect(report.pluginReports.filter((r) => r.conclusion !== 'success')).to.deep.equal([]);
   });
 
+  it('synthesizes sharded mode from -c shards=<JSON>: a Distributed Map, two task definitions of one image, the checks passing', async () => {
+    const out = scratchFolder('mapc-cdk-out-');
+    const result = await cdk([
+      'synth',
+      '-c',
+      'bucket=acme-extracts',
+      '-c',
+      'prefix=extracts/',
+      '-c',
+      'shards={"maxShards": 4, "shardCpu": 4096, "shardMemoryMiB": 16384}',
+      '-q',
+      '-o',
+      out,
+    ]);
+    expect(result.code, result.stderr).to.equal(0);
+    const template = JSON.parse(readFileSync(join(out, 'mapc.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, any> }>;
+    };
+    const families = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::ECS::TaskDefinition')
+      .map((r) => r.Properties.Family);
+    expect(families).to.deep.equal(['mapc-job', 'mapc-job-shard']);
+    const machine = Object.values(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+    expect(JSON.stringify(machine.Properties.DefinitionString)).to.include('\\"Mode\\":\\"DISTRIBUTED\\"');
+    const assets = JSON.parse(readFileSync(join(out, 'mapc.assets.json'), 'utf8')) as {
+      dockerImages: Record<string, unknown>;
+    };
+    expect(Object.keys(assets.dockerImages)).to.have.length(1);
+    const report = JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{ pluginName: string; conclusion: string }>;
+    };
+    expect(report.pluginReports.filter((r) => r.conclusion !== 'success')).to.deep.equal([]);
+  });
+
   it("stops with the configuration's problems, named, before anything is written", async () => {
     const out = scratchFolder('mapc-cdk-out-');
     const result = await cdk(['synth', '-c', 'prefix=extracts', '-c', 'cpu=3', '-q', '-o', out]);

@@ -16,6 +16,13 @@ const DEPLOYMENTS: Record<string, Record<string, unknown>> = {
     existingTables: 'mapc-app_table,mapc-control',
     bucketKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/0f0e0d0c-0b0a-0908-0706-050403020100',
   },
+  'sharded mode, a new bucket': { ...DEMO_SETTINGS, createBucket: 'true', shards: '{"maxShards": 8}' },
+  'sharded mode, an SSE-KMS bucket, another plans prefix, Container Insights off': {
+    ...DEMO_SETTINGS,
+    bucketKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/0f0e0d0c-0b0a-0908-0706-050403020100',
+    shards: { maxShards: 4, planPrefix: 'ops/mapc/plans/' },
+    containerInsights: 'false',
+  },
 };
 
 /**

@@ -148,6 +148,75 @@ describe('deploy configuration', () => {
       .and.include('alarmEmail: "ops" is not an e-mail address');
   });
 
+  it('has no sharded mode unless shards is given; shards takes an object or its JSON text, with defaults', () => {
+    expect(parse(minimal)).to.not.have.property('shards');
+    const defaults = {
+      maxShards: 16,
+      cpu: 2048,
+      memoryMiB: 8192,
+      maxConcurrency: 16,
+      extractsPerExecution: 10,
+      planPrefix: 'mapc-plans/mapc/',
+    };
+    expect(parse({ ...minimal, shards: {} }).shards).to.deep.equal(defaults);
+    expect(parse({ ...minimal, name: 'sales', shards: '{}' }).shards).to.deep.include({
+      planPrefix: 'mapc-plans/sales/',
+    });
+    const given = {
+      maxShards: 8,
+      shardCpu: 4096,
+      shardMemoryMiB: 16384,
+      maxConcurrency: 4,
+      extractsPerExecution: 3,
+      planPrefix: 'ops/plans/',
+    };
+    const fromFile = parse({ ...minimal, shards: given }).shards;
+    expect(fromFile).to.deep.equal({
+      maxShards: 8,
+      cpu: 4096,
+      memoryMiB: 16384,
+      maxConcurrency: 4,
+      extractsPerExecution: 3,
+      planPrefix: 'ops/plans/',
+    });
+    expect(parse({ ...minimal, shards: JSON.stringify(given) }).shards).to.deep.equal(fromFile);
+    // A shard count given alone is also the concurrency: every shard at once.
+    expect(parse({ ...minimal, shards: { maxShards: 4 } }).shards).to.deep.include({ maxShards: 4, maxConcurrency: 4 });
+  });
+
+  it('reports every problem of shards, each naming its setting', () => {
+    expect(problemsOf({ ...minimal, shards: '{maxShards: 8}' })[0]).to.match(/^shards: .*JSON.*write it as JSON/);
+    expect(problemsOf({ ...minimal, shards: [8] })[0]).to.match(/^shards: an object of settings/);
+    const problems = problemsOf({
+      ...minimal,
+      shards: {
+        maxShards: 0,
+        shardCpu: 1024,
+        shardMemoryMiB: 1024,
+        maxConcurrency: 'all',
+        extractsPerExecution: 1000,
+        planPrefix: 'plans',
+        colour: 'blue',
+      },
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).to.deep.equal([
+      'shards.colour',
+      'shards.extractsPerExecution',
+      'shards.maxConcurrency',
+      'shards.maxShards',
+      'shards.planPrefix',
+      'shards.shardMemoryMiB',
+    ]);
+    expect(problems.join('\n'))
+      .to.include('shards.maxShards: a whole number from 1 to 1000, not 0')
+      .and.include(
+        'shards.shardMemoryMiB: with shardCpu 1024, Fargate takes 2048 to 8192 in steps of 1024 MiB, not 1024',
+      )
+      .and.include('shards.planPrefix: a folder of the bucket ending with "/"')
+      .and.include('shards.colour: not a setting');
+    expect(problemsOf({ ...minimal, shards: { planPrefix: 'plans/{x}/' } })[0]).to.match(/^shards.planPrefix/);
+  });
+
   it('knows the memory Fargate offers for each CPU size', () => {
     expect(fargateMemoryChoices(256)).to.deep.equal([512, 1024, 2048]);
     expect(fargateMemoryChoices(4096)).to.include.members([8192, 30720]).and.not.include(31744);

@@ -5,6 +5,8 @@ import { expect } from 'chai';
 import aslValidator from 'asl-validator';
 import { DEMO_SETTINGS, stateMachineDefinition, synthesize } from './synth.js';
 
+const SHARDED = { ...DEMO_SETTINGS, shards: '{"maxShards": 8, "maxConcurrency": 4}' };
+
 type States = Record<
   string,
   {
@@ -14,6 +16,7 @@ type States = Record<
     Default?: string;
     Choices?: Array<{ Next: string }>;
     Catch?: Array<{ Next: string }>;
+    ItemProcessor?: { StartAt: string; States: States };
   }
 >;
 
@@ -30,7 +33,12 @@ function successors(state: States[string]): string[] {
 describe("the state machine's definition (ASL)", function () {
   this.timeout(120_000);
 
-  for (const settings of [DEMO_SETTINGS, { ...DEMO_SETTINGS, createBucket: 'true', timeoutMinutes: '30' }]) {
+  for (const settings of [
+    DEMO_SETTINGS,
+    { ...DEMO_SETTINGS, createBucket: 'true', timeoutMinutes: '30' },
+    SHARDED,
+    { ...SHARDED, bucketKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/0f0e0d0c-0b0a-0908-0706-050403020100' },
+  ]) {
     it(`is valid Amazon States Language (asl-validator): ${JSON.stringify(settings)}`, () => {
       const definition = stateMachineDefinition(synthesize(settings).template);
       const { isValid, errorsText } = aslValidator(definition);
@@ -56,5 +64,41 @@ describe("the state machine's definition (ASL)", function () {
     expect([...reached].sort()).to.deep.equal(Object.keys(States).sort());
     const ends = Object.entries(States).filter(([, state]) => successors(state).length === 0 || state.End === true);
     expect(ends.map(([, state]) => state.Type).sort()).to.deep.equal(['Fail', 'Succeed', 'Succeed']);
+  });
+
+  it("sharded mode: reaches every state, in the Map's child executions too; every path ends in Succeed or Fail, or loops back to the lock", () => {
+    const { StartAt, States } = stateMachineDefinition(synthesize(SHARDED).template) as {
+      StartAt: string;
+      States: States;
+    };
+    const walk = (start: string, states: States) => {
+      const reached = new Set<string>();
+      const visit = (name: string) => {
+        if (reached.has(name)) return;
+        reached.add(name);
+        successors(states[name]).forEach(visit);
+      };
+      visit(start);
+      return reached;
+    };
+    expect([...walk(StartAt, States)].sort()).to.deep.equal(Object.keys(States).sort());
+    const map = States['Apply the shards'].ItemProcessor!;
+    expect([...walk(map.StartAt, map.States)].sort()).to.deep.equal(Object.keys(map.States).sort());
+    const ends = Object.entries(States).filter(([, state]) => successors(state).length === 0 || state.End === true);
+    expect(ends.map(([name, state]) => `${state.Type} ${name}`).sort()).to.deep.equal([
+      'Fail mapc job failed',
+      'Succeed A new execution goes on',
+      'Succeed Another execution is applying the extracts',
+      'Succeed Done',
+    ]);
+    // The loop: from the check back to the lock, and from the lock to the plan.
+    expect(walk('Check the extract is applied', States).has('Plan the next extract')).to.equal(true);
+  });
+
+  it('sharded mode: the validator fails a Map whose child state points nowhere (it checks the child states)', () => {
+    const definition = structuredClone(stateMachineDefinition(synthesize(SHARDED).template));
+    definition.States['Apply the shards'].ItemProcessor.States['Hold the lock for the execution'].Next =
+      'No such state';
+    expect(aslValidator(definition).isValid).to.equal(false);
   });
 });

@@ -1,7 +1,7 @@
 // `mapc job` as a container runs it (a child process configured by MAPC_* variables), and the
 // Lambda handler invoked with real event shapes, against s3rver and DynamoDB Local.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,27 +16,9 @@ import { LOCAL_SERVER_ENV, REPO_ROOT } from '../runtime/fixtures/mapc-process.js
 import { compiledPlan } from '../runtime/merge/fixtures.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 import { BETWEEN_BASE_AND_DELTA1, jobExtracts, type JobExtracts } from './extracts.js';
+import { finished, inheritedEnvironment, startMapc } from './job-child.js';
 import { JOB_BUCKET, jobWorld, type JobWorld } from './job-world.js';
 
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  lines: string[];
-  stderr: string;
-}
-
-/**
- * What a child job keeps of this process's environment: PATH, and a clock override when the
- * suite runs under one (libfaketime: `faketime -f +365d npm test`), so that the child, the
- * test and the local servers agree on the time (S3 refuses requests signed a year apart).
- */
-function inheritedEnvironment(): NodeJS.ProcessEnv {
-  const kept: NodeJS.ProcessEnv = { PATH: process.env.PATH };
-  for (const [name, value] of Object.entries(process.env)) {
-    if (name === 'LD_PRELOAD' || name.startsWith('FAKETIME') || name === 'DONT_FAKE_MONOTONIC') kept[name] = value;
-  }
-  return kept;
-}
 describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and s3rver', function () {
   this.timeout(300_000);
   const dynamo = useDynamoDbLocal();
@@ -63,26 +45,7 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
     MAPC_S3_ENDPOINT: s3.endpoint,
     ...extra,
   });
-  const start = (env: NodeJS.ProcessEnv, args: string[] = []) =>
-    spawn(process.execPath, ['bin/mapc.js', 'job', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...inheritedEnvironment(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  const finished = (child: ChildProcess) =>
-    new Promise<Finished>((resolve) => {
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr!.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      child.on('close', (code, signal) =>
-        resolve({ code, signal, lines: stdout.split('\n').filter((l) => l !== ''), stderr }),
-      );
-    });
+  const start = (env: NodeJS.ProcessEnv, args: string[] = []) => startMapc('job', env, args);
   const newWorld = () => jobWorld(dynamo, s3, plan);
   const ledgerStatuses = async (world: JobWorld) =>
     byExtract(await new DynamoDbStateStore(world.connection.client, world.controlTable).ledger('customer'))
