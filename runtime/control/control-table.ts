@@ -37,6 +37,7 @@ import {
   DescribeTableCommand,
   PutItemCommand,
   QueryCommand,
+  ResourceInUseException,
   ResourceNotFoundException,
   UpdateItemCommand,
   type DynamoDBClient,
@@ -68,7 +69,7 @@ import type { DynamoItem } from '../dynamodb/batch-get.js';
 import { BatchWriter } from '../dynamodb/batch-writer.js';
 import { DEFAULT_CONTROL_TABLE } from '../dynamodb/control-table-name.js';
 import { checkTable, type TableProblem } from '../dynamodb/check-tables.js';
-import { createTable } from '../dynamodb/create-table.js';
+import { createTable, waitForTable } from '../dynamodb/create-table.js';
 import type { ExpectedTable } from '../dynamodb/expected-table.js';
 
 /** Stored rows a bucket holds when a table is first written (to twice as many): about 2-4 KB deflated. */
@@ -372,9 +373,15 @@ export async function createControlTable(
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
-    await createTable(client, expected);
-    await writeLayoutVersion(client, tableName);
-    return true;
+    try {
+      await createTable(client, expected);
+      await writeLayoutVersion(client, tableName);
+      return true;
+    } catch (raced) {
+      // Another run made it meanwhile (the shards of an extract start at once): theirs is checked.
+      if (!(raced instanceof ResourceInUseException)) throw raced;
+      await waitForTable(client, tableName);
+    }
   }
   const problems = (await checkTable(client, expected)).filter((p) => p.code !== 'table-not-active');
   if (problems.length > 0) throw new ControlTableMismatch(tableName, problems);

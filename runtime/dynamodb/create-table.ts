@@ -26,7 +26,7 @@ export async function createTable(client: DynamoDBClient, table: ExpectedTable):
       KeySchema: keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
     }),
   );
-  await waitUntilTableExists({ client, maxWaitTime: WAIT_SECONDS, minDelay: 1 }, { TableName: table.tableName });
+  await waitForTable(client, table.tableName);
   if (table.ttlAttribute !== null) {
     await client.send(
       new UpdateTimeToLiveCommand({
@@ -35,6 +35,11 @@ export async function createTable(client: DynamoDBClient, table: ExpectedTable):
       }),
     );
   }
+}
+
+/** Waits until the table exists and is active (as after CreateTable, by this process or another). */
+export async function waitForTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await waitUntilTableExists({ client, maxWaitTime: WAIT_SECONDS, minDelay: 1 }, { TableName: tableName });
 }
 
 export async function deleteTable(client: DynamoDBClient, tableName: string): Promise<void> {

@@ -334,4 +334,13 @@ describe('runtime: the control table (DynamoDB Local)', function () {
     );
     expect(version.Item?.version).to.deep.equal({ N: '2' });
   });
+
+  it('makes the control table once when several runs (the shards of an extract) start at once', async () => {
+    const made = await Promise.all([1, 2, 3, 4].map(() => createControlTable(client, 'raced_control')));
+    expect(made.filter((m) => m)).to.have.length(1);
+    // Every one of them can use it.
+    const store = new DynamoDbStateStore(client, 'raced_control');
+    await store.putRows('m', 't', [{ key: 'k', values: { a: 'b' } }]);
+    expect((await store.getRows('m', 't', ['k'])).get('k')).to.deep.equal({ a: 'b' });
+  });
 });
