@@ -217,12 +217,12 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   /** Puts rows over the stored ones by key (the buckets they fall in are read, and written back whole). */
-  async putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void> {
+  async putRows(mapping: string, table: string, rows: StoredRow[], writers = 1): Promise<void> {
     await this.inBuckets();
     const changes: BucketChanges = new Map(
       rows.map((row) => [row.key, row.values === null ? null : { M: attributesOf(row.values) }]),
     );
-    await this.buckets.update(rowsCollection(mapping, table), changes, ROWS_PER_BUCKET);
+    await this.buckets.update(rowsCollection(mapping, table), changes, ROWS_PER_BUCKET, writers);
   }
 
   async parkedRows(mapping: string, table: string): Promise<ParkedRow[]> {
@@ -269,10 +269,10 @@ export class DynamoDbStateStore implements StateStore {
     return found;
   }
 
-  async holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void> {
+  async holdBack(mapping: string, target: string, items: HeldBackItem[], writers = 1): Promise<void> {
     await this.inBuckets();
     const changes: BucketChanges = new Map(items.map(({ key, item }) => [itemKeyText(key), { M: toDynamoItem(item) }]));
-    await this.buckets.update(heldBackCollection(mapping, target), changes, HELD_BACK_PER_BUCKET);
+    await this.buckets.update(heldBackCollection(mapping, target), changes, HELD_BACK_PER_BUCKET, writers);
   }
 
   async releaseHeldBack(mapping: string, target: string, keys: StoredKey[]): Promise<void> {

@@ -138,12 +138,14 @@ export class PackedBuckets {
   /**
    * Applies the changes: the buckets they fall in are read, changed and written back whole.
    * A collection written for the first time gets buckets of `perBucket` to twice that many
-   * entries for the changes' count, and nothing to read.
+   * entries for the changes' count, and nothing to read; `writers` other writers' about as
+   * many (the shards of an extract, each writing its share of the collection) count too.
    */
-  async update(collection: string, changes: BucketChanges, perBucket: number): Promise<void> {
+  async update(collection: string, changes: BucketChanges, perBucket: number, writers = 1): Promise<void> {
     if (changes.size === 0) return;
     const known = await this.layout(collection);
-    const chosen = known === undefined ? await this.chooseLayout(collection, bitsFor(changes.size, perBucket)) : null;
+    const chosen =
+      known === undefined ? await this.chooseLayout(collection, bitsFor(changes.size * writers, perBucket)) : null;
     const bits = known ?? chosen!.bits;
     const byBucket = new Map<number, BucketChanges>();
     for (const [key, value] of changes) {

@@ -31,6 +31,8 @@ export interface KeepStateInput {
   firstRun: boolean;
   /** A shard's run: whether it keeps a table's rows (every shard holds a lookup-only table, shard 0 keeps it). */
   keeps?: (table: string) => boolean;
+  /** A shard's run: how many shards keep their share of a table's rows (ShardRouter.shareOf; 1: this one keeps them all). */
+  shareOf?: (table: string) => number;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
     }
     for (const key of table.filteredKeys) rows.push({ key: String(key), values: null });
     if (input.firstRun && roots.has(name)) rows.push({ key: ROOTS_KEPT_FROM_THE_START, values: null });
-    return store.putRows(plan.mapping, name, rows);
+    return store.putRows(plan.mapping, name, rows, input.shareOf?.(name));
   });
   await allDone(kept);
 

@@ -87,7 +87,11 @@ export interface StateStore {
   recordLedger(entry: LedgerEntry): Promise<void>;
 
   getRows(mapping: string, table: string, keys: string[]): Promise<Map<string, StoredValues | null>>;
-  putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void>;
+  /**
+   * `writers`: how many runs put their own share of the table's rows (the shards of an
+   * extract, each about as many): a table first written here is laid out for all of them.
+   */
+  putRows(mapping: string, table: string, rows: StoredRow[], writers?: number): Promise<void>;
 
   parkedRows(mapping: string, table: string): Promise<ParkedRow[]>;
   park(mapping: string, rows: ParkedRow[]): Promise<void>;
@@ -98,7 +102,8 @@ export interface StateStore {
    * rows in them are not lost: a later extract may bring what makes the item pass.
    */
   heldBackItems(mapping: string, target: string, keys: StoredKey[]): Promise<Map<string, ItemObject>>;
-  holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void>;
+  /** `writers`: as for putRows. */
+  holdBack(mapping: string, target: string, items: HeldBackItem[], writers?: number): Promise<void>;
   releaseHeldBack(mapping: string, target: string, keys: StoredKey[]): Promise<void>;
 }
 

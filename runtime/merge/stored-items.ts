@@ -39,6 +39,8 @@ export class StoredItems {
     private readonly plan: Plan,
     private readonly reader: ItemReader,
     private readonly store: StateStore,
+    /** How many runs hold back their share of the items at once (the shards of an extract). */
+    private readonly writers = 1,
   ) {
     for (const target of plan.targets)
       this.keyNames.set(target.name, [target.partitionKey, ...(target.sortKey ? [target.sortKey] : [])]);
@@ -109,7 +111,7 @@ export class StoredItems {
   /** Writes what settle() noted to the state store (once the items are written). */
   async persistHeldBack(): Promise<void> {
     for (const [target, items] of this.toHoldBack)
-      await this.store.holdBack(this.plan.mapping, target, [...items.values()]);
+      await this.store.holdBack(this.plan.mapping, target, [...items.values()], this.writers);
     for (const [target, keys] of this.toRelease)
       await this.store.releaseHeldBack(this.plan.mapping, target, [...keys.values()]);
   }

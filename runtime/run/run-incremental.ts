@@ -189,7 +189,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     // The mapping's first extract (a run again of it included): nothing was written before it.
     const firstRun = ledger.every((e) => e.extract === extract);
     const storedRoots = await findStoredRoots(plan, held, store, firstRun);
-    const stored = new StoredItems(plan, input.items, store);
+    const stored = new StoredItems(plan, input.items, store, input.shard?.count);
     const roots = new RootItems(plan, held, asOf, storedElementKeys);
     const seenRootKeys = await streamRoots(
       plan,
@@ -231,7 +231,9 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
         toPark,
         state,
         firstRun,
-        ...(router ? { keeps: (table: string) => router.counts(table) } : {}),
+        ...(router
+          ? { keeps: (table: string) => router.counts(table), shareOf: (table: string) => router.shareOf(table) }
+          : {}),
       }),
     ]);
     const finished = report('ok');

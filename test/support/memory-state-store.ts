@@ -81,7 +81,7 @@ export class MemoryStateStore implements StateStore, ItemReader {
     return found;
   }
 
-  async putRows(mapping: string, table: string, rows: StoredRow[]): Promise<void> {
+  async putRows(mapping: string, table: string, rows: StoredRow[], _writers?: number): Promise<void> {
     for (const row of rows)
       this.rows.set(`${mapping}\u0000${table}\u0000${row.key}`, row.values === null ? null : attributesOf(row.values));
   }
@@ -110,7 +110,7 @@ export class MemoryStateStore implements StateStore, ItemReader {
     return found;
   }
 
-  async holdBack(mapping: string, target: string, items: HeldBackItem[]): Promise<void> {
+  async holdBack(mapping: string, target: string, items: HeldBackItem[], _writers?: number): Promise<void> {
     for (const { key, item } of items)
       this.heldBack.set(`${mapping}\u0000${target}\u0000${itemKeyText(key)}`, toDynamoItem(item));
   }
