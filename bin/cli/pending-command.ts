@@ -39,6 +39,8 @@ export const pendingCommand: Command = {
       for (const { table } of plan.state.parkable) {
         const planTable = plan.tables.find((t) => t.name === table)!;
         for (const row of await store.parkedRows(plan.mapping, table)) {
+          // A shard's tombstone: settled, not waiting.
+          if (row.settledBy !== undefined) continue;
           total++;
           const columns = Object.fromEntries(
             planTable.columns.map((c, i) => [

@@ -7,7 +7,7 @@
  *   lease                               shard <i>/<N>    the same for shard i of N (the shards of an extract run at once)
  *   ledger#<mapping>                    <extract>        identity, planHash, status, times, report, error, skip
  *   ledger#<mapping>                    <extract>#shard <i>/<N>   the same, for shard i of N's run
- *   parked#<mapping>#<table>            <row id>         extract, file, line, parkedAt, reason, values
+ *   parked#<mapping>#<table>            <row id>         extract, file, line, parkedAt, reason, values (settledBy: a shard's tombstone)
  *   layout-version                      layout-version   version: 2 (layout-version.ts)
  *   layout#<collection>                 layout           bits: the collection is in 2^bits buckets
  *   bucket#<collection>#<bits>#<b>      head, part#…     the entries of keys hashing to bucket b, and the head's
@@ -235,6 +235,7 @@ export class DynamoDbStateStore implements StateStore {
       parkedAt: str(item, 'parkedAt'),
       reason: str(item, 'reason'),
       values: fromAttributeMap((item.values as { M: AttributeMap }).M),
+      ...(item.settledBy ? { settledBy: str(item, 'settledBy') } : {}),
     }));
   }
 
@@ -250,6 +251,7 @@ export class DynamoDbStateStore implements StateStore {
           parkedAt: S(row.parkedAt),
           reason: S(row.reason),
           values: { M: attributesOf(row.values) },
+          ...(row.settledBy ? { settledBy: S(row.settledBy) } : {}),
         },
       })),
     );

@@ -59,6 +59,8 @@ export interface HoldOptions {
   only?: ReadonlySet<string>;
   /** A shard's run: only the rows under its own roots are held and counted (shard-router.ts). */
   shard?: ShardRouter;
+  /** A shard's run: rows another shard of this extract settled (parked tombstones): their keys are noted with their shard, never held. */
+  settledElsewhere?: Map<string, Row[]>;
 }
 
 export async function holdTables(
@@ -175,6 +177,11 @@ export async function holdTables(
           reason: 'parked earlier; replaced by a row with the same key in this extract',
         });
       }
+    }
+    const settledRows = options.settledElsewhere?.get(table.name) ?? [];
+    if (shard && settledRows.length > 0) {
+      await shard.findStoredParents(table.name, settledRows);
+      for (const values of settledRows) shard.note(table.name, values);
     }
     // Twins found in their group stay in the table, marked failed: the final accounting counts them.
     for (const { index, twin } of heldTable.seal()) {

@@ -218,6 +218,15 @@ export class ShardRouter {
     return owner === this.shard.index ? HERE : ELSEWHERE;
   }
 
+  /** Notes a row's key with its shard, unless its key was read already (a row another shard settled: never held here). */
+  note(table: string, values: Row): void {
+    const route = this.routes.get(table)!;
+    if (route.kind !== 'grouped' || !route.keys) return;
+    const key = keyOf(route, values, route.keyPositions);
+    if (key === null || route.keys.slotOf(key) !== undefined) return;
+    route.keys.add(key, this.ownerUnder(route, keyOf(route, values, route.parentPositions)), 0, 0);
+  }
+
   /** Whether a row read earlier (a parked row of this extract, say) is this shard's, its parents routed already. */
   owns(table: string, values: Row): boolean {
     const route = this.routes.get(table)!;

@@ -31,6 +31,8 @@ export interface KeepStateInput {
   firstRun: boolean;
   /** A shard's run: whether it keeps a table's rows (every shard holds a lookup-only table, shard 0 keeps it). */
   keeps?: (table: string) => boolean;
+  /** Tombstones an earlier extract's shards left in the parking lot (ParkedRow.settledBy), by table: taken out now. */
+  staleTombstones?: Map<string, ParkedRow[]>;
   /** A shard's run: how many shards keep their share of a table's rows (ShardRouter.shareOf; 1: this one keeps them all). */
   shareOf?: (table: string) => number;
 }
@@ -119,6 +121,9 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
 
   // Out of the parking lot: retried rows this run settled, and rows this extract parked
   // before that it has not parked again (never a row it has just parked).
+  const parents = new Set(
+    plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))),
+  );
   for (const [name, rows] of input.parked) {
     const stillParked = new Set(input.toPark.get(name) ?? []);
     const retried = input.retried.get(name) ?? [];
@@ -128,9 +133,22 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
       return at !== RETRIED_ELSEWHERE && (at < 0 || !stillParked.has(at));
     });
     const settledHere = (input.parkedHere.get(name) ?? []).filter((row) => !parkedNow.has(`${name}#${row.id}`));
+    // A shard leaves the rows it settled of a table others hang under as tombstones, for the
+    // extract's other shards to route those rows' children by (a rejected row is stored nowhere).
+    const tombstones = input.keeps !== undefined && parents.has(name) ? settled : [];
+    if (tombstones.length > 0)
+      await store.park(
+        plan.mapping,
+        tombstones.map((row) => ({ ...row, settledBy: input.extract })),
+      );
+    const gone = [
+      ...settled.filter((row) => !tombstones.includes(row)),
+      ...settledHere,
+      ...(input.staleTombstones?.get(name) ?? []),
+    ];
     await store.unpark(
       plan.mapping,
-      [...settled, ...settledHere].map((row) => ({ table: name, id: row.id })),
+      gone.map((row) => ({ table: name, id: row.id })),
     );
   }
 }

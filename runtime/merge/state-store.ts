@@ -63,6 +63,13 @@ export interface ParkedRow {
   parkedAt: string;
   reason: string;
   values: StoredValues;
+  /**
+   * No longer parked: a shard of this extract (its identityKey) settled it, and keeps it here
+   * so that the extract's other shards still learn which shard its children go to (a row of a
+   * table others hang under that was rejected is stored nowhere else). Runs of later extracts
+   * take it out.
+   */
+  settledBy?: string;
 }
 
 /** A stored row of a root, parent or lookup table; null values: the scan filters dropped it. */

@@ -19,7 +19,7 @@ export async function holdAsAsked(
   asOf: TimestampValue,
   state: RunState,
   threads: number | 'auto',
-  options: Pick<HoldOptions, 'retried' | 'holdRoots' | 'holdScanFiltered' | 'shard'> = {},
+  options: Pick<HoldOptions, 'retried' | 'holdRoots' | 'holdScanFiltered' | 'shard' | 'settledElsewhere'> = {},
 ): Promise<Map<string, HeldTable>> {
   const toHold = tablesToHold(plan, options.holdRoots);
   // A shard holds on this thread: its router reads parents' keys before their children's rows.

@@ -6,6 +6,7 @@
 // a rerun of the same extract merges to the same items.
 import type { ByteSource } from '../archive/byte-source.js';
 import type { Plan } from '../plan/types.js';
+import type { Row } from '../eval/compile-expr.js';
 import { accountHeldRows } from '../assemble/account-held-rows.js';
 import { checkRecordsRead } from '../read/check-records-read.js';
 import type { RetriedRow } from '../hold/hold-tables.js';
@@ -146,9 +147,23 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
     const parked = new Map<string, ParkedRow[]>();
     const parkedHere = new Map<string, ParkedRow[]>();
     const retried = new Map<string, RetriedRow[]>();
+    // Tombstones (ParkedRow.settledBy): of this extract, another shard settled the row; of an earlier one, they go.
+    const settledElsewhere = new Map<string, Row[]>();
+    const staleTombstones = new Map<string, ParkedRow[]>();
     for (const { table } of plan.state.parkable) {
       const planTable = plan.tables.find((t) => t.name === table)!;
-      const rows = await store.parkedRows(plan.mapping, table);
+      const all = await store.parkedRows(plan.mapping, table);
+      const rows = all.filter((p) => p.settledBy === undefined);
+      settledElsewhere.set(
+        table,
+        all
+          .filter((p) => p.settledBy === extract)
+          .map((p) => decodeRow(planTable, p.values, `parked row ${p.file}:${p.line}`)),
+      );
+      staleTombstones.set(
+        table,
+        all.filter((p) => p.settledBy !== undefined && p.settledBy !== extract),
+      );
       parked.set(
         table,
         rows.filter((p) => !isParkedBy(p, extract)),
@@ -172,6 +187,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
       holdRoots: true,
       holdScanFiltered: true,
       shard: router,
+      settledElsewhere,
     });
     // Rows of this extract parked by an earlier attempt at it: a shard takes out only its own.
     if (router)
@@ -231,6 +247,7 @@ export async function runIncremental(input: IncrementalRunInput): Promise<RunRep
         toPark,
         state,
         firstRun,
+        staleTombstones,
         ...(router
           ? { keeps: (table: string) => router.counts(table), shareOf: (table: string) => router.shareOf(table) }
           : {}),

@@ -207,6 +207,12 @@ describe('runtime: the control table (DynamoDB Local)', function () {
     expect((await store().parkedRows('m', 'order_lines'))[0]).to.deep.equal(parked('a'));
     await store().unpark('m', [{ table: 'order_lines', id: 'a' }]);
     expect((await store().parkedRows('m', 'order_lines')).map((r) => r.id)).to.deep.equal(['b']);
+    // A shard's tombstone keeps the extract that settled it.
+    await store().park('m', [{ ...parked('b'), settledBy: 's3://b/y.zip|etag|9' }]);
+    expect((await store().parkedRows('m', 'order_lines'))[0]).to.deep.equal({
+      ...parked('b'),
+      settledBy: 's3://b/y.zip|etag|9',
+    });
   });
 
   it('keeps held-back items by key until they are released', async () => {
