@@ -4,7 +4,7 @@
 // (whole, or by every shard of one count) or skipped; otherwise the check says, for each shard
 // count its entries were recorded under, which shards applied it, failed, still run (or were
 // stopped), and which never started. Pure: the entries are read elsewhere (read-ledgers.ts).
-import { byExtract } from '../merge/ledger-order.js';
+import { byExtract, shardSets } from '../merge/ledger-order.js';
 import type { LedgerEntry, LedgerStatus } from '../merge/state-store.js';
 import { sameObject, type ListedExtract } from './list-extracts.js';
 
@@ -64,14 +64,7 @@ function checkMapping(mapping: string, listed: ListedExtract, entries: LedgerEnt
 }
 
 function shardCounts(shards: LedgerEntry[]): ShardCountCheck[] {
-  const byCount = new Map<number, Map<number, LedgerEntry>>();
-  for (const entry of shards) {
-    const [index, count] = entry.shard!.split('/').map(Number);
-    const set = byCount.get(count) ?? new Map<number, LedgerEntry>();
-    byCount.set(count, set);
-    set.set(index, entry);
-  }
-  return [...byCount]
+  return [...shardSets(shards)]
     .sort(([a], [b]) => a - b)
     .map(([count, set]) => {
       const check: ShardCountCheck = { count, applied: [], failed: [], running: [], missing: [] };

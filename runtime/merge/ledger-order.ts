@@ -53,8 +53,8 @@ export function byExtract(ledger: LedgerEntry[]): LedgerEntry[] {
 
 const isDone = (entry: LedgerEntry) => entry.status === 'applied' || entry.status === 'skipped';
 
-/** One extract's shard entries as one entry. */
-function foldShards(shards: LedgerEntry[]): LedgerEntry {
+/** An extract's shard entries by shard count, then shard index. */
+export function shardSets(shards: LedgerEntry[]): Map<number, Map<number, LedgerEntry>> {
   const byCount = new Map<number, Map<number, LedgerEntry>>();
   for (const entry of shards) {
     const [index, count] = entry.shard!.split('/').map(Number);
@@ -62,6 +62,12 @@ function foldShards(shards: LedgerEntry[]): LedgerEntry {
     byCount.set(count, set);
     set.set(index, entry);
   }
+  return byCount;
+}
+
+/** One extract's shard entries as one entry. */
+function foldShards(shards: LedgerEntry[]): LedgerEntry {
+  const byCount = shardSets(shards);
   const base = (entries: LedgerEntry[], status: LedgerEntry['status']): LedgerEntry => {
     const { shard: _shard, ...first } = [...entries].sort((a, b) => compareText(a.startedAt, b.startedAt))[0];
     const finished = entries.map((e) => e.finishedAt).filter((t): t is string => t !== undefined);

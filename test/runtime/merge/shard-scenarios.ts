@@ -4,21 +4,11 @@
 // extract run whole, whatever the shard count of each extract.
 import { expect } from 'chai';
 import { shardOfKey, type Shard } from '../../../runtime/eval/shard.js';
-import { emptyCounts, type RunReport, type TableCounts } from '../../../runtime/report/run-report.js';
+import type { RunReport } from '../../../runtime/report/run-report.js';
 import { listLedger } from '../../../runtime/merge/ledger.js';
 import { compiledPlan, generatedExtracts, type World } from './fixtures.js';
 import { handmadeExtract } from './handmade-extract.js';
-
-/** Each table's counts added over the runs. */
-function countsOf(reports: RunReport[]): Record<string, TableCounts> {
-  const sums: Record<string, TableCounts> = {};
-  for (const report of reports)
-    for (const [name, counts] of Object.entries(report.tables)) {
-      const sum = (sums[name] ??= emptyCounts());
-      for (const key of Object.keys(sum) as Array<keyof TableCounts>) sum[key] += counts[key];
-    }
-  return sums;
-}
+import { countsOf } from './shard-fixtures.js';
 
 const shardsOf = (count: number): Shard[] => Array.from({ length: count }, (_, index) => ({ index, count }));
 

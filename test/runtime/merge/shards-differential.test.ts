@@ -18,9 +18,10 @@ import {
   type RawWarehouse,
   type TableName,
 } from '../differential/random-warehouse.js';
-import { emptyCounts, type RunReport, type TableCounts } from '../../../runtime/report/run-report.js';
+import type { RunReport } from '../../../runtime/report/run-report.js';
 import { MemoryStateStore } from '../../support/memory-state-store.js';
 import { memoryWorld } from './fixtures.js';
+import { countsOf, stateOf } from './shard-fixtures.js';
 
 const SEED = 104;
 const KEY_COLUMNS: Record<TableName, string[]> = {
@@ -61,36 +62,6 @@ function hashOf(text: string, salt: number): number {
   let hash = salt;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
   return hash;
-}
-
-function countsOf(reports: RunReport[]): Record<string, TableCounts> {
-  const sums: Record<string, TableCounts> = {};
-  for (const report of reports)
-    for (const [name, counts] of Object.entries(report.tables)) {
-      const sum = (sums[name] ??= emptyCounts());
-      for (const key of Object.keys(sum) as Array<keyof TableCounts>) sum[key] += counts[key];
-    }
-  return sums;
-}
-
-/** What the store keeps besides items: stored rows, parked rows (without when) and held-back items. */
-function stateOf(store: MemoryStateStore): unknown {
-  const inner = store as unknown as {
-    rows: Map<string, unknown>;
-    parked: Map<string, { row: Record<string, unknown>; values: unknown }>;
-    heldBack: Map<string, unknown>;
-  };
-  const sorted = <T>(map: Map<string, T>, f: (v: T) => unknown = (v) => v) =>
-    [...map].map(([k, v]) => JSON.stringify([k, f(v)])).sort();
-  return {
-    rows: sorted(inner.rows),
-    // Tombstones a shard leaves (ParkedRow.settledBy) are settled rows, not parked ones.
-    parked: sorted(
-      new Map([...inner.parked].filter(([, { row }]) => row.settledBy === undefined)),
-      ({ row, values }) => [{ ...row, parkedAt: undefined }, values],
-    ),
-    heldBack: sorted(inner.heldBack),
-  };
 }
 
 /** How one extract is run in the sharded world. */

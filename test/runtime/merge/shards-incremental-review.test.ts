@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { compile } from '../../../compiler/compile.js';
 import { shardOfKey, type Shard } from '../../../runtime/eval/shard.js';
 import type { Plan } from '../../../runtime/plan/types.js';
-import { emptyCounts, type RunReport, type TableCounts } from '../../../runtime/report/run-report.js';
+import type { RunReport, TableCounts } from '../../../runtime/report/run-report.js';
 import { MemoryStateStore } from '../../support/memory-state-store.js';
 import { zipBytes } from '../fixtures/zip-bytes.js';
 import { memoryWorld, type World } from './fixtures.js';
+import { countsOf, stateOf } from './shard-fixtures.js';
 
 function planOf(source: string): Plan {
   const result = compile('/virtual/case.map', { readFile: () => source });
@@ -31,36 +32,6 @@ async function extract(extractedAt: string, files: Record<string, string[]>): Pr
   const path = join(dir, `extract${++made}.zip`);
   writeFileSync(path, await zipBytes(entries));
   return path;
-}
-
-function countsOf(reports: RunReport[]): Record<string, TableCounts> {
-  const sums: Record<string, TableCounts> = {};
-  for (const report of reports)
-    for (const [name, counts] of Object.entries(report.tables)) {
-      const sum = (sums[name] ??= emptyCounts());
-      for (const key of Object.keys(sum) as Array<keyof TableCounts>) sum[key] += counts[key];
-    }
-  return sums;
-}
-
-/** What the store keeps besides items: stored rows, parked rows (without when) and held-back items. */
-function stateOf(store: MemoryStateStore): Record<string, string[]> {
-  const inner = store as unknown as {
-    rows: Map<string, unknown>;
-    parked: Map<string, { row: Record<string, unknown>; values: unknown }>;
-    heldBack: Map<string, unknown>;
-  };
-  const sorted = <T>(map: Map<string, T>, f: (v: T) => unknown = (v) => v) =>
-    [...map].map(([k, v]) => JSON.stringify([k, f(v)])).sort();
-  return {
-    rows: sorted(inner.rows),
-    // Tombstones a shard leaves (ParkedRow.settledBy) are settled rows, not parked ones.
-    parked: sorted(
-      new Map([...inner.parked].filter(([, { row }]) => row.settledBy === undefined)),
-      ({ row, values }) => [{ ...row, parkedAt: undefined }, values],
-    ),
-    heldBack: sorted(inner.heldBack),
-  };
 }
 
 /** Extracts run whole in one world, and as the given shards (in that order) in another: what each left, after each extract and at the end. */
