@@ -11,8 +11,10 @@
  *   node --import bench/max-rss.mjs bin/mapc.js run mappings/customer.map --extract ZIP
  *        --out <tmp>/items….ndjson --shard i/N --threads T
  * Its peak RSS is process.resourceUsage().maxRSS, written on exit by the preload
- * bench/max-rss.mjs (the whole process, its threads included); its wall time is this
- * process's clock around it (node's start and the mapping's compilation included).
+ * bench/max-rss.mjs with its CPU time (user + system; both of the whole process, its threads
+ * included); its wall time is this process's clock around it (node's start and the
+ * mapping's compilation included). Side by side, the shards' CPU time summed, against the
+ * wall time times the cores, tells whether the cores were what they waited for.
  *
  * Steps:
  *   0. the extract: --extract ZIP, generated there by examples/generate-extract.ts when
@@ -80,6 +82,8 @@ interface Measured {
   label: string;
   wallSeconds: number;
   peakRssKb: number;
+  /** User plus system CPU time, all threads. */
+  cpuSeconds: number;
   report: Report;
   itemLines: number;
   rejectLines: number;
@@ -152,13 +156,14 @@ async function mapcRun(
   const started = performance.now();
   await run(args, `${base}.stderr`, { ...process.env, MAX_RSS_FILE: rssFile });
   const wallSeconds = (performance.now() - started) / 1000;
-  const peakRssKb = Number((await readFile(rssFile, 'utf8')).trim());
+  const [peakRssKb, userMicros, systemMicros] = (await readFile(rssFile, 'utf8')).trim().split(' ').map(Number);
   const report = JSON.parse(await readFile(`${out}.report.json`, 'utf8')) as Report;
   if (report.status !== 'ok') throw new BenchError(`${label}: the run's status is ${report.status}`);
   const measured: Measured = {
     label,
     wallSeconds,
     peakRssKb,
+    cpuSeconds: (userMicros + systemMicros) / 1e6,
     report,
     itemLines: await lineCount(out),
     rejectLines: await lineCount(`${out}.rejects.ndjson`),
@@ -399,19 +404,26 @@ async function main(): Promise<void> {
     ].map(([name, m]) => [
       name,
       seconds(m.wallSeconds),
+      seconds(m.cpuSeconds),
       mb(m.peakRssKb),
       (aboveBaseline(m) / 2 ** 20).toFixed(0),
       (aboveBaseline(m) / readBytes).toFixed(2),
       (aboveBaseline(m) / heldBytes).toFixed(2),
       (aboveBaseline(m) / heldRows).toFixed(0),
     ]);
-    runRows.push(['baseline: plain run on 10 customers', seconds(baseline.wallSeconds), mb(baseline.peakRssKb)]);
+    runRows.push([
+      'baseline: plain run on 10 customers',
+      seconds(baseline.wallSeconds),
+      seconds(baseline.cpuSeconds),
+      mb(baseline.peakRssKb),
+    ]);
     runRows[runRows.length - 1].push('', '', '', '');
     log(
       markdown(
         [
           'run',
           'wall s',
+          'CPU s',
           'peak RSS MB',
           'above baseline MB',
           'above baseline / uncompressed read',
@@ -431,8 +443,10 @@ async function main(): Promise<void> {
         return [
           `${index}/${count}`,
           seconds(m.wallSeconds),
+          seconds(m.cpuSeconds),
           mb(m.peakRssKb),
           count === 1 ? '(alone)' : seconds(side.wallSeconds),
+          count === 1 ? '(alone)' : seconds(side.cpuSeconds),
           count === 1 ? '(alone)' : mb(side.peakRssKb),
           thousands(rowsCounted(m.report)),
           thousands(rowsParsed),
@@ -447,9 +461,11 @@ async function main(): Promise<void> {
         [
           'shard',
           'alone: wall s',
-          'alone: peak RSS MB',
+          'CPU s',
+          'peak RSS MB',
           'side by side: wall s',
-          'side by side: peak RSS MB',
+          'CPU s',
+          'peak RSS MB',
           'rows counted',
           'rows parsed',
           'items',
@@ -469,7 +485,9 @@ async function main(): Promise<void> {
         String(count),
         seconds(sum(alone.map((m) => m.wallSeconds))),
         seconds(Math.max(...alone.map((m) => m.wallSeconds))),
+        seconds(sum(alone.map((m) => m.cpuSeconds))),
         seconds(alongside.wallSeconds),
+        seconds(sum(alongside.shards.map((m) => m.cpuSeconds))),
         mb(maxRss),
         mb(sum(alone.map((m) => m.peakRssKb))),
         mb(sum(alongside.shards.map((m) => m.peakRssKb))),
@@ -484,7 +502,9 @@ async function main(): Promise<void> {
           'N',
           'one after another: wall s (sum)',
           'longest shard s',
+          'CPU s (sum)',
           'side by side: wall s',
+          'CPU s (sum)',
           'peak RSS MB: max shard',
           'sum of shards',
           'sum, side by side',
