@@ -33,7 +33,8 @@
  *      tables the mapping reads). Its files are then deleted, unless --keep.
  *   3. markdown tables: the extract's tables beside the single run's peak RSS (the inputs of
  *      a memory model), each shard, and each N: wall times, peak RSS (max shard / single
- *      run), rows counted and parsed, and whether items and reads add up.
+ *      run), rows counted and parsed, and whether items and reads add up; then the CPU time
+ *      other processes took meanwhile (from /proc/stat, on Linux): this machine is shared.
  *
  * "Single run" is the 1-shard run (--shard 0/1) when 1 is among --shard-counts, else the
  * plain run. --threads defaults to 1: a shard holds its tables on one thread anyway, and
@@ -43,7 +44,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -185,6 +186,17 @@ async function lineCount(path: string): Promise<number> {
   return lines;
 }
 
+/** CPU seconds the machine has spent busy, and in all, from /proc/stat (Linux; USER_HZ 100); null elsewhere. */
+async function machineCpu(): Promise<{ busy: number; total: number } | null> {
+  try {
+    const ticks = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = sum(ticks);
+    return { busy: (total - ticks[3] - ticks[4]) / 100, total: total / 100 };
+  } catch {
+    return null;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The extract
 
@@ -307,6 +319,8 @@ async function main(): Promise<void> {
       ['--import', 'tsx', 'examples/generate-extract.ts', '--customers', '10', '--out', tiny],
       join(work, 'tiny.stderr'),
     );
+    const machineBefore = await machineCpu();
+    const ownBefore = process.cpuUsage();
     const baseline = await mapcRun(work, 'baseline', tiny, threads, values.keep);
     log(`plain run (no --shard), --threads ${threads} …`);
     const plain = await mapcRun(work, 'plain', extract.path, threads, values.keep);
@@ -341,6 +355,9 @@ async function main(): Promise<void> {
       }
       results.push({ count, alone, alongside });
     }
+
+    const machineAfter = await machineCpu();
+    const ownCpu = process.cpuUsage(ownBefore);
 
     // 3. The figures.
     const single = results.find((r) => r.count === 1)?.alone[0] ?? plain;
@@ -556,6 +573,24 @@ async function main(): Promise<void> {
         'lrrrll',
       ),
     );
+    if (machineBefore !== null && machineAfter !== null) {
+      // What else ran: the machine's busy CPU time less that of these runs and of this process (counting lines).
+      const measured = [
+        baseline,
+        plain,
+        ...results.flatMap((r) => [...r.alone, ...(r.count > 1 ? r.alongside.shards : [])]),
+      ];
+      const ours = sum(measured.map((m) => m.cpuSeconds)) + (ownCpu.user + ownCpu.system) / 1e6;
+      const busy = machineAfter.busy - machineBefore.busy;
+      const available = machineAfter.total - machineBefore.total;
+      const others = Math.max(0, busy - ours);
+      log();
+      log(
+        `Other processes used ${seconds(others)} s of CPU while the runs ran (${((100 * others) / available).toFixed(0)} % of the ` +
+          `machine's ${seconds(available)} s on ${availableParallelism()} cores; these runs ${seconds(ours)} s): ` +
+          'the wall times are as good as that is small; peak RSS does not depend on it.',
+      );
+    }
     if (values.keep) log(`\nkept ${work}`);
   } finally {
     if (!values.keep) await rm(work, { recursive: true, force: true });
