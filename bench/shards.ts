@@ -37,9 +37,11 @@
  *      other processes took meanwhile (from /proc/stat, on Linux): this machine is shared.
  *
  * "Single run" is the 1-shard run (--shard 0/1) when 1 is among --shard-counts, else the
- * plain run. --threads defaults to 1: a shard holds its tables on one thread anyway, and
- * with one thread per shard, N shards side by side on this 2-core machine compete for the
- * cores no more than the single run does with its threads. Pass --threads to see otherwise.
+ * plain run. --threads defaults to 1, so that side-by-side runs compare fairly on a 2-core
+ * machine: a shard holds its tables on one thread anyway, and with one thread each, every
+ * run asks for one core, alone or beside others (2 shards side by side fill the 2 cores, 4
+ * run two to a core); with more threads each, shards side by side would fight over the cores
+ * that a single run has to itself. Pass --threads to see that.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
