@@ -2,12 +2,17 @@
 //
 //   MAX_RSS_FILE=/tmp/x.rss node --import ./bench/max-rss.mjs bin/mapc.js …
 //
-// When the process exits, writes process.resourceUsage().maxRSS to that file: the peak
-// resident set size in KiB (getrusage; the whole process, its worker threads included).
-// Plain JavaScript, so that the child needs no TypeScript loader; only the main thread writes
-// (a worker thread runs preloads too). A process killed by a signal writes nothing.
+// When the process exits, writes one line to that file: process.resourceUsage().maxRSS, the
+// peak resident set size in KiB (getrusage: the whole process, its worker threads included),
+// then its user and system CPU time in microseconds. Plain JavaScript, so that the child
+// needs no TypeScript loader; only the main thread writes (a worker thread runs preloads
+// too). A process killed by a signal writes nothing.
 import { writeFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 
 const file = process.env.MAX_RSS_FILE;
-if (file && isMainThread) process.on('exit', () => writeFileSync(file, `${process.resourceUsage().maxRSS}\n`));
+if (file && isMainThread)
+  process.on('exit', () => {
+    const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
+    writeFileSync(file, `${maxRSS} ${userCPUTime} ${systemCPUTime}\n`);
+  });
