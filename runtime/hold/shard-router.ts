@@ -165,7 +165,8 @@ export class ShardRouter {
           parentPositions: grouped.byColumns.map((c) => columnPosition(table, c)),
           parent: grouped.parentTable,
           parentIsRoot: isRoot(grouped.parentTable),
-          keys: withKeys.has(table.name) ? new ShardKeys() : null,
+          // One shard holds every row: its held tables find twins, and no row has another owner.
+          keys: shard.count > 1 && withKeys.has(table.name) ? new ShardKeys() : null,
         });
       } else {
         const kind = table.roles.some((r) => r.kind === 'root') ? 'root' : 'lookup';
@@ -184,6 +185,7 @@ export class ShardRouter {
 
   /** The order to hold tables in: parents before the rows under them. */
   holdingOrder(plan: Plan, tables: PlanTable[]): PlanTable[] {
+    if (this.shard.count === 1) return tables;
     return [...tables].sort((a, b) => tableDepth(plan, a.name) - tableDepth(plan, b.name));
   }
 
@@ -204,6 +206,7 @@ export class ShardRouter {
 
   /** What this shard does with a row read, in the order of the extract (its keys are noted as it goes). */
   route(table: string, values: Row, fileNumber: number, line: number): ShardRoute {
+    if (this.shard.count === 1) return HERE;
     const route = this.routes.get(table)!;
     if (route.kind === 'lookup') return HERE;
     if (route.kind === 'root') return this.ownsRoot(keyOf(route, values, route.keyPositions)) ? HERE : ELSEWHERE;
@@ -220,6 +223,7 @@ export class ShardRouter {
 
   /** Notes a row's key with its shard, unless its key was read already (a row another shard settled: never held here). */
   note(table: string, values: Row): void {
+    if (this.shard.count === 1) return;
     const route = this.routes.get(table)!;
     if (route.kind !== 'grouped' || !route.keys) return;
     const key = keyOf(route, values, route.keyPositions);
@@ -241,7 +245,7 @@ export class ShardRouter {
    */
   async findStoredParents(table: string, rows: Iterable<Row>): Promise<void> {
     const route = this.routes.get(table)!;
-    if (!this.storedParents || route.kind !== 'grouped' || route.parentIsRoot) return;
+    if (!this.storedParents || this.shard.count === 1 || route.kind !== 'grouped' || route.parentIsRoot) return;
     const unknown = new Map<string, RowKey>();
     for (const values of rows) {
       const key = keyOf(route, values, route.parentPositions);
@@ -286,7 +290,7 @@ export class ShardRouter {
    * stored by an earlier one), or the key's own when there is no such parent row (an orphan).
    */
   private ownerUnder(route: TableRoute, parentKey: RowKey | null): number {
-    if (parentKey === null) return 0;
+    if (parentKey === null || this.shard.count === 1) return 0;
     if (!route.parentIsRoot) {
       const owner = this.knownOwner(route.parent, parentKey);
       if (owner !== undefined && owner !== NO_STORED_ROW) return owner;
