@@ -10,7 +10,8 @@
  * canBuildInParallel): a row is then marked, used or failed, by one thread at a time.
  */
 import type { Worker } from 'node:worker_threads';
-import type { ColumnType, Plan, PlanObject } from '../plan/types.js';
+import type { ColumnType, Plan } from '../plan/types.js';
+import { hasCollectionUnderLookup } from '../plan/plan-shape.js';
 import type { LineSink } from '../sinks/item-sink.js';
 import type { TimestampValue } from '../values/value.js';
 import type { BuiltBatch } from './build-batch.js';
@@ -31,14 +32,6 @@ export function canBuildInParallel(plan: Plan): boolean {
   if (new Set(plan.items.map((i) => i.rootTable)).size !== 1) return false;
   if (!plan.tables.every((t) => t.roles.filter((r) => r.kind === 'grouped').length <= 1)) return false;
   return plan.items.every((item) => !hasCollectionUnderLookup(item.shape));
-}
-
-function hasCollectionUnderLookup(object: PlanObject): boolean {
-  return object.fields.some(({ value }) => {
-    if (value.kind === 'object') return hasCollectionUnderLookup(value);
-    if (value.kind !== 'collection') return false;
-    return value.parent.kind === 'lookup' || hasCollectionUnderLookup(value.element);
-  });
 }
 
 const BATCHES_IN_FLIGHT_PER_THREAD = 4;

@@ -5,6 +5,7 @@ import { BATCH_BYTES } from '../csv/read-records.js';
 import type { ArchiveEntry } from '../archive/central-directory.js';
 import type { Row } from '../eval/compile-expr.js';
 import type { Plan, PlanTable } from '../plan/types.js';
+import { parentTables } from '../plan/plan-shape.js';
 import type { TimestampValue } from '../values/value.js';
 import { AddOutcome, HeldTable, RowOrigin } from './held-table.js';
 import type { Reject, RunState } from '../report/run-state.js';
@@ -72,9 +73,7 @@ export async function holdTables(
   options: HoldOptions = {},
 ): Promise<Map<string, HeldTable>> {
   const retried = options.retried ?? new Map<string, RetriedRow[]>();
-  const parents = new Set(
-    plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))),
-  );
+  const parents = parentTables(plan);
   const held = new Map<string, HeldTable>();
   const shard = options.shard;
   const toHold = tablesToHold(plan, options.holdRoots);

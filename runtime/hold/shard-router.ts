@@ -22,7 +22,8 @@ import { keyAt, type RowKey } from '../eval/row-key.js';
 import { shardError, shardOfKey, type Shard } from '../eval/shard.js';
 import { columnPosition } from '../plan/column-position.js';
 import { tableDepth } from '../plan/table-depth.js';
-import type { Plan, PlanObject, PlanTable } from '../plan/types.js';
+import type { Plan, PlanTable } from '../plan/types.js';
+import { hasCollectionUnderLookup, parentTables } from '../plan/plan-shape.js';
 import { KeyIndex } from './key-index.js';
 import { grown, sharedArray } from './shared-arrays.js';
 
@@ -55,22 +56,12 @@ export function whyNotShardable(plan: Plan): string[] {
   return reasons;
 }
 
-function hasCollectionUnderLookup(object: PlanObject): boolean {
-  return object.fields.some(({ value }) => {
-    if (value.kind === 'object') return hasCollectionUnderLookup(value);
-    if (value.kind !== 'collection') return false;
-    return value.parent.kind === 'lookup' || hasCollectionUnderLookup(value.element);
-  });
-}
-
 /**
  * The tables whose keys every shard keeps (ShardKeys): those other tables hang under (except
  * roots, whose rows' shard is their key's), and those whose key does not include their parent key.
  */
 export function tablesWithSharedKeys(plan: Plan): Set<string> {
-  const parents = new Set(
-    plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))),
-  );
+  const parents = parentTables(plan);
   const names = new Set<string>();
   for (const table of plan.tables) {
     const grouped = table.roles.find((r) => r.kind === 'grouped');

@@ -4,6 +4,7 @@
 // parking lot the parked rows this run settled (attached, filtered or rejected).
 import { createHash } from 'node:crypto';
 import type { Plan } from '../plan/types.js';
+import { parentTables } from '../plan/plan-shape.js';
 import type { HeldTable } from '../hold/held-table.js';
 import { RETRIED_ELSEWHERE, type RetriedRow } from '../hold/hold-tables.js';
 import type { RunState } from '../report/run-state.js';
@@ -121,9 +122,7 @@ export async function keepRowsAndParked(input: KeepStateInput): Promise<void> {
 
   // Out of the parking lot: retried rows this run settled, and rows this extract parked
   // before that it has not parked again (never a row it has just parked).
-  const parents = new Set(
-    plan.tables.flatMap((t) => t.roles.flatMap((r) => (r.kind === 'grouped' ? [r.parentTable] : []))),
-  );
+  const parents = parentTables(plan);
   for (const [name, rows] of input.parked) {
     const stillParked = new Set(input.toPark.get(name) ?? []);
     const retried = input.retried.get(name) ?? [];

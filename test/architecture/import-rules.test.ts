@@ -106,6 +106,7 @@ export const SURFACES: Record<string, readonly string[]> = {
   'runtime/plan': [
     'column-position.ts',
     'plan-hash.ts',
+    'plan-shape.ts',
     'plan.schema.json',
     'sub-expressions.ts',
     'table-depth.ts',
