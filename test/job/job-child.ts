@@ -2,7 +2,8 @@
 // standard output collected as lines. Shared by the job tests on s3rver and DynamoDB Local.
 import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
+import { LOCAL_SERVER_ENV, REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
+import type { JobWorld } from './job-world.js';
 
 export interface Finished {
   code: number | null;
@@ -22,6 +23,25 @@ export function inheritedEnvironment(): NodeJS.ProcessEnv {
     if (name === 'LD_PRELOAD' || name.startsWith('FAKETIME') || name === 'DONT_FAKE_MONOTONIC') kept[name] = value;
   }
   return kept;
+}
+
+/** The variables a container would be given, for one world on the local servers (DynamoDB Local and s3rver at these endpoints). */
+export function containerEnvironment(
+  world: JobWorld,
+  endpoints: { dynamo: string; s3: string },
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...LOCAL_SERVER_ENV,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    MAPC_SOURCE: world.source,
+    MAPC_MAPPINGS: 'mappings/customer.map',
+    MAPC_TABLES: `app_table=${world.appTable}`,
+    MAPC_CONTROL_TABLE: world.controlTable,
+    MAPC_ENDPOINT: endpoints.dynamo,
+    MAPC_S3_ENDPOINT: endpoints.s3,
+    ...extra,
+  };
 }
 
 /** `node bin/mapc.js <command> …` with only the given variables (and those inheritedEnvironment keeps). */

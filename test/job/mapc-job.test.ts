@@ -12,11 +12,11 @@ import { byExtract } from '../../runtime/merge/ledger-order.js';
 import type { ExtractShardPlan } from '../../api/plan-shards.js';
 import type { JobReport } from '../../runtime/job/job-report.js';
 import { readZipEntries } from '../runtime/fixtures/read-zip.js';
-import { LOCAL_SERVER_ENV, REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
+import { REPO_ROOT } from '../runtime/fixtures/mapc-process.js';
 import { compiledPlan } from '../runtime/merge/fixtures.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 import { BETWEEN_BASE_AND_DELTA1, jobExtracts, type JobExtracts } from './extracts.js';
-import { finished, inheritedEnvironment, startMapc } from './job-child.js';
+import { containerEnvironment, finished, inheritedEnvironment, startMapc } from './job-child.js';
 import { JOB_BUCKET, jobWorld, type JobWorld } from './job-world.js';
 
 describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and s3rver', function () {
@@ -34,17 +34,8 @@ describe('mapc job (child process) and the Lambda handler, on DynamoDB Local and
   });
 
   /** The variables a container would be given, for one world. */
-  const environment = (world: JobWorld, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-    ...LOCAL_SERVER_ENV,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    MAPC_SOURCE: world.source,
-    MAPC_MAPPINGS: 'mappings/customer.map',
-    MAPC_TABLES: `app_table=${world.appTable}`,
-    MAPC_CONTROL_TABLE: world.controlTable,
-    MAPC_ENDPOINT: dynamo.endpoint,
-    MAPC_S3_ENDPOINT: s3.endpoint,
-    ...extra,
-  });
+  const environment = (world: JobWorld, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv =>
+    containerEnvironment(world, { dynamo: dynamo.endpoint, s3: s3.endpoint }, extra);
   const start = (env: NodeJS.ProcessEnv, args: string[] = []) => startMapc('job', env, args);
   const newWorld = () => jobWorld(dynamo, s3, plan);
   const ledgerStatuses = async (world: JobWorld) =>

@@ -13,11 +13,10 @@ import { localS3Client, startS3Server, type LocalS3Server } from '../../examples
 import { DynamoDbStateStore } from '../../runtime/control/control-table.js';
 import type { ExtractCheck } from '../../runtime/job/extract-check.js';
 import { byExtract } from '../../runtime/merge/ledger-order.js';
-import { LOCAL_SERVER_ENV } from '../runtime/fixtures/mapc-process.js';
 import { compiledPlan } from '../runtime/merge/fixtures.js';
 import { useDynamoDbLocal } from '../support/dynamodb-local-hooks.js';
 import { BETWEEN_BASE_AND_DELTA1, jobExtracts, type JobExtracts } from './extracts.js';
-import { finished, startMapc } from './job-child.js';
+import { containerEnvironment, finished, startMapc } from './job-child.js';
 import { JOB_BUCKET, jobWorld, type JobWorld } from './job-world.js';
 
 describe('a sharded job step by step: mapc job --plan, the shards, --check (child processes on DynamoDB Local and s3rver)', function () {
@@ -34,17 +33,8 @@ describe('a sharded job step by step: mapc job --plan, the shards, --check (chil
     await s3?.stop();
   });
 
-  const environment = (world: JobWorld, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-    ...LOCAL_SERVER_ENV,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    MAPC_SOURCE: world.source,
-    MAPC_MAPPINGS: 'mappings/customer.map',
-    MAPC_TABLES: `app_table=${world.appTable}`,
-    MAPC_CONTROL_TABLE: world.controlTable,
-    MAPC_ENDPOINT: dynamo.endpoint,
-    MAPC_S3_ENDPOINT: s3.endpoint,
-    ...extra,
-  });
+  const environment = (world: JobWorld, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv =>
+    containerEnvironment(world, { dynamo: dynamo.endpoint, s3: s3.endpoint }, extra);
   const job = (world: JobWorld, extra: NodeJS.ProcessEnv, args: string[] = []) =>
     finished(startMapc('job', environment(world, extra), args));
   /** `mapc job --plan`: the exit code and the plan it printed. */
