@@ -15,7 +15,7 @@ import {
   LogDrivers,
   OperatingSystemFamily,
 } from 'aws-cdk-lib/aws-ecs';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type ILogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config.js';
 import { JOB_COMMAND, jobEnvironment } from '../job-environment.js';
@@ -59,20 +59,45 @@ export class JobTask extends Construct {
       containerInsightsV2: config.containerInsights ? ContainerInsights.ENABLED : ContainerInsights.DISABLED,
     });
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
-    this.taskDefinition = new FargateTaskDefinition(this, 'Definition', {
+    ({ taskDefinition: this.taskDefinition, container: this.container } = jobTaskDefinition(this, {
+      ...props,
       family: `${config.name}-job`,
       cpu: config.task.cpu,
-      memoryLimitMiB: config.task.memoryMiB,
-      ...(config.task.ephemeralStorageGiB !== undefined
-        ? { ephemeralStorageGiB: config.task.ephemeralStorageGiB }
-        : {}),
-      runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
-    });
-    this.container = this.taskDefinition.addContainer(CONTAINER_NAME, {
-      image: jobImage(props.imageContext),
-      command: JOB_COMMAND,
-      environment: jobEnvironment(config, props.mappingSet, props.tablePlan, Aws.REGION),
-      logging: LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'job' }),
-    });
+      memoryMiB: config.task.memoryMiB,
+      logGroup: this.logGroup,
+      streamPrefix: 'job',
+    }));
   }
+}
+
+/**
+ * A task definition (construct id "Definition") running `mapc job` from the job's image with
+ * its environment, of the given size, logging to the group under the prefix: the job's, and in
+ * sharded mode a shard's (shard-task.ts).
+ */
+export function jobTaskDefinition(
+  scope: Construct,
+  props: Pick<JobTaskProps, 'config' | 'mappingSet' | 'tablePlan' | 'imageContext'> & {
+    family: string;
+    cpu: number;
+    memoryMiB: number;
+    logGroup: ILogGroup;
+    streamPrefix: string;
+  },
+): { taskDefinition: FargateTaskDefinition; container: ContainerDefinition } {
+  const { config } = props;
+  const taskDefinition = new FargateTaskDefinition(scope, 'Definition', {
+    family: props.family,
+    cpu: props.cpu,
+    memoryLimitMiB: props.memoryMiB,
+    ...(config.task.ephemeralStorageGiB !== undefined ? { ephemeralStorageGiB: config.task.ephemeralStorageGiB } : {}),
+    runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
+  });
+  const container = taskDefinition.addContainer(CONTAINER_NAME, {
+    image: jobImage(props.imageContext),
+    command: JOB_COMMAND,
+    environment: jobEnvironment(config, props.mappingSet, props.tablePlan, Aws.REGION),
+    logging: LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: props.streamPrefix }),
+  });
+  return { taskDefinition, container };
 }

@@ -3,22 +3,14 @@
 // size (shards.shardCpu, shards.shardMemoryMiB). A task definition's size is fixed when it is
 // registered, so the plan step sizes shards to fit this one (MAPC_SHARD_MEMORY), not the other
 // way round. The state machine names the extract and the shard per task (MAPC_ONCE, MAPC_SHARD).
-import {
-  type ContainerDefinition,
-  CpuArchitecture,
-  FargateTaskDefinition,
-  LogDrivers,
-  OperatingSystemFamily,
-} from 'aws-cdk-lib/aws-ecs';
+import type { ContainerDefinition, FargateTaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DeployConfig } from '../config.js';
-import { JOB_COMMAND, jobEnvironment } from '../job-environment.js';
 import type { MappingSet } from '../mapping-set.js';
 import type { ShardsConfig } from '../shards-config.js';
 import type { TablePlan } from '../table-plan.js';
-import { CONTAINER_NAME, jobImage } from './job-task.js';
-import { Aws } from 'aws-cdk-lib';
+import { jobTaskDefinition } from './job-task.js';
 
 export interface ShardTaskProps {
   config: DeployConfig;
@@ -38,21 +30,12 @@ export class ShardTask extends Construct {
 
   constructor(scope: Construct, id: string, props: ShardTaskProps) {
     super(scope, id);
-    const { config, shards } = props;
-    this.taskDefinition = new FargateTaskDefinition(this, 'Definition', {
-      family: shardFamily(config.name),
-      cpu: shards.cpu,
-      memoryLimitMiB: shards.memoryMiB,
-      ...(config.task.ephemeralStorageGiB !== undefined
-        ? { ephemeralStorageGiB: config.task.ephemeralStorageGiB }
-        : {}),
-      runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
-    });
-    this.container = this.taskDefinition.addContainer(CONTAINER_NAME, {
-      image: jobImage(props.imageContext),
-      command: JOB_COMMAND,
-      environment: jobEnvironment(config, props.mappingSet, props.tablePlan, Aws.REGION),
-      logging: LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: 'shard' }),
-    });
+    ({ taskDefinition: this.taskDefinition, container: this.container } = jobTaskDefinition(this, {
+      ...props,
+      family: shardFamily(props.config.name),
+      cpu: props.shards.cpu,
+      memoryMiB: props.shards.memoryMiB,
+      streamPrefix: 'shard',
+    }));
   }
 }
