@@ -34,20 +34,18 @@ import {
   type AttributeValue,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeExtract } from '../examples/extract-generator/write-extract.js';
 import { countingHttpProxy, type ProxiedRequests } from '../examples/local-servers/counting-http-proxy.js';
 import { dynamoDbLocalClientConfig, startDynamoDbLocal } from '../examples/local-servers/dynamodb-local.js';
 import { itemSize } from '../runtime/dynamodb/item-size.js';
+import { mapc as mapcChild } from './mapc-child.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAPPING = 'mappings/customer.map';
 const TARGET = 'app_table';
 const BATCH = 25;
@@ -248,19 +246,7 @@ async function mainJob(
 
 /** Runs mapc as a child; asynchronously, so that the counting proxy in this process serves it. */
 function mapc(args: string[]): Promise<void> {
-  const child = spawn(process.execPath, ['bin/mapc.js', ...args], {
-    cwd: ROOT,
-    env: MAPC_ENV,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`mapc ${args.join(' ')} exited with ${code}:\n${stderr}`)),
-    );
-  });
+  return mapcChild(args, MAPC_ENV);
 }
 
 /** Chunks of 25, `concurrency` calls in flight, unprocessed items sent again; `askCapacity`: ReturnConsumedCapacity TOTAL. */

@@ -12,8 +12,7 @@
  * threads included). The table prints the model's estimate for a shard of N next to the
  * largest shard's measured peak, and the ratio; the issue asks for within 1.5x.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,6 +25,7 @@ import { openExtract } from '../runtime/archive/extract-location.js';
 import { estimateMiB, sizeMapping, SIZING_MODELS } from '../runtime/job/shard-sizing.js';
 import { entriesByTable } from '../runtime/read/extract-tables.js';
 import { readLimits } from '../runtime/report/read-limits.js';
+import { mapc as mapcChild, readPeak } from './mapc-child.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAPPING = 'mappings/customer.map';
@@ -126,22 +126,9 @@ async function tableBytes(path: string): Promise<Map<string, number>> {
 async function peakMiB(args: string[]): Promise<number> {
   const file = join(work, `rss-${Math.random().toString(36).slice(2)}`);
   await mapc(args, { MAX_RSS_FILE: file }, ['--import', PRELOAD]);
-  const [maxRssKiB] = (await readFile(file, 'utf8')).trim().split(' ').map(Number);
-  return maxRssKiB / 1024;
+  return (await readPeak(file)).maxRssKiB / 1024;
 }
 
 function mapc(args: string[], env: NodeJS.ProcessEnv = {}, nodeFlags: string[] = []): Promise<void> {
-  const child = spawn(process.execPath, [...nodeFlags, 'bin/mapc.js', ...args], {
-    cwd: ROOT,
-    env: { ...ENV, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`mapc ${args.join(' ')} exited with ${code}:\n${stderr}`)),
-    );
-  });
+  return mapcChild(args, { ...ENV, ...env }, nodeFlags);
 }

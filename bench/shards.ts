@@ -56,6 +56,7 @@ import { openEntry } from '../runtime/archive/entry-stream.js';
 import { LocalFileSource } from '../runtime/archive/local-file-source.js';
 import { matchEntries } from '../runtime/archive/match-entries.js';
 import type { Plan } from '../runtime/plan/types.js';
+import { readPeak } from './mapc-child.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAPPING = 'mappings/customer.map';
@@ -159,7 +160,7 @@ async function mapcRun(
   const started = performance.now();
   await run(args, `${base}.stderr`, { ...process.env, MAX_RSS_FILE: rssFile });
   const wallSeconds = (performance.now() - started) / 1000;
-  const [peakRssKb, userMicros, systemMicros] = (await readFile(rssFile, 'utf8')).trim().split(' ').map(Number);
+  const { maxRssKiB: peakRssKb, userMicros, systemMicros } = await readPeak(rssFile);
   const report = JSON.parse(await readFile(`${out}.report.json`, 'utf8')) as Report;
   if (report.status !== 'ok') throw new BenchError(`${label}: the run's status is ${report.status}`);
   const measured: Measured = {
