@@ -414,11 +414,7 @@ export class HeldTable {
    * several columns is their text, the same for both.
    */
   private keyOfValues(values: Row, positions: readonly number[]): RowKey | null {
-    if (positions.length === 1) {
-      const value = values[positions[0]];
-      if (typeof value === 'number' && this.intColumns[positions[0]]) return value;
-    }
-    return keyAt(values, positions);
+    return readRowKey(values, positions, this.intColumns);
   }
 
   /** The key of a held row's values at `positions` (the row is not materialised whole). */
@@ -466,4 +462,16 @@ export class HeldTable {
     this.states[index] |= FAILED;
     return true;
   }
+}
+
+/**
+ * The key at `positions` of a row as read for holding (readTable's `forHolding`: the ints of a
+ * table without scan filters come as JS numbers, each its own key), as a held table keys it.
+ */
+export function readRowKey(values: Row, positions: readonly number[], intColumns: readonly boolean[]): RowKey | null {
+  if (positions.length === 1) {
+    const value = values[positions[0]];
+    if (typeof value === 'number' && intColumns[positions[0]]) return value;
+  }
+  return keyAt(values, positions);
 }

@@ -18,7 +18,8 @@
  * ones usually (an order's lines), cost a shard nothing when they are another shard's.
  */
 import type { Row } from '../eval/compile-expr.js';
-import { keyAt, type RowKey } from '../eval/row-key.js';
+import type { RowKey } from '../eval/row-key.js';
+import { readRowKey } from './held-table.js';
 import { shardError, shardOfKey, type Shard } from '../eval/shard.js';
 import { columnPosition } from '../plan/column-position.js';
 import { tableDepth } from '../plan/table-depth.js';
@@ -292,9 +293,5 @@ export class ShardRouter {
 
 /** A row's key at `positions`, as a held table keys it (HeldTable.keyOfRow): an int read as a JS number is its own key. */
 function keyOf(route: TableRoute, values: Row, positions: readonly number[]): RowKey | null {
-  if (positions.length === 1) {
-    const value = values[positions[0]];
-    if (typeof value === 'number' && route.ints[positions[0]]) return value;
-  }
-  return keyAt(values, positions);
+  return readRowKey(values, positions, route.ints);
 }
